@@ -1,0 +1,166 @@
+"""The typed artifacts that flow between pipeline stages.
+
+Each stage takes artifacts and returns new immutable ones, so any stage can be saved,
+inspected and re-run on its own. Image-bearing artifacts are dataclasses holding numpy arrays;
+everything without pixels is a frozen pydantic model, so it serialises to JSON (the workers
+store per-page results this way between tasks).
+
+Coordinates: every box is `(x0, y0, x1, y1)` in pixels of the *cleaned* page image
+(`CleanPage.image`), which is also the image the review page shows. Pages are 0-based here;
+the export contract's `page` is 1-based.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+BBox = tuple[int, int, int, int]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """An accepted upload: its bytes live on disk, never in memory as a whole."""
+
+    path: str
+    filename: str
+    sha256: str
+    size: int
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
+    pages: int
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One rasterised page, before any cleaning."""
+
+    index: int
+    image: np.ndarray  # H x W x 3, BGR, uint8
+    dpi: int
+
+
+@dataclass(frozen=True)
+class CleanPage:
+    """A page after deskew, perspective correction, illumination and seal suppression."""
+
+    index: int
+    image: np.ndarray  # H x W x 3, BGR, uint8: upright, flattened; shown to reviewers
+    gray: np.ndarray  # H x W, uint8: black ink with the seal's red removed; read by grid and OCR
+    dpi: int
+    rotation_deg: float = 0.0
+    perspective_corrected: bool = False
+    seal_mask: np.ndarray | None = None  # H x W bool: pixels covered by a red seal
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+class GridCell(_Frozen):
+    """A cell of the ruled table on one page; spans count grid rows/columns it covers."""
+
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)  # how sure the grid is of this cell's borders
+
+
+class Grid(_Frozen):
+    """The ruled table found on one page."""
+
+    page: int
+    row_edges: tuple[int, ...]  # y of each horizontal rule, top to bottom
+    col_edges: tuple[int, ...]  # x of each vertical rule, left to right
+    cells: tuple[GridCell, ...]
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.col_edges[0], self.row_edges[0], self.col_edges[-1], self.row_edges[-1])
+
+    @property
+    def n_rows(self) -> int:
+        return max(len(self.row_edges) - 1, 0)
+
+    @property
+    def n_cols(self) -> int:
+        return max(len(self.col_edges) - 1, 0)
+
+
+class OcrToken(_Frozen):
+    """One recognised text line (or word) with confidence in [0, 1]."""
+
+    text: str
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)
+    char_confidences: tuple[float, ...] = ()
+
+
+class CellText(_Frozen):
+    """A grid cell with the text read inside it."""
+
+    page: int
+    cell: GridCell
+    text: str  # lines in reading order; a hard line break (short line) kept as "\n"
+    tokens: tuple[OcrToken, ...] = ()
+    seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)  # share of the cell under a seal
+
+    @property
+    def confidence(self) -> float:
+        """Weakest character decides: one unreadable digit makes the whole amount doubtful."""
+        confs = [c for t in self.tokens for c in (t.char_confidences or (t.confidence,))]
+        return min(confs) if confs else 1.0
+
+
+class PageTable(_Frozen):
+    """Everything read from one page: its grid, cell texts, and text outside the table."""
+
+    page: int
+    width: int
+    height: int
+    grid: Grid | None
+    cells: tuple[CellText, ...] = ()
+    outside: tuple[OcrToken, ...] = ()  # title and notes above/below the table
+    seal_boxes: tuple[BBox, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+class CellPiece(_Frozen):
+    """Where part of a logical cell sits on a page."""
+
+    page: int
+    bbox: BBox
+
+
+class LogicalCell(_Frozen):
+    """A cell of the whole document's table after pages are stitched together."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str
+    confidence: float = Field(ge=0.0, le=1.0)  # OCR confidence (weakest character)
+    structure_confidence: float = Field(ge=0.0, le=1.0)
+    seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
+    pieces: tuple[CellPiece, ...]
+    joined_across_pages: bool = False
+
+
+class Table(_Frozen):
+    """One logical table: repeated headers dropped, cells cut by page breaks re-joined."""
+
+    n_rows: int
+    n_cols: int
+    cells: tuple[LogicalCell, ...]
+    outside: tuple[OcrToken, ...] = ()  # text outside the ruled area, page order
+    outside_pages: tuple[int, ...] = ()  # page of each `outside` token
+
+    def rows(self) -> list[list[LogicalCell]]:
+        """Cells grouped by the logical row they start on, left to right."""
+        grouped: list[list[LogicalCell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            grouped[cell.row].append(cell)
+        return [sorted(r, key=lambda c: c.col) for r in grouped]

@@ -1,0 +1,171 @@
+"""The form template: sections, label variants, taxonomy, value kinds and checks, from YAML.
+
+A malformed file raises `TemplateError` naming the file and the line of the offending entry.
+"""
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ingest.errors import TemplateError
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+DEFAULT_TEMPLATE = TEMPLATES_DIR / "department_overall.yaml"
+
+ValueKind = Literal[
+    "text", "long_text", "amount", "count", "percent", "date_or_period",
+    "indicator_value", "taxonomy1", "taxonomy2",
+]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PairSpec(_Spec):
+    field: str
+    labels: tuple[str, ...] = Field(min_length=1)
+    kind: ValueKind
+
+
+class ColumnSpec(_Spec):
+    key: str
+    labels: tuple[str, ...] = Field(min_length=1)
+    kind: ValueKind
+
+
+class SectionSpec(_Spec):
+    key: str
+    labels: tuple[str, ...] = Field(min_length=1)
+    layout: Literal["value", "pairs", "rows"]
+    field: str | None = None
+    kind: ValueKind | None = None
+    optional: bool = False
+    headers: tuple[str, ...] = ()
+    pairs: tuple[PairSpec, ...] = ()
+    list: str | None = None
+    columns: tuple[ColumnSpec, ...] = ()
+    carry_down: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _layout_fields(self) -> "SectionSpec":
+        if self.layout == "value" and not (self.field and self.kind):
+            raise ValueError("a 'value' section needs 'field' and 'kind'")
+        if self.layout == "pairs" and not self.pairs:
+            raise ValueError("a 'pairs' section needs 'pairs'")
+        if self.layout == "rows" and not (self.list and self.columns):
+            raise ValueError("a 'rows' section needs 'list' and 'columns'")
+        return self
+
+
+class CheckSpec(_Spec):
+    id: str
+    rule: Literal["sum_equal", "sum_at_most"]
+    left: tuple[str, ...] = Field(min_length=1)
+    right: tuple[str, ...] = Field(min_length=1)
+    tolerance_per_term: float = Field(ge=0)
+    reason: str
+    message: str
+
+
+class Template(_Spec):
+    id: str
+    name: str
+    title_pattern: str
+    columns: int = Field(ge=2)
+    amount_decimals: int = Field(ge=0, le=6)
+    sections: tuple[SectionSpec, ...] = Field(min_length=1)
+    taxonomy: dict[str, tuple[str, ...]]
+    level2_variants: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    indicator_value_kinds: dict[str, ValueKind] = Field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    checks: tuple[CheckSpec, ...] = ()
+
+    def section(self, key: str) -> SectionSpec:
+        return next(s for s in self.sections if s.key == key)
+
+    def level1_of(self, level2: str) -> str | None:
+        """The 一级指标 a (possibly variant) 二级指标 belongs to."""
+        canonical = self.canonical_level2(level2)
+        return next((l1 for l1, l2s in self.taxonomy.items() if canonical in l2s), None)
+
+    def canonical_level2(self, level2: str) -> str:
+        key = normalize_label(level2)
+        for canonical, variants in self.level2_variants.items():
+            if key in {normalize_label(v) for v in (canonical, *variants)}:
+                return canonical
+        for l2s in self.taxonomy.values():
+            for l2 in l2s:
+                if normalize_label(l2) == key:
+                    return l2
+        return level2
+
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "〔": "[", "〕": "]"})
+
+
+def normalize_label(text: str) -> str:
+    """Compare labels as a reader would: width, spacing and line breaks do not matter."""
+    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    return "".join(text.split())
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the source line of every mapping and list item, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(obj: object) -> object:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _line_of(raw: object, loc: tuple) -> int | None:
+    line = raw.get("__line__") if isinstance(raw, dict) else None
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "__line__" in node:
+            line = node["__line__"]
+    return line
+
+
+def load_template(path: Path = DEFAULT_TEMPLATE) -> Template:
+    """Parse and validate a template file; errors say which file and line to fix."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{path}: the top level must be a mapping")
+    try:
+        return Template.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = _line_of(raw, tuple(first["loc"]))
+        where = f"line {line}" if line else "top level"
+        loc = ".".join(str(p) for p in first["loc"])
+        raise TemplateError(f"{path}, {where}: {loc}: {first['msg']}") from exc
+
+
+@lru_cache(maxsize=8)
+def default_template() -> Template:
+    return load_template(DEFAULT_TEMPLATE)

@@ -1,0 +1,46 @@
+"""One settings object for every process, read from `JIXIAO_*` environment variables.
+
+`REDIS_URL` and `DATABASE_URL` are read without the prefix because that is how hosting
+platforms and docker compose hand them over.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIXIAO_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "JIXIAO_DATABASE_URL")
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "JIXIAO_REDIS_URL")
+    )
+
+    # Input limits: every one is enforced before heavy work starts.
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 50
+    max_image_pixels: int = 60_000_000
+    raster_dpi: int = 200
+
+    # OCR
+    ocr_engine: str = "rapidocr"
+    ocr_threads: int = 0  # 0: the worker's share of the cores
+    paddle_model_dir: Path | None = None
+
+    # Trust
+    residual_error_target: float = 0.005
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'jixiao.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Data shapes (pydantic, the export contract) and persistence (SQLAlchemy)."""

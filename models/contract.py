@@ -1,0 +1,158 @@
+"""Export contract v1 (`department-performance-targets/1`), the fixed shape clients rely on.
+
+Keys are exactly those of the contract; new keys may be added later, none renamed. Amounts are
+decimal strings in 万元 without thousands separators, counts are integers, empty cells are None.
+"""
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_ID = "department-performance-targets/1"
+
+Amount = Annotated[str, StringConstraints(pattern=r"^-?\d+(\.\d+)?$")]
+BBox = Annotated[list[int], Field(min_length=4, max_length=4)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentStatus(StrEnum):
+    NEEDS_REVIEW = "needs_review"
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+
+
+class FieldStatus(StrEnum):
+    ACCEPTED = "accepted"
+    FLAGGED = "flagged"
+    CORRECTED = "corrected"
+
+
+class SourceInfo(_Strict):
+    filename: str
+    sha256: str
+    pages: int
+
+
+class BasicInfo(_Strict):
+    staff_count: int | None = None
+    subunit_count: int | None = None
+
+
+BUDGET_KEYS: tuple[str, ...] = (
+    "basic_expenditure",
+    "project_expenditure",
+    "fiscal_appropriation",
+    "other_funds",
+    "special_funds",
+    "other_development_expenditure",
+    "city_level_funds",
+    "transfer_payment_funds",
+)
+
+
+class Budget(_Strict):
+    basic_expenditure: Amount | None = None
+    project_expenditure: Amount | None = None
+    fiscal_appropriation: Amount | None = None
+    other_funds: Amount | None = None
+    special_funds: Amount | None = None
+    other_development_expenditure: Amount | None = None
+    city_level_funds: Amount | None = None
+    transfer_payment_funds: Amount | None = None
+
+
+class Task(_Strict):
+    name: str | None = None
+    content: str | None = None
+    amount: Amount | None = None
+    expected: str | None = None
+
+
+class Indicator(_Strict):
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    value: str | None = None
+
+
+FieldValue = str | int | None
+
+
+class FieldRecord(_Strict):
+    """One value of the document with where it came from and how sure the system is."""
+
+    path: str
+    value: FieldValue
+    ocr_text: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    status: FieldStatus
+    reasons: list[str] = Field(default_factory=list)
+    page: int | None = Field(default=None, ge=1)
+    bbox: BBox | None = None
+    suggestion: FieldValue = None
+
+
+class EngineInfo(_Strict):
+    """Which OCR engine and models produced the text (added key, allowed by the contract)."""
+
+    engine: str
+    models: dict[str, str] = Field(default_factory=dict)
+
+
+class PerformanceTargets(_Strict):
+    """The document as exported. Gold files omit the run-specific keys, so those default."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_id: Literal["department-performance-targets/1"] = Field(
+        default=SCHEMA_ID, alias="schema"
+    )
+    document_id: str | None = None
+    source: SourceInfo | None = None
+    status: DocumentStatus = DocumentStatus.NEEDS_REVIEW
+    title: str | None = None
+    year: int | None = None
+    department: str | None = None
+    basic_info: BasicInfo = Field(default_factory=BasicInfo)
+    budget: Budget = Field(default_factory=Budget)
+    overall_goal: str | None = None
+    tasks: list[Task] = Field(default_factory=list)
+    other_tasks: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    fields: list[FieldRecord] = Field(default_factory=list)
+    ocr: EngineInfo | None = None
+
+    def to_json_dict(self) -> dict:
+        """The contract JSON: aliases applied, run-specific keys kept even when empty."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=False)
+
+
+def value_paths(doc: PerformanceTargets) -> list[tuple[str, FieldValue]]:
+    """Every value of the document with its `fields[]` path, in reading order."""
+    out: list[tuple[str, FieldValue]] = [
+        ("title", doc.title),
+        ("year", doc.year),
+        ("department", doc.department),
+        ("basic_info.staff_count", doc.basic_info.staff_count),
+        ("basic_info.subunit_count", doc.basic_info.subunit_count),
+    ]
+    out += [(f"budget.{key}", getattr(doc.budget, key)) for key in BUDGET_KEYS]
+    out.append(("overall_goal", doc.overall_goal))
+    for i, task in enumerate(doc.tasks):
+        out += [(f"tasks[{i}].{key}", getattr(task, key)) for key in Task.model_fields]
+    out.append(("other_tasks", doc.other_tasks))
+    for i, ind in enumerate(doc.indicators):
+        out += [(f"indicators[{i}].{key}", getattr(ind, key)) for key in Indicator.model_fields]
+    return out
+
+
+LONG_TEXT_KEYS = frozenset({"overall_goal", "other_tasks", "content", "expected"})
+
+
+def is_long_text(path: str) -> bool:
+    """Paragraph fields are scored by character accuracy, the rest must match exactly."""
+    return path.rsplit(".", 1)[-1] in LONG_TEXT_KEYS
