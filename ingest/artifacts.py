@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.contract import PerformanceTargets
+
 BBox = tuple[int, int, int, int]
 
 
@@ -164,3 +166,22 @@ class Table(_Frozen):
         for cell in self.cells:
             grouped[cell.row].append(cell)
         return [sorted(r, key=lambda c: c.col) for r in grouped]
+
+
+class FieldEvidence(_Frozen):
+    """What the reading stages know about one field, for the confidence model to weigh."""
+
+    path: str
+    ocr_confidence: float = Field(ge=0.0, le=1.0)
+    structure_confidence: float = Field(ge=0.0, le=1.0)
+    label_score: float = Field(default=1.0, ge=0.0, le=1.0)  # how well its label matched
+    seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
+    joined_across_pages: bool = False
+    missing: bool = False  # the template expects it and no cell held it
+
+
+class MappedDocument(_Frozen):
+    """The template-shaped document plus per-field evidence, before checks and flags."""
+
+    document: PerformanceTargets
+    evidence: dict[str, FieldEvidence]

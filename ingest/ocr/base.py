@@ -1,0 +1,32 @@
+"""The one shape every OCR engine is normalised to.
+
+Engines are created once per process (model loading costs seconds) and then called per page.
+"""
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ingest.artifacts import BBox, OcrToken
+from models.contract import EngineInfo
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    @property
+    def info(self) -> EngineInfo:
+        """Engine and model names, recorded in every document it reads."""
+        ...
+
+    def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
+        """Find and read every text line in `image` (gray or BGR); boxes in its pixels."""
+        ...
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        """Recognise single text lines without detection, batched; boxes are the crop's."""
+        ...
+
+
+def crop(image: np.ndarray, box: BBox) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return image[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]

@@ -1,0 +1,140 @@
+"""The reading pipeline as three steps, so a queue can fan the middle one out per page.
+
+    rasterize_source  (one document)  -> PageImage, one at a time
+    read_page         (one page)      -> CleanPage + PageTable
+    assemble          (one document)  -> checked, flagged PerformanceTargets
+
+`read_document` chains them in-process for the CLI, the benchmark and the evaluation harness.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.artifacts import CleanPage, PageImage, PageTable, SourceDocument, Table
+from ingest.ocr.base import OcrEngine
+from ingest.template import Template, default_template
+from jixiao.settings import Settings, get_settings
+from models.contract import EngineInfo, PerformanceTargets, SourceInfo
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, summed over pages."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass
+class ReadResult:
+    document: PerformanceTargets
+    pages: list[CleanPage]
+    page_tables: list[PageTable]
+    table: Table | None
+    timings: dict[str, float]
+
+
+def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[PageImage]:
+    from ingest.rasterize import rasterize
+
+    yield from rasterize(source, dpi=settings.raster_dpi)
+
+
+def read_page(
+    page: PageImage, engine: OcrEngine, timer: StageTimer | None = None
+) -> tuple[CleanPage, PageTable]:
+    """Clean one page, find its grid and read its cells."""
+    from ingest.grid import find_grid
+    from ingest.ocr.assign import read_cells
+    from ingest.preprocess import clean_page
+
+    timer = timer or StageTimer()
+    started = time.perf_counter()
+    clean = clean_page(page)
+    timer.add("preprocess", started)
+    started = time.perf_counter()
+    grid = find_grid(clean)
+    timer.add("grid", started)
+    started = time.perf_counter()
+    table = read_cells(clean, grid, engine)
+    timer.add("ocr", started)
+    return clean, table
+
+
+def assemble(
+    page_tables: list[PageTable],
+    source: SourceDocument,
+    engine_info: EngineInfo,
+    document_id: str,
+    template: Template | None = None,
+    timer: StageTimer | None = None,
+) -> tuple[PerformanceTargets, Table | None]:
+    """Stitch pages, map onto the template, run the checks and decide the flags."""
+    from ingest.confidence import assess
+    from ingest.mapping import map_table
+    from ingest.stitch import stitch
+    from ingest.validate import run_checks
+
+    template = template or default_template()
+    timer = timer or StageTimer()
+    started = time.perf_counter()
+    table = stitch(page_tables, template)
+    mapped = map_table(table, template)
+    timer.add("mapping", started)
+    started = time.perf_counter()
+    issues = run_checks(mapped.document, template)
+    document = assess(mapped, issues, template)
+    timer.add("checks", started)
+    document = document.model_copy(
+        update={
+            "document_id": document_id,
+            "source": SourceInfo(
+                filename=source.filename, sha256=source.sha256, pages=source.pages
+            ),
+            "ocr": engine_info,
+        }
+    )
+    return document, table
+
+
+def read_document(
+    path: Path,
+    *,
+    filename: str | None = None,
+    engine: OcrEngine | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> ReadResult:
+    """Read one file end to end in this process."""
+    from ingest.ocr import create_engine
+    from ingest.sources import accept_upload
+
+    settings = settings or get_settings()
+    engine = engine or create_engine(settings.ocr_engine, settings)
+    timer = StageTimer()
+    started = time.perf_counter()
+    source = accept_upload(path, filename or path.name, settings)
+    timer.add("sources", started)
+    pages: list[CleanPage] = []
+    tables: list[PageTable] = []
+    started = time.perf_counter()
+    for page in rasterize_source(source, settings):
+        timer.add("rasterize", started)
+        clean, table = read_page(page, engine, timer)
+        pages.append(clean)
+        tables.append(table)
+        if progress:
+            progress("read", len(pages), source.pages)
+        started = time.perf_counter()
+    document, table = assemble(
+        tables, source, engine.info, document_id=source.sha256[:16], timer=timer
+    )
+    if progress:
+        progress("done", source.pages, source.pages)
+    return ReadResult(document, pages, tables, table, timer.seconds)

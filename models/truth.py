@@ -1,0 +1,50 @@
+"""Ground truth written by the synthetic corpus generator and read by the evaluation harness.
+
+Cell boxes are in pixels of the page as rendered at `dpi`, upright and undistorted, before any
+degradation; compare them with a pipeline's boxes after normalising both by the table's box.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.contract import PerformanceTargets
+
+Level = Literal["clean", "scan", "heavy", "photo"]
+Split = Literal["calibration", "test"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TruthCell(_Strict):
+    row: int  # grid row on this page, 0-based
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    bbox: list[int] = Field(min_length=4, max_length=4)
+    text: str  # as printed in the cell ("" for an empty cell); "\n" for a hard line break
+    role: Literal["label", "header", "value"] = "value"
+
+
+class TruthPage(_Strict):
+    page: int = Field(ge=1)
+    width: int
+    height: int
+    dpi: int
+    table_bbox: list[int] = Field(min_length=4, max_length=4)
+    cells: list[TruthCell]
+    seal_bbox: list[int] | None = None
+
+
+class GroundTruth(_Strict):
+    doc_id: str
+    level: Level
+    split: Split
+    seed: int
+    fonts: list[str] = Field(default_factory=list)
+    document: PerformanceTargets
+    pages: list[TruthPage]
+    violations: list[str] = Field(default_factory=list)  # checks broken on purpose
+    errors: dict[str, str] = Field(default_factory=dict)  # path -> printed wrong value, on purpose
