@@ -1,0 +1,53 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import TemplateError
+from ingest.template import DEFAULT_TEMPLATE, default_template, load_template, normalize_label
+
+
+def test_default_template_describes_the_form():
+    template = default_template()
+    keys = [s.key for s in template.sections]
+    assert keys[:3] == ["department", "basic_info", "budget"]
+    assert set(template.taxonomy) == {"产出指标", "效益指标", "满意度指标"}
+    budget = template.section("budget")
+    assert len(budget.pairs) == 8
+
+
+@pytest.mark.parametrize(
+    ("printed", "level1"),
+    [("服务对象", "满意度指标"), ("服务对象 满意度指标", "满意度指标"), ("质量指标", "产出指标"),
+     ("可持续影响指标", "效益指标"), ("不存在指标", None)],
+)
+def test_level2_variants_classify(printed: str, level1: str | None):
+    assert default_template().level1_of(printed) == level1
+
+
+def test_labels_normalise_width_spacing_and_breaks():
+    assert normalize_label("期望达到的目标（概述） ") == normalize_label("期望达到的目标(概述)")
+    assert normalize_label("总 体 目 标") == "总体目标"
+    assert normalize_label("拟用于对下\n转移支付资金") == "拟用于对下转移支付资金"
+
+
+def test_broken_template_names_file_and_line(tmp_path: Path):
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    broken = text.replace("    layout: pairs\n    headers:", "    layout: table\n    headers:")
+    lines = broken.splitlines()
+    expected_line = next(i for i, s in enumerate(lines, 1) if s.strip() == "layout: table")
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    message = str(err.value)
+    assert str(path) in message and "layout" in message
+    # the section mapping starts a line or two above its `layout` key
+    line = int(message.split("line ")[1].split(":")[0])
+    assert expected_line - 3 <= line <= expected_line
+
+
+def test_invalid_yaml_is_reported(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("sections: [unclosed\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="not valid YAML"):
+        load_template(path)
