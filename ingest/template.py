@@ -17,8 +17,15 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "department_overall.yaml"
 
 ValueKind = Literal[
-    "text", "long_text", "amount", "count", "percent", "date_or_period",
-    "indicator_value", "taxonomy1", "taxonomy2",
+    "text",
+    "long_text",
+    "amount",
+    "count",
+    "percent",
+    "date_or_period",
+    "indicator_value",
+    "taxonomy1",
+    "taxonomy2",
 ]
 
 
@@ -151,7 +158,7 @@ def _line_of(raw: object, loc: tuple) -> int | None:
 def load_template(path: Path = DEFAULT_TEMPLATE) -> Template:
     """Parse and validate a template file; errors say which file and line to fix."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as exc:
         raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):

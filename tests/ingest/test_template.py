@@ -17,8 +17,13 @@ def test_default_template_describes_the_form():
 
 @pytest.mark.parametrize(
     ("printed", "level1"),
-    [("服务对象", "满意度指标"), ("服务对象 满意度指标", "满意度指标"), ("质量指标", "产出指标"),
-     ("可持续影响指标", "效益指标"), ("不存在指标", None)],
+    [
+        ("服务对象", "满意度指标"),
+        ("服务对象 满意度指标", "满意度指标"),
+        ("质量指标", "产出指标"),
+        ("可持续影响指标", "效益指标"),
+        ("不存在指标", None),
+    ],
 )
 def test_level2_variants_classify(printed: str, level1: str | None):
     assert default_template().level1_of(printed) == level1

@@ -35,8 +35,13 @@ def test_full_contract_round_trips_exactly():
     doc = _seed()
     fields = [
         FieldRecord(
-            path=path, value=value, ocr_text=None if value is None else str(value),
-            confidence=0.9, status=FieldStatus.ACCEPTED, page=1, bbox=[1, 2, 3, 4],
+            path=path,
+            value=value,
+            ocr_text=None if value is None else str(value),
+            confidence=0.9,
+            status=FieldStatus.ACCEPTED,
+            page=1,
+            bbox=[1, 2, 3, 4],
         )
         for path, value in value_paths(doc)
     ]
