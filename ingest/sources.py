@@ -1,0 +1,182 @@
+"""Accept an upload: decide what it is from its bytes and refuse it before any heavy work.
+
+Every limit is checked from headers only (file size from the file system, page counts and page
+sizes from `pdfinfo`, image dimensions from the image header, frame by frame for TIFF), so a
+hostile file costs milliseconds, not memory. The name the client gave is used for display
+only, after `safe_filename`; it never decides the type.
+"""
+
+import hashlib
+import re
+import subprocess
+import unicodedata
+import warnings
+from pathlib import Path, PurePosixPath
+
+from PIL import Image
+
+from ingest.artifacts import SourceDocument
+from ingest.errors import InputRejected
+from jixiao.settings import Settings
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+)
+# Readers accept a PDF header anywhere in the first KiB and an end marker in the last KiB.
+_PDF_WINDOW = 1024
+_PDFINFO_TIMEOUT_S = 30
+_CHUNK = 1 << 20
+_MAX_NAME_CHARS = 150
+_POINTS_PER_INCH = 72.0
+_PAGE_SIZE_LINE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.M)
+_PAGES_LINE = re.compile(r"^Pages:\s+(\d+)", re.M)
+
+
+def accept_upload(path: Path, filename: str, settings: Settings) -> SourceDocument:
+    """Check an uploaded file against the input rules; raise `InputRejected` if it breaks one."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputRejected("empty_file", "The file is empty.")
+    if size > settings.max_upload_bytes:
+        raise InputRejected(
+            "file_too_large",
+            f"The file has {size} bytes; the limit is {settings.max_upload_bytes}.",
+        )
+    media_type = sniff_media_type(path)
+    if media_type == PDF:
+        pages = _check_pdf(path, settings)
+    else:
+        pages = _check_image(path, media_type, settings)
+    return SourceDocument(
+        path=str(path),
+        filename=safe_filename(filename),
+        sha256=sha256_file(path),
+        size=size,
+        media_type=media_type,
+        pages=pages,
+    )
+
+
+def sniff_media_type(path: Path) -> str:
+    """The media type from the leading bytes; anything but PDF, PNG, JPEG or TIFF is refused."""
+    with path.open("rb") as handle:
+        head = handle.read(_PDF_WINDOW)
+    for signature, media_type in _SIGNATURES:
+        if head.startswith(signature):
+            return media_type
+    if b"%PDF-" in head:
+        return PDF
+    raise InputRejected(
+        "unsupported_type", "The file is not a PDF, PNG, JPEG or TIFF (judged by its content)."
+    )
+
+
+def sha256_file(path: Path) -> str:
+    """Hash in chunks so a large upload never sits in memory whole."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_filename(name: str) -> str:
+    """A display name without directories, control characters or traversal; never empty."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/")
+    name = PurePosixPath(name).name
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split()).lstrip(". ")
+    if len(name) > _MAX_NAME_CHARS:
+        stem, dot, ext = name.rpartition(".")
+        keep = ext if dot and 0 < len(ext) <= 10 else ""
+        head = (stem if keep else name)[: _MAX_NAME_CHARS - len(keep) - 1].rstrip()
+        name = f"{head}.{keep}" if keep else head
+    return name or "upload"
+
+
+def _check_pdf(path: Path, settings: Settings) -> int:
+    with path.open("rb") as handle:
+        handle.seek(max(path.stat().st_size - _PDF_WINDOW, 0))
+        tail = handle.read()
+    if b"%%EOF" not in tail:
+        raise InputRejected(
+            "corrupt_pdf", "The PDF is truncated: its end-of-file marker is missing."
+        )
+    try:
+        result = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", str(settings.max_pages + 1), str(path)],
+            capture_output=True,
+            timeout=_PDFINFO_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise InputRejected("corrupt_pdf", "The PDF could not be read in time.") from exc
+    out = result.stdout.decode("utf-8", "replace")
+    err = result.stderr.decode("utf-8", "replace")
+    if "Incorrect password" in err:
+        raise InputRejected("encrypted_pdf", "The PDF is protected by a password.")
+    if "page count 0" in err or "Wrong page range" in err:
+        raise InputRejected("no_pages", "The PDF has no pages.")
+    match = _PAGES_LINE.search(out)
+    if result.returncode != 0 or match is None:
+        raise InputRejected("corrupt_pdf", "The PDF is damaged and cannot be read.")
+    pages = int(match.group(1))
+    if pages == 0:
+        raise InputRejected("no_pages", "The PDF has no pages.")
+    _check_page_count(pages, settings)
+    scale = settings.raster_dpi / _POINTS_PER_INCH
+    for number, (width, height) in enumerate(_PAGE_SIZE_LINE.findall(out), start=1):
+        _check_pixels(float(width) * scale, float(height) * scale, settings, f"page {number}")
+    return pages
+
+
+def _check_image(path: Path, media_type: str, settings: Settings) -> int:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                pages = 0
+                while True:
+                    pages += 1
+                    _check_page_count(pages, settings)
+                    _check_pixels(*image.size, settings, f"frame {pages}")
+                    if media_type != TIFF:
+                        break
+                    try:
+                        image.seek(pages)
+                    except EOFError:
+                        break
+    except Image.DecompressionBombError as exc:
+        raise InputRejected(
+            "image_too_large", "The image's dimensions are absurdly large."
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputRejected(
+            "corrupt_image", f"The image is damaged and cannot be read: {exc}"
+        ) from exc
+    return pages
+
+
+def _check_page_count(pages: int, settings: Settings) -> None:
+    if pages > settings.max_pages:
+        raise InputRejected(
+            "too_many_pages",
+            f"The document has more than {settings.max_pages} pages, the limit.",
+        )
+
+
+def _check_pixels(width: float, height: float, settings: Settings, where: str) -> None:
+    if width * height > settings.max_image_pixels:
+        raise InputRejected(
+            "image_too_large",
+            f"{where.capitalize()} would be {int(width)} x {int(height)} pixels; "
+            f"the limit is {settings.max_image_pixels} pixels.",
+        )

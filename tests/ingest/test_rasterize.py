@@ -1,0 +1,122 @@
+"""Rasterisation: pages come out one by one as upright BGR images with a believable DPI."""
+
+from math import ceil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from ingest.artifacts import SourceDocument
+from ingest.errors import InputRejected
+from ingest.rasterize import rasterize, rasterize_many
+from ingest.sources import accept_upload
+from jixiao.settings import Settings
+
+SETTINGS = Settings()
+
+
+def _accept(path: Path) -> SourceDocument:
+    return accept_upload(path, path.name, SETTINGS)
+
+
+def _pdf_with_coloured_pages(path: Path, colours: list[tuple[float, float, float]]) -> Path:
+    doc = canvas.Canvas(str(path), pagesize=A4)
+    for red, green, blue in colours:
+        doc.setFillColorRGB(red, green, blue)
+        doc.rect(0, 0, A4[0], A4[1], stroke=0, fill=1)
+        doc.showPage()
+    doc.save()
+    return path
+
+
+def test_pdf_pages_stream_in_order_as_bgr(tmp_path: Path) -> None:
+    colours = [(1.0, 0.0, 0.0), (0.0, 0.0, 1.0), (0.0, 1.0, 0.0)]
+    source = _accept(_pdf_with_coloured_pages(tmp_path / "doc.pdf", colours))
+    pages = list(rasterize(source, dpi=100))
+    assert [p.index for p in pages] == [0, 1, 2]
+    for page, (red, green, blue) in zip(pages, colours, strict=True):
+        assert page.dpi == 100
+        assert page.image.dtype == np.uint8
+        assert page.image.shape == (ceil(A4[1] / 72 * 100), ceil(A4[0] / 72 * 100), 3)
+        centre = page.image[page.image.shape[0] // 2, page.image.shape[1] // 2]
+        assert tuple(int(v) for v in centre) == (blue * 255, green * 255, red * 255)
+
+
+def test_stopping_early_ends_the_renderer(tmp_path: Path) -> None:
+    source = _accept(_pdf_with_coloured_pages(tmp_path / "doc.pdf", [(1, 1, 1)] * 4))
+    pages = rasterize(source, dpi=50)
+    assert next(pages).index == 0
+    pages.close()  # must not hang or leave poppler writing into a closed pipe
+
+
+def test_image_keeps_its_pixels_and_stated_resolution(tmp_path: Path) -> None:
+    path = tmp_path / "scan.png"
+    pixels = np.random.default_rng(1).integers(0, 256, (3508, 2480, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path, dpi=(300, 300), compress_level=1)
+    (page,) = rasterize(_accept(path), dpi=200)
+    assert page.dpi == 300
+    assert np.array_equal(page.image, pixels[:, :, ::-1])
+
+
+@pytest.mark.parametrize(
+    ("size", "stated", "expected"),
+    [
+        ((1654, 2339), None, 200),  # A4 at 200 DPI without a stated resolution
+        ((3000, 4000), (72, 72), 342),  # phone photo: 72 DPI would make a 56-inch sheet
+        ((2339, 1654), (1, 1), 200),  # JFIF's "no unit" default, landscape
+    ],
+)
+def test_image_resolution_is_estimated_when_the_file_is_not_believable(
+    tmp_path: Path, size: tuple[int, int], stated: tuple[int, int] | None, expected: int
+) -> None:
+    path = tmp_path / "photo.jpg"
+    extra = {"dpi": stated} if stated else {}
+    Image.new("RGB", size, "white").save(path, quality=50, **extra)
+    (page,) = rasterize(_accept(path), dpi=150)
+    assert page.dpi == expected
+
+
+def test_exif_orientation_is_applied(tmp_path: Path) -> None:
+    path = tmp_path / "phone.jpg"
+    image = Image.new("RGB", (400, 300), "white")
+    image.paste((0, 0, 0), (0, 0, 100, 100))  # a black square top left as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    image.save(path, exif=exif, quality=95)
+    (page,) = rasterize(_accept(path), dpi=200)
+    assert page.image.shape[:2] == (400, 300)
+    assert page.image[50, 250].max() < 40  # the square now sits top right
+    assert page.image[50, 50].min() > 200
+
+
+def test_transparency_is_laid_on_white(tmp_path: Path) -> None:
+    path = tmp_path / "clear.png"
+    Image.new("RGBA", (120, 80), (0, 0, 0, 0)).save(path)
+    (page,) = rasterize(_accept(path), dpi=200)
+    assert page.image.min() == 255
+
+
+def test_tiff_frames_and_several_images_form_one_document(tmp_path: Path) -> None:
+    tiff = tmp_path / "pages.tif"
+    frames = [Image.new("1", (60, 80), value) for value in (0, 1, 0)]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], compression="group4")
+    photo = tmp_path / "last.png"
+    Image.new("RGB", (60, 80), (40, 50, 60)).save(photo)
+    pages = list(rasterize_many([_accept(tiff), _accept(photo)], dpi=200))
+    assert [p.index for p in pages] == [0, 1, 2, 3]
+    assert [int(p.image[0, 0, 0]) for p in pages] == [0, 255, 0, 60]
+    assert all(p.image.shape == (80, 60, 3) for p in pages)
+
+
+def test_truncated_image_data_is_rejected_when_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jpg"
+    noise = np.random.default_rng(2).integers(0, 256, (400, 300, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(path, quality=90)
+    path.write_bytes(path.read_bytes()[:5000])
+    source = _accept(path)
+    with pytest.raises(InputRejected) as caught:
+        list(rasterize(source, dpi=200))
+    assert caught.value.code == "corrupt_image"
