@@ -91,6 +91,9 @@ class Template(_Spec):
     indicator_value_kinds: dict[str, ValueKind] = Field(default_factory=dict)
     required: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
+    messages: dict[str, str] = Field(default_factory=dict)  # reason code -> text for reviewers
+    operators: tuple[str, ...] = ()  # comparison words an indicator value may start or end with
+    period_words: tuple[str, ...] = ()  # 时效指标 values that name a period instead of a date
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)

@@ -1,0 +1,366 @@
+"""Checks a correct table satisfies, read from the template: sums, value kinds, taxonomy,
+required fields and duplicated rows.
+
+Checks look only at the document (values, and the OCR text and confidence its `fields` carry),
+never at pixels, so re-validation after a reviewer's correction is the same call. Evidence about
+how a value was read (grid doubts, seals) is weighed in `ingest.confidence`, not here.
+"""
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ingest.evaluation.compare import field_kinds as template_kinds
+from ingest.evaluation.compare import kind_key
+from ingest.template import CheckSpec, Template, ValueKind, normalize_label
+from ingest.values import parse_amount, parse_count
+from models.contract import FieldValue, PerformanceTargets, value_paths
+
+Reason = Literal[
+    "low_confidence",
+    "sum_mismatch",
+    "format",
+    "taxonomy",
+    "missing",
+    "structure",
+    "seal_overlap",
+    "duplicate",
+]
+# Reasons decided here from the values; the others come from reading evidence.
+CHECK_REASONS: frozenset[str] = frozenset(
+    {"sum_mismatch", "format", "taxonomy", "missing", "duplicate"}
+)
+
+
+class CheckIssue(BaseModel):
+    """One failed check: the fields it puts in doubt and, where the check pins the right value
+    down, a suggestion for one of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    check: str
+    reason: Reason
+    paths: tuple[str, ...]
+    message: str
+    suggestion: FieldValue = None
+    suggestion_path: str | None = None
+
+
+def field_kinds(doc: PerformanceTargets, template: Template) -> dict[str, ValueKind]:
+    """The value kind of every field of `doc`; indicator values by their 二级指标."""
+    by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template_kinds(template)}
+    kinds = {path: by_key.get(kind_key(path), "text") for path, _ in value_paths(doc)}
+    for i, ind in enumerate(doc.indicators):
+        level2 = template.canonical_level2(ind.level2) if ind.level2 else None
+        if level2 in template.indicator_value_kinds:
+            kinds[f"indicators[{i}].value"] = template.indicator_value_kinds[level2]
+    return kinds
+
+
+def run_checks(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+    """Every check of the template on `doc`, in a stable order."""
+    values = dict(value_paths(doc))
+    kinds = field_kinds(doc, template)
+    ocr_text = {f.path: f.ocr_text for f in doc.fields}
+    issues = _format_issues(values, kinds, ocr_text, doc.year, template)
+    implausible = {p for issue in issues for p in issue.paths}
+    ocr_conf = {f.path: f.confidence for f in doc.fields}
+    for spec in template.checks:
+        issue = _sum_issue(spec, values, implausible, ocr_conf, template)
+        if issue:
+            issues.append(issue)
+    issues += _taxonomy_issues(doc, template)
+    issues += _required_issues(values, template)
+    issues += _duplicate_issues(doc, template)
+    return issues
+
+
+# ---- value kinds -------------------------------------------------------------------------
+
+_LETTER = re.compile(r"[A-Za-z|]")
+# A run of Latin letters and digits; one that reads as a number is a digit misread as a letter
+# (`1O0%`), one that does not is a word or a code (`PM2.5`, `5G`).
+_MIXED_RUN = re.compile(r"[0-9A-Za-z|.]*\d[0-9A-Za-z|.]*", re.ASCII)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_DATE_PART = re.compile(r"(\d+)\s*([年月日])")
+_TIME_UNITS = "年月日天周季时"
+
+
+def as_decimal(value: FieldValue) -> Decimal | None:
+    """An amount field as a number; None for an empty cell or a value that is not a number."""
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _format_issues(
+    values: dict[str, FieldValue],
+    kinds: dict[str, ValueKind],
+    ocr_text: dict[str, str | None],
+    year: int | None,
+    template: Template,
+) -> list[CheckIssue]:
+    issues = []
+    for path, value in values.items():
+        kind = kinds[path]
+        problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
+        if problem:
+            issues.append(
+                CheckIssue(
+                    check=f"kind_{kind}",
+                    reason="format",
+                    paths=(path,),
+                    message=f"{template.messages.get('format', 'format')}：{problem}",
+                    suggestion=suggestion,
+                    suggestion_path=path if suggestion is not None else None,
+                )
+            )
+    return issues
+
+
+def _kind_problem(
+    kind: ValueKind, value: FieldValue, ocr: str | None, year: int | None, template: Template
+) -> tuple[str | None, FieldValue]:
+    """What is wrong with `value` for its kind (Chinese, for the reviewer), and a fix if known.
+
+    Numeric kinds are judged on the printed text too: mapping reads a look-alike letter as a
+    digit, but a letter where only digits can stand still makes the value doubtful."""
+    if kind in ("amount", "count"):
+        return _number_problem(kind, value, (ocr or "").strip(), template.amount_decimals)
+    if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
+        return None, None
+    text = str(value)
+    fixed = _lookalike_fix(text)
+    if fixed != text:
+        return "数字中混有字母", fixed
+    if kind == "percent":
+        return _percent_problem(text), None
+    if kind == "date_or_period":
+        return _date_problem(text, year, template.period_words), None
+    return _operator_problem(text, template), None
+
+
+def _lookalike_fix(text: str) -> str:
+    """`text` with every letter-and-digit run that reads as a number replaced by that number."""
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        number = parse_amount(run) if _LETTER.search(run) else None
+        return run if number is None else number
+
+    return _MIXED_RUN.sub(fix, text)
+
+
+def _number_problem(
+    kind: ValueKind, value: FieldValue, printed: str, decimals: int
+) -> tuple[str | None, FieldValue]:
+    label = "金额" if kind == "amount" else "数量"
+    parse = parse_amount if kind == "amount" else parse_count
+    if value is None:
+        return (f"{label}不是数字", None) if printed else (None, None)
+    if _LETTER.search(printed):
+        fixed = parse(printed)
+        return f"{label}中混有字母", fixed if fixed != value else None
+    number = as_decimal(value)
+    if number is None or (kind == "count" and not isinstance(value, int)):
+        return f"{label}不是{'数字' if kind == 'amount' else '整数'}", None
+    if number < 0:
+        return f"{label}不应为负数", None
+    if kind == "amount" and -number.as_tuple().exponent > decimals:
+        return f"金额最多保留{decimals}位小数", None
+    return None, None
+
+
+def _percent_problem(value: str) -> str | None:
+    percents = _PERCENT.findall(value)
+    if percents:
+        return "百分比超过100%" if any(Decimal(p) > 100 for p in percents) else None
+    return "数值缺少百分号" if _NUMBER.search(value) else None
+
+
+def _date_problem(value: str, year: int | None, periods: tuple[str, ...]) -> str | None:
+    parts = _DATE_PART.findall(value)
+    for number, unit in parts:
+        n = int(number)
+        if unit == "年" and len(number) == 4 and year is not None and n > year:
+            return f"时效晚于表格年度{year}年"
+        if unit == "年" and len(number) not in (1, 2, 4):
+            return "年份不合理"
+        if unit == "月" and not 1 <= n <= 12 and "个月" not in value:
+            return "月份不合理"
+        if unit == "日" and not 1 <= n <= 31:
+            return "日期不合理"
+    if parts or any(u in value for u in _TIME_UNITS) or any(w in value for w in periods):
+        return None
+    return "时效指标应为日期或期限"
+
+
+def _operator_problem(value: str, template: Template) -> str | None:
+    """An operator needs something to compare with; a symbol (≥ ≧ ≤ …) needs a number."""
+    stripped = value.strip()
+    for op in template.operators:
+        if stripped == op:
+            return f"只有“{op}”，缺少数值"
+        rest = stripped[len(op) :].lstrip()
+        if op in _SYMBOL_OPERATORS and stripped.startswith(op) and not _NUMBER.match(rest):
+            return f"“{op}”后缺少数值"
+    return None
+
+
+# ---- sums --------------------------------------------------------------------------------
+
+
+def _expand(patterns: Iterable[str], values: dict[str, FieldValue]) -> list[str]:
+    """Template paths with `[*]` expanded over the document's rows."""
+    out: list[str] = []
+    for pattern in patterns:
+        if "[*]" in pattern:
+            regex = re.compile(re.escape(pattern).replace(r"\[\*\]", r"\[\d+\]") + "$")
+            out += [p for p in values if regex.match(p)]
+        elif pattern in values:
+            out.append(pattern)
+    return out
+
+
+def _sum_issue(
+    spec: CheckSpec,
+    values: dict[str, FieldValue],
+    implausible: set[str],
+    ocr_conf: dict[str, float],
+    template: Template,
+) -> CheckIssue | None:
+    left, right = _expand(spec.left, values), _expand(spec.right, values)
+    amounts = {p: as_decimal(values[p]) for p in left + right}
+    if any(values[p] is not None and amounts[p] is None for p in amounts):
+        return None  # a term that is not a number is already a format issue
+    present = [p for p, a in amounts.items() if a is not None]
+    if not any(p in present for p in left) or not any(p in present for p in right):
+        return None
+    total_left = sum((amounts[p] for p in left if amounts[p] is not None), Decimal(0))
+    total_right = sum((amounts[p] for p in right if amounts[p] is not None), Decimal(0))
+    tolerance = Decimal(str(spec.tolerance_per_term)) * len(present)
+    if spec.rule == "sum_equal":
+        failed = abs(total_left - total_right) > tolerance
+    else:
+        failed = total_left - total_right > tolerance
+    if not failed:
+        return None
+    suggestion_path, suggestion = None, None
+    if spec.rule == "sum_equal":
+        suspect = _single_suspect(present, implausible, ocr_conf)
+        if suspect is not None:
+            own = amounts[suspect]
+            other_side = total_right if suspect in left else total_left
+            same_side = (total_left if suspect in left else total_right) - own
+            target = (other_side - same_side).quantize(Decimal(1).scaleb(-template.amount_decimals))
+            if target >= 0:
+                suggestion_path, suggestion = suspect, str(target)
+    return CheckIssue(
+        check=spec.id,
+        reason=spec.reason,
+        paths=tuple(left + right),
+        message=spec.message,
+        suggestion=suggestion,
+        suggestion_path=suggestion_path,
+    )
+
+
+def _single_suspect(
+    present: list[str], implausible: set[str], ocr_conf: dict[str, float]
+) -> str | None:
+    """The one term most likely misread: the only implausible one, else the strictly least
+    confident one; None when no single term stands out."""
+    odd = [p for p in present if p in implausible]
+    if odd:
+        return odd[0] if len(odd) == 1 else None
+    scored = sorted((ocr_conf[p], p) for p in present if p in ocr_conf)
+    if len(scored) == len(present) >= 2 and scored[0][0] < scored[1][0]:
+        return scored[0][1]
+    return None
+
+
+# ---- taxonomy, required, duplicates ------------------------------------------------------
+
+
+def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+    message = template.messages.get("taxonomy", "taxonomy")
+    level1_names = {normalize_label(l1): l1 for l1 in template.taxonomy}
+    issues = []
+    for i, ind in enumerate(doc.indicators):
+        level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
+        if not level1_ok:
+            issues.append(
+                CheckIssue(
+                    check="taxonomy_level1",
+                    reason="taxonomy",
+                    paths=(f"indicators[{i}].level1",),
+                    message=f"{message}：“{ind.level1}”不是一级指标",
+                )
+            )
+        if ind.level2 is None:
+            continue
+        expected = template.level1_of(ind.level2)
+        if expected is None:
+            detail = f"“{ind.level2}”不是二级指标"
+        elif level1_ok and ind.level1 and normalize_label(ind.level1) != expected:
+            detail = f"“{ind.level2}”应属于{expected}"
+        else:
+            continue
+        issues.append(
+            CheckIssue(
+                check="taxonomy_level2",
+                reason="taxonomy",
+                paths=(f"indicators[{i}].level2",),
+                message=f"{message}：{detail}",
+            )
+        )
+    return issues
+
+
+def _required_issues(values: dict[str, FieldValue], template: Template) -> list[CheckIssue]:
+    message = template.messages.get("missing", "missing")
+    return [
+        CheckIssue(check="required", reason="missing", paths=(path,), message=message)
+        for path in _expand(template.required, values)
+        if values[path] is None or (isinstance(values[path], str) and not values[path].strip())
+    ]
+
+
+def _row_key(row: BaseModel) -> tuple[str, ...] | None:
+    fields = [getattr(row, key) for key in type(row).model_fields]
+    if all(v is None for v in fields):
+        return None
+    return tuple(normalize_label(str(v)) if v is not None else "" for v in fields)
+
+
+def _duplicate_issues(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+    """Rows repeated word for word (a header or row read twice at a page break)."""
+    message = template.messages.get("duplicate", "duplicate")
+    issues = []
+    for name, rows in (("tasks", doc.tasks), ("indicators", doc.indicators)):
+        seen: dict[tuple[str, ...], int] = {}
+        for i, row in enumerate(rows):
+            key = _row_key(row)
+            if key is None:
+                continue
+            if key in seen:
+                issues.append(
+                    CheckIssue(
+                        check=f"duplicate_{name}",
+                        reason="duplicate",
+                        paths=tuple(f"{name}[{i}].{k}" for k in type(row).model_fields),
+                        message=f"{message}（第{seen[key] + 1}行）",
+                    )
+                )
+            else:
+                seen[key] = i
+    return issues

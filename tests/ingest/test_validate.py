@@ -1,0 +1,250 @@
+import pytest
+
+from ingest.template import default_template
+from ingest.validate import CheckIssue, field_kinds, run_checks
+from tests.ingest.trust_docs import seed_document, set_values, with_records
+
+TEMPLATE = default_template()
+
+
+def issues_for(doc, reason: str | None = None) -> list[CheckIssue]:
+    return [i for i in run_checks(doc, TEMPLATE) if reason is None or i.reason == reason]
+
+
+def flagged_paths(doc, reason: str) -> set[str]:
+    return {p for i in issues_for(doc, reason) for p in i.paths}
+
+
+def test_seed_document_passes_every_check():
+    assert run_checks(seed_document(), TEMPLATE) == []
+
+
+def test_misread_basic_expenditure_breaks_the_identity_and_gets_the_right_suggestion():
+    doc = seed_document(budget__basic_expenditure="391.72")
+    doc = with_records(doc, confidence={"budget.basic_expenditure": 0.71})
+    (issue,) = issues_for(doc, "sum_mismatch")
+    assert issue.check == "budget_identity"
+    assert "budget.basic_expenditure" in issue.paths
+    assert issue.suggestion_path == "budget.basic_expenditure"
+    assert issue.suggestion == "397.72"
+    assert issue.message == TEMPLATE.checks[0].message
+
+
+def test_suggestion_for_a_term_on_the_right_side():
+    doc = seed_document(budget__fiscal_appropriation="481.89")
+    doc = with_records(doc, confidence={"budget.fiscal_appropriation": 0.5})
+    (issue,) = issues_for(doc, "sum_mismatch")
+    assert (issue.suggestion_path, issue.suggestion) == ("budget.fiscal_appropriation", "461.89")
+
+
+def test_no_suggestion_when_no_single_term_is_suspect():
+    doc = seed_document(budget__basic_expenditure="391.72")  # every term read at 0.99
+    (issue,) = issues_for(doc, "sum_mismatch")
+    assert issue.suggestion is None and issue.suggestion_path is None
+
+
+def test_the_only_implausible_term_is_the_suspect_even_when_confident():
+    doc = seed_document(budget__project_expenditure="60.17")
+    doc = with_records(
+        doc,
+        confidence={"budget.basic_expenditure": 0.8},
+        ocr={"budget.project_expenditure": "6O.17"},
+    )
+    (issue,) = [i for i in issues_for(doc, "sum_mismatch") if i.check == "budget_identity"]
+    assert (issue.suggestion_path, issue.suggestion) == ("budget.project_expenditure", "64.17")
+
+
+def test_printed_rounding_difference_is_within_tolerance():
+    doc = seed_document(
+        budget__basic_expenditure="10891.62",
+        budget__project_expenditure="61915.77",
+        budget__fiscal_appropriation="72807.38",
+        tasks__0__amount="61915.77",
+        tasks__1__amount="0",
+    )
+    assert issues_for(doc, "sum_mismatch") == []
+
+
+def test_identity_off_by_more_than_rounding_is_flagged():
+    doc = seed_document(budget__fiscal_appropriation="461.79")
+    assert "budget.fiscal_appropriation" in flagged_paths(doc, "sum_mismatch")
+
+
+def test_tasks_above_project_expenditure_flag_the_task_amounts():
+    doc = seed_document(tasks__1__amount="24.76")
+    (issue,) = issues_for(doc, "sum_mismatch")
+    assert issue.check == "tasks_within_project"
+    assert set(issue.paths) == {"tasks[0].amount", "tasks[1].amount", "budget.project_expenditure"}
+    assert issue.suggestion is None
+
+
+def test_tasks_below_project_expenditure_pass():
+    assert issues_for(seed_document(tasks__1__amount="4.76"), "sum_mismatch") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "printed", "bad"),
+    [
+        ("397.72", "397.72", False),
+        ("10891.62", "10,891.62", False),
+        ("0", "0", False),
+        ("-3.00", "-3.00", True),
+        ("397.725", "397.725", True),
+        ("397.72", "397.7Z", True),
+        ("10.5", "1O.5", True),
+        (None, "壹佰", True),
+        (None, None, False),
+    ],
+)
+def test_amount_format(value, printed, bad):
+    doc = with_records(
+        set_values(seed_document(), {"budget.city_level_funds": value}),
+        ocr={"budget.city_level_funds": printed},
+    )
+    assert ("budget.city_level_funds" in flagged_paths(doc, "format")) is bad
+
+
+def test_letter_in_amount_suggests_the_number_when_mapping_kept_the_letter_out():
+    doc = with_records(
+        set_values(seed_document(), {"budget.city_level_funds": None}),
+        ocr={"budget.city_level_funds": "l2.5O"},
+    )
+    (issue,) = issues_for(doc, "format")
+    assert issue.paths == ("budget.city_level_funds",)
+    assert (issue.suggestion_path, issue.suggestion) == (None, None)  # value None: no number
+    doc = with_records(
+        set_values(seed_document(), {"budget.city_level_funds": "72.50"}),
+        ocr={"budget.city_level_funds": "l2.5O"},
+    )
+    (issue,) = issues_for(doc, "format")
+    assert (issue.suggestion_path, issue.suggestion) == ("budget.city_level_funds", "12.50")
+
+
+@pytest.mark.parametrize(
+    ("value", "printed", "bad"),
+    [(18, "18", False), (18, "18人", False), (-2, "-2", True), (18, "l8", True)],
+)
+def test_count_format(value, printed, bad):
+    doc = with_records(
+        set_values(seed_document(), {"basic_info.staff_count": value}),
+        ocr={"basic_info.staff_count": printed},
+    )
+    assert ("basic_info.staff_count" in flagged_paths(doc, "format")) is bad
+
+
+def _indicator(level2: str, value: str):
+    """The seed with its first indicator of `level2` given `value`."""
+    doc = seed_document()
+    i = next(k for k, ind in enumerate(doc.indicators) if ind.level2 == level2)
+    return with_records(set_values(doc, {f"indicators[{i}].value": value})), i
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("100%", False),
+        ("≥90%", False),
+        ("≧95%", False),
+        ("无重大差错", False),
+        ("1000%", True),
+        ("95", True),
+        ("1O0%", True),
+    ],
+)
+def test_percent_values_of_quality_indicators(value, bad):
+    doc, i = _indicator("质量指标", value)
+    assert field_kinds(doc, TEMPLATE)[f"indicators[{i}].value"] == "percent"
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+def test_lookalike_in_a_percent_is_suggested_as_digits():
+    doc, i = _indicator("质量指标", "l00%")
+    (issue,) = issues_for(doc, "format")
+    assert (issue.suggestion_path, issue.suggestion) == (f"indicators[{i}].value", "100%")
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("2024年12月31日前完成", False),
+        ("长期", False),
+        ("年底前", False),
+        ("2023年6月", False),
+        ("30天内", False),
+        ("2025年6月30日前", True),
+        ("2024年13月", True),
+        ("2024年12月32日", True),
+        ("12", True),
+        ("按计划完成", True),
+    ],
+)
+def test_time_indicators_are_dates_or_periods_within_the_form_year(value, bad):
+    doc, i = _indicator("时效指标", value)
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("6次", False),
+        ("≥190元每人每月", False),
+        ("预算控制98%以内", False),
+        ("不低于上年度水平", False),
+        ("PM2.5≤35", False),
+        ("≥", True),
+        ("≥人", True),
+        ("不低于", True),
+    ],
+)
+def test_operator_values(value, bad):
+    doc, i = _indicator("数量指标", value)
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+def test_level2_under_the_wrong_level1_is_flagged_and_kept_as_printed():
+    doc = with_records(set_values(seed_document(), {"indicators[22].level2": "质量指标"}))
+    (issue,) = issues_for(doc, "taxonomy")
+    assert issue.paths == ("indicators[22].level2",)
+    assert "产出指标" in issue.message
+    assert doc.indicators[22].level2 == "质量指标"
+
+
+def test_unknown_level1_and_level2_are_flagged():
+    doc = with_records(
+        set_values(
+            seed_document(),
+            {"indicators[0].level1": "产出措施", "indicators[1].level2": "数量措施"},
+        )
+    )
+    assert flagged_paths(doc, "taxonomy") == {"indicators[0].level1", "indicators[1].level2"}
+
+
+def test_printed_variant_of_a_level2_is_not_a_taxonomy_error():
+    doc = with_records(set_values(seed_document(), {"indicators[31].level2": "服务对象"}))
+    assert issues_for(doc, "taxonomy") == []
+
+
+@pytest.mark.parametrize("path", ["department", "year", "budget.fiscal_appropriation"])
+def test_required_fields(path):
+    doc = with_records(set_values(seed_document(), {path: None}))
+    assert path in flagged_paths(doc, "missing")
+
+
+def test_optional_empty_fields_are_not_missing():
+    assert issues_for(seed_document(), "missing") == []  # other_funds, subunit_count are null
+
+
+def test_duplicated_indicator_row_is_flagged_once_on_the_repeat():
+    doc = seed_document()
+    doc = with_records(
+        doc.model_copy(
+            update={"indicators": [*doc.indicators[:3], doc.indicators[2], *doc.indicators[3:]]}
+        )
+    )
+    (issue,) = issues_for(doc, "duplicate")
+    assert set(issue.paths) == {f"indicators[3].{k}" for k in ("level1", "level2", "name", "value")}
+
+
+def test_same_name_with_other_values_is_not_a_duplicate():
+    doc = with_records(set_values(seed_document(), {"indicators[1].name": "开展培训场次"}))
+    assert issues_for(doc, "duplicate") == []

@@ -1,0 +1,66 @@
+"""Documents for the trust-layer tests, built from the seed's gold file with made-up evidence."""
+
+import json
+from pathlib import Path
+
+from ingest.artifacts import FieldEvidence, MappedDocument
+from models.contract import FieldRecord, FieldStatus, PerformanceTargets, value_paths
+
+SEED_GOLD = Path(__file__).parent.parent / "data" / "seed" / "seed_gold.json"
+
+
+def seed_document(**changes: object) -> PerformanceTargets:
+    """The seed table as mapping would deliver it: every value with a record read at 0.99.
+
+    `changes` maps a path to a printed value (the field's value and OCR text both change)."""
+    data = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    doc = PerformanceTargets.model_validate(data)
+    doc = set_values(doc, {p.replace("__", "."): v for p, v in changes.items()})
+    return with_records(doc)
+
+
+def set_values(doc: PerformanceTargets, values: dict[str, object]) -> PerformanceTargets:
+    data = doc.model_dump(by_alias=True)
+    for path, value in values.items():
+        node: object = data
+        parts = path.replace("[", ".").replace("]", "").split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if part.isdigit() else node[part]  # type: ignore[index]
+        node[parts[-1]] = value  # type: ignore[index]
+    return PerformanceTargets.model_validate(data)
+
+
+def with_records(
+    doc: PerformanceTargets, confidence: dict[str, float] | None = None, ocr: dict | None = None
+) -> PerformanceTargets:
+    confidence, ocr = confidence or {}, ocr or {}
+    records = [
+        FieldRecord(
+            path=path,
+            value=value,
+            ocr_text=ocr.get(path, None if value is None else str(value)),
+            confidence=confidence.get(path, 0.99),
+            status=FieldStatus.ACCEPTED,
+            page=1,
+            bbox=[0, 0, 10, 10],
+        )
+        for path, value in value_paths(doc)
+    ]
+    return doc.model_copy(update={"fields": records})
+
+
+def mapped(doc: PerformanceTargets, **evidence: dict) -> MappedDocument:
+    """`doc` with evidence for every field: OCR confidence from its record, the rest clean.
+
+    `evidence` maps a path (dots as `__`) to FieldEvidence overrides."""
+    overrides = {p.replace("__", "."): v for p, v in evidence.items()}
+    records = {f.path: f for f in doc.fields}
+    out = {}
+    for path, _ in value_paths(doc):
+        base = {
+            "path": path,
+            "ocr_confidence": records[path].confidence,
+            "structure_confidence": 0.99,
+        }
+        out[path] = FieldEvidence(**{**base, **overrides.get(path, {})})
+    return MappedDocument(document=doc, evidence=out)
