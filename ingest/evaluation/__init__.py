@@ -1,0 +1,1 @@
+"""Scoring pipeline output against the synthetic corpus's ground truth (`jixiao eval`)."""

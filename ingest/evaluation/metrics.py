@@ -1,0 +1,241 @@
+"""Scoring one document's pipeline result against its ground truth.
+
+Every metric is kept as the counts it is made of (fields right, characters edited, flags
+raised), so per-level and total figures are sums of counts divided once, not averages of
+per-document ratios.
+"""
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from ingest.evaluation.align import align_rows
+from ingest.evaluation.calibration import Reliability, reliability
+from ingest.evaluation.compare import (
+    edit_distance,
+    field_kinds,
+    kind_key,
+    normalize_text,
+    text_similarity,
+    values_equal,
+)
+from ingest.evaluation.results import PipelineResult, Timings
+from ingest.evaluation.structure import StructureCounts, score_structure
+from ingest.template import SectionSpec, Template
+from models.contract import FieldStatus, FieldValue, PerformanceTargets, is_long_text, value_paths
+from models.truth import GroundTruth, Level, Split
+
+
+class Counts(BaseModel):
+    """The additive ingredients of every metric."""
+
+    model_config = ConfigDict(frozen=True)
+
+    short_fields: int = 0  # truth short fields scored
+    short_correct: int = 0
+    extra_fields: int = 0  # short fields of predicted rows the truth does not have
+    unflagged_errors: int = 0  # truth short fields wrong or missing and not flagged
+    long_chars: int = 0  # normalised characters of truth long text
+    long_edits: int = 0
+    fields: int = 0  # entries of the prediction's fields[]
+    flagged: int = 0
+    flagged_wrong: int = 0
+    missing_rows: int = 0
+    extra_rows: int = 0
+    reliability: Reliability = Reliability()
+    structure: StructureCounts | None = None  # None: no grids reported
+    timings: Timings | None = None  # None: no timings reported
+
+    def __add__(self, other: "Counts") -> "Counts":
+        sums = {name: getattr(self, name) + getattr(other, name) for name in _ADDITIVE}
+        return Counts(
+            **sums,
+            reliability=self.reliability + other.reliability,
+            structure=_add_optional(self.structure, other.structure),
+            timings=_add_optional(self.timings, other.timings),
+        )
+
+    @computed_field
+    @property
+    def short_accuracy(self) -> float | None:
+        """Right short fields over truth short fields plus false ones from extra rows."""
+        total = self.short_fields + self.extra_fields
+        return self.short_correct / total if total else None
+
+    @computed_field
+    @property
+    def char_accuracy(self) -> float | None:
+        """1 − CER over all long text; floored at 0 when extra text outweighs the truth."""
+        if self.long_chars == 0:
+            return None if self.long_edits == 0 else 0.0
+        return max(0.0, 1.0 - self.long_edits / self.long_chars)
+
+    @computed_field
+    @property
+    def automation(self) -> float | None:
+        return (self.fields - self.flagged) / self.fields if self.fields else None
+
+    @computed_field
+    @property
+    def residual_error(self) -> float | None:
+        return self.unflagged_errors / self.short_fields if self.short_fields else None
+
+    @computed_field
+    @property
+    def flag_precision(self) -> float | None:
+        return self.flagged_wrong / self.flagged if self.flagged else None
+
+    @computed_field
+    @property
+    def seconds_per_page(self) -> float | None:
+        if self.timings is None or self.timings.pages == 0:
+            return None
+        return self.timings.total_seconds / self.timings.pages
+
+
+_ADDITIVE = tuple(name for name, info in Counts.model_fields.items() if info.annotation is int)
+
+
+_Summable = TypeVar("_Summable", StructureCounts, Timings)
+
+
+def _add_optional(a: _Summable | None, b: _Summable | None) -> _Summable | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a + b
+
+
+class DocumentScore(BaseModel):
+    doc_id: str
+    level: Level
+    split: Split
+    pages: int
+    counts: Counts
+    error: str | None = None  # why the pipeline produced no result for this document
+
+
+@dataclass
+class _RowMatch:
+    """Where each truth value's prediction sits once rows are aligned."""
+
+    pred_of: dict[str, str | None] = field(default_factory=dict)  # None: the row is missing
+    extra: list[str] = field(default_factory=list)  # paths of predicted rows the truth lacks
+    ignored: list[str] = field(default_factory=list)  # empty predicted rows the truth omits
+    missing_rows: int = 0
+    extra_rows: int = 0
+
+
+def _value_columns(section: SectionSpec) -> list[str]:
+    """Columns that tell rows apart; carried-down ones (merged 一级/二级) repeat across rows."""
+    return [c.key for c in section.columns if c.key not in section.carry_down]
+
+
+def _is_empty(row: BaseModel, columns: list[str]) -> bool:
+    return all(not normalize_text(getattr(row, key)) for key in columns)
+
+
+def _row_similarity(a: BaseModel, b: BaseModel, columns: list[str]) -> float:
+    return sum(text_similarity(getattr(a, k), getattr(b, k)) for k in columns) / len(columns)
+
+
+def _match_section(
+    name: str, columns: list[str], truth_rows: list[BaseModel], pred_rows: list[BaseModel]
+) -> _RowMatch:
+    """Align one list; an empty row on one side only is allowed and ignored (FORM.md)."""
+    match = _RowMatch()
+    pairs = align_rows(
+        len(truth_rows),
+        len(pred_rows),
+        lambda i, j: _row_similarity(truth_rows[i], pred_rows[j], columns),
+    )
+    for t, p in pairs:
+        if t is not None:
+            if p is None and _is_empty(truth_rows[t], columns):
+                continue
+            match.missing_rows += p is None
+            for key in type(truth_rows[t]).model_fields:
+                match.pred_of[f"{name}[{t}].{key}"] = None if p is None else f"{name}[{p}].{key}"
+        elif p is not None:
+            empty = _is_empty(pred_rows[p], columns)
+            match.extra_rows += not empty
+            paths = [f"{name}[{p}].{key}" for key in type(pred_rows[p]).model_fields]
+            (match.ignored if empty else match.extra).extend(paths)
+    return match
+
+
+def _match_rows(
+    truth: PerformanceTargets, pred: PerformanceTargets, template: Template
+) -> _RowMatch:
+    total = _RowMatch()
+    for section in template.sections:
+        if section.layout != "rows" or section.list is None:
+            continue
+        name = section.list
+        part = _match_section(
+            name, _value_columns(section), getattr(truth, name), getattr(pred, name)
+        )
+        total.pred_of.update(part.pred_of)
+        total.extra += part.extra
+        total.ignored += part.ignored
+        total.missing_rows += part.missing_rows
+        total.extra_rows += part.extra_rows
+    return total
+
+
+def score_document(truth: GroundTruth, result: PipelineResult, template: Template) -> DocumentScore:
+    """Compare one result with its truth; rows of tasks and indicators are aligned first."""
+    kinds = field_kinds(template)
+    pred = result.document
+    truth_values = value_paths(truth.document)
+    pred_values: dict[str, FieldValue] = dict(value_paths(pred))
+    rows = _match_rows(truth.document, pred, template)
+    flagged_paths = {f.path for f in pred.fields if f.status == FieldStatus.FLAGGED}
+    correct_at: dict[str, bool] = dict.fromkeys(rows.ignored, True)
+    c = dict.fromkeys(_ADDITIVE, 0)
+    for path, truth_value in truth_values:
+        if "[" in path and path not in rows.pred_of:
+            continue  # an empty truth row the prediction omits
+        pred_path = rows.pred_of.get(path, path)
+        pred_value = pred_values.get(pred_path) if pred_path else None
+        if is_long_text(path):
+            edits = edit_distance(normalize_text(truth_value), normalize_text(pred_value))
+            c["long_chars"] += len(normalize_text(truth_value))
+            c["long_edits"] += edits
+            ok = edits == 0
+        else:
+            ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
+            c["short_fields"] += 1
+            c["short_correct"] += ok
+            c["unflagged_errors"] += not ok and pred_path not in flagged_paths
+        if pred_path:
+            correct_at[pred_path] = ok
+    for path in rows.extra:
+        correct_at[path] = False
+        if is_long_text(path):
+            c["long_edits"] += len(normalize_text(pred_values[path]))
+        else:
+            c["extra_fields"] += 1
+    samples = []
+    for record in pred.fields:
+        ok = correct_at.get(record.path, False)
+        c["fields"] += 1
+        if record.status == FieldStatus.FLAGGED:
+            c["flagged"] += 1
+            c["flagged_wrong"] += not ok
+        if not is_long_text(record.path):
+            samples.append((record.confidence, ok))
+    c["missing_rows"], c["extra_rows"] = rows.missing_rows, rows.extra_rows
+    counts = Counts(
+        **c,
+        reliability=reliability(samples),
+        structure=score_structure(truth.pages, result.grids) if result.grids is not None else None,
+        timings=result.timings,
+    )
+    return DocumentScore(
+        doc_id=truth.doc_id,
+        level=truth.level,
+        split=truth.split,
+        pages=len(truth.pages),
+        counts=counts,
+    )

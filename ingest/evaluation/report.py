@@ -1,0 +1,143 @@
+"""Per-level and total figures from per-document scores, and their printed form."""
+
+import statistics
+from typing import TYPE_CHECKING, get_args
+
+from pydantic import BaseModel
+
+from ingest.evaluation.metrics import Counts, DocumentScore
+from models.truth import Level
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class GroupSummary(BaseModel):
+    """Counts summed over a group of documents (a level, or all), then divided once."""
+
+    name: str
+    documents: int
+    failed: int
+    counts: Counts
+    median_seconds_per_page: float | None
+
+
+class EvalReport(BaseModel):
+    documents: list[DocumentScore]
+    levels: list[GroupSummary]
+    total: GroupSummary
+
+
+def _summary(name: str, scores: list[DocumentScore]) -> GroupSummary:
+    per_page = [s.counts.seconds_per_page for s in scores]
+    known = [v for v in per_page if v is not None]
+    return GroupSummary(
+        name=name,
+        documents=len(scores),
+        failed=sum(s.error is not None for s in scores),
+        counts=sum((s.counts for s in scores), Counts()),
+        median_seconds_per_page=statistics.median(known) if known else None,
+    )
+
+
+def summarize(scores: list[DocumentScore]) -> EvalReport:
+    """Levels in their order of difficulty; only levels present in `scores` are listed."""
+    levels = [
+        _summary(level, group)
+        for level in get_args(Level)
+        if (group := [s for s in scores if s.level == level])
+    ]
+    return EvalReport(documents=scores, levels=levels, total=_summary("total", scores))
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+_METRIC_COLUMNS = ("short", "chars", "auto", "residual", "flag P", "ECE")
+_TAIL_COLUMNS = ("cell F1", "span F1", "rows −/+", "s/page")
+WIDTH = 150  # the widest table's natural width; narrower consoles would truncate cells
+
+
+def _metric_cells(c: Counts) -> list[str]:
+    structure = c.structure
+    return [
+        _pct(c.short_accuracy),
+        _pct(c.char_accuracy),
+        _pct(c.automation),
+        _pct(c.residual_error, 2),
+        _pct(c.flag_precision),
+        _num(c.reliability.ece, 3),
+        _pct(structure.f1 if structure else None),
+        _pct(structure.span_f1 if structure else None),
+        f"{c.missing_rows}/{c.extra_rows}",
+    ]
+
+
+def print_report(report: EvalReport, console: "Console") -> None:
+    """Documents, then levels with the total, then the reliability curve and stage times."""
+    from rich import box
+    from rich.table import Table
+
+    legend = (
+        "short: short-field accuracy · chars: 1 − CER of long text · auto: fields not flagged · "
+        "residual: wrong and unflagged · flag P: flagged that are wrong · rows −/+: missing/extra"
+    )
+    docs = Table(title="Documents", box=box.SIMPLE_HEAD, caption=legend)
+    for name in ("document", "level", "pages", *_METRIC_COLUMNS, *_TAIL_COLUMNS):
+        docs.add_column(name, justify="left" if name in ("document", "level") else "right")
+    for score in report.documents:
+        label = score.doc_id if score.error is None else f"{score.doc_id} (failed)"
+        docs.add_row(
+            label,
+            score.level,
+            str(score.pages),
+            *_metric_cells(score.counts),
+            _num(score.counts.seconds_per_page),
+        )
+    console.print(docs)
+
+    levels = Table(title="Levels and total", box=box.SIMPLE_HEAD)
+    for name in ("level", "docs", *_METRIC_COLUMNS, *_TAIL_COLUMNS, "median s/page"):
+        levels.add_column(name, justify="left" if name == "level" else "right")
+    for group in [*report.levels, report.total]:
+        levels.add_row(
+            group.name,
+            f"{group.documents}" + (f" ({group.failed} failed)" if group.failed else ""),
+            *_metric_cells(group.counts),
+            _num(group.counts.seconds_per_page),
+            _num(group.median_seconds_per_page),
+            style="bold" if group is report.total else None,
+        )
+    console.print(levels)
+
+    curve = Table(title="Reliability (total, short fields)", box=box.SIMPLE_HEAD)
+    for name in ("confidence", "fields", "mean conf", "accuracy"):
+        curve.add_column(name, justify="right")
+    for b in report.total.counts.reliability.curve:
+        curve.add_row(
+            f"{b.lower:.1f}–{b.upper:.1f}",
+            str(b.count),
+            _num(b.mean_confidence, 3),
+            _pct(b.accuracy),
+        )
+    console.print(curve)
+
+    timed = [(g.name, g.counts.timings) for g in [*report.levels, report.total]]
+    timed = [(name, t) for name, t in timed if t is not None and t.pages]
+    stages = sorted({stage for _, t in timed for stage in t.seconds})
+    if stages:
+        times = Table(title="Seconds per page by stage", box=box.SIMPLE_HEAD)
+        times.add_column("stage")
+        for name, _ in timed:
+            times.add_column(name, justify="right")
+        for stage in stages:
+            times.add_row(stage, *(_num(t.seconds.get(stage, 0.0) / t.pages) for _, t in timed))
+        console.print(times)
+    for score in report.documents:
+        if score.error is not None:
+            console.print(f"{score.doc_id}: {score.error}", style="red", markup=False)

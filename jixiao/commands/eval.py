@@ -1,0 +1,115 @@
+"""`jixiao eval --corpus DIR [--results DIR]`: score pipeline output against ground truth.
+
+Results already in `--results` are re-scored without reading pixels; documents without one
+are read in this process (one OCR engine for all) and, when `--results` is given, saved there.
+Exit codes: 0 scored, 1 some document could not be read, 2 bad arguments or no corpus.
+"""
+
+import argparse
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.evaluation.results import PipelineResult
+    from ingest.ocr.base import OcrEngine
+    from jixiao.settings import Settings
+    from models.truth import GroundTruth
+
+EXIT_READ_FAILED = 1
+EXIT_USAGE = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--corpus", type=Path, required=True, help="folder of <doc_id>.truth.json")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="folder of <doc_id>.json (+ .grids.json, .timings.json); missing ones are read "
+        "and written here",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="write every number here")
+    parser.add_argument("--split", choices=("test", "calibration", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=None, help="score at most N documents")
+
+
+class _Reader:
+    """Reads documents in-process, creating the OCR engine on first use only."""
+
+    def __init__(self, settings: "Settings") -> None:
+        self.settings = settings
+        self._engine: OcrEngine | None = None
+
+    def read(self, pdf: Path) -> "PipelineResult":
+        from ingest.evaluation.results import from_read_result
+        from ingest.ocr import create_engine
+        from ingest.pipeline import read_document
+
+        if self._engine is None:
+            self._engine = create_engine(self.settings.ocr_engine, self.settings)
+        return from_read_result(read_document(pdf, engine=self._engine, settings=self.settings))
+
+
+def _result_for(
+    truth: "GroundTruth", args: argparse.Namespace, reader: _Reader
+) -> tuple["PipelineResult", str | None]:
+    """The stored result, else a fresh read; a failed read scores as an empty document."""
+    from ingest.evaluation.results import PipelineResult, load_result, save_result
+    from models.contract import PerformanceTargets
+
+    if args.results is not None and (stored := load_result(args.results, truth.doc_id)):
+        return stored, None
+    try:
+        result = reader.read(args.corpus / f"{truth.doc_id}.pdf")
+    except Exception as exc:  # reported per document; the others are still scored
+        traceback.print_exc()
+        return PipelineResult(document=PerformanceTargets()), f"{type(exc).__name__}: {exc}"
+    if args.results is not None:
+        save_result(args.results, truth.doc_id, result)
+    return result, None
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from ingest.evaluation.corpus import load_truths
+    from ingest.evaluation.metrics import score_document
+    from ingest.evaluation.report import WIDTH, print_report, summarize
+    from ingest.template import default_template
+    from jixiao.settings import get_settings
+
+    console = Console()
+    console = console if console.width >= WIDTH else Console(width=WIDTH)
+    errors = Console(stderr=True)
+    if args.limit is not None and args.limit < 1:
+        errors.print("--limit must be at least 1")
+        return EXIT_USAGE
+    if not args.corpus.is_dir():
+        errors.print(f"no corpus folder: {args.corpus}", markup=False)
+        return EXIT_USAGE
+    if args.results is not None and args.results.exists() and not args.results.is_dir():
+        errors.print(f"--results is not a folder: {args.results}", markup=False)
+        return EXIT_USAGE
+    try:
+        truths = load_truths(args.corpus, args.split, args.limit)
+    except ValueError as exc:
+        errors.print(f"unreadable ground truth in {args.corpus}:\n{exc}", markup=False)
+        return EXIT_USAGE
+    if not truths:
+        errors.print(f"no {args.split} documents (*.truth.json) in {args.corpus}", markup=False)
+        return EXIT_USAGE
+
+    template = default_template()
+    reader = _Reader(get_settings())
+    scores = []
+    for truth in truths:
+        result, error = _result_for(truth, args, reader)
+        score = score_document(truth, result, template)
+        scores.append(score.model_copy(update={"error": error}))
+    report = summarize(scores)
+    print_report(report, console)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    return EXIT_READ_FAILED if any(s.error for s in scores) else 0
