@@ -35,20 +35,25 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 class _Reader:
-    """Reads documents in-process, creating the OCR engine on first use only."""
+    """Reads documents in-process with one OCR engine, created only if a read is needed."""
 
     def __init__(self, settings: "Settings") -> None:
         self.settings = settings
         self._engine: OcrEngine | None = None
 
-    def read(self, pdf: Path) -> "PipelineResult":
-        from ingest.evaluation.results import from_read_result
+    def engine(self) -> "OcrEngine":
         from ingest.ocr import create_engine
-        from ingest.pipeline import read_document
 
         if self._engine is None:
             self._engine = create_engine(self.settings.ocr_engine, self.settings)
-        return from_read_result(read_document(pdf, engine=self._engine, settings=self.settings))
+        return self._engine
+
+    def read(self, pdf: Path) -> "PipelineResult":
+        from ingest.evaluation.results import from_read_result
+        from ingest.pipeline import read_document
+
+        read = read_document(pdf, engine=self.engine(), settings=self.settings)
+        return from_read_result(read)
 
 
 def _result_for(
@@ -60,6 +65,7 @@ def _result_for(
 
     if args.results is not None and (stored := load_result(args.results, truth.doc_id)):
         return stored, None
+    reader.engine()  # an engine that cannot start fails the run, not each document
     try:
         result = reader.read(args.corpus / f"{truth.doc_id}.pdf")
     except Exception as exc:  # reported per document; the others are still scored
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.metrics import score_document
     from ingest.evaluation.report import WIDTH, print_report, summarize
+    from ingest.ocr.base import EngineUnavailable
     from ingest.template import default_template
     from jixiao.settings import get_settings
 
@@ -104,7 +111,11 @@ def run(args: argparse.Namespace) -> int:
     reader = _Reader(get_settings())
     scores = []
     for truth in truths:
-        result, error = _result_for(truth, args, reader)
+        try:
+            result, error = _result_for(truth, args, reader)
+        except EngineUnavailable as exc:
+            errors.print(f"cannot start the OCR engine: {exc}", markup=False)
+            return EXIT_READ_FAILED
         score = score_document(truth, result, template)
         scores.append(score.model_copy(update={"error": error}))
     report = summarize(scores)

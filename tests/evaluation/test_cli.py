@@ -60,3 +60,47 @@ def test_eval_bad_arguments(tmp_path: Path) -> None:
     assert main(["eval", "--corpus", str(tmp_path / "nowhere")]) == 2
     corpus, results, _ = _corpus(tmp_path)
     assert main(["eval", "--corpus", str(corpus), "--results", str(results), "--limit", "0"]) == 2
+
+
+class _FakeEngine:
+    """Stands in for the OCR engine; only its identity is checked."""
+
+
+def test_in_process_run_uses_one_engine_and_stores_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.artifacts import PageTable
+    from ingest.pipeline import ReadResult
+
+    corpus, _, _ = _corpus(tmp_path)
+    engines: list[_FakeEngine] = []
+    seen: list[tuple[str, object]] = []
+
+    def create_engine(name: str, settings: object) -> _FakeEngine:
+        engines.append(_FakeEngine())
+        return engines[-1]
+
+    def read_document(path: Path, *, engine: object, settings: object) -> ReadResult:
+        seen.append((path.name, engine))
+        if path.stem == "b":
+            raise RuntimeError("grid not found")
+        tables = [PageTable(page=k, width=800, height=1100, grid=grid(page=k)) for k in (0, 1)]
+        return ReadResult(predicted(seed_document()), [], tables, None, {"ocr": 2.0})
+
+    monkeypatch.setattr("ingest.ocr.create_engine", create_engine)
+    monkeypatch.setattr("ingest.pipeline.read_document", read_document)
+    results, out = tmp_path / "fresh", tmp_path / "report.json"
+    args = ["eval", "--corpus", str(corpus), "--results", str(results), "--json", str(out)]
+    assert main(args) == 1  # document b failed to read
+    assert len(engines) == 1 and [name for name, _ in seen] == ["a.pdf", "b.pdf"]
+    assert all(engine is engines[0] for _, engine in seen)
+    assert sorted(p.name for p in results.iterdir()) == ["a.grids.json", "a.json", "a.timings.json"]
+    report = json.loads(out.read_text())
+    failed = [d for d in report["documents"] if d["error"]]
+    assert [d["doc_id"] for d in failed] == ["b"] and "grid not found" in failed[0]["error"]
+    assert report["documents"][0]["counts"]["structure"]["f1"] == 1.0
+    assert report["documents"][0]["counts"]["seconds_per_page"] == pytest.approx(1.0)
+
+    seen.clear()
+    assert main(args) == 1  # a is re-scored from disk; only b is read again
+    assert [name for name, _ in seen] == ["b.pdf"]
