@@ -1,0 +1,1 @@
+"""The HTTP API: upload, follow, correct and export documents."""

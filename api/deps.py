@@ -1,0 +1,68 @@
+"""Request dependencies: settings, a session, the reviewer's name, lookups shared by routes."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from api.errors import Conflict, NotFound
+from jixiao.settings import Settings
+from models.blobs import BlobStore
+from models.contract import PerformanceTargets
+from models.db import Document, session_factory
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    """A session per request; routes commit what they change, the rest is rolled back."""
+    with session_factory(settings.resolved_database_url)() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_blobs(settings: SettingsDep) -> BlobStore:
+    return BlobStore(settings.data_dir)
+
+
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
+
+
+def current_user(x_user: Annotated[str | None, Header(max_length=128)] = None) -> str:
+    """Who is acting, for the audit trail (a client-declared name until tokens exist)."""
+    return x_user or "anonymous"
+
+
+UserDep = Annotated[str, Depends(current_user)]
+
+
+def require_document(session: Session, document_id: str) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("no_document", f"no document {document_id}")
+    return doc
+
+
+def content_of(doc: Document) -> PerformanceTargets:
+    """The stored contract JSON of a processed document."""
+    if doc.content is None:
+        raise Conflict("not_ready", f"document {doc.id} is {doc.status}; nothing to export yet")
+    return PerformanceTargets.model_validate(doc.content)
+
+
+def get_dispatcher() -> Callable[[str], None]:
+    """Queues a document for the workers; only its id travels through the broker."""
+    from workers.tasks import ingest_document
+
+    return lambda document_id: ingest_document.delay(document_id)
+
+
+DispatchDep = Annotated[Callable[[str], None], Depends(get_dispatcher)]

@@ -1,0 +1,63 @@
+"""Every failure the API reports, mapped to an HTTP status in this one place.
+
+Routes raise these (or let `InputRejected` and database outages through); clients get
+`{"error": code, "message": text}` with a stable `code`.
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from ingest.errors import InputRejected
+
+
+class ApiError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    """The request is valid but the resource is not in a state that allows it (409)."""
+
+    status = 409
+
+
+class Invalid(ApiError):
+    status = 422
+
+
+# InputRejected codes with a status more specific than 422.
+REJECTION_STATUS: dict[str, int] = {
+    "file_too_large": 413,
+    "unsupported_type": 415,
+    "bad_request": 400,
+    "no_files": 400,
+}
+
+
+def _body(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _body(exc.code, exc.message, exc.status)
+
+    @app.exception_handler(InputRejected)
+    async def rejected(_: Request, exc: InputRejected) -> JSONResponse:
+        return _body(exc.code, exc.message, REJECTION_STATUS.get(exc.code, 422))
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        response = _body("unavailable", "the database is not reachable; retry shortly", 503)
+        response.headers["Retry-After"] = "5"
+        return response

@@ -1,0 +1,33 @@
+"""The audit trail, and corrections exported as OCR training data."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import BlobsDep, SessionDep, require_document
+from api.schemas import CorrectionOut
+from api.training import paddleocr_zip
+from models import store
+
+router = APIRouter(prefix="/api/v1", tags=["corrections"])
+
+
+@router.get("/documents/{document_id}/corrections", response_model=list[CorrectionOut])
+def corrections(document_id: str, session: SessionDep) -> list[CorrectionOut]:
+    """Every correction of the document, oldest first: field, before, after, who, when, why."""
+    require_document(session, document_id)
+    return [CorrectionOut.model_validate(c) for c in store.corrections_of(session, document_id)]
+
+
+@router.get("/corrections/export")
+def export_corrections(
+    session: SessionDep,
+    blobs: BlobsDep,
+    fmt: Annotated[Literal["paddleocr"], Query(alias="format")] = "paddleocr",
+) -> Response:
+    """Corrected crops plus `rec_gt.txt`, zipped, for fine-tuning the recogniser."""
+    content = paddleocr_zip(session, blobs)
+    disposition = 'attachment; filename="corrections-paddleocr.zip"'
+    return Response(
+        content, media_type="application/zip", headers={"Content-Disposition": disposition}
+    )

@@ -1,0 +1,146 @@
+"""Upload, list, follow, accept and export documents."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from api import review
+from api.deps import (
+    DispatchDep,
+    SessionDep,
+    SettingsDep,
+    UserDep,
+    content_of,
+    require_document,
+)
+from api.errors import NotFound
+from api.intake import take_in
+from api.schemas import (
+    AcceptRequest,
+    DocumentDetail,
+    DocumentList,
+    DocumentRef,
+    DocumentSummary,
+    RejectedFile,
+    StageErrorOut,
+    UploadAccepted,
+)
+from api.uploads import receive_multipart
+from ingest.export import export
+from models import store
+from models.blobs import BlobStore
+from models.db import ProcessingStatus
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+
+ExportFormat = Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")]
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "batch_name": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/documents", status_code=202, response_model=UploadAccepted, openapi_extra=_UPLOAD_BODY
+)
+async def upload(
+    request: Request, session: SessionDep, settings: SettingsDep, dispatch: DispatchDep
+) -> UploadAccepted:
+    """PDF, PNG, JPEG or TIFF files, or a zip of them (a batch); processing starts at once."""
+    incoming = BlobStore(settings.data_dir).incoming_dir()
+    received = await receive_multipart(
+        request.headers.get("content-type"), request.stream(), incoming, settings.max_upload_bytes
+    )
+    try:
+        result = await run_in_threadpool(take_in, session, received, settings)
+        await run_in_threadpool(session.commit)
+    finally:
+        received.discard()
+    for doc, new in result.documents:
+        if new:
+            dispatch(doc.id)
+    return UploadAccepted(
+        batch_id=result.batch_id,
+        documents=[
+            DocumentRef(id=d.id, filename=d.filename, status=d.status, duplicate=not new)
+            for d, new in result.documents
+        ],
+        rejected=[RejectedFile.model_validate(r) for r in result.rejected],
+    )
+
+
+@router.get("/documents", response_model=DocumentList)
+def list_documents(
+    session: SessionDep,
+    status: ProcessingStatus | None = None,
+    batch: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentList:
+    rows, total = store.list_documents(
+        session, status=status, batch_id=batch, limit=limit, offset=offset
+    )
+    items = [DocumentSummary.model_validate(r) for r in rows]
+    return DocumentList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetail)
+def get_document(document_id: str, session: SessionDep) -> DocumentDetail:
+    """Status, progress (stage, pages done of total), flagged count, errors by stage and page."""
+    doc = require_document(session, document_id)
+    return DocumentDetail(
+        **DocumentSummary.model_validate(doc).model_dump(),
+        flagged_count=store.flagged_count(session, document_id),
+        error=doc.error,
+        accepted_by=doc.accepted_by,
+        accept_reason=doc.accept_reason,
+        errors=[StageErrorOut.model_validate(e) for e in store.errors_of(session, document_id)],
+    )
+
+
+@router.post("/documents/{document_id}/accept", response_model=DocumentSummary)
+def accept(
+    document_id: str, body: AcceptRequest, session: SessionDep, who: UserDep
+) -> DocumentSummary:
+    """Accept when no flag is left, or force it with a reason."""
+    doc = review.accept(session, document_id, force=body.force, reason=body.reason, who=who)
+    return DocumentSummary.model_validate(doc)
+
+
+@router.get("/documents/{document_id}/export")
+def export_document(document_id: str, fmt: ExportFormat, session: SessionDep) -> Response:
+    """JSON (the contract), CSV (one file per entity, zipped) or XLSX (form sheet + flat sheets)."""
+    doc = require_document(session, document_id)
+    out = export([content_of(doc)], fmt)
+    disposition = f'attachment; filename="{doc.id}.{out.extension}"'
+    return Response(
+        out.content, media_type=out.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.get("/batches/{batch_id}/export", tags=["batches"])
+def export_batch(batch_id: str, fmt: ExportFormat, session: SessionDep) -> Response:
+    """Every processed document of the batch; JSON is an array of contract documents."""
+    docs = [d for d in store.documents_of_batch(session, batch_id) if d.content is not None]
+    if not docs:
+        raise NotFound("no_batch", f"no processed documents in batch {batch_id}")
+    out = export([content_of(d) for d in docs], fmt, batch=True)
+    disposition = f'attachment; filename="batch-{batch_id}.{out.extension}"'
+    return Response(
+        out.content, media_type=out.media_type, headers={"Content-Disposition": disposition}
+    )

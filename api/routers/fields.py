@@ -1,0 +1,70 @@
+"""A document's fields in risk order, their crops and pages, and corrections."""
+
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse
+
+from api import review
+from api.deps import BlobsDep, SessionDep, UserDep, require_document
+from api.errors import NotFound
+from api.schemas import FieldOut, FieldPatch, PatchResult
+from ingest.template import default_template
+from models import store
+from models.contract import FieldStatus
+
+router = APIRouter(prefix="/api/v1/documents/{document_id}", tags=["fields"])
+
+
+@router.get("/fields", response_model=list[FieldOut])
+def list_fields(
+    document_id: str, session: SessionDep, status: FieldStatus | None = None
+) -> list[FieldOut]:
+    """Flagged first, then the least confident, then reading order."""
+    require_document(session, document_id)
+    return [FieldOut.model_validate(r) for r in store.fields_of(session, document_id, status)]
+
+
+@router.get("/fields/{path}/crop", response_class=Response)
+def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep) -> Response:
+    """The field's box on its cleaned page, as PNG."""
+    row = store.get_field(session, document_id, path)
+    if row is None:
+        raise NotFound("no_field", f"no field {path}")
+    page = store.get_page(session, document_id, row.page) if row.page else None
+    if page is None or not row.bbox:
+        raise NotFound("no_crop", f"{path} has no position on a page")
+    png = blobs.crop_png(page.clean_image_path or page.image_path, row.bbox)
+    return Response(png, media_type="image/png")
+
+
+@router.get("/pages/{n}/image", response_class=FileResponse)
+def page_image(document_id: str, n: int, session: SessionDep, blobs: BlobsDep) -> FileResponse:
+    """The cleaned page (the image field boxes refer to), or the raw page until it is read."""
+    page = store.get_page(session, document_id, n)
+    if page is None:
+        raise NotFound("no_page", f"document {document_id} has no page {n}")
+    return FileResponse(
+        blobs.absolute(page.clean_image_path or page.image_path), media_type="image/png"
+    )
+
+
+@router.patch("/fields/{path}", response_model=PatchResult)
+def correct(
+    document_id: str, path: str, body: FieldPatch, session: SessionDep, who: UserDep
+) -> PatchResult:
+    """Correct a value; the document's checks re-run. A stale `version` answers 409."""
+    row, changed, doc = review.correct_field(
+        session,
+        document_id,
+        path,
+        value=body.value,
+        version=body.version,
+        comment=body.comment,
+        who=who,
+        template=default_template(),
+    )
+    return PatchResult(
+        field=FieldOut.model_validate(row),
+        changed=[FieldOut.model_validate(r) for r in changed],
+        flagged_count=store.flagged_count(session, document_id),
+        document_status=doc.status,
+    )

@@ -1,0 +1,246 @@
+"""Reads and writes of the service's tables, shared by the API and the workers.
+
+Every write a task makes is an upsert keyed by (document, page) or (document, path), so a
+redelivered task leaves exactly one set of rows behind.
+"""
+
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.contract import FieldStatus, PerformanceTargets
+from models.db import (
+    Batch,
+    Correction,
+    Document,
+    FieldRow,
+    Page,
+    ProcessingStatus,
+    StageError,
+    utcnow,
+)
+
+
+def create_batch(session: Session, name: str | None) -> Batch:
+    batch = Batch(name=name)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def find_by_sha256(session: Session, sha256: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.sha256 == sha256))
+
+
+def register_upload(
+    session: Session,
+    *,
+    sha256: str,
+    filename: str,
+    media_type: str,
+    size: int,
+    pages: int,
+    batch_id: str | None,
+) -> tuple[Document, bool]:
+    """The document for these bytes, and whether it is new; a repeated upload is recognised."""
+    existing = find_by_sha256(session, sha256)
+    if existing is not None:
+        return existing, False
+    doc = Document(
+        sha256=sha256,
+        filename=filename,
+        media_type=media_type,
+        size=size,
+        pages_total=pages,
+        batch_id=batch_id,
+        status=ProcessingStatus.QUEUED,
+        stage="queued",
+        pages_done=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(doc)
+    except IntegrityError:  # the same bytes arrived concurrently: the other upload won
+        return session.scalars(select(Document).where(Document.sha256 == sha256)).one(), False
+    return doc, True
+
+
+def list_documents(
+    session: Session, *, status: str | None, batch_id: str | None, limit: int, offset: int
+) -> tuple[list[Document], int]:
+    query = select(Document)
+    if status:
+        query = query.where(Document.status == status)
+    if batch_id:
+        query = query.where(Document.batch_id == batch_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def set_stage(session: Session, document_id: str, stage: str, status: str | None = None) -> None:
+    values: dict[str, Any] = {"stage": stage, "updated_at": utcnow()}
+    if status:
+        values["status"] = status
+    session.execute(update(Document).where(Document.id == document_id).values(**values))
+
+
+def record_error(
+    session: Session, document_id: str, stage: str, message: str, page: int | None = None
+) -> None:
+    session.add(StageError(document_id=document_id, stage=stage, page=page, message=message))
+
+
+def fail_document(session: Session, document_id: str, stage: str, message: str) -> None:
+    record_error(session, document_id, stage, message)
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(status=ProcessingStatus.FAILED, stage=stage, error=message, updated_at=utcnow())
+    )
+
+
+def upsert_page(session: Session, document_id: str, n: int, *, dpi: int, image_path: str) -> Page:
+    page = session.scalar(select(Page).where(Page.document_id == document_id, Page.n == n))
+    if page is None:
+        page = Page(document_id=document_id, n=n, dpi=dpi, image_path=image_path)
+        session.add(page)
+    else:
+        page.dpi, page.image_path = dpi, image_path
+    session.flush()
+    return page
+
+
+def get_page(session: Session, document_id: str, n: int) -> Page | None:
+    return session.scalar(select(Page).where(Page.document_id == document_id, Page.n == n))
+
+
+def pages_of(session: Session, document_id: str) -> list[Page]:
+    return list(
+        session.scalars(select(Page).where(Page.document_id == document_id).order_by(Page.n))
+    )
+
+
+def recount_pages(session: Session, document_id: str) -> None:
+    """pages_done from the rows themselves, so a redelivered page is not counted twice."""
+    done = (
+        select(func.count())
+        .select_from(Page)
+        .where(Page.document_id == document_id)
+        .where((Page.table.is_not(None)) | (Page.error.is_not(None)))
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(pages_done=done, updated_at=utcnow())
+    )
+
+
+def save_result(session: Session, document_id: str, content: PerformanceTargets) -> None:
+    """Store the assembled document and its field rows; the status comes from the flags."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise LookupError(document_id)
+    doc.content = content.to_json_dict()
+    doc.status = content.status.value
+    doc.stage = "done"
+    sync_fields(session, document_id, content)
+
+
+def sync_fields(session: Session, document_id: str, content: PerformanceTargets) -> list[FieldRow]:
+    """Upsert one row per `fields[]` entry; rows whose path vanished and were never corrected go.
+
+    Versions are left alone here: only a correction moves one (`claim_field_version`)."""
+    rows = {
+        r.path: r
+        for r in session.scalars(select(FieldRow).where(FieldRow.document_id == document_id))
+    }
+    seen = set()
+    for ordinal, record in enumerate(content.fields):
+        seen.add(record.path)
+        values = record.model_dump(mode="json")
+        row = rows.get(record.path)
+        if row is None:
+            row = FieldRow(document_id=document_id, version=1, **values)
+            session.add(row)
+            rows[record.path] = row
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        row.ordinal = ordinal
+    corrected = set(
+        session.scalars(select(Correction.path).where(Correction.document_id == document_id))
+    )
+    for path, row in list(rows.items()):
+        if path not in seen and path not in corrected:
+            session.delete(row)
+            del rows[path]
+    session.flush()
+    return [rows[p] for p in (r.path for r in content.fields)]
+
+
+_RISK = case((FieldRow.status == FieldStatus.FLAGGED.value, 0), else_=1)
+
+
+def fields_of(session: Session, document_id: str, status: str | None = None) -> list[FieldRow]:
+    """Fields in risk order: flagged first, then the least confident, then reading order."""
+    query = select(FieldRow).where(FieldRow.document_id == document_id)
+    if status:
+        query = query.where(FieldRow.status == status)
+    return list(session.scalars(query.order_by(_RISK, FieldRow.confidence, FieldRow.ordinal)))
+
+
+def get_field(session: Session, document_id: str, path: str) -> FieldRow | None:
+    return session.scalar(
+        select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.path == path)
+    )
+
+
+def flagged_count(session: Session, document_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(FieldRow)
+            .where(FieldRow.document_id == document_id)
+            .where(FieldRow.status == FieldStatus.FLAGGED.value)
+        )
+        or 0
+    )
+
+
+def claim_field_version(session: Session, field_id: int, version: int) -> bool:
+    """Compare-and-set on the field's version: exactly one of two racing reviewers wins."""
+    result = session.execute(
+        update(FieldRow)
+        .where(FieldRow.id == field_id, FieldRow.version == version)
+        .values(version=version + 1)
+    )
+    return result.rowcount == 1
+
+
+def errors_of(session: Session, document_id: str) -> list[StageError]:
+    return list(
+        session.scalars(
+            select(StageError).where(StageError.document_id == document_id).order_by(StageError.id)
+        )
+    )
+
+
+def corrections_of(session: Session, document_id: str | None = None) -> list[Correction]:
+    query = select(Correction).order_by(Correction.id)
+    if document_id:
+        query = query.where(Correction.document_id == document_id)
+    return list(session.scalars(query))
+
+
+def documents_of_batch(session: Session, batch_id: str) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document).where(Document.batch_id == batch_id).order_by(Document.created_at)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Celery workers that run the reading pipeline per document and per page."""

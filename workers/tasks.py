@@ -1,0 +1,202 @@
+"""The per-document work as Celery tasks: rasterise, then a chord of pages, then assemble.
+
+    ingest_document(doc)  rasterise; store page PNGs; fan out
+      read_page(doc, n)   clean + grid + OCR one page; store clean PNG and PageTable JSON
+    assemble_document(doc) stitch, map, check, flag; store the document and its fields
+
+Tasks take ids, read their inputs from the database and the data folder, and write with
+upserts, so a redelivered task is harmless. Bad input (`InputRejected`, `UnknownTemplate`) fails
+the document at once; any other fault is retried with backoff and, when retries run out,
+recorded against its stage and page. A page that fails does not stop the others.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import Task, chord
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+from sqlalchemy.orm import Session
+
+from ingest.artifacts import PageImage, PageTable, SourceDocument
+from ingest.errors import InputRejected, UnknownTemplate
+from ingest.ocr.base import OcrEngine
+from jixiao.settings import get_settings
+from models import store
+from models.blobs import BlobStore
+from models.db import Document, ProcessingStatus, get_engine, session_factory
+from workers.app import celery_app
+
+log = logging.getLogger(__name__)
+
+PERMANENT = (InputRejected, UnknownTemplate)
+MAX_RETRIES = 2
+T = TypeVar("T")
+
+
+@worker_process_init.connect
+def _init_process(**_: Any) -> None:
+    """A forked pool process must not share the parent's DB connections; load OCR once here."""
+    get_engine(get_settings().resolved_database_url).dispose(close=False)
+    try:
+        get_ocr_engine()
+    except Exception:  # the first page task reports it against its stage
+        log.exception("OCR engine could not be loaded")
+
+
+def get_ocr_engine() -> OcrEngine:
+    """This process's engine: `create_engine` builds it once and hands back the same one."""
+    from ingest.ocr import create_engine
+
+    settings = get_settings()
+    return create_engine(settings.ocr_engine, settings)
+
+
+def _session() -> Session:
+    return session_factory(get_settings().resolved_database_url)()
+
+
+def _blobs() -> BlobStore:
+    return BlobStore(get_settings().data_dir)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, InputRejected):
+        return f"{exc.code}: {exc.message}"
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "time limit exceeded"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _attempt(task: Task, work: Callable[[], T]) -> tuple[T | None, BaseException | None]:
+    """Run `work`; retry transient faults with backoff; hand back what finally went wrong."""
+    try:
+        return work(), None
+    except PERMANENT as exc:
+        return None, exc
+    except SoftTimeLimitExceeded as exc:
+        return None, exc
+    except Exception as exc:
+        if task.request.retries < MAX_RETRIES:
+            log.warning("retrying %s after %s", task.name, _describe(exc))
+            raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
+        log.exception("%s failed after retries", task.name)
+        return None, exc
+
+
+def _source(doc: Document, blobs: BlobStore) -> SourceDocument:
+    return SourceDocument(
+        path=str(blobs.upload_path(doc.sha256)),
+        filename=doc.filename,
+        sha256=doc.sha256,
+        size=doc.size,
+        media_type=doc.media_type,
+        pages=doc.pages_total,
+    )
+
+
+@celery_app.task(name="jixiao.ingest_document", bind=True, soft_time_limit=300, time_limit=360)
+def ingest_document(self: Task, document_id: str) -> int:
+    """Rasterise every page to the data folder, then fan the pages out."""
+    settings, blobs = get_settings(), _blobs()
+    with _session() as session, session.begin():
+        doc = session.get(Document, document_id)
+        if doc is None or doc.status not in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
+            return 0  # unknown, or already finished by an earlier delivery
+        source = _source(doc, blobs)
+        store.set_stage(session, document_id, "rasterize", ProcessingStatus.PROCESSING)
+
+    def rasterize() -> int:
+        from ingest.pipeline import rasterize_source
+
+        count = 0
+        for page in rasterize_source(source, settings):
+            n = page.index + 1
+            relative = blobs.page_path(document_id, n)
+            blobs.write_image(relative, page.image)
+            with _session() as session, session.begin():
+                store.upsert_page(session, document_id, n, dpi=page.dpi, image_path=relative)
+            count = n
+        return count
+
+    pages, error = _attempt(self, rasterize)
+    with _session() as session, session.begin():
+        if error is not None or not pages:
+            store.fail_document(
+                session, document_id, "rasterize", _describe(error) if error else "no pages"
+            )
+            return 0
+        doc = session.get(Document, document_id)
+        doc.pages_total, doc.stage = pages, "read"
+    chord(read_page.si(document_id, n) for n in range(1, pages + 1))(
+        assemble_document.si(document_id)
+    )
+    return pages
+
+
+@celery_app.task(name="jixiao.read_page", bind=True, soft_time_limit=300, time_limit=360)
+def read_page(self: Task, document_id: str, n: int) -> bool:
+    """Clean, find the grid and OCR one page; store the clean image and the PageTable."""
+    blobs = _blobs()
+    with _session() as session:
+        page = store.get_page(session, document_id, n)
+        if page is None:
+            return False
+        image_path, dpi = page.image_path, page.dpi
+
+    def work() -> tuple[str, dict]:
+        from ingest.pipeline import read_page as read
+
+        image = PageImage(index=n - 1, image=blobs.read_image(image_path), dpi=dpi)
+        clean, table = read(image, get_ocr_engine())
+        clean_path = blobs.page_path(document_id, n, clean=True)
+        blobs.write_image(clean_path, clean.image)
+        return clean_path, table.model_dump(mode="json")
+
+    result, error = _attempt(self, work)
+    with _session() as session, session.begin():
+        page = store.get_page(session, document_id, n)
+        if result is not None:
+            page.clean_image_path, page.table, page.error = result[0], result[1], None
+        else:
+            page.error = _describe(error)
+            store.record_error(session, document_id, "read", page.error, page=n)
+        session.flush()
+        store.recount_pages(session, document_id)
+    return result is not None
+
+
+@celery_app.task(name="jixiao.assemble_document", bind=True, soft_time_limit=120, time_limit=180)
+def assemble_document(self: Task, document_id: str) -> str:
+    """Stitch the read pages, map them onto the template, run the checks, store the fields."""
+    blobs = _blobs()
+    with _session() as session, session.begin():
+        doc = session.get(Document, document_id)
+        if doc is None or doc.status != ProcessingStatus.PROCESSING:
+            return doc.status if doc else "missing"
+        store.set_stage(session, document_id, "assemble")
+        source = _source(doc, blobs)
+        pages = store.pages_of(session, document_id)
+        tables = [PageTable.model_validate(p.table) for p in pages if p.table is not None]
+        failed = [p.n for p in pages if p.table is None]
+
+    def work() -> Any:
+        from ingest.pipeline import assemble
+
+        document, _table = assemble(tables, source, get_ocr_engine().info, document_id)
+        return document
+
+    document, error = _attempt(self, work) if tables else (None, None)
+    with _session() as session, session.begin():
+        if document is None:
+            message = _describe(error) if error else "no page could be read"
+            store.fail_document(session, document_id, "assemble", message)
+            return ProcessingStatus.FAILED
+        if failed:
+            document = document.model_copy(update={"status": ProcessingStatus.NEEDS_REVIEW})
+        store.save_result(session, document_id, document)
+        if failed:
+            doc = session.get(Document, document_id)
+            doc.error = "pages not read: " + ", ".join(str(n) for n in failed)
+        return document.status.value
