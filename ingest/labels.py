@@ -1,0 +1,93 @@
+"""Fuzzy matching of printed labels against the template's wordings.
+
+A printed label differs from the template's by character width, spacing, line breaks, a
+parenthetical note added or dropped (`其他需完成的任务(可选填)`) and the odd misread character,
+so labels are compared after `normalize_label` and scored by similarity, never tested for
+equality. Scores are in [0, 1] and travel on as the field's `label_score`.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ingest.template import normalize_label
+
+# Below this a cell is not taken for a label: it separates one-character misreads of the
+# template's labels (>= 0.8) from neighbouring labels that share words (事业发展性支出 vs
+# 其他事业发展性支出 scores 0.875, so header wordings are always offered as candidates too).
+LABEL_THRESHOLD = 0.75
+
+# Decorations that do not change a label: a trailing colon, a required-field star.
+_DECORATION = re.compile(r"[:*]")
+_NOTE = re.compile(r"\([^()]*\)")
+# Look-alikes that OCR engines swap in label words (一级 read as -级, 二级 as =级, 入 for 人);
+# folded on both sides, so they cannot create a difference, only hide one.
+_LOOKALIKES = str.maketrans({"-": "一", "_": "一", "—": "一", "=": "二", "入": "人"})
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    key: str  # the candidate's key (a section, field or column key)
+    label: str  # the template wording it matched best
+    score: float
+
+
+def fold_label(text: str) -> str:
+    """The form two labels are compared in; empty when the text holds no label characters."""
+    return _DECORATION.sub("", normalize_label(text)).translate(_LOOKALIKES)
+
+
+def _forms(folded: str) -> set[str]:
+    return {f for f in (folded, _NOTE.sub("", folded)) if f}
+
+
+def label_similarity(text: str, label: str) -> float:
+    """How much `text` reads like `label`, with or without a parenthetical note on either."""
+    best = 0.0
+    for a in _forms(fold_label(text)):
+        for b in _forms(fold_label(label)):
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
+    return best
+
+
+def best_label(text: str, candidates: Mapping[str, Sequence[str]]) -> LabelMatch | None:
+    """The candidate `text` reads most like, whatever the score; None for an empty text."""
+    best: LabelMatch | None = None
+    if not fold_label(text):
+        return None
+    for key, labels in candidates.items():
+        for label in labels:
+            score = label_similarity(text, label)
+            if best is None or score > best.score:
+                best = LabelMatch(key, label, score)
+    return best
+
+
+def match_label(
+    text: str, candidates: Mapping[str, Sequence[str]], threshold: float = LABEL_THRESHOLD
+) -> LabelMatch | None:
+    """The best candidate if it is good enough to take `text` for that label."""
+    best = best_label(text, candidates)
+    return best if best is not None and best.score >= threshold else None
+
+
+def match_row(
+    texts: Sequence[str], candidates: Mapping[str, Sequence[str]]
+) -> dict[int, LabelMatch] | None:
+    """Read a row as a header row: position -> matched label, or None if it is not one.
+
+    A header row has at least two cells that are labels of `candidates`, and labels make up at
+    least half of its non-empty cells (a data row may contain one label-like word by chance).
+    """
+    matches = {}
+    for i, text in enumerate(texts):
+        found = match_label(text, candidates)
+        if found is not None:
+            matches[i] = found
+    filled = sum(1 for text in texts if fold_label(text))
+    if len(matches) >= 2 and 2 * len(matches) >= filled:
+        return matches
+    return None

@@ -1,0 +1,319 @@
+"""One logical table from the per-page tables of a document.
+
+A page break cuts through the form, and each page's grid only knows its own rows. Stitching
+undoes the cut with evidence visible on the pages and the template's idea of a header:
+
+- Columns: every page's vertical rules, taken relative to its table box, are merged into one
+  lattice, so a logical column is the same x range on every page.
+- Repeated header: a row at the top of a later page that reads as the header of a rows section
+  (tasks, indicators) whose header was already seen is dropped, whatever section follows it.
+- Cut label cell: the left label column (and, inside a rows section, its carried-down columns
+  such as 一级/二级指标) is one merged cell across the break when its two parts do not name
+  different things: the same text, text on one part only, or on neither.
+- Cut row: inside the same section, the first row of the next page continues the last row of
+  the page before when it has the same column layout and (rows section) lacks the name cell
+  while other content continues, or (single-value section) holds the same one wide cell.
+  Its texts are concatenated and the cell remembers every page part.
+"""
+
+from dataclasses import dataclass, field
+
+from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table
+from ingest.labels import LabelMatch, fold_label, match_label, match_row
+from ingest.template import SectionSpec, Template
+
+# Column rules of different pages closer than this (share of the table width) are one rule.
+LATTICE_TOLERANCE = 0.015
+# A line that ends this far (share of the cell width) before the cell's right edge is a short
+# line, i.e. a hard break, so a text continued on the next page starts a new line.
+SHORT_LINE = 0.15
+
+
+@dataclass
+class _Part:
+    """A page cell placed on the lattice: page rows [r0, r1), lattice columns [c0, c1)."""
+
+    cell: CellText
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+
+
+@dataclass
+class _Open:
+    """A logical cell being built; rows are logical, `parts` in page order."""
+
+    row: int
+    col: int
+    row_end: int
+    col_end: int
+    text: str
+    parts: list[CellText] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A rows-section header row: the section and the lattice column of each of its columns."""
+
+    section: SectionSpec
+    columns: dict[str, int]
+
+    @property
+    def carry_columns(self) -> list[int]:
+        return [self.columns[k] for k in self.section.carry_down if k in self.columns]
+
+    @property
+    def key_column(self) -> int | None:
+        """The column that names a row (task name, 三级指标): empty only on a continued row."""
+        keys = [c.key for c in self.section.columns if c.key not in self.section.carry_down]
+        return next((self.columns[k] for k in keys if k in self.columns), None)
+
+
+def column_lattice(grids: list[Grid], tolerance: float = LATTICE_TOLERANCE) -> list[float]:
+    """Column rules of all pages relative to their table box, merged: 0.0 ... 1.0."""
+    edges = sorted(e for grid in grids for e in _relative_columns(grid))
+    lattice: list[list[float]] = []
+    for edge in edges:
+        if lattice and edge - lattice[-1][-1] <= tolerance:
+            lattice[-1].append(edge)
+        else:
+            lattice.append([edge])
+    return [sum(group) / len(group) for group in lattice]
+
+
+def _relative_columns(grid: Grid) -> list[float]:
+    left, right = grid.col_edges[0], grid.col_edges[-1]
+    width = max(right - left, 1)
+    return [(x - left) / width for x in grid.col_edges]
+
+
+def _nearest(lattice: list[float], x: float) -> int:
+    return min(range(len(lattice)), key=lambda i: abs(lattice[i] - x))
+
+
+class _Stitcher:
+    def __init__(self, template: Template, lattice: list[float]) -> None:
+        self.template = template
+        self.lattice = lattice
+        self.rows_sections = [s for s in template.sections if s.layout == "rows"]
+        self.section_labels = {s.key: s.labels for s in template.sections}
+        self.cells: list[_Open] = []
+        self.cover: dict[tuple[int, int], _Open] = {}
+        self.n_rows = 0
+        self.headers: dict[int, _Header] = {}
+
+    # -- reading a page ------------------------------------------------------------------
+    def _place(self, grid: Grid, cells: tuple[CellText, ...]) -> list[_Part]:
+        columns = [_nearest(self.lattice, x) for x in _relative_columns(grid)]
+        placed = []
+        for ct in cells:
+            c = ct.cell
+            if c.row >= grid.n_rows or c.col + c.col_span > grid.n_cols:
+                continue
+            c0, c1 = columns[c.col], columns[c.col + c.col_span]
+            placed.append(_Part(ct, c.row, c.row + c.row_span, c0, max(c1, c0 + 1)))
+        return placed
+
+    def _header(self, starting: list[_Part]) -> _Header | None:
+        """The rows section whose header this row is (label column excluded), if any."""
+        content = sorted((p for p in starting if p.c0 >= 1), key=lambda p: p.c0)
+        texts = [p.cell.text for p in content]
+        for section in self.rows_sections:
+            found = match_row(texts, {c.key: c.labels for c in section.columns})
+            if found:
+                columns: dict[str, int] = {}
+                for i, m in sorted(found.items()):
+                    columns.setdefault(m.key, content[i].c0)
+                return _Header(section, columns)
+        return None
+
+    # -- decisions at a page break -----------------------------------------------------------
+    def _section_of(self, text: str) -> LabelMatch | None:
+        return match_label(text, self.section_labels)
+
+    def _context(self, label: _Open | None, last: int) -> _Header | None:
+        """The rows-section header in force for the last row, if it lies in the same block."""
+        first = label.row if label is not None else 0
+        rows = [r for r in self.headers if first <= r <= last]
+        return self.headers[max(rows)] if rows else None
+
+    def _same_label(self, before: str, after: str, context: _Header | None) -> bool:
+        """Whether two parts of the label column can be one merged cell cut by the break."""
+        a, b = fold_label(before), fold_label(after)
+        if not b or a == b:
+            return True
+        if not a:
+            # Text on the second part only: it must not name another section than the one
+            # whose rows run up to the break.
+            found = self._section_of(after)
+            return context is None or found is None or found.key == context.section.key
+        sa, sb = self._section_of(before), self._section_of(after)
+        if sa is not None and sb is not None:
+            return sa.key == sb.key
+        return self._section_of(before + after) is not None  # a label split by the break
+
+    def _continues(
+        self, label: _Open, context: _Header | None, page_cover: dict, top: int, last: int
+    ) -> bool:
+        """Whether the page's first row is the rest of the last row of the page before."""
+        n_cols = len(self.lattice) - 1
+        before = {k: c for k in range(1, n_cols) if (c := self.cover.get((last, k)))}
+        after = {k: p for k in range(1, n_cols) if (p := page_cover.get((top, k)))}
+        spans = {(c.col, c.col_end) for c in before.values()}
+        if not spans or spans != {(p.c0, p.c1) for p in after.values()}:
+            return False
+        if context is not None:
+            key = context.key_column
+            if key not in before or key not in after:
+                return False
+            skip = {key, *context.carry_columns}
+            rest = [p.cell.text for k, p in after.items() if k not in skip]
+            return (
+                bool(fold_label(before[key].text))
+                and not fold_label(after[key].cell.text)
+                and any(t.strip() for t in rest)
+            )
+        section = self._section_of(label.text)
+        if section is not None:
+            return self.template.section(section.key).layout == "value"
+        # Label unread: a block of one wide content cell is a single value.
+        return spans == {(1, n_cols)}
+
+    def _boundary(self, page_cover: dict, top: int) -> tuple[dict[int, tuple[_Open, bool]], bool]:
+        """Page cells (by id) that extend a logical cell (and whether as a label), and whether
+        the page's top row continues the last logical row."""
+        last = self.n_rows - 1
+        label, part = self.cover.get((last, 0)), page_cover.get((top, 0))
+        if label is None or part is None or label.col_end != part.c1:
+            return {}, False
+        context = self._context(label, last)
+        if not self._same_label(label.text, part.cell.text, context):
+            return {}, False
+        joins = {id(part): (label, True)}
+        for column in context.carry_columns if context else ():
+            before, after = self.cover.get((last, column)), page_cover.get((top, column))
+            if (
+                before is None
+                or after is None
+                or (before.col, before.col_end) != (after.c0, after.c1)
+            ):
+                break
+            a, b = fold_label(before.text), fold_label(after.cell.text)
+            if a and b and a != b:
+                break  # a new 一级 starts a new 二级 too
+            joins[id(after)] = (before, True)
+        if not self._continues(label, context, page_cover, top, last):
+            return joins, False
+        for k in range(1, len(self.lattice) - 1):
+            after = page_cover.get((top, k))
+            if after is not None and id(after) not in joins:
+                joins[id(after)] = (self.cover[(last, after.c0)], False)
+        return joins, True
+
+    # -- building -------------------------------------------------------------------------
+    @staticmethod
+    def _separator(before: CellText) -> str:
+        """A hard line break when the text before the page break ends on a short line."""
+        if not before.tokens:
+            return ""
+        bottom = max(before.tokens, key=lambda t: t.bbox[3])
+        line_end = max(t.bbox[2] for t in before.tokens if t.bbox[3] > bottom.bbox[1])
+        x0, _, x1, _ = before.cell.bbox
+        return "\n" if x1 - line_end > SHORT_LINE * max(x1 - x0, 1) else ""
+
+    def _extend(self, target: _Open, part: CellText, row_end: int, as_label: bool) -> None:
+        """Add a page part to a logical cell. A label's text is printed once, not repeated."""
+        before, after = fold_label(target.text), fold_label(part.text)
+        if not target.parts:
+            target.text = part.text
+        elif as_label:
+            if not before:
+                target.text = part.text
+            elif after and after != before:
+                target.text += part.text
+        elif part.text.strip():
+            previous = next((p for p in reversed(target.parts) if p.text.strip()), None)
+            joint = self._separator(previous) if previous is not None else ""
+            target.text = target.text + joint + part.text if target.text.strip() else part.text
+        target.parts.append(part)
+        target.row_end = max(target.row_end, row_end)
+        for r in range(target.row, target.row_end):
+            for c in range(target.col, target.col_end):
+                self.cover[(r, c)] = target
+
+    def add_page(self, page: PageTable) -> None:
+        grid = page.grid
+        if grid is None or grid.n_rows == 0 or grid.n_cols == 0:
+            return
+        placed = self._place(grid, page.cells)
+        starting: list[list[_Part]] = [[] for _ in range(grid.n_rows)]
+        page_cover: dict[tuple[int, int], _Part] = {}
+        for p in placed:
+            starting[p.r0].append(p)
+            for r in range(p.r0, p.r1):
+                for c in range(p.c0, p.c1):
+                    page_cover.setdefault((r, c), p)
+        seen = {h.section.key for h in self.headers.values()}
+        top = 0
+        while self.n_rows and top < grid.n_rows:
+            header = self._header(starting[top])
+            if header is None or header.section.key not in seen:
+                break
+            top += 1
+        joins: dict[int, tuple[_Open, bool]] = {}
+        continued = False
+        if self.n_rows and top < grid.n_rows:
+            joins, continued = self._boundary(page_cover, top)
+        first = self.n_rows - 1 if continued else self.n_rows
+        row_map = {r: first + r - top for r in range(top, grid.n_rows)}
+        self.n_rows = first + grid.n_rows - top
+        for p in sorted(placed, key=lambda p: (p.r0, p.c0)):
+            kept = [r for r in range(p.r0, p.r1) if r >= top]
+            if not kept:
+                continue
+            start, end = row_map[kept[0]], row_map[kept[-1]] + 1
+            target, as_label = joins.get(id(p), (None, False))
+            if target is None:
+                target = _Open(start, p.c0, start, p.c1, "")
+                self.cells.append(target)
+            self._extend(target, p.cell, end, as_label)
+        for r in range(top, grid.n_rows):
+            header = self._header(starting[r])
+            if header is not None:
+                self.headers[row_map[r]] = header
+
+    def table(self, pages: list[PageTable]) -> Table:
+        cells = tuple(
+            LogicalCell(
+                row=c.row,
+                col=c.col,
+                row_span=c.row_end - c.row,
+                col_span=c.col_end - c.col,
+                text=c.text,
+                confidence=min(p.confidence for p in c.parts),
+                structure_confidence=min(p.cell.confidence for p in c.parts),
+                seal_overlap=max(p.seal_overlap for p in c.parts),
+                pieces=tuple(CellPiece(page=p.page, bbox=p.cell.bbox) for p in c.parts),
+                joined_across_pages=len({p.page for p in c.parts}) > 1,
+            )
+            for c in sorted(self.cells, key=lambda c: (c.row, c.col))
+        )
+        outside = [(page.page, token) for page in pages for token in page.outside]
+        return Table(
+            n_rows=self.n_rows,
+            n_cols=max(len(self.lattice) - 1, 0),
+            cells=cells,
+            outside=tuple(t for _, t in outside),
+            outside_pages=tuple(p for p, _ in outside),
+        )
+
+
+def stitch(pages: list[PageTable], template: Template) -> Table:
+    """Join the pages' tables into one logical table on a common column lattice."""
+    pages = sorted(pages, key=lambda p: p.page)
+    grids = [p.grid for p in pages if p.grid is not None and p.grid.n_cols > 0]
+    stitcher = _Stitcher(template, column_lattice(grids) if grids else [0.0, 1.0])
+    for page in pages:
+        stitcher.add_page(page)
+    return stitcher.table(pages)

@@ -1,0 +1,181 @@
+import pytest
+
+from ingest.artifacts import CellText, OcrToken, PageTable, Table
+from ingest.stitch import column_lattice, stitch
+from ingest.template import default_template
+from tests.ingest.layouts import INDICATORS_HEADER, TASKS_HEADER, seed_truth
+from tests.ingest.oracle import UP, Entry, Span, page_table, page_tables, truth_page
+
+TEMPLATE = default_template()
+
+
+def stitched(*pages: list[list[Entry]], widths: tuple[int, ...] | None = None) -> Table:
+    options = {"column_widths": widths} if widths else {}
+    return stitch(
+        [page_table(truth_page(n, rows, **options)) for n, rows in enumerate(pages, 1)],
+        TEMPLATE,
+    )
+
+
+def texts(table: Table) -> list[list[str]]:
+    return [[c.text for c in row] for row in table.rows()]
+
+
+def cell_at(table: Table, row: int, col: int):
+    return next(
+        c
+        for c in table.cells
+        if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span
+    )
+
+
+def test_repeated_tasks_header_is_dropped_on_every_later_page():
+    table = stitch(page_tables(seed_truth()), TEMPLATE)
+    headers = [row for row in texts(table) if "名称" in row]
+    assert len(headers) == 1
+    # 11 + 17 + 21 printed rows, two repeated headers gone
+    assert table.n_rows == 11 + 17 + 21 - 2
+
+
+def test_header_first_printed_at_a_page_top_is_kept():
+    page1 = [["部门名称", "甲", "", "", ""]]
+    page2 = [["年度重点工作任务", *TASKS_HEADER], [UP, "任务", "内容", "1.00", "目标"]]
+    table = stitched(page1, page2)
+    assert table.n_rows == 3
+    assert texts(table)[1][1:] == TASKS_HEADER
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("绩效指标", "", "绩效指标"),
+        ("", "绩效指标", "绩效指标"),
+        ("绩效指标", "绩效指标", "绩效指标"),
+        ("", "", ""),
+    ],
+)
+def test_label_cut_by_the_page_break_is_one_cell(first, second, expected):
+    page1 = [
+        [first, *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "培训次数", "6次"],
+    ]
+    page2 = [
+        [second, "", "", "培训人数", "100人"],
+        [UP, "效益指标", "社会效益指标", "覆盖率", "90%"],
+    ]
+    table = stitched(page1, page2)
+    label = cell_at(table, 0, 0)
+    assert (label.row, label.row_span, label.text) == (0, 4, expected)
+    assert label.joined_across_pages
+    assert [p.page for p in label.pieces] == [0, 1]
+    # The 一级/二级 parts on page 2 carry no text: they are the rest of the cells above.
+    level1, level2 = cell_at(table, 2, 1), cell_at(table, 2, 2)
+    assert (level1.row, level1.row_span, level1.text) == (1, 2, "产出指标")
+    assert (level2.row, level2.row_span, level2.text) == (1, 2, "数量指标")
+    assert cell_at(table, 3, 1).text == "效益指标"
+
+
+def test_a_new_section_at_the_page_top_is_not_joined_to_an_unlabelled_part():
+    page1 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "任务一", "内容", "1.00", "目标"],
+    ]
+    page2 = [["", "任务二", "内容", "2.00", "目标"]]
+    page3 = [
+        ["其他需完成的任务(可选填)", "", "", "", ""],
+        ["绩效指标", *INDICATORS_HEADER],
+    ]
+    table = stitched(page1, page2, page3)
+    labels = [c.text for c in table.cells if c.col == 0]
+    assert labels == ["年度重点工作任务", "其他需完成的任务(可选填)", "绩效指标"]
+    assert cell_at(table, 0, 0).row_span == 3
+
+
+def test_different_levels_at_the_page_top_start_new_cells():
+    page1 = [["绩效指标", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
+    page2 = [["", "产出指标", "质量指标", "合格率", "100%"]]
+    table = stitched(page1, page2)
+    level1, level2 = cell_at(table, 2, 1), cell_at(table, 2, 2)
+    assert level1.row_span == 2 and level1.text == "产出指标"
+    assert (level2.row, level2.text, level2.joined_across_pages) == (2, "质量指标", False)
+
+
+def tasks_pages(second_name: str, second_label: str = "") -> tuple[list, list]:
+    page1 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "市侨联工作经费", "1、举办培训。", "49.41", "1. 宣传"],
+    ]
+    page2 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        [second_label, second_name, "2、做好接待。", "", "2. 加强联系"],
+    ]
+    return page1, page2
+
+
+@pytest.mark.parametrize("label", ["", "年度重点工作任务"])
+def test_row_cut_by_the_page_break_is_joined(label):
+    table = stitched(*tasks_pages("", label))
+    assert table.n_rows == 2
+    content = cell_at(table, 1, 2)
+    assert content.text == "1、举办培训。2、做好接待。"
+    assert content.joined_across_pages and [p.page for p in content.pieces] == [0, 1]
+    assert cell_at(table, 1, 4).text == "1. 宣传2. 加强联系"
+    assert cell_at(table, 1, 1).text == "市侨联工作经费"
+    assert cell_at(table, 1, 3).text == "49.41"
+
+
+def test_row_with_its_own_name_at_the_page_top_is_a_new_row():
+    table = stitched(*tasks_pages("门户网站建设"))
+    assert table.n_rows == 3
+    assert [cell_at(table, r, 1).text for r in (1, 2)] == ["市侨联工作经费", "门户网站建设"]
+
+
+def test_continued_text_after_a_short_line_starts_a_new_line():
+    page1, page2 = tasks_pages("")
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    cell = next(c for c in pages[0].cells if c.text == "1、举办培训。")
+    x0, y0, x1, y1 = cell.cell.bbox
+    short = CellText(
+        page=0,
+        cell=cell.cell,
+        text="1、举办\n培训。",
+        tokens=(
+            OcrToken(text="1、举办", bbox=(x0 + 5, y0 + 5, x1 - 5, y0 + 40), confidence=0.9),
+            OcrToken(text="培训。", bbox=(x0 + 5, y0 + 45, x0 + 90, y1 - 5), confidence=0.8),
+        ),
+    )
+    cells = tuple(short if c is cell else c for c in pages[0].cells)
+    pages[0] = pages[0].model_copy(update={"cells": cells})
+    content = cell_at(stitch(pages, TEMPLATE), 1, 2)
+    assert content.text == "1、举办\n培训。\n2、做好接待。"
+    assert content.confidence == pytest.approx(0.8)
+
+
+def test_a_long_goal_cut_by_the_page_break_is_one_value():
+    table = stitched([["总体绩效目标", Span("上半段", 4)]], [["", Span("下半段", 4)]])
+    assert table.n_rows == 1
+    goal = cell_at(table, 0, 1)
+    assert goal.text == "上半段下半段" and goal.joined_across_pages
+
+
+def test_pages_with_shifted_and_scaled_columns_share_one_lattice():
+    widths2 = tuple(round(w * 1.3) for w in (162, 328, 421, 199, 330))
+    rows1 = [["绩效指标", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
+    rows2 = [["", "", "", "人数", "9人"]]
+    pages = [
+        page_table(truth_page(1, rows1)),
+        page_table(truth_page(2, rows2, column_widths=widths2, origin=(60, 180))),
+    ]
+    assert len(column_lattice([p.grid for p in pages if p.grid])) == 6
+    table = stitch(pages, TEMPLATE)
+    assert table.n_cols == 5
+    assert [c.col for c in table.rows()[2]] == [3, 4]
+
+
+def test_a_page_without_a_grid_is_skipped_but_its_text_kept():
+    pages = page_tables(seed_truth())
+    token = OcrToken(text="附注", bbox=(0, 0, 10, 10), confidence=1.0)
+    blank = PageTable(page=3, width=10, height=10, grid=None, outside=(token,))
+    table = stitch([*pages, blank], TEMPLATE)
+    assert table.n_rows == stitch(pages, TEMPLATE).n_rows
+    assert table.outside_pages[-1] == 3 and table.outside[-1].text == "附注"
