@@ -17,7 +17,7 @@ from ingest.evaluation.compare import field_kinds as template_kinds
 from ingest.evaluation.compare import kind_key
 from ingest.template import CheckSpec, Template, ValueKind, normalize_label
 from ingest.values import parse_amount, parse_count
-from models.contract import FieldValue, PerformanceTargets, value_paths
+from models.contract import FieldStatus, FieldValue, PerformanceTargets, value_paths
 
 Reason = Literal[
     "low_confidence",
@@ -64,7 +64,8 @@ def run_checks(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
     """Every check of the template on `doc`, in a stable order."""
     values = dict(value_paths(doc))
     kinds = field_kinds(doc, template)
-    ocr_text = {f.path: f.ocr_text for f in doc.fields}
+    # A reviewer's value replaces the reading: its printed text no longer speaks against it.
+    ocr_text = {f.path: f.ocr_text for f in doc.fields if f.status != FieldStatus.CORRECTED}
     issues = _format_issues(values, kinds, ocr_text, doc.year, template)
     implausible = {p for issue in issues for p in issue.paths}
     ocr_conf = {f.path: f.confidence for f in doc.fields}

@@ -4,9 +4,16 @@ import json
 from pathlib import Path
 
 from ingest.artifacts import FieldEvidence, MappedDocument
+from ingest.review import with_values
 from models.contract import FieldRecord, FieldStatus, PerformanceTargets, value_paths
 
 SEED_GOLD = Path(__file__).parent.parent / "data" / "seed" / "seed_gold.json"
+
+
+def as_path(key: str) -> str:
+    """A keyword argument as a field path: `tasks__0__amount` -> `tasks[0].amount`."""
+    parts = key.split("__")
+    return parts[0] + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts[1:])
 
 
 def seed_document(**changes: object) -> PerformanceTargets:
@@ -15,19 +22,8 @@ def seed_document(**changes: object) -> PerformanceTargets:
     `changes` maps a path to a printed value (the field's value and OCR text both change)."""
     data = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     doc = PerformanceTargets.model_validate(data)
-    doc = set_values(doc, {p.replace("__", "."): v for p, v in changes.items()})
+    doc = with_values(doc, {as_path(key): v for key, v in changes.items()})
     return with_records(doc)
-
-
-def set_values(doc: PerformanceTargets, values: dict[str, object]) -> PerformanceTargets:
-    data = doc.model_dump(by_alias=True)
-    for path, value in values.items():
-        node: object = data
-        parts = path.replace("[", ".").replace("]", "").split(".")
-        for part in parts[:-1]:
-            node = node[int(part)] if part.isdigit() else node[part]  # type: ignore[index]
-        node[parts[-1]] = value  # type: ignore[index]
-    return PerformanceTargets.model_validate(data)
 
 
 def with_records(
@@ -53,7 +49,7 @@ def mapped(doc: PerformanceTargets, **evidence: dict) -> MappedDocument:
     """`doc` with evidence for every field: OCR confidence from its record, the rest clean.
 
     `evidence` maps a path (dots as `__`) to FieldEvidence overrides."""
-    overrides = {p.replace("__", "."): v for p, v in evidence.items()}
+    overrides = {as_path(key): v for key, v in evidence.items()}
     records = {f.path: f for f in doc.fields}
     out = {}
     for path, _ in value_paths(doc):

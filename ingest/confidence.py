@@ -1,0 +1,150 @@
+"""The one place that decides which fields a reviewer must look at.
+
+Per field, the reading evidence and the check results become features, the calibration model
+turns them into a probability of being right (the confidence), and the field is flagged when
+that falls under its kind's threshold or when a check or a reading doubt names it.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ingest.artifacts import FieldEvidence, MappedDocument
+from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
+from ingest.template import Template, ValueKind
+from ingest.validate import CheckIssue, Reason, field_kinds
+from models.contract import (
+    DocumentStatus,
+    FieldRecord,
+    FieldStatus,
+    FieldValue,
+    PerformanceTargets,
+    value_paths,
+)
+
+REASON_ORDER: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
+
+
+class FieldJudgement(BaseModel):
+    """What is known about one field before its confidence is compared with a threshold."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    kind: ValueKind
+    features: tuple[float, ...]
+    reasons: tuple[str, ...]  # from checks and reading doubts, without low_confidence
+    suggestion: FieldValue = None
+
+
+def ordered_reasons(reasons: set[str]) -> list[str]:
+    """Reasons in one fixed order, so exports and tests do not depend on check order."""
+    return [r for r in REASON_ORDER if r in reasons]
+
+
+def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: CalibrationModel) -> set[str]:
+    """Reading doubts that flag a field whatever its confidence.
+
+    A paragraph continued on the next page is normal; a short value cut by a page break is not.
+    """
+    reasons = set()
+    joined_short = evidence.joined_across_pages and kind != "long_text"
+    if evidence.structure_confidence < model.structure_doubt or joined_short:
+        reasons.add("structure")
+    if evidence.seal_overlap > model.seal_doubt:
+        reasons.add("seal_overlap")
+    if evidence.missing:
+        reasons.add("missing")
+    return reasons
+
+
+def _features(evidence: FieldEvidence, value: FieldValue, issues: list[CheckIssue]) -> tuple:
+    raw = {
+        "log_ocr_confidence": evidence.ocr_confidence,
+        "structure_confidence": evidence.structure_confidence,
+        "label_score": evidence.label_score,
+        "seal_overlap": evidence.seal_overlap,
+        "joined_across_pages": evidence.joined_across_pages,
+        "implausible": any(i.reason == "format" for i in issues),
+        "check_failures": sum(i.reason != "format" for i in issues),
+        "empty": value is None,
+    }
+    return tuple(feature_value(name, raw[name]) for name in FEATURES)
+
+
+def judge_fields(
+    mapped: MappedDocument,
+    issues: list[CheckIssue],
+    template: Template,
+    model: CalibrationModel,
+) -> list[FieldJudgement]:
+    """Features and non-confidence reasons of every field, in `value_paths` order."""
+    doc = mapped.document
+    kinds = field_kinds(doc, template)
+    records = {f.path: f for f in doc.fields}
+    by_path: dict[str, list[CheckIssue]] = defaultdict(list)
+    for issue in issues:
+        for path in issue.paths:
+            by_path[path].append(issue)
+    judged = []
+    for path, value in value_paths(doc):
+        evidence = mapped.evidence.get(path)
+        if evidence is None:
+            record = records.get(path)
+            read = record.confidence if record else (1.0 if value is None else 0.0)
+            evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
+        own = by_path[path]
+        reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
+        suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
+        judged.append(
+            FieldJudgement(
+                path=path,
+                kind=kinds[path],
+                features=_features(evidence, value, own),
+                reasons=tuple(ordered_reasons(reasons)),
+                suggestion=suggestion,
+            )
+        )
+    return judged
+
+
+def assess(
+    mapped: MappedDocument,
+    issues: list[CheckIssue],
+    template: Template,
+    model: CalibrationModel | None = None,
+) -> PerformanceTargets:
+    """Set every field's confidence, status, reasons and suggestion, and the document status:
+    accepted only when no field is flagged."""
+    model = model or default_model()
+    doc = mapped.document
+    judged = judge_fields(mapped, issues, template, model)
+    probability = model.probability(np.array([j.features for j in judged])) if judged else []
+    records = {f.path: f for f in doc.fields}
+    values = dict(value_paths(doc))
+    fields = []
+    for judgement, p in zip(judged, probability, strict=True):
+        reasons = set(judgement.reasons)
+        if p < model.threshold(judgement.kind):
+            reasons.add("low_confidence")
+        record = records.get(judgement.path)
+        fields.append(
+            FieldRecord(
+                path=judgement.path,
+                value=values[judgement.path],
+                ocr_text=record.ocr_text if record else None,
+                confidence=round(float(p), 4),
+                status=FieldStatus.FLAGGED if reasons else FieldStatus.ACCEPTED,
+                reasons=ordered_reasons(reasons),
+                page=record.page if record else None,
+                bbox=record.bbox if record else None,
+                suggestion=judgement.suggestion,
+            )
+        )
+    return doc.model_copy(update={"fields": fields, "status": document_status(fields)})
+
+
+def document_status(fields: list[FieldRecord]) -> DocumentStatus:
+    flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
+    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.ACCEPTED

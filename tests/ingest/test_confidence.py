@@ -1,0 +1,108 @@
+import numpy as np
+
+from ingest.calibration import FEATURES, CalibrationModel, default_model
+from ingest.confidence import assess
+from ingest.template import default_template
+from ingest.validate import run_checks
+from models.contract import DocumentStatus, FieldStatus, value_paths
+from tests.ingest.trust_docs import mapped, seed_document, with_records
+
+TEMPLATE = default_template()
+
+
+def assessed(doc, model=None, **evidence):
+    return assess(mapped(doc, **evidence), run_checks(doc, TEMPLATE), TEMPLATE, model)
+
+
+def field(doc, path):
+    return next(f for f in doc.fields if f.path == path)
+
+
+def flagged(doc) -> dict[str, list[str]]:
+    return {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+
+
+def test_clean_seed_is_accepted_with_a_record_per_value():
+    doc = assessed(seed_document())
+    assert doc.status == DocumentStatus.ACCEPTED
+    assert [f.path for f in doc.fields] == [p for p, _ in value_paths(doc)]
+    assert flagged(doc) == {}
+
+
+def test_broken_total_is_flagged_with_the_right_suggestion():
+    doc = seed_document(budget__basic_expenditure="391.72")
+    doc = assessed(with_records(doc, confidence={"budget.basic_expenditure": 0.93}))
+    basic = field(doc, "budget.basic_expenditure")
+    assert basic.status == FieldStatus.FLAGGED
+    assert basic.reasons == ["sum_mismatch"]
+    assert basic.suggestion == "397.72"
+    assert field(doc, "budget.fiscal_appropriation").suggestion is None
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+
+
+def test_low_ocr_confidence_flags_short_fields_but_not_paragraphs():
+    doc = with_records(
+        seed_document(), confidence={"tasks[0].amount": 0.5, "tasks[0].content": 0.5}
+    )
+    assert flagged(assessed(doc)) == {"tasks[0].amount": ["low_confidence"]}
+
+
+def test_reading_doubts_flag_whatever_the_confidence():
+    doc = assessed(
+        seed_document(),
+        department={"seal_overlap": 0.3},
+        budget__basic_expenditure={"structure_confidence": 0.2},
+        tasks__1__amount={"joined_across_pages": True},
+        tasks__1__content={"joined_across_pages": True},
+        budget__special_funds={"missing": True},
+    )
+    assert flagged(doc) == {
+        "department": ["seal_overlap"],
+        "budget.basic_expenditure": ["structure"],
+        "tasks[1].amount": ["structure"],
+        "budget.special_funds": ["missing"],
+    }
+
+
+def test_reasons_come_in_one_fixed_order():
+    doc = with_records(
+        seed_document(indicators__22__level2="质量指标"),
+        confidence={"indicators[22].level2": 0.1},
+    )
+    out = assessed(doc, indicators__22__level2={"seal_overlap": 0.5})
+    assert field(out, "indicators[22].level2").reasons == [
+        "low_confidence",
+        "taxonomy",
+        "seal_overlap",
+    ]
+
+
+def test_a_logistic_model_sets_confidence_and_its_kind_thresholds():
+    # Weights that trust OCR and punish any failed check; amounts need 0.95, the rest 0.5.
+    weights = np.zeros(len(FEATURES) + 1)
+    weights[0], weights[1 + FEATURES.index("log_ocr_confidence")] = 4.0, 8.0
+    weights[1 + FEATURES.index("check_failures")] = -6.0
+    model = CalibrationModel(
+        method="logistic",
+        note="test",
+        weights=tuple(weights),
+        thresholds={"amount": 0.95},
+        default_threshold=0.5,
+    )
+    doc = with_records(seed_document(), confidence={"tasks[0].amount": 0.85, "tasks[0].name": 0.85})
+    out = assessed(doc, model)
+    amount, name = field(out, "tasks[0].amount"), field(out, "tasks[0].name")
+    expected = 1 / (1 + np.exp(-(4 + 8 * np.log(0.85))))
+    assert amount.confidence == name.confidence == round(float(expected), 4)
+    assert amount.reasons == ["low_confidence"] and name.status == FieldStatus.ACCEPTED
+    broken = assessed(with_records(seed_document(budget__basic_expenditure="391.72")), model)
+    assert field(broken, "budget.basic_expenditure").confidence < 0.5
+
+
+def test_shipped_model_loads_and_flags_below_its_threshold():
+    model = default_model()
+    assert model.default_threshold > 0
+    rows = np.zeros((2, len(FEATURES)))
+    rows[:, FEATURES.index("log_ocr_confidence")] = np.log([0.999, 0.05])
+    p = model.probability(rows)
+    assert p[0] > p[1] and p[1] < model.default_threshold
