@@ -16,6 +16,7 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   Its texts are concatenated and the cell remembers every page part.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table
@@ -27,6 +28,10 @@ LATTICE_TOLERANCE = 0.015
 # A line that ends this far (share of the cell width) before the cell's right edge is a short
 # line, i.e. a hard break, so a text continued on the next page starts a new line.
 SHORT_LINE = 0.15
+# The opening of a numbered item: 2、 2. 2． (2) （2） 二、
+_ITEM_START = re.compile(
+    r"\s*(\d{1,2}(、|[.．](?!\d))|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
+)
 
 
 @dataclass
@@ -213,8 +218,17 @@ class _Stitcher:
 
     # -- building -------------------------------------------------------------------------
     @staticmethod
-    def _separator(before: CellText) -> str:
-        """A hard line break when the text before the page break ends on a short line."""
+    def _separator(before: CellText, after: str) -> str:
+        """How a text continued on the next page joins the part before the break.
+
+        A hard line break when the part before ends on a short line (a paragraph end), or the
+        part after opens a numbered item (`2、`, `(3)`) after a part that does not end in a space;
+        otherwise the break fell inside a wrapped line and the texts join directly.
+        """
+        if before.text[-1:].isspace():
+            return ""
+        if _ITEM_START.match(after):
+            return "\n"
         if not before.tokens:
             return ""
         bottom = max(before.tokens, key=lambda t: t.bbox[3])
@@ -234,7 +248,7 @@ class _Stitcher:
                 target.text += part.text
         elif part.text.strip():
             previous = next((p for p in reversed(target.parts) if p.text.strip()), None)
-            joint = self._separator(previous) if previous is not None else ""
+            joint = self._separator(previous, part.text) if previous is not None else ""
             target.text = target.text + joint + part.text if target.text.strip() else part.text
         target.parts.append(part)
         target.row_end = max(target.row_end, row_end)

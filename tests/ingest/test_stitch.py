@@ -100,14 +100,18 @@ def test_different_levels_at_the_page_top_start_new_cells():
     assert (level2.row, level2.text, level2.joined_across_pages) == (2, "质量指标", False)
 
 
-def tasks_pages(second_name: str, second_label: str = "") -> tuple[list, list]:
+def tasks_pages(
+    second_name: str,
+    second_label: str = "",
+    content: tuple[str, str] = ("1、举办培训，", "加强联系。"),
+) -> tuple[list, list]:
     page1 = [
         ["年度重点工作任务", *TASKS_HEADER],
-        [UP, "市侨联工作经费", "1、举办培训。", "49.41", "1. 宣传"],
+        [UP, "市侨联工作经费", content[0], "49.41", "1. 宣传"],
     ]
     page2 = [
         ["年度重点工作任务", *TASKS_HEADER],
-        [second_label, second_name, "2、做好接待。", "", "2. 加强联系"],
+        [second_label, second_name, content[1], "", "2. 加强联系"],
     ]
     return page1, page2
 
@@ -117,9 +121,9 @@ def test_row_cut_by_the_page_break_is_joined(label):
     table = stitched(*tasks_pages("", label))
     assert table.n_rows == 2
     content = cell_at(table, 1, 2)
-    assert content.text == "1、举办培训。2、做好接待。"
+    assert content.text == "1、举办培训，加强联系。"
     assert content.joined_across_pages and [p.page for p in content.pieces] == [0, 1]
-    assert cell_at(table, 1, 4).text == "1. 宣传2. 加强联系"
+    assert cell_at(table, 1, 4).text == "1. 宣传\n2. 加强联系"  # a numbered item starts a line
     assert cell_at(table, 1, 1).text == "市侨联工作经费"
     assert cell_at(table, 1, 3).text == "49.41"
 
@@ -131,7 +135,7 @@ def test_row_with_its_own_name_at_the_page_top_is_a_new_row():
 
 
 def test_continued_text_after_a_short_line_starts_a_new_line():
-    page1, page2 = tasks_pages("")
+    page1, page2 = tasks_pages("", content=("1、举办培训。", "（续）做好接待。"))
     pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
     cell = next(c for c in pages[0].cells if c.text == "1、举办培训。")
     x0, y0, x1, y1 = cell.cell.bbox
@@ -147,7 +151,7 @@ def test_continued_text_after_a_short_line_starts_a_new_line():
     cells = tuple(short if c is cell else c for c in pages[0].cells)
     pages[0] = pages[0].model_copy(update={"cells": cells})
     content = cell_at(stitch(pages, TEMPLATE), 1, 2)
-    assert content.text == "1、举办\n培训。\n2、做好接待。"
+    assert content.text == "1、举办\n培训。\n（续）做好接待。"
     assert content.confidence == pytest.approx(0.8)
 
 

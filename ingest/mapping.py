@@ -1,0 +1,380 @@
+"""Map the stitched table onto the template: sections, pairs, task and indicator rows.
+
+The left column's merged label cells cut the table into blocks; each block is a section of the
+template, found by its label (fuzzy, see `ingest.labels`). A block whose label was not read is
+placed by its header row (rows sections) or, failing that, by the template's section order
+when exactly one section fits between its neighbours.
+
+Choices that shape the output:
+- `rows` sections: the header row names the columns; every later row is one item. A row whose
+  own columns are all empty (for indicators: no 三级指标 and no 指标值, e.g. a bare 成本指标
+  row) is omitted, as the contract allows; its carried-down levels still carry on.
+- `carry_down` columns take the text of the merged cell over them, or the value above when
+  their cell is empty. A 二级 under the wrong 一级 is kept as printed; the checks flag it.
+- Every value gets a `fields[]` record and evidence; status decisions are left to the trust
+  layer, so records are "accepted" and the document stays `needs_review`.
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+from ingest.artifacts import FieldEvidence, LogicalCell, MappedDocument, OcrToken, Table
+from ingest.errors import UnknownTemplate
+from ingest.labels import LabelMatch, match_label, match_row
+from ingest.template import SectionSpec, Template
+from ingest.values import normalize_value
+from models.contract import (
+    BasicInfo,
+    Budget,
+    FieldRecord,
+    FieldStatus,
+    FieldValue,
+    Indicator,
+    PerformanceTargets,
+    Task,
+    value_paths,
+)
+
+# The label score given to a section placed without reading its label.
+INFERRED_SECTION_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a value was read: a table cell, or the title line outside the table."""
+
+    text: str
+    confidence: float
+    structure_confidence: float
+    page: int | None  # 0-based
+    bbox: tuple[int, int, int, int] | None
+    label_score: float
+    seal_overlap: float = 0.0
+    joined_across_pages: bool = False
+
+    @classmethod
+    def of_cell(cls, cell: LogicalCell, label_score: float) -> "_Source":
+        first = cell.pieces[0]
+        return cls(
+            text=cell.text,
+            confidence=cell.confidence,
+            structure_confidence=cell.structure_confidence,
+            page=first.page,
+            bbox=first.bbox,
+            label_score=label_score,
+            seal_overlap=cell.seal_overlap,
+            joined_across_pages=cell.joined_across_pages,
+        )
+
+
+@dataclass
+class _Block:
+    """Rows of the table under one left-column label, and the section they belong to."""
+
+    label: LogicalCell
+    rows: range
+    section: SectionSpec | None = None
+    score: float = 0.0
+
+
+class _Mapper:
+    def __init__(self, table: Table, template: Template) -> None:
+        self.table = table
+        self.template = template
+        self.cover: dict[tuple[int, int], LogicalCell] = {}
+        for cell in table.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.col, cell.col + cell.col_span):
+                    self.cover.setdefault((r, c), cell)
+        self.starting = table.rows()
+        self.values: dict[str, FieldValue] = {}
+        self.sources: dict[str, _Source] = {}
+        self.expected: set[str] = set()
+        self.counts: dict[str, int] = {}
+
+    def _put(self, path: str, value: FieldValue, source: _Source | None) -> None:
+        self.values[path] = value
+        if source is not None:
+            self.sources[path] = source
+
+    def _content(self, row: int) -> list[LogicalCell]:
+        """Cells that start on `row`, left label column excluded, left to right."""
+        return [c for c in self.starting[row] if c.col >= 1]
+
+    # -- blocks and sections --------------------------------------------------------------
+    def blocks(self) -> list[_Block]:
+        labels = {s.key: s.labels for s in self.template.sections}
+        blocks = []
+        for cell in self.table.cells:
+            if cell.col != 0 or cell.col_span >= self.table.n_cols:
+                continue
+            block = _Block(cell, range(cell.row, cell.row + cell.row_span))
+            found = match_label(cell.text, labels)
+            if found is not None:
+                block.section, block.score = self.template.section(found.key), found.score
+            blocks.append(block)
+        for before, block in zip([None, *blocks], blocks, strict=False):
+            if block.section is None:
+                section = self._header_section(block) or self._rows_continued(before, block)
+                if section is not None:
+                    block.section, block.score = section, INFERRED_SECTION_SCORE
+        self._place_by_order(blocks)
+        return blocks
+
+    def _header_section(self, block: _Block) -> SectionSpec | None:
+        for section in self.template.sections:
+            if section.layout == "rows" and any(self._header(r, section) for r in block.rows):
+                return section
+        return None
+
+    def _layout(self, row: int) -> set[tuple[int, int]]:
+        return {
+            (c.col, c.col_span)
+            for k in range(1, self.table.n_cols)
+            if (c := self.cover.get((row, k))) is not None
+        }
+
+    def _rows_continued(self, before: _Block | None, block: _Block) -> SectionSpec | None:
+        """An unlabelled block right after a rows section, with its rows' column layout, holds
+        more of its rows (the left cell was split, e.g. by a page break read as a rule)."""
+        if before is None or before.section is None or before.section.layout != "rows":
+            return None
+        same = self._layout(before.rows[-1]) == self._layout(block.rows[0])
+        return before.section if same else None
+
+    def _place_by_order(self, blocks: list[_Block]) -> None:
+        order = [s.key for s in self.template.sections]
+        taken = {b.section.key for b in blocks if b.section is not None}
+        for i, block in enumerate(blocks):
+            if block.section is not None:
+                continue
+            before = [order.index(b.section.key) for b in blocks[:i] if b.section is not None]
+            after = [order.index(b.section.key) for b in blocks[i + 1 :] if b.section is not None]
+            low = max(before, default=-1)
+            high = min(after, default=len(order))
+            fits = [k for k in order[low + 1 : high] if k not in taken]
+            if len(fits) == 1:
+                block.section = self.template.section(fits[0])
+                block.score = INFERRED_SECTION_SCORE
+                taken.add(fits[0])
+
+    # -- section layouts ------------------------------------------------------------------
+    def _header(self, row: int, section: SectionSpec) -> dict[int, LabelMatch] | None:
+        texts = [c.text for c in self._content(row)]
+        if section.layout == "rows":
+            return match_row(texts, {c.key: c.labels for c in section.columns})
+        return match_row(texts, {h: (h,) for h in section.headers})
+
+    def value_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        cells = [c for r in rows for c in self._content(r) if c.text.strip()]
+        if not cells:
+            cells = [c for r in rows for c in self._content(r)][:1]
+        if not cells:
+            return
+        text = "\n".join(c.text for c in cells)
+        source = replace(_Source.of_cell(cells[0], score), text=text)
+        self._put(section.field or "", normalize_value(text, section.kind or "text"), source)
+
+    def pairs_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        fields = {p.field: p.labels for p in section.pairs}
+        kinds = {p.field: p.kind for p in section.pairs}
+        candidates = {**fields, **{f"header:{h}": (h,) for h in section.headers}}
+        for row in rows:
+            if section.headers and self._header(row, section):
+                continue
+            cells = self._content(row)
+            i = 0
+            while i < len(cells):
+                found = match_label(cells[i].text, candidates)
+                if found is None or found.key not in fields or i + 1 >= len(cells):
+                    i += 1
+                    continue
+                value_cell = cells[i + 1]
+                if found.key not in self.values:
+                    label_score = min(score, found.score)
+                    self._put(
+                        found.key,
+                        normalize_value(value_cell.text, kinds[found.key]),
+                        _Source.of_cell(value_cell, label_score),
+                    )
+                i += 2
+
+    def rows_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        kinds = {c.key: c.kind for c in section.columns}
+        columns: dict[str, tuple[int, float]] = {}
+        items: list[dict[str, tuple[FieldValue, _Source | None]]] = []
+        for row in rows:
+            header = self._header(row, section)
+            if header is not None:
+                cells = self._content(row)
+                for i, found in sorted(header.items()):
+                    columns.setdefault(found.key, (cells[i].col, min(score, found.score)))
+                continue
+            if not columns:
+                continue
+            item = self._row_item(row, section, columns, items[-1] if items else None)
+            items.append(item)
+        kept = [
+            item
+            for item in items
+            if any(item[k][0] is not None for k in kinds if k not in section.carry_down)
+        ]
+        prefix = section.list or section.key
+        for index, item in enumerate(kept):
+            for key in kinds:
+                value, source = item.get(key, (None, None))
+                self._put(f"{prefix}[{index}].{key}", value, source)
+        self.counts[prefix] = len(kept)
+
+    def _row_item(
+        self,
+        row: int,
+        section: SectionSpec,
+        columns: dict[str, tuple[int, float]],
+        above: dict[str, tuple[FieldValue, _Source | None]] | None,
+    ) -> dict[str, tuple[FieldValue, _Source | None]]:
+        item: dict[str, tuple[FieldValue, _Source | None]] = {}
+        used: set[int] = set()
+        for spec in section.columns:
+            if spec.key not in columns:
+                continue
+            col, label_score = columns[spec.key]
+            cell = self.cover.get((row, col))
+            carried = spec.key in section.carry_down
+            if cell is None or id(cell) in used or (cell.row != row and not carried):
+                item[spec.key] = (None, None)
+                continue
+            used.add(id(cell))
+            value = normalize_value(cell.text, spec.kind)
+            if carried and value is None and above is not None:
+                item[spec.key] = above[spec.key]
+            else:
+                item[spec.key] = (value, _Source.of_cell(cell, label_score))
+        return item
+
+    # -- title ----------------------------------------------------------------------------
+    def title(self) -> None:
+        pattern = re.compile(self.template.title_pattern)
+        for page, tokens in _lines(self.table):
+            text = "".join("".join(t.text for t in tokens).split())
+            found = pattern.search(text)
+            if found is None:
+                continue
+            confs = [c for t in tokens for c in (t.char_confidences or (t.confidence,))]
+            box = (
+                min(t.bbox[0] for t in tokens),
+                min(t.bbox[1] for t in tokens),
+                max(t.bbox[2] for t in tokens),
+                max(t.bbox[3] for t in tokens),
+            )
+            source = _Source(text, min(confs), 1.0, page, box, 1.0)
+            self._put("title", text, source)
+            self._put("year", int(found.group("year")), source)
+            return
+
+    # -- the document ---------------------------------------------------------------------
+    def run(self) -> MappedDocument:
+        blocks = self.blocks()
+        read = {b.section.key for b in blocks if b.section and b.score > INFERRED_SECTION_SCORE}
+        if 2 * len(read) < len(self.template.sections):
+            names = "、".join(self.template.section(k).labels[0] for k in sorted(read)) or "none"
+            raise UnknownTemplate(
+                f"not a {self.template.name} ({self.template.id}): found "
+                f"{len(read)} of {len(self.template.sections)} section labels ({names})"
+            )
+        self.title()
+        self.expected.update({"title", "year"})
+        for section in self.template.sections:
+            mine = [b for b in blocks if b.section is section]
+            rows = [r for b in mine for r in b.rows]
+            score = min((b.score for b in mine), default=0.0)
+            if section.layout == "value" and section.field and not section.optional:
+                self.expected.add(section.field)
+            if section.layout == "pairs":
+                self.expected.update(p.field for p in section.pairs)
+            if not mine:
+                continue
+            if section.layout == "value":
+                self.value_section(section, rows, score)
+            elif section.layout == "pairs":
+                self.pairs_section(section, rows, score)
+            else:
+                self.rows_section(section, rows, score)
+        return self.document()
+
+    def document(self) -> MappedDocument:
+        def get(path: str) -> FieldValue:
+            return self.values.get(path)
+
+        def items(name: str, model: type, keys: list[str]) -> list:
+            count = self.counts.get(name, 0)
+            return [model(**{k: get(f"{name}[{i}].{k}") for k in keys}) for i in range(count)]
+
+        document = PerformanceTargets(
+            title=get("title"),
+            year=get("year"),
+            department=get("department"),
+            basic_info=BasicInfo(**{k: get(f"basic_info.{k}") for k in BasicInfo.model_fields}),
+            budget=Budget(**{k: get(f"budget.{k}") for k in Budget.model_fields}),
+            overall_goal=get("overall_goal"),
+            tasks=items("tasks", Task, list(Task.model_fields)),
+            other_tasks=get("other_tasks"),
+            indicators=items("indicators", Indicator, list(Indicator.model_fields)),
+        )
+        records, evidence = [], {}
+        for path, value in value_paths(document):
+            source = self.sources.get(path)
+            missing = source is None and path in self.expected
+            records.append(
+                FieldRecord(
+                    path=path,
+                    value=value,
+                    ocr_text=source.text if source else None,
+                    confidence=source.confidence if source else 0.0,
+                    status=FieldStatus.ACCEPTED,
+                    page=source.page + 1 if source and source.page is not None else None,
+                    bbox=list(source.bbox) if source and source.bbox else None,
+                )
+            )
+            evidence[path] = FieldEvidence(
+                path=path,
+                ocr_confidence=source.confidence if source else 0.0,
+                structure_confidence=source.structure_confidence if source else 0.0,
+                label_score=source.label_score if source else 0.0,
+                seal_overlap=source.seal_overlap if source else 0.0,
+                joined_across_pages=source.joined_across_pages if source else False,
+                missing=missing,
+            )
+        return MappedDocument(
+            document=document.model_copy(update={"fields": records}), evidence=evidence
+        )
+
+
+def _lines(table: Table) -> list[tuple[int, list[OcrToken]]]:
+    """Tokens outside the table grouped into text lines (vertical overlap), page order."""
+    lines: list[tuple[int, list[OcrToken]]] = []
+    order = sorted(
+        zip(table.outside_pages, table.outside, strict=True),
+        key=lambda pt: (pt[0], pt[1].bbox[1]),
+    )
+    for page, token in order:
+        if lines and lines[-1][0] == page:
+            last = lines[-1][1]
+            top, bottom = min(t.bbox[1] for t in last), max(t.bbox[3] for t in last)
+            middle = (token.bbox[1] + token.bbox[3]) / 2
+            if top <= middle <= bottom:
+                last.append(token)
+                continue
+        lines.append((page, [token]))
+    return [(page, sorted(tokens, key=lambda t: t.bbox[0])) for page, tokens in lines]
+
+
+def map_table(table: Table, template: Template) -> MappedDocument:
+    """The template-shaped document of a stitched table, every value with its evidence.
+
+    Raises `UnknownTemplate` when fewer than half of the template's section labels are read:
+    the table is some other form and is not forced into this schema.
+    """
+    if not table.cells:
+        raise UnknownTemplate(f"not a {template.name}: no table cells were found")
+    return _Mapper(table, template).run()

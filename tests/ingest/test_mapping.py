@@ -1,0 +1,197 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.artifacts import MappedDocument
+from ingest.errors import UnknownTemplate
+from ingest.mapping import map_table
+from ingest.stitch import stitch
+from ingest.template import default_template
+from models.contract import PerformanceTargets, value_paths
+from models.truth import GroundTruth
+from tests.ingest.layouts import INDICATORS_HEADER, TASKS_HEADER, seed_truth
+from tests.ingest.oracle import UP, Entry, Span, page_table, page_tables, truth_page
+
+TEMPLATE = default_template()
+CORPUS = Path(__file__).parents[1] / "data" / "corpus"
+TITLE = "2024年市级部门整体预算绩效目标表"
+
+HEAD: list[list[Entry]] = [
+    ["部门名称", Span("湛江市测试局", 4)],
+    ["基本信息", "财政供养人员数", "18人", "下属二级单位数", "2"],
+    ["预算整体情况", "部门预算支出", "预算金额(万元)", "收入来源", "预算金额(万元)"],
+    [UP, "基本支出", "10,891.62", "财政拨款", "72,807.38"],
+    [UP, "项目支出", "61,915.77", "其他资金", "0"],
+    [UP, "事业发展性支出", "预算金额(万元)", "按预算级次划分", "预算金额(万元)"],
+    [UP, "财政专项资金", "", "市本级使用资金", ""],
+    [UP, "其他事业发展性支出", "", "拟用于对下\n转移支付资金", "12.5"],
+    ["总 体 目 标", Span("1、完成任务。\n2、提升服务。", 4)],
+]
+
+
+def read(*pages: list[list[Entry]], title: str | None = TITLE) -> MappedDocument:
+    tables = [
+        page_table(truth_page(n, rows), title if n == 1 else None)
+        for n, rows in enumerate(pages, 1)
+    ]
+    return map_table(stitch(tables, TEMPLATE), TEMPLATE)
+
+
+def contract_values(doc: PerformanceTargets) -> dict:
+    """The exported values, indicator rows empty in the source left out (as mapping does)."""
+    values = doc.model_dump(
+        mode="json", exclude={"fields", "status", "document_id", "source", "ocr", "schema_id"}
+    )
+    values["indicators"] = [i for i in values["indicators"] if i["name"] or i["value"]]
+    return values
+
+
+def oracle(truth: GroundTruth) -> MappedDocument:
+    return map_table(stitch(page_tables(truth), TEMPLATE), TEMPLATE)
+
+
+def test_seed_read_by_the_oracle_equals_its_gold():
+    truth = seed_truth()
+    mapped = oracle(truth)
+    assert contract_values(mapped.document) == contract_values(truth.document)
+    assert len(mapped.document.indicators) == 33
+
+
+@pytest.mark.parametrize(
+    "path", sorted(CORPUS.glob("*.truth.json")), ids=lambda p: p.name.split(".")[0]
+)
+def test_corpus_document_read_by_the_oracle_equals_its_truth(path):
+    truth = GroundTruth.model_validate_json(path.read_text(encoding="utf-8"))
+    assert contract_values(oracle(truth).document) == contract_values(truth.document)
+
+
+def test_every_value_has_a_field_record_and_evidence_pointing_at_its_cell():
+    truth = seed_truth()
+    mapped = oracle(truth)
+    doc = mapped.document
+    paths = [path for path, _ in value_paths(doc)]
+    assert [f.path for f in doc.fields] == paths
+    assert set(mapped.evidence) == set(paths)
+    fields = {f.path: f for f in doc.fields}
+    cells = {
+        (page.page, tuple(cell.bbox)): cell.text for page in truth.pages for cell in page.cells
+    }
+    for path in (
+        "department",
+        "budget.basic_expenditure",
+        "tasks[1].amount",
+        "indicators[32].value",
+    ):
+        record = fields[path]
+        assert cells[(record.page, tuple(record.bbox))] == record.ocr_text
+        assert record.status == "accepted" and record.confidence == 1.0
+    assert fields["indicators[32].value"].page == 3
+    assert fields["year"].value == 2024 and fields["year"].ocr_text == TITLE
+    assert doc.status == "needs_review"
+
+
+def test_values_are_normalised_and_raw_text_kept():
+    mapped = read(
+        [*HEAD, ["绩效指标", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
+    )
+    doc = mapped.document
+    assert doc.basic_info.staff_count == 18 and doc.basic_info.subunit_count == 2
+    assert doc.budget.basic_expenditure == "10891.62"
+    assert doc.budget.other_funds == "0"
+    assert doc.budget.special_funds is None
+    assert doc.budget.transfer_payment_funds == "12.5"
+    assert doc.overall_goal == "1、完成任务。\n2、提升服务。"
+    fields = {f.path: f for f in doc.fields}
+    assert fields["budget.basic_expenditure"].ocr_text == "10,891.62"
+    assert fields["basic_info.staff_count"].ocr_text == "18人"
+
+
+def test_indicator_levels_carry_down_and_empty_rows_are_omitted():
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "培训次数", "6次"],
+        [UP, "", "", "培训人数", "≥100人"],  # printed empty, not merged: repeats the row above
+        [UP, UP, "成本指标", "", ""],  # empty row
+        [UP, "效益指标", "质量指标", "满意率", "≧95%"],  # 二级 under the wrong 一级, as printed
+        [UP, UP, "服务对象", "投诉率", "0%"],
+    ]
+    mapped = read(HEAD + rows)
+    got = [(i.level1, i.level2, i.name, i.value) for i in mapped.document.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "培训次数", "6次"),
+        ("产出指标", "数量指标", "培训人数", "≥100人"),
+        ("效益指标", "质量指标", "满意率", "≧95%"),
+        ("效益指标", "服务对象", "投诉率", "0%"),
+    ]
+    fields = {f.path: f for f in mapped.document.fields}
+    # The carried value points at the cell it was read from.
+    assert fields["indicators[1].level2"].bbox == fields["indicators[0].level2"].bbox
+
+
+def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():
+    page1 = [
+        *HEAD,
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "任务一", "1、培训，", "10,000.50", "目标一"],
+    ]
+    page2 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        ["", "", "接待。", "", ""],
+        [UP, "任务二", "2、调研。", "5", "目标二"],
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "次数", "6次"],
+    ]
+    mapped = read(page1, page2)
+    tasks = mapped.document.tasks
+    assert [(t.name, t.content, t.amount, t.expected) for t in tasks] == [
+        ("任务一", "1、培训，接待。", "10000.50", "目标一"),
+        ("任务二", "2、调研。", "5", "目标二"),
+    ]
+    assert mapped.evidence["tasks[0].content"].joined_across_pages
+    assert not mapped.evidence["tasks[1].content"].joined_across_pages
+
+
+def test_a_section_whose_label_was_printed_on_no_part_is_found_by_its_header():
+    page1 = [*HEAD, ["", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
+    page2 = [["", "", "", "人数", "9人"]]
+    mapped = read(page1, page2)
+    assert [i.name for i in mapped.document.indicators] == ["次数", "人数"]
+    assert mapped.evidence["indicators[1].name"].label_score == 0.5
+
+
+def test_an_unlabelled_block_with_the_rows_layout_continues_the_section_above():
+    rows = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "任务一", "内容一", "1", "目标一"],
+        ["", "任务二", "内容二", "2", "目标二"],
+        ["绩效指标", *INDICATORS_HEADER],
+    ]
+    mapped = read(HEAD + rows)
+    assert [t.name for t in mapped.document.tasks] == ["任务一", "任务二"]
+    assert mapped.document.other_tasks is None
+
+
+def test_missing_title_and_pairs_are_marked_missing():
+    head = [row for row in HEAD if row[0] != "基本信息"]
+    mapped = read([*head, ["绩效指标", *INDICATORS_HEADER]], title=None)
+    assert mapped.document.title is None and mapped.document.year is None
+    assert mapped.evidence["year"].missing
+    assert mapped.evidence["basic_info.staff_count"].missing
+    assert not mapped.evidence["other_tasks"].missing  # optional
+    assert not mapped.evidence["budget.special_funds"].missing  # its cell is there, empty
+
+
+def test_another_form_is_an_unknown_template():
+    rows = [
+        ["项目名称", Span("道路维护", 4)],
+        ["主管部门", "交通局", "实施单位", "公路站", ""],
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "里程", "10公里"],
+    ]
+    with pytest.raises(UnknownTemplate, match="1 of 7 section labels"):
+        read(rows)
+
+
+def test_a_page_without_cells_is_an_unknown_template():
+    with pytest.raises(UnknownTemplate):
+        map_table(stitch([], TEMPLATE), TEMPLATE)
