@@ -10,6 +10,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("jixiao.commands.ingest", "read scans into contract JSON"),
     "synth": ("jixiao.commands.synth", "render a synthetic corpus with ground truth"),
     "eval": ("jixiao.commands.eval", "score pipeline output against ground truth"),
+    "calibrate": ("jixiao.commands.calibrate", "refit field confidence and flag thresholds"),
     "bench": ("jixiao.commands.bench", "measure pages per minute against a peer pipeline"),
     "serve": ("jixiao.commands.serve", "run the API (and a worker, unless --api-only)"),
     "worker": ("jixiao.commands.worker", "run a Celery worker"),

@@ -1,0 +1,116 @@
+"""`jixiao calibrate --corpus DIR --results DIR`: refit field confidence and flag thresholds
+on the corpus's calibration split (never its test split).
+
+The fit needs each field's reading evidence, which the contract JSON does not carry, so every
+calibration document's mapped form is kept as `RESULTS/<doc_id>.mapped.json`; documents
+without one are read in this process (one OCR engine for all) and both it and the contract
+JSON are written there. Exit codes: 0 fitted, 1 a document could not be read, 2 no
+calibration documents or bad arguments.
+"""
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.artifacts import MappedDocument
+    from ingest.ocr.base import OcrEngine
+    from jixiao.settings import Settings
+
+EXIT_READ_FAILED = 1
+EXIT_USAGE = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    from ingest.calibration import DEFAULT_MODEL_PATH
+
+    parser.add_argument("--corpus", type=Path, required=True, help="folder of <doc_id>.truth.json")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        required=True,
+        help="folder of <doc_id>.mapped.json; missing ones are read and written here",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="model file to write")
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=None,
+        help="residual error to keep under (default: JIXIAO_RESIDUAL_ERROR_TARGET)",
+    )
+    parser.add_argument(
+        "--margin",
+        type=float,
+        default=0.5,
+        help="aim at this share of the target on the calibration split",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="use at most N documents")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ingest.artifacts import MappedDocument
+    from ingest.calibration import default_model, fit_model, load_model, save_model
+    from ingest.calibration_data import samples_for
+    from ingest.evaluation.corpus import load_truths
+    from ingest.template import default_template
+    from jixiao.settings import get_settings
+
+    settings = get_settings()
+    truths = load_truths(args.corpus, "calibration", args.limit)
+    if not truths:
+        print(f"no calibration documents in {args.corpus}")
+        return EXIT_USAGE
+    template = default_template()
+    base = load_model(args.out) if args.out.is_file() else default_model()
+    engine = None
+    samples = []
+    for truth in truths:
+        path = args.results / f"{truth.doc_id}.mapped.json"
+        if path.is_file():
+            mapped = MappedDocument.model_validate_json(path.read_bytes())
+        else:
+            engine = engine or _engine(settings)
+            mapped = _read(
+                args.corpus / f"{truth.doc_id}.pdf", args.results, truth.doc_id, engine, settings
+            )
+            if mapped is None:
+                print(f"{truth.doc_id}: no table found")
+                return EXIT_READ_FAILED
+        samples += samples_for(mapped, truth.document, template, base)
+    target = settings.residual_error_target if args.target is None else args.target
+    model = fit_model(samples, len(truths), target, args.margin, base)
+    save_model(model, args.out)
+    fit = model.fit
+    print(
+        f"{fit.documents} documents, {fit.fields} short fields, {fit.wrong} wrong; "
+        f"on this split: ECE {fit.ece:.4f}, residual error {fit.residual_error:.4%}, "
+        f"automation {fit.automation:.2%} (target {target:.2%} x margin {args.margin})"
+    )
+    for kind, threshold in sorted(model.thresholds.items()):
+        print(f"  flag {kind} below {threshold:.4f}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _engine(settings: "Settings") -> "OcrEngine":
+    from ingest.ocr import create_engine
+
+    return create_engine(settings.ocr_engine, settings)
+
+
+def _read(
+    pdf: Path, results: Path, doc_id: str, engine: "OcrEngine", settings: "Settings"
+) -> "MappedDocument | None":
+    """Read one document; keep its mapped form and its contract JSON in `results`."""
+    from ingest.evaluation.results import from_read_result, save_result
+    from ingest.mapping import map_table
+    from ingest.pipeline import read_document
+    from ingest.template import default_template
+
+    read = read_document(pdf, engine=engine, settings=settings)
+    if read.table is None:
+        return None
+    mapped = map_table(read.table, default_template())
+    save_result(results, doc_id, from_read_result(read))
+    (results / f"{doc_id}.mapped.json").write_text(mapped.model_dump_json(), encoding="utf-8")
+    return mapped
