@@ -1,8 +1,9 @@
 import pytest
 
+from ingest.review import with_values
 from ingest.template import default_template
 from ingest.validate import CheckIssue, field_kinds, run_checks
-from tests.ingest.trust_docs import seed_document, set_values, with_records
+from tests.ingest.trust_docs import seed_document, with_records
 
 TEMPLATE = default_template()
 
@@ -98,7 +99,7 @@ def test_tasks_below_project_expenditure_pass():
 )
 def test_amount_format(value, printed, bad):
     doc = with_records(
-        set_values(seed_document(), {"budget.city_level_funds": value}),
+        with_values(seed_document(), {"budget.city_level_funds": value}),
         ocr={"budget.city_level_funds": printed},
     )
     assert ("budget.city_level_funds" in flagged_paths(doc, "format")) is bad
@@ -106,14 +107,14 @@ def test_amount_format(value, printed, bad):
 
 def test_letter_in_amount_suggests_the_number_when_mapping_kept_the_letter_out():
     doc = with_records(
-        set_values(seed_document(), {"budget.city_level_funds": None}),
+        with_values(seed_document(), {"budget.city_level_funds": None}),
         ocr={"budget.city_level_funds": "l2.5O"},
     )
     (issue,) = issues_for(doc, "format")
     assert issue.paths == ("budget.city_level_funds",)
     assert (issue.suggestion_path, issue.suggestion) == (None, None)  # value None: no number
     doc = with_records(
-        set_values(seed_document(), {"budget.city_level_funds": "72.50"}),
+        with_values(seed_document(), {"budget.city_level_funds": "72.50"}),
         ocr={"budget.city_level_funds": "l2.5O"},
     )
     (issue,) = issues_for(doc, "format")
@@ -126,7 +127,7 @@ def test_letter_in_amount_suggests_the_number_when_mapping_kept_the_letter_out()
 )
 def test_count_format(value, printed, bad):
     doc = with_records(
-        set_values(seed_document(), {"basic_info.staff_count": value}),
+        with_values(seed_document(), {"basic_info.staff_count": value}),
         ocr={"basic_info.staff_count": printed},
     )
     assert ("basic_info.staff_count" in flagged_paths(doc, "format")) is bad
@@ -136,7 +137,7 @@ def _indicator(level2: str, value: str):
     """The seed with its first indicator of `level2` given `value`."""
     doc = seed_document()
     i = next(k for k, ind in enumerate(doc.indicators) if ind.level2 == level2)
-    return with_records(set_values(doc, {f"indicators[{i}].value": value})), i
+    return with_records(with_values(doc, {f"indicators[{i}].value": value})), i
 
 
 @pytest.mark.parametrize(
@@ -202,7 +203,7 @@ def test_operator_values(value, bad):
 
 
 def test_level2_under_the_wrong_level1_is_flagged_and_kept_as_printed():
-    doc = with_records(set_values(seed_document(), {"indicators[22].level2": "质量指标"}))
+    doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
     (issue,) = issues_for(doc, "taxonomy")
     assert issue.paths == ("indicators[22].level2",)
     assert "产出指标" in issue.message
@@ -211,7 +212,7 @@ def test_level2_under_the_wrong_level1_is_flagged_and_kept_as_printed():
 
 def test_unknown_level1_and_level2_are_flagged():
     doc = with_records(
-        set_values(
+        with_values(
             seed_document(),
             {"indicators[0].level1": "产出措施", "indicators[1].level2": "数量措施"},
         )
@@ -220,13 +221,13 @@ def test_unknown_level1_and_level2_are_flagged():
 
 
 def test_printed_variant_of_a_level2_is_not_a_taxonomy_error():
-    doc = with_records(set_values(seed_document(), {"indicators[31].level2": "服务对象"}))
+    doc = with_records(with_values(seed_document(), {"indicators[31].level2": "服务对象"}))
     assert issues_for(doc, "taxonomy") == []
 
 
 @pytest.mark.parametrize("path", ["department", "year", "budget.fiscal_appropriation"])
 def test_required_fields(path):
-    doc = with_records(set_values(seed_document(), {path: None}))
+    doc = with_records(with_values(seed_document(), {path: None}))
     assert path in flagged_paths(doc, "missing")
 
 
@@ -246,5 +247,5 @@ def test_duplicated_indicator_row_is_flagged_once_on_the_repeat():
 
 
 def test_same_name_with_other_values_is_not_a_duplicate():
-    doc = with_records(set_values(seed_document(), {"indicators[1].name": "开展培训场次"}))
+    doc = with_records(with_values(seed_document(), {"indicators[1].name": "开展培训场次"}))
     assert issues_for(doc, "duplicate") == []
