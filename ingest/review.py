@@ -8,7 +8,7 @@ structure, seal, missing) stay until someone corrects the field.
 """
 
 from ingest.confidence import document_status, ordered_reasons
-from ingest.template import Template
+from ingest.template import Template, ValueKind
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
 from ingest.values import normalize_value
 from models.contract import (
@@ -60,11 +60,11 @@ def revalidate(
     return corrected.model_copy(update={"fields": fields, "status": document_status(fields)})
 
 
-def _typed(path: str, value: FieldValue, kind: str) -> FieldValue:
+def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
     """The contract value of what a reviewer typed: `10,891.62` is an amount, `18` a count."""
     if not isinstance(value, str):
         return value
-    typed = normalize_value(value, kind)  # type: ignore[arg-type]
+    typed = normalize_value(value, kind)
     if typed is None and value.strip():
         raise InvalidCorrection(f"{path}: {value!r} is not a valid {kind}")
     return typed
