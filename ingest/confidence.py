@@ -24,6 +24,8 @@ from models.contract import (
 )
 
 REASON_ORDER: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
+# Kinds whose cells a page break routinely cuts: paragraphs and merged indicator levels.
+_SPLIT_NORMALLY = frozenset({"long_text", "taxonomy1", "taxonomy2"})
 
 
 class FieldJudgement(BaseModel):
@@ -46,10 +48,11 @@ def ordered_reasons(reasons: set[str]) -> list[str]:
 def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: CalibrationModel) -> set[str]:
     """Reading doubts that flag a field whatever its confidence.
 
-    A paragraph continued on the next page is normal; a short value cut by a page break is not.
+    A paragraph continued on the next page is normal, and so is a merged 一级/二级 label cut by
+    a page break (the taxonomy check still judges it); a short value cut by a page break is not.
     """
     reasons = set()
-    joined_short = evidence.joined_across_pages and kind != "long_text"
+    joined_short = evidence.joined_across_pages and kind not in _SPLIT_NORMALLY
     if evidence.structure_confidence < model.structure_doubt or joined_short:
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:

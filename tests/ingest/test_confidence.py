@@ -54,6 +54,7 @@ def test_reading_doubts_flag_whatever_the_confidence():
         budget__basic_expenditure={"structure_confidence": 0.2},
         tasks__1__amount={"joined_across_pages": True},
         tasks__1__content={"joined_across_pages": True},
+        indicators__20__level1={"joined_across_pages": True},
         budget__special_funds={"missing": True},
     )
     assert flagged(doc) == {
