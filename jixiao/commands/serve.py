@@ -1,0 +1,53 @@
+"""`jixiao serve`: the API, plus one worker subprocess unless `--api-only`.
+
+With no configuration everything is embedded: SQLite under ./data, a SQLite-backed Celery
+broker, one prefork worker. With `REDIS_URL` and `DATABASE_URL`, run `jixiao serve --api-only`
+and as many `jixiao worker` processes as the machine allows.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--api-only", action="store_true", help="start no worker")
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="processes of the bundled worker"
+    )
+
+
+def _start_worker(concurrency: int) -> subprocess.Popen:
+    from jixiao.settings import get_settings
+
+    env = dict(os.environ, JIXIAO_DATA_DIR=str(get_settings().data_dir.resolve()))
+    cmd = [sys.executable, "-m", "jixiao.cli", "worker", f"--concurrency={concurrency}"]
+    return subprocess.Popen(cmd, env=env)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from jixiao.settings import get_settings
+    from models.db import upgrade_database
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.resolved_database_url)  # before the worker, so they do not race
+    worker = None if args.api_only else _start_worker(args.concurrency)
+    mode = "redis" if settings.redis_url else "embedded (SQLite broker)"
+    print(f"jixiao API on http://{args.host}:{args.port}  docs: /docs  queue: {mode}", flush=True)
+    try:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
