@@ -123,7 +123,7 @@ def accept(
 
 
 @router.get("/documents/{document_id}/export")
-def export_document(document_id: str, fmt: ExportFormat, session: SessionDep) -> Response:
+def export_document(document_id: str, session: SessionDep, fmt: ExportFormat = "json") -> Response:
     """JSON (the contract), CSV (one file per entity, zipped) or XLSX (form sheet + flat sheets)."""
     doc = require_document(session, document_id)
     out = export([content_of(doc)], fmt)
@@ -134,7 +134,7 @@ def export_document(document_id: str, fmt: ExportFormat, session: SessionDep) ->
 
 
 @router.get("/batches/{batch_id}/export", tags=["batches"])
-def export_batch(batch_id: str, fmt: ExportFormat, session: SessionDep) -> Response:
+def export_batch(batch_id: str, session: SessionDep, fmt: ExportFormat = "json") -> Response:
     """Every processed document of the batch; JSON is an array of contract documents."""
     docs = [d for d in store.documents_of_batch(session, batch_id) if d.content is not None]
     if not docs:
