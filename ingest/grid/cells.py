@@ -1,0 +1,218 @@
+"""From the table's rules to cells: which lattice boundaries carry a rule, and merged cells.
+
+The rules span a lattice (every horizontal rule against every vertical one). Each boundary
+between two adjacent lattice cells is decided on its own: a rule is present when enough of
+that stretch is covered by rule-like ink along the rule's fitted line. Lattice cells with no
+rule between them are one merged cell. A cell's confidence says how far from the threshold
+the weakest decision about it was, so a border seen at 62% coverage, or a missing border
+with 55%, makes the cell doubtful while clean rules and clear gaps make it certain.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.artifacts import BBox, GridCell
+from ingest.grid.lines import Rule, crossings
+
+RULE_PRESENT = 0.6  # share of a boundary covered by rule ink for a rule to be there
+CERTAIN_MARGIN = 0.3  # this far from the threshold, a decision is certain
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """Sorted table rules and, for each lattice boundary, the share covered by rule ink.
+
+    `v_cover[i, j]`: vertical rule j between horizontal rules i and i + 1;
+    `h_cover[i, j]`: horizontal rule i between vertical rules j and j + 1.
+    """
+
+    horizontal: list[Rule]
+    vertical: list[Rule]
+    v_cover: np.ndarray
+    h_cover: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.horizontal) - 1, len(self.vertical) - 1
+
+
+@dataclass(frozen=True)
+class Region:
+    """A merged cell in lattice coordinates: rows r0..r1-1, columns c0..c1-1."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    confidence: float
+
+
+def _profile_sums(rule: Rule, length: int) -> np.ndarray:
+    """Cumulative count of positions along `rule` where its ink was seen; entry k counts
+    positions t < k."""
+    hit = np.zeros(length, np.int64)
+    for start, end in rule.spans:
+        hit[max(start, 0) : min(end, length)] = 1
+    return np.concatenate(([0], np.cumsum(hit)))
+
+
+def _covered(sums: np.ndarray, t0: float, t1: float, trim: float) -> float:
+    """Share of (t0, t1) covered, leaving out `trim` at each end where the crossing rules'
+    own ink would count."""
+    a = int(np.ceil(t0 + trim))
+    b = int(np.floor(t1 - trim))
+    if b <= a:
+        a, b = int(np.floor(t0)), int(np.ceil(t1))
+    a, b = max(a, 0), min(b, len(sums) - 1)
+    return float(sums[b] - sums[a]) / (b - a) if b > a else 0.0
+
+
+def _band(rule: Rule, ppi: float) -> int:
+    return int(np.ceil(rule.thickness / 2 + ppi * 0.01))
+
+
+def build_lattice(
+    horizontal: list[Rule], vertical: list[Rule], shape: tuple[int, int], ppi: float
+) -> Lattice:
+    """Measure every lattice boundary of a page of `shape` (rows, columns).
+
+    Only the rule's own seed runs count as evidence: a glyph's stroke crossing a lattice line
+    inside a merged cell is shorter than a seed run, so it cannot fake a rule there.
+    """
+    x, y = crossings(horizontal, vertical)
+    centre_x = float(np.mean(x))
+    centre_y = float(np.mean(y))
+    horizontal = sorted(horizontal, key=lambda r: r.at(centre_x))
+    vertical = sorted(vertical, key=lambda r: r.at(centre_y))
+    x, y = crossings(horizontal, vertical)
+    h_sums = [_profile_sums(r, shape[1]) for r in horizontal]
+    v_sums = [_profile_sums(r, shape[0]) for r in vertical]
+    n_rows, n_cols = len(horizontal) - 1, len(vertical) - 1
+    v_cover = np.zeros((n_rows, n_cols + 1))
+    h_cover = np.zeros((n_rows + 1, n_cols))
+    for j in range(n_cols + 1):
+        for i in range(n_rows):
+            trim = max(_band(horizontal[i], ppi), _band(horizontal[i + 1], ppi)) + 1
+            v_cover[i, j] = _covered(v_sums[j], y[i, j], y[i + 1, j], trim)
+    for i in range(n_rows + 1):
+        for j in range(n_cols):
+            trim = max(_band(vertical[j], ppi), _band(vertical[j + 1], ppi)) + 1
+            h_cover[i, j] = _covered(h_sums[i], x[i, j], x[i, j + 1], trim)
+    return Lattice(horizontal, vertical, v_cover, h_cover)
+
+
+def _certainty(cover: np.ndarray, present: bool) -> float:
+    """0.5 at the threshold, 1.0 once CERTAIN_MARGIN past it on the decided side."""
+    if cover.size == 0:
+        return 1.0
+    margin = (cover - RULE_PRESENT) if present else (RULE_PRESENT - cover)
+    return float(np.clip(0.5 + margin.min() / (2 * CERTAIN_MARGIN), 0.0, 1.0))
+
+
+def _components(lattice: Lattice) -> np.ndarray:
+    """Label lattice cells joined across boundaries that carry no rule."""
+    n_rows, n_cols = lattice.shape
+    parent = list(range(n_rows * n_cols))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, j in zip(*np.nonzero(lattice.v_cover[:, 1:-1] < RULE_PRESENT), strict=True):
+        parent[root(i * n_cols + j)] = root(i * n_cols + j + 1)
+    for i, j in zip(*np.nonzero(lattice.h_cover[1:-1, :] < RULE_PRESENT), strict=True):
+        parent[root(i * n_cols + j)] = root((i + 1) * n_cols + j)
+    return np.array([root(k) for k in range(n_rows * n_cols)]).reshape(n_rows, n_cols)
+
+
+def _rectangles(labels: np.ndarray) -> np.ndarray:
+    """Grow each merged region to its bounding rectangle, so cells tile without overlap.
+
+    A region that is not a rectangle means a boundary was misjudged; the rectangle keeps the
+    tiling valid and the contradicting boundary, now inside a cell, lowers its confidence.
+    """
+    labels = labels.copy()
+    changed = True
+    while changed:
+        changed = False
+        for label in np.unique(labels):
+            rows, cols = np.nonzero(labels == label)
+            box = labels[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+            if (box != label).any():
+                for other in np.unique(box):
+                    labels[labels == other] = label
+                changed = True
+                break
+    return labels
+
+
+def merge_cells(lattice: Lattice) -> list[Region]:
+    """Merged cells of the lattice, each with the certainty of its weakest boundary."""
+    labels = _rectangles(_components(lattice))
+    regions = []
+    for label in np.unique(labels):
+        rows, cols = np.nonzero(labels == label)
+        r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+        borders = np.concatenate(
+            (
+                lattice.h_cover[r0, c0:c1],
+                lattice.h_cover[r1, c0:c1],
+                lattice.v_cover[r0:r1, c0],
+                lattice.v_cover[r0:r1, c1],
+            )
+        )
+        inside = np.concatenate(
+            (
+                lattice.v_cover[r0:r1, c0 + 1 : c1].ravel(),
+                lattice.h_cover[r0 + 1 : r1, c0:c1].ravel(),
+            )
+        )
+        confidence = min(_certainty(borders, True), _certainty(inside, False))
+        regions.append(Region(int(r0), int(r1), int(c0), int(c1), confidence))
+    return sorted(regions, key=lambda r: (r.r0, r.c0))
+
+
+def _box(lattice: Lattice, region: Region, x: np.ndarray, y: np.ndarray) -> BBox:
+    """The cell's box from its four rules, each read at the middle of the cell's side, so a
+    slightly skewed table still gets tight boxes."""
+    top, bottom = lattice.horizontal[region.r0], lattice.horizontal[region.r1]
+    left, right = lattice.vertical[region.c0], lattice.vertical[region.c1]
+    mid_x = (x[region.r0, region.c0] + x[region.r1, region.c1]) / 2
+    mid_y = (y[region.r0, region.c0] + y[region.r1, region.c1]) / 2
+    return (
+        round(left.at(mid_y)),
+        round(top.at(mid_x)),
+        round(right.at(mid_y)),
+        round(bottom.at(mid_x)),
+    )
+
+
+def grid_cells(
+    lattice: Lattice, regions: list[Region]
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[GridCell, ...]]:
+    """Row edges, column edges and cells, dropping lattice lines that bound no cell (a rule
+    seen only where it was judged absent adds no row or column)."""
+    n_rows, n_cols = lattice.shape
+    row_used = sorted({0, n_rows} | {r.r0 for r in regions})
+    col_used = sorted({0, n_cols} | {r.c0 for r in regions})
+    row_index = {r: k for k, r in enumerate(row_used)}
+    col_index = {c: k for k, c in enumerate(col_used)}
+    x, y = crossings(lattice.horizontal, lattice.vertical)
+    centre_x, centre_y = float(np.mean(x)), float(np.mean(y))
+    row_edges = tuple(round(lattice.horizontal[r].at(centre_x)) for r in row_used)
+    col_edges = tuple(round(lattice.vertical[c].at(centre_y)) for c in col_used)
+    cells = tuple(
+        GridCell(
+            row=row_index[r.r0],
+            col=col_index[r.c0],
+            row_span=row_index[r.r1] - row_index[r.r0],
+            col_span=col_index[r.c1] - col_index[r.c0],
+            bbox=_box(lattice, r, x, y),
+            confidence=round(r.confidence, 4),
+        )
+        for r in regions
+    )
+    return row_edges, col_edges, cells

@@ -1,0 +1,102 @@
+"""Which of a page's rules belong to its table.
+
+A table rule runs from one perpendicular rule to another: it crosses at least two of them,
+near both of its ends. Underlines, a run of dashes in a cell, glyph strokes in a vertical
+label or the straight part of a seal ring rarely do, so they drop out here rather than
+becoming false boundaries. Of what remains, the largest connected set of rules is the table.
+"""
+
+import numpy as np
+
+from ingest.grid.lines import Rule, Scale, crossings, join_runs
+
+
+def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
+    """How far a rule's end may stop short of its crossing.
+
+    A long rule broken near its end can lose a gap and the stub beyond it (shorter than a
+    seed run), a few percent of its length. A short rule has no room for that: it runs from
+    crossing to crossing, while glyph strokes that touch one rule, or a run of dashes in a
+    cell, stop a margin short of the next. Text that still comes this close to two walls is
+    left to the per-boundary coverage test.
+    """
+    lengths = np.array([r.length for r in rules], dtype=np.float64)
+    return np.minimum(scale.px(0.2) + 0.02 * lengths, 0.1 * lengths)
+
+
+def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.ndarray:
+    """touch[h, v]: the two rules meet within the reach of both."""
+    x, y = crossings(horizontal, vertical)
+    h_reach = _reach(horizontal, scale)[:, None]
+    v_reach = _reach(vertical, scale)[None, :]
+    h_start = np.array([r.start for r in horizontal])[:, None]
+    h_end = np.array([r.end for r in horizontal])[:, None]
+    v_start = np.array([r.start for r in vertical])[None, :]
+    v_end = np.array([r.end for r in vertical])[None, :]
+    return (
+        (x >= h_start - h_reach)
+        & (x <= h_end + h_reach)
+        & (y >= v_start - v_reach)
+        & (y <= v_end + v_reach)
+    )
+
+
+def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
+    """Rules (rows of `meets`) crossed at least twice, near both ends; `at` is where along
+    each rule the crossing lies."""
+    reach = _reach(rules, scale)
+    start = np.array([r.start for r in rules], dtype=np.float64)
+    end = np.array([r.end for r in rules], dtype=np.float64)
+    first = np.where(meets, at, np.inf).min(axis=1)
+    last = np.where(meets, at, -np.inf).max(axis=1)
+    return (meets.sum(axis=1) >= 2) & (first <= start + reach) & (last >= end - reach)
+
+
+def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[set, set]:
+    n_h, n_v = meets.shape
+    parent = list(range(n_h + n_v))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for h, v in zip(*np.nonzero(meets), strict=True):
+        parent[root(int(h))] = root(n_h + int(v))
+    members: dict[int, tuple[set, set]] = {}
+    for h in range(n_h):
+        members.setdefault(root(h), (set(), set()))[0].add(h)
+    for v in range(n_v):
+        members.setdefault(root(n_h + v), (set(), set()))[1].add(v)
+
+    def area(part: tuple[set, set]) -> float:
+        hs, vs = part
+        if len(hs) < 2 or len(vs) < 2:
+            return 0.0
+        sub = np.ix_(sorted(hs), sorted(vs))
+        return float((np.ptp(x[sub]) if x[sub].size else 0.0) * np.ptp(y[sub]))
+
+    return max(members.values(), key=area)
+
+
+def table_rules(
+    horizontal: list[Rule], vertical: list[Rule], scale: Scale
+) -> tuple[list[Rule], list[Rule]]:
+    """The table's horizontal and vertical rules; empty lists when there is no ruled table."""
+    while horizontal and vertical:
+        meets = _touching(horizontal, vertical, scale)
+        x, y = crossings(horizontal, vertical)
+        keep_h = _anchored(horizontal, meets, x, scale)
+        keep_v = _anchored(vertical, meets.T, y.T, scale)
+        if keep_h.all() and keep_v.all():
+            hs, vs = _largest_component(meets, x, y)
+            if len(hs) < 2 or len(vs) < 2:
+                return [], []
+            return (
+                join_runs([horizontal[i] for i in sorted(hs)]),
+                join_runs([vertical[i] for i in sorted(vs)]),
+            )
+        horizontal = [r for r, k in zip(horizontal, keep_h, strict=True) if k]
+        vertical = [r for r, k in zip(vertical, keep_v, strict=True) if k]
+    return [], []

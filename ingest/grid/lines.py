@@ -1,0 +1,296 @@
+"""Ruling lines: long thin runs of ink, joined into straight rules.
+
+Everything here works on horizontal rules only; vertical rules are found by running the same
+code on the transposed page, so both orientations share one implementation. Along a rule the
+coordinate is `t` (x for a horizontal rule); across it, the offset (y).
+
+Lengths are relative to the page: `Scale` derives pixels per inch from the page's short side
+(an A4 or Letter sheet), so a photo at an odd resolution is measured like a 200 DPI scan.
+"""
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+A4_SHORT_SIDE_IN = 8.27
+RUN_GAP_SHARE = 0.05  # a gap this share of a line's extent still joins its pieces
+MIN_FILL = 0.7  # share of a run that ink must cover for the run to be a rule
+BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Page-relative lengths in pixels."""
+
+    ppi: float
+
+    @classmethod
+    def of(cls, shape: tuple[int, ...]) -> "Scale":
+        return cls(ppi=min(shape[0], shape[1]) / A4_SHORT_SIDE_IN)
+
+    def px(self, inches: float, minimum: int = 1) -> int:
+        return max(minimum, round(inches * self.ppi))
+
+    @property
+    def find_length_h(self) -> int:
+        """Shortest horizontal run that can seed a rule: longer than two adjacent CJK glyphs
+        at body size, so strokes of a text row do not qualify."""
+        return self.px(0.25, 9)
+
+    @property
+    def find_length_v(self) -> int:
+        """Shortest vertical run that can seed a rule: a single-line row's height, which is more
+        than a glyph's stroke even where it touches a rule."""
+        return self.px(0.2, 9)
+
+    @property
+    def bridge(self) -> int:
+        """Gaps closed before looking for runs: dashed-looking or dotted faint rules."""
+        return self.px(0.02, 2)
+
+    @property
+    def join_tolerance(self) -> float:
+        """Pieces whose offsets differ by less than this belong to the same rule."""
+        return self.ppi * 0.03
+
+    @property
+    def run_gap(self) -> int:
+        """Pieces of one line closer than this (or a few percent of the line) form one run;
+        a rule broken by gaps stays one run, the scattered strokes of a text row do not."""
+        return self.px(0.3)
+
+    @property
+    def max_bend(self) -> float:
+        """A straight rule's pixels stay this close to a line, stair-steps and noise included."""
+        return self.ppi * 0.01
+
+    @property
+    def max_thickness(self) -> float:
+        """Thicker than this is a filled shape or a bold glyph, not a rule."""
+        return self.ppi * 0.04
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight rule: offset = intercept + slope * t, seen between `start` and `end`.
+
+    Runs of ink on the same line separated by a wide gap are separate rules sharing `line`
+    (and the line's fit), so each must be anchored on its own before they are joined again.
+    """
+
+    intercept: float
+    slope: float
+    start: int
+    end: int
+    thickness: float
+    line: int = 0
+    spans: tuple[tuple[int, int], ...] = ()  # stretches of t where ink was seen
+
+    def at(self, t: float) -> float:
+        return self.intercept + self.slope * t
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One connected run of rule-like ink with the sums its least-squares line needs."""
+
+    start: int
+    end: int
+    n: float
+    st: float
+    so: float
+    stt: float
+    sto: float
+
+    @property
+    def slope(self) -> float:
+        var = self.stt - self.st * self.st / self.n
+        return (self.sto - self.st * self.so / self.n) / var if var > 0 else 0.0
+
+    def offset_at(self, t: float, slope: float) -> float:
+        """Offset of this piece's centroid carried to `t` along `slope`."""
+        return self.so / self.n + slope * (t - self.st / self.n)
+
+
+def ink_mask(gray: np.ndarray, scale: Scale) -> np.ndarray:
+    """Dark-on-light ink as 0/255, with a local threshold so faint rules on uneven paper count."""
+    block = scale.px(0.15, 3) | 1
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(
+        smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12
+    )
+
+
+def runs(ink: np.ndarray, length: int, bridge: int) -> np.ndarray:
+    """Horizontal runs of at least `length` px after closing gaps of up to `bridge` px."""
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+
+
+def _bend(t: np.ndarray, o: np.ndarray) -> float:
+    """How far the piece's pixels bow away from a straight line over its length (the sagitta
+    of a parabola fitted to them), in pixels."""
+    u = t - t.mean()
+    half = (u.max() - u.min()) / 2
+    if half < 1:
+        return 0.0
+    curve = np.polynomial.polynomial.polyfit(u / half, o, 2)[2]
+    return abs(float(curve))
+
+
+def _pieces(mask: np.ndarray, scale: Scale) -> list[_Piece]:
+    """Connected runs of the mask that are thin and straight: filled shapes and bold strokes
+    are too thick, and the arcs of a seal's leftover ring bow away from any line."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    pieces = []
+    for k in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if area / w > scale.max_thickness:
+            continue
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == k)
+        t = xs.astype(np.float64) + x
+        o = ys.astype(np.float64) + y
+        if h > 2 and _bend(t, o) > max(scale.max_bend, BEND_SHARE * w):
+            continue
+        pieces.append(_Piece(x, x + w, float(area), t.sum(), o.sum(), (t * t).sum(), (t * o).sum()))
+    return pieces
+
+
+def _common_slope(pieces: list[_Piece]) -> float:
+    """Length-weighted median slope: residual skew is shared by all rules of a page."""
+    if not pieces:
+        return 0.0
+    slopes = np.array([p.slope for p in pieces])
+    weights = np.array([float(p.end - p.start) for p in pieces])
+    order = np.argsort(slopes)
+    cumulative = np.cumsum(weights[order])
+    return float(slopes[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _runs_of(line: list[_Piece], scale: Scale) -> list[list[_Piece]]:
+    """The line's pieces grouped into runs that ink mostly covers.
+
+    A rule, even a broken or dashed one, covers most of its run; glyph strokes that happen to
+    line up along a text row leave wide gaps, so their runs are sparse and are dropped.
+    """
+    line = sorted(line, key=lambda p: p.start)
+    extent = max(p.end for p in line) - line[0].start
+    gap = max(scale.run_gap, RUN_GAP_SHARE * extent)
+    groups: list[list[_Piece]] = [[line[0]]]
+    reach = line[0].end
+    for piece in line[1:]:
+        if piece.start - reach > gap:
+            groups.append([])
+        groups[-1].append(piece)
+        reach = max(reach, piece.end)
+    return [
+        run
+        for run in groups
+        if sum(p.end - p.start for p in run) >= MIN_FILL * (run[-1].end - run[0].start)
+        or len(run) == 1
+    ]
+
+
+def _fit(pieces: list[_Piece], slope: float, own_slope_from: float) -> tuple[float, float]:
+    """Intercept and slope of the pieces' line; its own slope only when it is long enough
+    for the estimate to beat the page's common slope."""
+    n = sum(p.n for p in pieces)
+    st = sum(p.st for p in pieces)
+    so = sum(p.so for p in pieces)
+    if max(p.end for p in pieces) - min(p.start for p in pieces) >= own_slope_from:
+        stt = sum(p.stt for p in pieces)
+        sto = sum(p.sto for p in pieces)
+        var = stt - st * st / n
+        if var > 0:
+            slope = (sto - st * so / n) / var
+    return so / n - slope * st / n, slope
+
+
+def _rules_of(
+    line: list[_Piece], index: int, scale: Scale, slope: float, own_slope_from: float
+) -> list[Rule]:
+    runs_ = _runs_of(line, scale)
+    if not runs_:
+        return []
+    intercept, slope = _fit([p for run in runs_ for p in run], slope, own_slope_from)
+    return [
+        Rule(
+            intercept=intercept,
+            slope=slope,
+            start=min(p.start for p in run),
+            end=max(p.end for p in run),
+            thickness=sum(p.n for p in run) / sum(p.end - p.start for p in run),
+            line=index,
+            spans=tuple((p.start, p.end) for p in run),
+        )
+        for run in runs_
+    ]
+
+
+def join_runs(rules: list[Rule]) -> list[Rule]:
+    """One rule per line, spanning all its runs that survived."""
+    lines: dict[int, list[Rule]] = {}
+    for rule in rules:
+        lines.setdefault(rule.line, []).append(rule)
+    joined = []
+    for runs_ in lines.values():
+        total = sum(r.length for r in runs_)
+        joined.append(
+            replace(
+                runs_[0],
+                start=min(r.start for r in runs_),
+                end=max(r.end for r in runs_),
+                thickness=sum(r.thickness * r.length for r in runs_) / max(total, 1),
+                spans=tuple(span for r in runs_ for span in r.spans),
+            )
+        )
+    return joined
+
+
+def find_rules(ink: np.ndarray, scale: Scale, length: int) -> list[Rule]:
+    """Horizontal rule runs of `ink`: pieces at least `length` long on a common line.
+
+    Pieces of one line (broken by gaps, faintness or a seal) share an offset once carried to
+    the page's middle along the common slope; pieces further apart than the join tolerance
+    are different lines. Long lines get their own slope, so mild perspective is followed.
+    Each dense run of a line is returned as its own rule; `join_runs` puts them back together.
+    """
+    mask = runs(ink, length, scale.bridge)
+    pieces = _pieces(mask, scale)
+    if not pieces:
+        return []
+    slope = _common_slope(pieces)
+    middle = ink.shape[1] / 2
+    pieces.sort(key=lambda p: p.offset_at(middle, slope))
+    groups: list[list[_Piece]] = [[pieces[0]]]
+    for piece in pieces[1:]:
+        previous = groups[-1][-1].offset_at(middle, slope)
+        if piece.offset_at(middle, slope) - previous <= scale.join_tolerance:
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    own_slope_from = 0.3 * ink.shape[1]
+    return [
+        rule
+        for index, group in enumerate(groups)
+        for rule in _rules_of(group, index, scale, slope, own_slope_from)
+    ]
+
+
+def crossings(horizontal: list[Rule], vertical: list[Rule]) -> tuple[np.ndarray, np.ndarray]:
+    """Where every horizontal rule meets every vertical one, as (x, y) arrays [h, v].
+
+    A horizontal rule is y = a + b x and a vertical one x = c + d y (in page coordinates), so
+    they meet at x = (c + d a) / (1 - b d).
+    """
+    a = np.array([r.intercept for r in horizontal])[:, None]
+    b = np.array([r.slope for r in horizontal])[:, None]
+    c = np.array([r.intercept for r in vertical])[None, :]
+    d = np.array([r.slope for r in vertical])[None, :]
+    x = (c + d * a) / (1.0 - b * d)
+    return x, a + b * x
