@@ -80,18 +80,20 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
-def score_page(truth: TruthPage, grid: Grid | None) -> StructureCounts:
-    """Greedy one-to-one matching, best IoU first, of cells with IoU >= 0.75."""
-    cells = grid.cells if grid is not None else ()
-    if not truth.cells or not cells:
-        return StructureCounts(truth_cells=len(truth.cells), pred_cells=len(cells))
-    iou = _iou(
-        _normalised([c.bbox for c in truth.cells], truth.table_bbox),
-        _normalised([c.bbox for c in cells], grid.bbox),
-    )
+def match_cells(
+    truth_boxes: Sequence[Sequence[int]],
+    truth_frame: Sequence[int],
+    pred_boxes: Sequence[Sequence[int]],
+    pred_frame: Sequence[int],
+) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching, best IoU first, of boxes with IoU >= 0.75 after each side
+    is normalised by its own table frame; (truth index, predicted index) pairs."""
+    if not truth_boxes or not pred_boxes:
+        return []
+    iou = _iou(_normalised(truth_boxes, truth_frame), _normalised(pred_boxes, pred_frame))
     used_truth: set[int] = set()
     used_pred: set[int] = set()
-    mismatched = 0
+    pairs: list[tuple[int, int]] = []
     rows, cols = np.nonzero(iou >= IOU_MATCH)
     for k in np.argsort(-iou[rows, cols], kind="stable"):
         t, p = int(rows[k]), int(cols[k])
@@ -99,12 +101,26 @@ def score_page(truth: TruthPage, grid: Grid | None) -> StructureCounts:
             continue
         used_truth.add(t)
         used_pred.add(p)
-        a, b = truth.cells[t], cells[p]
-        mismatched += (a.row_span, a.col_span) != (b.row_span, b.col_span)
+        pairs.append((t, p))
+    return pairs
+
+
+def score_page(truth: TruthPage, grid: Grid | None) -> StructureCounts:
+    """Cells matched by `match_cells`; a match whose spans differ counts as a span mismatch."""
+    cells = grid.cells if grid is not None else ()
+    if not truth.cells or not cells:
+        return StructureCounts(truth_cells=len(truth.cells), pred_cells=len(cells))
+    pairs = match_cells(
+        [c.bbox for c in truth.cells], truth.table_bbox, [c.bbox for c in cells], grid.bbox
+    )
+    mismatched = sum(
+        (truth.cells[t].row_span, truth.cells[t].col_span) != (cells[p].row_span, cells[p].col_span)
+        for t, p in pairs
+    )
     return StructureCounts(
         truth_cells=len(truth.cells),
         pred_cells=len(cells),
-        matched=len(used_truth),
+        matched=len(pairs),
         span_mismatch=mismatched,
     )
 
