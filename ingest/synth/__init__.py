@@ -1,0 +1,5 @@
+"""Synthetic scans of the form with ground truth for every cell, for measuring the pipeline.
+
+content -> table (logical rows and merged blocks) -> layout (pages, grid, cell boxes)
+-> render (pixels) -> degrade (scan, seal, photo) -> corpus (PDF, truth JSON, manifest).
+"""
