@@ -22,8 +22,8 @@ _MIN_CELLS = 4
 _MIN_CELL_SHARE = 0.01
 _SIDE_BAND_PX = 3.0
 _BORDER_MARGIN_SHARE = 0.01
-# Text above and below the table (title, notes) is kept up to this share of the table's size.
-_KEEP_AROUND_TABLE = 0.25
+# The corrected view may be at most this much wider or taller than the input.
+_MAX_GROWTH = 1.5
 
 
 def find_table_quad(ink: np.ndarray) -> Quad | None:
@@ -73,18 +73,30 @@ def needs_correction(quad: Quad) -> bool:
 
 
 def warp_table(image: np.ndarray, quad: Quad) -> np.ndarray:
-    """Map the table's quadrilateral onto an upright rectangle, keeping text around it."""
+    """Map the table's quadrilateral onto an upright rectangle, keeping the rest of the view.
+
+    Far from the table the homography stretches the background without limit, so the
+    output is capped, around the table, at a little more than the input's size.
+    """
     target, width, height = _target_rectangle(quad)
     homography = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     rows, cols = image.shape[:2]
     frame = np.float32([[0, 0], [cols, 0], [cols, rows], [0, rows]]).reshape(-1, 1, 2)
     seen = cv2.perspectiveTransform(frame, homography).reshape(-1, 2)
-    x0 = max(float(seen[:, 0].min()), -_KEEP_AROUND_TABLE * width)
-    y0 = max(float(seen[:, 1].min()), -_KEEP_AROUND_TABLE * height)
-    x1 = min(float(seen[:, 0].max()), (1 + _KEEP_AROUND_TABLE) * width)
-    y1 = min(float(seen[:, 1].max()), (1 + _KEEP_AROUND_TABLE) * height)
+    x0, x1 = _capped(seen[:, 0].min(), seen[:, 0].max(), width / 2, _MAX_GROWTH * cols)
+    y0, y1 = _capped(seen[:, 1].min(), seen[:, 1].max(), height / 2, _MAX_GROWTH * rows)
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64)
     return _warp(image, shift @ homography, int(np.ceil(x1 - x0)), int(np.ceil(y1 - y0)))
+
+
+def _capped(low: float, high: float, centre: float, span: float) -> tuple[float, float]:
+    """[low, high] cut to at most `span`, keeping as much as possible on both sides of centre."""
+    low, high = float(low), float(high)
+    if high - low <= span:
+        return low, high
+    low = max(low, centre - span / 2)
+    high = min(high, low + span)
+    return max(low, high - span), high
 
 
 def warp_paper(image: np.ndarray, quad: Quad) -> np.ndarray:

@@ -19,6 +19,7 @@ _MIN_REDNESS = 45
 _JOIN_MM = 2.0
 _MIN_SIDE_MM = 8.0
 _MIN_INK_MM2 = 15.0
+_INK_LEVEL_PERCENTILE = 15
 # Seal ink darker than this in the red channel is not brightened further (would lift grey text).
 _MIN_INK_LEVEL = 160.0
 
@@ -53,8 +54,8 @@ def seal_footprint(image: np.ndarray, dpi: int) -> np.ndarray:
 def reading_gray(image: np.ndarray, footprint: np.ndarray) -> np.ndarray:
     """Luminance, except under seals: there the red channel, scaled so seal ink turns white.
 
-    Seal ink is bright but not white in the red channel; scaling by its own level removes the
-    faint ghost of the ring while black ink, near zero, stays black.
+    Seal ink is bright but not white in the red channel; scaling by the level of its denser
+    part removes the faint ghost of the ring while black ink, near zero, stays black.
     """
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not footprint.any():
@@ -62,7 +63,7 @@ def reading_gray(image: np.ndarray, footprint: np.ndarray) -> np.ndarray:
     under = image[footprint].astype(np.int16)
     red = under[:, 2]
     seal_ink = red[red - np.maximum(under[:, 0], under[:, 1]) >= _MIN_REDNESS]
-    level = float(np.median(seal_ink)) if seal_ink.size else 255.0
+    level = float(np.percentile(seal_ink, _INK_LEVEL_PERCENTILE)) if seal_ink.size else 255.0
     gain = 255.0 / max(level, _MIN_INK_LEVEL)
     gray[footprint] = np.clip(red * gain, 0, 255).astype(np.uint8)
     return gray
