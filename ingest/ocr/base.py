@@ -11,6 +11,10 @@ from ingest.artifacts import BBox, OcrToken
 from models.contract import EngineInfo
 
 
+class EngineUnavailable(RuntimeError):
+    """The chosen engine cannot run here: unknown name, package or model files missing."""
+
+
 @runtime_checkable
 class OcrEngine(Protocol):
     @property

@@ -1,0 +1,378 @@
+"""Read the text of every grid cell on a page.
+
+Two ways are implemented and measured against each other (docs/ARCHITECTURE.md has the numbers):
+
+- ``cell_lines`` (default): the cell's text lines are found from the ink's row profile inside
+  the cell (a ruled form prints text in straight rows between rules), and every line of the page
+  is recognised in one batch, without the detection model. A cell whose rows cannot be told
+  apart (skew, touching lines) falls back to detection inside that cell. Text above and below
+  the table is read with detection on those strips only.
+- ``full_page``: one detection pass over the whole page; each detected line goes to the cell it
+  lies in, and a line crossing a rule is cut at the rule and its pieces re-read.
+
+Both share how lines become a cell's text: wrapped lines are joined with no separator, and "\\n"
+is kept only for a hard break, i.e. a line that ends well before the cell's right edge and is
+followed by a new numbered item. A vertical label (one character per row) reads top to bottom.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTable
+from ingest.ocr.base import OcrEngine, crop
+
+Strategy = Literal["cell_lines", "full_page"]
+
+# A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
+_NUMBERED = re.compile(
+    r"^\s*(?:\d{1,2}\s*[、，,）)]|\d{1,2}\s*[.．](?!\d)|[（(]\s*\d{1,2}\s*[)）]"
+    r"|[一二三四五六七八九十]{1,3}\s*、)"
+)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One text line of a cell: the tokens read on it, left to right."""
+
+    tokens: tuple[OcrToken, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @property
+    def bbox(self) -> BBox:
+        return _union([t.bbox for t in self.tokens])
+
+
+def read_cells(
+    page: CleanPage, grid: Grid | None, engine: OcrEngine, strategy: Strategy = "cell_lines"
+) -> PageTable:
+    """OCR the cleaned page and give every grid cell its text (empty when nothing is inside)."""
+    height, width = page.gray.shape[:2]
+    seal_boxes = _seal_boxes(page)
+    if grid is None or not grid.cells:
+        return PageTable(
+            page=page.index,
+            width=width,
+            height=height,
+            grid=grid,
+            outside=tuple(_reading_order(engine.detect_and_read(page.gray))),
+            seal_boxes=seal_boxes,
+        )
+    if strategy == "cell_lines":
+        lines_by_cell, outside = _read_by_cell_lines(page, grid, engine)
+    else:
+        lines_by_cell, outside = _read_full_page(page, grid, engine)
+    cells = tuple(
+        CellText(
+            page=page.index,
+            cell=cell,
+            text=compose_text(lines_by_cell[i], cell.bbox),
+            tokens=tuple(t for line in lines_by_cell[i] for t in line.tokens),
+            seal_overlap=_seal_overlap(page, cell.bbox),
+        )
+        for i, cell in enumerate(grid.cells)
+    )
+    return PageTable(
+        page=page.index,
+        width=width,
+        height=height,
+        grid=grid,
+        cells=cells,
+        outside=tuple(_reading_order(outside)),
+        seal_boxes=seal_boxes,
+    )
+
+
+def compose_text(lines: list[TextLine], cell_box: BBox) -> str:
+    """Join a cell's lines: wrapped lines run on, a short line before a numbered item breaks."""
+    lines = [line for line in lines if line.text.strip()]
+    if not lines:
+        return ""
+    left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
+    parts = [lines[0].text]
+    for prev, line in itertools.pairwise(lines):
+        _, y0, x1, y1 = prev.bbox
+        ends_short = cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)
+        hard = ends_short and _NUMBERED.match(line.text) is not None
+        parts.append(("\n" if hard else "") + line.text)
+    return "".join(parts)
+
+
+def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
+    """Tokens into lines, top to bottom, each line left to right."""
+    lines: list[list[OcrToken]] = []
+    for token in sorted(tokens, key=lambda t: (t.bbox[1] + t.bbox[3]) / 2):
+        if lines and _same_row(_union([t.bbox for t in lines[-1]]), token.bbox):
+            lines[-1].append(token)
+        else:
+            lines.append([token])
+    return [TextLine(tuple(sorted(ln, key=lambda t: t.bbox[0]))) for ln in lines]
+
+
+# --- cell_lines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Band:
+    """A row of ink inside one cell, in page pixels."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+
+def _read_by_cell_lines(
+    page: CleanPage, grid: Grid, engine: OcrEngine
+) -> tuple[list[list[TextLine]], list[OcrToken]]:
+    ink = _ink_mask(page.gray)
+    inset = max(2, round(page.dpi / 60))
+    raw = [_ink_bands(ink, _inset(cell.bbox, inset)) for cell in grid.cells]
+    line_height = _typical_height([b for bands in raw for b in bands], page.dpi)
+
+    crops: list[np.ndarray] = []
+    owners: list[tuple[int, BBox]] = []  # (cell index, line box on the page) per crop
+    fallback: list[int] = []
+    for i, bands in enumerate(raw):
+        inside = _inset(grid.cells[i].bbox, inset)
+        bands = _merge_fragments(bands, line_height)
+        if any(b.height > 1.8 * line_height for b in bands):
+            fallback.append(i)
+        elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
+            crops.append(_stack_horizontally([_band_crop(page.gray, b, inside) for b in bands]))
+            owners.append((i, _union([(b.x0, b.y0, b.x1, b.y1) for b in bands])))
+        else:
+            for b in bands:
+                crops.append(_band_crop(page.gray, b, inside))
+                owners.append((i, (b.x0, b.y0, b.x1, b.y1)))
+
+    tokens_by_cell: list[list[OcrToken]] = [[] for _ in grid.cells]
+    for (i, box), token in zip(owners, engine.read_lines(crops), strict=True):
+        if token.text.strip():
+            tokens_by_cell[i].append(token.model_copy(update={"bbox": box}))
+    for i in fallback:
+        tokens_by_cell[i] = _detect_in(page.gray, _inset(grid.cells[i].bbox, inset), engine)
+
+    lines_by_cell = [
+        [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
+        for i, tokens in enumerate(tokens_by_cell)
+    ]
+    return lines_by_cell, _read_outside_strips(page, grid, ink, engine)
+
+
+def _ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels, by Otsu's threshold kept within sane bounds for a cleaned page."""
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return gray < min(max(otsu, 100.0), 200.0)
+
+
+def _ink_bands(ink: np.ndarray, box: BBox) -> list[_Band]:
+    """Rows of ink inside `box`, with any rule residue along the box's edges wiped first."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    cell = crop(ink, box).copy()
+    edge = max(2, min(cell.shape) // 10)
+    for rows in (cell[:edge], cell[-edge:]):
+        rows[rows.mean(axis=1) > 0.5] = False
+    for cols in (cell[:, :edge], cell[:, -edge:]):
+        cols[:, cols.mean(axis=0) > 0.5] = False
+    profile = cell.sum(axis=1)
+    rows = np.flatnonzero(profile >= 2)
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) > 2)
+    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
+    bands = []
+    for r0, r1 in zip(starts, ends, strict=True):
+        cols = np.flatnonzero(cell[r0:r1].any(axis=0))
+        if profile[r0:r1].sum() >= 8:
+            bands.append(
+                _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
+            )
+    return bands
+
+
+def _typical_height(bands: list[_Band], dpi: int) -> float:
+    """The page's text line height: median of the bands that are not stroke fragments."""
+    floor = dpi * 0.05
+    heights = [b.height for b in bands if b.height >= floor]
+    return float(np.median(heights)) if heights else dpi * 0.15
+
+
+def _merge_fragments(bands: list[_Band], line_height: float) -> list[_Band]:
+    """Rejoin rows of one line that the profile cut apart (the strokes of 三, 二, 一…)."""
+    merged: list[_Band] = []
+    for band in bands:
+        if merged:
+            last = merged[-1]
+            gap = band.y0 - last.y1
+            if gap <= 0.5 * line_height and band.y1 - last.y0 <= 1.3 * line_height:
+                merged[-1] = _Band(min(last.x0, band.x0), last.y0, max(last.x1, band.x1), band.y1)
+                continue
+        merged.append(band)
+    return merged
+
+
+def _band_crop(gray: np.ndarray, band: _Band, inside: BBox) -> np.ndarray:
+    """The band with a margin like the detector's boxes, which the recogniser expects.
+
+    The margin is the page's own pixels as far as the cell allows (a comma at the start of a
+    line may be too faint to count as ink), and white beyond that.
+    """
+    pad = max(3, round(band.height * 0.4))
+    want = (band.x0 - pad, band.y0 - pad, band.x1 + pad, band.y1 + pad)
+    got = _clip(want, inside)
+    return cv2.copyMakeBorder(
+        crop(gray, got),
+        got[1] - want[1],
+        want[3] - got[3],
+        got[0] - want[0],
+        want[2] - got[2],
+        cv2.BORDER_CONSTANT,
+        value=255,
+    )
+
+
+def _stack_horizontally(chars: list[np.ndarray]) -> np.ndarray:
+    """Vertical text set out as one horizontal line, so it is read in one pass with context."""
+    height = max(c.shape[0] for c in chars)
+    row = [
+        cv2.copyMakeBorder(c, 0, height - c.shape[0], 0, 0, cv2.BORDER_CONSTANT, value=255)
+        for c in chars
+    ]
+    return np.hstack(row)
+
+
+def _read_outside_strips(
+    page: CleanPage, grid: Grid, ink: np.ndarray, engine: OcrEngine
+) -> list[OcrToken]:
+    """Detection only where the table is not: the title above it and notes below it."""
+    height, width = page.gray.shape[:2]
+    _, gy0, _, gy1 = grid.bbox
+    margin = max(2, round(page.dpi / 40))
+    tokens: list[OcrToken] = []
+    for strip in ((0, 0, width, gy0 - margin), (0, gy1 + margin, width, height)):
+        if strip[3] - strip[1] >= 8 and crop(ink, strip).sum() >= 8:
+            tokens.extend(_detect_in(page.gray, strip, engine))
+    return tokens
+
+
+def _detect_in(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrToken]:
+    """Detection and recognition inside `box`; boxes come back in page pixels."""
+    x0, y0 = box[0], box[1]
+    return [
+        t.model_copy(
+            update={"bbox": (t.bbox[0] + x0, t.bbox[1] + y0, t.bbox[2] + x0, t.bbox[3] + y0)}
+        )
+        for t in engine.detect_and_read(crop(gray, box))
+    ]
+
+
+# --- full_page ----------------------------------------------------------------------------
+
+
+def _read_full_page(
+    page: CleanPage, grid: Grid, engine: OcrEngine
+) -> tuple[list[list[TextLine]], list[OcrToken]]:
+    inset = max(2, round(page.dpi / 60))
+    tokens_by_cell: list[list[OcrToken]] = [[] for _ in grid.cells]
+    outside: list[OcrToken] = []
+    pieces: list[tuple[int, BBox]] = []
+    for token in engine.detect_and_read(page.gray):
+        shares = [_overlap(token.bbox, cell.bbox) for cell in grid.cells]
+        if sum(shares) < 0.5:
+            outside.append(token)
+            continue
+        held = [i for i, cell in enumerate(grid.cells) if _holds_a_character(cell.bbox, token)]
+        if len(held) <= 1:
+            tokens_by_cell[int(np.argmax(shares))].append(token)
+        else:
+            pieces.extend((i, _clip(token.bbox, _inset(grid.cells[i].bbox, inset))) for i in held)
+    reread = engine.read_lines([crop(page.gray, box) for _, box in pieces])
+    for (i, box), token in zip(pieces, reread, strict=True):
+        if token.text.strip():
+            tokens_by_cell[i].append(token.model_copy(update={"bbox": box}))
+    return [group_lines(tokens) for tokens in tokens_by_cell], outside
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+
+def _reading_order(tokens: list[OcrToken]) -> list[OcrToken]:
+    return [t for line in group_lines(tokens) for t in line.tokens]
+
+
+def _same_row(a: BBox, b: BBox) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _union(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _inset(box: BBox, by: int) -> BBox:
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
+def _clip(box: BBox, to: BBox) -> BBox:
+    return (max(box[0], to[0]), max(box[1], to[1]), min(box[2], to[2]), min(box[3], to[3]))
+
+
+def _holds_a_character(cell: BBox, token: OcrToken) -> bool:
+    """Whether the cell holds a third of a character of the token or more (a character is
+    about as wide as its line is high). Cutting off a mere margin costs only a re-read."""
+    x0, y0, x1, y1 = _clip(token.bbox, cell)
+    size = token.bbox[3] - token.bbox[1]
+    return x1 - x0 >= size / 3 and y1 - y0 >= size / 3
+
+
+def _overlap(token: BBox, cell: BBox) -> float:
+    """Share of the token's area inside the cell."""
+    x0, y0, x1, y1 = _clip(token, cell)
+    area = max(token[2] - token[0], 1) * max(token[3] - token[1], 1)
+    return max(x1 - x0, 0) * max(y1 - y0, 0) / area
+
+
+def _seal_overlap(page: CleanPage, box: BBox) -> float:
+    if page.seal_mask is None:
+        return 0.0
+    region = crop(page.seal_mask, box)
+    return float(region.mean()) if region.size else 0.0
+
+
+def _seal_boxes(page: CleanPage) -> tuple[BBox, ...]:
+    """Boxes of the seal blobs, from a coarse copy of the mask (a seal is centimetres wide)."""
+    if page.seal_mask is None or not page.seal_mask.any():
+        return ()
+    step = 8
+    coarse = cv2.dilate(page.seal_mask[::step, ::step].astype(np.uint8), np.ones((3, 3)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(coarse)
+    min_side = page.dpi * 0.2 / step
+    return tuple(
+        (int(x * step), int(y * step), int((x + w) * step), int((y + h) * step))
+        for x, y, w, h, _ in stats[1:count]
+        if w >= min_side and h >= min_side
+    )

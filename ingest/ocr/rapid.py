@@ -1,0 +1,139 @@
+"""The default engine: PP-OCR models on ONNX Runtime through `rapidocr`.
+
+The rapidocr wheel ships the PP-OCR detection, recognition and direction-classifier ONNX
+files; the engine is pointed at those files explicitly, because naming a model that is not on
+disk makes rapidocr download it, and nothing may download weights at run time.
+
+Per-character confidence is the recognition model's per-step probability of each emitted
+character (CTC greedy decoding), so one doubtful digit shows up on its own instead of being
+averaged into its line.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ingest.artifacts import BBox, OcrToken
+from ingest.ocr.base import EngineUnavailable
+from jixiao.settings import Settings
+from models.contract import EngineInfo
+
+MODEL_FILES = {
+    "det": "PP-OCRv6_det_small.onnx",
+    "rec": "PP-OCRv6_rec_small.onnx",
+    "cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+
+
+def engine_threads(settings: Settings) -> int:
+    """ONNX Runtime threads: the configured number, else this process's share of the cores."""
+    if settings.ocr_threads > 0:
+        return settings.ocr_threads
+    return max(len(os.sched_getaffinity(0)), 1)
+
+
+class RapidOcrEngine:
+    """PP-OCR on ONNX Runtime; create once per process and reuse for every page."""
+
+    def __init__(self, settings: Settings) -> None:
+        try:
+            import rapidocr
+        except ImportError as exc:
+            raise EngineUnavailable("rapidocr is not installed: pip install rapidocr") from exc
+
+        model_dir = Path(rapidocr.__file__).parent / "models"
+        paths = {task: model_dir / name for task, name in MODEL_FILES.items()}
+        missing = [str(p) for p in paths.values() if not p.is_file()]
+        if missing:
+            raise EngineUnavailable(f"rapidocr model files missing: {', '.join(missing)}")
+        threads = engine_threads(settings)
+        self._ocr = rapidocr.RapidOCR(
+            params={
+                "Det.model_path": str(paths["det"]),
+                "Rec.model_path": str(paths["rec"]),
+                "Cls.model_path": str(paths["cls"]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                # Pages are already shrunk to 2000 px by rapidocr; a strip or a cell crop is
+                # detected at its own size instead of being blown up to 736 px on its short side.
+                "Det.limit_type": "max",
+                "Det.limit_side_len": 2000,
+                "Global.return_word_box": True,  # keeps the per-character probabilities
+                "Global.log_level": "warning",
+            }
+        )
+        self.threads = threads
+        self._info = EngineInfo(
+            engine="rapidocr", models={task: p.stem for task, p in paths.items()}
+        )
+
+    @property
+    def info(self) -> EngineInfo:
+        return self._info
+
+    def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
+        """Detect lines on `image`, turn upside-down ones upright, read them in one batch."""
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        bgr = _as_bgr(image)
+        # Every flag is passed on each call: rapidocr keeps them as state between calls.
+        found = self._ocr(bgr, use_det=True, use_cls=False, use_rec=False)
+        quads = getattr(found, "boxes", None)
+        if quads is None or len(quads) == 0:
+            return []
+        crops = [get_rotate_crop_image(bgr, q.astype(np.float32)) for q in quads]
+        crops, _ = self._ocr.cls_and_rotate(crops)
+        tokens = self._recognise(crops, [_quad_bbox(q, bgr.shape) for q in quads])
+        return [t for t in tokens if t.text.strip()]
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        """Read each crop as one text line, batched; an unreadable crop gives empty text."""
+        if not crops:
+            return []
+        images = [_as_bgr(c) for c in crops]
+        return self._recognise(images, [(0, 0, c.shape[1], c.shape[0]) for c in images])
+
+    def _recognise(self, crops: list[np.ndarray], boxes: list[BBox]) -> list[OcrToken]:
+        readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
+        tokens = [OcrToken(text="", bbox=b, confidence=0.0) for b in boxes]
+        if not readable:
+            return tokens
+        out = self._ocr.recognize_txt([crops[i] for i in readable])
+        for k, i in enumerate(readable):
+            text, score = out.txts[k], float(out.scores[k])
+            chars = _char_confidences(out.word_results[k], text)
+            tokens[i] = OcrToken(
+                text=text,
+                bbox=boxes[i],
+                confidence=_unit(score) if text else 0.0,
+                char_confidences=chars,
+            )
+        return tokens
+
+
+def _char_confidences(word_info: Any, text: str) -> tuple[float, ...]:
+    """One probability per character of `text`; empty when the decoder gave none."""
+    confs = list(getattr(word_info, "confs", None) or ())
+    if not text or len(confs) != len(text):
+        return ()
+    return tuple(_unit(c) for c in confs)
+
+
+def _unit(value: float) -> float:
+    return min(max(float(value), 0.0), 1.0)
+
+
+def _quad_bbox(quad: np.ndarray, shape: tuple[int, ...]) -> BBox:
+    h, w = shape[:2]
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    return (max(int(x0), 0), max(int(y0), 0), min(int(x1), w), min(int(y1), h))
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return np.ascontiguousarray(image)

@@ -1,0 +1,232 @@
+"""How read_cells turns OCR output into cell texts, with a fake engine that reads block glyphs.
+
+Each character is drawn as a solid block with its own grey level, so the fake engine can
+"recognise" any crop it is handed exactly, and the tests check only the geometry: which text
+lands in which cell, in which order, with which line breaks.
+"""
+
+import numpy as np
+import pytest
+
+from ingest.artifacts import CleanPage, Grid, GridCell, OcrToken
+from ingest.ocr.assign import read_cells
+from models.contract import EngineInfo
+
+ALPHABET = "0123456789、.（）产出指标数量预算整体情况开展活动组织考察完成任务年度重点部门名称"
+FIRST = 20  # grey level of ALPHABET[0]; rules are drawn at 0, so they are never read
+GLYPH_W, GLYPH_H, ADVANCE, LINE = 22, 28, 28, 44
+DPI = 200
+
+
+def _value(ch: str) -> int:
+    return FIRST + ALPHABET.index(ch)
+
+
+def _decode(image: np.ndarray) -> str:
+    """Glyphs left to right: a run of columns showing one glyph level is one character."""
+    glyph = (image >= FIRST) & (image < FIRST + len(ALPHABET))
+    levels = np.where(glyph, image, 0).max(axis=0)
+    text, previous = [], 0
+    for level in levels:
+        if level and level != previous:
+            text.append(ALPHABET[int(level) - FIRST])
+        previous = level
+    return "".join(text)
+
+
+class BlockEngine:
+    """Detects lines as rows of glyphs across the whole image, rules ignored (so a line may
+    cross a rule, as a real detector's box can); reads any crop exactly."""
+
+    def __init__(self) -> None:
+        self.detect_calls = 0
+        self.read_calls = 0
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(engine="blocks")
+
+    def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
+        self.detect_calls += 1
+        glyph = (image >= FIRST) & (image < FIRST + len(ALPHABET))
+        rows = np.flatnonzero(glyph.any(axis=1))
+        tokens = []
+        if rows.size == 0:
+            return tokens
+        starts = [rows[0], *rows[1:][np.diff(rows) > 1]]
+        ends = [*rows[:-1][np.diff(rows) > 1], rows[-1]]
+        for y0, y1 in zip(starts, ends, strict=True):
+            cols = np.flatnonzero(glyph[y0 : y1 + 1].any(axis=0))
+            box = (int(cols[0]), int(y0), int(cols[-1]) + 1, int(y1) + 1)
+            text = _decode(image[box[1] : box[3], box[0] : box[2]])
+            tokens.append(OcrToken(text=text, bbox=box, confidence=0.9))
+        return tokens
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        self.read_calls += 1
+        return [
+            OcrToken(
+                text=_decode(c),
+                bbox=(0, 0, c.shape[1], c.shape[0]),
+                confidence=0.9,
+                char_confidences=tuple(0.9 for _ in _decode(c)),
+            )
+            for c in crops
+        ]
+
+
+class Sheet:
+    """A white page with rules and block text, and the grid of the cells drawn on it."""
+
+    def __init__(self, width: int = 1200, height: int = 900) -> None:
+        self.gray = np.full((height, width), 255, dtype=np.uint8)
+        self.cells: list[GridCell] = []
+
+    def cell(self, row: int, col: int, box, row_span: int = 1, col_span: int = 1) -> None:
+        x0, y0, x1, y1 = box
+        self.gray[y0 : y0 + 3, x0:x1] = 0
+        self.gray[y1 - 3 : y1, x0:x1] = 0
+        self.gray[y0:y1, x0 : x0 + 3] = 0
+        self.gray[y0:y1, x1 - 3 : x1] = 0
+        self.cells.append(
+            GridCell(row=row, col=col, row_span=row_span, col_span=col_span, bbox=box, confidence=1)
+        )
+
+    def text(self, x: int, y: int, text: str) -> None:
+        for k, ch in enumerate(text):
+            left = x + k * ADVANCE
+            self.gray[y : y + GLYPH_H, left : left + GLYPH_W] = _value(ch)
+
+    def striped(self, x: int, y: int, ch: str) -> None:
+        """A glyph of three bars with blank rows between them, like 三."""
+        for top in (0, 11, 22):
+            self.gray[y + top : y + top + 6, x : x + GLYPH_W] = _value(ch)
+
+    def vertical(self, x: int, y: int, text: str) -> None:
+        for k, ch in enumerate(text):
+            self.text(x, y + k * LINE, ch)
+
+    def page(self, seal: tuple[int, int, int, int] | None = None) -> tuple[CleanPage, Grid]:
+        mask = None
+        if seal:
+            mask = np.zeros(self.gray.shape, dtype=bool)
+            mask[seal[1] : seal[3], seal[0] : seal[2]] = True
+        page = CleanPage(
+            index=2, image=np.dstack([self.gray] * 3), gray=self.gray, dpi=DPI, seal_mask=mask
+        )
+        xs = sorted({c.bbox[0] for c in self.cells} | {c.bbox[2] for c in self.cells})
+        ys = sorted({c.bbox[1] for c in self.cells} | {c.bbox[3] for c in self.cells})
+        grid = Grid(page=2, row_edges=tuple(ys), col_edges=tuple(xs), cells=tuple(self.cells))
+        return page, grid
+
+
+def _texts(table) -> dict[tuple[int, int], str]:
+    return {(c.cell.row, c.cell.col): c.text for c in table.cells}
+
+
+STRATEGIES = ["cell_lines", "full_page"]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_merged_cells_vertical_label_and_empty_cell(strategy):
+    sheet = Sheet()
+    sheet.text(400, 60, "年度重点任务")  # title above the table
+    sheet.cell(0, 0, (100, 150, 300, 450), row_span=3)
+    sheet.vertical(186, 190, "预算整体情况")
+    sheet.cell(0, 1, (300, 150, 1100, 250), col_span=2)
+    sheet.text(320, 186, "部门名称")
+    sheet.cell(1, 1, (300, 250, 700, 350))
+    sheet.text(320, 286, "数量指标")
+    sheet.cell(1, 2, (700, 250, 1100, 350))
+    sheet.text(720, 286, "100")
+    sheet.cell(2, 1, (300, 350, 700, 450))
+    sheet.cell(2, 2, (700, 350, 1100, 450))
+    sheet.striped(720, 405, "3")
+    sheet.text(720 + ADVANCE, 405, "0")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine(), strategy)
+
+    assert _texts(table) == {
+        (0, 0): "预算整体情况",
+        (0, 1): "部门名称",
+        (1, 1): "数量指标",
+        (1, 2): "100",
+        (2, 1): "",
+        (2, 2): "30",
+    }
+    assert "".join(t.text for t in table.outside) == "年度重点任务"
+    assert table.page == 2 and (table.width, table.height) == (1200, 900)
+    first = next(c for c in table.cells if c.text == "部门名称")
+    x0, y0, x1, y1 = first.tokens[0].bbox
+    assert 300 <= x0 < 330 and x1 < 1100 and 150 < y0 < 190 and y1 < 250
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_wrapped_lines_join_and_numbered_items_break(strategy):
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 420))
+    # item 1 wraps (its first line fills the cell), then ends short before item 2
+    sheet.text(115, 120, "1、开展活动组织考察完成")
+    sheet.text(115, 120 + LINE, "任务")
+    sheet.text(115, 120 + 2 * LINE, "2、年度重点")
+    # a short line followed by a line that is not a numbered item runs on
+    sheet.text(115, 120 + 3 * LINE, "部门")
+    sheet.text(115, 120 + 4 * LINE, "名称")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine(), strategy)
+
+    assert table.cells[0].text == "1、开展活动组织考察完成任务\n2、年度重点部门名称"
+
+
+def test_line_crossing_a_rule_is_cut_at_the_rule():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 400, 200))
+    sheet.cell(0, 1, (400, 100, 800, 200))
+    sheet.text(300, 136, "产出")  # runs up to the rule at x=400 ...
+    sheet.text(412, 136, "指标")  # ... and the next cell's text starts right after it
+    page, grid = sheet.page()
+    engine = BlockEngine()
+
+    table = read_cells(page, grid, engine, "full_page")
+
+    assert _texts(table) == {(0, 0): "产出", (0, 1): "指标"}
+    assert engine.detect_calls == 1 and engine.read_calls == 1
+    left, right = (c.tokens[0].bbox for c in table.cells)
+    assert left[2] <= 400 <= right[0]
+
+
+def test_cell_lines_reads_all_cells_in_one_batch_and_records_the_seal():
+    sheet = Sheet()
+    for k in range(4):
+        sheet.cell(k, 0, (100, 100 + 100 * k, 600, 200 + 100 * k))
+        sheet.text(120, 136 + 100 * k, f"{k}.{k}")
+    page, grid = sheet.page(seal=(100, 100, 600, 150))
+    engine = BlockEngine()
+
+    table = read_cells(page, grid, engine)
+
+    assert [c.text for c in table.cells] == ["0.0", "1.1", "2.2", "3.3"]
+    assert engine.read_calls == 1 and engine.detect_calls == 0
+    assert table.cells[0].seal_overlap == pytest.approx(0.5, abs=0.01)
+    assert table.cells[1].seal_overlap == 0.0
+    assert table.cells[0].confidence == pytest.approx(0.9)
+
+
+def test_no_grid_puts_every_token_outside_in_reading_order():
+    found = [
+        OcrToken(text="指标", bbox=(500, 300, 556, 328), confidence=0.9),
+        OcrToken(text="名称", bbox=(400, 102, 456, 130), confidence=0.9),
+        OcrToken(text="部门", bbox=(100, 100, 156, 128), confidence=0.9),
+    ]
+
+    class Found(BlockEngine):
+        def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
+            return found
+
+    page, _ = Sheet().page()
+    table = read_cells(page, None, Found())
+
+    assert table.grid is None and table.cells == ()
+    assert [t.text for t in table.outside] == ["部门", "名称", "指标"]

@@ -1,0 +1,107 @@
+"""The default engine on real rendered text: real models, a few seconds in all."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.ocr import create_engine
+from ingest.ocr.base import EngineUnavailable, OcrEngine
+from ingest.ocr.rapid import engine_threads
+from jixiao.settings import Settings
+from tests.ingest.ocr.render import SERIF, CellSpec, render_table
+
+LINE = "预算金额397.72万元"
+
+
+@pytest.fixture(scope="module")
+def engine() -> OcrEngine:
+    return create_engine("rapidocr", Settings())
+
+
+def _line_image(text: str, font_px: int = 32) -> np.ndarray:
+    font = ImageFont.truetype(SERIF, font_px)
+    width = round(font.getlength(text)) + 2 * font_px
+    image = Image.new("L", (width, font_px * 2), 255)
+    ImageDraw.Draw(image).text((font_px, font_px // 3), text, 0, font)
+    return np.asarray(image).copy()
+
+
+def _check_token(token, text: str) -> None:
+    assert token.text == text
+    assert 0.0 <= token.confidence <= 1.0
+    assert len(token.char_confidences) == len(token.text)
+    assert all(0.0 <= c <= 1.0 for c in token.char_confidences)
+
+
+def test_detects_and_reads_a_chinese_line(engine):
+    image = np.full((200, 900), 255, dtype=np.uint8)
+    line = _line_image(LINE)
+    image[60 : 60 + line.shape[0], 100 : 100 + line.shape[1]] = line
+
+    tokens = engine.detect_and_read(image)
+
+    assert len(tokens) == 1
+    _check_token(tokens[0], LINE)
+    x0, y0, x1, y1 = tokens[0].bbox
+    assert 100 <= x0 < 100 + 40 and 100 + line.shape[1] - 40 < x1 <= 100 + line.shape[1]
+    assert 60 <= y0 < y1 <= 60 + line.shape[0]
+
+
+def test_reads_lines_in_one_batch_without_detection(engine):
+    crops = [_line_image(LINE), _line_image("产出指标"), np.full((40, 60), 255, np.uint8)]
+
+    tokens = engine.read_lines(crops)
+
+    assert len(tokens) == 3
+    _check_token(tokens[0], LINE)
+    _check_token(tokens[1], "产出指标")
+    assert tokens[2].text == "" and tokens[2].confidence == 0.0
+    assert tokens[1].bbox == (0, 0, crops[1].shape[1], crops[1].shape[0])
+
+
+def test_info_names_the_bundled_models(engine):
+    assert engine.info.engine == "rapidocr"
+    assert engine.info.models["det"] == "PP-OCRv6_det_small"
+    assert engine.info.models["rec"] == "PP-OCRv6_rec_small"
+    assert set(engine.info.models) == {"det", "rec", "cls"}
+
+
+def test_engine_is_created_once_per_settings(engine):
+    assert create_engine("rapidocr", Settings()) is engine
+    assert isinstance(engine, OcrEngine)
+
+
+def test_unknown_engine_is_a_clear_error():
+    with pytest.raises(EngineUnavailable, match="unknown OCR engine"):
+        create_engine("tesseract", Settings())
+
+
+def test_threads_follow_settings_or_the_cores():
+    assert engine_threads(Settings(ocr_threads=3)) == 3
+    assert 1 <= engine_threads(Settings(ocr_threads=0)) <= 64
+
+
+def test_reads_a_ruled_table_with_a_vertical_label(engine):
+    from ingest.ocr.assign import read_cells
+
+    rendered = render_table(
+        [200, 260, 320, 440],
+        [100, 260, 700, 1000],
+        [
+            CellSpec(0, 0, "绩效指标", row_span=3, vertical=True),
+            CellSpec(0, 1, "侨务接待次数"),
+            CellSpec(0, 2, "18次"),
+            CellSpec(1, 1, "资金使用合规率"),
+            CellSpec(1, 2, "100%"),
+            CellSpec(2, 1, "1、开展走访慰问活动\n2、组织考察"),
+            CellSpec(2, 2, ""),
+        ],
+        size=(1100, 520),
+        title="年度绩效目标表",
+    )
+
+    table = read_cells(rendered.page, rendered.grid, engine)
+
+    texts = {(c.cell.row, c.cell.col): c.text for c in table.cells}
+    assert texts == rendered.expected
+    assert "".join(t.text for t in table.outside) == rendered.title
