@@ -1,7 +1,5 @@
 """Find the ruled table on a cleaned page: rules, then the table's rules, then cells."""
 
-import numpy as np
-
 from ingest.artifacts import CleanPage, Grid
 from ingest.grid.cells import build_lattice, grid_cells, merge_cells
 from ingest.grid.frame import table_rules
@@ -9,17 +7,11 @@ from ingest.grid.lines import Scale, find_rules, ink_mask
 
 
 def find_grid(page: CleanPage) -> Grid | None:
-    """The page's table as a grid of (merged) cells, or None when it holds no ruled table.
-
-    Vertical rules are found as horizontal rules of the transposed page.
-    """
+    """The page's table as a grid of (merged) cells, or None when it holds no ruled table."""
     scale = Scale.of(page.gray.shape)
     ink = ink_mask(page.gray, scale)
-    ink_t = np.ascontiguousarray(ink.T)
     horizontal, vertical = table_rules(
-        find_rules(ink, scale, scale.find_length_h),
-        find_rules(ink_t, scale, scale.find_length_v),
-        scale,
+        find_rules(ink, scale, vertical=False), find_rules(ink, scale, vertical=True), scale
     )
     if not horizontal:
         return None

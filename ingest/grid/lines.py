@@ -16,6 +16,7 @@ import numpy as np
 A4_SHORT_SIDE_IN = 8.27
 RUN_GAP_SHARE = 0.05  # a gap this share of a line's extent still joins its pieces
 MIN_FILL = 0.7  # share of a run that ink must cover for the run to be a rule
+MAX_FLANKED = 0.3  # a run with ink beside it on both sides along more than this is text
 BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
 
 
@@ -46,7 +47,8 @@ class Scale:
 
     @property
     def bridge(self) -> int:
-        """Gaps closed before looking for runs: dashed-looking or dotted faint rules."""
+        """Ink is pooled along a rule in blocks this long, which closes the gaps of a
+        dashed-looking or dotted faint rule."""
         return self.px(0.02, 2)
 
     @property
@@ -101,6 +103,7 @@ class _Piece:
 
     start: int
     end: int
+    thickness: float
     n: float
     st: float
     so: float
@@ -126,38 +129,58 @@ def ink_mask(gray: np.ndarray, scale: Scale) -> np.ndarray:
     )
 
 
-def runs(ink: np.ndarray, length: int, bridge: int) -> np.ndarray:
-    """Horizontal runs of at least `length` px after closing gaps of up to `bridge` px."""
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8))
-    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+def _pooled(ink: np.ndarray, factor: int, vertical: bool) -> np.ndarray:
+    """Ink pooled along the rule direction in blocks of `factor` pixels (any ink counts),
+    laid out with the rule direction along rows.
+
+    Along a rule only the extent matters, not pixel precision, so pooling closes the small
+    gaps of a dashed or dotted rule and makes the morphology that follows `factor` times
+    cheaper; across the rule the position keeps its full precision.
+    """
+    along = ink.shape[0] if vertical else ink.shape[1]
+    usable = along - along % factor
+    blocks = [ink[k:usable:factor] if vertical else ink[:, k:usable:factor] for k in range(factor)]
+    pooled = blocks[0]
+    for block in blocks[1:]:
+        pooled = np.maximum(pooled, block)
+    return np.ascontiguousarray(pooled.T) if vertical else pooled
 
 
 def _bend(t: np.ndarray, o: np.ndarray) -> float:
-    """How far the piece's pixels bow away from a straight line over its length (the sagitta
-    of a parabola fitted to them), in pixels."""
+    """How far the pixels bow away from a straight line over their length: the sagitta of a
+    parabola fitted to them, in pixels."""
     u = t - t.mean()
     half = (u.max() - u.min()) / 2
     if half < 1:
         return 0.0
-    curve = np.polynomial.polynomial.polyfit(u / half, o, 2)[2]
-    return abs(float(curve))
+    u = u / half
+    basis = np.stack((np.ones_like(u), u, u * u), axis=1)
+    coefficients = np.linalg.lstsq(basis, o, rcond=None)[0]
+    return abs(float(coefficients[2]))
 
 
-def _pieces(mask: np.ndarray, scale: Scale) -> list[_Piece]:
-    """Connected runs of the mask that are thin and straight: filled shapes and bold strokes
-    are too thick, and the arcs of a seal's leftover ring bow away from any line."""
+def _pieces(pooled: np.ndarray, scale: Scale, length: int) -> list[_Piece]:
+    """Connected runs along the rows of the pooled ink, at least `length` px long, that are
+    thin and straight: filled shapes and bold strokes are too thick, and the arcs of a
+    seal's leftover ring bow away from any line. Positions along a run are the centres of
+    the pooled blocks."""
+    factor = scale.bridge
+    kernel = np.ones((1, max(length // factor, 2)), np.uint8)
+    mask = cv2.morphologyEx(pooled, cv2.MORPH_OPEN, kernel)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     pieces = []
     for k in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[k])
-        if area / w > scale.max_thickness:
+        thickness = area / w
+        if thickness > scale.max_thickness:
             continue
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == k)
-        t = xs.astype(np.float64) + x
-        o = ys.astype(np.float64) + y
-        if h > 2 and _bend(t, o) > max(scale.max_bend, BEND_SHARE * w):
+        t = (xs + x).astype(np.float64) * factor + (factor - 1) / 2
+        o = (ys + y).astype(np.float64)
+        if h > 2 and _bend(t, o) > max(scale.max_bend, BEND_SHARE * w * factor):
             continue
-        pieces.append(_Piece(x, x + w, float(area), t.sum(), o.sum(), (t * t).sum(), (t * o).sum()))
+        sums = (t.sum(), o.sum(), (t * t).sum(), (t * o).sum())
+        pieces.append(_Piece(x * factor, (x + w) * factor, thickness, area, *sums))
     return pieces
 
 
@@ -191,8 +214,7 @@ def _runs_of(line: list[_Piece], scale: Scale) -> list[list[_Piece]]:
     return [
         run
         for run in groups
-        if sum(p.end - p.start for p in run) >= MIN_FILL * (run[-1].end - run[0].start)
-        or len(run) == 1
+        if sum(p.end - p.start for p in run) >= MIN_FILL * (max(p.end for p in run) - run[0].start)
     ]
 
 
@@ -224,12 +246,34 @@ def _rules_of(
             slope=slope,
             start=min(p.start for p in run),
             end=max(p.end for p in run),
-            thickness=sum(p.n for p in run) / sum(p.end - p.start for p in run),
+            thickness=sum(p.thickness * (p.end - p.start) for p in run)
+            / sum(p.end - p.start for p in run),
             line=index,
             spans=tuple((p.start, p.end) for p in run),
         )
         for run in runs_
     ]
+
+
+def _flanked(rule: Rule, ink: np.ndarray, scale: Scale) -> float:
+    """Share of the rule's length with ink just beside it on both sides.
+
+    A rule has paper on both sides, broken only where other rules cross it or a glyph
+    touches it; strokes lined up inside a text line have the rest of their glyphs above and
+    below. `ink` is indexed [offset, t].
+    """
+    t = np.concatenate([np.arange(a, b, 2) for a, b in rule.spans])
+    t = t[t < ink.shape[1]]
+    if t.size == 0:
+        return 0.0
+    centre = np.rint(rule.at(t)).astype(np.int64)
+    near = int(np.ceil(rule.thickness / 2)) + scale.px(0.01)
+    steps = np.arange(near, near + scale.px(0.03, 2))
+    sides = []
+    for sign in (-1, 1):
+        rows = np.clip(centre[None, :] + sign * steps[:, None], 0, ink.shape[0] - 1)
+        sides.append(ink[rows, t[None, :]].any(axis=0))
+    return float(np.mean(sides[0] & sides[1]))
 
 
 def join_runs(rules: list[Rule]) -> list[Rule]:
@@ -252,20 +296,22 @@ def join_runs(rules: list[Rule]) -> list[Rule]:
     return joined
 
 
-def find_rules(ink: np.ndarray, scale: Scale, length: int) -> list[Rule]:
-    """Horizontal rule runs of `ink`: pieces at least `length` long on a common line.
+def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
+    """Rule runs of one orientation: pieces at least a seed run long on a common line.
 
     Pieces of one line (broken by gaps, faintness or a seal) share an offset once carried to
     the page's middle along the common slope; pieces further apart than the join tolerance
     are different lines. Long lines get their own slope, so mild perspective is followed.
     Each dense run of a line is returned as its own rule; `join_runs` puts them back together.
+    Vertical rules are described as horizontal rules of the transposed page (t = y, offset x).
     """
-    mask = runs(ink, length, scale.bridge)
-    pieces = _pieces(mask, scale)
+    length = scale.find_length_v if vertical else scale.find_length_h
+    along = ink.shape[0] if vertical else ink.shape[1]
+    pieces = _pieces(_pooled(ink, scale.bridge, vertical), scale, length)
     if not pieces:
         return []
     slope = _common_slope(pieces)
-    middle = ink.shape[1] / 2
+    middle = along / 2
     pieces.sort(key=lambda p: p.offset_at(middle, slope))
     groups: list[list[_Piece]] = [[pieces[0]]]
     for piece in pieces[1:]:
@@ -274,11 +320,13 @@ def find_rules(ink: np.ndarray, scale: Scale, length: int) -> list[Rule]:
             groups[-1].append(piece)
         else:
             groups.append([piece])
-    own_slope_from = 0.3 * ink.shape[1]
+    own_slope_from = 0.3 * along
+    oriented = ink.T if vertical else ink
     return [
         rule
         for index, group in enumerate(groups)
         for rule in _rules_of(group, index, scale, slope, own_slope_from)
+        if _flanked(rule, oriented, scale) <= MAX_FLANKED
     ]
 
 
