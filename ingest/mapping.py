@@ -16,12 +16,13 @@ Choices that shape the output:
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ingest.artifacts import FieldEvidence, LogicalCell, MappedDocument, OcrToken, Table
 from ingest.errors import UnknownTemplate
 from ingest.labels import LabelMatch, match_label, match_row
-from ingest.template import SectionSpec, Template
+from ingest.template import ColumnSpec, SectionSpec, Template
 from ingest.values import normalize_value
 from models.contract import (
     BasicInfo,
@@ -67,6 +68,15 @@ class _Source:
         )
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A value of a row item, where it was read, and whether its text was lost in print."""
+
+    value: FieldValue
+    source: _Source | None
+    lost: bool = False
+
+
 @dataclass
 class _Block:
     """Rows of the table under one left-column label, and the section they belong to."""
@@ -91,6 +101,7 @@ class _Mapper:
         self.sources: dict[str, _Source] = {}
         self.expected: set[str] = set()
         self.counts: dict[str, int] = {}
+        self.lost: set[str] = set()  # the cell is there but its text was printed nowhere
 
     def _put(self, path: str, value: FieldValue, source: _Source | None) -> None:
         self.values[path] = value
@@ -200,30 +211,25 @@ class _Mapper:
                 i += 2
 
     def rows_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
-        kinds = {c.key: c.kind for c in section.columns}
         columns: dict[str, tuple[int, float]] = {}
-        items: list[dict[str, tuple[FieldValue, _Source | None]]] = []
+        items: list[dict[str, _Read]] = []
         for row in rows:
             header = self._header(row, section)
             if header is not None:
                 cells = self._content(row)
                 for i, found in sorted(header.items()):
                     columns.setdefault(found.key, (cells[i].col, min(score, found.score)))
-                continue
-            if not columns:
-                continue
-            item = self._row_item(row, section, columns, items[-1] if items else None)
-            items.append(item)
-        kept = [
-            item
-            for item in items
-            if any(item[k][0] is not None for k in kinds if k not in section.carry_down)
-        ]
+            elif columns:
+                items.append(self._row_item(row, section, columns, items[-1] if items else None))
+        own = [c.key for c in section.columns if c.key not in section.carry_down]
+        kept = [item for item in items if any(item[k].value is not None for k in own)]
         prefix = section.list or section.key
         for index, item in enumerate(kept):
-            for key in kinds:
-                value, source = item.get(key, (None, None))
-                self._put(f"{prefix}[{index}].{key}", value, source)
+            for key, read in item.items():
+                path = f"{prefix}[{index}].{key}"
+                self._put(path, read.value, read.source)
+                if read.lost:
+                    self.lost.add(path)
         self.counts[prefix] = len(kept)
 
     def _row_item(
@@ -231,26 +237,83 @@ class _Mapper:
         row: int,
         section: SectionSpec,
         columns: dict[str, tuple[int, float]],
-        above: dict[str, tuple[FieldValue, _Source | None]] | None,
-    ) -> dict[str, tuple[FieldValue, _Source | None]]:
-        item: dict[str, tuple[FieldValue, _Source | None]] = {}
+        above: dict[str, _Read] | None,
+    ) -> dict[str, _Read]:
+        """One item of a rows section; carried-down columns resolved after the row's own."""
+        cells: dict[str, LogicalCell | None] = {}
         used: set[int] = set()
         for spec in section.columns:
-            if spec.key not in columns:
-                continue
-            col, label_score = columns[spec.key]
-            cell = self.cover.get((row, col))
+            cell = self.cover.get((row, columns[spec.key][0])) if spec.key in columns else None
             carried = spec.key in section.carry_down
             if cell is None or id(cell) in used or (cell.row != row and not carried):
-                item[spec.key] = (None, None)
-                continue
-            used.add(id(cell))
-            value = normalize_value(cell.text, spec.kind)
-            if carried and value is None and above is not None:
-                item[spec.key] = above[spec.key]
+                cells[spec.key] = None
             else:
-                item[spec.key] = (value, _Source.of_cell(cell, label_score))
+                cells[spec.key] = cell
+                used.add(id(cell))
+        item: dict[str, _Read] = {}
+        new_group = False
+        for spec in section.columns:
+            cell = cells[spec.key]
+            if cell is None:
+                item[spec.key] = _Read(None, None)
+                continue
+            value = normalize_value(cell.text, spec.kind)
+            if spec.key not in section.carry_down or value is not None:
+                item[spec.key] = _Read(value, _Source.of_cell(cell, columns[spec.key][1]))
+                new_group = new_group or self._changes(spec.key, value, above, section)
+                continue
+            read = self._unprinted_level(section, spec, columns, cell, above, new_group)
+            new_group = new_group or self._changes(spec.key, read.value, above, section)
+            item[spec.key] = read
         return item
+
+    @staticmethod
+    def _changes(
+        key: str, value: FieldValue, above: dict[str, _Read] | None, section: SectionSpec
+    ) -> bool:
+        """Whether a carried-down level differs from the row above: a new group starts."""
+        return key in section.carry_down and (above is None or above[key].value != value)
+
+    def _unprinted_level(
+        self,
+        section: SectionSpec,
+        spec: ColumnSpec,
+        columns: dict[str, tuple[int, float]],
+        cell: LogicalCell,
+        above: dict[str, _Read] | None,
+        new_group: bool,
+    ) -> _Read:
+        """The value of an empty carried-down cell.
+
+        Within one page an empty cell under a merged one is the same group split by a stray
+        rule: it repeats the value above, unless a level to its left starts a new group. A cell
+        cut by a page break whose text was printed on neither part lost it; a 一级指标 is then
+        told by the 二级指标 under it (the taxonomy), anything else is left empty and marked.
+        """
+        source = _Source.of_cell(cell, columns[spec.key][1])
+        if spec.kind == "taxonomy1":
+            inferred = self._level1_by_taxonomy(section, columns, cell)
+            if inferred is not None:
+                return _Read(inferred, replace(source, label_score=INFERRED_SECTION_SCORE))
+        if cell.joined_across_pages or new_group or above is None:
+            return _Read(None, source, lost=True)
+        return above[spec.key]
+
+    def _level1_by_taxonomy(
+        self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell
+    ) -> str | None:
+        """The 一级 that most 二级指标 beside `cell` belong to (a misplaced one is outvoted)."""
+        level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
+        if level2 is None or level2 not in columns:
+            return None
+        votes: Counter[str] = Counter()
+        for row in range(cell.row, cell.row + cell.row_span):
+            beside = self.cover.get((row, columns[level2][0]))
+            if beside is not None and beside.row == row:
+                level1 = self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
+                if level1 is not None:
+                    votes[level1] += 1
+        return votes.most_common(1)[0][0] if votes else None
 
     # -- title ----------------------------------------------------------------------------
     def title(self) -> None:
@@ -324,7 +387,7 @@ class _Mapper:
         records, evidence = [], {}
         for path, value in value_paths(document):
             source = self.sources.get(path)
-            missing = source is None and path in self.expected
+            missing = path in self.lost or (source is None and path in self.expected)
             records.append(
                 FieldRecord(
                     path=path,

@@ -16,7 +16,6 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   Its texts are concatenated and the cell remembers every page part.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table
@@ -28,10 +27,6 @@ LATTICE_TOLERANCE = 0.015
 # A line that ends this far (share of the cell width) before the cell's right edge is a short
 # line, i.e. a hard break, so a text continued on the next page starts a new line.
 SHORT_LINE = 0.15
-# The opening of a numbered item: 2、 2. 2． (2) （2） 二、
-_ITEM_START = re.compile(
-    r"\s*(\d{1,2}(、|[.．](?!\d))|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
-)
 
 
 @dataclass
@@ -185,12 +180,15 @@ class _Stitcher:
         # Label unread: a block of one wide content cell is a single value.
         return spans == {(1, n_cols)}
 
-    def _boundary(self, page_cover: dict, top: int) -> tuple[dict[int, tuple[_Open, bool]], bool]:
+    def _boundary(
+        self, page_cover: dict, top: int, opens_section: bool
+    ) -> tuple[dict[int, tuple[_Open, bool]], bool]:
         """Page cells (by id) that extend a logical cell (and whether as a label), and whether
-        the page's top row continues the last logical row."""
+        the page's top row continues the last logical row. A header printed for the first time
+        at the top (`opens_section`) starts a section there: nothing above continues."""
         last = self.n_rows - 1
         label, part = self.cover.get((last, 0)), page_cover.get((top, 0))
-        if label is None or part is None or label.col_end != part.c1:
+        if label is None or part is None or label.col_end != part.c1 or opens_section:
             return {}, False
         context = self._context(label, last)
         if not self._same_label(label.text, part.cell.text, context):
@@ -218,18 +216,11 @@ class _Stitcher:
 
     # -- building -------------------------------------------------------------------------
     @staticmethod
-    def _separator(before: CellText, after: str) -> str:
-        """How a text continued on the next page joins the part before the break.
-
-        A hard line break when the part before ends on a short line (a paragraph end), or the
-        part after opens a numbered item (`2、`, `(3)`) after a part that does not end in a space;
-        otherwise the break fell inside a wrapped line and the texts join directly.
-        """
-        if before.text[-1:].isspace():
-            return ""
-        if _ITEM_START.match(after):
-            return "\n"
-        if not before.tokens:
+    def _separator(before: CellText) -> str:
+        """How a text continued on the next page joins the part before the break: a hard line
+        break when that part ends on a short line (a paragraph ended there), else directly (the
+        break fell between wrapped lines). Without token boxes nothing shows a paragraph end."""
+        if not before.tokens or before.text[-1:].isspace():
             return ""
         bottom = max(before.tokens, key=lambda t: t.bbox[3])
         line_end = max(t.bbox[2] for t in before.tokens if t.bbox[3] > bottom.bbox[1])
@@ -248,7 +239,7 @@ class _Stitcher:
                 target.text += part.text
         elif part.text.strip():
             previous = next((p for p in reversed(target.parts) if p.text.strip()), None)
-            joint = self._separator(previous, part.text) if previous is not None else ""
+            joint = self._separator(previous) if previous is not None else ""
             target.text = target.text + joint + part.text if target.text.strip() else part.text
         target.parts.append(part)
         target.row_end = max(target.row_end, row_end)
@@ -278,7 +269,8 @@ class _Stitcher:
         joins: dict[int, tuple[_Open, bool]] = {}
         continued = False
         if self.n_rows and top < grid.n_rows:
-            joins, continued = self._boundary(page_cover, top)
+            opens = self._header(starting[top]) is not None
+            joins, continued = self._boundary(page_cover, top, opens)
         first = self.n_rows - 1 if continued else self.n_rows
         row_map = {r: first + r - top for r in range(top, grid.n_rows)}
         self.n_rows = first + grid.n_rows - top

@@ -123,7 +123,7 @@ def test_row_cut_by_the_page_break_is_joined(label):
     content = cell_at(table, 1, 2)
     assert content.text == "1、举办培训，加强联系。"
     assert content.joined_across_pages and [p.page for p in content.pieces] == [0, 1]
-    assert cell_at(table, 1, 4).text == "1. 宣传\n2. 加强联系"  # a numbered item starts a line
+    assert cell_at(table, 1, 4).text == "1. 宣传2. 加强联系"  # no token boxes: joined directly
     assert cell_at(table, 1, 1).text == "市侨联工作经费"
     assert cell_at(table, 1, 3).text == "49.41"
 
@@ -135,7 +135,7 @@ def test_row_with_its_own_name_at_the_page_top_is_a_new_row():
 
 
 def test_continued_text_after_a_short_line_starts_a_new_line():
-    page1, page2 = tasks_pages("", content=("1、举办培训。", "（续）做好接待。"))
+    page1, page2 = tasks_pages("", content=("1、举办培训。", "2、做好接待。"))
     pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
     cell = next(c for c in pages[0].cells if c.text == "1、举办培训。")
     x0, y0, x1, y1 = cell.cell.bbox
@@ -151,7 +151,7 @@ def test_continued_text_after_a_short_line_starts_a_new_line():
     cells = tuple(short if c is cell else c for c in pages[0].cells)
     pages[0] = pages[0].model_copy(update={"cells": cells})
     content = cell_at(stitch(pages, TEMPLATE), 1, 2)
-    assert content.text == "1、举办\n培训。\n（续）做好接待。"
+    assert content.text == "1、举办\n培训。\n2、做好接待。"
     assert content.confidence == pytest.approx(0.8)
 
 
@@ -183,3 +183,11 @@ def test_a_page_without_a_grid_is_skipped_but_its_text_kept():
     table = stitch([*pages, blank], TEMPLATE)
     assert table.n_rows == stitch(pages, TEMPLATE).n_rows
     assert table.outside_pages[-1] == 3 and table.outside[-1].text == "附注"
+
+
+def test_a_header_first_printed_at_the_page_top_opens_a_new_block():
+    page1 = [["其他需完成的任务(可选填)", Span("", 4)]]
+    page2 = [["", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
+    table = stitched(page1, page2)
+    labels = [(c.row, c.row_span, c.text) for c in table.cells if c.col == 0]
+    assert labels == [(0, 1, "其他需完成的任务(可选填)"), (1, 2, "")]
