@@ -25,7 +25,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         data.mkdir(parents=True, exist_ok=True)
         broker = f"sqla+sqlite:///{data / 'broker.sqlite'}"
         backend = f"db+sqlite:///{data / 'results.sqlite'}"
-        transport_options = {"polling_interval": 0.2}
+        # kombu hands these options to create_engine, so none are set (it polls every second)
+        transport_options = {}
     return {
         "broker_url": broker,
         "result_backend": backend,

@@ -25,6 +25,7 @@ from ingest.ocr.base import OcrEngine
 from jixiao.settings import get_settings
 from models import store
 from models.blobs import BlobStore
+from models.contract import DocumentStatus
 from models.db import Document, ProcessingStatus, get_engine, session_factory
 from workers.app import celery_app
 
@@ -194,7 +195,7 @@ def assemble_document(self: Task, document_id: str) -> str:
             store.fail_document(session, document_id, "assemble", message)
             return ProcessingStatus.FAILED
         if failed:
-            document = document.model_copy(update={"status": ProcessingStatus.NEEDS_REVIEW})
+            document = document.model_copy(update={"status": DocumentStatus.NEEDS_REVIEW})
         store.save_result(session, document_id, document)
         if failed:
             doc = session.get(Document, document_id)

@@ -1,0 +1,133 @@
+"""End to end with real processes: `jixiao serve` (API + worker) in embedded mode, and
+`jixiao serve --api-only` + `jixiao worker` on Redis and PostgreSQL.
+
+Upload the seed table rendered as a 4-page PDF → poll to done → list flags → correct one →
+the export shows the correction and the audit trail has it. Uses the real reading pipeline.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jixiao.cli import main as cli
+from models.contract import PerformanceTargets, value_paths
+from tests.service.helpers import (
+    REDIS_URL,
+    free_port,
+    fresh_postgres_database,
+    postgres_unreachable,
+    read_path_missing,
+    redis_unreachable,
+    render_seed_pdf,
+    wait_for,
+)
+
+ROOT = Path(__file__).parents[2]
+SEED = ROOT / "tests" / "data" / "seed" / "seed_gold.json"
+DONE = {"needs_review", "accepted", "failed"}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(read_path_missing()), reason=read_path_missing() or ""),
+]
+
+
+@contextmanager
+def _processes(commands: list[list[str]], env: dict[str, str]) -> Iterator[None]:
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "jixiao.cli", *cmd], env=env, cwd=ROOT,
+                         start_new_session=True)
+        for cmd in commands
+    ]  # fmt: skip
+    try:
+        yield
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    return {**env, "JIXIAO_DATA_DIR": str(data_dir), **extra}
+
+
+def _review_round_trip(server: str, pdf: Path, tmp_path: Path, capsys) -> float:
+    """The scenario; returns seconds from upload to a finished status."""
+    started = time.monotonic()
+    assert cli(["upload", str(pdf), "--server", server]) == 0
+    doc_id = json.loads(capsys.readouterr().out)["documents"][0]["id"]
+    base = f"{server}/api/v1/documents/{doc_id}"
+    deadline = started + 540
+    while (doc := httpx.get(base).json())["status"] not in DONE:
+        assert time.monotonic() < deadline, doc
+        time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    assert doc["status"] == "needs_review", (doc["stage"], doc["error"], doc["errors"])
+    assert (doc["pages_done"], doc["pages_total"]) == (4, 4)
+
+    gold = dict(value_paths(PerformanceTargets.model_validate_json(SEED.read_text("utf-8"))))
+    flagged = httpx.get(f"{base}/fields", params={"status": "flagged"}).json()
+    assert flagged and all(f["status"] == "flagged" for f in flagged)
+    target = next((f for f in flagged if gold.get(f["path"]) is not None), None)
+    target = target or httpx.get(f"{base}/fields").json()[0]
+    value = gold.get(target["path"]) or "已核对"
+    patched = httpx.patch(
+        f"{base}/fields/{target['path']}",
+        json={"value": value, "version": target["version"], "comment": "checked on paper"},
+        headers={"X-User": "e2e"},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["field"]["status"] == "corrected"
+
+    out = tmp_path / "export.json"
+    assert cli(["export", doc_id, "--format", "json", "--out", str(out), "--server", server]) == 0
+    exported = json.loads(out.read_text("utf-8"))
+    assert dict(value_paths(PerformanceTargets.model_validate(exported)))[target["path"]] == value
+    field = next(f for f in exported["fields"] if f["path"] == target["path"])
+    assert field["status"] == "corrected"
+    (audit,) = httpx.get(f"{base}/corrections").json()
+    assert (audit["path"], audit["after"], audit["who"]) == (target["path"], value, "e2e")
+    assert cli(["status", doc_id, "--server", server]) == 0
+    print(f"upload to {doc['status']}: {elapsed:.1f}s")
+    return elapsed
+
+
+def test_embedded_mode(tmp_path: Path, capsys) -> None:
+    pdf = render_seed_pdf(tmp_path / "seed.pdf")
+    port = free_port()
+    with _processes([["serve", "--port", str(port)]], _env(tmp_path / "data")):
+        server = f"http://127.0.0.1:{port}"
+        wait_for(f"{server}/readyz")
+        _review_round_trip(server, pdf, tmp_path, capsys)
+    assert (tmp_path / "data" / "jixiao.db").is_file()
+    assert (tmp_path / "data" / "broker.sqlite").is_file()
+
+
+@pytest.mark.services
+def test_redis_and_postgres_mode(tmp_path: Path, capsys) -> None:
+    if reason := redis_unreachable() or postgres_unreachable():
+        pytest.skip(reason)
+    pdf = render_seed_pdf(tmp_path / "seed.pdf")
+    port = free_port()
+    with fresh_postgres_database() as database_url:
+        env = _env(tmp_path / "data", REDIS_URL=REDIS_URL, DATABASE_URL=database_url)
+        commands = [["serve", "--api-only", "--port", str(port)], ["worker", "--concurrency", "1"]]
+        with _processes(commands, env):
+            server = f"http://127.0.0.1:{port}"
+            wait_for(f"{server}/readyz")
+            _review_round_trip(server, pdf, tmp_path, capsys)
+        assert not (tmp_path / "data" / "jixiao.db").exists()
