@@ -459,6 +459,14 @@ def _indicators(
     rng: random.Random, bureau: _Bureau, tasks: list[Task], year: int
 ) -> list[Indicator]:
     """Rows in taxonomy order, 10–40 of them, some 二级 printed without any row content."""
+    while not 10 <= len(rows := _indicator_draw(rng, bureau, tasks, year)) <= 40:
+        pass
+    return rows
+
+
+def _indicator_draw(
+    rng: random.Random, bureau: _Bureau, tasks: list[Task], year: int
+) -> list[Indicator]:
     target = rng.randint(10, 40)
     groups = [(l1, l2) for l1, l2s in default_template().taxonomy.items() for l2 in l2s]
     weights = {

@@ -24,9 +24,9 @@ BBox = tuple[int, int, int, int]
 
 LEVEL_JPEG_QUALITY: dict[str, tuple[int, int] | None] = {
     "clean": None,
-    "scan": (72, 90),
-    "heavy": (55, 75),
-    "photo": (68, 85),
+    "scan": (65, 85),
+    "heavy": (50, 70),
+    "photo": (60, 80),
 }
 
 
@@ -197,12 +197,12 @@ def degrade(
             seal_box = _stamp(img, page, style, seal_text, rng)
     if level == "photo":
         img = _photo(img, rng)
-        sigma = rng.uniform(2.5, 5.0)
+        sigma = rng.uniform(2.0, 4.0)
     else:
         deg = rng.uniform(0.3, 3.0) * rng.choice([-1.0, 1.0])
         img = _rotate(img, deg, tuple(float(v) for v in paper))
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.45, 0.8 if level == "scan" else 1.0))
-        sigma = rng.uniform(1.5, 3.0) if level == "scan" else rng.uniform(5.0, 9.0)
+        sigma = rng.uniform(1.0, 2.2) if level == "scan" else rng.uniform(4.0, 7.0)
     img = _noise(img, rng, sigma)
     img += np.float32(0.5)
     np.clip(img, 0, 255, out=img)

@@ -53,15 +53,19 @@ def pick_style(rng: random.Random, dpi: int, compact: bool = False) -> DocStyle:
     """A random but typical office-document look; `compact` sets it as tight as the seed's
     filing (9 pt, single-spaced, low rows) so that its three pages hold what they held."""
     page_w, page_h = mm_to_px(A4_MM[0], dpi), mm_to_px(A4_MM[1], dpi)
-    left = mm_to_px(rng.uniform(14, 26), dpi)
-    right = mm_to_px(rng.uniform(14, 24), dpi)
-    fractions = [
-        rng.uniform(0.085, 0.12),
-        rng.uniform(0.14, 0.19),
-        0.0,
-        rng.uniform(0.15, 0.2),
-        rng.uniform(0.18, 0.25),
-    ]
+    left = mm_to_px(15 if compact else rng.uniform(14, 26), dpi)
+    right = mm_to_px(15 if compact else rng.uniform(14, 24), dpi)
+    fractions = (
+        [0.09, 0.15, 0.0, 0.15, 0.2]
+        if compact
+        else [
+            rng.uniform(0.085, 0.12),
+            rng.uniform(0.14, 0.19),
+            0.0,
+            rng.uniform(0.15, 0.2),
+            rng.uniform(0.18, 0.25),
+        ]
+    )
     fractions[2] = 1.0 - sum(fractions)
     width = page_w - left - right
     edges = [left]
@@ -75,8 +79,8 @@ def pick_style(rng: random.Random, dpi: int, compact: bool = False) -> DocStyle:
         dpi=dpi,
         page_w=page_w,
         page_h=page_h,
-        margin_top=mm_to_px(rng.uniform(18, 28), dpi),
-        margin_bottom=mm_to_px(rng.uniform(16, 26), dpi),
+        margin_top=mm_to_px(18 if compact else rng.uniform(18, 28), dpi),
+        margin_bottom=mm_to_px(16 if compact else rng.uniform(16, 26), dpi),
         col_edges=tuple(edges),
         font=rng.choice(BODY_FACES),
         title_font=rng.choice(TITLE_FACES),
