@@ -219,6 +219,8 @@ class _Mapper:
                 cells = self._content(row)
                 for i, found in sorted(header.items()):
                     columns.setdefault(found.key, (cells[i].col, min(score, found.score)))
+            elif columns and items and self._within_item_above(row, section, columns):
+                self._continue_item(items[-1], row, section, columns)
             elif columns:
                 items.append(self._row_item(row, section, columns, items[-1] if items else None))
         own = [c.key for c in section.columns if c.key not in section.carry_down]
@@ -231,6 +233,42 @@ class _Mapper:
                 if read.lost:
                     self.lost.add(path)
         self.counts[prefix] = len(kept)
+
+    def _within_item_above(
+        self, row: int, section: SectionSpec, columns: dict[str, tuple[int, float]]
+    ) -> bool:
+        """Whether the row's naming cell (task name, 三级指标) is merged down from the row
+        above: then the row is still that item, split by a rule inside one of its cells."""
+        key = next((c.key for c in section.columns if c.key not in section.carry_down), None)
+        cell = self.cover.get((row, columns[key][0])) if key in columns else None
+        return cell is not None and cell.row < row
+
+    def _continue_item(
+        self,
+        item: dict[str, _Read],
+        row: int,
+        section: SectionSpec,
+        columns: dict[str, tuple[int, float]],
+    ) -> None:
+        """Add the text of a row's own cells to the item above, as the rest of its cells."""
+        for spec in section.columns:
+            cell = self.cover.get((row, columns[spec.key][0])) if spec.key in columns else None
+            if spec.key in section.carry_down or cell is None or cell.row != row:
+                continue
+            if not cell.text.strip():
+                continue
+            before = item[spec.key]
+            source = _Source.of_cell(cell, columns[spec.key][1])
+            if before.source is not None:
+                source = replace(
+                    before.source,
+                    text=before.source.text + cell.text,
+                    confidence=min(before.source.confidence, cell.confidence),
+                    structure_confidence=min(
+                        before.source.structure_confidence, cell.structure_confidence
+                    ),
+                )
+            item[spec.key] = _Read(normalize_value(source.text, spec.kind), source)
 
     def _row_item(
         self,

@@ -202,6 +202,19 @@ def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():
     assert not mapped.evidence["tasks[1].content"].joined_across_pages
 
 
+def test_a_row_split_by_a_rule_inside_one_cell_stays_one_task():
+    rows = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "任务一", "内容一", "1", "目标上半，"],
+        [UP, UP, UP, UP, "下半。"],
+        [UP, "任务二", "内容二", "2", "目标二"],
+        ["绩效指标", *INDICATORS_HEADER],
+    ]
+    mapped = read([*HEAD, *rows])
+    tasks = [(t.name, t.expected) for t in mapped.document.tasks]
+    assert tasks == [("任务一", "目标上半，下半。"), ("任务二", "目标二")]
+
+
 def test_a_section_whose_label_was_printed_on_no_part_is_found_by_its_header():
     page1 = [*HEAD, ["", *INDICATORS_HEADER], [UP, "产出指标", "数量指标", "次数", "6次"]]
     page2 = [["", "", "", "人数", "9人"]]
