@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   poppler-utils            # pdf2image rasterises through pdftoppm
   fonts-noto-cjk           # CJK fonts for the synthetic corpus and XLSX/pages
-  fonts-arphic-uming fonts-wqy-zenhei
+  fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
   chromium                 # the review page's browser tests
   redis-server postgresql  # the scaled-out mode's services, for its tests
