@@ -34,3 +34,15 @@ class OcrEngine(Protocol):
 def crop(image: np.ndarray, box: BBox) -> np.ndarray:
     x0, y0, x1, y1 = box
     return image[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """Three-channel BGR, contiguous: what the PP-OCR engines read; pages arrive gray or BGR."""
+    if image.ndim == 2:
+        return np.repeat(image[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(image)
+
+
+def unit(value: float) -> float:
+    """A model score clamped into [0, 1]: float error can push a mean probability past 1."""
+    return min(max(float(value), 0.0), 1.0)

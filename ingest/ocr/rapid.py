@@ -13,11 +13,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from ingest.artifacts import BBox, OcrToken
-from ingest.ocr.base import EngineUnavailable
+from ingest.ocr.base import EngineUnavailable, as_bgr, unit
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -62,7 +61,7 @@ class RapidOcrEngine:
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 2000,
                 "Global.return_word_box": True,  # keeps the per-character probabilities
-                "Global.log_level": "warning",
+                "Global.log_level": "error",  # an empty strip is normal, not a warning
             }
         )
         self.threads = threads
@@ -78,7 +77,7 @@ class RapidOcrEngine:
         """Detect lines on `image`, turn upside-down ones upright, read them in one batch."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
-        bgr = _as_bgr(image)
+        bgr = as_bgr(image)
         # Every flag is passed on each call: rapidocr keeps them as state between calls.
         found = self._ocr(bgr, use_det=True, use_cls=False, use_rec=False)
         quads = getattr(found, "boxes", None)
@@ -93,7 +92,7 @@ class RapidOcrEngine:
         """Read each crop as one text line, batched; an unreadable crop gives empty text."""
         if not crops:
             return []
-        images = [_as_bgr(c) for c in crops]
+        images = [as_bgr(c) for c in crops]
         return self._recognise(images, [(0, 0, c.shape[1], c.shape[0]) for c in images])
 
     def _recognise(self, crops: list[np.ndarray], boxes: list[BBox]) -> list[OcrToken]:
@@ -108,7 +107,7 @@ class RapidOcrEngine:
             tokens[i] = OcrToken(
                 text=text,
                 bbox=boxes[i],
-                confidence=_unit(score) if text else 0.0,
+                confidence=unit(score) if text else 0.0,
                 char_confidences=chars,
             )
         return tokens
@@ -119,11 +118,7 @@ def _char_confidences(word_info: Any, text: str) -> tuple[float, ...]:
     confs = list(getattr(word_info, "confs", None) or ())
     if not text or len(confs) != len(text):
         return ()
-    return tuple(_unit(c) for c in confs)
-
-
-def _unit(value: float) -> float:
-    return min(max(float(value), 0.0), 1.0)
+    return tuple(unit(c) for c in confs)
 
 
 def _quad_bbox(quad: np.ndarray, shape: tuple[int, ...]) -> BBox:
@@ -131,9 +126,3 @@ def _quad_bbox(quad: np.ndarray, shape: tuple[int, ...]) -> BBox:
     x0, y0 = np.floor(quad.min(axis=0)).astype(int)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
     return (max(int(x0), 0), max(int(y0), 0), min(int(x1), w), min(int(y1), h))
-
-
-def _as_bgr(image: np.ndarray) -> np.ndarray:
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    return np.ascontiguousarray(image)

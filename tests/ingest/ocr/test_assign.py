@@ -211,6 +211,8 @@ def test_cell_lines_reads_all_cells_in_one_batch_and_records_the_seal():
     assert engine.read_calls == 1 and engine.detect_calls == 0
     assert table.cells[0].seal_overlap == pytest.approx(0.5, abs=0.01)
     assert table.cells[1].seal_overlap == 0.0
+    (seal,) = table.seal_boxes
+    assert abs(seal[0] - 100) <= 16 and abs(seal[2] - 600) <= 16 and seal[3] <= 170
     assert table.cells[0].confidence == pytest.approx(0.9)
 
 
