@@ -9,6 +9,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("jixiao.commands.ingest", "read scans into contract JSON"),
     "synth": ("jixiao.commands.synth", "render a synthetic corpus with ground truth"),
+    "paddle-models": ("jixiao.commands.paddle_models", "write PaddleOCR model folders"),
     "eval": ("jixiao.commands.eval", "score pipeline output against ground truth"),
     "calibrate": ("jixiao.commands.calibrate", "refit field confidence and flag thresholds"),
     "bench": ("jixiao.commands.bench", "measure pages per minute against a peer pipeline"),
