@@ -10,6 +10,9 @@ import numpy as np
 
 from ingest.grid.lines import Rule, Scale, crossings, join_runs
 
+LONG_RUN_IN = 0.5  # runs this long are rules, not strokes, when they cross the table
+CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on purpose
+
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
     """How far a rule's end may stop short of its crossing.
@@ -80,10 +83,53 @@ def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple
     return max(members.values(), key=area)
 
 
+def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> list[Rule]:
+    """Runs of one line joined across gaps that damage left, not the form.
+
+    Where the form leaves a rule out (a merged cell), the runs on both sides stop at the
+    rules crossing there. A gap from a faded stretch, a removed seal or a break starts or
+    ends in the open, so two long runs that each cross the table and face such a gap are
+    one rule. Rows of `meets` and `at` are the runs, as in `_anchored`.
+    """
+    tol = scale.px(CORNER_IN)
+    crossed = meets.any(axis=1)
+    chainable = np.array([r.length >= scale.px(LONG_RUN_IN) for r in rules]) & crossed
+
+    def at_crossing(i: int, t: float) -> bool:
+        return bool((meets[i] & (np.abs(at[i] - t) <= tol)).any())
+
+    lines: dict[int, list[int]] = {}
+    for i, rule in enumerate(rules):
+        lines.setdefault(rule.line, []).append(i)
+    chained = []
+    for members in lines.values():
+        members.sort(key=lambda i: rules[i].start)
+        chain = [members[0]]
+        for i in members[1:]:
+            before = chain[-1]
+            joins = chainable[before] and chainable[i]
+            if joins and not (
+                at_crossing(before, rules[before].end) and at_crossing(i, rules[i].start)
+            ):
+                chain.append(i)
+                continue
+            chained.extend(join_runs([rules[k] for k in chain]))
+            chain = [i]
+        chained.extend(join_runs([rules[k] for k in chain]))
+    return chained
+
+
 def table_rules(
     horizontal: list[Rule], vertical: list[Rule], scale: Scale
 ) -> tuple[list[Rule], list[Rule]]:
     """The table's horizontal and vertical rules; empty lists when there is no ruled table."""
+    if horizontal and vertical:
+        meets = _touching(horizontal, vertical, scale)
+        x, y = crossings(horizontal, vertical)
+        horizontal, vertical = (
+            _chained(horizontal, meets, x, scale),
+            _chained(vertical, meets.T, y.T, scale),
+        )
     while horizontal and vertical:
         meets = _touching(horizontal, vertical, scale)
         x, y = crossings(horizontal, vertical)
