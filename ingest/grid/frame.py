@@ -89,14 +89,25 @@ def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale)
     Where the form leaves a rule out (a merged cell), the runs on both sides stop at the
     rules crossing there. A gap from a faded stretch, a removed seal or a break starts or
     ends in the open, so two long runs that each cross the table and face such a gap are
-    one rule. Rows of `meets` and `at` are the runs, as in `_anchored`.
+    one rule; so are a long run and the stub that closes its line at a corner, when the
+    long run stops in the open. Rows of `meets` and `at` are the runs, as in `_anchored`.
     """
     tol = scale.px(CORNER_IN)
-    crossed = meets.any(axis=1)
-    chainable = np.array([r.length >= scale.px(LONG_RUN_IN) for r in rules]) & crossed
+    long_ = np.array([r.length >= scale.px(LONG_RUN_IN) for r in rules]) & meets.any(axis=1)
 
     def at_crossing(i: int, t: float) -> bool:
         return bool((meets[i] & (np.abs(at[i] - t) <= tol)).any())
+
+    def joins(a: int, b: int, first: bool, last: bool) -> bool:
+        open_a = not at_crossing(a, rules[a].end)
+        open_b = not at_crossing(b, rules[b].start)
+        if long_[a] and long_[b]:
+            return open_a or open_b
+        if long_[a] and last:
+            return open_a and at_crossing(b, rules[b].end)
+        if long_[b] and first:
+            return open_b and at_crossing(a, rules[a].start)
+        return False
 
     lines: dict[int, list[int]] = {}
     for i, rule in enumerate(rules):
@@ -105,17 +116,13 @@ def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale)
     for members in lines.values():
         members.sort(key=lambda i: rules[i].start)
         chain = [members[0]]
-        for i in members[1:]:
-            before = chain[-1]
-            joins = chainable[before] and chainable[i]
-            if joins and not (
-                at_crossing(before, rules[before].end) and at_crossing(i, rules[i].start)
-            ):
+        for k, i in enumerate(members[1:], start=1):
+            if joins(chain[-1], i, first=len(chain) == 1 and k == 1, last=k == len(members) - 1):
                 chain.append(i)
                 continue
-            chained.extend(join_runs([rules[k] for k in chain]))
+            chained.extend(join_runs([rules[j] for j in chain]))
             chain = [i]
-        chained.extend(join_runs([rules[k] for k in chain]))
+        chained.extend(join_runs([rules[j] for j in chain]))
     return chained
 
 
