@@ -30,5 +30,5 @@ fi
 PYTHON=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+.venv/bin/python -m pip install -q -e ".[dev,peer]"
 echo "installed: $(.venv/bin/jixiao --help >/dev/null && echo 'jixiao ready in .venv')"
