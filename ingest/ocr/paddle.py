@@ -41,13 +41,13 @@ class PaddleOcrEngine:
     """PaddleOCR on ONNX Runtime; create once per process and reuse for every page."""
 
     def __init__(self, settings: Settings) -> None:
-        dirs = _model_dirs(settings)
         # Both are read from the environment only: PaddleX when it is first imported (it would
         # otherwise probe model hosters before any download), ONNX Runtime when its first session
         # is created (it sends usage telemetry unless told not to). setdefault leaves an
         # operator's own choice alone.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        dirs = _model_dirs(settings)  # building them opens an ONNX Runtime session
         try:
             from paddleocr import PaddleOCR, TextRecognition
         except ImportError as exc:
