@@ -17,6 +17,7 @@ from ingest.grid.lines import Rule, crossings
 
 RULE_PRESENT = 0.6  # share of a boundary covered by rule ink for a rule to be there
 CERTAIN_MARGIN = 0.3  # this far from the threshold, a decision is certain
+RESTORE_MIN = 0.15  # a boundary with less rule ink than this is never put back
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,10 @@ def _certainty(cover: np.ndarray, present: bool) -> float:
     return float(np.clip(0.5 + margin.min() / (2 * CERTAIN_MARGIN), 0.0, 1.0))
 
 
-def _components(lattice: Lattice) -> np.ndarray:
-    """Label lattice cells joined across boundaries that carry no rule."""
-    n_rows, n_cols = lattice.shape
+def _components(v_rule: np.ndarray, h_rule: np.ndarray) -> np.ndarray:
+    """Label lattice cells joined across boundaries that carry no rule (`v_rule`, `h_rule`:
+    the lattice's interior boundaries, True where a rule is)."""
+    n_rows, n_cols = v_rule.shape[0], h_rule.shape[1]
     parent = list(range(n_rows * n_cols))
 
     def root(k: int) -> int:
@@ -121,11 +123,46 @@ def _components(lattice: Lattice) -> np.ndarray:
             k = parent[k]
         return k
 
-    for i, j in zip(*np.nonzero(lattice.v_cover[:, 1:-1] < RULE_PRESENT), strict=True):
+    for i, j in zip(*np.nonzero(~v_rule), strict=True):
         parent[root(i * n_cols + j)] = root(i * n_cols + j + 1)
-    for i, j in zip(*np.nonzero(lattice.h_cover[1:-1, :] < RULE_PRESENT), strict=True):
+    for i, j in zip(*np.nonzero(~h_rule), strict=True):
         parent[root(i * n_cols + j)] = root((i + 1) * n_cols + j)
     return np.array([root(k) for k in range(n_rows * n_cols)]).reshape(n_rows, n_cols)
+
+
+def _not_rectangle(labels: np.ndarray) -> np.ndarray | None:
+    """Mask of the first merged region that does not fill its bounding rectangle."""
+    for label in np.unique(labels):
+        region = labels == label
+        rows, cols = np.nonzero(region)
+        if not region[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].all():
+            return region
+    return None
+
+
+def _restore_broken(lattice: Lattice) -> np.ndarray:
+    """Region labels after putting back rules that damage broke.
+
+    Merged cells are rectangles, so a region of another shape means a boundary inside it
+    was misjudged. A faded or broken rule leaves part of its ink, while a rule the form
+    leaves out leaves none: the boundary inside such a region with the most rule ink is
+    restored first, until every region is a rectangle. Boundaries with almost no ink are
+    never restored; the region then grows to its rectangle (`_rectangles`).
+    """
+    v_rule = lattice.v_cover[:, 1:-1] >= RULE_PRESENT
+    h_rule = lattice.h_cover[1:-1, :] >= RULE_PRESENT
+    while (region := _not_rectangle(labels := _components(v_rule, h_rule))) is not None:
+        v_inside = ~v_rule & region[:, :-1] & region[:, 1:]
+        h_inside = ~h_rule & region[:-1, :] & region[1:, :]
+        v_best = np.where(v_inside, lattice.v_cover[:, 1:-1], -1.0)
+        h_best = np.where(h_inside, lattice.h_cover[1:-1, :], -1.0)
+        if max(v_best.max(initial=-1.0), h_best.max(initial=-1.0)) < RESTORE_MIN:
+            break
+        if v_best.max(initial=-1.0) >= h_best.max(initial=-1.0):
+            v_rule[np.unravel_index(np.argmax(v_best), v_best.shape)] = True
+        else:
+            h_rule[np.unravel_index(np.argmax(h_best), h_best.shape)] = True
+    return labels
 
 
 def _rectangles(labels: np.ndarray) -> np.ndarray:
@@ -151,7 +188,7 @@ def _rectangles(labels: np.ndarray) -> np.ndarray:
 
 def merge_cells(lattice: Lattice) -> list[Region]:
     """Merged cells of the lattice, each with the certainty of its weakest boundary."""
-    labels = _rectangles(_components(lattice))
+    labels = _rectangles(_restore_broken(lattice))
     regions = []
     for label in np.unique(labels):
         rows, cols = np.nonzero(labels == label)

@@ -169,3 +169,16 @@ def test_a_missing_border_merges_and_cells_stay_rectangles():
         ],
     )
     _assert_tiles(grid)
+
+
+def test_a_rule_broken_beside_a_merged_cell_is_put_back_not_merged():
+    spec = TableSpec(rows=[300, 600, 900, 1200], cols=[200, 600, 1000, 1400], merges=[(0, 1, 2, 1)])
+    page = draw_rules(spec, thickness=2)
+    for start in (305, 395, 485):  # the rule left of the tall cell keeps ~50% of row 0
+        page[start : start + 45, 597:604] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+    confidence = {(c.row, c.col): c.confidence for c in grid.cells}
+    assert confidence[(0, 0)] < 0.5
+    assert confidence[(2, 0)] > 0.95
