@@ -238,7 +238,7 @@ def _band_crop(gray: np.ndarray, band: _Band, inside: BBox) -> np.ndarray:
     The margin is the page's own pixels as far as the cell allows (a comma at the start of a
     line may be too faint to count as ink), and white beyond that.
     """
-    pad_x, pad_y = max(3, round(band.height * 0.5)), max(2, round(band.height * 0.2))
+    pad_x, pad_y = max(3, round(band.height * 0.5)), max(3, round(band.height * 0.4))
     want = (band.x0 - pad_x, band.y0 - pad_y, band.x1 + pad_x, band.y1 + pad_y)
     got = _clip(want, inside)
     return cv2.copyMakeBorder(
