@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 import jixiao
-from api import errors
+from api import errors, security
 from api.routers import corrections, documents, fields, health
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    security.install(app, settings)
     for module in (documents, fields, corrections, health):
         app.include_router(module.router)
     return app

@@ -1,9 +1,9 @@
-"""Request dependencies: settings, a session, the reviewer's name, lookups shared by routes."""
+"""Request dependencies: settings, a session, blobs, lookups shared by routes (access: auth)."""
 
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, NotFound
@@ -34,14 +34,6 @@ def get_blobs(settings: SettingsDep) -> BlobStore:
 
 
 BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
-
-
-def current_user(x_user: Annotated[str | None, Header(max_length=128)] = None) -> str:
-    """Who is acting, for the audit trail (a client-declared name until tokens exist)."""
-    return x_user or "anonymous"
-
-
-UserDep = Annotated[str, Depends(current_user)]
 
 
 def require_document(session: Session, document_id: str) -> Document:

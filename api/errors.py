@@ -14,10 +14,11 @@ from ingest.errors import InputRejected
 class ApiError(Exception):
     status = 400
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
 
 class NotFound(ApiError):
@@ -32,6 +33,31 @@ class Conflict(ApiError):
 
 class Invalid(ApiError):
     status = 422
+
+
+class Unauthorized(ApiError):
+    """No valid token; the client should log in (401 with `WWW-Authenticate: Bearer`)."""
+
+    status = 401
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message, {"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class Busy(ApiError):
+    """Too much work is waiting; come back after `Retry-After` seconds (429)."""
+
+    status = 429
+
+
+class Unavailable(ApiError):
+    """A service the request needs is down; retrying later will work (503)."""
+
+    status = 503
 
 
 # InputRejected codes with a status more specific than 422.
@@ -50,7 +76,9 @@ def _body(code: str, message: str, status: int) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _body(exc.code, exc.message, exc.status)
+        response = _body(exc.code, exc.message, exc.status)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(InputRejected)
     async def rejected(_: Request, exc: InputRejected) -> JSONResponse:

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from api.errors import Busy
 from api.uploads import Received, Upload, expand_zip, is_zip
 from ingest.errors import InputRejected
 from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
 from models.db import Document
+
+RETRY_AFTER_S = 30
 
 
 @dataclass
@@ -55,6 +58,29 @@ def _register(
         pages=source.pages,
         batch_id=batch_id,
     )
+
+
+def check_capacity(session: Session, settings: Settings) -> None:
+    """429 while `max_queue_depth` documents wait, before any of the body is read.
+
+    Requests in flight when the queue fills can each still add their files, so the depth is
+    bounded by the setting plus the files of the uploads being received at that moment."""
+    depth = store.queue_depth(session)
+    session.rollback()  # end the read: the body may take long to arrive
+    if depth >= settings.max_queue_depth:
+        raise Busy(
+            "queue_full",
+            f"{depth} documents are waiting; retry in {RETRY_AFTER_S} s",
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+def withdraw(session: Session, documents: list[Document], settings: Settings) -> None:
+    """Undo registrations that could not be queued: no row and no stored bytes are left."""
+    blobs = BlobStore(settings.data_dir)
+    for sha256 in store.withdraw_documents(session, [d.id for d in documents]):
+        blobs.upload_path(sha256).unlink(missing_ok=True)
+    session.commit()
 
 
 def take_in(session: Session, upload: Upload, settings: Settings) -> IntakeResult:

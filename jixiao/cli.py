@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "upload": ("jixiao.commands.client", "upload files to a running server"),
     "status": ("jixiao.commands.client", "show a document's status on a server"),
     "export": ("jixiao.commands.client", "download a document's export from a server"),
+    "token": ("jixiao.commands.token", "create, list or revoke API tokens"),
 }
 
 

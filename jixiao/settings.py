@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     # Trust
     residual_error_target: float = 0.005
 
+    # Reliability: how much work may wait, and how long one task may run (seconds; the hard
+    # limit kills the task's process `time_limit_grace_s` after the soft one asked it to stop).
+    max_queue_depth: int = 200
+    page_time_limit_s: float = 300
+    document_time_limit_s: float = 300
+    time_limit_grace_s: float = 60
+
+    # Access: tokens are required unless `open_access` (only `jixiao serve` in embedded mode on
+    # a loopback address turns it on); browsers from other origins are refused unless listed.
+    open_access: bool = False
+    cors_origins: list[str] = Field(default_factory=list)
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'jixiao.db').resolve()}"

@@ -152,6 +152,19 @@ class Correction(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+class ApiToken(Base):
+    """An API token: only the SHA-256 of its secret is kept, so the table leaks no credential."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # public part of the token
+    name: Mapped[str] = mapped_column(String(128), unique=True)  # who, in the audit trail
+    role: Mapped[str] = mapped_column(String(16))
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

@@ -6,7 +6,7 @@ redelivered task leaves exactly one set of rows behind.
 
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,6 +65,26 @@ def register_upload(
     except IntegrityError:  # the same bytes arrived concurrently: the other upload won
         return session.scalars(select(Document).where(Document.sha256 == sha256)).one(), False
     return doc, True
+
+
+def queue_depth(session: Session) -> int:
+    """Documents waiting for or in processing: what a new upload would queue behind."""
+    waiting = (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING)
+    query = select(func.count()).select_from(Document).where(Document.status.in_(waiting))
+    return session.scalar(query) or 0
+
+
+def withdraw_documents(session: Session, document_ids: list[str]) -> list[str]:
+    """Delete documents that were never queued (and a batch left empty); their sha256 back."""
+    docs = [d for d in (session.get(Document, i) for i in document_ids) if d is not None]
+    batches = {d.batch_id for d in docs if d.batch_id}
+    for doc in docs:
+        session.delete(doc)
+    session.flush()
+    for batch_id in batches:
+        if not documents_of_batch(session, batch_id):
+            session.execute(delete(Batch).where(Batch.id == batch_id))
+    return [d.sha256 for d in docs]
 
 
 def list_documents(

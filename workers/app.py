@@ -16,10 +16,18 @@ TASK_MODULES = ["workers.tasks"]
 celery_app = Celery("jixiao", include=TASK_MODULES)
 
 
+def _limits(soft_s: float, settings: Settings) -> dict[str, float]:
+    return {"soft_time_limit": soft_s, "time_limit": soft_s + settings.time_limit_grace_s}
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
+    longest = max(settings.page_time_limit_s, settings.document_time_limit_s)
     if settings.redis_url:
         broker = backend = settings.redis_url
-        transport_options: dict[str, Any] = {"visibility_timeout": 3600}
+        # A message whose whole worker vanished is handed out again after this long; it must
+        # outlast the longest task (a live task's message would otherwise run twice).
+        visibility_s = 2 * (longest + settings.time_limit_grace_s)
+        transport_options: dict[str, Any] = {"visibility_timeout": visibility_s}
     else:
         data = settings.data_dir.resolve()
         data.mkdir(parents=True, exist_ok=True)
@@ -38,6 +46,15 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # A task is acknowledged only when done; a killed worker's task is delivered again.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
+        # A pool process that dies (killed, out of memory) gets its task sent again, counted
+        # against the task's max_retries, so a page that kills every worker is given up on.
+        "task_retry_on_worker_lost": True,
+        # Soft limit: the task is asked to stop and records why; hard limit: its process goes.
+        "task_annotations": {
+            "jixiao.ingest_document": _limits(settings.document_time_limit_s, settings),
+            "jixiao.read_page": _limits(settings.page_time_limit_s, settings),
+            "jixiao.assemble_document": _limits(settings.document_time_limit_s, settings),
+        },
         "worker_prefetch_multiplier": 1,
         "result_expires": 24 * 3600,
         "worker_hijack_root_logger": False,

@@ -8,6 +8,11 @@ Tasks take ids, read their inputs from the database and the data folder, and wri
 upserts, so a redelivered task is harmless. Bad input (`InputRejected`, `UnknownTemplate`) fails
 the document at once; any other fault is retried with backoff and, when retries run out,
 recorded against its stage and page. A page that fails does not stop the others.
+
+Time limits and the cap on runs come from settings (`workers.app`): at the soft limit a task
+records "time limit exceeded"; a task that never comes back (hard limit, or its process died
+on the last allowed run) is still accounted for: a page by the chord's error path, which
+assembles the pages that were read, a document-level task by `_task_died`.
 """
 
 import logging
@@ -15,8 +20,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from celery import Task, chord
-from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded, WorkerLostError
+from celery.signals import task_failure, worker_process_init
 from sqlalchemy.orm import Session
 
 from ingest.artifacts import PageImage, PageTable, SourceDocument
@@ -32,7 +37,9 @@ from workers.app import celery_app
 log = logging.getLogger(__name__)
 
 PERMANENT = (InputRejected, UnknownTemplate)
-MAX_RETRIES = 2
+MAX_RETRIES = 2  # transient faults, with backoff
+MAX_RUNS = 4  # runs of one task at most: transient retries and lost workers together
+TASK_OPTIONS: dict[str, Any] = {"bind": True, "max_retries": MAX_RUNS - 1, "default_retry_delay": 1}
 T = TypeVar("T")
 
 
@@ -65,8 +72,10 @@ def _blobs() -> BlobStore:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, InputRejected):
         return f"{exc.code}: {exc.message}"
-    if isinstance(exc, SoftTimeLimitExceeded):
+    if isinstance(exc, (SoftTimeLimitExceeded, TimeLimitExceeded)):
         return "time limit exceeded"
+    if isinstance(exc, WorkerLostError):
+        return f"the worker process died {MAX_RUNS} times running it"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -97,7 +106,7 @@ def _source(doc: Document, blobs: BlobStore) -> SourceDocument:
     )
 
 
-@celery_app.task(name="jixiao.ingest_document", bind=True, soft_time_limit=300, time_limit=360)
+@celery_app.task(name="jixiao.ingest_document", **TASK_OPTIONS)
 def ingest_document(self: Task, document_id: str) -> int:
     """Rasterise every page to the data folder, then fan the pages out."""
     settings, blobs = get_settings(), _blobs()
@@ -130,13 +139,13 @@ def ingest_document(self: Task, document_id: str) -> int:
             return 0
         doc = session.get(Document, document_id)
         doc.pages_total, doc.stage = pages, "read"
-    chord(read_page.si(document_id, n) for n in range(1, pages + 1))(
-        assemble_document.si(document_id)
-    )
+    # if a page task fails outright (hard limit, lost for good) the errback assembles anyway
+    assemble = assemble_document.si(document_id).on_error(assemble_document.si(document_id))
+    chord(read_page.si(document_id, n) for n in range(1, pages + 1))(assemble)
     return pages
 
 
-@celery_app.task(name="jixiao.read_page", bind=True, soft_time_limit=300, time_limit=360)
+@celery_app.task(name="jixiao.read_page", **TASK_OPTIONS)
 def read_page(self: Task, document_id: str, n: int) -> bool:
     """Clean, find the grid and OCR one page; store the clean image and the PageTable."""
     blobs = _blobs()
@@ -168,7 +177,7 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
     return result is not None
 
 
-@celery_app.task(name="jixiao.assemble_document", bind=True, soft_time_limit=120, time_limit=180)
+@celery_app.task(name="jixiao.assemble_document", **TASK_OPTIONS)
 def assemble_document(self: Task, document_id: str) -> str:
     """Stitch the read pages, map them onto the template, run the checks, store the fields."""
     blobs = _blobs()
@@ -181,6 +190,10 @@ def assemble_document(self: Task, document_id: str) -> str:
         pages = store.pages_of(session, document_id)
         tables = [PageTable.model_validate(p.table) for p in pages if p.table is not None]
         failed = [p.n for p in pages if p.table is None]
+        for page in pages:
+            if page.table is None and page.error is None:  # its task never came back
+                page.error = "stopped: hard time limit, or its worker process kept dying"
+                store.record_error(session, document_id, "read", page.error, page=page.n)
 
     def work() -> Any:
         from ingest.pipeline import assemble
@@ -201,3 +214,18 @@ def assemble_document(self: Task, document_id: str) -> str:
             doc = session.get(Document, document_id)
             doc.error = "pages not read: " + ", ".join(str(n) for n in failed)
         return document.status.value
+
+
+@task_failure.connect
+def _task_died(
+    sender: Task | None = None, args: tuple = (), exception: BaseException | None = None, **_: Any
+) -> None:
+    """A document-level task that never returned fails its document with the reason, instead
+    of leaving it `processing` for ever (pages are handled by the chord's error path)."""
+    if sender is None or sender.name not in (ingest_document.name, assemble_document.name):
+        return
+    document_id = args[0]
+    with _session() as session, session.begin():
+        doc = session.get(Document, document_id)
+        if doc is not None and doc.status in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
+            store.fail_document(session, document_id, doc.stage, _describe(exception))

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from api.auth import Admin, Reviewer
 from api.deps import BlobsDep, SessionDep, require_document
 from api.schemas import CorrectionOut
 from api.training import paddleocr_zip
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/api/v1", tags=["corrections"])
 
 
 @router.get("/documents/{document_id}/corrections", response_model=list[CorrectionOut])
-def corrections(document_id: str, session: SessionDep) -> list[CorrectionOut]:
+def corrections(document_id: str, session: SessionDep, _: Reviewer) -> list[CorrectionOut]:
     """Every correction of the document, oldest first: field, before, after, who, when, why."""
     require_document(session, document_id)
     return [CorrectionOut.model_validate(c) for c in store.corrections_of(session, document_id)]
@@ -23,6 +24,7 @@ def corrections(document_id: str, session: SessionDep) -> list[CorrectionOut]:
 def export_corrections(
     session: SessionDep,
     blobs: BlobsDep,
+    _: Admin,
     fmt: Annotated[Literal["paddleocr"], Query(alias="format")] = "paddleocr",
 ) -> Response:
     """Corrected crops plus `rec_gt.txt`, zipped, for fine-tuning the recogniser."""

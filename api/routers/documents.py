@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api import review
+from api.auth import Reviewer, Uploader
 from api.deps import (
     DispatchDep,
     SessionDep,
@@ -14,8 +15,8 @@ from api.deps import (
     content_of,
     require_document,
 )
-from api.errors import NotFound
-from api.intake import take_in
+from api.errors import NotFound, Unavailable
+from api.intake import check_capacity, take_in, withdraw
 from api.schemas import (
     AcceptRequest,
     DocumentDetail,
@@ -59,9 +60,16 @@ _UPLOAD_BODY = {
     "/documents", status_code=202, response_model=UploadAccepted, openapi_extra=_UPLOAD_BODY
 )
 async def upload(
-    request: Request, session: SessionDep, settings: SettingsDep, dispatch: DispatchDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    dispatch: DispatchDep,
+    _: Uploader,
 ) -> UploadAccepted:
-    """PDF, PNG, JPEG or TIFF files, or a zip of them (a batch); processing starts at once."""
+    """PDF, PNG, JPEG or TIFF files, or a zip of them (a batch); processing starts at once.
+
+    429 with Retry-After while the queue is full; 503 (nothing kept) when the queue is down."""
+    await run_in_threadpool(check_capacity, session, settings)
     incoming = BlobStore(settings.data_dir).incoming_dir()
     received = await receive_multipart(
         request.headers.get("content-type"), request.stream(), incoming, settings.max_upload_bytes
@@ -71,9 +79,17 @@ async def upload(
         await run_in_threadpool(session.commit)
     finally:
         received.discard()
-    for doc, new in result.documents:
-        if new:
-            dispatch(doc.id)
+    waiting = [doc for doc, new in result.documents if new]
+    for i, doc in enumerate(waiting):
+        try:
+            await run_in_threadpool(dispatch, doc.id)
+        except Exception as exc:  # the broker is down: a document never queued is not kept
+            await run_in_threadpool(withdraw, session, waiting[i:], settings)
+            raise Unavailable(
+                "queue_unavailable",
+                "the work queue is not reachable; the files were not kept, retry shortly",
+                {"Retry-After": "10"},
+            ) from exc
     return UploadAccepted(
         batch_id=result.batch_id,
         documents=[
@@ -87,6 +103,7 @@ async def upload(
 @router.get("/documents", response_model=DocumentList)
 def list_documents(
     session: SessionDep,
+    _: Uploader,
     status: ProcessingStatus | None = None,
     batch: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -100,7 +117,7 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
-def get_document(document_id: str, session: SessionDep) -> DocumentDetail:
+def get_document(document_id: str, session: SessionDep, _: Uploader) -> DocumentDetail:
     """Status, progress (stage, pages done of total), flagged count, errors by stage and page."""
     doc = require_document(session, document_id)
     return DocumentDetail(
@@ -115,15 +132,17 @@ def get_document(document_id: str, session: SessionDep) -> DocumentDetail:
 
 @router.post("/documents/{document_id}/accept", response_model=DocumentSummary)
 def accept(
-    document_id: str, body: AcceptRequest, session: SessionDep, who: UserDep
+    document_id: str, body: AcceptRequest, session: SessionDep, who: Reviewer
 ) -> DocumentSummary:
     """Accept when no flag is left, or force it with a reason."""
-    doc = review.accept(session, document_id, force=body.force, reason=body.reason, who=who)
+    doc = review.accept(session, document_id, force=body.force, reason=body.reason, who=who.name)
     return DocumentSummary.model_validate(doc)
 
 
 @router.get("/documents/{document_id}/export")
-def export_document(document_id: str, session: SessionDep, fmt: ExportFormat = "json") -> Response:
+def export_document(
+    document_id: str, session: SessionDep, _: Reviewer, fmt: ExportFormat = "json"
+) -> Response:
     """JSON (the contract), CSV (one file per entity, zipped) or XLSX (form sheet + flat sheets)."""
     doc = require_document(session, document_id)
     out = export([content_of(doc)], fmt)
@@ -134,7 +153,9 @@ def export_document(document_id: str, session: SessionDep, fmt: ExportFormat = "
 
 
 @router.get("/batches/{batch_id}/export", tags=["batches"])
-def export_batch(batch_id: str, session: SessionDep, fmt: ExportFormat = "json") -> Response:
+def export_batch(
+    batch_id: str, session: SessionDep, _: Reviewer, fmt: ExportFormat = "json"
+) -> Response:
     """Every processed document of the batch; JSON is an array of contract documents."""
     docs = [d for d in store.documents_of_batch(session, batch_id) if d.content is not None]
     if not docs:

@@ -1,17 +1,24 @@
 """A document's fields in risk order, their crops and pages, and corrections."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import FileResponse
 
 from api import review
-from api.deps import BlobsDep, SessionDep, UserDep, require_document
+from api.auth import Reviewer, require
+from api.deps import BlobsDep, SessionDep, require_document
 from api.errors import NotFound
 from api.schemas import FieldOut, FieldPatch, PatchResult
 from ingest.template import default_template
 from models import store
 from models.contract import FieldStatus
+from models.tokens import Role
 
-router = APIRouter(prefix="/api/v1/documents/{document_id}", tags=["fields"])
+# values, page images and crops are the documents' content: reviewers only
+router = APIRouter(
+    prefix="/api/v1/documents/{document_id}",
+    tags=["fields"],
+    dependencies=[Depends(require(Role.REVIEWER))],
+)
 
 
 @router.get("/fields", response_model=list[FieldOut])
@@ -49,7 +56,7 @@ def page_image(document_id: str, n: int, session: SessionDep, blobs: BlobsDep) -
 
 @router.patch("/fields/{path}", response_model=PatchResult)
 def correct(
-    document_id: str, path: str, body: FieldPatch, session: SessionDep, who: UserDep
+    document_id: str, path: str, body: FieldPatch, session: SessionDep, who: Reviewer
 ) -> PatchResult:
     """Correct a value; the document's checks re-run. A stale `version` answers 409."""
     row, changed, doc = review.correct_field(
@@ -59,7 +66,7 @@ def correct(
         value=body.value,
         version=body.version,
         comment=body.comment,
-        who=who,
+        who=who.name,
         template=default_template(),
     )
     return PatchResult(

@@ -1,6 +1,7 @@
 """`jixiao upload`, `jixiao status`, `jixiao export`: scripts talking to a running server.
 
 Exit codes: 0 done, 1 the server refused (its JSON error is printed), 2 no server reached.
+A server that needs a token gets the one in `$JIXIAO_TOKEN` (`jixiao token create`).
 """
 
 import argparse
@@ -69,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     import httpx
 
     try:
-        with httpx.Client(base_url=args.server, timeout=120) as client:
+        token = os.environ.get("JIXIAO_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with httpx.Client(base_url=args.server, timeout=120, headers=headers) as client:
             if args.command == "upload":
                 return _upload(client, args)
             if args.command == "status":

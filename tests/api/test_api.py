@@ -24,6 +24,7 @@ from models import store
 from models.blobs import BlobStore
 from models.contract import FieldRecord, FieldStatus, PerformanceTargets, value_paths
 from models.db import session_factory
+from models.tokens import Role, create_token
 
 SEED = Path(__file__).parents[1] / "data" / "seed" / "seed_gold.json"
 BOX = [100, 200, 400, 260]
@@ -38,7 +39,8 @@ def _png(seed: int) -> bytes:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None)
+    # open local mode: these tests are about the routes; access is tests/reliability/test_access.py
+    return Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None, open_access=True)
 
 
 @pytest.fixture
@@ -146,11 +148,13 @@ def test_review_correct_accept_export(client: TestClient, settings: Settings) ->
     assert client.post(f"{base}/accept", json={"force": True}).status_code == 422
 
     path = f"{base}/fields/budget.basic_expenditure"
+    with session_factory(settings.resolved_database_url)() as session:
+        token = create_token(session, "clerk-li", Role.REVIEWER)
     assert client.patch(path, json={"value": "abc", "version": 1}).status_code == 422
     assert client.patch(path, json={"value": 397.72, "version": 1}).status_code == 422
     fixed = client.patch(
         path, json={"value": "397.72", "version": 1, "comment": "printed 397.72"},
-        headers={"X-User": "clerk-li"},
+        headers={"Authorization": f"Bearer {token}"},
     )  # fmt: skip
     assert fixed.status_code == 200, fixed.text
     result = fixed.json()
