@@ -44,8 +44,16 @@ class DocumentSummary(_Out):
     updated_at: datetime
 
 
+class DocumentOverview(DocumentSummary):
+    """A queue entry: which department and year the form is for, and how many flags are left."""
+
+    department: str | None = None
+    year: int | None = None
+    flagged_count: int = 0
+
+
 class DocumentList(_Out):
-    items: list[DocumentSummary]
+    items: list[DocumentOverview]
     total: int
     limit: int
     offset: int
@@ -58,8 +66,7 @@ class StageErrorOut(_Out):
     at: datetime
 
 
-class DocumentDetail(DocumentSummary):
-    flagged_count: int
+class DocumentDetail(DocumentOverview):
     error: str | None
     accepted_by: str | None
     accept_reason: str | None

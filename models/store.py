@@ -222,15 +222,18 @@ def get_field(session: Session, document_id: str, path: str) -> FieldRow | None:
 
 
 def flagged_count(session: Session, document_id: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(FieldRow)
-            .where(FieldRow.document_id == document_id)
-            .where(FieldRow.status == FieldStatus.FLAGGED.value)
-        )
-        or 0
+    return flagged_counts(session, [document_id]).get(document_id, 0)
+
+
+def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
+    """Flags left per document, in one query for a whole page of the queue."""
+    rows = session.execute(
+        select(FieldRow.document_id, func.count())
+        .where(FieldRow.document_id.in_(document_ids))
+        .where(FieldRow.status == FieldStatus.FLAGGED.value)
+        .group_by(FieldRow.document_id)
     )
+    return {document_id: count for document_id, count in rows.tuples()}
 
 
 def claim_field_version(session: Session, field_id: int, version: int) -> bool:

@@ -11,7 +11,6 @@ from api.deps import (
     DispatchDep,
     SessionDep,
     SettingsDep,
-    UserDep,
     content_of,
     require_document,
 )
@@ -21,6 +20,7 @@ from api.schemas import (
     AcceptRequest,
     DocumentDetail,
     DocumentList,
+    DocumentOverview,
     DocumentRef,
     DocumentSummary,
     RejectedFile,
@@ -31,7 +31,7 @@ from api.uploads import receive_multipart
 from ingest.export import export
 from models import store
 from models.blobs import BlobStore
-from models.db import ProcessingStatus
+from models.db import Document, ProcessingStatus
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -112,8 +112,20 @@ def list_documents(
     rows, total = store.list_documents(
         session, status=status, batch_id=batch, limit=limit, offset=offset
     )
-    items = [DocumentSummary.model_validate(r) for r in rows]
+    flags = store.flagged_counts(session, [r.id for r in rows])
+    items = [_overview(r, flags.get(r.id, 0)) for r in rows]
     return DocumentList(items=items, total=total, limit=limit, offset=offset)
+
+
+def _overview(doc: Document, flagged: int) -> DocumentOverview:
+    """The summary plus what the form itself says it is (known once it has been read)."""
+    content = doc.content or {}
+    return DocumentOverview(
+        **DocumentSummary.model_validate(doc).model_dump(),
+        department=content.get("department"),
+        year=content.get("year"),
+        flagged_count=flagged,
+    )
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
@@ -121,8 +133,7 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
     """Status, progress (stage, pages done of total), flagged count, errors by stage and page."""
     doc = require_document(session, document_id)
     return DocumentDetail(
-        **DocumentSummary.model_validate(doc).model_dump(),
-        flagged_count=store.flagged_count(session, document_id),
+        **_overview(doc, store.flagged_count(session, document_id)).model_dump(),
         error=doc.error,
         accepted_by=doc.accepted_by,
         accept_reason=doc.accept_reason,

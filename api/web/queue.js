@@ -1,0 +1,92 @@
+// The queue: every document with its department, year, status and flags left; filters; and
+// "next document needing review" (the oldest one with flags, first in first out).
+import { getJson } from "./api.js";
+import { FINISHED, STAGE_NAMES, formatTime, h, setupChrome, statusBadge } from "./ui.js";
+
+const REFRESH_MS = 4000;
+const body = document.querySelector("#queue tbody");
+const status = document.getElementById("f-status");
+const year = document.getElementById("f-year");
+const text = document.getElementById("f-text");
+let documents = [];
+
+function progress(doc) {
+  if (FINISHED.has(doc.status)) return `${doc.pages_total} 页`;
+  return `${STAGE_NAMES[doc.stage] ?? doc.stage} ${doc.pages_done}/${doc.pages_total} 页`;
+}
+
+function matches(doc) {
+  const needle = text.value.trim();
+  return (
+    (!status.value || doc.status === status.value) &&
+    (!year.value || String(doc.year) === year.value) &&
+    (!needle || `${doc.department ?? ""} ${doc.filename}`.includes(needle))
+  );
+}
+
+function render() {
+  const shown = documents.filter(matches);
+  body.replaceChildren(
+    ...shown.map((doc) =>
+      h(
+        "tr",
+        { dataset: { id: doc.id }, class: doc.flagged_count ? "has-flags" : null },
+        h("td", {}, doc.department ?? h("span", { class: "muted" }, "（未识别）")),
+        h("td", {}, doc.year ?? ""),
+        h("td", { class: "file" }, doc.filename),
+        h("td", {}, statusBadge(doc.status)),
+        h("td", { class: "num flags" }, doc.flagged_count || ""),
+        h("td", { class: "muted" }, progress(doc)),
+        h("td", { class: "muted" }, formatTime(doc.updated_at)),
+        h(
+          "td",
+          { class: "actions" },
+          doc.status === "needs_review" && doc.flagged_count
+            ? h("a", { class: "button primary small", href: `/ui/review?doc=${doc.id}` }, "复核")
+            : null,
+          doc.status === "needs_review" || doc.status === "accepted"
+            ? h("a", { class: "button small", href: `/ui/document?doc=${doc.id}` }, "查看")
+            : null,
+        ),
+      ),
+    ),
+  );
+  document.getElementById("empty").hidden = shown.length > 0;
+  document.getElementById("count").textContent = `共 ${shown.length} 份`;
+  const waiting = documents.filter((d) => d.status === "needs_review" && d.flagged_count);
+  const next = document.getElementById("next-doc");
+  next.disabled = waiting.length === 0;
+  next.title = waiting.length ? `还有 ${waiting.length} 份待复核` : "没有待复核的文档";
+}
+
+function fillYears() {
+  const years = [...new Set(documents.map((d) => d.year).filter(Boolean))].sort().reverse();
+  const chosen = year.value;
+  year.replaceChildren(h("option", { value: "" }, "全部"), ...years.map((y) => h("option", { value: y }, y)));
+  year.value = years.map(String).includes(chosen) ? chosen : "";
+}
+
+async function load() {
+  const answer = await getJson("/api/v1/documents?limit=500");
+  documents = answer.items;
+  fillYears();
+  render();
+  if (documents.some((d) => !FINISHED.has(d.status))) setTimeout(load, REFRESH_MS);
+}
+
+function openNext() {
+  // the list is newest first: the last waiting one has waited longest
+  const waiting = documents.filter((d) => d.status === "needs_review" && d.flagged_count);
+  if (waiting.length) location.href = `/ui/review?doc=${waiting.at(-1).id}`;
+}
+
+setupChrome("queue");
+for (const control of [status, year]) control.addEventListener("change", render);
+text.addEventListener("input", render);
+document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
+document.getElementById("next-doc").addEventListener("click", openNext);
+document.addEventListener("keydown", (event) => {
+  const typing = event.target.closest("input, select, textarea");
+  if (!typing && (event.key === "n" || event.key === "N") && !event.ctrlKey && !event.metaKey) openNext();
+});
+load();

@@ -1,0 +1,171 @@
+// Shared page helpers: building DOM without HTML strings (values are always text, never markup),
+// the Chinese names of statuses, stages and reasons, and field labels from the form template.
+import { TOKEN_KEY, getJson } from "./api.js";
+
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+export const STATUS_NAMES = {
+  queued: "排队中",
+  processing: "识别中",
+  needs_review: "待复核",
+  accepted: "已接受",
+  failed: "失败",
+};
+
+export const STAGE_NAMES = {
+  queued: "等待处理",
+  rasterize: "转换页面",
+  read: "识别表格",
+  assemble: "组装与校验",
+  done: "完成",
+};
+
+export const FIELD_STATUS_NAMES = { accepted: "无疑问", flagged: "待复核", corrected: "已更正" };
+
+// Short words for the reason codes; the template's messages give the longer explanation.
+export const REASON_NAMES = {
+  low_confidence: "置信度低",
+  sum_mismatch: "合计不符",
+  format: "格式不符",
+  taxonomy: "指标分类不符",
+  missing: "缺失",
+  structure: "结构存疑",
+  seal_overlap: "印章遮挡",
+  duplicate: "重复",
+};
+
+export const FINISHED = new Set(["needs_review", "accepted", "failed"]);
+
+let formPromise = null;
+
+export function loadForm() {
+  formPromise ??= getJson("/ui/form.json");
+  return formPromise;
+}
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+export function formatTime(iso) {
+  const date = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
+export function showValue(value) {
+  return value === null || value === undefined || value === "" ? "（空）" : String(value);
+}
+
+export function reasonChips(reasons) {
+  return reasons.map((r) => h("span", { class: `chip reason-${r}` }, REASON_NAMES[r] ?? r));
+}
+
+export function statusBadge(status) {
+  return h("span", { class: `badge status-${status}` }, STATUS_NAMES[status] ?? status);
+}
+
+// `tasks[2].amount` -> {section: "年度重点工作任务", label: "第3项 · 拟投入的资金(万元)",
+// context: the task's name}; `values` maps paths to values, for the row's context.
+export function fieldLabel(form, path, values) {
+  const row = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path);
+  if (row) {
+    const [, list, index, key] = row;
+    const section = form.sections.find((s) => s.list === list);
+    const column = section?.columns.find((c) => c.key === key);
+    const sibling = (name) => values.get(`${list}[${index}].${name}`);
+    const context =
+      list === "indicators"
+        ? ["level1", "level2", "name"].map(sibling).filter(Boolean).join(" › ")
+        : key !== "name" ? (sibling("name") ?? "") : "";
+    const unit = list === "indicators" ? "行" : "项";
+    return {
+      section: section?.labels[0] ?? list,
+      label: `第${Number(index) + 1}${unit} · ${column?.labels[0] ?? key}`,
+      context,
+    };
+  }
+  if (path === "title") return { section: "表头", label: "表名", context: "" };
+  if (path === "year") return { section: "表头", label: "年度", context: "" };
+  const [head] = path.split(".");
+  const section = form.sections.find((s) => s.key === head);
+  const pair = section?.pairs.find((p) => p.field === path);
+  return {
+    section: section?.labels[0] ?? head,
+    label: pair?.labels[0] ?? section?.labels[0] ?? path,
+    context: "",
+  };
+}
+
+// The template's value kind of a path (`amount`, `long_text`, …), or null for title and year.
+export function fieldKind(form, path) {
+  const row = /^(\w+)\[\d+\]\.(\w+)$/.exec(path);
+  if (row) {
+    const section = form.sections.find((s) => s.list === row[1]);
+    return section?.columns.find((c) => c.key === row[2])?.kind ?? null;
+  }
+  for (const section of form.sections) {
+    if (section.field === path) return section.kind;
+    const pair = section.pairs.find((p) => p.field === path);
+    if (pair) return pair.kind;
+  }
+  return null;
+}
+
+export function toast(message, kind = "info") {
+  let box = document.getElementById("toasts");
+  if (!box) {
+    box = h("div", { id: "toasts", "aria-live": "polite" });
+    document.body.append(box);
+  }
+  const note = h("div", { class: `toast toast-${kind}` }, message);
+  box.append(note);
+  setTimeout(() => note.remove(), 6000);
+}
+
+const NAV = [
+  ["upload", "/ui/upload", "上传"],
+  ["queue", "/ui/queue", "文档队列"],
+];
+
+// The top bar, the same on every page: name, navigation, and a way to drop the token.
+export function setupChrome(active) {
+  const logout = sessionStorage.getItem(TOKEN_KEY)
+    ? h("button", { type: "button", class: "logout small" }, "退出登录")
+    : null;
+  logout?.addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  });
+  const header = h(
+    "header",
+    { class: "top" },
+    h("a", { class: "brand", href: "/ui/queue" }, "绩效目标表识别", h("small", {}, "复核台")),
+    h(
+      "nav",
+      { class: "nav" },
+      NAV.map(([key, href, text]) => h("a", { href, class: key === active ? "active" : null }, text)),
+    ),
+    logout,
+  );
+  document.body.prepend(header);
+}
