@@ -65,13 +65,13 @@ def running(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
 
 
 @contextmanager
-def api(env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
+def api(env: dict[str, str], log: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """`jixiao serve` on a free loopback port; yields its base URL once it answers."""
     port = free_port()
-    with running(["serve", "--port", str(port), *extra], env, log):
+    with running(["serve", "--port", str(port), *extra], env, log) as proc:
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/healthz", timeout_s=120)
-        yield url
+        yield url, proc
 
 
 class Redis:
