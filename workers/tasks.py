@@ -79,6 +79,17 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _time_limit_inside(exc: BaseException) -> SoftTimeLimitExceeded | None:
+    """The soft time limit can fire inside a library callback (ONNX Runtime's) that re-raises
+    it as its own error; the chain of causes still holds it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _attempt(task: Task, work: Callable[[], T]) -> tuple[T | None, BaseException | None]:
     """Run `work`; retry transient faults with backoff; hand back what finally went wrong."""
     try:
@@ -88,6 +99,8 @@ def _attempt(task: Task, work: Callable[[], T]) -> tuple[T | None, BaseException
     except SoftTimeLimitExceeded as exc:
         return None, exc
     except Exception as exc:
+        if stopped := _time_limit_inside(exc):  # a library wrapped it: still no retry
+            return None, stopped
         if task.request.retries < MAX_RETRIES:
             log.warning("retrying %s after %s", task.name, _describe(exc))
             raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
