@@ -45,14 +45,23 @@ def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.
 
 
 def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
-    """Rules (rows of `meets`) crossed at least twice, near both ends; `at` is where along
-    each rule the crossing lies."""
+    """Rules (rows of `meets`) crossed at least twice near both ends, or long and crossed
+    at least three times anywhere. `at` is where along each rule the crossing lies.
+
+    A long run across several rules is a rule even where its ends fade out: asking it to end
+    at a crossing would drop it with its faded corner, and then the perpendicular rules
+    anchored on it, one by one. Two crossings are not enough for that: a column of glyph
+    strokes can span two rows.
+    """
     reach = _reach(rules, scale)
     start = np.array([r.start for r in rules], dtype=np.float64)
     end = np.array([r.end for r in rules], dtype=np.float64)
     first = np.where(meets, at, np.inf).min(axis=1)
     last = np.where(meets, at, -np.inf).max(axis=1)
-    return (meets.sum(axis=1) >= 2) & (first <= start + reach) & (last >= end - reach)
+    ends = (first <= start + reach) & (last >= end - reach)
+    crossed = meets.sum(axis=1)
+    long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
+    return (crossed >= 2) & (ends | long_)
 
 
 def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[set, set]:
@@ -73,14 +82,14 @@ def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple
     for v in range(n_v):
         members.setdefault(root(n_h + v), (set(), set()))[1].add(v)
 
-    def area(part: tuple[set, set]) -> float:
+    def size(part: tuple[set, set]) -> tuple[int, float]:
         hs, vs = part
         if len(hs) < 2 or len(vs) < 2:
-            return 0.0
+            return 0, 0.0
         sub = np.ix_(sorted(hs), sorted(vs))
-        return float((np.ptp(x[sub]) if x[sub].size else 0.0) * np.ptp(y[sub]))
+        return int(meets[sub].sum()), float(np.ptp(x[sub]) * np.ptp(y[sub]))
 
-    return max(members.values(), key=area)
+    return max(members.values(), key=size)
 
 
 def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> list[Rule]:

@@ -17,6 +17,7 @@ A4_SHORT_SIDE_IN = 8.27
 RUN_GAP_SHARE = 0.05  # a gap this share of a line's extent still joins its pieces
 MIN_FILL = 0.7  # share of a run that ink must cover for the run to be a rule
 MAX_FLANKED = 0.3  # a run with ink beside it on both sides along more than this is text
+MAX_BESIDE = 0.5  # so is a run with ink beside it on one side or the other along more
 BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
 
 
@@ -255,17 +256,14 @@ def _rules_of(
     ]
 
 
-def _flanked(rule: Rule, ink: np.ndarray, scale: Scale) -> float:
-    """Share of the rule's length with ink just beside it on both sides.
+def beside(rule: Rule, ink: np.ndarray, scale: Scale, t: np.ndarray) -> np.ndarray:
+    """Whether there is ink just beside the rule at each `t`, on the side before and after
+    it: rows [before, after] of a (2, len(t)) array. `ink` is indexed [offset, t].
 
-    A rule has paper on both sides, broken only where other rules cross it or a glyph
-    touches it; strokes lined up inside a text line have the rest of their glyphs above and
-    below. `ink` is indexed [offset, t].
+    A rule has clean paper on both sides, broken only where other rules cross it or a glyph
+    touches it. Strokes lined up inside a text line have the rest of their glyphs beside
+    them, below the tops of a row, above its feet, on both sides of its middle.
     """
-    t = np.concatenate([np.arange(a, b, 2) for a, b in rule.spans])
-    t = t[t < ink.shape[1]]
-    if t.size == 0:
-        return 0.0
     centre = np.rint(rule.at(t)).astype(np.int64)
     near = int(np.ceil(rule.thickness / 2)) + scale.px(0.01)
     steps = np.arange(near, near + scale.px(0.03, 2))
@@ -273,7 +271,26 @@ def _flanked(rule: Rule, ink: np.ndarray, scale: Scale) -> float:
     for sign in (-1, 1):
         rows = np.clip(centre[None, :] + sign * steps[:, None], 0, ink.shape[0] - 1)
         sides.append(ink[rows, t[None, :]].any(axis=0))
-    return float(np.mean(sides[0] & sides[1]))
+    return np.stack(sides)
+
+
+def _beside_shares(rule: Rule, ink: np.ndarray, scale: Scale) -> tuple[float, float]:
+    """Shares of the rule's length with ink just beside it on both sides, and on either
+    side (see `beside`)."""
+    t = np.concatenate([np.arange(a, b, 2) for a, b in rule.spans])
+    t = t[t < ink.shape[1]]
+    if t.size == 0:
+        return 0.0, 0.0
+    sides = beside(rule, ink, scale, t)
+    return float(np.mean(sides.all(axis=0))), float(np.mean(sides.any(axis=0)))
+
+
+def _text_like(rule: Rule, ink: np.ndarray, scale: Scale) -> bool:
+    """Strokes in the middle of a text line have glyphs on both sides; the tops or feet of a
+    text row that line up into a run have them on one side, nearly all along. A rule keeps
+    paper on both sides for most of its length even where text crowds it."""
+    both, either = _beside_shares(rule, ink, scale)
+    return both > MAX_FLANKED or either > MAX_BESIDE
 
 
 def join_runs(rules: list[Rule]) -> list[Rule]:
@@ -326,7 +343,7 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
         rule
         for index, group in enumerate(groups)
         for rule in _rules_of(group, index, scale, slope, own_slope_from)
-        if _flanked(rule, oriented, scale) <= MAX_FLANKED
+        if not _text_like(rule, oriented, scale)
     ]
 
 
