@@ -17,7 +17,7 @@ A4_SHORT_SIDE_IN = 8.27
 RUN_GAP_SHARE = 0.05  # a gap this share of a line's extent still joins its pieces
 MIN_FILL = 0.7  # share of a run that ink must cover for the run to be a rule
 MAX_FLANKED = 0.3  # a run with ink beside it on both sides along more than this is text
-MAX_BESIDE = 0.5  # so is a run with ink beside it on one side or the other along more
+MAX_BESIDE = 0.5  # so is a run with ink on one and the same side along more than this
 BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
 
 
@@ -234,26 +234,38 @@ def _fit(pieces: list[_Piece], slope: float, own_slope_from: float) -> tuple[flo
     return so / n - slope * st / n, slope
 
 
+def _rule(run: list[_Piece], fit: tuple[float, float], index: int) -> Rule:
+    length = sum(p.end - p.start for p in run)
+    return Rule(
+        intercept=fit[0],
+        slope=fit[1],
+        start=min(p.start for p in run),
+        end=max(p.end for p in run),
+        thickness=sum(p.thickness * (p.end - p.start) for p in run) / length,
+        line=index,
+        spans=tuple((p.start, p.end) for p in run),
+    )
+
+
 def _rules_of(
-    line: list[_Piece], index: int, scale: Scale, slope: float, own_slope_from: float
+    line: list[_Piece],
+    index: int,
+    ink: np.ndarray,
+    scale: Scale,
+    slope: float,
+    own_slope_from: float,
 ) -> list[Rule]:
-    runs_ = _runs_of(line, scale)
+    """The line's rule runs, fitted together once the text-like runs are left out: glyph
+    strokes that share the line would pull its fit off the rule's ink."""
+    runs_ = [
+        run
+        for run in _runs_of(line, scale)
+        if not _text_like(_rule(run, _fit(run, slope, own_slope_from), index), ink, scale)
+    ]
     if not runs_:
         return []
-    intercept, slope = _fit([p for run in runs_ for p in run], slope, own_slope_from)
-    return [
-        Rule(
-            intercept=intercept,
-            slope=slope,
-            start=min(p.start for p in run),
-            end=max(p.end for p in run),
-            thickness=sum(p.thickness * (p.end - p.start) for p in run)
-            / sum(p.end - p.start for p in run),
-            line=index,
-            spans=tuple((p.start, p.end) for p in run),
-        )
-        for run in runs_
-    ]
+    fit = _fit([p for run in runs_ for p in run], slope, own_slope_from)
+    return [_rule(run, fit, index) for run in runs_]
 
 
 def beside(rule: Rule, ink: np.ndarray, scale: Scale, t: np.ndarray) -> np.ndarray:
@@ -274,23 +286,19 @@ def beside(rule: Rule, ink: np.ndarray, scale: Scale, t: np.ndarray) -> np.ndarr
     return np.stack(sides)
 
 
-def _beside_shares(rule: Rule, ink: np.ndarray, scale: Scale) -> tuple[float, float]:
-    """Shares of the rule's length with ink just beside it on both sides, and on either
-    side (see `beside`)."""
+def _text_like(rule: Rule, ink: np.ndarray, scale: Scale) -> bool:
+    """Whether the run is glyph strokes lined up rather than a rule (see `beside`).
+
+    Strokes in the middle of a text line have glyphs on both sides; the tops or feet of a
+    text row that line up into a run have them on one side, nearly all along. A rule keeps
+    paper on each side for most of its length even where the text of both cells crowds it.
+    """
     t = np.concatenate([np.arange(a, b, 2) for a, b in rule.spans])
     t = t[t < ink.shape[1]]
     if t.size == 0:
-        return 0.0, 0.0
+        return False
     sides = beside(rule, ink, scale, t)
-    return float(np.mean(sides.all(axis=0))), float(np.mean(sides.any(axis=0)))
-
-
-def _text_like(rule: Rule, ink: np.ndarray, scale: Scale) -> bool:
-    """Strokes in the middle of a text line have glyphs on both sides; the tops or feet of a
-    text row that line up into a run have them on one side, nearly all along. A rule keeps
-    paper on both sides for most of its length even where text crowds it."""
-    both, either = _beside_shares(rule, ink, scale)
-    return both > MAX_FLANKED or either > MAX_BESIDE
+    return bool(sides.all(axis=0).mean() > MAX_FLANKED or sides.mean(axis=1).max() > MAX_BESIDE)
 
 
 def join_runs(rules: list[Rule]) -> list[Rule]:
@@ -342,8 +350,7 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
     return [
         rule
         for index, group in enumerate(groups)
-        for rule in _rules_of(group, index, scale, slope, own_slope_from)
-        if not _text_like(rule, oriented, scale)
+        for rule in _rules_of(group, index, oriented, scale, slope, own_slope_from)
     ]
 
 
