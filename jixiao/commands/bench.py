@@ -1,18 +1,29 @@
 """`jixiao bench --corpus DIR`: jixiao's pages per minute against a peer pipeline's.
 
 Both pipelines read the corpus's PDFs in worker processes (one reader per process, built
-before the clock starts) with 1 and 2 workers by default; speeds are medians over `--repeat`
-runs, and cell-text accuracy is scored against the corpus's truth. `--soak N` also runs one
-jixiao worker over N pages and reports how its memory grew.
+before the clock starts) with 1 and 2 workers by default, their runs taken in turn so both meet
+the same load; speeds are medians over `--repeat` runs, and cell-text accuracy is scored
+against the corpus's truth. `--soak N` also runs one jixiao worker over N pages and reports
+how its memory grew.
 Exit codes: 0 measured, 1 a worker or a document failed, 2 bad arguments or no corpus.
 """
 
 import argparse
 import os
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest.bench.readers import Pipeline
+    from ingest.bench.runner import PhaseRun
+    from jixiao.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+WIDTH = 120  # the tables' natural width; narrower consoles (pipes, CI logs) would cut them
 
 
 def _worker_counts(text: str) -> list[int]:
@@ -60,10 +71,37 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
 
 
+def _interleaved(
+    pipelines: list["Pipeline"],
+    workers: int,
+    repeats: dict[str, int],
+    pdfs: list[Path],
+    settings: "Settings",
+    log: "Console",
+) -> dict[str, list["PhaseRun"]]:
+    """Runs of the pipelines taken in turn, each pool kept warm, so that both see the same
+    load on a shared machine and their ratio is not skewed by when each one ran."""
+    from ingest.bench.runner import WorkerPool
+
+    runs: dict[str, list[PhaseRun]] = {p: [] for p in pipelines}
+    with ExitStack() as stack:
+        pools = {p: stack.enter_context(WorkerPool(p, workers, settings)) for p in pipelines}
+        for k in range(max(repeats[p] for p in pipelines)):
+            for pipeline, pool in pools.items():
+                if k < repeats[pipeline]:
+                    runs[pipeline].append(pool.run(pdfs))
+                    last = runs[pipeline][-1]
+                    log.print(
+                        f"{pipeline} ×{workers} run {k + 1}/{repeats[pipeline]}: "
+                        f"{60 * last.pages / last.wall_seconds:.1f} pages/min, load "
+                        f"{os.getloadavg()[0]:.1f}"
+                    )
+    return runs
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ingest.bench.readers import Pipeline
     from ingest.bench.report import (
         BenchReport,
         accuracy,
@@ -72,11 +110,12 @@ def run(args: argparse.Namespace) -> int:
         ratios,
         soak_figures,
     )
-    from ingest.bench.runner import WorkerFailed, WorkerPool, soak, threads_per_worker
+    from ingest.bench.runner import WorkerFailed, soak, threads_per_worker
     from ingest.evaluation.corpus import load_truths
     from jixiao.settings import get_settings
 
     console = Console()
+    console = console if console.width >= WIDTH else Console(width=WIDTH)
     errors = Console(stderr=True)
     if not args.corpus.is_dir():
         errors.print(f"no corpus folder: {args.corpus}", markup=False)
@@ -95,23 +134,16 @@ def run(args: argparse.Namespace) -> int:
 
     load_before = os.getloadavg()
     pipelines: list[Pipeline] = ["jixiao"] if args.no_peer else ["jixiao", "peer"]
+    repeats = {"jixiao": args.repeat, "peer": args.peer_repeat}
     all_figures = []
     scores = {}
     soak_run = None
     try:
-        for pipeline in pipelines:
-            repeats = args.repeat if pipeline == "jixiao" else args.peer_repeat
-            for workers in args.workers:
-                with WorkerPool(pipeline, workers, settings) as pool:
-                    runs = []
-                    for k in range(repeats):
-                        runs.append(pool.run(pdfs))
-                        ppm = 60 * runs[-1].pages / runs[-1].wall_seconds
-                        errors.print(
-                            f"{pipeline} ×{workers} run {k + 1}/{repeats}: {ppm:.1f} pages/min"
-                        )
-                all_figures.append(figures(runs, threads_per_worker(workers)))
-                scores.setdefault(pipeline, accuracy(runs[0], truths))
+        for workers in args.workers:
+            runs = _interleaved(pipelines, workers, repeats, pdfs, settings, errors)
+            for pipeline in pipelines:
+                all_figures.append(figures(runs[pipeline], threads_per_worker(workers)))
+                scores.setdefault(pipeline, accuracy(runs[pipeline][0], truths))
         if args.soak:
             soak_run = soak(pdfs, args.soak, settings)
     except WorkerFailed as exc:
