@@ -16,6 +16,8 @@ from ingest.artifacts import BBox, GridCell
 from ingest.grid.lines import Rule, crossings
 
 RULE_PRESENT = 0.6  # share of a boundary covered by rule ink for a rule to be there
+RULE_PRESENT_BROKEN = 0.35  # the same on a page whose rules are broken
+BROKEN_PAGE = 0.05  # share of inked boundaries only partly covered that makes a page broken
 CERTAIN_MARGIN = 0.3  # this far from the threshold, a decision is certain
 RESTORE_MIN = 0.15  # a boundary with less rule ink than this is never put back
 
@@ -36,6 +38,25 @@ class Lattice:
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.horizontal) - 1, len(self.vertical) - 1
+
+    @property
+    def present(self) -> float:
+        """Coverage above which a boundary carries a rule, judged against the page's rules.
+
+        On a sound page a rule covers its boundaries nearly whole and anything far short of
+        that is text crossing a merged cell. Where worn toner or a copier broke the rules,
+        many inked boundaries are only partly covered, and a boundary keeping well under
+        half of its rule is still one: the bar drops as the share of such boundaries grows.
+        The boundary being judged is not evidence about the page, so one partial boundary
+        alone leaves the bar where it is.
+        """
+        cover = np.concatenate((self.v_cover[:, 1:-1].ravel(), self.h_cover[1:-1, :].ravel()))
+        inked = cover[cover >= RESTORE_MIN]
+        if inked.size == 0:
+            return RULE_PRESENT
+        broken = max(int(np.sum(inked < 1.0 - RESTORE_MIN)) - 1, 0) / inked.size
+        drop = (RULE_PRESENT - RULE_PRESENT_BROKEN) * min(broken / BROKEN_PAGE, 1.0)
+        return RULE_PRESENT - drop
 
 
 @dataclass(frozen=True)
@@ -103,11 +124,11 @@ def build_lattice(
     return Lattice(horizontal, vertical, v_cover, h_cover)
 
 
-def _certainty(cover: np.ndarray, present: bool) -> float:
+def _certainty(cover: np.ndarray, present: bool, threshold: float) -> float:
     """0.5 at the threshold, 1.0 once CERTAIN_MARGIN past it on the decided side."""
     if cover.size == 0:
         return 1.0
-    margin = (cover - RULE_PRESENT) if present else (RULE_PRESENT - cover)
+    margin = (cover - threshold) if present else (threshold - cover)
     return float(np.clip(0.5 + margin.min() / (2 * CERTAIN_MARGIN), 0.0, 1.0))
 
 
@@ -149,8 +170,9 @@ def _restore_broken(lattice: Lattice) -> np.ndarray:
     restored first, until every region is a rectangle. Boundaries with almost no ink are
     never restored; the region then grows to its rectangle (`_rectangles`).
     """
-    v_rule = lattice.v_cover[:, 1:-1] >= RULE_PRESENT
-    h_rule = lattice.h_cover[1:-1, :] >= RULE_PRESENT
+    threshold = lattice.present
+    v_rule = lattice.v_cover[:, 1:-1] >= threshold
+    h_rule = lattice.h_cover[1:-1, :] >= threshold
     while (region := _not_rectangle(labels := _components(v_rule, h_rule))) is not None:
         v_inside = ~v_rule & region[:, :-1] & region[:, 1:]
         h_inside = ~h_rule & region[:-1, :] & region[1:, :]
@@ -189,6 +211,7 @@ def _rectangles(labels: np.ndarray) -> np.ndarray:
 def merge_cells(lattice: Lattice) -> list[Region]:
     """Merged cells of the lattice, each with the certainty of its weakest boundary."""
     labels = _rectangles(_restore_broken(lattice))
+    threshold = lattice.present
     regions = []
     for label in np.unique(labels):
         rows, cols = np.nonzero(labels == label)
@@ -207,7 +230,7 @@ def merge_cells(lattice: Lattice) -> list[Region]:
                 lattice.h_cover[r0 + 1 : r1, c0:c1].ravel(),
             )
         )
-        confidence = min(_certainty(borders, True), _certainty(inside, False))
+        confidence = min(_certainty(borders, True, threshold), _certainty(inside, False, threshold))
         regions.append(Region(int(r0), int(r1), int(c0), int(c1), confidence))
     return sorted(regions, key=lambda r: (r.r0, r.c0))
 

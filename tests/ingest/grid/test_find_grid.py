@@ -69,11 +69,6 @@ def test_spoiled_rules_keep_the_structure(style: dict):
     _assert_tiles(grid)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two adjacent gaps plus a stub shorter than a seed run at a rule's end exceed its "
-    "reach, so the rule is dropped (known weakness)",
-)
 def test_a_rule_that_loses_its_end_to_wide_gaps_is_still_found():
     spec = form_spec()
     _assert_cells(find_grid(clean_page(draw_rules(spec, gap_share=0.05, seed=2))), spec.cells())
