@@ -10,6 +10,7 @@ SYSTEM_PACKAGES=(
   fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
   chromium                 # the review page's browser tests
+  libgl1 libglib2.0-0      # cv2 from opencv-contrib-python, which paddleocr requires
   redis-server postgresql  # the scaled-out mode's services, for its tests
 )
 
@@ -30,5 +31,5 @@ fi
 PYTHON=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev,peer]"
+.venv/bin/python -m pip install -q -e ".[dev,peer,paddle]"
 echo "installed: $(.venv/bin/jixiao --help >/dev/null && echo 'jixiao ready in .venv')"
