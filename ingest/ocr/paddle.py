@@ -56,8 +56,9 @@ class PaddleOcrEngine:
             ) from exc
 
         threads = engine_threads(settings)
-        # Without the memory arena, peak RSS on a 200 DPI page drops by about 450 MB (it
-        # keeps the largest detection buffers for the life of the process) at no measurable cost.
+        # ONNX Runtime's memory arena keeps the largest detection buffers for the life of the
+        # process: without it the peak RSS on a 200 DPI page was 0.9-1.1 GB instead of 1.5 GB
+        # (docs/paddleocr.md). The default engine runs without it too.
         runtime = {
             "engine": "onnxruntime",
             "device": "cpu",
