@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.artifacts import MappedDocument
     from ingest.calibration import default_model, fit_model, load_model, save_model
     from ingest.calibration_data import samples_for
+    from ingest.errors import UnknownTemplate
     from ingest.evaluation.corpus import load_truths
     from ingest.template import default_template
     from jixiao.settings import get_settings
@@ -64,18 +65,29 @@ def run(args: argparse.Namespace) -> int:
     base = load_model(args.out) if args.out.is_file() else default_model()
     engine = None
     samples = []
+    unread: list[str] = []
     for truth in truths:
         path = args.results / f"{truth.doc_id}.mapped.json"
         if path.is_file():
             mapped = MappedDocument.model_validate_json(path.read_bytes())
         else:
             engine = engine or _engine(settings)
-            mapped = _read(
-                args.corpus / f"{truth.doc_id}.pdf", args.results, truth.doc_id, engine, settings
-            )
+            try:
+                mapped = _read(
+                    args.corpus / f"{truth.doc_id}.pdf",
+                    args.results,
+                    truth.doc_id,
+                    engine,
+                    settings,
+                )
+            except UnknownTemplate as exc:
+                mapped = None
+                print(f"{truth.doc_id}: {exc}")
             if mapped is None:
-                print(f"{truth.doc_id}: no table found")
-                return EXIT_READ_FAILED
+                # A document that could not be read at all has no field evidence to learn from;
+                # it is left out of the fit and counted, so the figure says what it covers.
+                unread.append(truth.doc_id)
+                continue
         samples += samples_for(mapped, truth.document, template, base)
     target = settings.residual_error_target if args.target is None else args.target
     model = fit_model(samples, len(truths), target, args.margin, base)
@@ -89,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
     for kind, threshold in sorted(model.thresholds.items()):
         print(f"  flag {kind} below {threshold:.4f}")
     print(f"wrote {args.out}")
+    if unread:
+        print(f"left out, unreadable: {', '.join(unread)}")
+        return EXIT_READ_FAILED
     return 0
 
 
