@@ -65,14 +65,27 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, "JIXIAO_DATA_DIR": str(data_dir), **extra}
 
 
-def _review_round_trip(server: str, pdf: Path, tmp_path: Path, capsys) -> float:
+def _login(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A reviewer token named e2e, from `jixiao token create`; the CLI clients read it from
+    $JIXIAO_TOKEN, the direct calls send it as a header."""
+    token = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "token", "create", "--name", "e2e"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    monkeypatch.setenv("JIXIAO_TOKEN", token)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _review_round_trip(
+    server: str, pdf: Path, tmp_path: Path, capsys, auth: dict[str, str]
+) -> float:
     """The scenario; returns seconds from upload to a finished status."""
     started = time.monotonic()
     assert cli(["upload", str(pdf), "--server", server]) == 0
     doc_id = json.loads(capsys.readouterr().out)["documents"][0]["id"]
     base = f"{server}/api/v1/documents/{doc_id}"
     deadline = started + 540
-    while (doc := httpx.get(base).json())["status"] not in DONE:
+    while (doc := httpx.get(base, headers=auth).json())["status"] not in DONE:
         assert time.monotonic() < deadline, doc
         time.sleep(0.5)
     elapsed = time.monotonic() - started
@@ -80,15 +93,15 @@ def _review_round_trip(server: str, pdf: Path, tmp_path: Path, capsys) -> float:
     assert (doc["pages_done"], doc["pages_total"]) == (4, 4)
 
     gold = dict(value_paths(PerformanceTargets.model_validate_json(SEED.read_text("utf-8"))))
-    flagged = httpx.get(f"{base}/fields", params={"status": "flagged"}).json()
+    flagged = httpx.get(f"{base}/fields", params={"status": "flagged"}, headers=auth).json()
     assert flagged and all(f["status"] == "flagged" for f in flagged)
     target = next((f for f in flagged if gold.get(f["path"]) is not None), None)
-    target = target or httpx.get(f"{base}/fields").json()[0]
+    target = target or httpx.get(f"{base}/fields", headers=auth).json()[0]
     value = gold.get(target["path"]) or "已核对"
     patched = httpx.patch(
         f"{base}/fields/{target['path']}",
         json={"value": value, "version": target["version"], "comment": "checked on paper"},
-        headers={"X-User": "e2e"},
+        headers=auth,
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["field"]["status"] == "corrected"
@@ -99,26 +112,27 @@ def _review_round_trip(server: str, pdf: Path, tmp_path: Path, capsys) -> float:
     assert dict(value_paths(PerformanceTargets.model_validate(exported)))[target["path"]] == value
     field = next(f for f in exported["fields"] if f["path"] == target["path"])
     assert field["status"] == "corrected"
-    (audit,) = httpx.get(f"{base}/corrections").json()
+    (audit,) = httpx.get(f"{base}/corrections", headers=auth).json()
     assert (audit["path"], audit["after"], audit["who"]) == (target["path"], value, "e2e")
     assert cli(["status", doc_id, "--server", server]) == 0
     print(f"upload to {doc['status']}: {elapsed:.1f}s")
     return elapsed
 
 
-def test_embedded_mode(tmp_path: Path, capsys) -> None:
+def test_embedded_mode(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = render_seed_pdf(tmp_path / "seed.pdf")
     port = free_port()
-    with _processes([["serve", "--port", str(port)]], _env(tmp_path / "data")):
+    env = _env(tmp_path / "data")
+    with _processes([["serve", "--port", str(port)]], env):
         server = f"http://127.0.0.1:{port}"
         wait_for(f"{server}/readyz")
-        _review_round_trip(server, pdf, tmp_path, capsys)
+        _review_round_trip(server, pdf, tmp_path, capsys, _login(env, monkeypatch))
     assert (tmp_path / "data" / "jixiao.db").is_file()
     assert (tmp_path / "data" / "broker.sqlite").is_file()
 
 
 @pytest.mark.services
-def test_redis_and_postgres_mode(tmp_path: Path, capsys) -> None:
+def test_redis_and_postgres_mode(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     if reason := redis_unreachable() or postgres_unreachable():
         pytest.skip(reason)
     pdf = render_seed_pdf(tmp_path / "seed.pdf")
@@ -129,5 +143,5 @@ def test_redis_and_postgres_mode(tmp_path: Path, capsys) -> None:
         with _processes(commands, env):
             server = f"http://127.0.0.1:{port}"
             wait_for(f"{server}/readyz")
-            _review_round_trip(server, pdf, tmp_path, capsys)
+            _review_round_trip(server, pdf, tmp_path, capsys, _login(env, monkeypatch))
         assert not (tmp_path / "data" / "jixiao.db").exists()
