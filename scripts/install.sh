@@ -10,7 +10,6 @@ SYSTEM_PACKAGES=(
   fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
   chromium                 # the review page's browser tests
-  libgl1 libglib2.0-0      # cv2 from opencv-contrib-python, which paddleocr requires
   redis-server postgresql  # the scaled-out mode's services, for its tests
 )
 
@@ -32,4 +31,9 @@ PYTHON=${PYTHON:-python3}
 [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev,peer,paddle]"
+# paddleocr and img2table bring their own OpenCV wheels, which all unpack into the same cv2/
+# folder; the one installed last wins. Reinstalling the headless contrib build last makes the
+# OpenCV every module imports the same on every machine.
+cv_version=$(.venv/bin/python -m pip show opencv-contrib-python-headless | awk '/^Version:/{print $2}')
+.venv/bin/python -m pip install -q --force-reinstall --no-deps "opencv-contrib-python-headless==${cv_version}"
 echo "installed: $(.venv/bin/jixiao --help >/dev/null && echo 'jixiao ready in .venv')"
