@@ -6,6 +6,7 @@ import {
   fieldLabel,
   formatTime,
   h,
+  labelText,
   loadForm,
   param,
   showValue,
@@ -127,12 +128,11 @@ function renderForm(form, content) {
 function renderAudit(form, corrections, values) {
   document.querySelector("#audit tbody").replaceChildren(
     ...corrections.map((c) => {
-      const { section, label } = fieldLabel(form, c.path, values);
       return h(
         "tr",
         {},
         h("td", { class: "muted" }, formatTime(c.at)),
-        h("td", {}, `${section} · ${label}`),
+        h("td", {}, labelText(fieldLabel(form, c.path, values))),
         h("td", { class: "old" }, showValue(c.before)),
         h("td", { class: "new" }, c.before === c.after ? `${showValue(c.after)}（确认原值）` : showValue(c.after)),
         h("td", {}, c.who),

@@ -11,6 +11,7 @@ import {
   fieldKind,
   fieldLabel,
   h,
+  labelText,
   loadForm,
   param,
   reasonChips,
@@ -60,7 +61,6 @@ function renderCounter() {
 function renderList() {
   listNode.replaceChildren(
     ...items.map((field, i) => {
-      const { section, label: name } = label(field);
       return h(
         "li",
         {
@@ -68,7 +68,7 @@ function renderList() {
           dataset: { path: field.path },
           onclick: () => go(i),
         },
-        h("div", { class: "flag-name" }, `${section} · ${name}`),
+        h("div", { class: "flag-name" }, labelText(label(field))),
         h("div", { class: "flag-value" }, showValue(field.value)),
         h("div", { class: "chips" }, reasonChips(field.reasons)),
       );
@@ -80,6 +80,7 @@ function renderList() {
 
 function renderDone() {
   current = null;
+  card.dataset.path = "";
   input = null;
   const accept = h("button", { class: "primary", type: "button", id: "accept-doc" }, "接受此文档");
   const next = h("button", { type: "button", id: "next-doc" }, "下一份待复核");
@@ -108,8 +109,9 @@ function renderDone() {
   renderList();
 }
 
-async function show(field, notice = null) {
+function show(field, notice = null) {
   current = field;
+  card.dataset.path = field.path;
   const { section, label: name, context } = label(field);
   const long = fieldKind(form, field.path) === "long_text";
   input = h("textarea", {
@@ -131,11 +133,11 @@ async function show(field, notice = null) {
   const reasons = field.reasons.map((r) =>
     h("li", {}, h("span", { class: `chip reason-${r}` }, REASON_NAMES[r] ?? r), " ", form.messages[r] ?? ""),
   );
-  card.replaceChildren(
+  const parts = [
     h(
       "header",
       { class: "card-head" },
-      h("div", { class: "crumb" }, section),
+      name !== section ? h("div", { class: "crumb" }, section) : null,
       h("h2", {}, name),
       context ? h("div", { class: "context" }, context) : null,
     ),
@@ -166,11 +168,14 @@ async function show(field, notice = null) {
     h("label", { for: "value-input", class: "input-label" }, long ? "正确内容（Shift+Enter 换行）" : "正确值"),
     input,
     h("div", { id: "input-error", class: "error-text" }),
-  );
+  ];
+  card.replaceChildren(...parts.filter(Boolean));
   renderList();
   input.focus();
   input.select();
-  if (crop) image.src = await crop;
+  crop?.then((url) => {
+    image.src = url;
+  });
   const upcoming = items[index + 1];
   if (upcoming) cropOf(upcoming); // fetch the next crop while this one is read
 }
@@ -217,7 +222,7 @@ async function conflict(field, typed) {
     `」（${theirs.status === "corrected" ? "已更正" : "待复核"}）。您输入的「${showValue(typed)}」未保存。`,
     "如仍需修改，请核对后重新输入。",
   );
-  await show(theirs, notice);
+  show(theirs, notice);
 }
 
 async function save(value) {
@@ -233,7 +238,7 @@ async function save(value) {
     reportChanges(result);
     const at = items.findIndex((f) => f.path === field.path);
     await refresh();
-    await go(at >= 0 ? at : index);
+    go(at >= 0 ? at : index);
   } catch (error) {
     if (error instanceof ApiError && error.status === 409 && error.code === "stale_version") {
       await conflict(field, value);
@@ -251,8 +256,7 @@ async function openPage() {
   if (!current?.page) return toast("该项在原图上没有定位", "warn");
   const image = document.getElementById("page-image");
   const box = document.getElementById("page-box");
-  const { section, label: name } = label(current);
-  document.getElementById("page-view-title").textContent = `第 ${current.page} 页 · ${section} · ${name}`;
+  document.getElementById("page-view-title").textContent = `第 ${current.page} 页 · ${labelText(label(current))}`;
   box.hidden = true;
   dialog.showModal();
   image.src = await objectUrl(`${base}/pages/${current.page}/image`);

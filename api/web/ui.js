@@ -116,6 +116,11 @@ export function fieldLabel(form, path, values) {
   };
 }
 
+// "预算整体情况 · 财政拨款", or just "部门名称" where the section is the field.
+export function labelText({ section, label }) {
+  return section === label ? label : `${section} · ${label}`;
+}
+
 // The template's value kind of a path (`amount`, `long_text`, …), or null for title and year.
 export function fieldKind(form, path) {
   const row = /^(\w+)\[\d+\]\.(\w+)$/.exec(path);
