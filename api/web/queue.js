@@ -40,7 +40,7 @@ function render() {
         h("td", { class: "muted" }, formatTime(doc.updated_at)),
         h(
           "td",
-          { class: "actions" },
+          { class: "row-actions" },
           doc.status === "needs_review" && doc.flagged_count
             ? h("a", { class: "button primary small", href: `/ui/review?doc=${doc.id}` }, "复核")
             : null,

@@ -123,7 +123,7 @@ function show(field, notice = null) {
   });
   input.value = field.value === null || field.value === undefined ? "" : String(field.value);
   input.dataset.original = input.value;
-  const image = h("img", { class: "crop", alt: `${name} 原图` });
+  const image = h("img", { class: "crop", alt: `${name} 原图`, hidden: true });
   const crop = cropOf(field);
   const figure = h(
     "figure",
@@ -175,6 +175,7 @@ function show(field, notice = null) {
   input.select();
   crop?.then((url) => {
     image.src = url;
+    image.hidden = false;
   });
   const upcoming = items[index + 1];
   if (upcoming) cropOf(upcoming); // fetch the next crop while this one is read

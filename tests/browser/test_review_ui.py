@@ -197,7 +197,9 @@ def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Pat
     before = _flag_count(server, doc_id)
     assert page.locator("#left").inner_text().startswith(f"还剩 {before} 项")
     page.keyboard.type(value)
-    page.screenshot(path=shots / "review.png")
+    if target["bbox"]:
+        page.locator("img.crop:not([hidden])").wait_for()
+    page.screenshot(path=shots / "review-scan.png")
     page.keyboard.press("Enter")
     page.wait_for_function("n => document.querySelectorAll('#flag-list li').length < n", arg=before)
     after = _flag_count(server, doc_id)
@@ -254,6 +256,8 @@ def test_ten_flags_cleared_with_the_keyboard(server: Server, page, shots: Path) 
     page.locator("#card[data-path]").wait_for()
     assert page.locator("#left").inner_text() == f"还剩 {len(FLAGS)} 项 / 共 {len(FLAGS)} 项"
     first = _card_path(page)
+    page.locator("img.crop:not([hidden])").wait_for()
+    page.screenshot(path=shots / "review.png")
 
     # F2 shows the whole page with the field's box where the field is
     page.keyboard.press("F2")
