@@ -14,6 +14,7 @@ from ingest.grid.lines import Rule, Scale, crossings, join_runs
 
 LONG_RUN_IN = 0.5  # runs this long are rules, not strokes, when they cross the table
 CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on purpose
+CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
 
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
@@ -29,21 +30,52 @@ def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
     return np.minimum(scale.px(0.2) + 0.02 * lengths, 0.1 * lengths)
 
 
+def _within(rules: list[Rule], at: np.ndarray, scale: Scale) -> np.ndarray:
+    """within[i, k]: crossing k (at `at[i, k]` along rule i) lies on the rule's extent, or
+    within its reach of an end."""
+    reach = _reach(rules, scale)[:, None]
+    start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
+    end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
+    return (at >= start - reach) & (at <= end + reach)
+
+
+def _carried(
+    rules: list[Rule], own: np.ndarray, other: np.ndarray, at: np.ndarray, scale: Scale
+) -> np.ndarray:
+    """`own` (see `_within`) with each end that stops in the open carried to the next
+    crossing rule, when that rule is less than half the rule's length away.
+
+    Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
+    then loses its crossing there, and with it its anchor, and the table its outer column.
+    Only a rule that crosses two rules already and is an inch long is carried (`other[i, k]`:
+    the crossing rule reaches the crossing), and only across less than half its length: a
+    stroke or a text row in a cell crosses one wall at most, and glyph strokes that touch
+    the rule between two short rows line up over a glyph's height or two.
+    """
+    own = own.copy()
+    meets = own & other
+    reach = _reach(rules, scale)[:, None]
+    start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
+    end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
+    room = (end - start) / 2
+    touched = (meets.sum(axis=1) >= 2) & (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
+    for gap, anchor in ((start - at, at <= start + reach), (at - end, at >= end - reach)):
+        lost = other & (gap > 0) & (gap <= room)
+        carry = touched & ~(meets & anchor).any(axis=1) & lost.any(axis=1)
+        for i in np.nonzero(carry)[0]:
+            own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
+    return own
+
+
 def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.ndarray:
-    """touch[h, v]: the two rules meet within the reach of both."""
+    """touch[h, v]: the two rules meet within the reach of both, once ends that stop in the
+    open are carried to the next crossing (`_carried`)."""
     x, y = crossings(horizontal, vertical)
-    h_reach = _reach(horizontal, scale)[:, None]
-    v_reach = _reach(vertical, scale)[None, :]
-    h_start = np.array([r.start for r in horizontal])[:, None]
-    h_end = np.array([r.end for r in horizontal])[:, None]
-    v_start = np.array([r.start for r in vertical])[None, :]
-    v_end = np.array([r.end for r in vertical])[None, :]
-    return (
-        (x >= h_start - h_reach)
-        & (x <= h_end + h_reach)
-        & (y >= v_start - v_reach)
-        & (y <= v_end + v_reach)
-    )
+    on_h = _within(horizontal, x, scale)
+    on_v = _within(vertical, y.T, scale).T
+    on_h = _carried(horizontal, on_h, on_v, x, scale)
+    on_v = _carried(vertical, on_v.T, on_h.T, y.T, scale).T
+    return on_h & on_v
 
 
 def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
