@@ -54,7 +54,18 @@ def _start_worker(concurrency: int) -> subprocess.Popen:
 
     env = dict(os.environ, JIXIAO_DATA_DIR=str(get_settings().data_dir.resolve()))
     cmd = [sys.executable, "-m", "jixiao.cli", "worker", f"--concurrency={concurrency}"]
-    return subprocess.Popen(cmd, env=env)
+    return subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the worker child: ask Linux to SIGTERM it when `serve` dies, even by SIGKILL, so a
+    killed server never leaves a worker consuming the queue behind it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def run(args: argparse.Namespace) -> int:
