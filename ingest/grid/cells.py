@@ -161,14 +161,56 @@ def _not_rectangle(labels: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def _all_rectangles(labels: np.ndarray, within: np.ndarray) -> bool:
+    """Whether every region inside the mask `within` fills its bounding rectangle."""
+    for label in np.unique(labels[within]):
+        rows, cols = np.nonzero(labels == label)
+        if (labels[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1] != label).any():
+            return False
+    return True
+
+
+def _straight_cut(
+    lattice: Lattice, v_rule: np.ndarray, h_rule: np.ndarray, region: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rules with one straight rule put back across `region` so that every part of it
+    is a rectangle, or None when no single straight cut does.
+
+    A rule erased over a whole cell side leaves no ink to restore, but the rules that end
+    on it still mark where it ran: a cell closed on three sides whose fourth side opens
+    onto a wide merged cell is that cell's neighbour, not part of it. Of several such cuts,
+    the one keeping the most ink wins.
+    """
+    best, best_ink = None, -1.0
+    cuts = [(True, i) for i in range(v_rule.shape[1])] + [
+        (False, i) for i in range(h_rule.shape[0])
+    ]
+    for vertical, k in cuts:
+        v_new, h_new = v_rule.copy(), h_rule.copy()
+        if vertical:
+            lost = ~v_rule[:, k] & region[:, k] & region[:, k + 1]
+            v_new[lost, k] = True
+            ink = lattice.v_cover[lost, k + 1]
+        else:
+            lost = ~h_rule[k] & region[k] & region[k + 1]
+            h_new[k, lost] = True
+            ink = lattice.h_cover[k + 1, lost]
+        if not lost.any() or not _all_rectangles(_components(v_new, h_new), region):
+            continue
+        if ink.mean() > best_ink:
+            best, best_ink = (v_new, h_new), float(ink.mean())
+    return best
+
+
 def _restore_broken(lattice: Lattice) -> np.ndarray:
     """Region labels after putting back rules that damage broke.
 
     Merged cells are rectangles, so a region of another shape means a boundary inside it
     was misjudged. A faded or broken rule leaves part of its ink, while a rule the form
     leaves out leaves none: the boundary inside such a region with the most rule ink is
-    restored first, until every region is a rectangle. Boundaries with almost no ink are
-    never restored; the region then grows to its rectangle (`_rectangles`).
+    restored first, until every region is a rectangle. Where no boundary inside has ink
+    left, a straight cut that leaves rectangles is put back (`_straight_cut`); failing that,
+    the region grows to its rectangle (`_rectangles`).
     """
     threshold = lattice.present
     v_rule = lattice.v_cover[:, 1:-1] >= threshold
@@ -179,8 +221,11 @@ def _restore_broken(lattice: Lattice) -> np.ndarray:
         v_best = np.where(v_inside, lattice.v_cover[:, 1:-1], -1.0)
         h_best = np.where(h_inside, lattice.h_cover[1:-1, :], -1.0)
         if max(v_best.max(initial=-1.0), h_best.max(initial=-1.0)) < RESTORE_MIN:
-            break
-        if v_best.max(initial=-1.0) >= h_best.max(initial=-1.0):
+            cut = _straight_cut(lattice, v_rule, h_rule, region)
+            if cut is None:
+                break
+            v_rule, h_rule = cut
+        elif v_best.max(initial=-1.0) >= h_best.max(initial=-1.0):
             v_rule[np.unravel_index(np.argmax(v_best), v_best.shape)] = True
         else:
             h_rule[np.unravel_index(np.argmax(h_best), h_best.shape)] = True

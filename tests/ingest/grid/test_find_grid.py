@@ -194,3 +194,15 @@ def test_a_rule_erased_up_to_the_frame_keeps_its_cells(erase: tuple[int, slice])
     grid = find_grid(clean_page(page))
     _assert_cells(grid, spec.cells())
     _assert_tiles(grid)
+
+
+def test_a_rule_erased_over_a_whole_cell_side_is_put_back_where_the_rules_end():
+    spec = TableSpec(rows=[300, 400, 500, 600], cols=[200, 500, 800, 1100], merges=[(2, 0, 1, 3)])
+    page = draw_rules(spec, thickness=2)
+    page[496:505, 470:830] = 255  # the cell above the wide cell loses its whole bottom rule
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+    confidence = {(c.row, c.col): c.confidence for c in grid.cells}
+    assert confidence[(1, 1)] < 0.5
+    assert confidence[(0, 1)] > 0.95
