@@ -30,38 +30,59 @@ def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
     return np.minimum(scale.px(0.2) + 0.02 * lengths, 0.1 * lengths)
 
 
-def _within(rules: list[Rule], at: np.ndarray, scale: Scale) -> np.ndarray:
+def _within(rules: list[Rule], at: np.ndarray, margin: np.ndarray | float) -> np.ndarray:
     """within[i, k]: crossing k (at `at[i, k]` along rule i) lies on the rule's extent, or
-    within its reach of an end."""
-    reach = _reach(rules, scale)[:, None]
+    within `margin` (one per rule, or one for all) of an end."""
+    margin = np.broadcast_to(margin, (len(rules),))[:, None]
     start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
-    return (at >= start - reach) & (at <= end + reach)
+    return (at >= start - margin) & (at <= end + margin)
+
+
+def _inked(rules: list[Rule], at: np.ndarray, scale: Scale) -> np.ndarray:
+    """inked[i, k]: rule i's own ink runs through crossing k (or ends at it).
+
+    A rule shares its ink with the rules it crosses; text rows that line up on both sides
+    of a rule stop at the cells' margins, leaving a gap at the crossing.
+    """
+    tol = scale.px(CORNER_IN)
+    inked = np.zeros(at.shape, bool)
+    for i, rule in enumerate(rules):
+        for start, end in rule.spans:
+            inked[i] |= (at[i] >= start - tol) & (at[i] <= end + tol)
+    return inked
 
 
 def _carried(
-    rules: list[Rule], own: np.ndarray, other: np.ndarray, at: np.ndarray, scale: Scale
+    rules: list[Rule],
+    own: np.ndarray,
+    other: np.ndarray,
+    own_ink: np.ndarray,
+    other_seen: np.ndarray,
+    at: np.ndarray,
+    scale: Scale,
 ) -> np.ndarray:
     """`own` (see `_within`) with each end that stops in the open carried to the next
-    crossing rule, when that rule is less than half the rule's length away.
+    crossing rule, when that rule is less than the rule's length away.
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
-    Only a rule that crosses two rules already and is an inch long is carried (`other[i, k]`:
-    the crossing rule reaches the crossing), and only across less than half its length: a
-    stroke or a text row in a cell crosses one wall at most, and glyph strokes that touch
-    the rule between two short rows line up over a glyph's height or two.
+    Only a rule an inch long whose ink runs through two crossings (`own_ink`) is carried,
+    and only to a rule seen at the new crossing (`other_seen`), not one that merely could
+    reach it: a stroke or a text row in a cell meets one wall at most, glyph strokes that
+    touch the rule between two short rows line up over a glyph's height or two, and text
+    touching a rule from both sides leaves it where the text ends.
     """
     own = own.copy()
     meets = own & other
     reach = _reach(rules, scale)[:, None]
     start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
-    room = (end - start) / 2
-    touched = (meets.sum(axis=1) >= 2) & (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
+    long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
+    carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
     for gap, anchor in ((start - at, at <= start + reach), (at - end, at >= end - reach)):
-        lost = other & (gap > 0) & (gap <= room)
-        carry = touched & ~(meets & anchor).any(axis=1) & lost.any(axis=1)
+        lost = other_seen & (gap > 0) & (gap <= end - start)
+        carry = carried & ~(meets & anchor).any(axis=1) & lost.any(axis=1)
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
     return own
@@ -71,11 +92,15 @@ def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.
     """touch[h, v]: the two rules meet within the reach of both, once ends that stop in the
     open are carried to the next crossing (`_carried`)."""
     x, y = crossings(horizontal, vertical)
-    on_h = _within(horizontal, x, scale)
-    on_v = _within(vertical, y.T, scale).T
-    on_h = _carried(horizontal, on_h, on_v, x, scale)
-    on_v = _carried(vertical, on_v.T, on_h.T, y.T, scale).T
-    return on_h & on_v
+    y = y.T
+    corner = scale.px(CORNER_IN)
+    on_h = _within(horizontal, x, _reach(horizontal, scale))
+    on_v = _within(vertical, y, _reach(vertical, scale))
+    seen_h, seen_v = _within(horizontal, x, corner), _within(vertical, y, corner)
+    ink_h, ink_v = _inked(horizontal, x, scale), _inked(vertical, y, scale)
+    on_h = _carried(horizontal, on_h, on_v.T, ink_h, seen_v.T, x, scale)
+    on_v = _carried(vertical, on_v, on_h.T, ink_v, seen_h.T, y, scale)
+    return on_h & on_v.T
 
 
 def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
