@@ -321,6 +321,46 @@ def join_runs(rules: list[Rule]) -> list[Rule]:
     return joined
 
 
+def _continues(
+    line: list[_Piece], other: list[_Piece], slope: float, own_slope_from: float, scale: Scale
+) -> bool:
+    """Whether `other` lies on the own line of `line`, beyond its extent: a long line keeps
+    its own slope, which perspective left over by a warped page can turn away from the
+    page's common slope."""
+    start, end = min(p.start for p in line), max(p.end for p in line)
+    if end - start < own_slope_from:
+        return False
+    o_start, o_end = min(p.start for p in other), max(p.end for p in other)
+    if min(end, o_end) - max(start, o_start) > scale.run_gap:
+        return False
+    intercept, own = _fit(line, slope, own_slope_from)
+    n = sum(p.n for p in other)
+    t = sum(p.st for p in other) / n
+    return abs(intercept + own * t - sum(p.so for p in other) / n) <= scale.join_tolerance
+
+
+def _join_collinear(
+    groups: list[list[_Piece]], slope: float, own_slope_from: float, scale: Scale
+) -> list[list[_Piece]]:
+    """Neighbouring lines (in offset order) joined where one continues the other's own line.
+
+    Pieces are first grouped along the page's common slope; a broken rule that bends away
+    from it, on a page whose perspective was not fully removed, falls into several lines a
+    few pixels apart, which each extend only part of the way.
+    """
+    k = 0
+    while k < len(groups) - 1:
+        a, b = groups[k], groups[k + 1]
+        if _continues(a, b, slope, own_slope_from, scale) or _continues(
+            b, a, slope, own_slope_from, scale
+        ):
+            groups[k : k + 2] = [a + b]
+            k = max(k - 1, 0)
+        else:
+            k += 1
+    return groups
+
+
 def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
     """Rule runs of one orientation: pieces at least a seed run long on a common line.
 
@@ -346,6 +386,7 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
         else:
             groups.append([piece])
     own_slope_from = 0.3 * along
+    groups = _join_collinear(groups, slope, own_slope_from, scale)
     oriented = ink.T if vertical else ink
     return [
         rule

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -206,3 +207,18 @@ def test_a_rule_erased_over_a_whole_cell_side_is_put_back_where_the_rules_end():
     confidence = {(c.row, c.col): c.confidence for c in grid.cells}
     assert confidence[(1, 1)] < 0.5
     assert confidence[(0, 1)] > 0.95
+
+
+def test_a_broken_rule_bent_by_leftover_perspective_stays_one_rule():
+    spec = TableSpec(rows=[300, 600, 900, 1200, 1500, 1800], cols=[200, 600, 1000, 1400])
+    page = draw_rules(spec, thickness=2)
+    page[700:1000, 190:210] = 255  # the left border broken over a row's height
+    h, w = page.shape
+    narrower_top = np.float32([[40, 0], [w - 40, 0], [w, h], [0, h]])
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    homography = cv2.getPerspectiveTransform(corners, narrower_top)
+    page = cv2.warpPerspective(page, homography, (w, h), borderValue=255)
+    grid = find_grid(clean_page(page))
+    assert grid is not None
+    assert (grid.n_rows, grid.n_cols) == (5, 3)
+    _assert_tiles(grid)
