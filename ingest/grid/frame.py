@@ -62,8 +62,9 @@ def _carried(
     at: np.ndarray,
     scale: Scale,
 ) -> np.ndarray:
-    """`own` (see `_within`) with each end that stops in the open carried to the next
-    crossing rule, when that rule is less than the rule's length away.
+    """`own` (see `_within`) with each end that stops in the open (no crossing rule within
+    CORNER_IN) carried to the next crossing rule, when that is less than the rule's length
+    away. A crossing one column in is within a long rule's reach, but not its corner.
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
@@ -75,14 +76,14 @@ def _carried(
     """
     own = own.copy()
     meets = own & other
-    reach = _reach(rules, scale)[:, None]
+    corner = scale.px(CORNER_IN)
     start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
-    for gap, anchor in ((start - at, at <= start + reach), (at - end, at >= end - reach)):
+    for gap in (start - at, at - end):
         lost = other_seen & (gap > 0) & (gap <= end - start)
-        carry = carried & ~(meets & anchor).any(axis=1) & lost.any(axis=1)
+        carry = carried & ~(meets & (np.abs(gap) <= corner)).any(axis=1) & lost.any(axis=1)
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
     return own
