@@ -222,3 +222,14 @@ def test_a_broken_rule_bent_by_leftover_perspective_stays_one_rule():
     assert grid is not None
     assert (grid.n_rows, grid.n_cols) == (5, 3)
     _assert_tiles(grid)
+
+
+def test_on_a_broken_page_a_rule_keeping_a_quarter_of_a_side_is_still_there():
+    spec = TableSpec(rows=[300, 600, 900, 1200], cols=[200, 600, 1000, 1400])
+    page = draw_rules(spec, thickness=2)
+    page[350:440, 996:1005] = 255  # another rule broken: the page is a worn copy
+    page[896:905, 700:1000] = 255  # the rule under cell (1, 1) keeps its first quarter
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    confidence = {(c.row, c.col): c.confidence for c in grid.cells}
+    assert confidence[(1, 1)] < 0.7
