@@ -48,8 +48,8 @@ class Lattice:
         many inked boundaries are only partly covered, and a boundary keeping a fifth of its
         rule is still one: the bar drops as the share of such boundaries grows. Only runs of
         the table's own rules count as ink, so a boundary the form leaves out keeps next to
-        none (on damaged synthetic pages 99% of them under 5%, while damaged rules keep 20%
-        and more).
+        none (on damaged synthetic pages 99% of them keep under 5%, and most damaged rules
+        over 20%).
         The boundary being judged is not evidence about the page, so one partial boundary
         alone leaves the bar where it is.
         """

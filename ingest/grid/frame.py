@@ -59,12 +59,14 @@ def _carried(
     other: np.ndarray,
     own_ink: np.ndarray,
     other_seen: np.ndarray,
+    other_ends: np.ndarray,
     at: np.ndarray,
     scale: Scale,
 ) -> np.ndarray:
     """`own` (see `_within`) with each end that stops in the open (no crossing rule within
     CORNER_IN) carried to the next crossing rule, when that is less than the rule's length
-    away. A crossing one column in is within a long rule's reach, but not its corner.
+    away or the crossing rule ends there (`other_ends`). A crossing one column in is within
+    a long rule's reach, but not its corner.
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
@@ -72,7 +74,9 @@ def _carried(
     and only to a rule seen at the new crossing (`other_seen`), not one that merely could
     reach it: a stroke or a text row in a cell meets one wall at most, glyph strokes that
     touch the rule between two short rows line up over a glyph's height or two, and text
-    touching a rule from both sides leaves it where the text ends.
+    touching a rule from both sides leaves it where the text ends. A corner keeps both of
+    its rules' ends, so a rule that stops on this one's line shows where the lost stretch
+    ran to however long it is, as when a seal's suppression takes the frame's top rule.
     """
     own = own.copy()
     meets = own & other
@@ -82,7 +86,7 @@ def _carried(
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
     for gap in (start - at, at - end):
-        lost = other_seen & (gap > 0) & (gap <= end - start)
+        lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
         carry = carried & ~(meets & (np.abs(gap) <= corner)).any(axis=1) & lost.any(axis=1)
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
@@ -99,8 +103,12 @@ def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.
     on_v = _within(vertical, y, _reach(vertical, scale))
     seen_h, seen_v = _within(horizontal, x, corner), _within(vertical, y, corner)
     ink_h, ink_v = _inked(horizontal, x, scale), _inked(vertical, y, scale)
-    on_h = _carried(horizontal, on_h, on_v.T, ink_h, seen_v.T, x, scale)
-    on_v = _carried(vertical, on_v, on_h.T, ink_v, seen_h.T, y, scale)
+    ends_h, ends_v = (
+        seen_h & ~_within(horizontal, x, -corner),
+        seen_v & ~_within(vertical, y, -corner),
+    )
+    on_h = _carried(horizontal, on_h, on_v.T, ink_h, seen_v.T, ends_v.T, x, scale)
+    on_v = _carried(vertical, on_v, on_h.T, ink_v, seen_h.T, ends_h.T, y, scale)
     return on_h & on_v.T
 
 

@@ -233,3 +233,12 @@ def test_on_a_broken_page_a_rule_keeping_a_quarter_of_a_side_is_still_there():
     _assert_cells(grid, spec.cells())
     confidence = {(c.row, c.col): c.confidence for c in grid.cells}
     assert confidence[(1, 1)] < 0.7
+
+
+def test_a_frame_rule_lost_over_most_of_its_length_runs_to_the_corner_left():
+    spec = TableSpec(rows=[300, 400, 500, 600], cols=[200, 400, 800, 1400], merges=[(0, 1, 1, 2)])
+    page = draw_rules(spec, thickness=2)
+    page[296:305, 500:1398] = 255  # the top rule is gone but for its first 300 px and the corner
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
