@@ -17,8 +17,12 @@ PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 READ_PATH_MODULES = ("ingest.grid", "ingest.ocr.assign", "ingest.mapping")
 
 
-def render_seed_pdf(path: Path, seed: int = 7) -> Path:
-    """The seed table drawn by the synthetic renderer as a clean multi-page PDF (200 dpi)."""
+def render_seed_pdf(path: Path, seed: int = 7, misprinted_basic: str | None = "379.72") -> Path:
+    """The seed table drawn by the synthetic renderer as a clean multi-page PDF (200 dpi).
+
+    By default 基本支出 is printed with two digits swapped (379.72 for 397.72), so the budget identity
+    fails and every reading has a flag for a reviewer to clear, however well the page is read.
+    """
     pytest.importorskip("ingest.synth.render", reason="the synthetic renderer is not available")
     from PIL import Image
 
@@ -30,6 +34,10 @@ def render_seed_pdf(path: Path, seed: int = 7) -> Path:
 
     rng = random.Random(seed)
     content = seed_content()
+    if misprinted_basic is not None:
+        budget = content.document.budget.model_copy(update={"basic_expenditure": misprinted_basic})
+        document = content.document.model_copy(update={"budget": budget})
+        content = content.model_copy(update={"document": document})
     style = pick_style(rng, 200)
     table = build_table(content, style, rng)
     pages = layout_pages(table, style, content.document.title or "")
