@@ -38,6 +38,8 @@ from models.contract import (
 
 # The label score given to a section placed without reading its label.
 INFERRED_SECTION_SCORE = 0.5
+# Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
+LEVEL1_READABLE = 0.5
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,17 @@ class _Mapper:
                 item[spec.key] = _Read(None, None)
                 continue
             value = normalize_value(cell.text, spec.kind)
+            if spec.kind == "taxonomy1" and value is not None and not self._is_level1(value):
+                inferred = self._level1_by_taxonomy(section, columns, cell)
+                if inferred is not None:
+                    # An unreadable 一级 (a vertical label the OCR garbled) is told by the 二级
+                    # under it; the low label score keeps it in front of a reviewer.
+                    source = _Source.of_cell(cell, columns[spec.key][1])
+                    item[spec.key] = _Read(
+                        inferred, replace(source, label_score=INFERRED_SECTION_SCORE)
+                    )
+                    new_group = new_group or self._changes(spec.key, inferred, above, section)
+                    continue
             if spec.key not in section.carry_down or value is not None:
                 item[spec.key] = _Read(value, _Source.of_cell(cell, columns[spec.key][1]))
                 new_group = new_group or self._changes(spec.key, value, above, section)
@@ -336,6 +349,11 @@ class _Mapper:
         if cell.joined_across_pages or new_group or above is None:
             return _Read(None, source, lost=True)
         return above[spec.key]
+
+    def _is_level1(self, text: str) -> bool:
+        """Whether `text` reads as one of the taxonomy's 一级指标, allowing OCR slips."""
+        candidates = {level1: (level1,) for level1 in self.template.taxonomy}
+        return match_label(text, candidates, threshold=LEVEL1_READABLE) is not None
 
     def _level1_by_taxonomy(
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell

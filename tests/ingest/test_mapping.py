@@ -179,6 +179,23 @@ def test_levels_printed_on_no_part_of_a_cut_cell():
     assert mapped.evidence["indicators[2].level2"].missing
 
 
+def test_an_unreadable_level1_is_told_by_its_level2_and_kept_for_review():
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "立山比に", "数量指标", "培训次数", "6次"],  # 产出指标 printed vertically, garbled
+        [UP, UP, "时效指标", "完成时间", "2024年底前"],
+        [UP, "效益指标", "社会效益指标", "知晓率", "90%"],
+    ]
+    mapped = read(HEAD + rows)
+    got = [(i.level1, i.level2) for i in mapped.document.indicators]
+    assert got == [("产出指标", "数量指标"), ("产出指标", "时效指标"), ("效益指标", "社会效益指标")]
+    assert mapped.evidence["indicators[0].level1"].label_score == 0.5
+    field = next(f for f in mapped.document.fields if f.path == "indicators[0].level1")
+    assert field.ocr_text == "立山比に"
+    # A readable 一级, even a misplaced one, is kept as printed.
+    assert mapped.evidence["indicators[2].level1"].label_score == 1.0
+
+
 def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():
     page1 = [
         *HEAD,
