@@ -9,7 +9,7 @@ from tests.ingest.grid.corpus_structure import by_level, score_corpus
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 # Floors just under what the detector reaches now, so a regression fails; issue 3 asks for
 # 0.99 on clean and scan and 0.97 on photo and heavy.
-FLOORS = {"clean": 0.995, "scan": 0.99, "photo": 0.995, "heavy": 0.95}
+FLOORS = {"clean": 0.995, "scan": 0.99, "photo": 0.995, "heavy": 0.995}
 
 
 @pytest.mark.slow
