@@ -1,5 +1,8 @@
-"""The `jixiao` command. Each subcommand lives in `jixiao/commands/<name>.py` and is imported
-only when used, so `jixiao --help` stays fast and light."""
+"""jixiao: scanned budget performance target tables in, checked structured data out.
+
+Each subcommand lives in `jixiao/commands/<name>.py` and is imported only when used, so the
+command starts fast.
+"""
 
 import argparse
 import importlib
