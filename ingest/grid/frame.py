@@ -3,9 +3,11 @@
 A table rule runs from one perpendicular rule to another: it crosses at least two of them,
 near both of its ends. Underlines, a run of dashes in a cell, glyph strokes in a vertical
 label or the straight part of a seal ring rarely do, so they drop out here rather than
-becoming false boundaries. Of what remains, the connected set of rules with the most
-crossings is the table (then the largest): a photo's cropped page edge or a box beside the
-table frames a large area with four crossings only.
+becoming false boundaries. A long rule whose end was erased on the way to the rule it ran
+to is carried there first (`_carried`), so the frame does not lose its corner and the table
+its outer column. Of what remains, the connected set of rules with the most crossings is
+the table (then the largest): a photo's cropped page edge or a box beside the table frames
+a large area with four crossings only.
 """
 
 import numpy as np

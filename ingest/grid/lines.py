@@ -366,7 +366,8 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
 
     Pieces of one line (broken by gaps, faintness or a seal) share an offset once carried to
     the page's middle along the common slope; pieces further apart than the join tolerance
-    are different lines. Long lines get their own slope, so mild perspective is followed.
+    are different lines. Long lines get their own slope, so mild perspective is followed,
+    and take in a neighbouring line that continues their own fit (`_join_collinear`).
     Each dense run of a line is returned as its own rule; `join_runs` puts them back together.
     Vertical rules are described as horizontal rules of the transposed page (t = y, offset x).
     """
