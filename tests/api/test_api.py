@@ -8,7 +8,6 @@ which the review routes must let a reviewer fix, re-check, audit and export.
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -17,8 +16,6 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.deps import get_dispatcher
 from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
@@ -41,19 +38,6 @@ def _png(seed: int) -> bytes:
 def settings(tmp_path: Path) -> Settings:
     # open local mode: these tests are about the routes; access is tests/reliability/test_access.py
     return Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None, open_access=True)
-
-
-@pytest.fixture
-def queued() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def client(settings: Settings, queued: list[str]) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.dependency_overrides[get_dispatcher] = lambda: queued.append
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _processed(settings: Settings, document_id: str) -> None:

@@ -1,13 +1,9 @@
 """An app on a real database with tokens required, and tokens of every role."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.deps import get_dispatcher
 from jixiao.settings import Settings
 from models.db import session_factory, upgrade_database
 from models.tokens import Role, create_token
@@ -16,19 +12,6 @@ from models.tokens import Role, create_token
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None)
-
-
-@pytest.fixture
-def queued() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def client(settings: Settings, queued: list[str]) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.dependency_overrides[get_dispatcher] = lambda: queued.append
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""Fixtures shared by the API tests: an app on a real database whose queue records document ids
+instead of sending them. Each folder defines its own `settings` (open local mode, or tokens)."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.deps import get_dispatcher
+from jixiao.settings import Settings
+
+
+@pytest.fixture
+def queued() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def client(settings: Settings, queued: list[str]) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.dependency_overrides[get_dispatcher] = lambda: queued.append
+    with TestClient(app) as test_client:
+        yield test_client
