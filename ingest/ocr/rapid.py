@@ -1,8 +1,10 @@
-"""The default engine: PP-OCR models on ONNX Runtime through `rapidocr`.
+"""The default engine: PP-OCR models on ONNX Runtime, from the files in the rapidocr wheel.
 
 The rapidocr wheel ships the PP-OCR detection, recognition and direction-classifier ONNX
-files; the engine is pointed at those files explicitly, because naming a model that is not on
-disk makes rapidocr download it, and nothing may download weights at run time.
+files; they are named explicitly, because naming a model that is not on disk makes rapidocr
+download it, and nothing may download weights at run time. Detection and the direction
+classifier run through rapidocr; recognition, nearly all of the reading time, runs on our own
+session (`ingest.ocr.recognizer`), batched by width.
 
 Per-character confidence is the recognition model's per-step probability of each emitted
 character (CTC greedy decoding), so one doubtful digit shows up on its own instead of being
@@ -11,12 +13,12 @@ averaged into its line.
 
 import os
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ingest.artifacts import BBox, OcrToken
-from ingest.ocr.base import EngineUnavailable, as_bgr, unit
+from ingest.ocr.base import EngineUnavailable, as_bgr
+from ingest.ocr.recognizer import LineRecognizer, SessionSetup
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -49,6 +51,7 @@ class RapidOcrEngine:
         if missing:
             raise EngineUnavailable(f"rapidocr model files missing: {', '.join(missing)}")
         threads = engine_threads(settings)
+        # rapidocr loads each model on first use, so its own recogniser is never loaded.
         self._ocr = rapidocr.RapidOCR(
             params={
                 "Det.model_path": str(paths["det"]),
@@ -60,10 +63,10 @@ class RapidOcrEngine:
                 # detected at its own size instead of being blown up to 736 px on its short side.
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 2000,
-                "Global.return_word_box": True,  # keeps the per-character probabilities
                 "Global.log_level": "error",  # an empty strip is normal, not a warning
             }
         )
+        self._recognizer = LineRecognizer(paths["rec"], SessionSetup(threads=threads))
         self.threads = threads
         self._info = EngineInfo(
             engine="rapidocr", models={task: p.stem for task, p in paths.items()}
@@ -85,40 +88,17 @@ class RapidOcrEngine:
             return []
         crops = [get_rotate_crop_image(bgr, q.astype(np.float32)) for q in quads]
         crops, _ = self._ocr.cls_and_rotate(crops)
-        tokens = self._recognise(crops, [_quad_bbox(q, bgr.shape) for q in quads])
-        return [t for t in tokens if t.text.strip()]
+        boxes = [_quad_bbox(q, bgr.shape) for q in quads]
+        tokens = self._recognizer.read(crops)
+        return [
+            t.model_copy(update={"bbox": box})
+            for t, box in zip(tokens, boxes, strict=True)
+            if t.text.strip()
+        ]
 
     def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
         """Read each crop as one text line, batched; an unreadable crop gives empty text."""
-        if not crops:
-            return []
-        images = [as_bgr(c) for c in crops]
-        return self._recognise(images, [(0, 0, c.shape[1], c.shape[0]) for c in images])
-
-    def _recognise(self, crops: list[np.ndarray], boxes: list[BBox]) -> list[OcrToken]:
-        readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
-        tokens = [OcrToken(text="", bbox=b, confidence=0.0) for b in boxes]
-        if not readable:
-            return tokens
-        out = self._ocr.recognize_txt([crops[i] for i in readable])
-        for k, i in enumerate(readable):
-            text, score = out.txts[k], float(out.scores[k])
-            chars = _char_confidences(out.word_results[k], text)
-            tokens[i] = OcrToken(
-                text=text,
-                bbox=boxes[i],
-                confidence=unit(score) if text else 0.0,
-                char_confidences=chars,
-            )
-        return tokens
-
-
-def _char_confidences(word_info: Any, text: str) -> tuple[float, ...]:
-    """One probability per character of `text`; empty when the decoder gave none."""
-    confs = list(getattr(word_info, "confs", None) or ())
-    if not text or len(confs) != len(text):
-        return ()
-    return tuple(unit(c) for c in confs)
+        return self._recognizer.read(crops)
 
 
 def _quad_bbox(quad: np.ndarray, shape: tuple[int, ...]) -> BBox:

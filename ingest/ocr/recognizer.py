@@ -1,0 +1,140 @@
+"""PP-OCR line recognition on our own ONNX Runtime session, batched by width.
+
+Recognition is nearly all of the reading time, and its cost grows with the number of pixel
+columns the model sees (every batch member is padded to the batch's widest crop). rapidocr pads
+every batch to at least 320 columns and groups a fixed six crops, so short cell values (an
+amount, a percentage) cost several times their own width. Owning the pass lets crops be batched
+with ones of almost the same width, and lets the session be set up for a worker that shares its
+cores: a fixed thread count and no spinning threads burning CPU between runs.
+
+A pass is what PaddleOCR does for its recognisers: resize to the model's height keeping the
+ratio, scale pixels to [-1, 1], pad with zeros to the batch width, run, and decode the per-step
+class probabilities with CTC greedy decoding against the character list in the model's metadata.
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ingest.artifacts import OcrToken
+from ingest.ocr.base import unit
+
+HEIGHT = 48  # the PP-OCR recognisers' input height
+# A batch takes crops whose widths (at HEIGHT) lie within this share of its narrowest one, so
+# padding stays small; a run has a fixed cost of about 40 columns, so tiny crops still group.
+WIDTH_SLACK = 0.15
+MIN_SLACK_PX = 32
+# Columns per batch: the output holds one probability per class (~18,700) per 8 columns, so a
+# batch of this many columns returns about 30 MB.
+BATCH_COLUMNS = 3200
+
+
+@dataclass(frozen=True)
+class SessionSetup:
+    """How an ONNX Runtime session is set up for one worker process."""
+
+    threads: int  # intra-op threads: the worker's share of the cores
+
+
+def create_session(model: Path, setup: SessionSetup):  # -> onnxruntime.InferenceSession
+    """A CPU session for a worker that shares the machine with other workers.
+
+    Sequential execution with one inter-op thread (the graphs are chains); intra-op threads
+    are the worker's share; worker threads sleep instead of spinning when a run ends, which
+    on a shared box would burn CPU that other workers need.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.intra_op_num_threads = setup.threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return ort.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+class LineRecognizer:
+    """A CTC text-line recognition model; create once per process, call per page."""
+
+    def __init__(self, model: Path, setup: SessionSetup) -> None:
+        self._session = create_session(model, setup)
+        self._input = self._session.get_inputs()[0].name
+        characters = self._session.get_modelmeta().custom_metadata_map.get("character")
+        if not characters:
+            raise ValueError(f"{model.name} has no character list in its metadata")
+        # Class 0 is the CTC blank; the last class is a space, which the list leaves out.
+        self._characters = np.array(["", *characters.splitlines(), " "], dtype=object)
+
+    def read(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        """Read each crop (gray or BGR) as one text line; boxes are the crops' own."""
+        tokens = [
+            OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
+        ]
+        readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
+        widths = {i: scaled_width(crops[i]) for i in readable}
+        for batch in width_batches(widths):
+            probs = self._run([crops[i] for i in batch], max(widths[i] for i in batch))
+            for i, (text, confidences) in zip(batch, self._decode(probs), strict=True):
+                tokens[i] = tokens[i].model_copy(
+                    update={
+                        "text": text,
+                        "confidence": unit(np.mean(confidences)) if text else 0.0,
+                        "char_confidences": confidences,
+                    }
+                )
+        return tokens
+
+    def _run(self, crops: list[np.ndarray], width: int) -> np.ndarray:
+        batch = np.zeros((len(crops), 3, HEIGHT, width), dtype=np.float32)
+        for k, image in enumerate(crops):
+            resized = cv2.resize(image, (min(scaled_width(image), width), HEIGHT))
+            pixels = resized.astype(np.float32) * (2 / 255) - 1
+            if pixels.ndim == 2:
+                batch[k, :, :, : pixels.shape[1]] = pixels
+            else:
+                batch[k, :, :, : pixels.shape[1]] = pixels.transpose(2, 0, 1)
+        return self._session.run(None, {self._input: batch})[0]
+
+    def _decode(self, probs: np.ndarray) -> list[tuple[str, tuple[float, ...]]]:
+        """CTC greedy decoding: the best class per step, repeats merged, blanks dropped; each
+        character keeps the probability of the step that emitted it."""
+        best = probs.argmax(axis=2)
+        best_prob = np.take_along_axis(probs, best[:, :, None], axis=2)[:, :, 0]
+        emitted = best != 0
+        emitted[:, 1:] &= best[:, 1:] != best[:, :-1]
+        return [
+            (
+                "".join(self._characters[best[k, emitted[k]]]),
+                tuple(float(p) for p in best_prob[k, emitted[k]]),
+            )
+            for k in range(len(best))
+        ]
+
+
+def scaled_width(image: np.ndarray) -> int:
+    """The crop's width once resized to the model's height, keeping its ratio."""
+    return max(math.ceil(HEIGHT * image.shape[1] / image.shape[0]), 1)
+
+
+def width_batches(widths: dict[int, int]) -> list[list[int]]:
+    """Crop indices grouped into batches of nearly equal width, narrowest first."""
+    batches: list[list[int]] = []
+    first = 0
+    for i in sorted(widths, key=widths.__getitem__):
+        if batches:
+            batch = batches[-1]
+            room = max(widths[first] * WIDTH_SLACK, MIN_SLACK_PX)
+            fits = (len(batch) + 1) * widths[i] <= BATCH_COLUMNS
+            if widths[i] - widths[first] <= room and fits:
+                batch.append(i)
+                continue
+        batches.append([i])
+        first = i
+    return batches
