@@ -12,7 +12,9 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   different things: the same text, text on one part only, or on neither.
 - Cut row: inside the same section, the first row of the next page continues the last row of
   the page before when it has the same column layout and (rows section) lacks the name cell
-  while other content continues, or (single-value section) holds the same one wide cell.
+  while other content continues, or lacks the row's figure (amount, 指标值) after a name whose
+  last line before the break was full (a name wrapped over the break), or (single-value
+  section) holds the same one wide cell.
   Its texts are concatenated and the cell remembers every page part.
 """
 
@@ -62,6 +64,13 @@ class _Header:
     @property
     def carry_columns(self) -> list[int]:
         return [self.columns[k] for k in self.section.carry_down if k in self.columns]
+
+    @property
+    def figure_column(self) -> int | None:
+        """The column holding a row's figure (task amount, 指标值): printed once per row."""
+        kinds = {"amount", "indicator_value"}
+        keys = [c.key for c in self.section.columns if c.kind in kinds]
+        return next((self.columns[k] for k in keys if k in self.columns), None)
 
     @property
     def key_column(self) -> int | None:
@@ -169,10 +178,23 @@ class _Stitcher:
                 return False
             skip = {key, *context.carry_columns}
             rest = [p.cell.text for k, p in after.items() if k not in skip]
+            if not fold_label(before[key].text):
+                return False
+            if not fold_label(after[key].cell.text):
+                return any(t.strip() for t in rest)
+            # The name itself ran over the break (a two-line task name): its last line before
+            # the break is full, the row's figure was printed before the break, none after.
+            figure = context.figure_column
+            name = before[key].parts[-1] if before[key].parts else None
             return (
-                bool(fold_label(before[key].text))
-                and not fold_label(after[key].cell.text)
-                and any(t.strip() for t in rest)
+                figure is not None
+                and figure in before
+                and figure in after
+                and bool(before[figure].text.strip())
+                and not after[figure].cell.text.strip()
+                and name is not None
+                and bool(name.tokens)
+                and self._separator(name) == ""
             )
         section = self._section_of(label.text)
         if section is not None:

@@ -128,10 +128,36 @@ def test_row_cut_by_the_page_break_is_joined(label):
     assert cell_at(table, 1, 3).text == "49.41"
 
 
+def _short_last_line(page: PageTable, text: str) -> PageTable:
+    """The page as a reader boxes it: the cell holding `text` ends on a short line."""
+    cells = []
+    for cell in page.cells:
+        if cell.text == text:
+            x0, y0, x1, y1 = cell.cell.bbox
+            line = OcrToken(text=text, bbox=(x0, y0, x0 + (x1 - x0) // 2, y1), confidence=1.0)
+            cell = cell.model_copy(update={"tokens": (line,)})
+        cells.append(cell)
+    return page.model_copy(update={"cells": tuple(cells)})
+
+
 def test_row_with_its_own_name_at_the_page_top_is_a_new_row():
-    table = stitched(*tasks_pages("门户网站建设"))
+    page1, page2 = tasks_pages("门户网站建设")
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    table = stitch([_short_last_line(pages[0], "市侨联工作经费"), pages[1]], TEMPLATE)
     assert table.n_rows == 3
     assert [cell_at(table, r, 1).text for r in (1, 2)] == ["市侨联工作经费", "门户网站建设"]
+
+
+def test_a_name_wrapped_over_the_page_break_is_one_name():
+    page1, page2 = tasks_pages("费")
+    page1[1][1] = "市侨联工作经"
+    table = stitched(page1, page2)  # the name filled its line, no amount after the break
+    assert table.n_rows == 2
+    assert cell_at(table, 1, 1).text == "市侨联工作经费"
+    # The same figure-less row after a name that ended on a short line is a new row.
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    table = stitch([_short_last_line(pages[0], "市侨联工作经"), pages[1]], TEMPLATE)
+    assert table.n_rows == 3
 
 
 def test_continued_text_after_a_short_line_starts_a_new_line():
