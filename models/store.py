@@ -67,11 +67,19 @@ def register_upload(
     return doc, True
 
 
+UNFINISHED = (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING)
+
+
 def queue_depth(session: Session) -> int:
     """Documents waiting for or in processing: what a new upload would queue behind."""
-    waiting = (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING)
-    query = select(func.count()).select_from(Document).where(Document.status.in_(waiting))
+    query = select(func.count()).select_from(Document).where(Document.status.in_(UNFINISHED))
     return session.scalar(query) or 0
+
+
+def unfinished_documents(session: Session) -> list[str]:
+    """Ids of documents still waiting for or in processing, oldest first."""
+    query = select(Document.id).where(Document.status.in_(UNFINISHED))
+    return list(session.scalars(query.order_by(Document.created_at)))
 
 
 def withdraw_documents(session: Session, document_ids: list[str]) -> list[str]:

@@ -68,6 +68,19 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _requeue_unfinished(settings: "Settings") -> None:
+    from models.db import session_factory
+    from workers.app import configure
+    from workers.recovery import requeue_unfinished
+    from workers.tasks import ingest_document
+
+    configure(settings)
+    with session_factory(settings.resolved_database_url)() as session:
+        ids = requeue_unfinished(session, lambda document_id: ingest_document.delay(document_id))
+    if ids:
+        print(f"re-queued {len(ids)} unfinished document(s) left by an earlier run", flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -81,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.resolved_database_url)  # before the worker, so they do not race
     worker = None if args.api_only else _start_worker(args.concurrency)
+    if worker is not None and not settings.redis_url:
+        _requeue_unfinished(settings)
     mode = "redis" if settings.redis_url else "embedded (SQLite broker)"
     print(f"jixiao API on http://{args.host}:{args.port}  docs: /docs  queue: {mode}", flush=True)
     access = (
