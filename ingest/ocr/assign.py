@@ -8,7 +8,8 @@ accurately as ``full_page`` for about half the CPU time per page:
   the cell (a ruled form prints text in straight rows between rules), and every line of the page
   is recognised in one batch, without the detection model. A cell whose rows cannot be told
   apart (skew, touching lines) falls back to detection inside that cell. Text above and below
-  the table is read with detection on those strips only.
+  the table (title, page number) is found the same way, as runs of ink cut at wide gaps, and
+  read in the same batch: detection over those strips cost more than all the cells together.
 - ``full_page``: one detection pass over the whole page; each detected line goes to the cell it
   lies in, and a line crossing a rule is cut at the rule and its pieces re-read.
 
@@ -29,6 +30,13 @@ from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTabl
 from ingest.ocr.base import OcrEngine, crop
 
 Strategy = Literal["cell_lines", "full_page"]
+
+OUTSIDE = -1  # owner of a line read outside the table
+# In line heights: ink runs longer than this are rules or paper edges, not strokes; marks
+# smaller than this are specks; a strip's row taller than this is not one line of text.
+_LONGEST_STROKE = 3.0
+_SMALLEST_MARK = 0.4
+_TALLEST_LINE = 2.5
 
 # A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
 _NUMBERED = re.compile(
@@ -148,7 +156,7 @@ def _read_by_cell_lines(
     line_height = _typical_height([b for bands in raw for b in bands], page.dpi)
 
     crops: list[np.ndarray] = []
-    owners: list[tuple[int, BBox]] = []  # (cell index, line box on the page) per crop
+    owners: list[tuple[int, BBox]] = []  # (cell index or OUTSIDE, line box on the page)
     fallback: list[int] = []
     for i, bands in enumerate(raw):
         inside = _inset(grid.cells[i].bbox, inset)
@@ -163,9 +171,23 @@ def _read_by_cell_lines(
                 crops.append(_band_crop(page.gray, b, inside))
                 owners.append((i, (b.x0, b.y0, b.x1, b.y1)))
 
+    outside: list[OcrToken] = []
+    reach = (grid.bbox[0] - page.dpi // 4, grid.bbox[2] + page.dpi // 4)
+    for strip in _outside_strips(page, grid):
+        for band in _strip_runs(ink, strip, line_height):
+            if band.x1 < reach[0] or band.x0 > reach[1]:
+                continue  # beside the table's columns: a photo's paper edge, not its text
+            if band.height > _TALLEST_LINE * line_height:
+                outside.extend(_detect_in(page.gray, _pad(band, strip), engine))
+            else:
+                crops.append(_band_crop(page.gray, band, strip))
+                owners.append((OUTSIDE, (band.x0, band.y0, band.x1, band.y1)))
+
     tokens_by_cell: list[list[OcrToken]] = [[] for _ in grid.cells]
     for (i, box), token in zip(owners, engine.read_lines(crops), strict=True):
-        if token.text.strip():
+        if i == OUTSIDE and any(ch.isalnum() for ch in token.text):
+            outside.append(token.model_copy(update={"bbox": box}))  # not a speck read as "。"
+        elif i != OUTSIDE and token.text.strip():
             tokens_by_cell[i].append(token.model_copy(update={"bbox": box}))
     for i in fallback:
         tokens_by_cell[i] = _detect_in(page.gray, _inset(grid.cells[i].bbox, inset), engine)
@@ -174,7 +196,7 @@ def _read_by_cell_lines(
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
         for i, tokens in enumerate(tokens_by_cell)
     ]
-    return lines_by_cell, _read_outside_strips(page, grid, ink, engine)
+    return lines_by_cell, outside
 
 
 def _ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -262,18 +284,47 @@ def _stack_horizontally(chars: list[np.ndarray]) -> np.ndarray:
     return np.hstack(row)
 
 
-def _read_outside_strips(
-    page: CleanPage, grid: Grid, ink: np.ndarray, engine: OcrEngine
-) -> list[OcrToken]:
-    """Detection only where the table is not: the title above it and notes below it."""
+def _outside_strips(page: CleanPage, grid: Grid) -> list[BBox]:
+    """The page above the table (title) and below it (notes, page number)."""
     height, width = page.gray.shape[:2]
     _, gy0, _, gy1 = grid.bbox
     margin = max(2, round(page.dpi / 40))
-    tokens: list[OcrToken] = []
-    for strip in ((0, 0, width, gy0 - margin), (0, gy1 + margin, width, height)):
-        if strip[3] - strip[1] >= 8 and crop(ink, strip).sum() >= 8:
-            tokens.extend(_detect_in(page.gray, strip, engine))
-    return tokens
+    strips = [(0, 0, width, gy0 - margin), (0, gy1 + margin, width, height)]
+    return [s for s in strips if s[3] - s[1] >= 8]
+
+
+def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float) -> list[_Band]:
+    """Text runs in a strip: rows of ink cut where a gap is wider than two characters.
+
+    Ink runs far longer than any character (a rule, the paper's edge or its shadow on a
+    photo) are removed first, so they neither merge rows nor get read as text.
+    """
+    region = crop(ink, strip).astype(np.uint8)
+    longest = max(round(_LONGEST_STROKE * line_height), 3)
+    edges = cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((1, longest), np.uint8))
+    edges |= cv2.morphologyEx(region, cv2.MORPH_OPEN, np.ones((longest, 1), np.uint8))
+    text = np.zeros_like(ink)
+    text[strip[1] : strip[3], strip[0] : strip[2]] = region > edges
+    runs = []
+    for band in _merge_fragments(_ink_bands(text, strip), line_height):
+        if band.height < _SMALLEST_MARK * line_height:
+            continue  # specks and the dots of a scan, not a line of text
+        cols = np.flatnonzero(text[band.y0 : band.y1, band.x0 : band.x1].any(axis=0))
+        gaps = np.flatnonzero(np.diff(cols) > 2 * band.height)
+        starts = np.concatenate(([cols[0]], cols[gaps + 1])) + band.x0
+        ends = np.concatenate((cols[gaps], [cols[-1]])) + band.x0 + 1
+        runs.extend(
+            _Band(int(x0), band.y0, int(x1), band.y1)
+            for x0, x1 in zip(starts, ends, strict=True)
+            if x1 - x0 >= _SMALLEST_MARK * line_height
+        )
+    return runs
+
+
+def _pad(band: _Band, inside: BBox) -> BBox:
+    """The band with a line's height of room around it, for the detector."""
+    by = band.height
+    return _clip((band.x0 - by, band.y0 - by, band.x1 + by, band.y1 + by), inside)
 
 
 def _detect_in(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrToken]:

@@ -105,3 +105,48 @@ def test_reads_a_ruled_table_with_a_vertical_label(engine):
     texts = {(c.cell.row, c.cell.col): c.text for c in table.cells}
     assert texts == rendered.expected
     assert "".join(t.text for t in table.outside) == rendered.title
+
+
+class _CountingEngine:
+    """The real engine, counting the detection calls made through it."""
+
+    def __init__(self, engine: OcrEngine) -> None:
+        self._engine = engine
+        self.info = engine.info
+        self.detections = 0
+
+    def detect_and_read(self, image):
+        self.detections += 1
+        return self._engine.detect_and_read(image)
+
+    def read_lines(self, crops):
+        return self._engine.read_lines(crops)
+
+
+def test_text_outside_the_table_is_read_without_detection_and_edges_are_not_text(engine):
+    import dataclasses
+
+    from ingest.ocr.assign import read_cells
+
+    rendered = render_table(
+        [400, 480, 560],
+        [200, 700, 1450],
+        [CellSpec(0, 0, "侨务接待次数"), CellSpec(0, 1, "18次"), CellSpec(1, 0, "")],
+        size=(1654, 900),
+        title="2024年度绩效目标表",
+    )
+    image = Image.fromarray(rendered.page.gray)
+    draw = ImageDraw.Draw(image)
+    draw.text((800, 700), "-1-", 0, ImageFont.truetype(SERIF, 29))  # page number
+    draw.rectangle((30, 0, 44, 899), fill=0)  # a photo's paper edge, beside the table
+    draw.rectangle((200, 640, 1450, 643), fill=0)  # a rule below the table
+    draw.rectangle((1000, 760, 1003, 763), fill=0)  # a speck
+    gray = np.asarray(image).copy()
+    page = dataclasses.replace(rendered.page, gray=gray, image=np.dstack([gray] * 3))
+    counting = _CountingEngine(engine)
+
+    table = read_cells(page, rendered.grid, counting)
+
+    assert [t.text for t in table.outside] == [rendered.title, "-1-"]
+    assert counting.detections == 0
+    assert {(c.cell.row, c.cell.col): c.text for c in table.cells} == rendered.expected
