@@ -18,7 +18,7 @@ import numpy as np
 
 from ingest.artifacts import BBox, OcrToken
 from ingest.ocr.base import EngineUnavailable, as_bgr
-from ingest.ocr.recognizer import LineRecognizer, SessionSetup
+from ingest.ocr.recognizer import LineRecognizer
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -66,7 +66,7 @@ class RapidOcrEngine:
                 "Global.log_level": "error",  # an empty strip is normal, not a warning
             }
         )
-        self._recognizer = LineRecognizer(paths["rec"], SessionSetup(threads=threads))
+        self._recognizer = LineRecognizer(paths["rec"], threads)
         self.threads = threads
         self._info = EngineInfo(
             engine="rapidocr", models={task: p.stem for task, p in paths.items()}

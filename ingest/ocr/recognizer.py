@@ -13,14 +13,17 @@ class probabilities with CTC greedy decoding against the character list in the m
 """
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
 
 HEIGHT = 48  # the PP-OCR recognisers' input height
 # A batch takes crops whose widths (at HEIGHT) lie within this share of its narrowest one, so
@@ -32,26 +35,19 @@ MIN_SLACK_PX = 32
 BATCH_COLUMNS = 3200
 
 
-@dataclass(frozen=True)
-class SessionSetup:
-    """How an ONNX Runtime session is set up for one worker process."""
-
-    threads: int  # intra-op threads: the worker's share of the cores
-
-
-def create_session(model: Path, setup: SessionSetup):  # -> onnxruntime.InferenceSession
+def create_session(model: Path, threads: int) -> "InferenceSession":
     """A CPU session for a worker that shares the machine with other workers.
 
-    Sequential execution with one inter-op thread (the graphs are chains); intra-op threads
-    are the worker's share; worker threads sleep instead of spinning when a run ends, which
-    on a shared box would burn CPU that other workers need.
+    Sequential execution with one inter-op thread (the graphs are chains); `threads` intra-op
+    threads, the worker's share of the cores; those threads sleep instead of spinning when a
+    run ends, which on a shared box would burn CPU that other workers need.
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.intra_op_num_threads = setup.threads
+    options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
@@ -63,8 +59,8 @@ def create_session(model: Path, setup: SessionSetup):  # -> onnxruntime.Inferenc
 class LineRecognizer:
     """A CTC text-line recognition model; create once per process, call per page."""
 
-    def __init__(self, model: Path, setup: SessionSetup) -> None:
-        self._session = create_session(model, setup)
+    def __init__(self, model: Path, threads: int) -> None:
+        self._session = create_session(model, threads)
         self._input = self._session.get_inputs()[0].name
         characters = self._session.get_modelmeta().custom_metadata_map.get("character")
         if not characters:

@@ -11,7 +11,6 @@ from ingest.ocr.recognizer import (
     MIN_SLACK_PX,
     WIDTH_SLACK,
     LineRecognizer,
-    SessionSetup,
     scaled_width,
     width_batches,
 )
@@ -50,7 +49,7 @@ def recognizer() -> LineRecognizer:
     from pathlib import Path
 
     model = Path(rapidocr.__file__).parent / "models" / MODEL_FILES["rec"]
-    return LineRecognizer(model, SessionSetup(threads=1))
+    return LineRecognizer(model, threads=1)
 
 
 def test_reads_lines_of_any_width_in_input_order(recognizer):
