@@ -2,9 +2,12 @@
 
 Order matters. The paper is flattened first, so shadows neither look like ink nor hide it.
 The outline is then found on the red channel (seal ink vanishes there) and the perspective
-removed; the residual rotation is measured on the corrected page; the seal is located last,
-on the final geometry, so its footprint lines up with the boxes the readers report.
+removed where the table's own rules confirm it; the residual rotation is measured on the
+corrected page; the seal is located last, on the final geometry, so its footprint lines up
+with the boxes the readers report.
 """
+
+from collections.abc import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -13,12 +16,15 @@ from ingest.artifacts import CleanPage, PageImage
 from ingest.preprocess.deskew import MIN_ROTATION_DEG, rotate, skew_angle
 from ingest.preprocess.illumination import flatten_illumination
 from ingest.preprocess.perspective import (
+    Quad,
     find_paper_quad,
     find_table_quad,
     needs_correction,
+    straightens,
     warp_paper,
     warp_table,
 )
+from ingest.preprocess.rules import find_rules
 from ingest.preprocess.seal import reading_gray, seal_footprint
 
 _WORK_DPI = 100.0
@@ -30,11 +36,10 @@ def clean_page(page: PageImage) -> CleanPage:
     """Flatten, straighten and de-seal one page; the notes say what was done."""
     notes: list[str] = []
     flat = flatten_illumination(page.image, page.dpi)
-    ink = _ink(flat, page.dpi)
-    image = _correct_perspective(page.image, flat, ink, page.dpi, notes)
+    red = _work_red(flat, page.dpi)
+    image = _correct_perspective(page.image, flat, red, page.dpi, notes)
     corrected = image is not flat
-    if corrected:
-        ink = _ink(image, page.dpi)
+    ink = _ink(_work_red(image, page.dpi) if corrected else red)
     angle = skew_angle(ink)
     if abs(angle) >= MIN_ROTATION_DEG:
         image = rotate(image, angle)
@@ -57,29 +62,43 @@ def clean_page(page: PageImage) -> CleanPage:
 
 
 def _correct_perspective(
-    raw: np.ndarray, flat: np.ndarray, ink: np.ndarray, dpi: int, notes: list[str]
+    raw: np.ndarray, flat: np.ndarray, red: np.ndarray, dpi: int, notes: list[str]
 ) -> np.ndarray:
-    """The flattened page warped upright, or `flat` itself when no perspective is seen."""
-    scale = ink.shape[1] / flat.shape[1]
-    quad = find_table_quad(ink)
-    if quad is not None:
+    """The flattened page warped upright, or `flat` itself when no perspective is seen.
+
+    The table's outline is tried first, then the sheet's edges: a worn corner can skew the one
+    and leave the other true. A warp is made only if it straightens the table's own rules.
+    """
+    scale = red.shape[1] / flat.shape[1]
+    rules = None
+    for source, quad, warp in _outlines(raw, red):
+        if quad is None:
+            continue
         if not needs_correction(quad):
             return flat
-        notes.append("perspective corrected from the table outline")
-        return warp_table(flat, quad / scale)
-    small = cv2.cvtColor(
-        cv2.resize(raw, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_AREA),
-        cv2.COLOR_BGR2GRAY,
-    )
-    quad = find_paper_quad(small)
-    if quad is None or not needs_correction(quad):
-        return flat
-    notes.append("perspective corrected from the paper's edges")
-    return warp_paper(flat, quad / scale)
+        rules = find_rules(red, dpi * scale) if rules is None else rules
+        if straightens(quad, rules):
+            notes.append(f"perspective corrected from {source}")
+            return warp(flat, quad / scale)
+        notes.append(f"{source} is skewed but warping by it bends the rules: not warped")
+    return flat
 
 
-def _ink(image: np.ndarray, dpi: int) -> np.ndarray:
-    """A coarse ink mask of the red channel, where seal ink drops out."""
+def _outlines(
+    raw: np.ndarray, red: np.ndarray
+) -> Iterator[tuple[str, Quad | None, Callable[[np.ndarray, Quad], np.ndarray]]]:
+    """The candidate outlines in order of trust, each found only when the one before failed."""
+    yield "the table outline", find_table_quad(_ink(red)), warp_table
+    small = cv2.resize(raw, (red.shape[1], red.shape[0]), interpolation=cv2.INTER_AREA)
+    yield "the paper's edges", find_paper_quad(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)), warp_paper
+
+
+def _work_red(image: np.ndarray, dpi: int) -> np.ndarray:
+    """The red channel of a coarse copy, where seal ink drops out."""
     scale = min(1.0, _WORK_DPI / dpi)
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return (small[:, :, 2] < _INK_BELOW).astype(np.uint8)
+    return small[:, :, 2]
+
+
+def _ink(red: np.ndarray) -> np.ndarray:
+    return (red < _INK_BELOW).astype(np.uint8)

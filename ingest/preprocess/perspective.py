@@ -5,11 +5,16 @@ lines form one connected ink component whose outline is a quadrilateral. Where n
 is found, the sheet of paper against a darker background is used instead. Each side of the
 quadrilateral is fitted as a line through every outline pixel near it, so the corners are
 sub-pixel even on a coarse copy. A shape that is already a rectangle (a flat scan, perhaps
-rotated) is left to deskew, which is more precise for pure rotation.
+rotated) is left to deskew, which is more precise for pure rotation. A shape that is not is
+warped only if the warp also straightens the rules inside it (see `rules`): on a flat scan a
+broken frame rule or a seal over a corner skews the outline, and warping by it would shear
+the table.
 """
 
 import cv2
 import numpy as np
+
+from ingest.preprocess.rules import grid_distortion
 
 Quad = np.ndarray  # 4 x 2 float32, clockwise from top-left
 
@@ -24,6 +29,9 @@ _SIDE_BAND_PX = 3.0
 _BORDER_MARGIN_SHARE = 0.01
 # The corrected view may be at most this much wider or taller than the input.
 _MAX_GROWTH = 1.5
+# A warp must at least halve the rules' distortion: measuring it on a flat page gives a few
+# hundredths of a degree, a camera's keystone a degree or more, a skewed outline's warp worse.
+_MIN_STRAIGHTENING = 0.5
 
 
 def find_table_quad(ink: np.ndarray) -> Quad | None:
@@ -72,14 +80,24 @@ def needs_correction(quad: Quad) -> bool:
     return max(abs(a - 90.0) for a in _corner_angles(quad)) > _RECTANGLE_TOLERANCE_DEG
 
 
+def straightens(quad: Quad, rules: np.ndarray) -> bool:
+    """True when warping `quad` upright brings the page's rules much closer to a rigid grid.
+
+    `rules` (from `find_rules`) must be in the quad's coordinates. No rules, no evidence: a
+    page without measurable rules is left unwarped.
+    """
+    before = grid_distortion(rules)
+    after = grid_distortion(rules, _homography(quad)[0])
+    return before is not None and after is not None and after < _MIN_STRAIGHTENING * before
+
+
 def warp_table(image: np.ndarray, quad: Quad) -> np.ndarray:
     """Map the table's quadrilateral onto an upright rectangle, keeping the rest of the view.
 
     Far from the table the homography stretches the background without limit, so the
     output is capped, around the table, at a little more than the input's size.
     """
-    target, width, height = _target_rectangle(quad)
-    homography = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    homography, width, height = _homography(quad)
     rows, cols = image.shape[:2]
     frame = np.float32([[0, 0], [cols, 0], [cols, rows], [0, rows]]).reshape(-1, 1, 2)
     seen = cv2.perspectiveTransform(frame, homography).reshape(-1, 2)
@@ -101,8 +119,7 @@ def _capped(low: float, high: float, centre: float, span: float) -> tuple[float,
 
 def warp_paper(image: np.ndarray, quad: Quad) -> np.ndarray:
     """Map the sheet's quadrilateral onto the whole output, dropping the background."""
-    target, width, height = _target_rectangle(quad)
-    homography = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    homography, width, height = _homography(quad)
     return _warp(image, homography, int(np.ceil(width)), int(np.ceil(height)))
 
 
@@ -113,13 +130,15 @@ def _warp(image: np.ndarray, homography: np.ndarray, width: int, height: int) ->
     )
 
 
-def _target_rectangle(quad: Quad) -> tuple[np.ndarray, float, float]:
-    """An upright rectangle as wide and tall as the quad's longer opposite sides."""
+def _homography(quad: Quad) -> tuple[np.ndarray, float, float]:
+    """The map of the quad onto an upright rectangle as wide and tall as its longer opposite
+    sides, and that rectangle's width and height."""
     top_left, top_right, bottom_right, bottom_left = quad
     width = max(np.linalg.norm(top_right - top_left), np.linalg.norm(bottom_right - bottom_left))
     height = max(np.linalg.norm(bottom_left - top_left), np.linalg.norm(bottom_right - top_right))
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    return target, float(width), float(height)
+    homography = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return homography, float(width), float(height)
 
 
 def _quad_of(mask: np.ndarray, touching_border_ok: bool) -> Quad | None:
