@@ -3,8 +3,9 @@
 A seal is red or orange ink (a ring, a star, arc text) stamped over black print. Its pixels are
 those whose red exceeds both green and blue by a margin; blobs of them the size of a seal are
 kept, so a red tick or a coloured letter is not taken for one. Inside a seal's footprint the
-red channel is read instead of luminance: red ink is bright there and black ink stays dark, so
-the text under the seal survives and the ring no longer looks like a ruling line. A seal is
+seal ink is unmixed from what lies beneath: red ink turns to paper, and black or grey print
+under it keeps its own level, so the text and rules under the seal survive and the ring no
+longer looks like a ruling line. A seal is
 centimetres wide, so it is found on a coarse copy of the page, which keeps this cheap.
 """
 
@@ -19,9 +20,10 @@ _MIN_REDNESS = 45
 _JOIN_MM = 2.0
 _MIN_SIDE_MM = 8.0
 _MIN_INK_MM2 = 15.0
-_INK_LEVEL_PERCENTILE = 15
-# Seal ink darker than this in the red channel is not brightened further (would lift grey text).
-_MIN_INK_LEVEL = 160.0
+# The seal's colour is measured where its ink is dense (its other channels below this).
+_DENSE_INK_BELOW = 160
+# At most this much of a pixel's redness is added back: a dark brown stamp is not undone.
+_MAX_GAIN = 1.0
 
 
 def seal_footprint(image: np.ndarray, dpi: int) -> np.ndarray:
@@ -52,18 +54,30 @@ def seal_footprint(image: np.ndarray, dpi: int) -> np.ndarray:
 
 
 def reading_gray(image: np.ndarray, footprint: np.ndarray) -> np.ndarray:
-    """Luminance, except under seals: there the red channel, scaled so seal ink turns white.
+    """Luminance, except under seals: there the gray the page would have without the seal.
 
-    Seal ink is bright but not white in the red channel; scaling by the level of its denser
-    part removes the faint ghost of the ring while black ink, near zero, stays black.
+    Ink multiplies: a pixel under seal ink of transmittances (r, o) in red and in the other
+    channels reads (u·r, u·o) for the gray u beneath, so u = R + k·(R - O) with k = (1-r)/(r-o).
+    k is the same at every density of the ink, so it is measured on the seal's own pixels.
+    Only seal-coloured pixels are lifted, each by its own redness: a faded grey rule or black
+    text inside the footprint keeps its level, and black ink under the seal stays black.
     """
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not footprint.any():
         return gray
-    under = image[footprint].astype(np.int16)
-    red = under[:, 2]
-    seal_ink = red[red - np.maximum(under[:, 0], under[:, 1]) >= _MIN_REDNESS]
-    level = float(np.percentile(seal_ink, _INK_LEVEL_PERCENTILE)) if seal_ink.size else 255.0
-    gain = 255.0 / max(level, _MIN_INK_LEVEL)
-    gray[footprint] = np.clip(red * gain, 0, 255).astype(np.uint8)
+    under = image[footprint].astype(np.float32)
+    red, other = under[:, 2], np.maximum(under[:, 0], under[:, 1])
+    gray[footprint] = np.clip(red + _unmixing_gain(red, other) * (red - other), 0, 255)
     return gray
+
+
+def _unmixing_gain(red: np.ndarray, other: np.ndarray) -> float:
+    """k of `reading_gray`, from the seal ink lying on bare paper (255 where there is no ink).
+
+    There (255 - R) / (255 - O) = (1 - r) / (1 - o) =: q at any density, and k = q / (1 - q).
+    """
+    seal_ink = (red - other >= _MIN_REDNESS) & (other < _DENSE_INK_BELOW)
+    if not seal_ink.any():
+        return 0.0
+    ratio = float(np.median((255.0 - red[seal_ink]) / (255.0 - other[seal_ink])))
+    return min(ratio / max(1.0 - ratio, 1e-3), _MAX_GAIN)
