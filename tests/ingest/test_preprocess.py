@@ -26,8 +26,7 @@ def ruled_page() -> np.ndarray:
     draw = ImageDraw.Draw(page)
     body = ImageFont.truetype(FONT, round(DPI * 0.14))
     draw.text((width * 0.2, height * 0.05), "2024年部门整体预算绩效目标表", font=body, fill="black")
-    cols = [round(width * share) for share in (0.08, 0.2, 0.45, 0.65, 0.8, 0.92)]
-    rows = list(range(round(height * 0.1), round(height * 0.9), round(DPI * 0.45)))
+    cols, rows = table_edges()
     for y in rows:
         draw.line([(cols[0], y), (cols[-1], y)], fill="black", width=2)
     for x in cols:
@@ -46,22 +45,41 @@ def rotated(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(image, matrix, (width, height), borderValue=(255, 255, 255))
 
 
-def stamped(image: np.ndarray) -> np.ndarray:
+def table_edges() -> tuple[list[int], list[int]]:
+    """x of the columns' and y of the rows' rules of `ruled_page`."""
+    width, height = round(8.27 * DPI), round(11.69 * DPI)
+    cols = [round(width * share) for share in (0.08, 0.2, 0.45, 0.65, 0.8, 0.92)]
+    return cols, list(range(round(height * 0.1), round(height * 0.9), round(DPI * 0.45)))
+
+
+def worn_corner(image: np.ndarray, level: int = 255) -> np.ndarray:
+    """The frame's top-left corner worn to `level`: the left rule over the table's top half and
+    the top rule over the first two columns, as faded toner leaves a scan."""
+    cols, rows = table_edges()
+    worn = image.copy()
+    left = worn[rows[0] - 3 : (rows[0] + rows[-1]) // 2, cols[0] - 3 : cols[0] + 4]
+    top = worn[rows[0] - 3 : rows[0] + 4, cols[0] - 3 : cols[2] - 3]
+    for rule in (left, top):
+        np.maximum(rule, level, out=rule)
+    return worn
+
+
+def stamped(image: np.ndarray, centre: tuple[int, int] = SEAL_CENTRE) -> np.ndarray:
     """A red seal (ring, star, arc marks) printed over the page like ink: colours multiply."""
     seal = np.full_like(image, 255)
     red = (40, 40, 225)
-    cv2.circle(seal, SEAL_CENTRE, SEAL_RADIUS, red, 6, cv2.LINE_AA)
+    cv2.circle(seal, centre, SEAL_RADIUS, red, 6, cv2.LINE_AA)
     star = [
         (
-            SEAL_CENTRE[0] + SEAL_RADIUS * (0.35 if k % 2 == 0 else 0.14) * np.cos(angle),
-            SEAL_CENTRE[1] + SEAL_RADIUS * (0.35 if k % 2 == 0 else 0.14) * np.sin(angle),
+            centre[0] + SEAL_RADIUS * (0.35 if k % 2 == 0 else 0.14) * np.cos(angle),
+            centre[1] + SEAL_RADIUS * (0.35 if k % 2 == 0 else 0.14) * np.sin(angle),
         )
         for k, angle in enumerate(-np.pi / 2 + np.arange(10) * np.pi / 5)
     ]
     cv2.fillPoly(seal, [np.int32(star)], red, cv2.LINE_AA)
     for angle in np.linspace(0.8 * np.pi, 2.2 * np.pi, 12):
-        x = int(SEAL_CENTRE[0] + 0.75 * SEAL_RADIUS * np.cos(angle))
-        y = int(SEAL_CENTRE[1] + 0.75 * SEAL_RADIUS * np.sin(angle))
+        x = int(centre[0] + 0.75 * SEAL_RADIUS * np.cos(angle))
+        y = int(centre[1] + 0.75 * SEAL_RADIUS * np.sin(angle))
         cv2.rectangle(seal, (x - 10, y - 10), (x + 10, y + 12), red, 3)
     return (image.astype(np.float32) * seal.astype(np.float32) / 255).astype(np.uint8)
 
@@ -205,3 +223,52 @@ def test_cleaning_is_fast_enough() -> None:
     for _ in range(3):
         clean(image)
     assert (time.perf_counter() - started) / 3 < 0.6  # 0.2 s measured; slack for shared CI
+
+
+@pytest.mark.parametrize("angle", [1.5, -2.0])
+def test_a_flat_page_with_a_worn_frame_corner_is_not_warped(angle: float) -> None:
+    page = clean(rotated(worn_corner(ruled_page()), angle))
+    # The outline was skewed by the missing corner, so a warp was on offer and refused.
+    assert any("bends the rules: not warped" in note for note in page.notes)
+    assert not page.perspective_corrected
+    assert page.rotation_deg == pytest.approx(-angle, abs=0.15)
+    horizontal, vertical = ruling_lines(page.gray)
+    assert worst_slope_deg(horizontal, horizontal=True) < 0.15
+    assert worst_slope_deg(vertical, horizontal=False) < 0.15
+
+
+def test_a_seal_over_a_faded_frame_corner_does_not_warp_the_page() -> None:
+    cols, rows = table_edges()
+    image = stamped(worn_corner(ruled_page(), level=235), centre=(cols[0] + 60, rows[0] + 60))
+    page = clean(rotated(image, 1.2))
+    assert any("bends the rules: not warped" in note for note in page.notes)
+    assert not page.perspective_corrected
+    assert page.seal_mask is not None
+    assert page.rotation_deg == pytest.approx(-1.2, abs=0.15)
+
+
+def test_a_keystone_with_a_worn_frame_corner_is_still_warped() -> None:
+    page = clean(photographed(rotated(worn_corner(ruled_page()), 1.0)))
+    assert page.perspective_corrected
+    horizontal, vertical = ruling_lines(page.gray)
+    longest = max(np.ptp(points[:, 0]) for points in horizontal)
+    horizontal = [points for points in horizontal if np.ptp(points[:, 0]) > longest / 2]
+    assert worst_slope_deg(horizontal, horizontal=True) < 0.3
+    assert worst_slope_deg(vertical, horizontal=False) < 0.3
+
+
+def test_a_faded_rule_under_a_seal_keeps_its_grey() -> None:
+    """Only seal ink is lifted: a pale rule through the seal is neither whitened nor darkened."""
+    original = ruled_page().copy()
+    y = SEAL_CENTRE[1] + 68  # between a row's text and the next rule
+    x0, x1 = SEAL_CENTRE[0] - SEAL_RADIUS, SEAL_CENTRE[0] + SEAL_RADIUS
+    cv2.line(original, (x0, y), (x1, y), (170, 170, 170), 2)
+    page = clean(stamped(original))
+    assert page.seal_mask is not None
+    rule = page.seal_mask & (cv2.cvtColor(original, cv2.COLOR_BGR2GRAY) == 170)
+    assert rule.sum() > 400
+    sealed = cv2.cvtColor(stamped(original), cv2.COLOR_BGR2GRAY)
+    under_ink = rule & (sealed < 140)  # where the ring or the star crosses the rule
+    assert under_ink.sum() > 20
+    assert abs(float(np.median(page.gray[rule])) - 170) < 8
+    assert abs(float(np.median(page.gray[under_ink])) - 170) < 15
