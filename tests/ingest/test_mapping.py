@@ -196,6 +196,17 @@ def test_an_unreadable_level1_is_told_by_its_level2_and_kept_for_review():
     assert mapped.evidence["indicators[2].level1"].label_score == 1.0
 
 
+def test_a_value_with_a_relation_sign_is_not_trusted_on_the_readers_word():
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "培训人数", "≥100人"],
+        [UP, UP, UP, "培训次数", "6次"],
+    ]
+    mapped = read(HEAD + rows)
+    assert mapped.evidence["indicators[0].value"].ocr_confidence == 0.5
+    assert mapped.evidence["indicators[1].value"].ocr_confidence == 1.0
+
+
 def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():
     page1 = [
         *HEAD,
