@@ -24,7 +24,7 @@ from ingest.preprocess.perspective import (
     warp_paper,
     warp_table,
 )
-from ingest.preprocess.rules import find_rules
+from ingest.preprocess.rules import rule_segments
 from ingest.preprocess.seal import reading_gray, seal_footprint
 
 _WORK_DPI = 100.0
@@ -76,7 +76,7 @@ def _correct_perspective(
             continue
         if not needs_correction(quad):
             return flat
-        rules = find_rules(red, dpi * scale) if rules is None else rules
+        rules = rule_segments(red, dpi * scale) if rules is None else rules
         if straightens(quad, rules):
             notes.append(f"perspective corrected from {source}")
             return warp(flat, quad / scale)

@@ -83,7 +83,7 @@ def needs_correction(quad: Quad) -> bool:
 def straightens(quad: Quad, rules: np.ndarray) -> bool:
     """True when warping `quad` upright brings the page's rules much closer to a rigid grid.
 
-    `rules` (from `find_rules`) must be in the quad's coordinates. No rules, no evidence: a
+    `rules` (from `rule_segments`) must be in the quad's coordinates. No rules, no evidence: a
     page without measurable rules is left unwarped.
     """
     before = grid_distortion(rules)

@@ -26,7 +26,7 @@ _MIN_FILL = 0.5  # ink pixels per unit of the rule's length
 _MAX_RESIDUAL_PX = 1.0  # a rule is thin: its pixels lie this close to the fitted line
 
 
-def find_rules(red: np.ndarray, dpi: float) -> np.ndarray:
+def rule_segments(red: np.ndarray, dpi: float) -> np.ndarray:
     """Long straight rules of a flattened page's red channel, as N x 2 x 2 end points (x, y)."""
     ink = (red < _RULE_INK_BELOW).astype(np.uint8)
     min_length = _MIN_RULE_SHARE * max(ink.shape)
