@@ -233,6 +233,7 @@ class _Mapper:
                 self._continue_item(items[-1], row, section, columns)
             elif columns:
                 items.append(self._row_item(row, section, columns, items[-1] if items else None))
+        self._place_lost_level2(items, section)
         own = [c.key for c in section.columns if c.key not in section.carry_down]
         kept = [item for item in items if any(item[k].value is not None for k in own)]
         prefix = section.list or section.key
@@ -243,6 +244,43 @@ class _Mapper:
                 if read.lost:
                     self.lost.add(path)
         self.counts[prefix] = len(kept)
+
+    def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
+        """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the
+        二级 come in the taxonomy's order, so a group between two known ones (or before or after
+        one) with a single possible 二级 there is that one. Its low label score keeps it in
+        front of a reviewer; a group with several possibilities stays empty and missing."""
+        level1_key = next((c.key for c in section.columns if c.kind == "taxonomy1"), None)
+        level2_key = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
+        if level1_key is None or level2_key is None:
+            return
+
+        def known(index: int, level1: FieldValue) -> str | None:
+            if not 0 <= index < len(items) or items[index][level1_key].value != level1:
+                return None
+            value = items[index][level2_key].value
+            return self.template.canonical_level2(value) if isinstance(value, str) else None
+
+        start = 0
+        while start < len(items):
+            end = start
+            while end < len(items) and items[end][level2_key].lost:
+                end += 1
+            if end == start:
+                start += 1
+                continue
+            level1 = items[start][level1_key].value
+            order = self.template.taxonomy.get(level1, ()) if isinstance(level1, str) else ()
+            before, after = known(start - 1, level1), known(end, level1)
+            low = order.index(before) + 1 if before in order else 0
+            high = order.index(after) if after in order else len(order)
+            candidates = order[low:high]
+            if len(candidates) == 1 and (before or after):
+                for item in items[start:end]:
+                    source = item[level2_key].source
+                    placed = replace(source, label_score=INFERRED_SECTION_SCORE) if source else None
+                    item[level2_key] = _Read(candidates[0], placed)
+            start = end
 
     def _within_item_above(
         self, row: int, section: SectionSpec, columns: dict[str, tuple[int, float]]

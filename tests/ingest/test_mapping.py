@@ -207,6 +207,16 @@ def test_a_value_with_a_relation_sign_is_not_trusted_on_the_readers_word():
     assert mapped.evidence["indicators[1].value"].ocr_confidence == 1.0
 
 
+def test_a_level2_printed_nowhere_is_placed_by_the_taxonomy_order_when_only_one_fits():
+    start = [*HEAD, ["绩效指标", *INDICATORS_HEADER], [UP, "产出指标", "", "次数", "6次"]]
+    # 二级 printed on neither part, followed by 质量指标: only 数量指标 comes before it.
+    mapped = read([*start], [["", "", "", "人数", "8人"], [UP, UP, "质量指标", "合格率", "100%"]])
+    got = [(i.level1, i.level2) for i in mapped.document.indicators]
+    assert got == [*[("产出指标", "数量指标")] * 2, ("产出指标", "质量指标")]
+    assert mapped.evidence["indicators[0].level2"].label_score == 0.5
+    assert not mapped.evidence["indicators[0].level2"].missing
+
+
 def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():
     page1 = [
         *HEAD,
