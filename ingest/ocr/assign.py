@@ -37,6 +37,11 @@ OUTSIDE = -1  # owner of a line read outside the table
 _LONGEST_STROKE = 3.0
 _SMALLEST_MARK = 0.4
 _TALLEST_LINE = 2.5
+# A body character is about 10 pt (0.14 in) tall. In characters: a mark smaller than _SPECK in
+# both directions is a speck unless a stroke lies within _SPECK_REACH of it.
+_CHARACTER_IN = 0.14
+_SPECK = 0.3
+_SPECK_REACH = 0.6
 
 # A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
 _NUMBERED = re.compile(
@@ -152,7 +157,7 @@ def _read_by_cell_lines(
 ) -> tuple[list[list[TextLine]], list[OcrToken]]:
     ink = _ink_mask(page.gray)
     inset = max(2, round(page.dpi / 60))
-    raw = [_ink_bands(ink, _inset(cell.bbox, inset)) for cell in grid.cells]
+    raw = [_ink_bands(ink, _inset(cell.bbox, inset), page.dpi) for cell in grid.cells]
     line_height = _typical_height([b for bands in raw for b in bands], page.dpi)
 
     crops: list[np.ndarray] = []
@@ -174,7 +179,7 @@ def _read_by_cell_lines(
     outside: list[OcrToken] = []
     reach = (grid.bbox[0] - page.dpi // 4, grid.bbox[2] + page.dpi // 4)
     for strip in _outside_strips(page, grid):
-        for band in _strip_runs(ink, strip, line_height):
+        for band in _strip_runs(ink, strip, line_height, page.dpi):
             if band.x1 < reach[0] or band.x0 > reach[1]:
                 continue  # beside the table's columns: a photo's paper edge, not its text
             if band.height > _TALLEST_LINE * line_height:
@@ -205,8 +210,9 @@ def _ink_mask(gray: np.ndarray) -> np.ndarray:
     return gray < min(max(otsu, 100.0), 200.0)
 
 
-def _ink_bands(ink: np.ndarray, box: BBox) -> list[_Band]:
-    """Rows of ink inside `box`, with any rule residue along the box's edges wiped first."""
+def _ink_bands(ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
+    """Rows of ink inside `box`, with any rule residue along the box's edges wiped first and
+    specks far from any stroke dropped."""
     x0, y0, x1, y1 = box
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
@@ -216,6 +222,7 @@ def _ink_bands(ink: np.ndarray, box: BBox) -> list[_Band]:
         rows[rows.mean(axis=1) > 0.5] = False
     for cols in (cell[:, :edge], cell[:, -edge:]):
         cols[:, cols.mean(axis=0) > 0.5] = False
+    _drop_specks(cell, _CHARACTER_IN * dpi)
     profile = cell.sum(axis=1)
     rows = np.flatnonzero(profile >= 2)
     if rows.size == 0:
@@ -231,6 +238,29 @@ def _ink_bands(ink: np.ndarray, box: BBox) -> list[_Band]:
                 _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
             )
     return bands
+
+
+def _drop_specks(cell: np.ndarray, character: float) -> None:
+    """Clear, in place, marks too small to be a stroke that lie away from every stroke.
+
+    A scan's dust and toner dots would otherwise become bands of their own, or widen a line's
+    crop, and be read as "。", "•" or "$". Punctuation is as small, but sits beside its text.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cell.view(np.uint8), 8)
+    if count <= 1:
+        return
+    size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    small = np.flatnonzero(size < _SPECK * character) + 1
+    if small.size == 0:
+        return
+    strokes = np.isin(labels, np.flatnonzero(size >= _SPECK * character) + 1).view(np.uint8)
+    reach = max(3, round(_SPECK_REACH * character)) * 2 + 1
+    near = cv2.dilate(strokes, np.ones((reach, reach), np.uint8)).astype(bool)
+    for label in small:
+        x, y, w, h = stats[label, :4]
+        piece = labels[y : y + h, x : x + w] == label
+        if not near[y : y + h, x : x + w][piece].any():
+            cell[y : y + h, x : x + w][piece] = False
 
 
 def _typical_height(bands: list[_Band], dpi: int) -> float:
@@ -293,7 +323,7 @@ def _outside_strips(page: CleanPage, grid: Grid) -> list[BBox]:
     return [s for s in strips if s[3] - s[1] >= 8]
 
 
-def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float) -> list[_Band]:
+def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float, dpi: int) -> list[_Band]:
     """Text runs in a strip: rows of ink cut where a gap is wider than two characters.
 
     Ink runs far longer than any character (a rule, the paper's edge or its shadow on a
@@ -306,7 +336,7 @@ def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float) -> list[_Band]
     text = np.zeros_like(ink)
     text[strip[1] : strip[3], strip[0] : strip[2]] = region > edges
     runs = []
-    for band in _merge_fragments(_ink_bands(text, strip), line_height):
+    for band in _merge_fragments(_ink_bands(text, strip, dpi), line_height):
         if band.height < _SMALLEST_MARK * line_height:
             continue  # specks and the dots of a scan, not a line of text
         cols = np.flatnonzero(text[band.y0 : band.y1, band.x0 : band.x1].any(axis=0))

@@ -232,3 +232,16 @@ def test_no_grid_puts_every_token_outside_in_reading_order():
 
     assert table.grid is None and table.cells == ()
     assert [t.text for t in table.outside] == ["部门", "名称", "指标"]
+
+
+def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
+    from ingest.ocr.assign import _ink_bands
+
+    dpi = 200
+    ink = np.zeros((200, 600), dtype=bool)
+    ink[40:68, 50:300] = True  # a line of text, 28 px tall
+    ink[62:67, 304:309] = True  # a full stop right after it
+    ink[150:154, 400:404] = True  # dust, far from any stroke
+    ink[20:23, 560:563] = True  # more dust in the corner
+    bands = _ink_bands(ink, (0, 0, 600, 200), dpi)
+    assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 309, 68)]
