@@ -42,6 +42,10 @@ _TALLEST_LINE = 2.5
 _CHARACTER_IN = 0.14
 _SPECK = 0.3
 _SPECK_REACH = 0.6
+# A speck touching the text survives `_drop_specks` and is read as a stray mark at the line's
+# end with low probability: such readings below this confidence are dropped.
+_SPECK_CONFIDENCE = 0.6
+_SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
 
 # A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
 _NUMBERED = re.compile(
@@ -193,7 +197,7 @@ def _read_by_cell_lines(
         if i == OUTSIDE and any(ch.isalnum() for ch in token.text):
             outside.append(token.model_copy(update={"bbox": box}))  # not a speck read as "。"
         elif i != OUTSIDE and token.text.strip():
-            tokens_by_cell[i].append(token.model_copy(update={"bbox": box}))
+            tokens_by_cell[i].append(_trim_specks(token.model_copy(update={"bbox": box})))
     for i in fallback:
         tokens_by_cell[i] = _detect_in(page.gray, _inset(grid.cells[i].bbox, inset), engine)
 
@@ -238,6 +242,35 @@ def _ink_bands(ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
                 _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
             )
     return bands
+
+
+def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:
+    """A doubtful mark at a line's end that a speck beside the text makes the recogniser emit:
+    a Latin letter, a dot or stray sign, or a digit where the rest of the line holds none;
+    never a sign the form uses at a value's ends (%, brackets, ≥, ~)."""
+    if confidence >= _SPECK_CONFIDENCE:
+        return False
+    if char.isdigit():
+        return not any(c.isdigit() for c in rest)
+    latin_letter = char.isalpha() and ord(char) < 0x250
+    return latin_letter or char in _SPECK_READINGS
+
+
+def _trim_specks(token: OcrToken) -> OcrToken:
+    """Drop speck readings from both ends of a line; their doubt moves to the new end
+    character, so the cell stays as unsure as it was read."""
+    text, confs = token.text, list(token.char_confidences)
+    if len(confs) != len(text):
+        return token
+    while len(text) > 1 and _is_speck_reading(text[-1], confs[-1], text[:-1]):
+        confs[-2] = min(confs[-2], confs[-1])
+        text, confs = text[:-1], confs[:-1]
+    while len(text) > 1 and _is_speck_reading(text[0], confs[0], text[1:]):
+        confs[1] = min(confs[1], confs[0])
+        text, confs = text[1:], confs[1:]
+    if text == token.text:
+        return token
+    return token.model_copy(update={"text": text, "char_confidences": tuple(confs)})
 
 
 def _drop_specks(cell: np.ndarray, character: float) -> None:

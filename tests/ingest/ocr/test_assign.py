@@ -245,3 +245,25 @@ def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
     ink[20:23, 560:563] = True  # more dust in the corner
     bands = _ink_bands(ink, (0, 0, 600, 200), dpi)
     assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 309, 68)]
+
+
+@pytest.mark.parametrize(
+    ("text", "confs", "kept"),
+    [
+        ("产出指标o", (0.99, 0.98, 0.99, 0.97, 0.19), "产出指标"),
+        ("0数量指标", (0.3, 0.99, 0.98, 0.99, 0.97), "数量指标"),
+        ("•。办公设备", (0.2, 0.4, 0.99, 0.98, 0.99, 0.97), "办公设备"),
+        ("≤290万元6", (0.9, 0.99, 0.98, 0.99, 0.97, 0.99, 0.3), "≤290万元6"),  # digits beside
+        ("100%", (0.3, 0.99, 0.98, 0.99), "100%"),  # a doubtful digit of a number stays
+        ("效率提高.", (0.99, 0.98, 0.99, 0.97, 0.95), "效率提高."),  # read with confidence
+        ("98%", (0.99, 0.98, 0.3), "98%"),  # the form's own signs stay
+        ("（概述）", (0.3, 0.99, 0.98, 0.3), "（概述）"),
+    ],
+)
+def test_doubtful_stray_marks_at_a_lines_ends_are_dropped_keeping_the_doubt(text, confs, kept):
+    from ingest.ocr.assign import _trim_specks
+
+    token = OcrToken(text=text, bbox=(0, 0, 10, 10), confidence=0.9, char_confidences=confs)
+    trimmed = _trim_specks(token)
+    assert trimmed.text == kept
+    assert min(trimmed.char_confidences) == min(confs)
