@@ -1,0 +1,1 @@
+"""Measurements that need running services, kept out of the installed package."""
