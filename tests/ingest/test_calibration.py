@@ -1,7 +1,6 @@
 import json
 
 import numpy as np
-import pytest
 
 from ingest.calibration import (
     FEATURES,
@@ -20,7 +19,7 @@ from ingest.review import with_values
 from ingest.template import default_template
 from jixiao.cli import main
 from models.truth import GroundTruth
-from tests.ingest.trust_docs import mapped, seed_document, with_records
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
 OCR = FEATURES.index("log_ocr_confidence")
@@ -52,7 +51,7 @@ def test_fitted_model_is_calibrated_on_held_out_samples_where_raw_confidence_is_
     held_out = synthetic_samples(20000, 2)
     assert model.method == "logistic"
     assert ece(model, held_out) < 0.03
-    assert ece(default_model(), held_out) > 0.05  # the uncalibrated default is overconfident
+    assert ece(IDENTITY, held_out) > 0.05  # raw OCR confidence is overconfident
     assert model.fit is not None and model.fit.fields == 20000
     assert model.fit.residual_error <= 0.005 * 0.5
 
@@ -189,8 +188,10 @@ def test_calibrate_command_without_calibration_documents(tmp_path):
     assert code == 2 and not (tmp_path / "m.json").exists()
 
 
-@pytest.mark.parametrize("kind", ["amount", "percent", "text"])
-def test_shipped_default_is_marked_uncalibrated(kind):
+def test_shipped_model_was_fitted_and_says_on_what():
     model = default_model()
-    assert model.method == "identity" and "uncalibrated" in model.note
-    assert model.threshold(kind) == model.default_threshold
+    assert model.method == "logistic" and len(model.weights) == len(model.features) + 1
+    assert model.fit is not None and model.fit.documents >= 10 and model.fit.ece <= 0.05
+    assert model.fit.residual_error <= model.fit.target
+    for kind in ("amount", "percent", "text", "indicator_value"):
+        assert 0.0 <= model.threshold(kind) <= 1.0

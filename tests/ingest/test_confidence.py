@@ -5,12 +5,12 @@ from ingest.confidence import assess
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import DocumentStatus, FieldStatus, value_paths
-from tests.ingest.trust_docs import mapped, seed_document, with_records
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
 
 
-def assessed(doc, model=None, **evidence):
+def assessed(doc, model=IDENTITY, **evidence):
     return assess(mapped(doc, **evidence), run_checks(doc, TEMPLATE), TEMPLATE, model)
 
 

@@ -5,13 +5,13 @@ from ingest.review import InvalidCorrection, revalidate
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import DocumentStatus, FieldStatus
-from tests.ingest.trust_docs import mapped, seed_document, with_records
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
 
 
 def assessed(doc, **evidence):
-    return assess(mapped(doc, **evidence), run_checks(doc, TEMPLATE), TEMPLATE)
+    return assess(mapped(doc, **evidence), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
 
 
 def field(doc, path):

@@ -4,10 +4,21 @@ import json
 from pathlib import Path
 
 from ingest.artifacts import FieldEvidence, MappedDocument
+from ingest.calibration import CalibrationModel
 from ingest.review import with_values
 from models.contract import FieldRecord, FieldStatus, PerformanceTargets, value_paths
 
 SEED_GOLD = Path(__file__).parent.parent / "data" / "seed" / "seed_gold.json"
+
+
+# The uncalibrated model: confidence is the weakest character's, short fields below 0.9 flagged.
+# Tests of the flag mechanics use it, so they do not depend on the fit shipped in the package.
+IDENTITY = CalibrationModel(
+    method="identity",
+    note="weakest character confidence; short fields below 0.9 flagged",
+    thresholds={"long_text": 0.0},
+    default_threshold=0.9,
+)
 
 
 def as_path(key: str) -> str:
