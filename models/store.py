@@ -241,7 +241,7 @@ def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
         .where(FieldRow.status == FieldStatus.FLAGGED.value)
         .group_by(FieldRow.document_id)
     )
-    return {document_id: count for document_id, count in rows.tuples()}
+    return {document_id: count for document_id, count in rows}
 
 
 def claim_field_version(session: Session, field_id: int, version: int) -> bool:
