@@ -8,6 +8,8 @@ import argparse
 import importlib
 import sys
 
+from ingest.ocr.runtime import without_telemetry
+
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("jixiao.commands.ingest", "read scans into contract JSON"),
@@ -40,6 +42,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    without_telemetry()
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
     return int(args.run(args) or 0)

@@ -8,7 +8,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import get_dispatcher
+from ingest.ocr.runtime import without_telemetry
 from jixiao.settings import Settings
+
+without_telemetry()  # before any test imports ONNX Runtime
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from ingest.artifacts import BBox, OcrToken
 from ingest.ocr.base import EngineUnavailable, as_bgr, unit
 from ingest.ocr.paddle_models import PaddleModelDirs, build_model_dirs, load_model_dirs
 from ingest.ocr.rapid import engine_threads
+from ingest.ocr.runtime import without_telemetry
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -41,12 +42,11 @@ class PaddleOcrEngine:
     """PaddleOCR on ONNX Runtime; create once per process and reuse for every page."""
 
     def __init__(self, settings: Settings) -> None:
-        # Both are read from the environment only: PaddleX when it is first imported (it would
-        # otherwise probe model hosters before any download), ONNX Runtime when its first session
-        # is created (it sends usage telemetry unless told not to). setdefault leaves an
-        # operator's own choice alone.
+        # Read from the environment only, by PaddleX when it is first imported (it would
+        # otherwise probe model hosters before any download); setdefault leaves an operator's
+        # own choice alone.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
-        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        without_telemetry()
         dirs = _model_dirs(settings)  # building them opens an ONNX Runtime session
         try:
             from paddleocr import PaddleOCR, TextRecognition

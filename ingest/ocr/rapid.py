@@ -19,6 +19,7 @@ import numpy as np
 from ingest.artifacts import BBox, OcrToken
 from ingest.ocr.base import EngineUnavailable, as_bgr
 from ingest.ocr.recognizer import LineRecognizer
+from ingest.ocr.runtime import without_telemetry
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -40,6 +41,7 @@ class RapidOcrEngine:
     """PP-OCR on ONNX Runtime; create once per process and reuse for every page."""
 
     def __init__(self, settings: Settings) -> None:
+        without_telemetry()
         try:
             import rapidocr
         except ImportError as exc:

@@ -21,6 +21,7 @@ import numpy as np
 
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
+from ingest.ocr.runtime import without_telemetry
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -42,6 +43,7 @@ def create_session(model: Path, threads: int) -> "InferenceSession":
     threads, the worker's share of the cores; those threads sleep instead of spinning when a
     run ends, which on a shared box would burn CPU that other workers need.
     """
+    without_telemetry()
     import onnxruntime as ort
 
     options = ort.SessionOptions()

@@ -20,8 +20,9 @@ READ_PATH_MODULES = ("ingest.grid", "ingest.ocr.assign", "ingest.mapping")
 def render_seed_pdf(path: Path, seed: int = 7, misprinted_basic: str | None = "379.72") -> Path:
     """The seed table drawn by the synthetic renderer as a clean multi-page PDF (200 dpi).
 
-    By default 基本支出 is printed with two digits swapped (379.72 for 397.72), so the budget identity
-    fails and every reading has a flag for a reviewer to clear, however well the page is read.
+    By default 基本支出 is printed with two digits swapped (379.72 for 397.72), so the budget
+    identity fails and every reading has a flag for a reviewer to clear, however well the page
+    is read.
     """
     pytest.importorskip("ingest.synth.render", reason="the synthetic renderer is not available")
     from PIL import Image
