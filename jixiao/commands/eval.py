@@ -10,18 +10,17 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argument
+
 if TYPE_CHECKING:
     from ingest.evaluation.results import PipelineResult
     from ingest.ocr.base import OcrEngine
     from jixiao.settings import Settings
     from models.truth import GroundTruth
 
-EXIT_READ_FAILED = 1
-EXIT_USAGE = 2
-
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("--corpus", type=Path, required=True, help="folder of <doc_id>.truth.json")
+    add_corpus_argument(parser)
     parser.add_argument(
         "--results",
         type=Path,
