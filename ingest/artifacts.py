@@ -10,6 +10,7 @@ Coordinates: every box is `(x0, y0, x1, y1)` in pixels of the *cleaned* page ima
 the export contract's `page` is 1-based.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,6 +101,12 @@ class OcrToken(_Frozen):
     char_confidences: tuple[float, ...] = ()
 
 
+def weakest_confidence(tokens: Iterable[OcrToken]) -> float:
+    """Weakest character decides: one unreadable digit makes the whole amount doubtful."""
+    confs = [c for t in tokens for c in (t.char_confidences or (t.confidence,))]
+    return min(confs) if confs else 1.0
+
+
 class CellText(_Frozen):
     """A grid cell with the text read inside it."""
 
@@ -111,9 +118,7 @@ class CellText(_Frozen):
 
     @property
     def confidence(self) -> float:
-        """Weakest character decides: one unreadable digit makes the whole amount doubtful."""
-        confs = [c for t in self.tokens for c in (t.char_confidences or (t.confidence,))]
-        return min(confs) if confs else 1.0
+        return weakest_confidence(self.tokens)
 
 
 class PageTable(_Frozen):

@@ -19,7 +19,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ingest.artifacts import FieldEvidence, LogicalCell, MappedDocument, OcrToken, Table
+from ingest.artifacts import (
+    FieldEvidence,
+    LogicalCell,
+    MappedDocument,
+    OcrToken,
+    Table,
+    weakest_confidence,
+)
 from ingest.errors import UnknownTemplate
 from ingest.labels import LabelMatch, match_label, match_row
 from ingest.template import ColumnSpec, SectionSpec, Template
@@ -425,14 +432,13 @@ class _Mapper:
             found = pattern.search(text)
             if found is None:
                 continue
-            confs = [c for t in tokens for c in (t.char_confidences or (t.confidence,))]
             box = (
                 min(t.bbox[0] for t in tokens),
                 min(t.bbox[1] for t in tokens),
                 max(t.bbox[2] for t in tokens),
                 max(t.bbox[3] for t in tokens),
             )
-            source = _Source(text, min(confs), 1.0, page, box, 1.0)
+            source = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
             self._put("title", text, source)
             self._put("year", int(found.group("year")), source)
             return
