@@ -45,11 +45,6 @@ from models.contract import (
 
 # The label score given to a section placed without reading its label.
 INFERRED_SECTION_SCORE = 0.5
-# The PP-OCR recogniser reads ≧ as ≥ (and ≦ as ≤) with near certainty although the form prints
-# both and the contract keeps them apart: on a 40-document corpus every printed ≧ came back as ≥
-# at p ≈ 1.0. A value holding either sign is therefore only as sure as a coin toss.
-CONFUSABLE_SIGNS = frozenset("≥≧≤≦")
-CONFUSABLE_CONFIDENCE = 0.5
 # Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
 LEVEL1_READABLE = 0.5
 
@@ -70,12 +65,9 @@ class _Source:
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float) -> "_Source":
         first = cell.pieces[0]
-        confidence = cell.confidence
-        if CONFUSABLE_SIGNS.intersection(cell.text):
-            confidence = min(confidence, CONFUSABLE_CONFIDENCE)
         return cls(
             text=cell.text,
-            confidence=confidence,
+            confidence=cell.confidence,
             structure_confidence=cell.structure_confidence,
             page=first.page,
             bbox=first.bbox,

@@ -22,6 +22,7 @@ from ingest.ocr.base import EngineUnavailable, as_bgr, unit
 from ingest.ocr.paddle_models import PaddleModelDirs, build_model_dirs, load_model_dirs
 from ingest.ocr.rapid import engine_threads
 from ingest.ocr.runtime import without_telemetry
+from ingest.ocr.signs import doubt_signs
 from jixiao.settings import Settings
 from models.contract import EngineInfo
 
@@ -102,7 +103,7 @@ class PaddleOcrEngine:
         (result,) = self._pipeline.predict(bgr)
         height, width = bgr.shape[:2]
         return [
-            OcrToken(text=text, bbox=_clip(box, width, height), confidence=unit(score))
+            doubt_signs(OcrToken(text=text, bbox=_clip(box, width, height), confidence=unit(score)))
             for text, score, box in zip(
                 result["rec_texts"], result["rec_scores"], result["rec_boxes"], strict=True
             )
@@ -124,7 +125,7 @@ class PaddleOcrEngine:
         for i, result in zip(order, results, strict=True):
             text = str(result["rec_text"])
             score = unit(result["rec_score"]) if text else 0.0
-            tokens[i] = OcrToken(text=text, bbox=tokens[i].bbox, confidence=score)
+            tokens[i] = doubt_signs(OcrToken(text=text, bbox=tokens[i].bbox, confidence=score))
         return tokens
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
 from ingest.ocr.runtime import without_telemetry
+from ingest.ocr.signs import settle_signs
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -71,22 +72,30 @@ class LineRecognizer:
         self._characters = np.array(["", *characters.splitlines(), " "], dtype=object)
 
     def read(self, crops: list[np.ndarray]) -> list[OcrToken]:
-        """Read each crop (gray or BGR) as one text line; boxes are the crops' own."""
+        """Read each crop (gray or BGR) as one text line; boxes are the crops' own.
+
+        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`).
+        """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
         ]
         readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
         widths = {i: scaled_width(crops[i]) for i in readable}
         for batch in width_batches(widths):
-            probs = self._run([crops[i] for i in batch], max(widths[i] for i in batch))
-            for i, (text, confidences) in zip(batch, self._decode(probs), strict=True):
-                tokens[i] = tokens[i].model_copy(
+            width = max(widths[i] for i in batch)
+            probs = self._run([crops[i] for i in batch], width)
+            step_columns = width / probs.shape[1]  # input columns per output step
+            for i, (text, confidences, steps) in zip(batch, self._decode(probs), strict=True):
+                token = tokens[i].model_copy(
                     update={
                         "text": text,
                         "confidence": unit(np.mean(confidences)) if text else 0.0,
                         "char_confidences": confidences,
                     }
                 )
+                to_crop = crops[i].shape[1] / widths[i]
+                char_x = [(step + 0.5) * step_columns * to_crop for step in steps]
+                tokens[i] = settle_signs(token, crops[i], char_x)
         return tokens
 
     def _run(self, crops: list[np.ndarray], width: int) -> np.ndarray:
@@ -100,9 +109,9 @@ class LineRecognizer:
                 batch[k, :, :, : pixels.shape[1]] = pixels.transpose(2, 0, 1)
         return self._session.run(None, {self._input: batch})[0]
 
-    def _decode(self, probs: np.ndarray) -> list[tuple[str, tuple[float, ...]]]:
+    def _decode(self, probs: np.ndarray) -> list[tuple[str, tuple[float, ...], tuple[int, ...]]]:
         """CTC greedy decoding: the best class per step, repeats merged, blanks dropped; each
-        character keeps the probability of the step that emitted it."""
+        character keeps the probability and the index of the step that emitted it."""
         best = probs.argmax(axis=2)
         best_prob = np.take_along_axis(probs, best[:, :, None], axis=2)[:, :, 0]
         emitted = best != 0
@@ -111,6 +120,7 @@ class LineRecognizer:
             (
                 "".join(self._characters[best[k, emitted[k]]]),
                 tuple(float(p) for p in best_prob[k, emitted[k]]),
+                tuple(int(step) for step in np.flatnonzero(emitted[k])),
             )
             for k in range(len(best))
         ]

@@ -196,17 +196,6 @@ def test_an_unreadable_level1_is_told_by_its_level2_and_kept_for_review():
     assert mapped.evidence["indicators[2].level1"].label_score == 1.0
 
 
-def test_a_value_with_a_relation_sign_is_not_trusted_on_the_readers_word():
-    rows = [
-        ["绩效指标", *INDICATORS_HEADER],
-        [UP, "产出指标", "数量指标", "培训人数", "≥100人"],
-        [UP, UP, UP, "培训次数", "6次"],
-    ]
-    mapped = read(HEAD + rows)
-    assert mapped.evidence["indicators[0].value"].ocr_confidence == 0.5
-    assert mapped.evidence["indicators[1].value"].ocr_confidence == 1.0
-
-
 def test_a_level2_printed_nowhere_is_placed_by_the_taxonomy_order_when_only_one_fits():
     start = [*HEAD, ["绩效指标", *INDICATORS_HEADER], [UP, "产出指标", "", "次数", "6次"]]
     # 二级 printed on neither part, followed by 质量指标: only 数量指标 comes before it.

@@ -77,3 +77,10 @@ def test_a_line_reads_the_same_alone_and_in_a_batch(recognizer):
     together = recognizer.read(lines)
     alone = [recognizer.read([line])[0] for line in lines]
     assert [t.text for t in together] == [t.text for t in alone]
+
+
+def test_double_bar_signs_are_read_as_printed(recognizer):
+    texts = ["≧95%", "≥90%", "≦3个工作日", "≤5次"]
+    tokens = recognizer.read([_line_image(t) for t in texts])
+    assert [t.text for t in tokens] == texts
+    assert all(min(t.char_confidences) > 0.5 for t in tokens)

@@ -1,0 +1,145 @@
+"""Tell ≥ from ≧ (and ≤ from ≦) by counting the bars under the angle.
+
+The form prints both signs and the contract keeps them apart, but the PP-OCR recogniser reads
+nearly every ≧ as ≥ with near certainty. The glyphs differ in one stroke: ≥ has one bar under
+its angle (flat, or slanted as in most CJK fonts), ≧ has two flat bars. A vertical line through
+the middle of the glyph therefore crosses three strokes of ≥ (two arms, one bar) and four of ≧.
+Counting those crossings on the glyph, upsampled so that two bars blurred almost together stay
+apart, settles the sign in most cases; where the count is unclear the sign keeps its reading
+and is marked doubtful, so the value is flagged rather than trusted.
+"""
+
+from collections.abc import Sequence
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ingest.artifacts import OcrToken
+
+SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
+_DOUBLE = frozenset("≧≦")
+# A sign whose bars cannot be counted is as likely one as the other.
+DOUBTFUL_SIGN_CONFIDENCE = 0.5
+# Glyph pixels are upsampled this much before counting, so bars one pixel apart separate.
+_UPSAMPLE = 4
+# Ink darker than halfway between paper and the darkest ink; a crop with less contrast than
+# this between the two is too faint to count on.
+_MIN_CONTRAST = 40
+# Marks smaller than this share of the text height are specks, not strokes.
+_SPECK_SHARE = 0.25
+# A glyph wider than this many text heights is touching its neighbour.
+_WIDEST_GLYPH = 1.3
+# Of the columns through the glyph's middle that cross both arms and a bar (three strokes or
+# more; near the tip the arms meet): this share crossing four or more means two bars; at most
+# the second share crossing four, with the third share of all columns crossing exactly three,
+# means one bar.
+_DOUBLE_SHARE = 0.3
+_SINGLE_NOISE_SHARE = 0.05
+_SINGLE_SHARE = 0.5
+# One bar is about as thick as the arm above it; two bars blurred into one are much thicker.
+_THICKEST_SINGLE_BAR = 1.7
+
+Bars = Literal[1, 2]
+
+
+def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
+    """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
+    each character was read at); a sign that cannot be decided gets a doubtful confidence."""
+    if not SIGN_PAIRS.keys() & set(token.text):
+        return token
+    if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
+        return doubt_signs(token)
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    text, confs = list(token.text), list(token.char_confidences)
+    for i, char in enumerate(text):
+        if char not in SIGN_PAIRS:
+            continue
+        bars = count_bars(gray, char_x[i])
+        if bars is None:
+            confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
+        elif (bars == 2) != (char in _DOUBLE):
+            text[i] = SIGN_PAIRS[char]
+    return token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+
+
+def doubt_signs(token: OcrToken) -> OcrToken:
+    """For readings without character positions: a line holding a sign is only half sure."""
+    if not SIGN_PAIRS.keys() & set(token.text):
+        return token
+    confs = tuple(
+        min(c, DOUBTFUL_SIGN_CONFIDENCE) if ch in SIGN_PAIRS else c
+        for ch, c in zip(token.text, token.char_confidences, strict=False)
+    )
+    return token.model_copy(
+        update={
+            "confidence": min(token.confidence, DOUBTFUL_SIGN_CONFIDENCE),
+            "char_confidences": confs if len(confs) == len(token.text) else (),
+        }
+    )
+
+
+def count_bars(gray: np.ndarray, x: float) -> Bars | None:
+    """How many bars lie under the angle of the sign read around column `x`, if clear."""
+    glyph = _glyph(gray, x)
+    if glyph is None:
+        return None
+    pixels, threshold = glyph
+    big = cv2.resize(pixels, None, fx=_UPSAMPLE, fy=_UPSAMPLE, interpolation=cv2.INTER_CUBIC)
+    ink = big < threshold
+    width = ink.shape[1]
+    middle = ink[:, int(width * 0.2) : max(int(width * 0.8), int(width * 0.2) + 1)]
+    if middle.shape[1] < 3:
+        return None
+    # Strokes crossed per column: the number of paper-to-ink steps going down it.
+    edges = np.diff(middle.astype(np.int8), axis=0, prepend=0) == 1
+    crossings = edges.sum(axis=0)
+    full = crossings[crossings >= 3]
+    if full.size == 0:
+        return None
+    four, three = float(np.mean(full >= 4)), float(np.mean(crossings == 3))
+    if four >= _DOUBLE_SHARE:
+        return 2
+    if four <= _SINGLE_NOISE_SHARE and three >= _SINGLE_SHARE:
+        thick = [_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)]
+        return 1 if np.median(thick) <= _THICKEST_SINGLE_BAR else None
+    return None
+
+
+def _bar_to_arm(column: np.ndarray) -> float:
+    """How much thicker the lowest stroke a column crosses is than the one above it."""
+    steps = np.diff(column.astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
+    lengths = ends - starts
+    return float(lengths[-1] / max(lengths[-2], 1))
+
+
+def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float] | None:
+    """The glyph's pixels nearest column `x` (specks left out of its extent) and the ink
+    threshold of its line."""
+    paper, darkest = np.percentile(gray, 90), np.percentile(gray, 2)
+    if paper - darkest < _MIN_CONTRAST:
+        return None
+    threshold = float(paper + darkest) / 2
+    ink = (gray < threshold).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    rows = np.flatnonzero(ink.any(axis=1))
+    text_height = rows[-1] - rows[0] + 1
+    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    strokes = sizes >= _SPECK_SHARE * text_height
+    strokes[0] = False  # the background
+    mask = strokes[labels]
+    columns = mask.any(axis=0)
+    inked = np.flatnonzero(columns)
+    if inked.size == 0:
+        return None
+    start = end = int(inked[np.argmin(np.abs(inked - x))])
+    while start > 0 and columns[start - 1]:
+        start -= 1
+    while end < columns.size - 1 and columns[end + 1]:
+        end += 1
+    if end - start + 1 > _WIDEST_GLYPH * text_height:
+        return None
+    glyph_rows = np.flatnonzero(mask[:, start : end + 1].any(axis=1))
+    pixels = gray[glyph_rows[0] : glyph_rows[-1] + 1, start : end + 1].astype(np.float32)
+    return pixels, threshold

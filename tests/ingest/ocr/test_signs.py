@@ -1,0 +1,108 @@
+"""≥ vs ≧ (≤ vs ≦) from the bars under the angle, in every corpus font and a few others."""
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.artifacts import OcrToken
+from ingest.ocr.signs import DOUBTFUL_SIGN_CONFIDENCE, count_bars, doubt_signs, settle_signs
+from ingest.synth.fonts import BODY_FACES, FACES
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _line(text: str, font: ImageFont.FreeTypeFont, px: int) -> tuple[np.ndarray, float]:
+    """A rendered line and the column at the middle of its first character."""
+    width = round(font.getlength(text)) + px
+    image = Image.new("L", (width, round(px * 1.8)), 255)
+    ImageDraw.Draw(image).text((px // 2, px // 4), text, 0, font)
+    return np.asarray(image).copy(), px // 2 + font.getlength(text[0]) / 2
+
+
+def _scanned(image: np.ndarray, seed: int = 0) -> np.ndarray:
+    noisy = cv2.GaussianBlur(image.astype(np.float32), (3, 3), 0.8) * 0.9 + 20
+    noisy += np.random.default_rng(seed).normal(0, 10, image.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def _fonts() -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    fonts = [(name, FACES[name]) for name in BODY_FACES]
+    loaded = [(n, ImageFont.truetype(f.path, 29, index=f.index)) for n, f in fonts]
+    return [*loaded, ("DejaVu Sans", ImageFont.truetype(DEJAVU, 29))]
+
+
+SIGNS = [("≥", 1), ("≧", 2), ("≤", 1), ("≦", 2)]
+
+
+@pytest.mark.parametrize("px", [22, 29, 40])
+@pytest.mark.parametrize(("sign", "bars"), SIGNS)
+def test_bars_are_counted_in_every_font(sign: str, bars: int, px: int):
+    for name, font in _fonts():
+        image, x = _line(sign + "95%", font.font_variant(size=px), px)
+        assert count_bars(image, x) == bars, name
+
+
+@pytest.mark.parametrize("px", [22, 29])
+@pytest.mark.parametrize(("sign", "bars"), SIGNS)
+def test_scanned_signs_are_counted_or_left_undecided_never_misjudged(
+    sign: str, bars: int, px: int
+):
+    """Body text at 200 DPI (29 px) is decided; smaller, blurred glyphs may stay undecided."""
+    for name, font in _fonts():
+        image, x = _line(sign + "95%", font.font_variant(size=px), px)
+        for seed in range(3):
+            counted = count_bars(_scanned(image, seed), x)
+            assert counted == bars if px >= 29 else counted in (bars, None), (name, seed)
+
+
+def test_a_sign_after_other_text_is_found_by_its_column():
+    font = _fonts()[0][1]
+    image, _ = _line("满意度≧90%", font, 29)
+    x = 29 // 2 + font.getlength("满意度") + font.getlength("≧") / 2
+    assert count_bars(image, x) == 2
+
+
+def test_an_unreadable_glyph_is_not_decided():
+    faint = np.full((50, 120), 200, np.uint8)
+    faint[20:30, 10:30] = 190  # too little contrast to count strokes on
+    assert count_bars(faint, 20) is None
+    assert count_bars(np.full((50, 120), 255, np.uint8), 20) is None
+
+
+def _token(text: str, confidence: float = 0.99) -> OcrToken:
+    return OcrToken(
+        text=text,
+        bbox=(0, 0, 10, 10),
+        confidence=confidence,
+        char_confidences=tuple(confidence for _ in text),
+    )
+
+
+def test_settle_signs_corrects_the_reading_and_keeps_its_confidence():
+    font = _fonts()[2][1]
+    image, x = _line("≧95%", font, 29)
+    settled = settle_signs(_token("≥95%"), image, [x, x + 15, x + 30, x + 45])
+    assert settled.text == "≧95%"
+    assert settled.char_confidences == (0.99,) * 4
+
+    image, x = _line("≤5次", font, 29)
+    assert settle_signs(_token("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
+
+
+def test_a_sign_that_cannot_be_settled_becomes_doubtful():
+    blank = np.full((50, 120), 255, np.uint8)
+    settled = settle_signs(_token("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
+    assert settled.text == "≥95%"
+    assert settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    assert settled.char_confidences[1:] == (0.99,) * 3
+
+
+def test_lines_without_signs_or_without_positions():
+    plain = _token("100%")
+    assert settle_signs(plain, np.zeros((5, 5), np.uint8), []) is plain
+    doubted = settle_signs(_token("≧95%"), np.zeros((5, 5), np.uint8), [])
+    assert doubted.confidence == DOUBTFUL_SIGN_CONFIDENCE
+    line_only = OcrToken(text="≥95%", bbox=(0, 0, 1, 1), confidence=0.97)  # no per-character
+    assert doubt_signs(line_only).confidence == DOUBTFUL_SIGN_CONFIDENCE
+    assert doubt_signs(line_only).char_confidences == ()
