@@ -45,9 +45,7 @@ def test_bars_are_counted_in_every_font(sign: str, bars: int, px: int):
 
 @pytest.mark.parametrize("px", [22, 29])
 @pytest.mark.parametrize(("sign", "bars"), SIGNS)
-def test_scanned_signs_are_counted_or_left_undecided_never_misjudged(
-    sign: str, bars: int, px: int
-):
+def test_scanned_signs_are_counted_or_left_undecided_never_misjudged(sign: str, bars: int, px: int):
     """Body text at 200 DPI (29 px) is decided; smaller, blurred glyphs may stay undecided."""
     for name, font in _fonts():
         image, x = _line(sign + "95%", font.font_variant(size=px), px)
