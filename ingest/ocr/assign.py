@@ -38,10 +38,18 @@ _LONGEST_STROKE = 3.0
 _SMALLEST_MARK = 0.4
 _TALLEST_LINE = 2.5
 # A body character is about 10 pt (0.14 in) tall. In characters: a mark smaller than _SPECK in
-# both directions is a speck unless a stroke lies within _SPECK_REACH of it.
+# both directions is a speck unless a stroke lies beside it on its line, within _SPECK_REACH
+# along the line and _SPECK_RISE across it: punctuation and decimal points sit on the line next
+# to their text; dust above or below a line, or well past its end, does not.
 _CHARACTER_IN = 0.14
 _SPECK = 0.3
-_SPECK_REACH = 0.6
+_SPECK_REACH = 0.75
+_SPECK_RISE = 0.25
+# A solid round blob smaller than a character is dust or toner, unless it sits on a line beside
+# text as a comma's head does (within the same reach as a speck).
+_DOT = 0.2
+_BLOB = 0.6
+_BLOB_FILL = 0.6
 # A speck touching the text survives `_drop_specks` and is read as a stray mark at the line's
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
@@ -161,7 +169,8 @@ def _read_by_cell_lines(
 ) -> tuple[list[list[TextLine]], list[OcrToken]]:
     ink = _ink_mask(page.gray)
     inset = max(2, round(page.dpi / 60))
-    raw = [_ink_bands(ink, _inset(cell.bbox, inset), page.dpi) for cell in grid.cells]
+    gray = page.gray.copy()  # the specks each cell drops are whitened here, so no crop holds one
+    raw = [_ink_bands(ink, _inset(cell.bbox, inset), page.dpi, gray) for cell in grid.cells]
     line_height = _typical_height([b for bands in raw for b in bands], page.dpi)
 
     crops: list[np.ndarray] = []
@@ -173,11 +182,11 @@ def _read_by_cell_lines(
         if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
-            crops.append(_stack_horizontally([_band_crop(page.gray, b, inside) for b in bands]))
+            crops.append(_stack_horizontally([_band_crop(gray, b, inside) for b in bands]))
             owners.append((i, _union([(b.x0, b.y0, b.x1, b.y1) for b in bands])))
         else:
             for b in bands:
-                crops.append(_band_crop(page.gray, b, inside))
+                crops.append(_band_crop(gray, b, inside))
                 owners.append((i, (b.x0, b.y0, b.x1, b.y1)))
 
     outside: list[OcrToken] = []
@@ -199,7 +208,7 @@ def _read_by_cell_lines(
         elif i != OUTSIDE and token.text.strip():
             tokens_by_cell[i].append(_trim_specks(token.model_copy(update={"bbox": box})))
     for i in fallback:
-        tokens_by_cell[i] = _detect_in(page.gray, _inset(grid.cells[i].bbox, inset), engine)
+        tokens_by_cell[i] = _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
 
     lines_by_cell = [
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
@@ -214,9 +223,11 @@ def _ink_mask(gray: np.ndarray) -> np.ndarray:
     return gray < min(max(otsu, 100.0), 200.0)
 
 
-def _ink_bands(ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
+def _ink_bands(
+    ink: np.ndarray, box: BBox, dpi: int, erase_in: np.ndarray | None = None
+) -> list[_Band]:
     """Rows of ink inside `box`, with any rule residue along the box's edges wiped first and
-    specks far from any stroke dropped."""
+    specks away from any stroke dropped (and whitened in the page image `erase_in`)."""
     x0, y0, x1, y1 = box
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
@@ -226,7 +237,9 @@ def _ink_bands(ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
         rows[rows.mean(axis=1) > 0.5] = False
     for cols in (cell[:, :edge], cell[:, -edge:]):
         cols[:, cols.mean(axis=0) > 0.5] = False
-    _drop_specks(cell, _CHARACTER_IN * dpi)
+    dropped = _drop_specks(cell, _CHARACTER_IN * dpi)
+    if erase_in is not None:
+        crop(erase_in, box)[dropped] = 255
     profile = cell.sum(axis=1)
     rows = np.flatnonzero(profile >= 2)
     if rows.size == 0:
@@ -273,27 +286,39 @@ def _trim_specks(token: OcrToken) -> OcrToken:
     return token.model_copy(update={"text": text, "char_confidences": tuple(confs)})
 
 
-def _drop_specks(cell: np.ndarray, character: float) -> None:
-    """Clear, in place, marks too small to be a stroke that lie away from every stroke.
+def _drop_specks(cell: np.ndarray, character: float) -> np.ndarray:
+    """Clear, in place, dust: marks too small to be a stroke, and solid blobs, that lie off
+    every stroke's line; return the cleared pixels.
 
     A scan's dust and toner dots would otherwise become bands of their own, or widen a line's
-    crop, and be read as "。", "•" or "$". Punctuation is as small, but sits beside its text.
+    crop, and be read as "。", "•", "6" or "$". Punctuation is as small, but sits on its line
+    right beside its text, and is thin or tiny.
     """
+    cleared = np.zeros(cell.shape, bool)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(cell.view(np.uint8), 8)
     if count <= 1:
-        return
-    size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    small = np.flatnonzero(size < _SPECK * character) + 1
-    if small.size == 0:
-        return
-    strokes = np.isin(labels, np.flatnonzero(size >= _SPECK * character) + 1).view(np.uint8)
-    reach = max(3, round(_SPECK_REACH * character)) * 2 + 1
-    near = cv2.dilate(strokes, np.ones((reach, reach), np.uint8)).astype(bool)
-    for label in small:
+        return cleared
+    width, height = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    size = np.maximum(width, height)
+    fill = stats[1:, cv2.CC_STAT_AREA] / (width * height)
+    blob = (
+        (size >= _DOT * character)
+        & (size < _BLOB * character)
+        & (fill >= _BLOB_FILL)
+        & (np.minimum(width, height) * 2 >= size)
+    )
+    small = size < _SPECK * character
+    strokes = np.isin(labels, np.flatnonzero(~small & ~blob) + 1).view(np.uint8)
+    along = max(3, round(_SPECK_REACH * character)) * 2 + 1
+    across = max(1, round(_SPECK_RISE * character)) * 2 + 1
+    near = cv2.dilate(strokes, np.ones((across, along), np.uint8)).astype(bool)
+    for label in np.flatnonzero(small | blob) + 1:
         x, y, w, h = stats[label, :4]
         piece = labels[y : y + h, x : x + w] == label
         if not near[y : y + h, x : x + w][piece].any():
-            cell[y : y + h, x : x + w][piece] = False
+            cleared[y : y + h, x : x + w] |= piece
+    cell[cleared] = False
+    return cleared
 
 
 def _typical_height(bands: list[_Band], dpi: int) -> float:
