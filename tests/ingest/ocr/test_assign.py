@@ -247,6 +247,27 @@ def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
     assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 309, 68)]
 
 
+def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
+    yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
+    ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
+
+
+def test_dust_blobs_are_dropped_and_whitened_but_a_comma_head_beside_text_stays():
+    from ingest.ocr.assign import _ink_bands
+
+    dpi = 200  # a character is about 28 px
+    ink = np.zeros((200, 600), dtype=bool)
+    ink[40:68, 50:300] = True  # a line of text
+    _disc(ink, 63, 318, 5)  # a comma's head, a little past the line's last character
+    _disc(ink, 150, 200, 6)  # a blob of toner alone in the cell, bigger than a speck
+    _disc(ink, 20, 500, 4)  # dust above the line's end, off its line
+    gray = np.where(ink, 0, 255).astype(np.uint8)
+    bands = _ink_bands(ink, (0, 0, 600, 200), dpi, erase_in=gray)
+    assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 324, 68)]
+    assert gray[150, 200] == 255 and gray[20, 500] == 255  # no crop can show them
+    assert gray[63, 318] == 0 and gray[50, 100] == 0
+
+
 @pytest.mark.parametrize(
     ("text", "confs", "kept"),
     [
