@@ -115,6 +115,9 @@ class CellText(_Frozen):
     text: str  # lines in reading order; a hard line break (short line) kept as "\n"
     tokens: tuple[OcrToken, ...] = ()
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)  # share of the cell under a seal
+    # A line stops short and the next is not a numbered item: entries set one above the
+    # other, as when a faded rule between two rows was not seen, rather than one wrapped text.
+    stacked_lines: bool = False
 
     @property
     def confidence(self) -> float:
@@ -154,6 +157,7 @@ class LogicalCell(_Frozen):
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
     pieces: tuple[CellPiece, ...]
     joined_across_pages: bool = False
+    stacked_lines: bool = False  # see CellText.stacked_lines
 
 
 class Table(_Frozen):

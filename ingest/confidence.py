@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
-from ingest.template import Template, ValueKind
+from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
     DocumentStatus,
@@ -24,8 +24,6 @@ from models.contract import (
 )
 
 REASON_ORDER: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
-# Kinds whose cells a page break routinely cuts: paragraphs and merged indicator levels.
-_SPLIT_NORMALLY = frozenset({"long_text", "taxonomy1", "taxonomy2"})
 
 
 class FieldJudgement(BaseModel):
@@ -52,7 +50,7 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
     a page break (the taxonomy check still judges it); a short value cut by a page break is not.
     """
     reasons = set()
-    joined_short = evidence.joined_across_pages and kind not in _SPLIT_NORMALLY
+    joined_short = evidence.joined_across_pages and kind not in SPANNING_KINDS
     if evidence.structure_confidence < model.structure_doubt or joined_short:
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:

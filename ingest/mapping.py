@@ -29,7 +29,7 @@ from ingest.artifacts import (
 )
 from ingest.errors import UnknownTemplate
 from ingest.labels import LabelMatch, match_label, match_row
-from ingest.template import ColumnSpec, SectionSpec, Template
+from ingest.template import SPANNING_KINDS, ColumnSpec, SectionSpec, Template, ValueKind
 from ingest.values import normalize_value
 from models.contract import (
     BasicInfo,
@@ -45,6 +45,9 @@ from models.contract import (
 
 # The label score given to a section placed without reading its label.
 INFERRED_SECTION_SCORE = 0.5
+# The structure confidence of a one-entry field whose cell holds entries stacked one above the
+# other (a rule between two rows not seen): under any flagging threshold.
+STACKED_STRUCTURE_CONFIDENCE = 0.2
 # Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
 LEVEL1_READABLE = 0.5
 
@@ -63,12 +66,15 @@ class _Source:
     joined_across_pages: bool = False
 
     @classmethod
-    def of_cell(cls, cell: LogicalCell, label_score: float) -> "_Source":
+    def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
         first = cell.pieces[0]
+        structure = cell.structure_confidence
+        if cell.stacked_lines and kind not in SPANNING_KINDS:
+            structure = min(structure, STACKED_STRUCTURE_CONFIDENCE)
         return cls(
             text=cell.text,
             confidence=cell.confidence,
-            structure_confidence=cell.structure_confidence,
+            structure_confidence=structure,
             page=first.page,
             bbox=first.bbox,
             label_score=label_score,
@@ -192,8 +198,9 @@ class _Mapper:
         if not cells:
             return
         text = "\n".join(c.text for c in cells)
-        source = replace(_Source.of_cell(cells[0], score), text=text)
-        self._put(section.field or "", normalize_value(text, section.kind or "text"), source)
+        kind = section.kind or "text"
+        source = replace(_Source.of_cell(cells[0], score, kind), text=text)
+        self._put(section.field or "", normalize_value(text, kind), source)
 
     def pairs_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
         fields = {p.field: p.labels for p in section.pairs}
@@ -215,7 +222,7 @@ class _Mapper:
                     self._put(
                         found.key,
                         normalize_value(value_cell.text, kinds[found.key]),
-                        _Source.of_cell(value_cell, label_score),
+                        _Source.of_cell(value_cell, label_score, kinds[found.key]),
                     )
                 i += 2
 
@@ -305,7 +312,7 @@ class _Mapper:
             if not cell.text.strip():
                 continue
             before = item[spec.key]
-            source = _Source.of_cell(cell, columns[spec.key][1])
+            source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
             if before.source is not None:
                 source = replace(
                     before.source,
@@ -348,14 +355,15 @@ class _Mapper:
                 if inferred is not None:
                     # An unreadable 一级 (a vertical label the OCR garbled) is told by the 二级
                     # under it; the low label score keeps it in front of a reviewer.
-                    source = _Source.of_cell(cell, columns[spec.key][1])
+                    source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
                     item[spec.key] = _Read(
                         inferred, replace(source, label_score=INFERRED_SECTION_SCORE)
                     )
                     new_group = new_group or self._changes(spec.key, inferred, above, section)
                     continue
             if spec.key not in section.carry_down or value is not None:
-                item[spec.key] = _Read(value, _Source.of_cell(cell, columns[spec.key][1]))
+                source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
+                item[spec.key] = _Read(value, source)
                 new_group = new_group or self._changes(spec.key, value, above, section)
                 continue
             read = self._unprinted_level(section, spec, columns, cell, above, new_group)
@@ -386,7 +394,7 @@ class _Mapper:
         cut by a page break whose text was printed on neither part lost it; a 一级指标 is then
         told by the 二级指标 under it (the taxonomy), anything else is left empty and marked.
         """
-        source = _Source.of_cell(cell, columns[spec.key][1])
+        source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
         if spec.kind == "taxonomy1":
             inferred = self._level1_by_taxonomy(section, columns, cell)
             if inferred is not None:

@@ -27,6 +27,9 @@ ValueKind = Literal[
     "taxonomy1",
     "taxonomy2",
 ]
+# Kinds whose cells normally hold several lines and span rows and pages: paragraphs and the
+# merged 一级/二级 labels. Every other kind is one entry, wrapped at most.
+SPANNING_KINDS: frozenset[str] = frozenset({"long_text", "taxonomy1", "taxonomy2"})
 
 
 class _Spec(BaseModel):

@@ -103,6 +103,7 @@ def read_cells(
             text=compose_text(lines_by_cell[i], cell.bbox),
             tokens=tuple(t for line in lines_by_cell[i] for t in line.tokens),
             seal_overlap=_seal_overlap(page, cell.bbox),
+            stacked_lines=has_stacked_lines(lines_by_cell[i], cell.bbox),
         )
         for i, cell in enumerate(grid.cells)
     )
@@ -122,14 +123,35 @@ def compose_text(lines: list[TextLine], cell_box: BBox) -> str:
     lines = [line for line in lines if line.text.strip()]
     if not lines:
         return ""
-    left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
     parts = [lines[0].text]
-    for prev, line in itertools.pairwise(lines):
-        _, y0, x1, y1 = prev.bbox
-        ends_short = cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)
-        hard = ends_short and _NUMBERED.match(line.text) is not None
+    for line, after_short in _following_lines(lines, cell_box):
+        hard = after_short and _NUMBERED.match(line.text) is not None
         parts.append(("\n" if hard else "") + line.text)
     return "".join(parts)
+
+
+def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
+    """Whether a line stops short of the cell's edge with a line under it that is not a new
+    numbered item: two entries in one cell rather than one text wrapped."""
+    lines = [line for line in lines if line.text.strip()]
+    return any(
+        after_short and _NUMBERED.match(line.text) is None
+        for line, after_short in _following_lines(lines, cell_box)
+    )
+
+
+def _following_lines(lines: list[TextLine], cell_box: BBox) -> list[tuple[TextLine, bool]]:
+    """Every line but the first, with whether the line before it ends well before the cell's
+    right edge (by more than the text's left margin and one and a half characters), so that
+    this line is not its wrap."""
+    if not lines:
+        return []
+    left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
+    following = []
+    for prev, line in itertools.pairwise(lines):
+        _, y0, x1, y1 = prev.bbox
+        following.append((line, cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)))
+    return following
 
 
 def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
