@@ -5,7 +5,7 @@ import pytest
 
 from ingest.artifacts import MappedDocument
 from ingest.errors import UnknownTemplate
-from ingest.mapping import map_table
+from ingest.mapping import STACKED_STRUCTURE_CONFIDENCE, map_table
 from ingest.stitch import stitch
 from ingest.template import default_template
 from models.contract import PerformanceTargets, is_long_text, value_paths
@@ -286,3 +286,27 @@ def test_another_form_is_an_unknown_template():
 def test_a_page_without_cells_is_an_unknown_template():
     with pytest.raises(UnknownTemplate):
         map_table(stitch([], TEMPLATE), TEMPLATE)
+
+
+def test_stacked_entries_doubt_the_structure_of_one_entry_fields_only():
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "培训人数节约经费", "100人实施资金"],
+        [UP, UP, UP, "培训次数", "6次"],
+    ]
+    table = page_table(truth_page(1, HEAD + rows), TITLE)
+    stacked = {"培训人数节约经费", "100人实施资金", "1、完成任务。\n2、提升服务。", "数量指标"}
+    table = table.model_copy(
+        update={
+            "cells": tuple(
+                c.model_copy(update={"stacked_lines": c.text in stacked}) for c in table.cells
+            )
+        }
+    )
+    mapped = map_table(stitch([table], TEMPLATE), TEMPLATE)
+    structure = {p: e.structure_confidence for p, e in mapped.evidence.items()}
+    assert structure["indicators[0].name"] == STACKED_STRUCTURE_CONFIDENCE
+    assert structure["indicators[0].value"] == STACKED_STRUCTURE_CONFIDENCE
+    assert structure["indicators[1].name"] == 1.0
+    assert structure["indicators[0].level2"] == 1.0  # merged labels hold several lines
+    assert structure["overall_goal"] == 1.0  # so do paragraphs

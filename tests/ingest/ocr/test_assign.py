@@ -180,6 +180,25 @@ def test_wrapped_lines_join_and_numbered_items_break(strategy):
     assert table.cells[0].text == "1、开展活动组织考察完成任务\n2、年度重点部门名称"
 
 
+def test_entries_stacked_in_one_cell_are_told_from_wrapped_text():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 300))  # two short entries, one above the other
+    sheet.text(115, 140, "产出指标")
+    sheet.text(115, 140 + LINE, "数量")
+    sheet.cell(0, 1, (500, 100, 900, 300))  # one entry wrapped: its first line fills the cell
+    sheet.text(515, 140, "开展活动组织考察完成任务年")
+    sheet.text(515, 140 + LINE, "任务")
+    sheet.cell(0, 2, (900, 100, 1300, 300))  # numbered items are one text, not stacked
+    sheet.text(915, 140, "1、预算")
+    sheet.text(915, 140 + LINE, "2、整体")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert [c.stacked_lines for c in table.cells] == [True, False, False]
+    assert table.cells[0].text == "产出指标数量"
+
+
 def test_line_crossing_a_rule_is_cut_at_the_rule():
     sheet = Sheet()
     sheet.cell(0, 0, (100, 100, 400, 200))
