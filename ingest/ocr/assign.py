@@ -18,8 +18,6 @@ is kept only for a hard break, i.e. a line that ends well before the cell's righ
 followed by a new numbered item. A vertical label (one character per row) reads top to bottom.
 """
 
-import itertools
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +26,8 @@ import numpy as np
 
 from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTable
 from ingest.ocr.base import OcrEngine, crop
+from ingest.ocr.hidden_rules import split_stacked_rows
+from ingest.ocr.lines import TextLine, compose_text, group_lines, has_stacked_lines, union_box
 
 Strategy = Literal["cell_lines", "full_page"]
 
@@ -54,27 +54,6 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
-
-# A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
-_NUMBERED = re.compile(
-    r"^\s*(?:\d{1,2}\s*[、，,）)]|\d{1,2}\s*[.．](?!\d)|[（(]\s*\d{1,2}\s*[)）]"
-    r"|[一二三四五六七八九十]{1,3}\s*、)"
-)
-
-
-@dataclass(frozen=True)
-class TextLine:
-    """One text line of a cell: the tokens read on it, left to right."""
-
-    tokens: tuple[OcrToken, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(t.text for t in self.tokens)
-
-    @property
-    def bbox(self) -> BBox:
-        return _union([t.bbox for t in self.tokens])
 
 
 def read_cells(
@@ -107,7 +86,7 @@ def read_cells(
         )
         for i, cell in enumerate(grid.cells)
     )
-    return PageTable(
+    table = PageTable(
         page=page.index,
         width=width,
         height=height,
@@ -116,53 +95,7 @@ def read_cells(
         outside=tuple(_reading_order(outside)),
         seal_boxes=seal_boxes,
     )
-
-
-def compose_text(lines: list[TextLine], cell_box: BBox) -> str:
-    """Join a cell's lines: wrapped lines run on, a short line before a numbered item breaks."""
-    lines = [line for line in lines if line.text.strip()]
-    if not lines:
-        return ""
-    parts = [lines[0].text]
-    for line, after_short in _following_lines(lines, cell_box):
-        hard = after_short and _NUMBERED.match(line.text) is not None
-        parts.append(("\n" if hard else "") + line.text)
-    return "".join(parts)
-
-
-def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
-    """Whether a line stops short of the cell's edge with a line under it that is not a new
-    numbered item: two entries in one cell rather than one text wrapped."""
-    lines = [line for line in lines if line.text.strip()]
-    return any(
-        after_short and _NUMBERED.match(line.text) is None
-        for line, after_short in _following_lines(lines, cell_box)
-    )
-
-
-def _following_lines(lines: list[TextLine], cell_box: BBox) -> list[tuple[TextLine, bool]]:
-    """Every line but the first, with whether the line before it ends well before the cell's
-    right edge (by more than the text's left margin and one and a half characters), so that
-    this line is not its wrap."""
-    if not lines:
-        return []
-    left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
-    following = []
-    for prev, line in itertools.pairwise(lines):
-        _, y0, x1, y1 = prev.bbox
-        following.append((line, cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)))
-    return following
-
-
-def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
-    """Tokens into lines, top to bottom, each line left to right."""
-    lines: list[list[OcrToken]] = []
-    for token in sorted(tokens, key=lambda t: (t.bbox[1] + t.bbox[3]) / 2):
-        if lines and _same_row(_union([t.bbox for t in lines[-1]]), token.bbox):
-            lines[-1].append(token)
-        else:
-            lines.append([token])
-    return [TextLine(tuple(sorted(ln, key=lambda t: t.bbox[0]))) for ln in lines]
+    return split_stacked_rows(table)
 
 
 # --- cell_lines ---------------------------------------------------------------------------
@@ -205,7 +138,7 @@ def _read_by_cell_lines(
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
             crops.append(_stack_horizontally([_band_crop(gray, b, inside) for b in bands]))
-            owners.append((i, _union([(b.x0, b.y0, b.x1, b.y1) for b in bands])))
+            owners.append((i, union_box([(b.x0, b.y0, b.x1, b.y1) for b in bands])))
         else:
             for b in bands:
                 crops.append(_band_crop(gray, b, inside))
@@ -480,20 +413,6 @@ def _read_full_page(
 
 def _reading_order(tokens: list[OcrToken]) -> list[OcrToken]:
     return [t for line in group_lines(tokens) for t in line.tokens]
-
-
-def _same_row(a: BBox, b: BBox) -> bool:
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def _union(boxes: list[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 def _inset(box: BBox, by: int) -> BBox:

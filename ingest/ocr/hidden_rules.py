@@ -1,0 +1,113 @@
+"""Row rules too faint to be seen, found again from the text the row holds.
+
+A worn or faded rule between two table rows can vanish from a scan; the grid then sees one row
+where the paper has two, and every cell of it holds two entries set one above the other
+(`CellText.stacked_lines`). One entry left out of the table costs all its fields with nothing
+to flag, so when at least two one-row cells of a row hold stacked entries and their line gaps
+line up, the row is cut along that gap. The cells made so are marked with a low structure
+confidence: the rule was inferred, not seen, and a reviewer should confirm it.
+"""
+
+import itertools
+
+from ingest.artifacts import CellText, Grid, GridCell, PageTable
+from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
+
+# A cut inferred from the text is a structure doubt (below the flagging threshold).
+INFERRED_RULE_CONFIDENCE = 0.45
+# Stacked cells that must agree before a row is cut: one cell alone may be a hard line break.
+_MIN_STACKED_CELLS = 2
+
+
+def split_stacked_rows(table: PageTable) -> PageTable:
+    """`table` with every row whose stacked cells agree on a gap cut along it, until none."""
+    while table.grid is not None:
+        cut = _find_cut(table)
+        if cut is None:
+            return table
+        table = _cut_row(table, *cut)
+    return table
+
+
+def _find_cut(table: PageTable) -> tuple[int, int] | None:
+    """(grid row, y) of the first row whose stacked one-row cells share a gap between lines."""
+    assert table.grid is not None
+    for row in range(table.grid.n_rows):
+        own = [c for c in table.cells if c.cell.row == row and c.cell.row_span == 1]
+        stacked = [c for c in own if c.stacked_lines]
+        if len(stacked) < _MIN_STACKED_CELLS:
+            continue
+        gaps = [_line_gaps(c) for c in stacked]
+        shared = _first_shared_gap(gaps)
+        if shared is not None:
+            return row, shared
+    return None
+
+
+def _line_gaps(cell: CellText) -> list[tuple[int, int]]:
+    """The blank bands between a cell's consecutive lines, top to bottom."""
+    boxes = sorted((t.bbox for t in cell.tokens), key=lambda b: b[1])
+    return [(above[3], below[1]) for above, below in itertools.pairwise(boxes)]
+
+
+def _first_shared_gap(gaps: list[list[tuple[int, int]]]) -> int | None:
+    """The middle of the highest band that lies in a gap of every cell."""
+    for top, bottom in gaps[0]:
+        for others in gaps[1:]:
+            overlaps = [(max(top, t), min(bottom, b)) for t, b in others if t < bottom and b > top]
+            if not overlaps:
+                break
+            top, bottom = overlaps[0]
+        else:
+            return (top + bottom) // 2
+    return None
+
+
+def _cut_row(table: PageTable, row: int, y: int) -> PageTable:
+    assert table.grid is not None
+    grid = table.grid
+    cells: list[CellText] = []
+    for text in table.cells:
+        cell = text.cell
+        if cell.row > row:
+            cells.append(_moved(text, cell.model_copy(update={"row": cell.row + 1})))
+        elif cell.row + cell.row_span <= row:
+            cells.append(text)
+        elif cell.row_span > 1:  # a merged cell across the cut grows by one row
+            cells.append(_moved(text, cell.model_copy(update={"row_span": cell.row_span + 1})))
+        else:
+            cells.extend(_halves(text, y))
+    edges = sorted({*grid.row_edges, y})
+    new_grid = Grid(
+        page=grid.page,
+        row_edges=tuple(edges),
+        col_edges=grid.col_edges,
+        cells=tuple(c.cell for c in cells),
+    )
+    return table.model_copy(update={"grid": new_grid, "cells": tuple(cells)})
+
+
+def _moved(text: CellText, cell: GridCell) -> CellText:
+    return text.model_copy(update={"cell": cell})
+
+
+def _halves(text: CellText, y: int) -> list[CellText]:
+    cell = text.cell
+    x0, y0, x1, y1 = cell.bbox
+    parts = []
+    for row, box in ((cell.row, (x0, y0, x1, y)), (cell.row + 1, (x0, y, x1, y1))):
+        tokens = [t for t in text.tokens if box[1] <= (t.bbox[1] + t.bbox[3]) / 2 < box[3]]
+        lines = group_lines(tokens)
+        confidence = min(cell.confidence, INFERRED_RULE_CONFIDENCE)
+        part = cell.model_copy(update={"row": row, "bbox": box, "confidence": confidence})
+        parts.append(
+            text.model_copy(
+                update={
+                    "cell": part,
+                    "text": compose_text(lines, box),
+                    "tokens": tuple(t for line in lines for t in line.tokens),
+                    "stacked_lines": has_stacked_lines(lines, box),
+                }
+            )
+        )
+    return parts

@@ -1,0 +1,94 @@
+"""A cell's text lines and how they join into its text.
+
+Wrapped lines run on with no separator; "\\n" is kept only for a hard break, a line that ends
+well before the cell's right edge and is followed by a new numbered item. A short line followed
+by anything else means entries set one above the other (`has_stacked_lines`).
+"""
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ingest.artifacts import BBox, OcrToken
+
+# A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
+_NUMBERED = re.compile(
+    r"^\s*(?:\d{1,2}\s*[、，,）)]|\d{1,2}\s*[.．](?!\d)|[（(]\s*\d{1,2}\s*[)）]"
+    r"|[一二三四五六七八九十]{1,3}\s*、)"
+)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One text line of a cell: the tokens read on it, left to right."""
+
+    tokens: tuple[OcrToken, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_box([t.bbox for t in self.tokens])
+
+
+def compose_text(lines: list[TextLine], cell_box: BBox) -> str:
+    """Join a cell's lines: wrapped lines run on, a short line before a numbered item breaks."""
+    lines = [line for line in lines if line.text.strip()]
+    if not lines:
+        return ""
+    parts = [lines[0].text]
+    for line, after_short in _following_lines(lines, cell_box):
+        hard = after_short and _NUMBERED.match(line.text) is not None
+        parts.append(("\n" if hard else "") + line.text)
+    return "".join(parts)
+
+
+def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
+    """Whether a line stops short of the cell's edge with a line under it that is not a new
+    numbered item: two entries in one cell rather than one text wrapped."""
+    lines = [line for line in lines if line.text.strip()]
+    return any(
+        after_short and _NUMBERED.match(line.text) is None
+        for line, after_short in _following_lines(lines, cell_box)
+    )
+
+
+def _following_lines(lines: list[TextLine], cell_box: BBox) -> list[tuple[TextLine, bool]]:
+    """Every line but the first, with whether the line before it ends well before the cell's
+    right edge (by more than the text's left margin and one and a half characters), so that
+    this line is not its wrap."""
+    if not lines:
+        return []
+    left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
+    following = []
+    for prev, line in itertools.pairwise(lines):
+        _, y0, x1, y1 = prev.bbox
+        following.append((line, cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)))
+    return following
+
+
+def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
+    """Tokens into lines, top to bottom, each line left to right."""
+    lines: list[list[OcrToken]] = []
+    for token in sorted(tokens, key=lambda t: (t.bbox[1] + t.bbox[3]) / 2):
+        if lines and _same_row(union_box([t.bbox for t in lines[-1]]), token.bbox):
+            lines[-1].append(token)
+        else:
+            lines.append([token])
+    return [TextLine(tuple(sorted(ln, key=lambda t: t.bbox[0]))) for ln in lines]
+
+
+def _same_row(a: BBox, b: BBox) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def union_box(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
