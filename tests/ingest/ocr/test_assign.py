@@ -307,3 +307,58 @@ def test_doubtful_stray_marks_at_a_lines_ends_are_dropped_keeping_the_doubt(text
     trimmed = _trim_specks(token)
     assert trimmed.text == kept
     assert min(trimmed.char_confidences) == min(confs)
+
+
+def _row_texts(table) -> dict[tuple[int, int, int], str]:
+    return {(c.cell.row, c.cell.col, c.cell.row_span): c.text for c in table.cells}
+
+
+def test_a_row_whose_cells_all_hold_two_stacked_entries_is_cut_between_them():
+    from ingest.ocr.hidden_rules import INFERRED_RULE_CONFIDENCE
+
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 300, 400), row_span=2)  # a merged label beside both rows
+    sheet.vertical(186, 140, "产出")
+    sheet.cell(0, 1, (300, 100, 700, 300))  # the rule between two entries has faded away
+    sheet.text(315, 130, "开展")
+    sheet.text(315, 130 + 2 * LINE, "考察")
+    sheet.cell(0, 2, (700, 100, 1100, 300))
+    sheet.text(715, 130, "60")
+    sheet.text(715, 130 + 2 * LINE, "100")
+    sheet.cell(1, 1, (300, 300, 700, 400))
+    sheet.text(315, 330, "整体")
+    sheet.cell(1, 2, (700, 300, 1100, 400))
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert _row_texts(table) == {
+        (0, 0, 3): "产出",
+        (0, 1, 1): "开展",
+        (0, 2, 1): "60",
+        (1, 1, 1): "考察",
+        (1, 2, 1): "100",
+        (2, 1, 1): "整体",
+        (2, 2, 1): "",
+    }
+    assert table.grid.n_rows == 3
+    cut = {(c.cell.row, c.cell.col): c.cell for c in table.cells}
+    assert cut[(0, 1)].bbox[3] == cut[(1, 1)].bbox[1]  # the inferred rule, between the lines
+    assert 130 + GLYPH_H <= cut[(0, 1)].bbox[3] <= 130 + 2 * LINE
+    assert cut[(0, 1)].confidence == cut[(1, 2)].confidence == INFERRED_RULE_CONFIDENCE
+    assert cut[(2, 1)].confidence == 1
+
+
+def test_one_cell_with_stacked_lines_does_not_cut_its_row():
+    sheet = Sheet()
+    sheet.cell(0, 0, (300, 100, 700, 300))
+    sheet.text(315, 130, "开展")
+    sheet.text(315, 130 + 2 * LINE, "考察")
+    sheet.cell(0, 1, (700, 100, 1100, 300))
+    sheet.text(715, 130, "60")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert table.grid.n_rows == 1
+    assert _row_texts(table) == {(0, 0, 1): "开展考察", (0, 1, 1): "60"}
