@@ -10,6 +10,8 @@ confidence: the rule was inferred, not seen, and a reviewer should confirm it.
 
 import itertools
 
+import numpy as np
+
 from ingest.artifacts import CellText, Grid, GridCell, PageTable
 from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
 
@@ -17,6 +19,10 @@ from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
 INFERRED_RULE_CONFIDENCE = 0.45
 # Stacked cells that must agree before a row is cut: one cell alone may be a hard line break.
 _MIN_STACKED_CELLS = 2
+# Between entries of two rows lie both rows' padding and the rule: at least this many line
+# heights, and this many times any other line gap of the cell.
+_ROW_GAP = 0.8
+_GAP_RATIO = 1.5
 
 
 def split_stacked_rows(table: PageTable) -> PageTable:
@@ -45,9 +51,21 @@ def _find_cut(table: PageTable) -> tuple[int, int] | None:
 
 
 def _line_gaps(cell: CellText) -> list[tuple[int, int]]:
-    """The blank bands between a cell's consecutive lines, top to bottom."""
+    """The blank bands between a cell's lines wide enough to hold a rule with the padding of
+    the rows on both sides, and clearly wider than the cell's other line gaps (a paragraph's
+    line spacing is even), top to bottom."""
     boxes = sorted((t.bbox for t in cell.tokens), key=lambda b: b[1])
-    return [(above[3], below[1]) for above, below in itertools.pairwise(boxes)]
+    if len(boxes) < 2:
+        return []
+    line_height = float(np.median([b[3] - b[1] for b in boxes]))
+    gaps = [(above[3], below[1]) for above, below in itertools.pairwise(boxes)]
+    widths = [bottom - top for top, bottom in gaps]
+    wide = []
+    for k, width in enumerate(widths):
+        others = widths[:k] + widths[k + 1 :]
+        if width >= _ROW_GAP * line_height and all(width >= _GAP_RATIO * o for o in others):
+            wide.append(gaps[k])
+    return wide
 
 
 def _first_shared_gap(gaps: list[list[tuple[int, int]]]) -> int | None:

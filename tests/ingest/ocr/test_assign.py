@@ -362,3 +362,17 @@ def test_one_cell_with_stacked_lines_does_not_cut_its_row():
 
     assert table.grid.n_rows == 1
     assert _row_texts(table) == {(0, 0, 1): "开展考察", (0, 1, 1): "60"}
+
+
+def test_evenly_spaced_short_lines_of_paragraphs_do_not_cut_their_row():
+    sheet = Sheet()
+    for col, x in ((0, 300), (1, 700)):
+        sheet.cell(0, col, (x, 100, x + 400, 300))
+        for k, words in enumerate(("开展", "考察", "整体")):
+            sheet.text(x + 15, 120 + k * LINE, words)
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert all(c.stacked_lines for c in table.cells)
+    assert table.grid.n_rows == 1
