@@ -34,11 +34,13 @@ _WIDEST_GLYPH = 1.3
 # more; near the tip the arms meet): this share crossing four or more means two bars; at most
 # the second share crossing four, with the third share of all columns crossing exactly three,
 # means one bar.
-_DOUBLE_SHARE = 0.3
+_DOUBLE_SHARE = 0.1
 _SINGLE_NOISE_SHARE = 0.05
 _SINGLE_SHARE = 0.5
-# One bar is about as thick as the arm above it; two bars blurred into one are much thicker.
+# One bar is about as thick as the arm above it (at most _THICKEST_SINGLE_BAR times); two bars
+# blurred into one are far thicker (at least _THINNEST_BLURRED_PAIR times).
 _THICKEST_SINGLE_BAR = 1.7
+_THINNEST_BLURRED_PAIR = 1.9
 
 Bars = Literal[1, 2]
 
@@ -101,8 +103,13 @@ def count_bars(gray: np.ndarray, x: float) -> Bars | None:
     if four >= _DOUBLE_SHARE:
         return 2
     if four <= _SINGLE_NOISE_SHARE and three >= _SINGLE_SHARE:
-        thick = [_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)]
-        return 1 if np.median(thick) <= _THICKEST_SINGLE_BAR else None
+        thick = float(
+            np.median([_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)])
+        )
+        if thick <= _THICKEST_SINGLE_BAR:
+            return 1
+        if thick >= _THINNEST_BLURRED_PAIR:
+            return 2
     return None
 
 
