@@ -23,6 +23,7 @@ from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
 from ingest.ocr.runtime import without_telemetry
 from ingest.ocr.signs import settle_signs
+from ingest.ocr.strays import drop_stray_ends
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -74,7 +75,8 @@ class LineRecognizer:
     def read(self, crops: list[np.ndarray]) -> list[OcrToken]:
         """Read each crop (gray or BGR) as one text line; boxes are the crops' own.
 
-        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`).
+        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`), and
+        characters read from dust at a line's ends are dropped (`ingest.ocr.strays`).
         """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
@@ -95,7 +97,8 @@ class LineRecognizer:
                 )
                 to_crop = crops[i].shape[1] / widths[i]
                 char_x = [(step + 0.5) * step_columns * to_crop for step in steps]
-                tokens[i] = settle_signs(token, crops[i], char_x)
+                token = settle_signs(token, crops[i], char_x)
+                tokens[i] = drop_stray_ends(token, crops[i], char_x)
         return tokens
 
     def _run(self, crops: list[np.ndarray], width: int) -> np.ndarray:

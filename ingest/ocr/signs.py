@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ingest.artifacts import OcrToken
+from ingest.ocr.glyphs import as_gray, line_ink
 
 SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
 _DOUBLE = frozenset("≧≦")
@@ -23,9 +24,6 @@ _DOUBLE = frozenset("≧≦")
 DOUBTFUL_SIGN_CONFIDENCE = 0.5
 # Glyph pixels are upsampled this much before counting, so bars one pixel apart separate.
 _UPSAMPLE = 4
-# Ink darker than halfway between paper and the darkest ink; a crop with less contrast than
-# this between the two is too faint to count on.
-_MIN_CONTRAST = 40
 # Marks smaller than this share of the text height are specks, not strokes.
 _SPECK_SHARE = 0.25
 # A glyph wider than this many text heights is touching its neighbour.
@@ -52,7 +50,7 @@ def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> 
         return token
     if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
         return doubt_signs(token)
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    gray = as_gray(crop)
     text, confs = list(token.text), list(token.char_confidences)
     for i, char in enumerate(text):
         if char not in SIGN_PAIRS:
@@ -124,18 +122,12 @@ def _bar_to_arm(column: np.ndarray) -> float:
 def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float] | None:
     """The glyph's pixels nearest column `x` (specks left out of its extent) and the ink
     threshold of its line."""
-    paper, darkest = np.percentile(gray, 90), np.percentile(gray, 2)
-    if paper - darkest < _MIN_CONTRAST:
+    ink = line_ink(gray)
+    if ink is None:
         return None
-    threshold = float(paper + darkest) / 2
-    ink = (gray < threshold).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    rows = np.flatnonzero(ink.any(axis=1))
-    text_height = rows[-1] - rows[0] + 1
-    sizes = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    strokes = sizes >= _SPECK_SHARE * text_height
-    strokes[0] = False  # the background
-    mask = strokes[labels]
+    strokes = ink.sizes >= _SPECK_SHARE * ink.text_height
+    strokes[0] = False  # the paper
+    mask = strokes[ink.labels]
     columns = mask.any(axis=0)
     inked = np.flatnonzero(columns)
     if inked.size == 0:
@@ -145,8 +137,8 @@ def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float] | None:
         start -= 1
     while end < columns.size - 1 and columns[end + 1]:
         end += 1
-    if end - start + 1 > _WIDEST_GLYPH * text_height:
+    if end - start + 1 > _WIDEST_GLYPH * ink.text_height:
         return None
     glyph_rows = np.flatnonzero(mask[:, start : end + 1].any(axis=1))
     pixels = gray[glyph_rows[0] : glyph_rows[-1] + 1, start : end + 1].astype(np.float32)
-    return pixels, threshold
+    return pixels, ink.threshold
