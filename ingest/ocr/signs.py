@@ -10,7 +10,7 @@ and is marked doubtful, so the value is flagged rather than trusted.
 """
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import cv2
 import numpy as np
@@ -32,20 +32,27 @@ _WIDEST_GLYPH = 1.3
 # more; near the tip the arms meet): this share crossing four or more means two bars; at most
 # the second share crossing four, with the third share of all columns crossing exactly three,
 # means one bar.
-_DOUBLE_SHARE = 0.1
+_DOUBLE_SHARE = 0.3
+_WEAK_DOUBLE_SHARE = 0.1  # two bars likelier than one, but not sure
 _SINGLE_NOISE_SHARE = 0.05
 _SINGLE_SHARE = 0.5
 # One bar is about as thick as the arm above it (at most _THICKEST_SINGLE_BAR times); two bars
-# blurred into one are far thicker (at least _THINNEST_BLURRED_PAIR times).
+# blurred into one are far thicker (at least _THINNEST_BLURRED_PAIR times: likely, not sure).
 _THICKEST_SINGLE_BAR = 1.7
 _THINNEST_BLURRED_PAIR = 1.9
 
 Bars = Literal[1, 2]
 
 
+class BarCount(NamedTuple):
+    bars: Bars
+    sure: bool  # False: the likelier count, to be read as printed but shown to a reviewer
+
+
 def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
     """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
-    each character was read at); a sign that cannot be decided gets a doubtful confidence."""
+    each character was read at); a sign that cannot be decided for sure gets a doubtful
+    confidence (and the likelier reading, where there is one)."""
     if not SIGN_PAIRS.keys() & set(token.text):
         return token
     if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
@@ -55,10 +62,10 @@ def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> 
     for i, char in enumerate(text):
         if char not in SIGN_PAIRS:
             continue
-        bars = count_bars(gray, char_x[i])
-        if bars is None:
+        counted = count_bars(gray, char_x[i])
+        if counted is None or not counted.sure:
             confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-        elif (bars == 2) != (char in _DOUBLE):
+        if counted is not None and (counted.bars == 2) != (char in _DOUBLE):
             text[i] = SIGN_PAIRS[char]
     return token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
 
@@ -79,8 +86,9 @@ def doubt_signs(token: OcrToken) -> OcrToken:
     )
 
 
-def count_bars(gray: np.ndarray, x: float) -> Bars | None:
-    """How many bars lie under the angle of the sign read around column `x`, if clear."""
+def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
+    """How many bars lie under the angle of the sign read around column `x`, and whether that
+    is sure; None when neither count is likelier."""
     glyph = _glyph(gray, x)
     if glyph is None:
         return None
@@ -98,16 +106,16 @@ def count_bars(gray: np.ndarray, x: float) -> Bars | None:
     if full.size == 0:
         return None
     four, three = float(np.mean(full >= 4)), float(np.mean(crossings == 3))
-    if four >= _DOUBLE_SHARE:
-        return 2
+    if four >= _WEAK_DOUBLE_SHARE:
+        return BarCount(2, sure=four >= _DOUBLE_SHARE)
     if four <= _SINGLE_NOISE_SHARE and three >= _SINGLE_SHARE:
         thick = float(
             np.median([_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)])
         )
         if thick <= _THICKEST_SINGLE_BAR:
-            return 1
+            return BarCount(1, sure=True)
         if thick >= _THINNEST_BLURRED_PAIR:
-            return 2
+            return BarCount(2, sure=False)
     return None
 
 

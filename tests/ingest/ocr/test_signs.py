@@ -6,7 +6,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.artifacts import OcrToken
-from ingest.ocr.signs import DOUBTFUL_SIGN_CONFIDENCE, count_bars, doubt_signs, settle_signs
+from ingest.ocr import signs
+from ingest.ocr.signs import (
+    DOUBTFUL_SIGN_CONFIDENCE,
+    BarCount,
+    count_bars,
+    doubt_signs,
+    settle_signs,
+)
 from ingest.synth.fonts import BODY_FACES, FACES
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -40,7 +47,7 @@ SIGNS = [("≥", 1), ("≧", 2), ("≤", 1), ("≦", 2)]
 def test_bars_are_counted_in_every_font(sign: str, bars: int, px: int):
     for name, font in _fonts():
         image, x = _line(sign + "95%", font.font_variant(size=px), px)
-        assert count_bars(image, x) == bars, name
+        assert count_bars(image, x) == BarCount(bars, sure=True), name
 
 
 @pytest.mark.parametrize("px", [22, 29])
@@ -51,14 +58,17 @@ def test_scanned_signs_are_counted_or_left_undecided_never_misjudged(sign: str, 
         image, x = _line(sign + "95%", font.font_variant(size=px), px)
         for seed in range(3):
             counted = count_bars(_scanned(image, seed), x)
-            assert counted == bars if px >= 29 else counted in (bars, None), (name, seed)
+            if px >= 29:
+                assert counted == BarCount(bars, sure=True), (name, seed)
+            else:
+                assert counted is None or counted.bars == bars, (name, seed)
 
 
 def test_a_sign_after_other_text_is_found_by_its_column():
     font = _fonts()[0][1]
     image, _ = _line("满意度≧90%", font, 29)
     x = 29 // 2 + font.getlength("满意度") + font.getlength("≧") / 2
-    assert count_bars(image, x) == 2
+    assert count_bars(image, x) == BarCount(2, sure=True)
 
 
 def test_an_unreadable_glyph_is_not_decided():
@@ -104,3 +114,10 @@ def test_lines_without_signs_or_without_positions():
     line_only = OcrToken(text="≥95%", bbox=(0, 0, 1, 1), confidence=0.97)  # no per-character
     assert doubt_signs(line_only).confidence == DOUBTFUL_SIGN_CONFIDENCE
     assert doubt_signs(line_only).char_confidences == ()
+
+
+def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypatch):
+    monkeypatch.setattr(signs, "count_bars", lambda gray, x: BarCount(2, sure=False))
+    settled = settle_signs(_token("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
+    assert settled.text == "≧95%"
+    assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)
