@@ -62,6 +62,9 @@ class CalibrationModel(BaseModel):
     default_threshold: float = Field(ge=0.0, le=1.0)
     structure_doubt: float = Field(default=0.5, ge=0.0, le=1.0)  # structure conf below: flag
     seal_doubt: float = Field(default=0.05, ge=0.0, le=1.0)  # share under a seal above: flag
+    # Weakest character at or below this: flagged whatever the model says (an even-odds
+    # character, such as a sign whose bars could not be counted, is never taken on trust).
+    reading_doubt: float = Field(default=0.5, ge=0.0, le=1.0)
     fit: FitSummary | None = None
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
@@ -187,6 +190,7 @@ def fit_model(
         default_threshold=max(overall, *thresholds.values()),
         structure_doubt=base.structure_doubt,
         seal_doubt=base.seal_doubt,
+        reading_doubt=base.reading_doubt,
         fit=summary,
     )
 

@@ -34,7 +34,7 @@ class FieldJudgement(BaseModel):
     path: str
     kind: ValueKind
     features: tuple[float, ...]
-    reasons: tuple[str, ...]  # from checks and reading doubts, without low_confidence
+    reasons: tuple[str, ...]  # from checks and reading doubts, before the threshold
     suggestion: FieldValue = None
 
 
@@ -44,7 +44,8 @@ def ordered_reasons(reasons: set[str]) -> list[str]:
 
 
 def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: CalibrationModel) -> set[str]:
-    """Reading doubts that flag a field whatever its confidence.
+    """Reading doubts that flag a field whatever its confidence: a doubtful structure, seal
+    ink over it, a missing value, or a short value with an even-odds character.
 
     A paragraph continued on the next page is normal, and so is a merged 一级/二级 label cut by
     a page break (the taxonomy check still judges it); a short value cut by a page break is not.
@@ -55,6 +56,8 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:
         reasons.add("seal_overlap")
+    if evidence.ocr_confidence <= model.reading_doubt and kind != "long_text":
+        reasons.add("low_confidence")
     if evidence.missing:
         reasons.add("missing")
     return reasons

@@ -97,7 +97,8 @@ def test_fit_keeps_what_it_does_not_learn_from_the_base():
     base = default_model()
     model = fit_model(synthetic_samples(500, 4), documents=5, target=0.005, base=base)
     assert model.thresholds["long_text"] == base.thresholds["long_text"]
-    assert (model.structure_doubt, model.seal_doubt) == (base.structure_doubt, base.seal_doubt)
+    doubts = ("structure_doubt", "seal_doubt", "reading_doubt")
+    assert [getattr(model, d) for d in doubts] == [getattr(base, d) for d in doubts]
     assert model.default_threshold >= model.thresholds["amount"]
 
 

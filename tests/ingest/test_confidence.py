@@ -65,6 +65,15 @@ def test_reading_doubts_flag_whatever_the_confidence():
     }
 
 
+def test_an_even_odds_character_flags_a_short_field_even_where_the_model_trusts_it():
+    trusting = IDENTITY.model_copy(update={"thresholds": {}, "default_threshold": 0.0})
+    doc = with_records(
+        seed_document(),
+        confidence={"indicators[3].value": 0.5, "indicators[4].value": 0.51, "overall_goal": 0.5},
+    )
+    assert flagged(assessed(doc, model=trusting)) == {"indicators[3].value": ["low_confidence"]}
+
+
 def test_reasons_come_in_one_fixed_order():
     doc = with_records(
         seed_document(indicators__22__level2="质量指标"),
