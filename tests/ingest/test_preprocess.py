@@ -1,6 +1,5 @@
 """Page cleaning on pages drawn here with known damage: skew, perspective, shadow, a red seal."""
 
-import time
 from functools import cache
 
 import cv2
@@ -214,15 +213,6 @@ def test_small_red_marks_are_not_seals() -> None:
     page = ruled_page().copy()
     cv2.putText(page, "ok", (300, 2200), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 230), 2)
     assert clean(page).seal_mask is None
-
-
-def test_cleaning_is_fast_enough() -> None:
-    image = stamped(rotated(ruled_page(), 1.3))
-    clean(image)
-    started = time.perf_counter()
-    for _ in range(3):
-        clean(image)
-    assert (time.perf_counter() - started) / 3 < 0.6  # 0.2 s measured; slack for shared CI
 
 
 @pytest.mark.parametrize("angle", [1.5, -2.0])

@@ -1,4 +1,5 @@
-"""The grid stage on the committed corpus: structure F1 per level and CPU time per page."""
+"""The grid stage on the committed corpus: structure F1 per level (its speed is measured by
+`jixiao bench` and `jixiao eval`, not asserted here)."""
 
 from pathlib import Path
 
@@ -13,9 +14,8 @@ FLOORS = {"clean": 0.995, "scan": 0.99, "photo": 0.995, "heavy": 0.995}
 
 
 @pytest.mark.slow
-def test_structure_f1_per_level_and_speed_on_the_corpus():
+def test_structure_f1_per_level_on_the_corpus():
     scores = score_corpus(CORPUS)
     f1 = {level: counts.f1 for level, counts in by_level(scores).items()}
     assert set(f1) == set(FLOORS)
     assert all(f1[level] >= floor for level, floor in FLOORS.items()), f1
-    assert max(s.grid_seconds for s in scores) < 0.2
