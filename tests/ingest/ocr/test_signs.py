@@ -15,6 +15,7 @@ from ingest.ocr.signs import (
     settle_signs,
 )
 from ingest.synth.fonts import BODY_FACES, FACES
+from tests.ingest.ocr.tokens import read_line
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -78,38 +79,29 @@ def test_an_unreadable_glyph_is_not_decided():
     assert count_bars(np.full((50, 120), 255, np.uint8), 20) is None
 
 
-def _token(text: str, confidence: float = 0.99) -> OcrToken:
-    return OcrToken(
-        text=text,
-        bbox=(0, 0, 10, 10),
-        confidence=confidence,
-        char_confidences=tuple(confidence for _ in text),
-    )
-
-
 def test_settle_signs_corrects_the_reading_and_keeps_its_confidence():
     font = _fonts()[2][1]
     image, x = _line("≧95%", font, 29)
-    settled = settle_signs(_token("≥95%"), image, [x, x + 15, x + 30, x + 45])
+    settled = settle_signs(read_line("≥95%"), image, [x, x + 15, x + 30, x + 45])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (0.99,) * 4
 
     image, x = _line("≤5次", font, 29)
-    assert settle_signs(_token("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
+    assert settle_signs(read_line("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
 
 
 def test_a_sign_that_cannot_be_settled_becomes_doubtful():
     blank = np.full((50, 120), 255, np.uint8)
-    settled = settle_signs(_token("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
+    settled = settle_signs(read_line("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
     assert settled.text == "≥95%"
     assert settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     assert settled.char_confidences[1:] == (0.99,) * 3
 
 
 def test_lines_without_signs_or_without_positions():
-    plain = _token("100%")
+    plain = read_line("100%")
     assert settle_signs(plain, np.zeros((5, 5), np.uint8), []) is plain
-    doubted = settle_signs(_token("≧95%"), np.zeros((5, 5), np.uint8), [])
+    doubted = settle_signs(read_line("≧95%"), np.zeros((5, 5), np.uint8), [])
     assert doubted.confidence == DOUBTFUL_SIGN_CONFIDENCE
     line_only = OcrToken(text="≥95%", bbox=(0, 0, 1, 1), confidence=0.97)  # no per-character
     assert doubt_signs(line_only).confidence == DOUBTFUL_SIGN_CONFIDENCE
@@ -118,6 +110,6 @@ def test_lines_without_signs_or_without_positions():
 
 def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypatch):
     monkeypatch.setattr(signs, "count_bars", lambda gray, x: BarCount(2, sure=False))
-    settled = settle_signs(_token("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
+    settled = settle_signs(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)

@@ -3,8 +3,8 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.artifacts import OcrToken
 from ingest.ocr.strays import drop_stray_ends
+from tests.ingest.ocr.tokens import read_line
 
 SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 PX = 29
@@ -33,25 +33,18 @@ def _line(text: str, dot_before: bool = False, dot_after: bool = False):
     return np.asarray(image).copy(), xs
 
 
-def _token(text: str, confidence: float = 0.95) -> OcrToken:
-    return OcrToken(
-        text=text,
-        bbox=(0, 0, 1, 1),
-        confidence=confidence,
-        char_confidences=tuple(confidence for _ in text),
-    )
-
-
 def test_dust_read_as_characters_at_both_ends_is_dropped():
     image, xs = _line("服务对象人数", dot_before=True, dot_after=True)
-    cleaned = drop_stray_ends(_token("6服务对象人数4"), image, xs)
+    cleaned = drop_stray_ends(read_line("6服务对象人数4"), image, xs)
     assert cleaned.text == "服务对象人数"
     assert len(cleaned.char_confidences) == len(cleaned.text)
 
 
 def test_the_dropped_characters_doubt_moves_to_the_new_end():
     image, xs = _line("资金使用合规率", dot_after=True)
-    token = _token("资金使用合规率+").model_copy(update={"char_confidences": (0.99,) * 7 + (0.7,)})
+    token = read_line("资金使用合规率+").model_copy(
+        update={"char_confidences": (0.99,) * 7 + (0.7,)}
+    )
     cleaned = drop_stray_ends(token, image, xs)
     assert cleaned.text == "资金使用合规率"
     assert cleaned.char_confidences[-1] == 0.7
@@ -60,16 +53,16 @@ def test_the_dropped_characters_doubt_moves_to_the_new_end():
 def test_printed_digits_signs_and_punctuation_stay():
     for text in ("≥95%", "100", "6次", "-1-", "完成任务。", "398.72", "2024年12月"):
         image, xs = _line(text)
-        assert drop_stray_ends(_token(text), image, xs).text == text, text
+        assert drop_stray_ends(read_line(text), image, xs).text == text, text
 
 
 def test_a_dot_read_as_punctuation_is_left_to_the_reader():
     image, xs = _line("效率逐步提高", dot_after=True)
-    assert drop_stray_ends(_token("效率逐步提高。"), image, xs).text == "效率逐步提高。"
+    assert drop_stray_ends(read_line("效率逐步提高。"), image, xs).text == "效率逐步提高。"
 
 
 def test_a_digit_beside_a_number_is_kept_even_when_read_over_a_dot():
     image, xs = _line("0.53", dot_before=True)  # a faded 3 would look no bigger
-    assert drop_stray_ends(_token("30.53"), image, xs).text == "30.53"
+    assert drop_stray_ends(read_line("30.53"), image, xs).text == "30.53"
     image, xs = _line("服务农户人数", dot_before=True)
-    assert drop_stray_ends(_token("8服务农户人数"), image, xs).text == "服务农户人数"
+    assert drop_stray_ends(read_line("8服务农户人数"), image, xs).text == "服务农户人数"
