@@ -11,10 +11,11 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   such as 一级/二级指标) is one merged cell across the break when its two parts do not name
   different things: the same text, text on one part only, or on neither.
 - Cut row: inside the same section, the first row of the next page continues the last row of
-  the page before when it has the same column layout and (rows section) lacks the name cell
-  while other content continues, or lacks the row's figure (amount, 指标值) after a name whose
-  last line before the break was full (a name wrapped over the break), or (single-value
-  section) holds the same one wide cell.
+  the page before when it has the same column layout (in a rows section, also when a faded rule
+  merged some of its cells into whole neighbours, the name cell kept) and (rows section) lacks
+  the name cell while other content continues, or lacks the row's figure (amount, 指标值)
+  after a name whose last line before the break was full (a name wrapped over the break), or
+  (single-value section) holds the same one wide cell.
   Its texts are concatenated and the cell remembers every page part.
 """
 
@@ -77,6 +78,17 @@ class _Header:
         """The column that names a row (task name, 三级指标): empty only on a continued row."""
         keys = [c.key for c in self.section.columns if c.key not in self.section.carry_down]
         return next((self.columns[k] for k in keys if k in self.columns), None)
+
+
+def _merges(after: dict[int, _Part], spans: set[tuple[int, int]]) -> bool:
+    """Whether the parts cover the same columns as `spans`, each part a run of whole spans: a
+    faded rule on the continued part of a row merges an emptied cell into its neighbour."""
+    starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+    parts = {(p.c0, p.c1) for p in after.values()}
+    covered = sorted(c for a, b in parts for c in range(a, b))
+    return covered == sorted(c for a, b in spans for c in range(a, b)) and all(
+        a in starts and b in ends for a, b in parts
+    )
 
 
 def column_lattice(grids: list[Grid], tolerance: float = LATTICE_TOLERANCE) -> list[float]:
@@ -170,11 +182,16 @@ class _Stitcher:
         before = {k: c for k in range(1, n_cols) if (c := self.cover.get((last, k)))}
         after = {k: p for k in range(1, n_cols) if (p := page_cover.get((top, k)))}
         spans = {(c.col, c.col_end) for c in before.values()}
-        if not spans or spans != {(p.c0, p.c1) for p in after.values()}:
+        if not spans:
+            return False
+        same_layout = spans == {(p.c0, p.c1) for p in after.values()}
+        if not same_layout and (context is None or not _merges(after, spans)):
             return False
         if context is not None:
             key = context.key_column
             if key not in before or key not in after:
+                return False
+            if (after[key].c0, after[key].c1) != (before[key].col, before[key].col_end):
                 return False
             skip = {key, *context.carry_columns}
             rest = [p.cell.text for k, p in after.items() if k not in skip]

@@ -217,3 +217,25 @@ def test_a_header_first_printed_at_the_page_top_opens_a_new_block():
     table = stitched(page1, page2)
     labels = [(c.row, c.row_span, c.text) for c in table.cells if c.col == 0]
     assert labels == [(0, 1, "其他需完成的任务(可选填)"), (1, 2, "")]
+
+
+def test_a_continued_row_whose_faded_rule_merged_its_empty_amount_is_joined():
+    page1, _ = tasks_pages("")
+    page2 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        ["", "", Span("加强联系。", 2), "2. 加强联系"],  # the amount's left rule faded away
+    ]
+    table = stitched(page1, page2)
+    assert table.n_rows == 2
+    assert cell_at(table, 1, 2).text == "1、举办培训，加强联系。"
+    assert cell_at(table, 1, 3).text == "49.41"
+    assert cell_at(table, 1, 4).text == "1. 宣传2. 加强联系"
+
+
+def test_a_merged_name_cell_at_the_page_top_is_not_a_continuation():
+    page1, _ = tasks_pages("")
+    page2 = [
+        ["年度重点工作任务", *TASKS_HEADER],
+        ["", Span("加强联系。", 2), "", "2. 加强联系"],
+    ]
+    assert stitched(page1, page2).n_rows == 3
