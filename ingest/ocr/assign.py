@@ -24,10 +24,11 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTable
+from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTable, union_box
 from ingest.ocr.base import OcrEngine, crop
 from ingest.ocr.hidden_rules import split_stacked_rows
-from ingest.ocr.lines import TextLine, compose_text, group_lines, has_stacked_lines, union_box
+from ingest.ocr.lines import TextLine, compose_text, group_lines, has_stacked_lines
+from ingest.ocr.strays import trim_ends
 
 Strategy = Literal["cell_lines", "full_page"]
 
@@ -225,20 +226,8 @@ def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:
 
 
 def _trim_specks(token: OcrToken) -> OcrToken:
-    """Drop speck readings from both ends of a line; their doubt moves to the new end
-    character, so the cell stays as unsure as it was read."""
-    text, confs = token.text, list(token.char_confidences)
-    if len(confs) != len(text):
-        return token
-    while len(text) > 1 and _is_speck_reading(text[-1], confs[-1], text[:-1]):
-        confs[-2] = min(confs[-2], confs[-1])
-        text, confs = text[:-1], confs[:-1]
-    while len(text) > 1 and _is_speck_reading(text[0], confs[0], text[1:]):
-        confs[1] = min(confs[1], confs[0])
-        text, confs = text[1:], confs[1:]
-    if text == token.text:
-        return token
-    return token.model_copy(update={"text": text, "char_confidences": tuple(confs)})
+    """Drop doubtful speck readings from both ends of a line (`trim_ends`)."""
+    return trim_ends(token, lambda end: _is_speck_reading(end.char, end.confidence, end.rest))
 
 
 def _drop_specks(cell: np.ndarray, character: float) -> np.ndarray:

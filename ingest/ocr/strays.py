@@ -10,7 +10,8 @@ keeps a faded character whose strokes broke into dots, and a digit next to anoth
 always part of a number.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,12 +26,55 @@ _REACH = 0.3
 _PUNCTUATION = frozenset(".,。，、；;：:！!？?“”‘’\"'「」『』·-‐–~～")
 
 
-def drop_stray_ends(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
-    """`token` without end characters read from dots; a dropped character's doubt moves to
-    the new end character, so the line stays as unsure as it was read."""
-    text, confs, xs = token.text, list(token.char_confidences), list(char_x)
-    if len(text) < 2 or not (len(confs) == len(xs) == len(text)):
+class LineEnd(NamedTuple):
+    """A character at one end of what is left of a line, as a stray-mark rule sees it."""
+
+    index: int  # in the token's text
+    char: str
+    confidence: float  # with the doubt of characters already dropped beside it
+    inward: str  # its neighbour on the line
+    rest: str  # the line without it
+
+
+def trim_ends(token: OcrToken, stray: Callable[[LineEnd], bool]) -> OcrToken:
+    """`token` without the characters at either end that `stray` calls stray, last end first;
+    a dropped character's doubt moves to the new end character, so the line stays as unsure
+    as it was read."""
+    text, confs = token.text, list(token.char_confidences)
+    if len(confs) != len(text):
         return token
+    lo, hi = 0, len(text)
+    while hi - lo > 1 and stray(
+        LineEnd(hi - 1, text[hi - 1], confs[hi - 1], text[hi - 2], text[lo : hi - 1])
+    ):
+        confs[hi - 2] = min(confs[hi - 2], confs[hi - 1])
+        hi -= 1
+    while hi - lo > 1 and stray(LineEnd(lo, text[lo], confs[lo], text[lo + 1], text[lo + 1 : hi])):
+        confs[lo + 1] = min(confs[lo + 1], confs[lo])
+        lo += 1
+    if (lo, hi) == (0, len(text)):
+        return token
+    kept = confs[lo:hi]
+    return token.model_copy(
+        update={
+            "text": text[lo:hi],
+            "char_confidences": tuple(kept),
+            "confidence": float(np.mean(kept)),
+        }
+    )
+
+
+def drop_stray_ends(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
+    """`token` without end characters read from dots (`trim_ends`)."""
+    text = token.text
+    if len(text) < 2 or len(char_x) != len(text):
+        return token
+    ends = (
+        LineEnd(len(text) - 1, text[-1], 0.0, text[-2], ""),
+        LineEnd(0, text[0], 0.0, text[1], ""),
+    )
+    if not any(_may_be_dust(end) for end in ends):
+        return token  # nothing to drop whatever the ink: spare the ink analysis
     ink = line_ink(as_gray(crop))
     if ink is None:
         return token
@@ -41,12 +85,10 @@ def drop_stray_ends(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) 
         return token
     tallest = int(text_marks.max())
 
-    def read_from_a_dot(char: str, x: float, inward: str) -> bool:
-        if char in _PUNCTUATION or _is_cjk(char):
+    def read_from_a_dot(end: LineEnd) -> bool:
+        if not _may_be_dust(end):
             return False
-        if char.isdigit() and (inward.isdigit() or inward in ".．"):
-            return False  # a digit of a number: never judged by its ink alone
-        marks = ink.marks_near(x, _REACH * tallest)
+        marks = ink.marks_near(char_x[end.index], _REACH * tallest)
         if marks.size == 0:
             return False  # nothing to judge by where it was read
         x0, y0 = ink.boxes[marks, 0].min(), ink.boxes[marks, 1].min()
@@ -54,21 +96,15 @@ def drop_stray_ends(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) 
         y1 = (ink.boxes[marks, 1] + ink.boxes[marks, 3]).max()
         return max(x1 - x0, y1 - y0) < _DOT_SHARE * tallest
 
-    while len(text) > 1 and read_from_a_dot(text[-1], xs[-1], text[-2]):
-        confs[-2] = min(confs[-2], confs[-1])
-        text, confs, xs = text[:-1], confs[:-1], xs[:-1]
-    while len(text) > 1 and read_from_a_dot(text[0], xs[0], text[1]):
-        confs[1] = min(confs[1], confs[0])
-        text, confs, xs = text[1:], confs[1:], xs[1:]
-    if text == token.text:
-        return token
-    return token.model_copy(
-        update={
-            "text": text,
-            "char_confidences": tuple(confs),
-            "confidence": float(np.mean(confs)),
-        }
-    )
+    return trim_ends(token, read_from_a_dot)
+
+
+def _may_be_dust(end: LineEnd) -> bool:
+    """Whether the character could have been read from a dot: not Chinese, punctuation or a
+    dash, nor a digit of a number."""
+    if end.char in _PUNCTUATION or _is_cjk(end.char):
+        return False
+    return not (end.char.isdigit() and (end.inward.isdigit() or end.inward in ".．"))
 
 
 def _is_cjk(char: str) -> bool:
