@@ -101,6 +101,17 @@ class OcrToken(_Frozen):
     char_confidences: tuple[float, ...] = ()
 
 
+def union_box(boxes: Iterable[BBox]) -> BBox:
+    """The smallest box holding all of `boxes` (at least one)."""
+    boxes = list(boxes)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def weakest_confidence(tokens: Iterable[OcrToken]) -> float:
     """Weakest character decides: one unreadable digit makes the whole amount doubtful."""
     confs = [c for t in tokens for c in (t.char_confidences or (t.confidence,))]

@@ -25,6 +25,7 @@ from ingest.artifacts import (
     MappedDocument,
     OcrToken,
     Table,
+    union_box,
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
@@ -432,12 +433,7 @@ class _Mapper:
             found = pattern.search(text)
             if found is None:
                 continue
-            box = (
-                min(t.bbox[0] for t in tokens),
-                min(t.bbox[1] for t in tokens),
-                max(t.bbox[2] for t in tokens),
-                max(t.bbox[3] for t in tokens),
-            )
+            box = union_box(t.bbox for t in tokens)
             source = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
             self._put("title", text, source)
             self._put("year", int(found.group("year")), source)

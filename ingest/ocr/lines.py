@@ -9,7 +9,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from ingest.artifacts import BBox, OcrToken
+from ingest.artifacts import BBox, OcrToken, union_box
 
 # A new numbered item: 1、 2. 3．（4） (5) 一、 — "1.5" is a number, not an item.
 _NUMBERED = re.compile(
@@ -83,12 +83,3 @@ def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
 def _same_row(a: BBox, b: BBox) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def union_box(boxes: list[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
