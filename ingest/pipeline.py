@@ -6,7 +6,7 @@
 
 `read_document` chains them in-process for the CLI, the benchmark and the evaluation harness,
 rasterising, cleaning and gridding the next page in a helper thread while the current page is
-read (about 8 % less time per page on two cores).
+read.
 """
 
 import time
