@@ -95,6 +95,12 @@ def _carried(
     return own
 
 
+def _ends(rules: list[Rule], at: np.ndarray, scale: Scale) -> np.ndarray:
+    """ends[i, k]: rule i ends at crossing k (see `_within`)."""
+    corner = scale.px(CORNER_IN)
+    return _within(rules, at, corner) & ~_within(rules, at, -corner)
+
+
 def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.ndarray:
     """touch[h, v]: the two rules meet within the reach of both, once ends that stop in the
     open are carried to the next crossing (`_carried`)."""
@@ -105,10 +111,7 @@ def _touching(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> np.
     on_v = _within(vertical, y, _reach(vertical, scale))
     seen_h, seen_v = _within(horizontal, x, corner), _within(vertical, y, corner)
     ink_h, ink_v = _inked(horizontal, x, scale), _inked(vertical, y, scale)
-    ends_h, ends_v = (
-        seen_h & ~_within(horizontal, x, -corner),
-        seen_v & ~_within(vertical, y, -corner),
-    )
+    ends_h, ends_v = _ends(horizontal, x, scale), _ends(vertical, y, scale)
     on_h = _carried(horizontal, on_h, on_v.T, ink_h, seen_v.T, ends_v.T, x, scale)
     on_v = _carried(vertical, on_v, on_h.T, ink_v, seen_h.T, ends_h.T, y, scale)
     return on_h & on_v.T
@@ -162,20 +165,29 @@ def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple
     return max(members.values(), key=size)
 
 
-def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> list[Rule]:
+def _chained(
+    rules: list[Rule], meets: np.ndarray, at: np.ndarray, corners: np.ndarray, scale: Scale
+) -> list[Rule]:
     """Runs of one line joined across gaps that damage left, not the form.
 
     Where the form leaves a rule out (a merged cell), the runs on both sides stop at the
     rules crossing there. A gap from a faded stretch, a removed seal or a break starts or
     ends in the open, so two long runs that each cross the table and face such a gap are
     one rule; so are a long run and the stub that closes its line at a corner, when the
-    long run stops in the open. Rows of `meets` and `at` are the runs, as in `_anchored`.
+    long run stops in the open; and so are the only two runs of a line, however short, when
+    each stops in the open and starts at a corner, where the crossing rule ends too: the
+    frame's side, worn in its middle, beside a cell merged over all its rows (glyph strokes
+    touching one rule do not end another). Rows of `meets`, `at` and `corners` (the crossing
+    rule ends on this line) are the runs, as in `_anchored`.
     """
     tol = scale.px(CORNER_IN)
     long_ = np.array([r.length >= scale.px(LONG_RUN_IN) for r in rules]) & meets.any(axis=1)
 
     def at_crossing(i: int, t: float) -> bool:
         return bool((meets[i] & (np.abs(at[i] - t) <= tol)).any())
+
+    def at_corner(i: int, t: float) -> bool:
+        return bool((meets[i] & corners[i] & (np.abs(at[i] - t) <= tol)).any())
 
     def joins(a: int, b: int, first: bool, last: bool) -> bool:
         open_a = not at_crossing(a, rules[a].end)
@@ -186,7 +198,8 @@ def _chained(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale)
             return open_a and at_crossing(b, rules[b].end)
         if long_[b] and first:
             return open_b and at_crossing(a, rules[a].start)
-        return False
+        both_open = open_a and open_b and first and last
+        return both_open and at_corner(a, rules[a].start) and at_corner(b, rules[b].end)
 
     lines: dict[int, list[int]] = {}
     for i, rule in enumerate(rules):
@@ -212,9 +225,10 @@ def table_rules(
     if horizontal and vertical:
         meets = _touching(horizontal, vertical, scale)
         x, y = crossings(horizontal, vertical)
+        ends_h, ends_v = _ends(horizontal, x, scale), _ends(vertical, y.T, scale)
         horizontal, vertical = (
-            _chained(horizontal, meets, x, scale),
-            _chained(vertical, meets.T, y.T, scale),
+            _chained(horizontal, meets, x, ends_v.T, scale),
+            _chained(vertical, meets.T, y.T, ends_h.T, scale),
         )
     while horizontal and vertical:
         meets = _touching(horizontal, vertical, scale)

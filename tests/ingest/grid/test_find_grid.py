@@ -242,3 +242,31 @@ def test_a_frame_rule_lost_over_most_of_its_length_runs_to_the_corner_left():
     grid = find_grid(clean_page(page))
     _assert_cells(grid, spec.cells())
     _assert_tiles(grid)
+
+
+def test_a_frame_side_worn_in_its_middle_beside_a_label_merged_down_every_row_is_kept():
+    # The label column is one cell down the whole table, so no row rule reaches the left
+    # side: its two short stubs, each at a corner, are all that shows it.
+    spec = TableSpec(rows=[300, 380, 460, 540], cols=[200, 340, 800, 1100], merges=[(0, 0, 3, 1)])
+    page = draw_rules(spec, thickness=2)
+    page[352:488, 196:205] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+
+
+def test_a_faint_rule_under_a_text_row_is_not_pulled_onto_the_text():
+    # The row rule runs under the last two columns only. Strokes of a label in the merged
+    # cells on the left lie a few pixels apart, each close to the next, from the text row
+    # down to the rule's line; the text row over the rule must not pull the rule onto it.
+    spec = TableSpec(
+        rows=[300, 400, 500, 600], cols=[200, 600, 1000, 1400], merges=[(0, 0, 2, 1), (0, 1, 2, 1)]
+    )
+    page = draw_rules(spec, thickness=2)
+    page[398:403, 1000:1400] = np.where(page[398:403, 1000:1400] < 128, 170, 255)
+    for y in (376, 381, 386, 391, 396):
+        page[y : y + 2, 300:380] = 0
+    for y in (374, 380):
+        page[y : y + 2, 1020:1100] = 0
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
