@@ -168,6 +168,8 @@ class LogicalCell(_Frozen):
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
     pieces: tuple[CellPiece, ...]
     joined_across_pages: bool = False
+    # Its text is printed on both sides of a page break, not on one part beside empty ones.
+    text_cut_by_page_break: bool = False
     stacked_lines: bool = False  # see CellText.stacked_lines
 
 
@@ -197,6 +199,7 @@ class FieldEvidence(_Frozen):
     label_score: float = Field(default=1.0, ge=0.0, le=1.0)  # how well its label matched
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
     joined_across_pages: bool = False
+    text_cut_by_page_break: bool = False  # see LogicalCell
     missing: bool = False  # the template expects it and no cell held it
 
 

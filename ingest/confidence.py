@@ -48,11 +48,15 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
     ink over it, a missing value, or a short value with an even-odds character.
 
     A paragraph continued on the next page is normal, and so is a merged 一级/二级 label cut by
-    a page break (the taxonomy check still judges it); a short value cut by a page break is not.
+    a page break (the taxonomy check still judges it); a short value whose text is printed on
+    both sides of a break is not. One printed whole above the break, in a row that goes on
+    below it, was read in one piece. A 一级指标 whose merged cell is doubtful is left to the
+    taxonomy check: the 二级 of every row it spans must belong to it.
     """
     reasons = set()
-    joined_short = evidence.joined_across_pages and kind not in SPANNING_KINDS
-    if evidence.structure_confidence < model.structure_doubt or joined_short:
+    cut_short = evidence.text_cut_by_page_break and kind not in SPANNING_KINDS
+    doubtful_cell = evidence.structure_confidence < model.structure_doubt and kind != "taxonomy1"
+    if doubtful_cell or cut_short:
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:
         reasons.add("seal_overlap")

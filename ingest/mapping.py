@@ -65,6 +65,7 @@ class _Source:
     label_score: float
     seal_overlap: float = 0.0
     joined_across_pages: bool = False
+    text_cut_by_page_break: bool = False
 
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
@@ -81,6 +82,7 @@ class _Source:
             label_score=label_score,
             seal_overlap=cell.seal_overlap,
             joined_across_pages=cell.joined_across_pages,
+            text_cut_by_page_break=cell.text_cut_by_page_break,
         )
 
 
@@ -510,6 +512,7 @@ class _Mapper:
                 label_score=source.label_score if source else 0.0,
                 seal_overlap=source.seal_overlap if source else 0.0,
                 joined_across_pages=source.joined_across_pages if source else False,
+                text_cut_by_page_break=source.text_cut_by_page_break if source else False,
                 missing=missing,
             )
         return MappedDocument(

@@ -341,6 +341,7 @@ class _Stitcher:
                 seal_overlap=max(p.seal_overlap for p in c.parts),
                 pieces=tuple(CellPiece(page=p.page, bbox=p.cell.bbox) for p in c.parts),
                 joined_across_pages=len({p.page for p in c.parts}) > 1,
+                text_cut_by_page_break=len({p.page for p in c.parts if p.text.strip()}) > 1,
                 stacked_lines=any(p.stacked_lines for p in c.parts),
             )
             for c in sorted(self.cells, key=lambda c: (c.row, c.col))

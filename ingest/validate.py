@@ -90,6 +90,7 @@ _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
+_EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·。，、：；")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -137,6 +138,8 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template.amount_decimals)
+    if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
+        return f"首尾有孤立的“{mark}”，可能是污点", None
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)
@@ -188,7 +191,21 @@ def _percent_problem(value: str) -> str | None:
     return "数值缺少百分号" if _NUMBER.search(value) else None
 
 
+def _edge_mark(value: str) -> str | None:
+    """A dot, stroke or dash at either end of a short value: no name, rate or date of the form
+    starts or ends so, and a speck or a rule's stub read with the text looks exactly so."""
+    stripped = value.strip()
+    for char in (stripped[:1], stripped[-1:]):
+        if char and char in _EDGE_MARKS:
+            return char
+    return None
+
+
 def _date_problem(value: str, year: int | None, periods: tuple[str, ...]) -> str | None:
+    """A date or period no later than the form's year; a rate (资金支付及时率 100%) is a
+    common 时效指标 too, and is judged as a percentage."""
+    if _PERCENT.search(value):
+        return _percent_problem(value)
     parts = _DATE_PART.findall(value)
     for number, unit in parts:
         n = int(number)

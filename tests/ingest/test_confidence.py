@@ -52,9 +52,11 @@ def test_reading_doubts_flag_whatever_the_confidence():
         seed_document(),
         department={"seal_overlap": 0.3},
         budget__basic_expenditure={"structure_confidence": 0.2},
-        tasks__1__amount={"joined_across_pages": True},
-        tasks__1__content={"joined_across_pages": True},
-        indicators__20__level1={"joined_across_pages": True},
+        tasks__0__amount={"joined_across_pages": True},
+        tasks__1__amount={"joined_across_pages": True, "text_cut_by_page_break": True},
+        tasks__1__content={"joined_across_pages": True, "text_cut_by_page_break": True},
+        indicators__20__level1={"joined_across_pages": True, "text_cut_by_page_break": True},
+        indicators__21__level1={"structure_confidence": 0.2},
         budget__special_funds={"missing": True},
     )
     assert flagged(doc) == {

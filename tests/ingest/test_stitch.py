@@ -186,6 +186,13 @@ def test_a_long_goal_cut_by_the_page_break_is_one_value():
     assert table.n_rows == 1
     goal = cell_at(table, 0, 1)
     assert goal.text == "上半段下半段" and goal.joined_across_pages
+    assert goal.text_cut_by_page_break
+
+
+def test_a_value_printed_whole_above_the_break_is_joined_but_not_cut():
+    table = stitched([["总体绩效目标", Span("上半段", 4)]], [["", Span("", 4)]])
+    goal = cell_at(table, 0, 1)
+    assert goal.joined_across_pages and not goal.text_cut_by_page_break
 
 
 def test_pages_with_shifted_and_scaled_columns_share_one_lattice():

@@ -172,6 +172,10 @@ def test_lookalike_in_a_percent_is_suggested_as_digits():
         ("年底前", False),
         ("2023年6月", False),
         ("30天内", False),
+        ("100%", False),  # a timeliness rate (资金支付及时率)
+        ("≥95%", False),
+        ("120%", True),
+        ("2024年12月底前完成.", True),
         ("2025年6月30日前", True),
         ("2024年13月", True),
         ("2024年12月32日", True),
@@ -249,3 +253,23 @@ def test_duplicated_indicator_row_is_flagged_once_on_the_repeat():
 def test_same_name_with_other_values_is_not_a_duplicate():
     doc = with_records(with_values(seed_document(), {"indicators[1].name": "开展培训场次"}))
     assert issues_for(doc, "duplicate") == []
+
+
+@pytest.mark.parametrize(
+    ("level2", "value", "bad"),
+    [
+        ("质量指标", "≥95%.", True),
+        ("数量指标", "·4个", True),
+        ("数量指标", "4个", False),
+        ("数量指标", "（1）4个", False),
+        ("质量指标", "≧95%", False),
+    ],
+)
+def test_a_mark_at_either_end_of_a_value_makes_it_doubtful(level2, value, bad):
+    doc, i = _indicator(level2, value)
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+def test_a_name_with_a_stray_dot_is_doubtful():
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金支付及时率."}))
+    assert "indicators[0].name" in flagged_paths(doc, "format")
