@@ -40,6 +40,10 @@ _SINGLE_SHARE = 0.5
 # blurred into one are far thicker (at least _THINNEST_BLURRED_PAIR times: likely, not sure).
 _THICKEST_SINGLE_BAR = 1.7
 _THINNEST_BLURRED_PAIR = 1.9
+# Fonts that stack two bars under the angle draw ≧ narrow (about half as wide as tall), while
+# ≥ spans about its height: a glyph this narrow that shows one bar may be two bars blurred
+# into one, so the count is kept but not trusted.
+_NARROWEST_SINGLE = 0.62
 
 Bars = Literal[1, 2]
 
@@ -113,7 +117,7 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
             np.median([_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)])
         )
         if thick <= _THICKEST_SINGLE_BAR:
-            return BarCount(1, sure=True)
+            return BarCount(1, sure=pixels.shape[1] >= _NARROWEST_SINGLE * pixels.shape[0])
         if thick >= _THINNEST_BLURRED_PAIR:
             return BarCount(2, sure=False)
     return None

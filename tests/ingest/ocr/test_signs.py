@@ -113,3 +113,14 @@ def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypa
     settled = settle_signs(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)
+
+
+@pytest.mark.parametrize("sigma", [1.0, 1.3, 1.6])
+def test_a_small_photographed_double_bar_is_never_a_sure_single_bar(sigma: float):
+    """A phone photo blurs the two bars of a small ≧ into one; where only one bar shows, the
+    count must not be trusted."""
+    for name, font in _fonts():
+        image, x = _line("≧95%", font.font_variant(size=20), 20)
+        blurred = cv2.GaussianBlur(image.astype(np.float32), (0, 0), sigma)
+        counted = count_bars(np.clip(blurred, 0, 255).astype(np.uint8), x)
+        assert counted is None or counted.bars == 2 or not counted.sure, (name, counted)
