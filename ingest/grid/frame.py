@@ -198,8 +198,8 @@ def _chained(
             return open_a and at_crossing(b, rules[b].end)
         if long_[b] and first:
             return open_b and at_crossing(a, rules[a].start)
-        both_open = open_a and open_b and first and last
-        return both_open and at_corner(a, rules[a].start) and at_corner(b, rules[b].end)
+        only_two_both_open = first and last and open_a and open_b
+        return only_two_both_open and at_corner(a, rules[a].start) and at_corner(b, rules[b].end)
 
     lines: dict[int, list[int]] = {}
     for i, rule in enumerate(rules):

@@ -378,15 +378,7 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
         return []
     slope = _common_slope(pieces)
     middle = along / 2
-    pieces.sort(key=lambda p: p.offset_at(middle, slope))
-    groups: list[list[_Piece]] = [[pieces[0]]]
-    for piece in pieces[1:]:
-        if piece.offset_at(middle, slope) - _line_offset(groups[-1], middle, slope) <= (
-            scale.join_tolerance
-        ):
-            groups[-1].append(piece)
-        else:
-            groups.append([piece])
+    groups = _by_offset(pieces, middle, slope, scale.join_tolerance)
     own_slope_from = 0.3 * along
     groups = _join_collinear(groups, slope, own_slope_from, scale)
     oriented = ink.T if vertical else ink
@@ -397,14 +389,26 @@ def find_rules(ink: np.ndarray, scale: Scale, vertical: bool) -> list[Rule]:
     ]
 
 
-def _line_offset(line: list[_Piece], middle: float, slope: float) -> float:
-    """Where a line of pieces lies, weighted by length: a rule's long pieces outweigh the glyph
-    strokes beside it, and a chain of strokes a few pixels apart each cannot drag the line
-    away from the rule (comparing with the last piece alone walked from a text row onto the
-    faint rule under it, and the fit of both missed the rule)."""
-    weights = [p.end - p.start for p in line]
-    offsets = [p.offset_at(middle, slope) for p in line]
-    return float(np.average(offsets, weights=weights))
+def _by_offset(
+    pieces: list[_Piece], middle: float, slope: float, tolerance: float
+) -> list[list[_Piece]]:
+    """Pieces in offset order, grouped into lines: a piece joins the line above it when it
+    lies within `tolerance` of that line's length-weighted offset. A rule's long pieces
+    outweigh the glyph strokes beside it, so a chain of strokes a few pixels apart each cannot
+    drag the line away from the rule (comparing with the last piece alone walked from a text
+    row onto the faint rule under it, and the fit of both missed the rule)."""
+    pieces = sorted(pieces, key=lambda p: p.offset_at(middle, slope))
+    groups: list[list[_Piece]] = []
+    weighted = weight = 0.0  # of the last group: sum of length x offset, sum of length
+    for piece in pieces:
+        offset, length = piece.offset_at(middle, slope), piece.end - piece.start
+        if groups and offset - weighted / weight <= tolerance:
+            groups[-1].append(piece)
+            weighted, weight = weighted + length * offset, weight + length
+        else:
+            groups.append([piece])
+            weighted, weight = length * offset, length
+    return groups
 
 
 def crossings(horizontal: list[Rule], vertical: list[Rule]) -> tuple[np.ndarray, np.ndarray]:
