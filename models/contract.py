@@ -96,6 +96,36 @@ class FieldRecord(_Strict):
     suggestion: FieldValue = None
 
 
+class DocumentFlagReason(StrEnum):
+    PAGE_UNREAD = "page_unread"
+    SECTION_INCOMPLETE = "section_incomplete"
+    UNASSIGNED_TEXT = "unassigned_text"
+
+
+class DocumentFlagStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+SectionKey = Literal["basic_info", "budget", "overall_goal", "tasks", "other_tasks", "indicators"]
+
+
+class DocumentFlag(_Strict):
+    """A doubt about the document itself: a page, section or text line that no field holds.
+
+    A lost page or row has no field to flag, so it is flagged here; `section` None means the
+    whole page is in doubt. A document with an open one is never accepted.
+    """
+
+    reason: DocumentFlagReason
+    section: SectionKey | None = None
+    page: int | None = Field(default=None, ge=1)
+    bbox: BBox | None = None
+    text: str | None = None
+    message: str
+    status: DocumentFlagStatus = DocumentFlagStatus.OPEN
+
+
 class EngineInfo(_Strict):
     """Which OCR engine and models produced the text (added key, allowed by the contract)."""
 
@@ -124,6 +154,7 @@ class PerformanceTargets(_Strict):
     other_tasks: str | None = None
     indicators: list[Indicator] = Field(default_factory=list)
     fields: list[FieldRecord] = Field(default_factory=list)
+    document_flags: list[DocumentFlag] = Field(default_factory=list)
     ocr: EngineInfo | None = None
 
     def to_json_dict(self) -> dict:

@@ -78,3 +78,26 @@ def test_published_schema_matches_the_models():
     assert published == render_schema(), (
         "docs/export-schema.json is stale: python -m models.schema > docs/export-schema.json"
     )
+
+
+def test_document_flags_are_additive_and_typed():
+    raw = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    assert PerformanceTargets.model_validate(raw).document_flags == []
+    flag = {
+        "reason": "page_unread",
+        "section": None,
+        "page": 3,
+        "bbox": [0, 0, 10, 10],
+        "text": None,
+        "message": "第3页表格未能识别，请核对该页内容",
+    }
+    doc = PerformanceTargets.model_validate({**raw, "document_flags": [flag]})
+    dumped = doc.to_json_dict()
+    assert dumped["schema"] == SCHEMA_ID
+    assert dumped["document_flags"][0]["status"] == "open"
+    with pytest.raises(ValidationError):
+        PerformanceTargets.model_validate({**raw, "document_flags": [{**flag, "reason": "other"}]})
+    with pytest.raises(ValidationError):
+        PerformanceTargets.model_validate(
+            {**raw, "document_flags": [{**flag, "section": "appendix"}]}
+        )
