@@ -6,6 +6,7 @@ that falls under its kind's threshold or when a check or a reading doubt names i
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +16,8 @@ from ingest.calibration import FEATURES, CalibrationModel, default_model, featur
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
+    DocumentFlag,
+    DocumentFlagStatus,
     DocumentStatus,
     FieldRecord,
     FieldStatus,
@@ -123,8 +126,8 @@ def assess(
     template: Template,
     model: CalibrationModel | None = None,
 ) -> PerformanceTargets:
-    """Set every field's confidence, status, reasons and suggestion, and the document status:
-    accepted only when no field is flagged."""
+    """Set every field's confidence, status, reasons and suggestion, and the document status
+    (`document_status`, over the fields and the document flags `mapped` carries)."""
     model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
@@ -150,9 +153,15 @@ def assess(
                 suggestion=judgement.suggestion,
             )
         )
-    return doc.model_copy(update={"fields": fields, "status": document_status(fields)})
+    status = document_status(fields, doc.document_flags)
+    return doc.model_copy(update={"fields": fields, "status": status})
 
 
-def document_status(fields: list[FieldRecord]) -> DocumentStatus:
+def document_status(
+    fields: Iterable[FieldRecord], document_flags: Iterable[DocumentFlag]
+) -> DocumentStatus:
+    """Accepted only when no field is flagged and no document flag is open: a lost page or row
+    has no field to flag, so its document flag alone keeps the document in review."""
     flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
-    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.ACCEPTED
+    open_flag = any(f.status == DocumentFlagStatus.OPEN for f in document_flags)
+    return DocumentStatus.NEEDS_REVIEW if flagged or open_flag else DocumentStatus.ACCEPTED

@@ -4,7 +4,8 @@ Pure: the service calls it after every correction and stores what it returns. A 
 field is settled (confidence 1.0) but still shows the checks it takes part in, so a reviewer
 sees when a fix leaves a sum broken. Check flags on untouched fields are recomputed, so a fix
 can clear a `sum_mismatch` elsewhere or raise a new one; reading doubts (low confidence,
-structure, seal, missing) stay until someone corrects the field.
+structure, seal, missing) stay until someone corrects the field. Document flags (a page, row or
+text line no field holds) are kept as they are, and an open one keeps the document in review.
 """
 
 from ingest.confidence import document_status, ordered_reasons
@@ -57,7 +58,8 @@ def revalidate(
         if issue.suggestion_path and issue.suggestion_path not in settled:
             suggestions.setdefault(issue.suggestion_path, issue.suggestion)
     fields = [_reflag(f, check_reasons.get(f.path, set()), suggestions.get(f.path)) for f in fields]
-    return corrected.model_copy(update={"fields": fields, "status": document_status(fields)})
+    status = document_status(fields, corrected.document_flags)
+    return corrected.model_copy(update={"fields": fields, "status": status})
 
 
 def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:

@@ -1,10 +1,17 @@
 import numpy as np
 
 from ingest.calibration import FEATURES, CalibrationModel, default_model
-from ingest.confidence import assess
+from ingest.confidence import assess, document_status
 from ingest.template import default_template
 from ingest.validate import run_checks
-from models.contract import DocumentStatus, FieldStatus, value_paths
+from models.contract import (
+    DocumentFlag,
+    DocumentFlagReason,
+    DocumentFlagStatus,
+    DocumentStatus,
+    FieldStatus,
+    value_paths,
+)
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
@@ -118,3 +125,16 @@ def test_shipped_model_loads_and_flags_below_its_threshold():
     rows[:, FEATURES.index("log_ocr_confidence")] = np.log([0.999, 0.05])
     p = model.probability(rows)
     assert p[0] > p[1] and p[1] < model.default_threshold
+
+
+def test_an_open_document_flag_keeps_a_document_with_no_flagged_field_in_review():
+    lost = DocumentFlag(
+        reason=DocumentFlagReason.PAGE_UNREAD, page=3, message="第3页表格未能识别，请核对该页内容"
+    )
+    doc = seed_document().model_copy(update={"document_flags": [lost]})
+    out = assessed(doc)
+    assert flagged(out) == {}
+    assert out.status == DocumentStatus.NEEDS_REVIEW
+    assert out.document_flags == [lost]
+    resolved = lost.model_copy(update={"status": DocumentFlagStatus.RESOLVED})
+    assert document_status(out.fields, [resolved]) == DocumentStatus.ACCEPTED

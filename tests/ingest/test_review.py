@@ -4,7 +4,7 @@ from ingest.confidence import assess
 from ingest.review import InvalidCorrection, revalidate
 from ingest.template import default_template
 from ingest.validate import run_checks
-from models.contract import DocumentStatus, FieldStatus
+from models.contract import DocumentFlag, DocumentFlagReason, DocumentStatus, FieldStatus
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
@@ -109,3 +109,17 @@ def test_revalidate_is_pure(broken_total):
 def test_invalid_corrections_are_rejected(broken_total, corrections):
     with pytest.raises(InvalidCorrection):
         revalidate(broken_total, corrections, TEMPLATE)
+
+
+def test_fixing_every_field_leaves_a_document_with_an_open_document_flag_in_review(broken_total):
+    lost = DocumentFlag(
+        reason=DocumentFlagReason.SECTION_INCOMPLETE,
+        section="indicators",
+        page=3,
+        message="绩效指标第3页的行未能全部识别，请核对",
+    )
+    doc = broken_total.model_copy(update={"document_flags": [lost]})
+    fixed = revalidate(doc, {"budget.basic_expenditure": "397.72"}, TEMPLATE)
+    assert all(f.status != FieldStatus.FLAGGED for f in fixed.fields)
+    assert fixed.document_flags == [lost]
+    assert fixed.status == DocumentStatus.NEEDS_REVIEW
