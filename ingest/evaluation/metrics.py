@@ -3,6 +3,12 @@
 Every metric is kept as the counts it is made of (fields right, characters edited, flags
 raised), so per-level and total figures are sums of counts divided once, not averages of
 per-document ratios.
+
+A truth row missing from the prediction has no field to flag. Every short field of it counts
+as wrong, and as flagged only when an open document flag covers it: one naming its section, or
+one naming no section whose page is one the row is printed on (or that names no page). The old
+rule (a missing row's empty cells right, none of it ever flagged) is kept beside the new one
+for one release, as `residual_error_old_rule`.
 """
 
 from dataclasses import dataclass, field
@@ -23,7 +29,15 @@ from ingest.evaluation.compare import (
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
-from models.contract import FieldStatus, FieldValue, PerformanceTargets, is_long_text, value_paths
+from models.contract import (
+    DocumentFlag,
+    DocumentFlagStatus,
+    FieldStatus,
+    FieldValue,
+    PerformanceTargets,
+    is_long_text,
+    value_paths,
+)
 from models.truth import GroundTruth, Level, Split
 
 
@@ -36,12 +50,14 @@ class Counts(BaseModel):
     short_correct: int = 0
     extra_fields: int = 0  # short fields of predicted rows the truth does not have
     unflagged_errors: int = 0  # truth short fields wrong or missing and not flagged
+    unflagged_errors_old_rule: int = 0  # the same before missing rows could be covered
     long_chars: int = 0  # normalised characters of truth long text
     long_edits: int = 0
     fields: int = 0  # entries of the prediction's fields[]
     flagged: int = 0
     flagged_wrong: int = 0
     missing_rows: int = 0
+    silent_rows: int = 0  # missing rows no open document flag covers
     extra_rows: int = 0
     reliability: Reliability = Reliability()
     structure: StructureCounts | None = None  # None: no grids reported
@@ -83,6 +99,11 @@ class Counts(BaseModel):
 
     @computed_field
     @property
+    def residual_error_old_rule(self) -> float | None:
+        return self.unflagged_errors_old_rule / self.short_fields if self.short_fields else None
+
+    @computed_field
+    @property
     def flag_precision(self) -> float | None:
         return self.flagged_wrong / self.flagged if self.flagged else None
 
@@ -120,9 +141,9 @@ class _RowMatch:
     """Where each truth value's prediction sits once rows are aligned."""
 
     pred_of: dict[str, str | None] = field(default_factory=dict)  # None: the row is missing
+    missing: list[tuple[str, int]] = field(default_factory=list)  # (section, truth row index)
     extra: list[str] = field(default_factory=list)  # paths of predicted rows the truth lacks
     ignored: list[str] = field(default_factory=list)  # empty predicted rows the truth omits
-    missing_rows: int = 0
     extra_rows: int = 0
 
 
@@ -140,9 +161,10 @@ def _row_similarity(a: BaseModel, b: BaseModel, columns: list[str]) -> float:
 
 
 def _match_section(
-    name: str, columns: list[str], truth_rows: list[BaseModel], pred_rows: list[BaseModel]
+    section: SectionSpec, truth_rows: list[BaseModel], pred_rows: list[BaseModel]
 ) -> _RowMatch:
     """Align one list; an empty row on one side only is allowed and ignored (FORM.md)."""
+    name, columns = section.list or section.key, _value_columns(section)
     match = _RowMatch()
     pairs = align_rows(
         len(truth_rows),
@@ -153,7 +175,8 @@ def _match_section(
         if t is not None:
             if p is None and _is_empty(truth_rows[t], columns):
                 continue
-            match.missing_rows += p is None
+            if p is None:
+                match.missing.append((section.key, t))
             for key in type(truth_rows[t]).model_fields:
                 match.pred_of[f"{name}[{t}].{key}"] = None if p is None else f"{name}[{p}].{key}"
         elif p is not None:
@@ -172,15 +195,49 @@ def _match_rows(
         if section.layout != "rows" or section.list is None:
             continue
         name = section.list
-        part = _match_section(
-            name, _value_columns(section), getattr(truth, name), getattr(pred, name)
-        )
+        part = _match_section(section, getattr(truth, name), getattr(pred, name))
         total.pred_of.update(part.pred_of)
+        total.missing += part.missing
         total.extra += part.extra
         total.ignored += part.ignored
-        total.missing_rows += part.missing_rows
         total.extra_rows += part.extra_rows
     return total
+
+
+def _printed_on(row: BaseModel, section: SectionSpec, truth: GroundTruth) -> set[int]:
+    """Pages (1-based) holding a cell with one of the row's own values; empty when none does."""
+    own = {normalize_text(getattr(row, key)) for key in _value_columns(section)} - {""}
+    return {
+        page.page
+        for page in truth.pages
+        if any(normalize_text(cell.text) in own for cell in page.cells)
+    }
+
+
+def _covered_rows(
+    missing: list[tuple[str, int]],
+    flags: list[DocumentFlag],
+    truth: GroundTruth,
+    template: Template,
+) -> set[tuple[str, int]]:
+    """The missing rows an open document flag covers."""
+    open_flags = [f for f in flags if f.status == DocumentFlagStatus.OPEN]
+    covered = set()
+    for key, index in missing:
+        section = template.section(key)
+        pages: set[int] | None = None
+        for flag in open_flags:
+            if flag.section == key:
+                covered.add((key, index))
+                break
+            if flag.section is None:
+                if pages is None:
+                    row = getattr(truth.document, section.list or key)[index]
+                    pages = _printed_on(row, section, truth)
+                if flag.page is None or not pages or flag.page in pages:
+                    covered.add((key, index))
+                    break
+    return covered
 
 
 def score_document(truth: GroundTruth, result: PipelineResult, template: Template) -> DocumentScore:
@@ -190,6 +247,11 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
     truth_values = value_paths(truth.document)
     pred_values: dict[str, FieldValue] = dict(value_paths(pred))
     rows = _match_rows(truth.document, pred, template)
+    covered = _covered_rows(rows.missing, pred.document_flags, truth, template)
+    lost = {
+        f"{template.section(key).list}[{index}]": (key, index) in covered
+        for key, index in rows.missing
+    }
     flagged_paths = {f.path for f in pred.fields if f.status == FieldStatus.FLAGGED}
     correct_at: dict[str, bool] = dict.fromkeys(rows.ignored, True)
     c = dict.fromkeys(_ADDITIVE, 0)
@@ -204,10 +266,14 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
             c["long_edits"] += edits
             ok = edits == 0
         else:
-            ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
+            printed_ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
+            row_covered = lost.get(path.split(".", 1)[0])
+            ok = printed_ok and row_covered is None
+            flagged = pred_path in flagged_paths or bool(row_covered)
             c["short_fields"] += 1
             c["short_correct"] += ok
-            c["unflagged_errors"] += not ok and pred_path not in flagged_paths
+            c["unflagged_errors"] += not ok and not flagged
+            c["unflagged_errors_old_rule"] += not printed_ok and pred_path not in flagged_paths
         if pred_path:
             correct_at[pred_path] = ok
     for path in rows.extra:
@@ -225,7 +291,8 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
             c["flagged_wrong"] += not ok
         if not is_long_text(record.path):
             samples.append((record.confidence, ok))
-    c["missing_rows"], c["extra_rows"] = rows.missing_rows, rows.extra_rows
+    c["missing_rows"], c["extra_rows"] = len(rows.missing), rows.extra_rows
+    c["silent_rows"] = len(rows.missing) - len(covered)
     counts = Counts(
         **c,
         reliability=reliability(samples),

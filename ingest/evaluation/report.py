@@ -58,8 +58,8 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-_METRIC_COLUMNS = ("short", "chars", "auto", "residual", "flag P", "ECE")
-_TAIL_COLUMNS = ("cell F1", "span F1", "rows −/+", "s/page")
+_METRIC_COLUMNS = ("short", "chars", "auto", "residual", "old rule", "flag P", "ECE")
+_TAIL_COLUMNS = ("cell F1", "span F1", "rows −(silent)/+", "s/page")
 WIDTH = 150  # the widest table's natural width; narrower consoles would truncate cells
 
 
@@ -70,11 +70,12 @@ def _metric_cells(c: Counts) -> list[str]:
         _pct(c.char_accuracy),
         _pct(c.automation),
         _pct(c.residual_error, 2),
+        _pct(c.residual_error_old_rule, 2),
         _pct(c.flag_precision),
         _num(c.reliability.ece, 3),
         _pct(structure.f1 if structure else None),
         _pct(structure.span_f1 if structure else None),
-        f"{c.missing_rows}/{c.extra_rows}",
+        f"{c.missing_rows}({c.silent_rows})/{c.extra_rows}",
     ]
 
 
@@ -85,7 +86,9 @@ def print_report(report: EvalReport, console: "Console") -> None:
 
     legend = (
         "short: short-field accuracy · chars: 1 − CER of long text · auto: fields not flagged · "
-        "residual: wrong and unflagged · flag P: flagged that are wrong · rows −/+: missing/extra"
+        "residual: wrong and unflagged, a missing row's fields wrong and flagged only under an "
+        "open document flag · old rule: residual before document flags · flag P: flagged that "
+        "are wrong · rows −(silent)/+: missing (of them under no open document flag)/extra"
     )
     docs = Table(title="Documents", box=box.SIMPLE_HEAD, caption=legend)
     for name in ("document", "level", "pages", *_METRIC_COLUMNS, *_TAIL_COLUMNS):

@@ -1,10 +1,18 @@
 import pytest
 
 from ingest.evaluation.compare import normalize_text
-from ingest.evaluation.metrics import score_document
+from ingest.evaluation.metrics import Counts, score_document
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.template import default_template
-from models.contract import Indicator, PerformanceTargets, Task, is_long_text, value_paths
+from models.contract import (
+    DocumentFlag,
+    Indicator,
+    PerformanceTargets,
+    Task,
+    is_long_text,
+    value_paths,
+)
+from models.truth import GroundTruth
 from tests.evaluation.cases import grid, predicted, seed_document, truth
 
 TEMPLATE = default_template()
@@ -175,3 +183,78 @@ def test_empty_prediction_scores_every_truth_field_as_an_unflagged_error() -> No
     assert c.unflagged_errors == c.short_fields - nulls
     assert c.missing_rows == len(doc.tasks) + len(doc.indicators)
     assert c.char_accuracy == 0.0
+
+
+def _without_indicator(doc: PerformanceTargets, index: int) -> PerformanceTargets:
+    return doc.model_copy(
+        update={"indicators": doc.indicators[:index] + doc.indicators[index + 1 :]}
+    )
+
+
+def _flag(section: str | None, page: int | None, status: str = "open") -> DocumentFlag:
+    return DocumentFlag(
+        reason="section_incomplete" if section else "page_unread",
+        section=section,
+        page=page,
+        message="第2页未能识别，请核对",
+        status=status,
+    )
+
+
+def _on_page(doc: PerformanceTargets, page: int, text: str) -> GroundTruth:
+    """The seed's truth with `text` printed in a cell of `page`."""
+    base = truth(doc)
+    pages = []
+    for p in base.pages:
+        if p.page == page:
+            cells = [p.cells[0].model_copy(update={"text": text}), *p.cells[1:]]
+            p = p.model_copy(update={"cells": cells})
+        pages.append(p)
+    return base.model_copy(update={"pages": pages})
+
+
+def test_a_missing_row_under_an_open_flag_of_its_section_is_flagged_under_the_new_rule():
+    doc = seed_document()
+    pred = predicted(_without_indicator(doc, 7))
+    silent = _score(pred)
+    assert (silent.missing_rows, silent.silent_rows) == (1, 1)
+    assert silent.unflagged_errors == silent.unflagged_errors_old_rule == 4
+    flagged = _score(pred.model_copy(update={"document_flags": [_flag("indicators", 2)]}))
+    assert (flagged.missing_rows, flagged.silent_rows) == (1, 0)
+    assert (flagged.unflagged_errors, flagged.unflagged_errors_old_rule) == (0, 4)
+    assert (
+        flagged.residual_error == 0.0 and flagged.residual_error_old_rule == silent.residual_error
+    )
+    other = _score(pred.model_copy(update={"document_flags": [_flag("tasks", 2)]}))
+    resolved = _score(
+        pred.model_copy(update={"document_flags": [_flag("indicators", 2, "resolved")]})
+    )
+    assert other.silent_rows == resolved.silent_rows == 1
+    assert other.unflagged_errors == resolved.unflagged_errors == 4
+
+
+def test_a_page_flag_covers_only_rows_printed_on_its_page():
+    doc = seed_document()
+    name = doc.indicators[7].name
+    pred = predicted(_without_indicator(doc, 7))
+    truth_doc = _on_page(doc, 2, name)
+
+    def score(flag: DocumentFlag) -> Counts:
+        result = PipelineResult(document=pred.model_copy(update={"document_flags": [flag]}))
+        return score_document(truth_doc, result, TEMPLATE).counts
+
+    assert score(_flag(None, 2)).silent_rows == 0
+    assert score(_flag(None, 1)).silent_rows == 1
+    assert score(_flag(None, None)).silent_rows == 0
+
+
+def test_every_field_of_a_missing_row_is_wrong_under_the_new_rule_even_an_empty_one():
+    doc = seed_document()
+    blank_value = doc.indicators[7].model_copy(update={"value": None})
+    truth_doc = doc.model_copy(
+        update={"indicators": [*doc.indicators[:7], blank_value, *doc.indicators[8:]]}
+    )
+    pred = predicted(_without_indicator(doc, 7))
+    c = score_document(truth(truth_doc), PipelineResult(document=pred), TEMPLATE).counts
+    assert c.short_fields - c.short_correct == 4
+    assert (c.unflagged_errors, c.unflagged_errors_old_rule) == (4, 3)
