@@ -143,7 +143,8 @@ class PageTable(_Frozen):
     height: int
     grid: Grid | None
     cells: tuple[CellText, ...] = ()
-    outside: tuple[OcrToken, ...] = ()  # title and notes above/below the table
+    outside: tuple[OcrToken, ...] = ()  # title, notes and page number around the table
+    unread: tuple[BBox, ...] = ()  # ink runs around the table that read as no text
     seal_boxes: tuple[BBox, ...] = ()
     errors: tuple[str, ...] = ()
 

@@ -55,6 +55,10 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
+# Letters, digits or ideographs a line outside the table needs to count as text, and the
+# confidence it needs when none of them is an ideograph.
+_OUTSIDE_WORD_CHARS = 2
+_OUTSIDE_CONFIDENCE = 0.5
 
 
 def read_cells(
@@ -64,16 +68,19 @@ def read_cells(
     height, width = page.gray.shape[:2]
     seal_boxes = _seal_boxes(page)
     if grid is None or not grid.cells:
+        outside, unread = _read_without_table(page, engine)
         return PageTable(
             page=page.index,
             width=width,
             height=height,
             grid=grid,
-            outside=tuple(_reading_order(engine.detect_and_read(page.gray))),
+            outside=tuple(_reading_order(outside)),
+            unread=tuple(unread),
             seal_boxes=seal_boxes,
         )
+    unread: list[BBox] = []
     if strategy == "cell_lines":
-        lines_by_cell, outside = _read_by_cell_lines(page, grid, engine)
+        lines_by_cell, outside, unread = _read_by_cell_lines(page, grid, engine)
     else:
         lines_by_cell, outside = _read_full_page(page, grid, engine)
     cells = tuple(
@@ -94,6 +101,7 @@ def read_cells(
         grid=grid,
         cells=cells,
         outside=tuple(_reading_order(outside)),
+        unread=tuple(unread),
         seal_boxes=seal_boxes,
     )
     return split_stacked_rows(table)
@@ -122,7 +130,7 @@ class _Band:
 
 def _read_by_cell_lines(
     page: CleanPage, grid: Grid, engine: OcrEngine
-) -> tuple[list[list[TextLine]], list[OcrToken]]:
+) -> tuple[list[list[TextLine]], list[OcrToken], list[BBox]]:
     ink = _ink_mask(page.gray)
     inset = max(2, round(page.dpi / 60))
     gray = page.gray.copy()  # the specks each cell drops are whitened here, so no crop holds one
@@ -145,23 +153,17 @@ def _read_by_cell_lines(
                 crops.append(_band_crop(gray, b, inside))
                 owners.append((i, (b.x0, b.y0, b.x1, b.y1)))
 
-    outside: list[OcrToken] = []
-    reach = (grid.bbox[0] - page.dpi // 4, grid.bbox[2] + page.dpi // 4)
-    for strip in _outside_strips(page, grid):
-        for band in _strip_runs(ink, strip, line_height, page.dpi):
-            if band.x1 < reach[0] or band.x0 > reach[1]:
-                continue  # beside the table's columns: a photo's paper edge, not its text
-            if band.height > _TALLEST_LINE * line_height:
-                outside.extend(_detect_in(page.gray, _pad(band, strip), engine))
-            else:
-                crops.append(_band_crop(page.gray, band, strip))
-                owners.append((OUTSIDE, (band.x0, band.y0, band.x1, band.y1)))
+    runs, outside = _outside_runs(page, grid, ink, line_height, engine)
+    for box, run_crop in runs:
+        crops.append(run_crop)
+        owners.append((OUTSIDE, box))
 
     tokens_by_cell: list[list[OcrToken]] = [[] for _ in grid.cells]
+    unread: list[BBox] = []
     for (i, box), token in zip(owners, engine.read_lines(crops), strict=True):
-        if i == OUTSIDE and any(ch.isalnum() for ch in token.text):
-            outside.append(token.model_copy(update={"bbox": box}))  # not a speck read as "。"
-        elif i != OUTSIDE and token.text.strip():
+        if i == OUTSIDE:
+            _keep_outside(token.model_copy(update={"bbox": box}), outside, unread)
+        elif token.text.strip():
             tokens_by_cell[i].append(_trim_specks(token.model_copy(update={"bbox": box})))
     for i in fallback:
         tokens_by_cell[i] = _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
@@ -170,7 +172,85 @@ def _read_by_cell_lines(
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
         for i, tokens in enumerate(tokens_by_cell)
     ]
-    return lines_by_cell, outside
+    return lines_by_cell, outside, unread
+
+
+def _read_without_table(page: CleanPage, engine: OcrEngine) -> tuple[list[OcrToken], list[BBox]]:
+    """A page without a table is all outside: its ink runs read like the text around a table.
+
+    Detection over the whole page shrinks it to the detector's input size, where a page
+    number's line is too small to be found."""
+    ink = _ink_mask(page.gray)
+    height, width = page.gray.shape[:2]
+    line_height = _typical_height(_ink_bands(ink, (0, 0, width, height), page.dpi), page.dpi)
+    runs, outside = _outside_runs(page, None, ink, line_height, engine)
+    unread: list[BBox] = []
+    read = engine.read_lines([run_crop for _, run_crop in runs]) if runs else []
+    for (box, _), token in zip(runs, read, strict=True):
+        _keep_outside(token.model_copy(update={"bbox": box}), outside, unread)
+    return outside, unread
+
+
+def _outside_runs(
+    page: CleanPage, grid: Grid | None, ink: np.ndarray, line_height: float, engine: OcrEngine
+) -> tuple[list[tuple[BBox, np.ndarray]], list[OcrToken]]:
+    """Ink runs outside the table (above, below and beside it), each with the crop to read in
+    the cells' batch; runs too tall to be one line are read by detection here."""
+    runs: list[tuple[BBox, np.ndarray]] = []
+    detected: list[OcrToken] = []
+    for strip in _outside_strips(page, grid):
+        lines = []
+        for band in _strip_runs(ink, strip, line_height, page.dpi):
+            if band.height > _TALLEST_LINE * line_height:
+                detected.extend(_detect_in(page.gray, _pad(band, strip), engine))
+            else:
+                lines.append(band)
+        for stack in _vertical_stacks(lines, line_height):
+            crops = [_band_crop(page.gray, band, strip) for band in stack]
+            box = union_box((b.x0, b.y0, b.x1, b.y1) for b in stack)
+            runs.append((box, crops[0] if len(crops) == 1 else _stack_horizontally(crops)))
+    kept: list[OcrToken] = []
+    for token in detected:
+        _keep_outside(token, kept, [])
+    return runs, kept
+
+
+def _vertical_stacks(bands: list[_Band], line_height: float) -> list[list[_Band]]:
+    """Runs grouped into columns of single characters set one above the other (a note written
+    vertically in the margin), each read as one line; every other run stands alone."""
+    stacks: list[list[_Band]] = []
+    for band in sorted(bands, key=lambda b: (b.y0, b.x0)):
+        glyph = band.width <= 1.5 * band.height
+        column = next(
+            (
+                stack
+                for stack in stacks
+                if glyph
+                and (last := stack[-1]).width <= 1.5 * last.height
+                and 0 <= band.y0 - last.y1 <= line_height
+                and min(band.x1, last.x1) - max(band.x0, last.x0)
+                >= 0.5 * min(band.width, last.width)
+            ),
+            None,
+        )
+        if column is None:
+            stacks.append([band])
+        else:
+            column.append(band)
+    return stacks
+
+
+def _keep_outside(token: OcrToken, outside: list[OcrToken], unread: list[BBox]) -> None:
+    """Keep a line read outside the table when it reads as text: at least
+    `_OUTSIDE_WORD_CHARS` letters, digits or ideographs, and an ideograph or a confident
+    reading. A stroke of a photo's paper edge or its background reads as "一", "1" or "ayy" at
+    low confidence; such lines are kept apart as unread ink."""
+    words = sum(ch.isalnum() for ch in token.text)
+    ideograph = any("\u4e00" <= ch <= "\u9fff" for ch in token.text)
+    if words >= _OUTSIDE_WORD_CHARS and (ideograph or token.confidence >= _OUTSIDE_CONFIDENCE):
+        outside.append(token)
+    else:
+        unread.append(token.bbox)
 
 
 def _ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -316,13 +396,22 @@ def _stack_horizontally(chars: list[np.ndarray]) -> np.ndarray:
     return np.hstack(row)
 
 
-def _outside_strips(page: CleanPage, grid: Grid) -> list[BBox]:
-    """The page above the table (title) and below it (notes, page number)."""
+def _outside_strips(page: CleanPage, grid: Grid | None) -> list[BBox]:
+    """The page above the table (title), below it (notes, page number) and beside it (notes
+    written in the margin); the whole page when it has no table."""
     height, width = page.gray.shape[:2]
-    _, gy0, _, gy1 = grid.bbox
+    if grid is None:
+        return [(0, 0, width, height)]
+    gx0, gy0, gx1, gy1 = grid.bbox
     margin = max(2, round(page.dpi / 40))
-    strips = [(0, 0, width, gy0 - margin), (0, gy1 + margin, width, height)]
-    return [s for s in strips if s[3] - s[1] >= 8]
+    top, bottom = gy0 - margin, gy1 + margin
+    strips = [
+        (0, 0, width, top),
+        (0, bottom, width, height),
+        (0, top, gx0 - margin, bottom),
+        (gx1 + margin, top, width, bottom),
+    ]
+    return [s for s in strips if s[3] - s[1] >= 8 and s[2] - s[0] >= 8]
 
 
 def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float, dpi: int) -> list[_Band]:

@@ -235,22 +235,39 @@ def test_cell_lines_reads_all_cells_in_one_batch_and_records_the_seal():
     assert table.cells[0].confidence == pytest.approx(0.9)
 
 
-def test_no_grid_puts_every_token_outside_in_reading_order():
-    found = [
-        OcrToken(text="指标", bbox=(500, 300, 556, 328), confidence=0.9),
-        OcrToken(text="名称", bbox=(400, 102, 456, 130), confidence=0.9),
-        OcrToken(text="部门", bbox=(100, 100, 156, 128), confidence=0.9),
-    ]
+def test_no_grid_reads_every_run_of_ink_as_outside_text_in_reading_order():
+    sheet = Sheet()
+    sheet.text(500, 300, "指标")
+    sheet.text(400, 102, "名称")
+    sheet.text(100, 100, "部门")
+    sheet.text(560, 800, "1")  # one character alone: a stroke of the paper's edge, say
+    page, _ = sheet.page()
+    engine = BlockEngine()
 
-    class Found(BlockEngine):
-        def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
-            return found
-
-    page, _ = Sheet().page()
-    table = read_cells(page, None, Found())
+    table = read_cells(page, None, engine)
 
     assert table.grid is None and table.cells == ()
     assert [t.text for t in table.outside] == ["部门", "名称", "指标"]
+    assert engine.detect_calls == 0
+    assert len(table.unread) == 1 and table.unread[0][1] >= 790
+
+
+def test_text_beside_the_table_is_read_across_and_down_the_margin():
+    sheet = Sheet()
+    sheet.cell(0, 0, (200, 150, 700, 250))
+    sheet.text(220, 186, "部门名称")
+    sheet.cell(1, 0, (200, 250, 700, 350))
+    sheet.text(220, 286, "数量指标")
+    sheet.text(20, 300, "年度")  # left of the frame, level with its second row
+    sheet.vertical(900, 160, "完成任务")  # a note down the right margin
+    page, grid = sheet.page()
+    engine = BlockEngine()
+
+    table = read_cells(page, grid, engine)
+
+    assert _texts(table) == {(0, 0): "部门名称", (1, 0): "数量指标"}
+    assert sorted(t.text for t in table.outside) == ["完成任务", "年度"]
+    assert engine.read_calls == 1 and engine.detect_calls == 0
 
 
 def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
