@@ -204,8 +204,23 @@ class FieldEvidence(_Frozen):
     missing: bool = False  # the template expects it and no cell held it
 
 
+class MappingTrace(_Frozen):
+    """What mapping made of the stitched table, so that nothing it left out goes unnoticed.
+
+    Cells are named by their logical (row, col); rows are logical rows of the `Table`."""
+
+    value_cells: frozenset[tuple[int, int]] = frozenset()  # read into a field
+    label_cells: frozenset[tuple[int, int]] = frozenset()  # a template label or header
+    title_lines: tuple[tuple[int, BBox], ...] = ()  # (page, box) of the line read as title
+    section_rows: dict[str, tuple[int, ...]] = Field(default_factory=dict)  # section -> rows
+    item_rows: dict[str, tuple[tuple[int, ...], ...]] = Field(default_factory=dict)
+    # list name -> column key -> the logical column its header named
+    item_columns: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
 class MappedDocument(_Frozen):
     """The template-shaped document plus per-field evidence, before checks and flags."""
 
     document: PerformanceTargets
     evidence: dict[str, FieldEvidence]
+    trace: MappingTrace = MappingTrace()

@@ -13,6 +13,9 @@ Choices that shape the output:
   their cell is empty. A 二级 under the wrong 一级 is kept as printed; the checks flag it.
 - Every value gets a `fields[]` record and evidence; status decisions are left to the trust
   layer, so records are "accepted" and the document stays `needs_review`.
+- What every cell became (a value, a label or header, or nothing) and which rows each section
+  and row item came from is kept in a `MappingTrace`, for the accounting of every line and the
+  completeness checks.
 """
 
 import re
@@ -23,6 +26,7 @@ from ingest.artifacts import (
     FieldEvidence,
     LogicalCell,
     MappedDocument,
+    MappingTrace,
     OcrToken,
     Table,
     union_box,
@@ -88,11 +92,13 @@ class _Source:
 
 @dataclass(frozen=True)
 class _Read:
-    """A value of a row item, where it was read, and whether its text was lost in print."""
+    """A value of a row item, where it was read, whether its text was lost in print, and the
+    cells it was read from."""
 
     value: FieldValue
     source: _Source | None
     lost: bool = False
+    cells: tuple[LogicalCell, ...] = ()
 
 
 @dataclass
@@ -120,6 +126,16 @@ class _Mapper:
         self.expected: set[str] = set()
         self.counts: dict[str, int] = {}
         self.lost: set[str] = set()  # the cell is there but its text was printed nowhere
+        self.value_cells: set[tuple[int, int]] = set()
+        self.label_cells: set[tuple[int, int]] = set()
+        self.title_lines: list[tuple[int, tuple[int, int, int, int]]] = []
+        self.section_rows: dict[str, tuple[int, ...]] = {}
+        self.item_rows: dict[str, tuple[tuple[int, ...], ...]] = {}
+        self.item_columns: dict[str, dict[str, int]] = {}
+
+    def _use(self, cells: list[LogicalCell] | tuple[LogicalCell, ...], as_value: bool) -> None:
+        """Record what cells became: values, or template labels and headers."""
+        (self.value_cells if as_value else self.label_cells).update((c.row, c.col) for c in cells)
 
     def _put(self, path: str, value: FieldValue, source: _Source | None) -> None:
         self.values[path] = value
@@ -141,6 +157,7 @@ class _Mapper:
             found = match_label(cell.text, labels)
             if found is not None:
                 block.section, block.score = self.template.section(found.key), found.score
+                self._use([cell], as_value=False)
             blocks.append(block)
         for before, block in zip([None, *blocks], blocks, strict=False):
             if block.section is None:
@@ -200,6 +217,7 @@ class _Mapper:
             cells = [c for r in rows for c in self._content(r)][:1]
         if not cells:
             return
+        self._use(cells, as_value=True)
         text = "\n".join(c.text for c in cells)
         kind = section.kind or "text"
         source = replace(_Source.of_cell(cells[0], score, kind), text=text)
@@ -210,17 +228,21 @@ class _Mapper:
         kinds = {p.field: p.kind for p in section.pairs}
         candidates = {**fields, **{f"header:{h}": (h,) for h in section.headers}}
         for row in rows:
-            if section.headers and self._header(row, section):
-                continue
             cells = self._content(row)
+            if section.headers and self._header(row, section):
+                self._use(cells, as_value=False)
+                continue
             i = 0
             while i < len(cells):
                 found = match_label(cells[i].text, candidates)
+                if found is not None:
+                    self._use([cells[i]], as_value=False)
                 if found is None or found.key not in fields or i + 1 >= len(cells):
                     i += 1
                     continue
                 value_cell = cells[i + 1]
                 if found.key not in self.values:
+                    self._use([value_cell], as_value=True)
                     label_score = min(score, found.score)
                     self._put(
                         found.key,
@@ -232,27 +254,36 @@ class _Mapper:
     def rows_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
         columns: dict[str, tuple[int, float]] = {}
         items: list[dict[str, _Read]] = []
+        item_rows: list[list[int]] = []
         for row in rows:
             header = self._header(row, section)
             if header is not None:
                 cells = self._content(row)
+                self._use([cells[i] for i in header], as_value=False)
                 for i, found in sorted(header.items()):
                     columns.setdefault(found.key, (cells[i].col, min(score, found.score)))
             elif columns and items and self._within_item_above(row, section, columns):
                 self._continue_item(items[-1], row, section, columns)
+                item_rows[-1].append(row)
             elif columns:
                 items.append(self._row_item(row, section, columns, items[-1] if items else None))
+                item_rows.append([row])
         self._place_lost_level2(items, section)
         own = [c.key for c in section.columns if c.key not in section.carry_down]
-        kept = [item for item in items if any(item[k].value is not None for k in own)]
+        kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]
         prefix = section.list or section.key
-        for index, item in enumerate(kept):
+        for i, item in enumerate(items):
+            # A row with no content of its own (a bare 成本指标) prints only its labels.
+            self._use([c for read in item.values() for c in read.cells], as_value=i in kept)
+        for index, item in enumerate(items[i] for i in kept):
             for key, read in item.items():
                 path = f"{prefix}[{index}].{key}"
                 self._put(path, read.value, read.source)
                 if read.lost:
                     self.lost.add(path)
         self.counts[prefix] = len(kept)
+        self.item_rows[prefix] = tuple(tuple(item_rows[i]) for i in kept)
+        self.item_columns[prefix] = {key: col for key, (col, _) in columns.items()}
 
     def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
         """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the
@@ -288,7 +319,7 @@ class _Mapper:
                 for item in items[start:end]:
                     source = item[level2_key].source
                     placed = replace(source, label_score=INFERRED_SECTION_SCORE) if source else None
-                    item[level2_key] = _Read(candidates[0], placed)
+                    item[level2_key] = _Read(candidates[0], placed, cells=item[level2_key].cells)
             start = end
 
     def _within_item_above(
@@ -325,7 +356,8 @@ class _Mapper:
                         before.source.structure_confidence, cell.structure_confidence
                     ),
                 )
-            item[spec.key] = _Read(normalize_value(source.text, spec.kind), source)
+            value = normalize_value(source.text, spec.kind)
+            item[spec.key] = _Read(value, source, cells=(*before.cells, cell))
 
     def _row_item(
         self,
@@ -360,13 +392,13 @@ class _Mapper:
                     # under it; the low label score keeps it in front of a reviewer.
                     source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
                     item[spec.key] = _Read(
-                        inferred, replace(source, label_score=INFERRED_SECTION_SCORE)
+                        inferred, replace(source, label_score=INFERRED_SECTION_SCORE), cells=(cell,)
                     )
                     new_group = new_group or self._changes(spec.key, inferred, above, section)
                     continue
             if spec.key not in section.carry_down or value is not None:
                 source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
-                item[spec.key] = _Read(value, source)
+                item[spec.key] = _Read(value, source, cells=(cell,))
                 new_group = new_group or self._changes(spec.key, value, above, section)
                 continue
             read = self._unprinted_level(section, spec, columns, cell, above, new_group)
@@ -401,9 +433,10 @@ class _Mapper:
         if spec.kind == "taxonomy1":
             inferred = self._level1_by_taxonomy(section, columns, cell)
             if inferred is not None:
-                return _Read(inferred, replace(source, label_score=INFERRED_SECTION_SCORE))
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE)
+                return _Read(inferred, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
-            return _Read(None, source, lost=True)
+            return _Read(None, source, lost=True, cells=(cell,))
         return above[spec.key]
 
     def _is_level1(self, text: str) -> bool:
@@ -430,13 +463,14 @@ class _Mapper:
     # -- title ----------------------------------------------------------------------------
     def title(self) -> None:
         pattern = re.compile(self.template.title_pattern)
-        for page, tokens in _lines(self.table):
+        for page, tokens in outside_lines(self.table):
             text = "".join("".join(t.text for t in tokens).split())
             found = pattern.search(text)
             if found is None:
                 continue
             box = union_box(t.bbox for t in tokens)
             source = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
+            self.title_lines.append((page, box))
             self._put("title", text, source)
             self._put("year", int(found.group("year")), source)
             return
@@ -456,6 +490,8 @@ class _Mapper:
         for section in self.template.sections:
             mine = [b for b in blocks if b.section is section]
             rows = [r for b in mine for r in b.rows]
+            if rows:
+                self.section_rows[section.key] = tuple(rows)
             score = min((b.score for b in mine), default=0.0)
             if section.layout == "value" and section.field and not section.optional:
                 self.expected.add(section.field)
@@ -515,12 +551,22 @@ class _Mapper:
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,
                 missing=missing,
             )
+        trace = MappingTrace(
+            value_cells=frozenset(self.value_cells),
+            label_cells=frozenset(self.label_cells - self.value_cells),
+            title_lines=tuple(self.title_lines),
+            section_rows=self.section_rows,
+            item_rows=self.item_rows,
+            item_columns=self.item_columns,
+        )
         return MappedDocument(
-            document=document.model_copy(update={"fields": records}), evidence=evidence
+            document=document.model_copy(update={"fields": records}),
+            evidence=evidence,
+            trace=trace,
         )
 
 
-def _lines(table: Table) -> list[tuple[int, list[OcrToken]]]:
+def outside_lines(table: Table) -> list[tuple[int, list[OcrToken]]]:
     """Tokens outside the table grouped into text lines (vertical overlap), page order."""
     lines: list[tuple[int, list[OcrToken]]] = []
     order = sorted(

@@ -91,7 +91,9 @@ def assemble(
     template: Template | None = None,
     timer: StageTimer | None = None,
 ) -> tuple[PerformanceTargets, Table | None]:
-    """Stitch pages, map onto the template, run the checks and decide the flags."""
+    """Stitch pages, map onto the template, account for every page and line, run the checks
+    and decide the flags."""
+    from ingest.accounting import account
     from ingest.confidence import assess
     from ingest.mapping import map_table
     from ingest.stitch import stitch
@@ -102,6 +104,14 @@ def assemble(
     started = time.perf_counter()
     table = stitch(page_tables, template)
     mapped = map_table(table, template)
+    accounting = account(page_tables, table, mapped.trace, template, source.pages)
+    mapped = mapped.model_copy(
+        update={
+            "document": mapped.document.model_copy(
+                update={"document_flags": list(accounting.flags)}
+            )
+        }
+    )
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
@@ -113,6 +123,7 @@ def assemble(
             "source": SourceInfo(
                 filename=source.filename, sha256=source.sha256, pages=source.pages
             ),
+            "accounting": accounting.account,
             "ocr": engine_info,
         }
     )

@@ -3,13 +3,21 @@
 A malformed file raises `TemplateError` naming the file and the line of the offending entry.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ingest.errors import TemplateError
 
@@ -97,9 +105,36 @@ class Template(_Spec):
     messages: dict[str, str] = Field(default_factory=dict)  # reason code -> text for reviewers
     operators: tuple[str, ...] = ()  # comparison words an indicator value may start or end with
     period_words: tuple[str, ...] = ()  # 时效指标 values that name a period instead of a date
+    # Patterns (over a line with its whitespace removed) of text printed around the table that
+    # belongs to the page rather than to a field: unit line, page number, attachment mark.
+    page_text: tuple[str, ...] = ()
+
+    @field_validator("page_text")
+    @classmethod
+    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {pattern!r}: {exc}") from exc
+        return patterns
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
+
+    def printed_labels(self) -> dict[str, tuple[str, ...]]:
+        """Every wording the form prints as a label: section labels, pair labels, headers,
+        column headers and the taxonomy's 一级/二级 names, keyed by what they name."""
+        labels: dict[str, tuple[str, ...]] = {}
+        for section in self.sections:
+            labels[section.key] = section.labels
+            labels.update({f"header:{h}": (h,) for h in section.headers})
+            labels.update({pair.field: pair.labels for pair in section.pairs})
+            labels.update({f"{section.list}.{c.key}": c.labels for c in section.columns})
+        for level1, level2s in self.taxonomy.items():
+            labels[level1] = (level1,)
+            labels.update({l2: (l2, *self.level2_variants.get(l2, ())) for l2 in level2s})
+        return labels
 
     def level1_of(self, level2: str) -> str | None:
         """The 一级指标 a (possibly variant) 二级指标 belongs to."""

@@ -126,6 +126,33 @@ class DocumentFlag(_Strict):
     status: DocumentFlagStatus = DocumentFlagStatus.OPEN
 
 
+class PageOutcome(StrEnum):
+    TABLE = "table"  # its table was read into the form
+    BLANK = "blank"  # no ink on it
+    UNREAD = "unread"  # ink, but no table read from it: a `page_unread` flag says so
+
+
+class PageAccount(_Strict):
+    """How one page ended and where its recognised text lines went."""
+
+    page: int = Field(ge=1)
+    outcome: PageOutcome
+    text_lines: int = Field(default=0, ge=0)  # lines read in its cells and around its table
+    placed_lines: int = Field(default=0, ge=0)  # of them, in a field or a template label
+
+
+class ReadingAccount(_Strict):
+    """Where every page and text line of the source ended (added key, allowed by the contract).
+
+    A line not placed in a field or a label is an `unassigned_text` document flag, so
+    `placed_share` is the share of the text that needs no reviewer to find a home for it."""
+
+    pages: list[PageAccount] = Field(default_factory=list)
+    text_lines: int = Field(default=0, ge=0)
+    placed_lines: int = Field(default=0, ge=0)
+    placed_share: float | None = Field(default=None, ge=0.0, le=1.0)  # None: no text read
+
+
 class EngineInfo(_Strict):
     """Which OCR engine and models produced the text (added key, allowed by the contract)."""
 
@@ -155,6 +182,7 @@ class PerformanceTargets(_Strict):
     indicators: list[Indicator] = Field(default_factory=list)
     fields: list[FieldRecord] = Field(default_factory=list)
     document_flags: list[DocumentFlag] = Field(default_factory=list)
+    accounting: ReadingAccount | None = None
     ocr: EngineInfo | None = None
 
     def to_json_dict(self) -> dict:

@@ -55,9 +55,8 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
-# Letters, digits or ideographs a line outside the table needs to count as text, and the
-# confidence it needs when none of them is an ideograph.
-_OUTSIDE_WORD_CHARS = 2
+# The confidence a line outside the table needs to count as text, unless it reads as two
+# ideographs or more.
 _OUTSIDE_CONFIDENCE = 0.5
 
 
@@ -179,11 +178,11 @@ def _read_without_table(page: CleanPage, engine: OcrEngine) -> tuple[list[OcrTok
     """A page without a table is all outside: its ink runs read like the text around a table.
 
     Detection over the whole page shrinks it to the detector's input size, where a page
-    number's line is too small to be found."""
+    number's line is too small to be found. With no cells to measure, a line is taken to be a
+    body line's nominal height: the rows of what is left of a table (cells of one and of two
+    lines side by side) would otherwise pass for one line."""
     ink = _ink_mask(page.gray)
-    height, width = page.gray.shape[:2]
-    line_height = _typical_height(_ink_bands(ink, (0, 0, width, height), page.dpi), page.dpi)
-    runs, outside = _outside_runs(page, None, ink, line_height, engine)
+    runs, outside = _outside_runs(page, None, ink, _typical_height([], page.dpi), engine)
     unread: list[BBox] = []
     read = engine.read_lines([run_crop for _, run_crop in runs]) if runs else []
     for (box, _), token in zip(runs, read, strict=True):
@@ -241,13 +240,15 @@ def _vertical_stacks(bands: list[_Band], line_height: float) -> list[list[_Band]
 
 
 def _keep_outside(token: OcrToken, outside: list[OcrToken], unread: list[BBox]) -> None:
-    """Keep a line read outside the table when it reads as text: at least
-    `_OUTSIDE_WORD_CHARS` letters, digits or ideographs, and an ideograph or a confident
-    reading. A stroke of a photo's paper edge or its background reads as "一", "1" or "ayy" at
-    low confidence; such lines are kept apart as unread ink."""
-    words = sum(ch.isalnum() for ch in token.text)
-    ideograph = any("\u4e00" <= ch <= "\u9fff" for ch in token.text)
-    if words >= _OUTSIDE_WORD_CHARS and (ideograph or token.confidence >= _OUTSIDE_CONFIDENCE):
+    """Keep a line read outside the table when it reads as text: two characters or more, a
+    letter, digit or ideograph among them, and a confident reading or two ideographs. A stroke
+    of a photo's paper edge or its background reads as "一", "1" or "ayy" (at low confidence);
+    such lines are kept apart as unread ink."""
+    visible = "".join(token.text.split())
+    words = sum(ch.isalnum() for ch in visible)
+    ideographs = sum("\u4e00" <= ch <= "\u9fff" for ch in visible)
+    confident = token.confidence >= _OUTSIDE_CONFIDENCE or ideographs >= 2
+    if len(visible) >= 2 and words and confident:
         outside.append(token)
     else:
         unread.append(token.bbox)

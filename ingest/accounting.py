@@ -1,0 +1,173 @@
+"""Every page and every text line of a document ends somewhere, and the export says where.
+
+A page ends as its table read into the form, as blank (no ink), or as unread: ink but no table,
+a table none of whose cells went into a field, or a page whose reading failed. An unread page
+is a `page_unread` document flag.
+
+A text line (one recognised line, in a cell of the table or around it) ends as part of a field
+value, as a template label or header (a repeated header row the stitcher dropped included), as
+page text the template knows (title, unit line, page number, signature lines), or in an
+`unassigned_text` document flag with its page, box and text: one flag per cell whose text no
+field holds, and one per line around the table that is none of the above. A line that is not
+text at all (a stroke of a photo's paper edge) never becomes a line (`ingest.ocr.assign`).
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import get_args
+
+from ingest.artifacts import BBox, MappingTrace, PageTable, Table, union_box
+from ingest.labels import match_label
+from ingest.mapping import outside_lines
+from ingest.template import Template
+from models.contract import (
+    DocumentFlag,
+    DocumentFlagReason,
+    PageAccount,
+    PageOutcome,
+    ReadingAccount,
+    SectionKey,
+)
+
+_SECTION_KEYS = frozenset(get_args(SectionKey))
+QUOTED_CHARS = 40  # characters of an unassigned text quoted in its message
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Where the pages and lines ended, and the document flags for those that ended nowhere."""
+
+    account: ReadingAccount
+    flags: tuple[DocumentFlag, ...]
+
+
+@dataclass
+class _PageTally:
+    lines: int = 0
+    placed: int = 0
+    value_cells: int = 0
+
+
+class _Accountant:
+    def __init__(self, table: Table, trace: MappingTrace, template: Template) -> None:
+        self.trace = trace
+        self.labels = template.printed_labels()
+        self.page_text = [re.compile(p) for p in template.page_text]
+        self.owner = {
+            (piece.page, piece.bbox): (cell.row, cell.col)
+            for cell in table.cells
+            for piece in cell.pieces
+        }
+        self.section_of_row = {row: key for key, rows in trace.section_rows.items() for row in rows}
+        self.outside: dict[int, list[tuple[str, BBox]]] = defaultdict(list)
+        for page, tokens in outside_lines(table):
+            text = "".join(t.text for t in tokens)
+            self.outside[page].append((text, union_box(t.bbox for t in tokens)))
+        self.flags: list[DocumentFlag] = []
+
+    def _is_label(self, text: str) -> bool:
+        return match_label(text, self.labels) is not None
+
+    def _unassigned(self, page: int, bbox: BBox, text: str, section: str | None) -> None:
+        quoted = " ".join(text.split())
+        if len(quoted) > QUOTED_CHARS:
+            quoted = quoted[:QUOTED_CHARS] + "…"
+        self.flags.append(
+            DocumentFlag(
+                reason=DocumentFlagReason.UNASSIGNED_TEXT,
+                section=section if section in _SECTION_KEYS else None,
+                page=page + 1,
+                bbox=list(bbox),
+                text=text,
+                message=f"第{page + 1}页有文字未归入任何栏目，请核对：{quoted}",
+            )
+        )
+
+    def _page_unread(self, page: int, message: str, bbox: BBox | None, text: str | None) -> None:
+        self.flags.append(
+            DocumentFlag(
+                reason=DocumentFlagReason.PAGE_UNREAD,
+                page=page + 1,
+                bbox=list(bbox) if bbox else None,
+                text=text or None,
+                message=message,
+            )
+        )
+
+    def cells(self, page: PageTable, tally: _PageTally) -> None:
+        for cell in page.cells:
+            key = self.owner.get((page.page, cell.cell.bbox))
+            if key in self.trace.value_cells:
+                tally.value_cells += 1
+            if not cell.tokens:
+                continue
+            tally.lines += len(cell.tokens)
+            placed = key in self.trace.value_cells or key in self.trace.label_cells
+            if placed or self._is_label(cell.text):
+                tally.placed += len(cell.tokens)
+            else:
+                section = self.section_of_row.get(key[0]) if key else None
+                self._unassigned(page.page, cell.cell.bbox, cell.text, section)
+
+    def around(self, page: int, tally: _PageTally) -> None:
+        titles = set(self.trace.title_lines)
+        for text, box in self.outside[page]:
+            tally.lines += 1
+            compact = "".join(text.split())
+            known = any(p.search(compact) for p in self.page_text) or self._is_label(text)
+            if (page, box) in titles or known:
+                tally.placed += 1
+            else:
+                self._unassigned(page, box, text, None)
+
+    def page(self, index: int, page: PageTable | None) -> PageAccount:
+        tally = _PageTally()
+        if page is None:
+            self._page_unread(index, f"第{index + 1}页未能读取，请核对原件该页", None, None)
+            return PageAccount(page=index + 1, outcome=PageOutcome.UNREAD)
+        self.cells(page, tally)
+        self.around(index, tally)
+        outcome = PageOutcome.TABLE
+        if page.grid is None or not page.cells:
+            boxes = [box for _, box in self.outside[index]] + list(page.unread)
+            if not boxes:
+                outcome = PageOutcome.BLANK
+            else:
+                outcome = PageOutcome.UNREAD
+                text = "\n".join(text for text, _ in self.outside[index])
+                message = f"第{index + 1}页未找到表格，请核对该页内容"
+                self._page_unread(index, message, union_box(boxes), text)
+        elif tally.value_cells == 0:
+            outcome = PageOutcome.UNREAD
+            message = f"第{index + 1}页的表格未能归入任何栏目，请核对该页内容"
+            self._page_unread(index, message, page.grid.bbox, None)
+        return PageAccount(
+            page=index + 1, outcome=outcome, text_lines=tally.lines, placed_lines=tally.placed
+        )
+
+
+def account(
+    page_tables: list[PageTable],
+    table: Table,
+    trace: MappingTrace,
+    template: Template,
+    pages: int,
+) -> Accounting:
+    """Where each of the document's `pages` and each line read on them ended; a page with no
+    `PageTable` (its reading failed) is unread."""
+    accountant = _Accountant(table, trace, template)
+    by_index = {p.page: p for p in page_tables}
+    count = max([pages, *(i + 1 for i in by_index)])
+    accounts = [accountant.page(i, by_index.get(i)) for i in range(count)]
+    lines = sum(a.text_lines for a in accounts)
+    placed = sum(a.placed_lines for a in accounts)
+    return Accounting(
+        account=ReadingAccount(
+            pages=accounts,
+            text_lines=lines,
+            placed_lines=placed,
+            placed_share=round(placed / lines, 4) if lines else None,
+        ),
+        flags=tuple(accountant.flags),
+    )
