@@ -202,6 +202,7 @@ class FieldEvidence(_Frozen):
     joined_across_pages: bool = False
     text_cut_by_page_break: bool = False  # see LogicalCell
     missing: bool = False  # the template expects it and no cell held it
+    column_shift: bool = False  # its section's columns look shifted (`ingest.completeness`)
 
 
 class MappingTrace(_Frozen):

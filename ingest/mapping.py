@@ -157,7 +157,6 @@ class _Mapper:
             found = match_label(cell.text, labels)
             if found is not None:
                 block.section, block.score = self.template.section(found.key), found.score
-                self._use([cell], as_value=False)
             blocks.append(block)
         for before, block in zip([None, *blocks], blocks, strict=False):
             if block.section is None:
@@ -165,6 +164,7 @@ class _Mapper:
                 if section is not None:
                     block.section, block.score = section, INFERRED_SECTION_SCORE
         self._place_by_order(blocks)
+        self._use([b.label for b in blocks if b.section is not None], as_value=False)
         return blocks
 
     def _header_section(self, block: _Block) -> SectionSpec | None:

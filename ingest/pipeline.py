@@ -15,11 +15,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.artifacts import CleanPage, Grid, PageImage, PageTable, SourceDocument, Table
+from ingest.artifacts import (
+    CleanPage,
+    Grid,
+    MappedDocument,
+    PageImage,
+    PageTable,
+    SourceDocument,
+    Table,
+)
 from ingest.ocr.base import OcrEngine
 from ingest.template import Template, default_template
 from jixiao.settings import Settings, get_settings
-from models.contract import EngineInfo, PerformanceTargets, SourceInfo
+from models.contract import DocumentFlag, EngineInfo, PerformanceTargets, SourceInfo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -94,6 +102,7 @@ def assemble(
     """Stitch pages, map onto the template, account for every page and line, run the checks
     and decide the flags."""
     from ingest.accounting import account
+    from ingest.completeness import check_sections
     from ingest.confidence import assess
     from ingest.mapping import map_table
     from ingest.stitch import stitch
@@ -105,13 +114,8 @@ def assemble(
     table = stitch(page_tables, template)
     mapped = map_table(table, template)
     accounting = account(page_tables, table, mapped.trace, template, source.pages)
-    mapped = mapped.model_copy(
-        update={
-            "document": mapped.document.model_copy(
-                update={"document_flags": list(accounting.flags)}
-            )
-        }
-    )
+    completeness = check_sections(mapped, table, template)
+    mapped = with_doubts(mapped, [*accounting.flags, *completeness.flags], completeness.doubtful)
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
@@ -128,6 +132,20 @@ def assemble(
         }
     )
     return document, table
+
+
+def with_doubts(
+    mapped: MappedDocument, flags: list[DocumentFlag], doubtful: frozenset[str]
+) -> MappedDocument:
+    """`mapped` carrying the document flags, and with the structure of `doubtful` fields in
+    doubt (a column shift): the trust layer flags them whatever their OCR confidence."""
+    shifted = {"structure_confidence": 0.0, "column_shift": True}
+    evidence = {
+        path: e.model_copy(update=shifted) if path in doubtful else e
+        for path, e in mapped.evidence.items()
+    }
+    document = mapped.document.model_copy(update={"document_flags": flags})
+    return mapped.model_copy(update={"document": document, "evidence": evidence})
 
 
 def read_document(

@@ -1,0 +1,236 @@
+"""The rows sections (tasks, indicators) checked against the template, and their columns
+checked against their kinds, so that rows lost or shifted by the reader are flagged.
+
+A row that was never read has no field to flag; what shows its loss is the section around it:
+- no task at all; a 一级指标 of the taxonomy with no row (printed or not); 二级指标 out of the
+  taxonomy's order within their 一级;
+- rows of the section the grid found whose content no item holds (a header not seen above
+  them, a column lattice that misplaced them);
+- a page the section runs over on which it produced no row.
+Each is a `section_incomplete` document flag naming the section and its pages.
+
+Column sanity: across a section, an own column (task name, amount, 三级指标, 指标值) that is
+empty in most rows, beside a column whose values look like the empty column's kind rather than
+its own, is a column shift. The section is flagged, and so is every field in it, whatever its
+OCR confidence: the reader put text in the wrong column, and the text itself was read well.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
+from ingest.template import SectionSpec, Template, ValueKind
+from ingest.values import parse_amount, parse_count
+from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, PerformanceTargets
+
+# Column sanity: an own column counts as empty when it is empty in at least this share of the
+# rows whose neighbour holds something, and the neighbour's values then look like the empty
+# column's kind (and not like their own) in at least this share.
+EMPTY_SHARE = 0.5
+LOOKALIKE_SHARE = 0.5
+# A name (task name, 三级指标) is a phrase of at most this many characters; a paragraph of at
+# least LONG_TEXT_CHARS.
+NAME_CHARS = 30
+LONG_TEXT_CHARS = 15
+
+_MEASURE = re.compile(r"\d|[%％≥≧≤≦><＞＜]")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Document flags for sections that lost rows, and the fields of shifted columns."""
+
+    flags: tuple[DocumentFlag, ...]
+    doubtful: frozenset[str]  # field paths a column shift puts in doubt
+
+
+def _pages_text(pages: Iterable[int]) -> str:
+    return "、".join(f"第{p}页" for p in sorted(pages))
+
+
+class _Checker:
+    def __init__(self, mapped: MappedDocument, table: Table, template: Template) -> None:
+        self.doc: PerformanceTargets = mapped.document
+        self.trace: MappingTrace = mapped.trace
+        self.table = table
+        self.template = template
+        self.row_pages: dict[int, set[int]] = {}  # logical row -> pages (1-based) of its cells
+        self.starting: dict[int, list[LogicalCell]] = {}  # content cells starting on a row
+        for cell in table.cells:
+            if cell.col >= 1:
+                self.row_pages.setdefault(cell.row, set()).update(p.page + 1 for p in cell.pieces)
+                self.starting.setdefault(cell.row, []).append(cell)
+        self.flags: list[DocumentFlag] = []
+        self.doubtful: set[str] = set()
+
+    def _pages(self, rows: Iterable[int]) -> set[int]:
+        return {p for r in rows for p in self.row_pages.get(r, ())}
+
+    def _flag(self, section: SectionSpec, pages: set[int], message: str) -> None:
+        self.flags.append(
+            DocumentFlag(
+                reason=DocumentFlagReason.SECTION_INCOMPLETE,
+                section=section.key,
+                page=min(pages) if pages else None,
+                message=message,
+            )
+        )
+
+    def _item_rows(self, section: SectionSpec) -> tuple[tuple[int, ...], ...]:
+        return self.trace.item_rows.get(section.list or section.key, ())
+
+    # -- rows the grid found ------------------------------------------------------------------
+    def unheld_rows(self, section: SectionSpec) -> set[int]:
+        """Rows of the section with content no item, header or label holds: wholly (a header
+        not seen above them), or in part (a column the header did not name); their pages."""
+        held = self.trace.value_cells | self.trace.label_cells
+        lost, partly = [], []
+        for row in self.trace.section_rows.get(section.key, ()):
+            content = [c for c in self.starting.get(row, ()) if c.text.strip()]
+            unheld = [c for c in content if (c.row, c.col) not in held]
+            if unheld:
+                (lost if len(unheld) == len(content) else partly).append(row)
+        name = section.labels[0]
+        for rows, what in ((lost, "未能读入"), (partly, "有内容未读入任何栏")):
+            if rows:
+                pages = self._pages(rows)
+                where = _pages_text(pages)
+                self._flag(section, pages, f"{name}有{len(rows)}行{what}（{where}），请核对并补录")
+        return self._pages(lost + partly)
+
+    def pages_without_rows(self, section: SectionSpec, reported: set[int]) -> None:
+        """Pages the section runs over on which none of its items was read (those with rows
+        already `reported` unheld aside)."""
+        section_pages = self._pages(self.trace.section_rows.get(section.key, ()))
+        item_pages = self._pages(r for rows in self._item_rows(section) for r in rows)
+        for page in sorted(section_pages - item_pages - reported):
+            self._flag(
+                section,
+                {page},
+                f"{section.labels[0]}在第{page}页没有读到任何行，请核对该页",
+            )
+
+    # -- the template's expectations ------------------------------------------------------------
+    def at_least_one(self, section: SectionSpec, items: list) -> None:
+        if not items:
+            pages = self._pages(self.trace.section_rows.get(section.key, ()))
+            self._flag(section, pages, f"{section.labels[0]}未读到任何行，请核对并补录")
+
+    def taxonomy(self, section: SectionSpec) -> None:
+        """Every 一级 of the taxonomy has rows (printed, if empty), and within a 一级 its
+        二级 come in the taxonomy's order."""
+        level1_key = next((c.key for c in section.columns if c.kind == "taxonomy1"), None)
+        level2_key = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
+        if level1_key is None or level2_key is None:
+            return
+        items = getattr(self.doc, section.list or section.key)
+        if not items:
+            return  # `at_least_one` says so
+        seen = {getattr(item, level1_key) for item in items}
+        seen |= self._printed_level1(section, level1_key)
+        absent = [level1 for level1 in self.template.taxonomy if level1 not in seen]
+        pages = self._pages(self.trace.section_rows.get(section.key, ()))
+        if absent:
+            self._flag(
+                section,
+                pages,
+                f"{section.labels[0]}缺少一级指标：{'、'.join(absent)}，请核对是否有行未读入",
+            )
+        rank: dict[str, int] = {}
+        for item in items:
+            level1, level2 = getattr(item, level1_key), getattr(item, level2_key)
+            order = self.template.taxonomy.get(level1, ())
+            canonical = self.template.canonical_level2(level2) if level2 else None
+            if canonical not in order:
+                continue  # a 二级 under the wrong 一级 is the taxonomy check's
+            if order.index(canonical) < rank.get(level1, 0):
+                self._flag(
+                    section,
+                    pages,
+                    f"{section.labels[0]}中“{level1}”下的二级指标顺序与模板不符"
+                    f"（{canonical}出现在后面），可能有行错位或未读入，请核对",
+                )
+                return
+            rank[level1] = order.index(canonical)
+
+    def _printed_level1(self, section: SectionSpec, level1_key: str) -> set[str]:
+        """一级 names printed in the section's 一级 column, rows without content included."""
+        column = self.trace.item_columns.get(section.list or section.key, {}).get(level1_key)
+        rows = set(self.trace.section_rows.get(section.key, ()))
+        printed = {
+            "".join(cell.text.split())
+            for cell in self.table.cells
+            if cell.col == column and cell.row in rows
+        }
+        return printed & set(self.template.taxonomy)
+
+    # -- columns ------------------------------------------------------------------------------
+    def columns(self, section: SectionSpec) -> None:
+        """An own column empty beside one holding its kind: the reader shifted the column."""
+        own = [c for c in section.columns if c.key not in section.carry_down]
+        name = section.list or section.key
+        items = getattr(self.doc, name)
+        for a, b in pairwise(own):
+            for empty, full in ((a, b), (b, a)):
+                if self._shifted(items, empty.key, empty.kind, full.key, full.kind):
+                    pages = self._pages(r for rows in self._item_rows(section) for r in rows)
+                    self._flag(
+                        section,
+                        pages,
+                        f"{section.labels[0]}的列可能错位：“{empty.labels[0]}”栏几乎为空，"
+                        f"而“{full.labels[0]}”栏的内容像“{empty.labels[0]}”，请逐项核对",
+                    )
+                    self.doubtful.update(
+                        f"{name}[{i}].{c.key}" for i in range(len(items)) for c in section.columns
+                    )
+                    return
+
+    def _shifted(
+        self, items: list, empty: str, empty_kind: ValueKind, full: str, full_kind: ValueKind
+    ) -> bool:
+        texts = [
+            (getattr(item, empty), str(getattr(item, full)))
+            for item in items
+            if getattr(item, full) is not None
+        ]
+        if not texts:
+            return False
+        empty_share = sum(e is None for e, _ in texts) / len(texts)
+        filled = [text for _, text in texts]
+        like_empty = sum(self._looks_like(empty_kind, t) for t in filled) / len(filled)
+        like_own = sum(self._looks_like(full_kind, t) for t in filled) / len(filled)
+        return empty_share >= EMPTY_SHARE and like_empty >= LOOKALIKE_SHARE > like_own
+
+    def _looks_like(self, kind: ValueKind, text: FieldValue) -> bool:
+        compact = "".join(str(text).split())
+        if kind == "amount":
+            return parse_amount(compact) is not None
+        if kind == "count":
+            return parse_count(compact) is not None
+        if kind == "taxonomy1":
+            return compact in self.template.taxonomy
+        if kind == "taxonomy2":
+            return self.template.level1_of(compact) is not None
+        if kind == "long_text":
+            return len(compact) >= LONG_TEXT_CHARS
+        symbols = bool(_MEASURE.search(compact))
+        if kind in ("indicator_value", "percent", "date_or_period"):
+            words = (*self.template.period_words, *self.template.operators)
+            return symbols or any(w in compact for w in words)
+        return not symbols and 2 <= len(compact) <= NAME_CHARS  # a name (资金支付及时率)
+
+
+def check_sections(mapped: MappedDocument, table: Table, template: Template) -> Completeness:
+    """Flags for every rows section that lost rows or shifted a column."""
+    checker = _Checker(mapped, table, template)
+    for section in template.sections:
+        if section.layout != "rows":
+            continue
+        items = getattr(mapped.document, section.list or section.key)
+        checker.at_least_one(section, items)
+        checker.taxonomy(section)
+        checker.pages_without_rows(section, checker.unheld_rows(section))
+        checker.columns(section)
+    return Completeness(flags=tuple(checker.flags), doubtful=frozenset(checker.doubtful))
