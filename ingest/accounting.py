@@ -60,10 +60,12 @@ class _Accountant:
             for piece in cell.pieces
         }
         self.section_of_row = {row: key for key, rows in trace.section_rows.items() for row in rows}
-        self.outside: dict[int, list[tuple[str, BBox]]] = defaultdict(list)
+        self.outside: dict[int, list[tuple[str, BBox, bool]]] = defaultdict(list)
         for page, tokens in outside_lines(table):
             text = "".join(t.text for t in tokens)
-            self.outside[page].append((text, union_box(t.bbox for t in tokens)))
+            # A header row whose top rule was not seen is read above the table, a run per cell.
+            labels = self._is_label(text) or all(self._is_label(t.text) for t in tokens)
+            self.outside[page].append((text, union_box(t.bbox for t in tokens), labels))
         self.flags: list[DocumentFlag] = []
 
     def _is_label(self, text: str) -> bool:
@@ -112,10 +114,10 @@ class _Accountant:
 
     def around(self, page: int, tally: _PageTally) -> None:
         titles = set(self.trace.title_lines)
-        for text, box in self.outside[page]:
+        for text, box, labels in self.outside[page]:
             tally.lines += 1
             compact = "".join(text.split())
-            known = any(p.search(compact) for p in self.page_text) or self._is_label(text)
+            known = labels or any(p.search(compact) for p in self.page_text)
             if (page, box) in titles or known:
                 tally.placed += 1
             else:
@@ -130,12 +132,12 @@ class _Accountant:
         self.around(index, tally)
         outcome = PageOutcome.TABLE
         if page.grid is None or not page.cells:
-            boxes = [box for _, box in self.outside[index]] + list(page.unread)
+            boxes = [box for _, box, _ in self.outside[index]] + list(page.unread)
             if not boxes:
                 outcome = PageOutcome.BLANK
             else:
                 outcome = PageOutcome.UNREAD
-                text = "\n".join(text for text, _ in self.outside[index])
+                text = "\n".join(text for text, _, _ in self.outside[index])
                 message = f"第{index + 1}页未找到表格，请核对该页内容"
                 self._page_unread(index, message, union_box(boxes), text)
         elif tally.value_cells == 0:

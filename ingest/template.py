@@ -124,13 +124,17 @@ class Template(_Spec):
 
     def printed_labels(self) -> dict[str, tuple[str, ...]]:
         """Every wording the form prints as a label: section labels, pair labels, headers,
-        column headers and the taxonomy's 一级/二级 names, keyed by what they name."""
+        column headers (one by one, and a rows section's header row read as one line) and the
+        taxonomy's 一级/二级 names, keyed by what they name."""
         labels: dict[str, tuple[str, ...]] = {}
         for section in self.sections:
             labels[section.key] = section.labels
             labels.update({f"header:{h}": (h,) for h in section.headers})
             labels.update({pair.field: pair.labels for pair in section.pairs})
             labels.update({f"{section.list}.{c.key}": c.labels for c in section.columns})
+            if section.columns:
+                row = "".join(c.labels[0] for c in section.columns)
+                labels[f"header_row:{section.key}"] = (row,)
         for level1, level2s in self.taxonomy.items():
             labels[level1] = (level1,)
             labels.update({l2: (l2, *self.level2_variants.get(l2, ())) for l2 in level2s})

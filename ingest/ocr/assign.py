@@ -201,7 +201,9 @@ def _outside_runs(
         lines = []
         for band in _strip_runs(ink, strip, line_height, page.dpi):
             if band.height > _TALLEST_LINE * line_height:
-                detected.extend(_detect_in(page.gray, _pad(band, strip), engine))
+                # Lines of the room around the band are read with their own band.
+                found = _detect_in(page.gray, _pad(band, strip, line_height), engine)
+                detected.extend(t for t in found if _centred_in(t.bbox, band))
             else:
                 lines.append(band)
         for stack in _vertical_stacks(lines, line_height):
@@ -443,9 +445,9 @@ def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float, dpi: int) -> l
     return runs
 
 
-def _pad(band: _Band, inside: BBox) -> BBox:
+def _pad(band: _Band, inside: BBox, line_height: float) -> BBox:
     """The band with a line's height of room around it, for the detector."""
-    by = band.height
+    by = max(3, round(line_height))
     return _clip((band.x0 - by, band.y0 - by, band.x1 + by, band.y1 + by), inside)
 
 
@@ -492,6 +494,11 @@ def _read_full_page(
 
 def _reading_order(tokens: list[OcrToken]) -> list[OcrToken]:
     return [t for line in group_lines(tokens) for t in line.tokens]
+
+
+def _centred_in(box: BBox, band: _Band) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return band.x0 <= x <= band.x1 and band.y0 <= y <= band.y1
 
 
 def _inset(box: BBox, by: int) -> BBox:
