@@ -103,8 +103,10 @@ class _Checker:
     def pages_without_rows(self, section: SectionSpec, reported: set[int]) -> None:
         """Pages the section runs over on which none of its items was read (those with rows
         already `reported` unheld aside)."""
-        section_pages = self._pages(self.trace.section_rows.get(section.key, ()))
         item_pages = self._pages(r for rows in self._item_rows(section) for r in rows)
+        if not item_pages:
+            return  # `at_least_one` says so
+        section_pages = self._pages(self.trace.section_rows.get(section.key, ()))
         for page in sorted(section_pages - item_pages - reported):
             self._flag(
                 section,

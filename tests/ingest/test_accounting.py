@@ -1,0 +1,106 @@
+"""Every page and every text line ends in a field, a label, known page text or a document flag
+(oracle readings of hand-made pages, so the accounting is tested apart from the OCR)."""
+
+from ingest.artifacts import PageTable
+from models.contract import DocumentStatus, PageOutcome
+from tests.ingest.layouts import TASKS_HEADER, seed_truth
+from tests.ingest.losses import (
+    HEAD,
+    INDICATOR_ROWS,
+    TASKS,
+    assembled,
+    flags,
+    indicators,
+    silent_rows,
+    tables,
+    with_outside,
+)
+from tests.ingest.oracle import page_table, page_tables, truth_page
+
+
+def _blank(index: int) -> PageTable:
+    return PageTable(page=index, width=1654, height=2339, grid=None)
+
+
+def test_every_line_of_the_seed_ends_in_a_field_or_a_label():
+    truth = seed_truth()
+    doc = assembled(page_tables(truth))
+    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    account = doc.accounting
+    assert [p.outcome for p in account.pages] == [PageOutcome.TABLE] * 3
+    printed = sum(1 for page in truth.pages for cell in page.cells if cell.text.strip())
+    assert account.text_lines == printed + 1  # and the title
+    assert account.placed_lines == account.text_lines and account.placed_share == 1.0
+
+
+def test_a_page_whose_reading_failed_is_unread_and_covers_its_rows():
+    truth = seed_truth()
+    read = page_tables(truth)
+    doc = assembled([read[0], read[2]], pages=3)
+    flag = flags(doc, "page_unread")[0]
+    assert (flag.page, flag.section, flag.status) == (2, None, "open")
+    assert "第2页" in flag.message
+    assert doc.accounting.pages[1].outcome == PageOutcome.UNREAD
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert silent_rows(truth, doc) == 0
+
+
+def test_a_blank_page_is_said_to_be_blank_and_flags_nothing():
+    doc = assembled([*page_tables(seed_truth()), _blank(3)])
+    assert doc.accounting.pages[3].outcome == PageOutcome.BLANK
+    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+
+
+def test_a_page_of_text_without_a_table_is_unread_with_its_text():
+    notes = with_outside(_blank(3), "补充说明：另有三项指标", (200, 300, 900, 340))
+    doc = assembled([*page_tables(seed_truth()), notes])
+    (page,) = flags(doc, "page_unread")
+    assert page.page == 4 and page.text == "补充说明：另有三项指标"
+    (line,) = flags(doc, "unassigned_text")
+    assert (line.page, line.bbox, line.section) == (4, [200, 300, 900, 340], None)
+    assert doc.accounting.pages[3].outcome == PageOutcome.UNREAD
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+
+
+def test_a_page_holding_only_a_header_row_is_unread_and_its_rows_are_covered():
+    truth = seed_truth()
+    read = page_tables(truth)
+    header_only = page_table(truth_page(3, [["年度重点工作任务", *TASKS_HEADER]]))
+    doc = assembled([read[0], read[1], header_only])
+    assert len(doc.indicators) < len(truth.document.indicators)  # page 3's rows are gone
+    (flag,) = flags(doc, "page_unread")
+    assert flag.page == 3 and doc.accounting.pages[2].outcome == PageOutcome.UNREAD
+    assert silent_rows(truth, doc) == 0
+
+
+def test_text_beside_the_table_is_an_unassigned_text_flag_with_its_place():
+    (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
+    note = with_outside(page, "另有两项任务见附件", (1500, 700, 1540, 1100))
+    doc = assembled([note])
+    (flag,) = doc.document_flags
+    assert (flag.reason, flag.page, flag.bbox) == ("unassigned_text", 1, [1500, 700, 1540, 1100])
+    assert flag.text == "另有两项任务见附件" and "另有两项任务见附件" in flag.message
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.accounting.placed_lines == doc.accounting.text_lines - 1
+
+
+def test_unit_line_page_numbers_and_attachment_mark_are_page_text():
+    (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
+    for text, y in (
+        ("附件2", 20),
+        ("单位：万元", 200),
+        ("— 1 —", 2250),
+        ("第 1 页，共 1 页", 2290),
+    ):
+        page = with_outside(page, text, (700, y, 900, y + 30))
+    doc = assembled([page])
+    assert doc.document_flags == [] and doc.accounting.placed_share == 1.0
+
+
+def test_cells_no_field_holds_are_flagged_with_their_section():
+    rows = HEAD + TASKS + indicators(INDICATOR_ROWS)
+    rows.insert(2, ["基本信息", "备注", "另附说明", "", ""])
+    doc = assembled(tables(rows))
+    found = [(f.section, f.page, f.text) for f in flags(doc, "unassigned_text")]
+    assert found == [("basic_info", 1, "备注"), ("basic_info", 1, "另附说明")]
+    assert doc.status == DocumentStatus.NEEDS_REVIEW

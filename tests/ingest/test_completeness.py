@@ -1,0 +1,98 @@
+"""Rows sections checked against the template, and columns against their kinds (oracle
+readings of hand-made pages)."""
+
+from models.contract import DocumentStatus, FieldStatus
+from tests.ingest.layouts import TASKS_HEADER
+from tests.ingest.losses import (
+    HEAD,
+    INDICATOR_ROWS,
+    TASKS,
+    assembled,
+    flags,
+    indicators,
+    tables,
+)
+from tests.ingest.oracle import UP, Span
+
+
+def _section_messages(doc, section: str) -> list[str]:
+    return [f.message for f in flags(doc, "section_incomplete") if f.section == section]
+
+
+def test_a_header_cell_over_two_columns_shifts_names_into_values_and_flags_every_field():
+    """The header's rule between 三级指标 and 指标值 was not seen: every name lands in the value
+    column, read at high confidence, and the values in a column no header named."""
+    block = indicators(INDICATOR_ROWS)
+    block[0] = ["绩效指标", "一级指标", "二级指标", Span("三级指标指标值(包含数字及文字描述)", 2)]
+    doc = assembled(tables(HEAD + TASKS + block))
+    assert [i.value for i in doc.indicators] == [row[2] for row in INDICATOR_ROWS]
+    (shift,) = [m for m in _section_messages(doc, "indicators") if "错位" in m]
+    assert "三级指标" in shift and "指标值" in shift
+    indicator_fields = [f for f in doc.fields if f.path.startswith("indicators[")]
+    assert len(indicator_fields) == 4 * len(INDICATOR_ROWS)
+    assert all(
+        f.status == FieldStatus.FLAGGED and "structure" in f.reasons for f in indicator_fields
+    )
+    lost_values = {f.text for f in flags(doc, "unassigned_text") if f.section == "indicators"}
+    assert lost_values == {row[3] for row in INDICATOR_ROWS}
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+
+
+def test_names_and_values_in_their_own_columns_are_no_shift():
+    doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS)))
+    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+
+
+def test_amounts_in_the_expected_column_beside_an_empty_amount_column_are_a_shift():
+    tasks = [
+        TASKS[0],
+        [UP, "市侨联工作经费", "1、举办培训。", "", "30.00"],
+        [UP, "门户网站建设", "2、做好网站。", "", "20.00"],
+        TASKS[-1],
+    ]
+    doc = assembled(tables(HEAD + tasks + indicators(INDICATOR_ROWS)))
+    (shift,) = _section_messages(doc, "tasks")
+    assert "拟投入的资金" in shift and "期望达到的目标" in shift
+    assert all(f.status == FieldStatus.FLAGGED for f in doc.fields if f.path.startswith("tasks["))
+
+
+def test_rows_under_a_header_that_was_not_seen_are_flagged():
+    doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS, header=False)))
+    assert doc.indicators == []
+    messages = _section_messages(doc, "indicators")
+    assert any("未读到任何行" in m for m in messages)
+    assert any(f"有{len(INDICATOR_ROWS)}行未能读入" in m for m in messages)
+    assert doc.status == DocumentStatus.NEEDS_REVIEW
+
+
+def test_a_missing_level1_is_flagged_but_one_printed_with_empty_rows_is_not():
+    without = [row for row in INDICATOR_ROWS if row[0] != "满意度指标"]
+    doc = assembled(tables(HEAD + TASKS + indicators(without)))
+    (message,) = _section_messages(doc, "indicators")
+    assert "满意度指标" in message
+    bare = [*without, ("满意度指标", "服务对象满意度指标", "", "")]
+    assert assembled(tables(HEAD + TASKS + indicators(bare))).document_flags == []
+
+
+def test_level2_out_of_the_taxonomy_order_is_flagged():
+    swapped = list(INDICATOR_ROWS)
+    swapped[2], swapped[3] = swapped[3], swapped[2]  # 时效指标 before 质量指标
+    doc = assembled(tables(HEAD + TASKS + indicators(swapped)))
+    (message,) = _section_messages(doc, "indicators")
+    assert "顺序" in message and "质量指标" in message
+
+
+def test_a_table_without_a_task_is_flagged():
+    tasks = [["年度重点工作任务", *TASKS_HEADER], TASKS[-1]]
+    doc = assembled(tables(HEAD + tasks + indicators(INDICATOR_ROWS)))
+    (message,) = _section_messages(doc, "tasks")
+    assert "未读到任何行" in message
+
+
+def test_a_task_that_starts_at_the_top_of_a_new_page_is_its_own_row():
+    page1 = HEAD + TASKS[:2]
+    page2 = [[UP, *TASKS[2][1:]], TASKS[3], *indicators(INDICATOR_ROWS)]
+    page2[0][0] = "年度重点工作任务"
+    doc = assembled(tables(page1, page2))
+    assert [t.name for t in doc.tasks] == ["市侨联工作经费", "门户网站建设"]
+    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
