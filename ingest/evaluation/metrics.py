@@ -59,6 +59,8 @@ class Counts(BaseModel):
     missing_rows: int = 0
     silent_rows: int = 0  # missing rows no open document flag covers
     extra_rows: int = 0
+    text_lines: int = 0  # lines the reader recognised on the pages (the export's accounting)
+    placed_lines: int = 0  # of them, in a field or a template label
     reliability: Reliability = Reliability()
     structure: StructureCounts | None = None  # None: no grids reported
     timings: Timings | None = None  # None: no timings reported
@@ -106,6 +108,12 @@ class Counts(BaseModel):
     @property
     def flag_precision(self) -> float | None:
         return self.flagged_wrong / self.flagged if self.flagged else None
+
+    @computed_field
+    @property
+    def placed_share(self) -> float | None:
+        """Share of the recognised lines that reached a field or a template label."""
+        return self.placed_lines / self.text_lines if self.text_lines else None
 
     @computed_field
     @property
@@ -293,6 +301,9 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
             samples.append((record.confidence, ok))
     c["missing_rows"], c["extra_rows"] = len(rows.missing), rows.extra_rows
     c["silent_rows"] = len(rows.missing) - len(covered)
+    if pred.accounting is not None:
+        c["text_lines"] = pred.accounting.text_lines
+        c["placed_lines"] = pred.accounting.placed_lines
     counts = Counts(
         **c,
         reliability=reliability(samples),

@@ -59,8 +59,8 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 _METRIC_COLUMNS = ("short", "chars", "auto", "residual", "old rule", "flag P", "ECE")
-_TAIL_COLUMNS = ("cell F1", "span F1", "rows −(silent)/+", "s/page")
-WIDTH = 150  # the widest table's natural width; narrower consoles would truncate cells
+_TAIL_COLUMNS = ("cell F1", "span F1", "rows −(silent)/+", "lines", "s/page")
+WIDTH = 156  # the widest table's natural width; narrower consoles would truncate cells
 
 
 def _metric_cells(c: Counts) -> list[str]:
@@ -76,6 +76,7 @@ def _metric_cells(c: Counts) -> list[str]:
         _pct(structure.f1 if structure else None),
         _pct(structure.span_f1 if structure else None),
         f"{c.missing_rows}({c.silent_rows})/{c.extra_rows}",
+        _pct(c.placed_share),
     ]
 
 
@@ -88,7 +89,8 @@ def print_report(report: EvalReport, console: "Console") -> None:
         "short: short-field accuracy · chars: 1 − CER of long text · auto: fields not flagged · "
         "residual: wrong and unflagged, a missing row's fields wrong and flagged only under an "
         "open document flag · old rule: residual before document flags · flag P: flagged that "
-        "are wrong · rows −(silent)/+: missing (of them under no open document flag)/extra"
+        "are wrong · rows −(silent)/+: missing (of them under no open document flag)/extra · "
+        "lines: recognised text lines that reached a field or a template label"
     )
     docs = Table(title="Documents", box=box.SIMPLE_HEAD, caption=legend)
     for name in ("document", "level", "pages", *_METRIC_COLUMNS, *_TAIL_COLUMNS):

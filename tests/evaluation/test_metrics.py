@@ -8,6 +8,7 @@ from models.contract import (
     DocumentFlag,
     Indicator,
     PerformanceTargets,
+    ReadingAccount,
     Task,
     is_long_text,
     value_paths,
@@ -258,3 +259,11 @@ def test_every_field_of_a_missing_row_is_wrong_under_the_new_rule_even_an_empty_
     c = score_document(truth(truth_doc), PipelineResult(document=pred), TEMPLATE).counts
     assert c.short_fields - c.short_correct == 4
     assert (c.unflagged_errors, c.unflagged_errors_old_rule) == (4, 3)
+
+
+def test_the_share_of_lines_placed_comes_from_the_export_and_adds_up():
+    account = ReadingAccount(text_lines=200, placed_lines=190, placed_share=0.95)
+    c = _score(predicted(seed_document()).model_copy(update={"accounting": account}))
+    assert (c.text_lines, c.placed_lines, c.placed_share) == (200, 190, 0.95)
+    both = c + _score(predicted(seed_document()))
+    assert both.placed_share == 0.95  # a result without an account adds nothing
