@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from ingest.artifacts import BBox, MappingTrace, PageTable, Table, union_box
-from ingest.labels import match_label
+from ingest.labels import fold_label, match_label
 from ingest.mapping import outside_lines
 from ingest.template import Template
 from models.contract import (
@@ -32,6 +32,17 @@ from models.contract import (
 
 _SECTION_KEYS = frozenset(get_args(SectionKey))
 QUOTED_CHARS = 40  # characters of an unassigned text quoted in its message
+# A line around the table whose characters are at least this share template labels is labels.
+LABEL_COVERAGE = 0.8
+
+
+def _trimmed(text: str) -> str:
+    """A line without spaces and without the marks at its ends (dashes around a page number,
+    a speck read as a dot or quote after it)."""
+    compact = "".join(text.split())
+    first = next((i for i, ch in enumerate(compact) if ch.isalnum()), len(compact))
+    last = next((i for i in range(len(compact) - 1, -1, -1) if compact[i].isalnum()), -1)
+    return compact[first : last + 1]
 
 
 @dataclass(frozen=True)
@@ -60,16 +71,30 @@ class _Accountant:
             for piece in cell.pieces
         }
         self.section_of_row = {row: key for key, rows in trace.section_rows.items() for row in rows}
+        self.wordings = {fold_label(w) for ws in self.labels.values() for w in ws} - {""}
         self.outside: dict[int, list[tuple[str, BBox, bool]]] = defaultdict(list)
         for page, tokens in outside_lines(table):
             text = "".join(t.text for t in tokens)
-            # A header row whose top rule was not seen is read above the table, a run per cell.
-            labels = self._is_label(text) or all(self._is_label(t.text) for t in tokens)
+            labels = self._label_line(text, [t.text for t in tokens])
             self.outside[page].append((text, union_box(t.bbox for t in tokens), labels))
         self.flags: list[DocumentFlag] = []
 
     def _is_label(self, text: str) -> bool:
         return match_label(text, self.labels) is not None
+
+    def _label_line(self, text: str, runs: list[str]) -> bool:
+        """Whether a line around the table is template labels: a header row whose rule above
+        was not seen is read there, as one run or a run per cell, rule stubs read with it."""
+        if self._is_label(text) or all(self._is_label(run) for run in runs):
+            return True
+        folded = fold_label(text)
+        covered = [False] * len(folded)
+        for wording in self.wordings:
+            start = folded.find(wording)
+            while start >= 0:
+                covered[start : start + len(wording)] = [True] * len(wording)
+                start = folded.find(wording, start + 1)
+        return bool(folded) and sum(covered) >= LABEL_COVERAGE * len(folded)
 
     def _unassigned(self, page: int, bbox: BBox, text: str, section: str | None) -> None:
         quoted = " ".join(text.split())
@@ -116,8 +141,7 @@ class _Accountant:
         titles = set(self.trace.title_lines)
         for text, box, labels in self.outside[page]:
             tally.lines += 1
-            compact = "".join(text.split())
-            known = labels or any(p.search(compact) for p in self.page_text)
+            known = labels or any(p.search(_trimmed(text)) for p in self.page_text)
             if (page, box) in titles or known:
                 tally.placed += 1
             else:

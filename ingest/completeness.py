@@ -56,12 +56,15 @@ class _Checker:
         self.trace: MappingTrace = mapped.trace
         self.table = table
         self.template = template
-        self.row_pages: dict[int, set[int]] = {}  # logical row -> pages (1-based) of its cells
+        # Logical row -> pages (1-based) of its own content cells (a merged 一级 starting on it
+        # runs over the rows below, maybe onto later pages).
+        self.row_pages: dict[int, set[int]] = {}
         self.starting: dict[int, list[LogicalCell]] = {}  # content cells starting on a row
         for cell in table.cells:
             if cell.col >= 1:
-                self.row_pages.setdefault(cell.row, set()).update(p.page + 1 for p in cell.pieces)
                 self.starting.setdefault(cell.row, []).append(cell)
+                pages = {p.page + 1 for p in cell.pieces} if cell.row_span == 1 else set()
+                self.row_pages.setdefault(cell.row, set()).update(pages)
         self.flags: list[DocumentFlag] = []
         self.doubtful: set[str] = set()
 
@@ -101,13 +104,15 @@ class _Checker:
         return self._pages(lost + partly)
 
     def pages_without_rows(self, section: SectionSpec, reported: set[int]) -> None:
-        """Pages the section runs over on which none of its items was read (those with rows
+        """Pages after the section's first row on which none of its items was read (a page
+        that holds only its header before the rows begin is the form's layout; pages with rows
         already `reported` unheld aside)."""
         item_pages = self._pages(r for rows in self._item_rows(section) for r in rows)
         if not item_pages:
             return  # `at_least_one` says so
         section_pages = self._pages(self.trace.section_rows.get(section.key, ()))
-        for page in sorted(section_pages - item_pages - reported):
+        later = {page for page in section_pages if page > min(item_pages)}
+        for page in sorted(later - item_pages - reported):
             self._flag(
                 section,
                 {page},

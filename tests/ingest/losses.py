@@ -89,3 +89,10 @@ def tables(*pages: list[list[Entry]]) -> list[PageTable]:
         page_table(truth_page(n, rows), TITLE if n == 1 else None)
         for n, rows in enumerate(pages, 1)
     ]
+
+
+def continued(rows: list[list[Entry]]) -> list[list[Entry]]:
+    """Rows continued at the top of a new page: cells merged from above are cut by the break,
+    their text printed on the part before it only."""
+    first = ["" if entry is UP else entry for entry in rows[0]]
+    return [first, *rows[1:]]

@@ -84,13 +84,15 @@ def test_text_beside_the_table_is_an_unassigned_text_flag_with_its_place():
     assert doc.accounting.placed_lines == doc.accounting.text_lines - 1
 
 
-def test_unit_line_page_numbers_and_attachment_mark_are_page_text():
+def test_unit_line_page_numbers_attachment_mark_and_a_header_above_the_frame_are_placed():
     (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
     for text, y in (
         ("附件2", 20),
         ("单位：万元", 200),
-        ("— 1 —", 2250),
-        ("第 1 页，共 1 页", 2290),
+        ("1一级指标二级指标1", 230),  # a header row above a frame whose top rule was not seen
+        ("— 1 —", 2210),
+        ("-1_", 2250),  # a speck read after the page number
+        ("第 1 页，共 1 页.", 2290),
     ):
         page = with_outside(page, text, (700, y, 900, y + 30))
     doc = assembled([page])

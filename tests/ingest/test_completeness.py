@@ -8,6 +8,7 @@ from tests.ingest.losses import (
     INDICATOR_ROWS,
     TASKS,
     assembled,
+    continued,
     flags,
     indicators,
     tables,
@@ -96,3 +97,20 @@ def test_a_task_that_starts_at_the_top_of_a_new_page_is_its_own_row():
     doc = assembled(tables(page1, page2))
     assert [t.name for t in doc.tasks] == ["市侨联工作经费", "门户网站建设"]
     assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+
+
+def test_a_header_alone_at_the_bottom_of_a_page_with_its_rows_on_the_next_is_no_loss():
+    block = indicators(INDICATOR_ROWS)
+    doc = assembled(tables(HEAD + TASKS + block[:1], continued(block[1:])))
+    assert len(doc.indicators) == len(INDICATOR_ROWS)
+    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+
+
+def test_a_page_the_indicators_run_over_without_a_row_read_is_flagged():
+    """Page 2 shows only a 二级 without any 三级 or value: a row the form leaves empty, or one
+    whose content was not read; the reviewer is asked to look."""
+    block = indicators(INDICATOR_ROWS)
+    bare = [["", "", "成本指标", "", ""]]
+    doc = assembled(tables(HEAD + TASKS + block[:3], bare, continued(block[3:])))
+    (message,) = _section_messages(doc, "indicators")
+    assert "第2页没有读到任何行" in message
