@@ -27,7 +27,7 @@ from ingest.synth.content import FormContent, generate_content, seed_content
 from ingest.synth.degrade import LEVEL_JPEG_QUALITY, PageMarks, degrade
 from ingest.synth.layout import PageLayout, layout_pages, page_marks
 from ingest.synth.pdf import write_pdf
-from ingest.synth.printed.document import print_document
+from ingest.synth.printed.document import print_document, source_format_for
 from ingest.synth.printed.printers import Printer
 from ingest.synth.render import render_page
 from ingest.synth.style import DocStyle, pick_style
@@ -158,14 +158,14 @@ def make_document(
     else:
         if printer is None or folder is None:
             raise ValueError(f"the {engine} engine needs a printer and a folder")
-        printed = print_document(rng, content, engine, dpi, printer, folder, doc_id)
+        source_format = source_format_for(engine, rng)
+        printed = print_document(rng, content, source_format, dpi, printer, folder, doc_id)
         images, qualities, seals = _degraded(printed.clean, printed.marks, level, department, noise)
         truth_pages = [
             page.model_copy(update={"seal_bbox": list(seal) if seal else None})
             for page, seal in zip(printed.pages, seals, strict=True)
         ]
         fonts = {printed.look.font, printed.look.title_face}
-        source_format = printed.look.source_format
     truth = GroundTruth(
         doc_id=doc_id,
         level=level,

@@ -54,7 +54,7 @@ class _Slots:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _grid_cells(rules: Sequence[Rule]) -> list[tuple[int, int, int, int]] | None:
+def grid_cells(rules: Sequence[Rule]) -> list[tuple[int, int, int, int]] | None:
     """Cells as pixel boxes, or None when the page has no ruled table."""
     horizontal = [r for r in rules if r.horizontal]
     vertical = [r for r in rules if not r.horizontal]
@@ -106,7 +106,7 @@ def _dense(text: str) -> str:
     return "".join(text.split())
 
 
-def _typed_span(typed: str, visible: str) -> str | None:
+def typed_span(typed: str, visible: str) -> str | None:
     """The stretch of `typed` (spaces and breaks kept) whose non-space characters are
     `visible`, or None when `typed` does not hold it."""
     positions = [k for k, ch in enumerate(typed) if not ch.isspace()]
@@ -142,7 +142,7 @@ class BlockMatcher:
 
 def page_cells(page: PrintedPage, blocks: BlockMatcher) -> TruthPage | None:
     """The page's truth cells, or None when nothing on it is a ruled table."""
-    boxes = _grid_cells(page.rules)
+    boxes = grid_cells(page.rules)
     if boxes is None:
         return None
     xs = sorted({x for b in boxes for x in (b[0], b[2])})
@@ -165,7 +165,7 @@ def page_cells(page: PrintedPage, blocks: BlockMatcher) -> TruthPage | None:
         column = next((k for k, x in enumerate(xs) if x == x0), None)
         block = blocks.match(visible, column) if visible else None
         typed = blocks.blocks[block] if block is not None else None
-        text = (_typed_span(typed.text, visible) if typed else None) or visible
+        text = (typed_span(typed.text, visible) if typed else None) or visible
         cells.append(
             TruthCell(
                 row=ys.index(y0),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.synth.content import FormContent, generate_content, seed_content
+from ingest.synth.content import FormContent
 from ingest.synth.degrade import PageMarks, TitleSpan
 from ingest.synth.printed.cells import BlockMatcher, page_cells
 from ingest.synth.printed.look import PrintLook, pick_look, seal_fonts
@@ -60,7 +60,7 @@ def _write_source(table: LogicalTable, content: FormContent, look: PrintLook, pa
         write_docx(table, title, look, path)
 
 
-def _check_printed(table: LogicalTable, matcher: BlockMatcher) -> None:
+def check_printed(table: LogicalTable, matcher: BlockMatcher) -> None:
     for k, block in enumerate(table.blocks):
         typed, shown = matcher.dense[k], matcher.shown.get(k, "")
         if typed == shown or (block.row_span > 1 and shown in ("", typed)):
@@ -121,15 +121,14 @@ def _blank_truth(page: PrintedPage) -> TruthPage:
 def print_document(
     rng: random.Random,
     content: FormContent,
-    engine: Engine,
+    fmt: SourceFormat,
     dpi: int,
     printer: Printer,
     folder: Path,
     name: str,
 ) -> PrintedDocument:
-    """Lay `content` out as a user of `engine` would, print it into `folder` and read it back;
+    """Lay `content` out as a user of `fmt` would, print it into `folder` and read it back;
     a look whose print clipped a value is replaced by another."""
-    fmt = source_format_for(engine, rng)
     source = folder / f"{name}.{fmt}"
     pdf = folder / f"{name}.printed.pdf"
     for attempt in range(_ATTEMPTS):
@@ -141,7 +140,7 @@ def print_document(
         matcher = BlockMatcher(table.blocks)
         cells = [page_cells(p, matcher) for p in printed]
         try:
-            _check_printed(table, matcher)
+            check_printed(table, matcher)
         except LostInPrint:
             if attempt == _ATTEMPTS - 1:
                 raise
@@ -156,9 +155,3 @@ def print_document(
             marks=[_marks(p, c, look, content) for p, c in zip(printed, cells, strict=True)],
         )
     raise AssertionError("unreachable")
-
-
-def content_for(seed: int, index: int, from_seed: bool) -> tuple[random.Random, FormContent]:
-    """The same random stream and content the native generator uses for this document."""
-    rng = random.Random(f"jixiao-synth/{seed}/{index}")
-    return rng, seed_content() if from_seed else generate_content(rng)

@@ -46,7 +46,7 @@ class PrintedPage:
     chars: tuple[Char, ...]  # in text-layer order, whitespace left out
 
 
-def _rule_shows(image: np.ndarray, rule: Rule) -> bool:
+def rule_shows(image: np.ndarray, rule: Rule) -> bool:
     """Most of the rule's length is dark on the page."""
     half = max(1.0, rule.width / 2)
     across = slice(max(0, int(rule.at - half)), max(1, int(np.ceil(rule.at + half))))
@@ -55,7 +55,7 @@ def _rule_shows(image: np.ndarray, rule: Rule) -> bool:
     if patch.size == 0:
         return False
     darkest = patch.min(axis=0 if rule.horizontal else 1)
-    return float(np.mean(darkest < _INK)) >= 0.5
+    return float(np.sum(darkest < _INK)) >= 0.5 * (rule.hi - rule.lo)
 
 
 def _rules(page: pdfium.PdfPage, image: np.ndarray, scale: float, height_pt: float) -> list[Rule]:
@@ -73,7 +73,7 @@ def _rules(page: pdfium.PdfPage, image: np.ndarray, scale: float, height_pt: flo
             rule = Rule(True, (y0 + y1) / 2, x0, x1, y1 - y0)
         else:
             rule = Rule(False, (x0 + x1) / 2, y0, y1, x1 - x0)
-        if _rule_shows(image, rule):
+        if rule_shows(image, rule):
             rules.append(rule)
     return rules
 

@@ -27,8 +27,9 @@ def _col_widths_pt(look: PrintLook) -> list[float]:
 
 
 def _excel_width(pt: float) -> float:
-    """Column width in characters of the default font (7 px at 96 DPI, plus 5 px of padding)."""
-    return max(1.0, (pt / 72 * 96 - 5) / 7)
+    """Column width in characters; LibreOffice prints a width of N characters N x 7 pt wide
+    (measured on its PDF of a sheet with widths 10 and 20)."""
+    return max(1.0, pt / 7.0)
 
 
 def _block_height(block: Block, widths: list[float], look: PrintLook) -> float:
