@@ -38,7 +38,7 @@ from models.contract import (
     is_long_text,
     value_paths,
 )
-from models.truth import GroundTruth, Level, Split
+from models.truth import Engine, GroundTruth, Level, Split
 
 
 class Counts(BaseModel):
@@ -139,6 +139,7 @@ class DocumentScore(BaseModel):
     doc_id: str
     level: Level
     split: Split
+    engine: Engine = "native"
     pages: int
     counts: Counts
     error: str | None = None  # why the pipeline produced no result for this document
@@ -314,6 +315,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
         doc_id=truth.doc_id,
         level=truth.level,
         split=truth.split,
+        engine=truth.engine,
         pages=len(truth.pages),
         counts=counts,
     )
