@@ -327,17 +327,20 @@ def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckI
         if ind.level2 is None:
             continue
         expected = template.level1_of(ind.level2)
+        paths: tuple[str, ...] = (f"indicators[{i}].level2",)
         if expected is None:
             detail = f"“{ind.level2}”不是二级指标"
         elif level1_ok and ind.level1 and normalize_label(ind.level1) != expected:
             detail = f"“{ind.level2}”应属于{expected}"
+            # Printed so, or a merged 一级 cell read over the wrong rows: either may be wrong.
+            paths = (f"indicators[{i}].level1", *paths)
         else:
             continue
         issues.append(
             CheckIssue(
                 check="taxonomy_level2",
                 reason="taxonomy",
-                paths=(f"indicators[{i}].level2",),
+                paths=paths,
                 message=f"{message}：{detail}",
             )
         )

@@ -114,3 +114,15 @@ def test_a_page_the_indicators_run_over_without_a_row_read_is_flagged():
     doc = assembled(tables(HEAD + TASKS + block[:3], bare, continued(block[3:])))
     (message,) = _section_messages(doc, "indicators")
     assert "第2页没有读到任何行" in message
+
+
+def test_a_row_whose_name_is_a_level2_was_read_a_column_to_the_right_and_is_flagged():
+    block = indicators(INDICATOR_ROWS)
+    block[5] = [UP, "效益指标", "", "社会效益指标", "侨界群众受益面逐步扩大"]  # one row shifted
+    doc = assembled(tables(HEAD + TASKS + block))
+    (message,) = _section_messages(doc, "indicators")
+    assert "1行的列可能错位" in message
+    shifted = [f for f in doc.fields if f.path.startswith("indicators[4].")]
+    assert shifted and all(f.status == FieldStatus.FLAGGED for f in shifted)
+    others = [f for f in doc.fields if f.path.startswith("indicators[0].")]
+    assert all(f.status == FieldStatus.ACCEPTED for f in others)
