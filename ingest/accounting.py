@@ -75,16 +75,24 @@ class _Accountant:
         self.outside: dict[int, list[tuple[str, BBox, bool]]] = defaultdict(list)
         for page, tokens in outside_lines(table):
             text = "".join(t.text for t in tokens)
-            labels = self._label_line(text, [t.text for t in tokens])
-            self.outside[page].append((text, union_box(t.bbox for t in tokens), labels))
+            known = self._known(text, [t.text for t in tokens])
+            self.outside[page].append((text, union_box(t.bbox for t in tokens), known))
         self.flags: list[DocumentFlag] = []
 
     def _is_label(self, text: str) -> bool:
         return match_label(text, self.labels) is not None
 
-    def _label_line(self, text: str, runs: list[str]) -> bool:
-        """Whether a line around the table is template labels: a header row whose rule above
-        was not seen is read there, as one run or a run per cell, rule stubs read with it."""
+    def _known(self, text: str, runs: list[str]) -> bool:
+        """Whether a line around the table is still known to the template: page text, or
+        template labels."""
+        return any(p.search(_trimmed(text)) for p in self.page_text) or self._labels_only(
+            text, runs
+        )
+
+    def _labels_only(self, text: str, runs: list[str]) -> bool:
+        """Whether text no field holds is template labels: a header row whose rule above was
+        not seen is read above the frame, or two header cells as one, as one run or a run per
+        cell, rule stubs read with it."""
         if self._is_label(text) or all(self._is_label(run) for run in runs):
             return True
         folded = fold_label(text)
@@ -131,7 +139,9 @@ class _Accountant:
                 continue
             tally.lines += len(cell.tokens)
             placed = key in self.trace.value_cells or key in self.trace.label_cells
-            if placed or self._is_label(cell.text):
+            # Page text is not looked for in a cell: a lost "100%" must not pass for a page
+            # number.
+            if placed or self._labels_only(cell.text, [t.text for t in cell.tokens]):
                 tally.placed += len(cell.tokens)
             else:
                 section = self.section_of_row.get(key[0]) if key else None
@@ -139,9 +149,8 @@ class _Accountant:
 
     def around(self, page: int, tally: _PageTally) -> None:
         titles = set(self.trace.title_lines)
-        for text, box, labels in self.outside[page]:
+        for text, box, known in self.outside[page]:
             tally.lines += 1
-            known = labels or any(p.search(_trimmed(text)) for p in self.page_text)
             if (page, box) in titles or known:
                 tally.placed += 1
             else:
