@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 import jixiao
 from api import errors, security
-from api.routers import corrections, documents, fields, health, pages
+from api.routers import corrections, documents, fields, health, pages, rows
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
 
@@ -35,6 +35,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     security.install(app, settings)
-    for module in (documents, fields, corrections, health, pages):
+    for module in (documents, fields, rows, corrections, health, pages):
         app.include_router(module.router)
     return app

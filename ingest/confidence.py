@@ -124,7 +124,7 @@ def assess(
     model: CalibrationModel | None = None,
 ) -> PerformanceTargets:
     """Set every field's confidence, status, reasons and suggestion, and the document status:
-    accepted only when no field is flagged."""
+    ready (for a reviewer to accept) only when no field is flagged."""
     model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
@@ -154,5 +154,6 @@ def assess(
 
 
 def document_status(fields: list[FieldRecord]) -> DocumentStatus:
+    """Never `accepted`: acceptance is a reviewer's act (or the service's configured policy)."""
     flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
-    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.ACCEPTED
+    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.READY

@@ -4,8 +4,9 @@ Keys are exactly those of the contract; new keys may be added later, none rename
 decimal strings in 万元 without thousands separators, counts are integers, empty cells are None.
 """
 
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -20,7 +21,11 @@ class _Strict(BaseModel):
 
 
 class DocumentStatus(StrEnum):
+    """`ready`: nothing left in doubt, waiting for a reviewer to accept it (a person's act, or
+    a configured policy for documents read with no flag at all, recorded in `acceptance`)."""
+
     NEEDS_REVIEW = "needs_review"
+    READY = "ready"
     ACCEPTED = "accepted"
     FAILED = "failed"
 
@@ -126,6 +131,39 @@ class DocumentFlag(_Strict):
     status: DocumentFlagStatus = DocumentFlagStatus.OPEN
 
 
+class Acceptance(_Strict):
+    """Who accepted the document and when; `policy` names the configured rule when no person
+    did (a document read with no flag at all, accepted automatically)."""
+
+    by: str
+    at: datetime
+    reason: str | None = None
+    policy: str | None = None
+
+
+class ReviewAction(StrEnum):
+    CORRECT = "correct"
+    UNDO = "undo"
+    ADD_ROW = "add_row"
+    DELETE_ROW = "delete_row"
+    RESOLVE_FLAG = "resolve_flag"
+    ACCEPT = "accept"
+    REOPEN = "reopen"
+
+
+class CorrectionEntry(_Strict):
+    """One entry of the audit trail: a reviewer's act on a field, a row, a document flag or the
+    document itself, with the path as it was at that moment."""
+
+    at: datetime
+    who: str
+    action: ReviewAction = ReviewAction.CORRECT
+    path: str
+    before: Any = None
+    after: Any = None
+    comment: str | None = None
+
+
 class EngineInfo(_Strict):
     """Which OCR engine and models produced the text (added key, allowed by the contract)."""
 
@@ -156,6 +194,8 @@ class PerformanceTargets(_Strict):
     fields: list[FieldRecord] = Field(default_factory=list)
     document_flags: list[DocumentFlag] = Field(default_factory=list)
     ocr: EngineInfo | None = None
+    acceptance: Acceptance | None = None
+    corrections: list[CorrectionEntry] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         """The contract JSON: aliases applied, run-specific keys kept even when empty."""

@@ -222,7 +222,9 @@ def assemble_document(self: Task, document_id: str) -> str:
             return ProcessingStatus.FAILED
         if failed:
             document = document.model_copy(update={"status": DocumentStatus.NEEDS_REVIEW})
-        store.save_result(session, document_id, document)
+        store.save_result(
+            session, document_id, document, auto_accept=get_settings().auto_accept_unflagged
+        )
         if failed:
             doc = session.get(Document, document_id)
             doc.error = "pages not read: " + ", ".join(str(n) for n in failed)

@@ -136,6 +136,7 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
         **_overview(doc, store.flagged_count(session, document_id)).model_dump(),
         error=doc.error,
         accepted_by=doc.accepted_by,
+        accepted_at=doc.accepted_at,
         accept_reason=doc.accept_reason,
         errors=[StageErrorOut.model_validate(e) for e in store.errors_of(session, document_id)],
     )
@@ -145,8 +146,16 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
 def accept(
     document_id: str, body: AcceptRequest, session: SessionDep, who: Reviewer
 ) -> DocumentSummary:
-    """Accept when no flag is left, or force it with a reason."""
-    doc = review.accept(session, document_id, force=body.force, reason=body.reason, who=who.name)
+    """A reviewer's decision: when no flag is left, or forced with a reason; never while a
+    document flag is open. A later edit reopens the document."""
+    doc = review.accept(
+        session,
+        document_id,
+        force=body.force,
+        reason=body.reason,
+        revision=body.revision,
+        who=who.name,
+    )
     return DocumentSummary.model_validate(doc)
 
 

@@ -35,7 +35,7 @@ def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep
     """The field's box on its cleaned page, as PNG."""
     row = store.get_field(session, document_id, path)
     if row is None:
-        raise NotFound("no_field", f"no field {path}")
+        raise NotFound("no_field", f"没有字段 {path}")
     page = store.get_page(session, document_id, row.page) if row.page else None
     if page is None or not row.bbox:
         raise NotFound("no_crop", f"{path} has no position on a page")
@@ -48,7 +48,7 @@ def page_image(document_id: str, n: int, session: SessionDep, blobs: BlobsDep) -
     """The cleaned page (the image field boxes refer to), or the raw page until it is read."""
     page = store.get_page(session, document_id, n)
     if page is None:
-        raise NotFound("no_page", f"document {document_id} has no page {n}")
+        raise NotFound("no_page", f"文档没有第 {n} 页")
     return FileResponse(
         blobs.absolute(page.clean_image_path or page.image_path), media_type="image/png"
     )

@@ -24,6 +24,7 @@ export const STATUS_NAMES = {
   queued: "排队中",
   processing: "识别中",
   needs_review: "待复核",
+  ready: "待接受",
   accepted: "已接受",
   failed: "失败",
 };
@@ -50,7 +51,7 @@ export const REASON_NAMES = {
   duplicate: "重复",
 };
 
-export const FINISHED = new Set(["needs_review", "accepted", "failed"]);
+export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"]);
 
 let formPromise = null;
 

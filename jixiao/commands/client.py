@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
-DONE = {"needs_review", "accepted", "failed"}
+DONE = {"needs_review", "ready", "accepted", "failed"}
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

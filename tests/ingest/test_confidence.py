@@ -22,9 +22,9 @@ def flagged(doc) -> dict[str, list[str]]:
     return {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
 
 
-def test_clean_seed_is_accepted_with_a_record_per_value():
+def test_clean_seed_is_ready_with_a_record_per_value():
     doc = assessed(seed_document())
-    assert doc.status == DocumentStatus.ACCEPTED
+    assert doc.status == DocumentStatus.READY
     assert [f.path for f in doc.fields] == [p for p, _ in value_paths(doc)]
     assert flagged(doc) == {}
 
