@@ -164,6 +164,27 @@ class CorrectionEntry(_Strict):
     comment: str | None = None
 
 
+# The one list of status and act names a reviewer reads (the pages get them through
+# /ui/form.json, the exports write them); `queued` and `processing` are the service's own.
+STATUS_NAMES: dict[str, str] = {
+    "queued": "排队中",
+    "processing": "识别中",
+    "needs_review": "待复核",
+    "ready": "待接受",
+    "accepted": "已接受",
+    "failed": "失败",
+}
+ACTION_NAMES: dict[str, str] = {
+    "correct": "更正",
+    "undo": "撤销更正",
+    "add_row": "添加行",
+    "delete_row": "删除行",
+    "resolve_flag": "处理文档标记",
+    "accept": "接受",
+    "reopen": "重新打开",
+}
+
+
 class EngineInfo(_Strict):
     """Which OCR engine and models produced the text (added key, allowed by the contract)."""
 

@@ -132,12 +132,13 @@ def test_review_correct_accept_export(client: TestClient, settings: Settings) ->
     field = next(f for f in exported["fields"] if f["path"] == "budget.basic_expenditure")
     assert field["status"] == "corrected"
     xlsx = client.get(f"{base}/export", params={"format": "xlsx"})
-    budget = openpyxl.load_workbook(io.BytesIO(xlsx.content))["budget"]
+    budget = openpyxl.load_workbook(io.BytesIO(xlsx.content))["预算"]
     assert budget.cell(2, 3).value == pytest.approx(397.72)
     with zipfile.ZipFile(
         io.BytesIO(client.get(f"{base}/export", params={"format": "csv"}).content)
     ) as zf:
-        assert "397.72" in zf.read("budget.csv").decode("utf-8-sig")
+        (budget_csv,) = [n for n in zf.namelist() if n.endswith("-预算.csv")]
+        assert "397.72" in zf.read(budget_csv).decode("utf-8-sig")
 
     training = client.get("/api/v1/corrections/export", params={"format": "paddleocr"})
     with zipfile.ZipFile(io.BytesIO(training.content)) as zf:

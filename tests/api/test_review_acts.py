@@ -4,6 +4,7 @@ deleted, document flags resolved, the last correction undone; each versioned and
 
 import io
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -84,7 +85,12 @@ def test_clearing_flags_makes_ready_and_only_a_reviewer_accepts(client, settings
         ("correct", "local"),
         ("reopen", "local"),
     ]
-    assert client.get(f"{base}/export").json()["acceptance"] is None
+    exported = client.get(f"{base}/export")
+    assert exported.json()["acceptance"] is None
+    assert [c["action"] for c in exported.json()["corrections"]][-1] == "reopen"
+    disposition = exported.headers["content-disposition"]
+    assert f'filename="{doc_id}.json"' in disposition  # ASCII fallback
+    assert quote("湛江市侨联-2024年-绩效目标表.json") in disposition
 
 
 def test_a_document_read_with_no_flag_waits_unless_the_policy_is_configured(client, settings):
