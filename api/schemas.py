@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import BBox, FieldValue
+from models.contract import BBox, DocumentFlag, FieldValue
 
 
 class _Out(BaseModel):
@@ -69,6 +69,7 @@ class StageErrorOut(_Out):
 
 
 class DocumentDetail(DocumentOverview):
+    document_flags: list[DocumentFlag] = Field(default_factory=list)  # by index, for resolving
     error: str | None
     accepted_by: str | None
     accepted_at: datetime | None

@@ -136,6 +136,7 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
     doc = require_document(session, document_id)
     return DocumentDetail(
         **_overview(doc, store.flagged_count(session, document_id)).model_dump(),
+        document_flags=(doc.content or {}).get("document_flags", []),
         error=doc.error,
         accepted_by=doc.accepted_by,
         accepted_at=doc.accepted_at,
