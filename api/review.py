@@ -20,11 +20,11 @@ from models.contract import (
     Acceptance,
     BBox,
     DocumentFlagStatus,
-    DocumentStatus,
     FieldRecord,
     FieldValue,
     PerformanceTargets,
     ReviewAction,
+    ReviewState,
     value_paths,
 )
 from models.db import REVIEWABLE, Correction, Document, FieldRow, ProcessingStatus, utcnow
@@ -54,7 +54,7 @@ def _entry(doc: Document, action: ReviewAction, path: str, who: str, **values: A
 def _commit(session: Session, doc: Document, content: PerformanceTargets, who: str) -> None:
     """Store the re-validated document and move its revision; an accepted one is reopened."""
     if doc.status == ProcessingStatus.ACCEPTED:
-        after = content.status.value
+        after = (content.review_state or content.status).value
         session.add(
             _entry(doc, ReviewAction.REOPEN, "document", who, before="accepted", after=after)
         )
@@ -294,9 +294,8 @@ def accept(
         raise Invalid("reason_required", "仍有待复核项时接受，须填写理由")
     now = utcnow()
     acceptance = Acceptance(by=who, at=now, reason=reason)
-    accepted = current.model_copy(
-        update={"status": DocumentStatus.ACCEPTED, "acceptance": acceptance}
-    )
+    accepted = current.model_copy(update={"acceptance": acceptance})
+    accepted = accepted.in_state(ReviewState.ACCEPTED)
     session.add(
         _entry(doc, ReviewAction.ACCEPT, "document", who, before=doc.status, after="accepted",
                comment=reason)

@@ -15,11 +15,11 @@ from ingest.calibration import FEATURES, CalibrationModel, default_model, featur
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     FieldValue,
     PerformanceTargets,
+    ReviewState,
     value_paths,
 )
 
@@ -123,8 +123,8 @@ def assess(
     template: Template,
     model: CalibrationModel | None = None,
 ) -> PerformanceTargets:
-    """Set every field's confidence, status, reasons and suggestion, and the document status:
-    ready (for a reviewer to accept) only when no field is flagged."""
+    """Set every field's confidence, status, reasons and suggestion, and the document's review
+    state: ready (for a reviewer to accept) only when no field is flagged."""
     model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
@@ -150,10 +150,10 @@ def assess(
                 suggestion=judgement.suggestion,
             )
         )
-    return doc.model_copy(update={"fields": fields, "status": document_status(fields)})
+    return doc.model_copy(update={"fields": fields}).in_state(review_state(fields))
 
 
-def document_status(fields: list[FieldRecord]) -> DocumentStatus:
+def review_state(fields: list[FieldRecord]) -> ReviewState:
     """Never `accepted`: acceptance is a reviewer's act (or the service's configured policy)."""
     flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
-    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.READY
+    return ReviewState.NEEDS_REVIEW if flagged else ReviewState.READY

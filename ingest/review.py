@@ -9,7 +9,7 @@ field. The document is `ready` (for a reviewer to accept) only with no field fla
 document flag open.
 """
 
-from ingest.confidence import document_status, ordered_reasons
+from ingest.confidence import ordered_reasons, review_state
 from ingest.template import Template, ValueKind
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
 from ingest.values import normalize_value, read_number
@@ -17,12 +17,12 @@ from models.contract import (
     BBox,
     DocumentFlagReason,
     DocumentFlagStatus,
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     FieldValue,
     Indicator,
     PerformanceTargets,
+    ReviewState,
     Task,
     value_paths,
 )
@@ -67,16 +67,16 @@ def revalidate(
         if issue.suggestion_path and issue.suggestion_path not in settled:
             suggestions.setdefault(issue.suggestion_path, issue.suggestion)
     fields = [_reflag(f, check_reasons.get(f.path, set()), suggestions.get(f.path)) for f in fields]
-    return corrected.model_copy(
-        update={"fields": fields, "status": review_status(corrected, fields)}
+    return corrected.model_copy(update={"fields": fields}).in_state(
+        document_state(corrected, fields)
     )
 
 
-def review_status(doc: PerformanceTargets, fields: list[FieldRecord]) -> DocumentStatus:
+def document_state(doc: PerformanceTargets, fields: list[FieldRecord]) -> ReviewState:
     """Needs review while a field is flagged or a document flag is open; else ready."""
     if any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags):
-        return DocumentStatus.NEEDS_REVIEW
-    return document_status(fields)
+        return ReviewState.NEEDS_REVIEW
+    return review_state(fields)
 
 
 def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:

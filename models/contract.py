@@ -21,13 +21,21 @@ class _Strict(BaseModel):
 
 
 class DocumentStatus(StrEnum):
-    """`ready`: nothing left in doubt, waiting for a reviewer to accept it (a person's act, or
-    a configured policy for documents read with no flag at all, recorded in `acceptance`)."""
+    NEEDS_REVIEW = "needs_review"
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+
+
+class ReviewState(StrEnum):
+    """Where the review stands (additive key `review_state`; `status` keeps v1's three values).
+
+    `ready`: nothing left in doubt, waiting for a reviewer to accept it; the contract `status`
+    is still `needs_review` then, since acceptance is a person's act (or a configured policy
+    for documents read with no flag at all, recorded in `acceptance`)."""
 
     NEEDS_REVIEW = "needs_review"
     READY = "ready"
     ACCEPTED = "accepted"
-    FAILED = "failed"
 
 
 class FieldStatus(StrEnum):
@@ -215,8 +223,18 @@ class PerformanceTargets(_Strict):
     fields: list[FieldRecord] = Field(default_factory=list)
     document_flags: list[DocumentFlag] = Field(default_factory=list)
     ocr: EngineInfo | None = None
+    review_state: ReviewState | None = None
     acceptance: Acceptance | None = None
     corrections: list[CorrectionEntry] = Field(default_factory=list)
+
+    def in_state(self, state: ReviewState) -> "PerformanceTargets":
+        """This document in review `state`, with the v1 `status` that goes with it."""
+        status = (
+            DocumentStatus.ACCEPTED
+            if state == ReviewState.ACCEPTED
+            else DocumentStatus.NEEDS_REVIEW
+        )
+        return self.model_copy(update={"review_state": state, "status": status})
 
     def to_json_dict(self) -> dict:
         """The contract JSON: aliases applied, run-specific keys kept even when empty."""

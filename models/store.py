@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from models.contract import (
     Acceptance,
     DocumentFlagStatus,
-    DocumentStatus,
     FieldStatus,
     PerformanceTargets,
+    ReviewState,
 )
 from models.db import (
     Batch,
@@ -185,9 +185,10 @@ def open_document_flags(content: PerformanceTargets) -> int:
 
 
 def write_content(doc: Document, content: PerformanceTargets) -> None:
-    """The document's stored contract JSON and what is kept beside it for queries."""
+    """The document's stored contract JSON and what is kept beside it for queries; the
+    service's status is the review state where the document has one (`ready` included)."""
     doc.content = content.to_json_dict()
-    doc.status = content.status.value
+    doc.status = (content.review_state or content.status).value
     doc.open_flags = open_document_flags(content)
 
 
@@ -201,7 +202,7 @@ def save_result(
     doc = session.get(Document, document_id)
     if doc is None:
         raise LookupError(document_id)
-    unflagged = content.status == DocumentStatus.READY and not open_document_flags(content)
+    unflagged = content.review_state == ReviewState.READY and not open_document_flags(content)
     if auto_accept and unflagged:
         now = utcnow()
         acceptance = Acceptance(
@@ -210,9 +211,8 @@ def save_result(
             reason="识别结果无任何标记，按配置自动接受",
             policy=AUTO_ACCEPT_POLICY,
         )
-        content = content.model_copy(
-            update={"status": DocumentStatus.ACCEPTED, "acceptance": acceptance}
-        )
+        content = content.model_copy(update={"acceptance": acceptance})
+        content = content.in_state(ReviewState.ACCEPTED)
         doc.accepted_by, doc.accepted_at, doc.accept_reason = acceptance.by, now, acceptance.reason
     write_content(doc, content)
     doc.stage = "done"

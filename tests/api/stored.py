@@ -11,10 +11,10 @@ from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
 from models.contract import (
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     PerformanceTargets,
+    ReviewState,
     value_paths,
 )
 from models.db import session_factory
@@ -46,8 +46,8 @@ def with_records(doc: PerformanceTargets, flagged: dict[str, list[str]]) -> Perf
         for path, value in value_paths(doc)
     ]  # fmt: skip
     needs_review = flagged or doc.document_flags
-    status = DocumentStatus.NEEDS_REVIEW if needs_review else DocumentStatus.READY
-    return doc.model_copy(update={"fields": fields, "status": status})
+    state = ReviewState.NEEDS_REVIEW if needs_review else ReviewState.READY
+    return doc.model_copy(update={"fields": fields}).in_state(state)
 
 
 def store_processed(

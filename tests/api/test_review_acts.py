@@ -65,6 +65,9 @@ def test_clearing_flags_makes_ready_and_only_a_reviewer_accepts(client, settings
     assert fixed.json()["document_status"] == "ready"  # not accepted by itself
     detail = _detail(client, doc_id)
     assert (detail["status"], detail["accepted_by"]) == ("ready", None)
+    # the contract keeps v1's three statuses; the finer state is the additive `review_state`
+    waiting = client.get(f"{base}/export").json()
+    assert (waiting["status"], waiting["review_state"]) == ("needs_review", "ready")
     stale = client.post(f"{base}/accept", json={"revision": detail["revision"] - 1})
     assert stale.status_code == 409 and stale.json()["error"] == "stale_revision"
     accepted = client.post(f"{base}/accept", json={"revision": detail["revision"]})
@@ -73,6 +76,7 @@ def test_clearing_flags_makes_ready_and_only_a_reviewer_accepts(client, settings
     assert detail["accepted_by"] == "local" and detail["accepted_at"]
     exported = client.get(f"{base}/export").json()
     assert exported["acceptance"]["by"] == "local" and exported["acceptance"]["policy"] is None
+    assert (exported["status"], exported["review_state"]) == ("accepted", "accepted")
 
     # a later edit reopens it, and the trail says so
     client.patch(f"{base}/fields/department", json={"value": "湛江市侨联", "version": 2})

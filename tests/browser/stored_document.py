@@ -17,11 +17,11 @@ from models import store
 from models.blobs import BlobStore
 from models.contract import (
     DocumentFlag,
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     FieldValue,
     PerformanceTargets,
+    ReviewState,
     SourceInfo,
     value_paths,
 )
@@ -149,8 +149,9 @@ def store_flagged_document(
             "document_id": row.id,
             "source": source,
             "document_flags": list(document_flags),
-            "status": DocumentStatus.NEEDS_REVIEW,
         }
-        store.save_result(session, row.id, doc.model_copy(update=update))
+        store.save_result(
+            session, row.id, doc.model_copy(update=update).in_state(ReviewState.NEEDS_REVIEW)
+        )
         session.commit()
         return StoredDocument(id=row.id, truth=dict(printed))
