@@ -148,6 +148,7 @@ def assess(
                 page=record.page if record else None,
                 bbox=record.bbox if record else None,
                 suggestion=judgement.suggestion,
+                evidence=record.evidence if record else None,
             )
         )
     return doc.model_copy(update={"fields": fields}).in_state(review_state(fields))

@@ -107,6 +107,9 @@ class FieldRecord(_Strict):
     page: int | None = Field(default=None, ge=1)
     bbox: BBox | None = None
     suggestion: FieldValue = None
+    # Additive: `inferred` when the value was not read but follows from others (an unread
+    # 一级指标 from its 二级指标, by the taxonomy).
+    evidence: Literal["inferred"] | None = None
 
 
 class DocumentFlagReason(StrEnum):
