@@ -8,6 +8,7 @@ compare the document's `revision`, which every act moves. Any act on an accepted
 reopens it: acceptance is a person's decision about the table as it then was.
 """
 
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -65,6 +66,12 @@ def _commit(session: Session, doc: Document, content: PerformanceTargets, who: s
     doc.updated_at = utcnow()
 
 
+def _covered(content: PerformanceTargets) -> dict[str, str]:
+    from ingest.merged import covered_by
+
+    return covered_by(content)
+
+
 def _apply(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
@@ -83,7 +90,10 @@ def correct_field(
     who: str,
     template: Template,
 ) -> tuple[FieldRow, list[FieldRow], Document]:
-    """Apply one correction; returns the field, the others whose status moved, the document."""
+    """Apply one correction; returns the field, the others whose status moved, the document.
+
+    A merged 一级/二级 cell is one correction: the value goes to every row the cell spans."""
+    from ingest.merged import merged_spans
     from ingest.review import revalidate
 
     doc, current = _reviewable(session, document_id)
@@ -92,13 +102,17 @@ def correct_field(
         raise NotFound("no_field", f"没有字段 {path}")
     if row.version != version:
         raise Conflict("stale_version", f"{path} 已被修改（版本 {row.version}，而非 {version}）")
+    span = merged_spans(current).get(path, (path,))
     # earlier corrections are already in `current`, marked corrected
-    checked = _apply(revalidate, current, {path: value}, template)
+    checked = _apply(revalidate, current, dict.fromkeys(span, value), template)
     after = dict(value_paths(checked))[path]
     before = {r.path: r.status for r in store.fields_of(session, document_id)}
-    old = next((f for f in current.fields if f.path == path), None)
+    olds = [f.model_dump(mode="json") for f in current.fields if f.path in span]
     if not store.claim_field_version(session, row.id, version):
         raise Conflict("stale_version", f"{path} 已被他人修改")
+    for other in span:
+        if other != path and (covered := store.get_field(session, document_id, other)):
+            covered.version += 1
     session.add(
         _entry(
             doc,
@@ -109,12 +123,12 @@ def correct_field(
             before=row.value,
             after=after,
             comment=comment,
-            record=old.model_dump(mode="json") if old else None,
+            record=olds,
         )
     )
-    rows = store.sync_fields(session, document_id, checked)
+    rows = store.sync_fields(session, document_id, checked, covered=_covered(checked))
     _commit(session, doc, checked, who)
-    changed = [r for r in rows if r.path != path and before.get(r.path) != r.status]
+    changed = [r for r in rows if r.path not in span and before.get(r.path) != r.status]
     session.commit()
     return row, changed, doc
 
@@ -122,16 +136,19 @@ def correct_field(
 def undo_last(
     session: Session, document_id: str, *, who: str, comment: str | None, template: Template
 ) -> tuple[FieldRow, Document]:
-    """Take back the newest correction not yet undone: the field's record as it was before."""
-    from ingest.review import restore_record
+    """Take back the newest correction not yet undone: the field's record as it was before
+    (every row's, for a merged cell)."""
+    from ingest.review import restore_records
 
     doc, current = _reviewable(session, document_id)
     last = store.last_undoable(session, document_id)
     row = session.get(FieldRow, last.field_id) if last and last.field_id else None
     if last is None or row is None or not last.record:
         raise Conflict("nothing_to_undo", "没有可以撤销的更正")
-    record = FieldRecord.model_validate({**last.record, "path": row.path})
-    restored = _apply(restore_record, current, record, template)
+    shift = _row_shift(last.path, row.path)  # rows added or deleted since moved the field
+    records = [FieldRecord.model_validate({**r, "path": shift(r["path"])}) for r in last.record]
+    restored = _apply(restore_records, current, records, template)
+    record = next(r for r in records if r.path == row.path)
     session.add(
         _entry(
             doc,
@@ -145,11 +162,33 @@ def undo_last(
             reverts=last.id,
         )
     )
-    row.version += 1
-    store.sync_fields(session, document_id, restored)
+    for moved in records:
+        if field := store.get_field(session, document_id, moved.path):
+            field.version += 1
+    store.sync_fields(session, document_id, restored, covered=_covered(restored))
     _commit(session, doc, restored, who)
     session.commit()
     return row, doc
+
+
+_ROW = re.compile(r"^(\w+)\[(\d+)\]")
+
+
+def _row_shift(then: str, now: str) -> Any:
+    """Paths of the corrected rows as they were -> as they are now, after rows were added or
+    deleted above them (the field's own move tells by how many)."""
+    was, moved = _ROW.match(then), _ROW.match(now)
+    if not was or not moved or was[1] != moved[1]:
+        return lambda path: path
+    list_name, delta = was[1], int(moved[2]) - int(was[2])
+
+    def shift(path: str) -> str:
+        row = _ROW.match(path)
+        if not row or row[1] != list_name:
+            return path
+        return f"{list_name}[{int(row[2]) + delta}]" + path[row.end() :]
+
+    return shift
 
 
 def add_row(
@@ -187,7 +226,7 @@ def add_row(
         session.add(_flag_entry(doc, current, from_flag, who, note))
     new_version = doc.revision + 1
     store.rename_fields(session, document_id, renames, new_version)
-    store.sync_fields(session, document_id, grown, new_version=new_version)
+    store.sync_fields(session, document_id, grown, new_version=new_version, covered=_covered(grown))
     _commit(session, doc, grown, who)
     session.commit()
     return doc
@@ -225,7 +264,9 @@ def remove_row(
     store.drop_fields(session, document_id, [r.path for r in removed])
     new_version = doc.revision + 1
     store.rename_fields(session, document_id, renames, new_version)
-    store.sync_fields(session, document_id, shrunk, new_version=new_version)
+    store.sync_fields(
+        session, document_id, shrunk, new_version=new_version, covered=_covered(shrunk)
+    )
     _commit(session, doc, shrunk, who)
     session.commit()
     return doc

@@ -88,6 +88,8 @@ class FieldOut(_Out):
     page: int | None
     bbox: list[int] | None
     version: int
+    evidence: str | None = None  # `inferred`: not read, follows from another field
+    span: list[str] = Field(default_factory=list)  # every row of its merged cell, if merged
 
 
 class FieldPatch(BaseModel):

@@ -47,6 +47,11 @@ def merged_spans(doc: PerformanceTargets) -> dict[str, tuple[str, ...]]:
     return spans
 
 
+def covered_by(doc: PerformanceTargets) -> dict[str, str]:
+    """Every path a merged cell's first row stands for -> that first row's path."""
+    return {path: span[0] for path, span in merged_spans(doc).items() if span[0] != path}
+
+
 def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
     """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`."""
     doc = mapped.document

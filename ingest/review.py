@@ -94,13 +94,14 @@ def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
     return normalize_value(value, kind)
 
 
-def restore_record(
-    doc: PerformanceTargets, record: FieldRecord, template: Template
+def restore_records(
+    doc: PerformanceTargets, records: list[FieldRecord], template: Template
 ) -> PerformanceTargets:
-    """`doc` with one field put back as `record` says it was (an undone correction), checks
+    """`doc` with fields put back as `records` say they were (an undone correction), checks
     run again."""
-    fields = [record if f.path == record.path else f for f in doc.fields]
-    restored = with_values(doc, {record.path: record.value})
+    by_path = {r.path: r for r in records}
+    fields = [by_path.get(f.path, f) for f in doc.fields]
+    restored = with_values(doc, {r.path: r.value for r in records})
     return revalidate(restored.model_copy(update={"fields": fields}), {}, template)
 
 

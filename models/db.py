@@ -140,6 +140,10 @@ class FieldRow(Base):
     page: Mapped[int | None] = mapped_column(Integer)
     bbox: Mapped[list[Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the path of the first row of the merged 一级/二级 cell this field's row is under: review
+    # shows and counts that cell once, and a correction applies to every row it covers
+    covered_by: Mapped[str | None] = mapped_column(String(128))
+    evidence: Mapped[str | None] = mapped_column(String(16))  # `inferred`: not read
 
 
 class Correction(Base):

@@ -193,7 +193,12 @@ def write_content(doc: Document, content: PerformanceTargets) -> None:
 
 
 def save_result(
-    session: Session, document_id: str, content: PerformanceTargets, *, auto_accept: bool = False
+    session: Session,
+    document_id: str,
+    content: PerformanceTargets,
+    *,
+    auto_accept: bool = False,
+    covered: dict[str, str] | None = None,
 ) -> None:
     """Store the assembled document and its field rows; the status comes from the flags.
 
@@ -216,17 +221,24 @@ def save_result(
         doc.accepted_by, doc.accepted_at, doc.accept_reason = acceptance.by, now, acceptance.reason
     write_content(doc, content)
     doc.stage = "done"
-    sync_fields(session, document_id, content)
+    sync_fields(session, document_id, content, covered=covered)
 
 
 def sync_fields(
-    session: Session, document_id: str, content: PerformanceTargets, *, new_version: int = 1
+    session: Session,
+    document_id: str,
+    content: PerformanceTargets,
+    *,
+    new_version: int = 1,
+    covered: dict[str, str] | None = None,
 ) -> list[FieldRow]:
     """Upsert one row per `fields[]` entry; rows whose path vanished and were never corrected go.
 
     Versions are left alone here: only a correction moves one (`claim_field_version`). A row
     created during review (a row a reviewer added) starts at `new_version`, above any version
-    a stale page could still hold for that path."""
+    a stale page could still hold for that path. `covered` maps a field to the first row of
+    the merged cell over it (`ingest.merged.covered_by`)."""
+    covered = covered or {}
     rows = {
         r.path: r
         for r in session.scalars(select(FieldRow).where(FieldRow.document_id == document_id))
@@ -244,6 +256,7 @@ def sync_fields(
             for key, value in values.items():
                 setattr(row, key, value)
         row.ordinal = ordinal
+        row.covered_by = covered.get(record.path)
     corrected = set(
         session.scalars(select(Correction.path).where(Correction.document_id == document_id))
     )
@@ -258,11 +271,16 @@ def sync_fields(
 _RISK = case((FieldRow.status == FieldStatus.FLAGGED.value, 0), else_=1)
 
 
-def fields_of(session: Session, document_id: str, status: str | None = None) -> list[FieldRow]:
-    """Fields in risk order: flagged first, then the least confident, then reading order."""
+def fields_of(
+    session: Session, document_id: str, status: str | None = None, *, cells_once: bool = False
+) -> list[FieldRow]:
+    """Fields in risk order: flagged first, then the least confident, then reading order;
+    `cells_once` leaves out the rows a merged cell's first row stands for."""
     query = select(FieldRow).where(FieldRow.document_id == document_id)
     if status:
         query = query.where(FieldRow.status == status)
+    if cells_once:
+        query = query.where(FieldRow.covered_by.is_(None))
     return list(session.scalars(query.order_by(_RISK, FieldRow.confidence, FieldRow.ordinal)))
 
 
@@ -277,11 +295,12 @@ def flagged_count(session: Session, document_id: str) -> int:
 
 
 def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
-    """Flags left per document, in one query for a whole page of the queue."""
+    """Flags left per document (a merged cell counts once), in one query for a queue page."""
     rows = session.execute(
         select(FieldRow.document_id, func.count())
         .where(FieldRow.document_id.in_(document_ids))
         .where(FieldRow.status == FieldStatus.FLAGGED.value)
+        .where(FieldRow.covered_by.is_(None))
         .group_by(FieldRow.document_id)
     )
     return {document_id: count for document_id, count in rows}

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ingest.artifacts import PageImage, PageTable, SourceDocument
 from ingest.errors import InputRejected, UnknownTemplate
+from ingest.merged import covered_by
 from ingest.ocr.base import OcrEngine
 from jixiao.settings import get_settings
 from models import store
@@ -223,7 +224,11 @@ def assemble_document(self: Task, document_id: str) -> str:
         if failed:
             document = document.in_state(ReviewState.NEEDS_REVIEW)
         store.save_result(
-            session, document_id, document, auto_accept=get_settings().auto_accept_unflagged
+            session,
+            document_id,
+            document,
+            auto_accept=get_settings().auto_accept_unflagged,
+            covered=covered_by(document),
         )
         if failed:
             doc = session.get(Document, document_id)

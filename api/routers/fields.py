@@ -25,9 +25,18 @@ router = APIRouter(
 def list_fields(
     document_id: str, session: SessionDep, status: FieldStatus | None = None
 ) -> list[FieldOut]:
-    """Flagged first, then the least confident, then reading order."""
+    """Flagged first, then the least confident, then reading order. Asked for the flagged ones,
+    a merged 一级/二级 cell comes once, its first row standing for all (`span`)."""
     require_document(session, document_id)
-    return [FieldOut.model_validate(r) for r in store.fields_of(session, document_id, status)]
+    flagged = status == FieldStatus.FLAGGED
+    rows = store.fields_of(session, document_id, status, cells_once=flagged)
+    spans: dict[str, list[str]] = {}
+    for row in store.fields_of(session, document_id):
+        if row.covered_by:
+            spans.setdefault(row.covered_by, [row.covered_by]).append(row.path)
+    return [
+        FieldOut.model_validate(r).model_copy(update={"span": spans.get(r.path, [])}) for r in rows
+    ]
 
 
 @router.get("/fields/{path}/crop", response_class=Response)

@@ -313,6 +313,14 @@ function show(field, notice = null) {
       context ? h("div", { class: "context" }, context) : null,
     ),
     notice,
+    field.span?.length > 1
+      ? h(
+          "p",
+          { class: "span-note" },
+          `合并单元格：跨第 ${rowNumber(field.span[0])}–${rowNumber(field.span.at(-1))} 行共 ${field.span.length} 行，更正一次即应用于每一行。`,
+        )
+      : null,
+    field.evidence === "inferred" ? h("p", { class: "muted" }, "此值未从原图识别，由同行的二级指标按指标分类推断。") : null,
     figure,
     h("ul", { class: "reasons" }, reasons),
     h(
@@ -356,6 +364,8 @@ function show(field, notice = null) {
   const upcoming = items[index + 1];
   if (upcoming?.path) cropOf(upcoming); // fetch the next crop while this one is read
 }
+
+const rowNumber = (path) => Number(/\[(\d+)\]/.exec(path)[1]) + 1;
 
 function go(i) {
   if (!items.length) return renderDone();

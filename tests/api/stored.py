@@ -51,7 +51,12 @@ def with_records(doc: PerformanceTargets, flagged: dict[str, list[str]]) -> Perf
 
 
 def store_processed(
-    settings: Settings, document_id: str, doc: PerformanceTargets, *, auto_accept: bool = False
+    settings: Settings,
+    document_id: str,
+    doc: PerformanceTargets,
+    *,
+    auto_accept: bool = False,
+    covered: dict[str, str] | None = None,
 ) -> None:
     """Store what the workers would: a page image and a checked document."""
     doc = doc.model_copy(update={"document_id": document_id})
@@ -62,5 +67,5 @@ def store_processed(
         page = store.upsert_page(session, document_id, 1, dpi=100, image_path=image)
         page.clean_image_path = image
         store.set_stage(session, document_id, "assemble", "processing")
-        store.save_result(session, document_id, doc, auto_accept=auto_accept)
+        store.save_result(session, document_id, doc, auto_accept=auto_accept, covered=covered)
         session.commit()

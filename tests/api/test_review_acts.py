@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.merged import covered_by
 from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets
 from tests.api.stored import page_png, seed_document, store_processed, with_records
@@ -256,3 +257,42 @@ def test_the_last_correction_is_undone_and_audited(client, settings):
     ]
     again = client.post(f"{base}/undo", json={})
     assert again.status_code == 409 and again.json()["error"] == "nothing_to_undo"
+
+
+def test_a_merged_cell_is_one_flag_and_one_correction(client, settings):
+    doc = seed_document()
+    rows = range(22)  # the seed's 产出指标 rows, under one printed 一级 cell
+    misread = [
+        ind.model_copy(update={"level1": "产出指木"}) if i in rows else ind
+        for i, ind in enumerate(doc.indicators)
+    ]
+    flagged = {f"indicators[{i}].level1": ["taxonomy"] for i in rows}
+    stored = with_records(doc.model_copy(update={"indicators": misread}), flagged)
+    cells: dict[str | None, list[int]] = {}
+    fields = [
+        f.model_copy(update={"bbox": cells.setdefault(f.value, [0, 40 * len(cells), 50, 40])})
+        if f.path.endswith(".level1") else f
+        for f in stored.fields
+    ]  # fmt: skip
+    stored = stored.model_copy(update={"fields": fields})
+    doc_id = client.post("/api/v1/documents", files={"files": ("m.png", page_png(next(_n)))})
+    doc_id = doc_id.json()["documents"][0]["id"]
+    store_processed(settings, doc_id, stored, covered=covered_by(stored))
+    base = f"/api/v1/documents/{doc_id}"
+
+    (item,) = client.get(f"{base}/fields", params={"status": "flagged"}).json()
+    assert item["path"] == "indicators[0].level1"
+    assert item["span"] == [f"indicators[{i}].level1" for i in rows]
+    assert _detail(client, doc_id)["flagged_count"] == 1
+    fixed = client.patch(
+        f"{base}/fields/indicators[0].level1", json={"value": "产出指标", "version": 1}
+    )
+    assert fixed.status_code == 200, fixed.text
+    exported = client.get(f"{base}/export").json()
+    assert [i["level1"] for i in exported["indicators"][:22]] == ["产出指标"] * 22
+    assert len(client.get(f"{base}/corrections").json()) == 1  # one correction for the cell
+    assert _detail(client, doc_id)["status"] == "ready"
+    assert client.post(f"{base}/undo", json={}).status_code == 200
+    exported = client.get(f"{base}/export").json()
+    assert [i["level1"] for i in exported["indicators"][:22]] == ["产出指木"] * 22
+    assert len(client.get(f"{base}/fields", params={"status": "flagged"}).json()) == 1
