@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
+from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
@@ -104,6 +105,8 @@ def judge_fields(
             evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
+        if kinds[path] == "long_text" and implausible_stretch(value, template):
+            reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
         judged.append(
             FieldJudgement(

@@ -28,6 +28,7 @@ Reason = Literal[
     "structure",
     "seal_overlap",
     "duplicate",
+    "garbled",
 ]
 # Reasons decided here from the values; the others come from reading evidence.
 CHECK_REASONS: frozenset[str] = frozenset(

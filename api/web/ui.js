@@ -45,6 +45,7 @@ export const REASON_NAMES = {
   structure: "结构存疑",
   seal_overlap: "印章遮挡",
   duplicate: "重复",
+  garbled: "文字不通顺",
 };
 
 export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"]);
