@@ -9,12 +9,27 @@ every document ends with one press to accept it. A lower bound for people, compa
 two versions on the same documents.
 """
 
+from dataclasses import dataclass
+
 from ingest.evaluation.compare import kind_key, values_equal
 from ingest.merged import merged_spans
 from ingest.template import ValueKind
 from models.contract import DocumentFlagStatus, FieldStatus, FieldValue, PerformanceTargets
 
-ACCEPT_PRESSES = 1
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """How a version of the review page presents the work: a merged cell once or per row, and
+    the presses to accept a document once nothing is left."""
+
+    cells_once: bool = True
+    accept_presses: int = 1
+
+
+CURRENT_PAGE = ReviewPage()
+# The page before merged cells were one item and acceptance a person's act (a document with
+# no flag left accepted itself): kept to measure the change on the same documents.
+EARLIER_PAGE = ReviewPage(cells_once=False, accept_presses=0)
 
 
 def review_effort(
@@ -22,10 +37,11 @@ def review_effort(
     truth_at: dict[str, FieldValue],
     correct_at: dict[str, bool],
     kinds: dict[str, ValueKind],
+    page: ReviewPage = CURRENT_PAGE,
 ) -> dict[str, int]:
     """review_items, review_keys, suggested and suggested_right of one document; `truth_at`
     maps a predicted path to the printed value (absent: a row the paper does not have)."""
-    spans = merged_spans(pred)
+    spans = merged_spans(pred) if page.cells_once else {}
     done: set[str] = set()
     counts = dict.fromkeys(("review_items", "review_keys", "suggested", "suggested_right"), 0)
     for record in pred.fields:
@@ -47,5 +63,5 @@ def review_effort(
             counts["review_keys"] += len("" if truth is None else str(truth)) + 1
     open_flags = sum(f.status == DocumentFlagStatus.OPEN for f in pred.document_flags)
     counts["review_items"] += open_flags
-    counts["review_keys"] += open_flags + ACCEPT_PRESSES
+    counts["review_keys"] += open_flags + page.accept_presses
     return counts

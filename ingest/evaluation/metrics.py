@@ -20,7 +20,7 @@ from ingest.evaluation.compare import (
     text_similarity,
     values_equal,
 )
-from ingest.evaluation.effort import review_effort
+from ingest.evaluation.effort import CURRENT_PAGE, ReviewPage, review_effort
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
@@ -208,8 +208,14 @@ def _match_rows(
     return total
 
 
-def score_document(truth: GroundTruth, result: PipelineResult, template: Template) -> DocumentScore:
-    """Compare one result with its truth; rows of tasks and indicators are aligned first."""
+def score_document(
+    truth: GroundTruth,
+    result: PipelineResult,
+    template: Template,
+    review_page: ReviewPage = CURRENT_PAGE,
+) -> DocumentScore:
+    """Compare one result with its truth; rows of tasks and indicators are aligned first.
+    Review effort is counted as `review_page` presents the flags."""
     kinds = field_kinds(template)
     pred = result.document
     truth_values = value_paths(truth.document)
@@ -257,7 +263,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
         if not is_long_text(record.path):
             samples.append((record.confidence, ok))
     c["missing_rows"], c["extra_rows"] = rows.missing_rows, rows.extra_rows
-    c.update(review_effort(pred, truth_at, correct_at, kinds))
+    c.update(review_effort(pred, truth_at, correct_at, kinds, review_page))
     counts = Counts(
         **c,
         reliability=reliability(samples),

@@ -444,3 +444,21 @@ def test_the_reviewer_is_named_once_and_can_zoom_and_undo(server: Server, browse
         assert page.locator("#reviewer-dialog").count() == 0  # asked once, kept
     finally:
         context.close()
+
+
+def test_api_docs_render_with_no_way_out(server: Server, page) -> None:
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{server.url}/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "jixiao" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 10  # the routes are listed
+    assert outside == []
