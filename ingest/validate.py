@@ -313,8 +313,14 @@ def _single_suspect(
 
 
 def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
-    """The taxonomy wording `text` is a misreading of (a stray mark, a wrong character), if
-    one is close enough to take it for that term; the wording as printed in the template."""
+    """The taxonomy wording `text` is a misreading of: the one wording printed whole inside it
+    (a neighbouring cell's text read with it), else one close enough (a stray mark, a wrong
+    character); the wording as the template prints it."""
+    folded = normalize_label(text)
+    inside = {w for wordings in terms.values() for w in wordings if normalize_label(w) in folded}
+    longest = [w for w in inside if not any(w != o and w in o for o in inside)]
+    if len(longest) == 1:
+        return longest[0]
     found = match_label(text, terms)
     return found.label if found is not None else None
 

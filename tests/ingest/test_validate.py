@@ -281,6 +281,7 @@ def test_a_name_with_a_stray_dot_is_doubtful():
         ("indicators[31].level2", "I服务对象满意度指标", "服务对象满意度指标"),  # a stray mark
         ("indicators[31].level2", "服务対象", "服务对象"),  # the printed variant, misread
         ("indicators[0].level1", "产出指木", "产出指标"),
+        ("indicators[32].level1", "满意度指标服务对象", "满意度指标"),  # the 二级 read with it
         ("indicators[0].level1", "完全不同", None),  # nothing close: no guess
     ],
 )
