@@ -25,7 +25,7 @@ from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
 from models.contract import FieldStatus, FieldValue, PerformanceTargets, is_long_text, value_paths
-from models.truth import GroundTruth, Level, Split
+from models.truth import Engine, GroundTruth, Level, Split
 
 
 class Counts(BaseModel):
@@ -135,6 +135,7 @@ class DocumentScore(BaseModel):
     doc_id: str
     level: Level
     split: Split
+    engine: Engine = "native"
     pages: int
     counts: Counts
     error: str | None = None  # why the pipeline produced no result for this document
@@ -274,6 +275,7 @@ def score_document(
         doc_id=truth.doc_id,
         level=truth.level,
         split=truth.split,
+        engine=truth.engine,
         pages=len(truth.pages),
         counts=counts,
     )
