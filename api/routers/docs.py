@@ -1,5 +1,6 @@
-"""The OpenAPI page at /docs, from the Swagger UI files packaged with `swagger-ui-bundle`:
-nothing is fetched from outside, so the page works on a machine with no internet."""
+"""The OpenAPI page at /docs, from the Swagger UI files packaged with `swagger-ui-bundle-v2`
+(Swagger UI 5, which reads the OpenAPI 3.1 FastAPI writes): nothing is fetched from outside,
+so the page works on a machine with no internet."""
 
 from pathlib import Path
 
