@@ -13,16 +13,17 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
+from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
     DocumentFlag,
     DocumentFlagStatus,
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     FieldValue,
     PerformanceTargets,
+    ReviewState,
     value_paths,
 )
 
@@ -108,6 +109,8 @@ def judge_fields(
             evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
+        if kinds[path] == "long_text" and implausible_stretch(value, template):
+            reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
         judged.append(
             FieldJudgement(
@@ -127,8 +130,8 @@ def assess(
     template: Template,
     model: CalibrationModel | None = None,
 ) -> PerformanceTargets:
-    """Set every field's confidence, status, reasons and suggestion, and the document status
-    (`document_status`, over the fields and the document flags `mapped` carries)."""
+    """Set every field's confidence, status, reasons and suggestion, and the document's review
+    state (`review_state`, over the fields and the document flags `mapped` carries)."""
     model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
@@ -152,17 +155,19 @@ def assess(
                 page=record.page if record else None,
                 bbox=record.bbox if record else None,
                 suggestion=judgement.suggestion,
+                evidence=record.evidence if record else None,
             )
         )
-    status = document_status(fields, doc.document_flags)
-    return doc.model_copy(update={"fields": fields, "status": status})
+    state = review_state(fields, doc.document_flags)
+    return doc.model_copy(update={"fields": fields}).in_state(state)
 
 
-def document_status(
+def review_state(
     fields: Iterable[FieldRecord], document_flags: Iterable[DocumentFlag]
-) -> DocumentStatus:
-    """Accepted only when no field is flagged and no document flag is open: a lost page or row
-    has no field to flag, so its document flag alone keeps the document in review."""
+) -> ReviewState:
+    """Never `accepted`: acceptance is a reviewer's act (or the service's configured policy).
+    Ready only when no field is flagged and no document flag is open: a lost page or row has
+    no field to flag, so its document flag alone keeps the document in review."""
     flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
     open_flag = any(f.status == DocumentFlagStatus.OPEN for f in document_flags)
-    return DocumentStatus.NEEDS_REVIEW if flagged or open_flag else DocumentStatus.ACCEPTED
+    return ReviewState.NEEDS_REVIEW if flagged or open_flag else ReviewState.READY

@@ -105,6 +105,7 @@ def assemble(
     from ingest.completeness import check_sections
     from ingest.confidence import assess
     from ingest.mapping import map_table
+    from ingest.merged import infer_level1
     from ingest.stitch import stitch
     from ingest.validate import run_checks
 
@@ -112,7 +113,7 @@ def assemble(
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = stitch(page_tables, template)
-    mapped = map_table(table, template)
+    mapped = infer_level1(map_table(table, template), template)
     accounting = account(page_tables, table, mapped.trace, template, source.pages)
     completeness = check_sections(mapped, table, template)
     mapped = with_doubts(mapped, [*accounting.flags, *completeness.flags], completeness.doubtful)

@@ -26,6 +26,7 @@ from ingest.evaluation.compare import (
     text_similarity,
     values_equal,
 )
+from ingest.evaluation.effort import CURRENT_PAGE, ReviewPage, review_effort
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
@@ -61,6 +62,12 @@ class Counts(BaseModel):
     extra_rows: int = 0
     text_lines: int = 0  # lines the reader recognised on the pages (the export's accounting)
     placed_lines: int = 0  # of them, in a field or a template label
+    paragraphs: int = 0  # non-empty truth paragraphs
+    paragraphs_unflagged_wrong: int = 0  # over 2 % of their characters wrong, not flagged
+    review_items: int = 0  # see ingest.evaluation.effort
+    review_keys: int = 0
+    suggested: int = 0  # review items with a suggestion
+    suggested_right: int = 0
     reliability: Reliability = Reliability()
     structure: StructureCounts | None = None  # None: no grids reported
     timings: Timings | None = None  # None: no timings reported
@@ -106,6 +113,22 @@ class Counts(BaseModel):
 
     @computed_field
     @property
+    def paragraph_residual(self) -> float | None:
+        """Paragraphs with more than 2 % of their characters wrong and no flag."""
+        return self.paragraphs_unflagged_wrong / self.paragraphs if self.paragraphs else None
+
+    @computed_field
+    @property
+    def suggestion_share(self) -> float | None:
+        return self.suggested / self.review_items if self.review_items else None
+
+    @computed_field
+    @property
+    def suggestion_precision(self) -> float | None:
+        return self.suggested_right / self.suggested if self.suggested else None
+
+    @computed_field
+    @property
     def flag_precision(self) -> float | None:
         return self.flagged_wrong / self.flagged if self.flagged else None
 
@@ -122,6 +145,8 @@ class Counts(BaseModel):
             return None
         return self.timings.total_seconds / self.timings.pages
 
+
+PARAGRAPH_TOLERANCE = 0.02  # a paragraph with more wrong characters than this is wrong
 
 _ADDITIVE = tuple(name for name, info in Counts.model_fields.items() if info.annotation is int)
 
@@ -249,8 +274,14 @@ def _covered_rows(
     return covered
 
 
-def score_document(truth: GroundTruth, result: PipelineResult, template: Template) -> DocumentScore:
-    """Compare one result with its truth; rows of tasks and indicators are aligned first."""
+def score_document(
+    truth: GroundTruth,
+    result: PipelineResult,
+    template: Template,
+    review_page: ReviewPage = CURRENT_PAGE,
+) -> DocumentScore:
+    """Compare one result with its truth; rows of tasks and indicators are aligned first.
+    Review effort is counted as `review_page` presents the flags."""
     kinds = field_kinds(template)
     pred = result.document
     truth_values = value_paths(truth.document)
@@ -263,28 +294,34 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
     }
     flagged_paths = {f.path for f in pred.fields if f.status == FieldStatus.FLAGGED}
     correct_at: dict[str, bool] = dict.fromkeys(rows.ignored, True)
+    truth_at: dict[str, FieldValue] = {}
     c = dict.fromkeys(_ADDITIVE, 0)
     for path, truth_value in truth_values:
         if "[" in path and path not in rows.pred_of:
             continue  # an empty truth row the prediction omits
         pred_path = rows.pred_of.get(path, path)
         pred_value = pred_values.get(pred_path) if pred_path else None
+        row_covered = lost.get(path.split(".", 1)[0])  # None: the row was not lost
+        flagged = pred_path in flagged_paths or bool(row_covered)
         if is_long_text(path):
             edits = edit_distance(normalize_text(truth_value), normalize_text(pred_value))
             c["long_chars"] += len(normalize_text(truth_value))
             c["long_edits"] += edits
             ok = edits == 0
+            if normalize_text(truth_value):
+                c["paragraphs"] += 1
+                wrong = edits > PARAGRAPH_TOLERANCE * len(normalize_text(truth_value))
+                c["paragraphs_unflagged_wrong"] += wrong and not flagged
         else:
             printed_ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
-            row_covered = lost.get(path.split(".", 1)[0])
             ok = printed_ok and row_covered is None
-            flagged = pred_path in flagged_paths or bool(row_covered)
             c["short_fields"] += 1
             c["short_correct"] += ok
             c["unflagged_errors"] += not ok and not flagged
             c["unflagged_errors_old_rule"] += not printed_ok and pred_path not in flagged_paths
         if pred_path:
             correct_at[pred_path] = ok
+            truth_at[pred_path] = truth_value
     for path in rows.extra:
         correct_at[path] = False
         if is_long_text(path):
@@ -305,6 +342,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
     if pred.accounting is not None:
         c["text_lines"] = pred.accounting.text_lines
         c["placed_lines"] = pred.accounting.placed_lines
+    c.update(review_effort(pred, truth_at, correct_at, kinds, review_page))
     counts = Counts(
         **c,
         reliability=reliability(samples),

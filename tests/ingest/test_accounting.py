@@ -2,7 +2,7 @@
 (oracle readings of hand-made pages, so the accounting is tested apart from the OCR)."""
 
 from ingest.artifacts import PageTable
-from models.contract import DocumentStatus, PageOutcome
+from models.contract import PageOutcome, ReviewState
 from tests.ingest.layouts import TASKS_HEADER, seed_truth
 from tests.ingest.losses import (
     HEAD,
@@ -25,7 +25,7 @@ def _blank(index: int) -> PageTable:
 def test_every_line_of_the_seed_ends_in_a_field_or_a_label():
     truth = seed_truth()
     doc = assembled(page_tables(truth))
-    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    assert doc.document_flags == [] and doc.review_state == ReviewState.READY
     account = doc.accounting
     assert [p.outcome for p in account.pages] == [PageOutcome.TABLE] * 3
     printed = sum(1 for page in truth.pages for cell in page.cells if cell.text.strip())
@@ -41,14 +41,14 @@ def test_a_page_whose_reading_failed_is_unread_and_covers_its_rows():
     assert (flag.page, flag.section, flag.status) == (2, None, "open")
     assert "第2页" in flag.message
     assert doc.accounting.pages[1].outcome == PageOutcome.UNREAD
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert silent_rows(truth, doc) == 0
 
 
 def test_a_blank_page_is_said_to_be_blank_and_flags_nothing():
     doc = assembled([*page_tables(seed_truth()), _blank(3)])
     assert doc.accounting.pages[3].outcome == PageOutcome.BLANK
-    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    assert doc.document_flags == [] and doc.review_state == ReviewState.READY
 
 
 def test_a_page_of_text_without_a_table_is_unread_with_its_text():
@@ -59,7 +59,7 @@ def test_a_page_of_text_without_a_table_is_unread_with_its_text():
     (line,) = flags(doc, "unassigned_text")
     assert (line.page, line.bbox, line.section) == (4, [200, 300, 900, 340], None)
     assert doc.accounting.pages[3].outcome == PageOutcome.UNREAD
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
 
 
 def test_a_page_holding_only_a_header_row_is_unread_and_its_rows_are_covered():
@@ -80,7 +80,7 @@ def test_text_beside_the_table_is_an_unassigned_text_flag_with_its_place():
     (flag,) = doc.document_flags
     assert (flag.reason, flag.page, flag.bbox) == ("unassigned_text", 1, [1500, 700, 1540, 1100])
     assert flag.text == "另有两项任务见附件" and "另有两项任务见附件" in flag.message
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert doc.accounting.placed_lines == doc.accounting.text_lines - 1
 
 
@@ -105,4 +105,4 @@ def test_cells_no_field_holds_are_flagged_with_their_section():
     doc = assembled(tables(rows))
     found = [(f.section, f.page, f.text) for f in flags(doc, "unassigned_text")]
     assert found == [("basic_info", 1, "备注"), ("basic_info", 1, "另附说明")]
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW

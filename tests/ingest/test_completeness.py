@@ -1,7 +1,7 @@
 """Rows sections checked against the template, and columns against their kinds (oracle
 readings of hand-made pages)."""
 
-from models.contract import DocumentStatus, FieldStatus
+from models.contract import FieldStatus, ReviewState
 from tests.ingest.layouts import TASKS_HEADER
 from tests.ingest.losses import (
     HEAD,
@@ -36,12 +36,12 @@ def test_a_header_cell_over_two_columns_shifts_names_into_values_and_flags_every
     )
     lost_values = {f.text for f in flags(doc, "unassigned_text") if f.section == "indicators"}
     assert lost_values == {row[3] for row in INDICATOR_ROWS}
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
 
 
 def test_names_and_values_in_their_own_columns_are_no_shift():
     doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS)))
-    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    assert doc.document_flags == [] and doc.review_state == ReviewState.READY
 
 
 def test_amounts_in_the_expected_column_beside_an_empty_amount_column_are_a_shift():
@@ -63,7 +63,7 @@ def test_rows_under_a_header_that_was_not_seen_are_flagged():
     messages = _section_messages(doc, "indicators")
     assert any("未读到任何行" in m for m in messages)
     assert any(f"有{len(INDICATOR_ROWS)}行未能读入" in m for m in messages)
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
 
 
 def test_a_missing_level1_is_flagged_but_one_printed_with_empty_rows_is_not():
@@ -96,14 +96,14 @@ def test_a_task_that_starts_at_the_top_of_a_new_page_is_its_own_row():
     page2[0][0] = "年度重点工作任务"
     doc = assembled(tables(page1, page2))
     assert [t.name for t in doc.tasks] == ["市侨联工作经费", "门户网站建设"]
-    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    assert doc.document_flags == [] and doc.review_state == ReviewState.READY
 
 
 def test_a_header_alone_at_the_bottom_of_a_page_with_its_rows_on_the_next_is_no_loss():
     block = indicators(INDICATOR_ROWS)
     doc = assembled(tables(HEAD + TASKS + block[:1], continued(block[1:])))
     assert len(doc.indicators) == len(INDICATOR_ROWS)
-    assert doc.document_flags == [] and doc.status == DocumentStatus.ACCEPTED
+    assert doc.document_flags == [] and doc.review_state == ReviewState.READY
 
 
 def test_a_page_the_indicators_run_over_without_a_row_read_is_flagged():

@@ -1,7 +1,7 @@
 import numpy as np
 
 from ingest.calibration import FEATURES, CalibrationModel, default_model
-from ingest.confidence import assess, document_status
+from ingest.confidence import assess, review_state
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import (
@@ -10,6 +10,7 @@ from models.contract import (
     DocumentFlagStatus,
     DocumentStatus,
     FieldStatus,
+    ReviewState,
     value_paths,
 )
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
@@ -29,9 +30,9 @@ def flagged(doc) -> dict[str, list[str]]:
     return {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
 
 
-def test_clean_seed_is_accepted_with_a_record_per_value():
+def test_clean_seed_is_ready_with_a_record_per_value():
     doc = assessed(seed_document())
-    assert doc.status == DocumentStatus.ACCEPTED
+    assert (doc.status, doc.review_state) == (DocumentStatus.NEEDS_REVIEW, ReviewState.READY)
     assert [f.path for f in doc.fields] == [p for p, _ in value_paths(doc)]
     assert flagged(doc) == {}
 
@@ -134,7 +135,7 @@ def test_an_open_document_flag_keeps_a_document_with_no_flagged_field_in_review(
     doc = seed_document().model_copy(update={"document_flags": [lost]})
     out = assessed(doc)
     assert flagged(out) == {}
-    assert out.status == DocumentStatus.NEEDS_REVIEW
+    assert (out.status, out.review_state) == (DocumentStatus.NEEDS_REVIEW, ReviewState.NEEDS_REVIEW)
     assert out.document_flags == [lost]
     resolved = lost.model_copy(update={"status": DocumentFlagStatus.RESOLVED})
-    assert document_status(out.fields, [resolved]) == DocumentStatus.ACCEPTED
+    assert review_state(out.fields, [resolved]) == ReviewState.READY

@@ -18,7 +18,7 @@ from ingest.preprocess import clean_page
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
 from jixiao.settings import Settings
-from models.contract import DocumentStatus, PageOutcome
+from models.contract import PageOutcome, ReviewState
 from models.truth import GroundTruth
 from tests.ingest.losses import assembled, flags, silent_rows
 from tests.ingest.ocr.render import SANS
@@ -81,7 +81,7 @@ def test_a_page_whose_table_is_cut_away_is_unread_and_covers_its_rows(scan, engi
     doc = assembled(_with_page(read, 1, _read(cut, engine)))
     assert 2 in [f.page for f in flags(doc, "page_unread")]
     assert doc.accounting.pages[1].outcome == PageOutcome.UNREAD
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert silent_rows(_truth(SCAN), doc) == 0
 
 
@@ -92,7 +92,7 @@ def test_a_page_holding_only_a_header_row_is_unread_and_covers_its_rows(scan, en
     header_only = _painted(page, slice(grid.row_edges[1] + 4, grid.row_edges[-1] + 20))
     doc = assembled(_with_page(read, 2, _read(header_only, engine)))
     assert 3 in [f.page for f in flags(doc, "page_unread")]
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert silent_rows(_truth(SCAN), doc) == 0
 
 
@@ -126,7 +126,7 @@ def test_text_written_beside_the_table_is_flagged_with_its_place_and_text(scan, 
     assert "另有两项任务" in texts and "备注：详见附件三" in texts
     beside = texts["另有两项任务"]
     assert beside.page == 1 and beside.section is None and beside.bbox[0] > x1
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert doc.accounting.placed_lines == doc.accounting.text_lines - 2
 
 
@@ -139,5 +139,5 @@ def test_a_photo_whose_lower_half_is_dark_is_flagged_where_it_could_not_be_read(
     images[1] = dataclasses.replace(images[1], image=dark)
     doc = assembled([_read(clean_page(image), engine) for image in images])
     assert 2 in [f.page for f in flags(doc, "page_unread")]
-    assert doc.status == DocumentStatus.NEEDS_REVIEW
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
     assert silent_rows(_truth(PHOTO), doc) == 0
