@@ -242,15 +242,15 @@ def _vertical_stacks(bands: list[_Band], line_height: float) -> list[list[_Band]
 
 
 def _keep_outside(token: OcrToken, outside: list[OcrToken], unread: list[BBox]) -> None:
-    """Keep a line read outside the table when it reads as text: two characters or more, a
-    letter, digit or ideograph among them, and a confident reading or two ideographs. A stroke
-    of a photo's paper edge or its background reads as "一", "1" or "ayy" (at low confidence);
-    such lines are kept apart as unread ink."""
+    """Keep a line read outside the table when it reads as text: two characters or more, an
+    ideograph or a digit among them (what a Chinese form prints around its table, page numbers
+    included), and a confident reading or two ideographs. A stroke of a photo's paper edge or
+    its background reads as "一", "1", "mn" or "ayy"; such lines are kept apart as unread ink."""
     visible = "".join(token.text.split())
-    words = sum(ch.isalnum() for ch in visible)
     ideographs = sum("\u4e00" <= ch <= "\u9fff" for ch in visible)
+    digits = sum(ch.isdigit() for ch in visible)
     confident = token.confidence >= _OUTSIDE_CONFIDENCE or ideographs >= 2
-    if len(visible) >= 2 and words and confident:
+    if len(visible) >= 2 and (ideographs or digits) and confident:
         outside.append(token)
     else:
         unread.append(token.bbox)

@@ -393,3 +393,24 @@ def test_evenly_spaced_short_lines_of_paragraphs_do_not_cut_their_row():
 
     assert all(c.stacked_lines for c in table.cells)
     assert table.grid.n_rows == 1
+
+
+def test_lines_around_the_table_are_text_only_with_an_ideograph_or_a_digit():
+    from ingest.ocr.assign import _keep_outside
+
+    kept: list[OcrToken] = []
+    unread: list = []
+    readings = [
+        ("mn", 0.9),
+        ("ayy", 0.3),
+        ("一", 0.99),
+        ("-2-", 0.95),
+        ("附件2", 0.9),
+        ("一一", 0.4),
+    ]
+    for k, (text, confidence) in enumerate(readings):
+        _keep_outside(
+            OcrToken(text=text, bbox=(0, k, 10, k + 5), confidence=confidence), kept, unread
+        )
+    assert [t.text for t in kept] == ["-2-", "附件2", "一一"]  # a paper edge reads as the others
+    assert len(unread) == 3
