@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import PerformanceTargets
+from models.contract import PageReader, PerformanceTargets
 
 BBox = tuple[int, int, int, int]
 
@@ -146,6 +146,9 @@ class PageTable(_Frozen):
     outside: tuple[OcrToken, ...] = ()  # title and notes above/below the table
     seal_boxes: tuple[BBox, ...] = ()
     errors: tuple[str, ...] = ()
+    reader: PageReader = PageReader.OCR
+    # Why a page that carries a text layer was OCR'd instead (`ingest.digital.sniff`).
+    reader_reason: str | None = None
 
 
 class CellPiece(_Frozen):

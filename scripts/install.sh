@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
   chromium                 # the review page's browser tests
   redis-server postgresql  # the scaled-out mode's services, for its tests
+  libreoffice-calc libreoffice-writer   # prints XLSX/DOCX uploads for the reviewer's crops
 )
 
 missing=()
