@@ -59,12 +59,15 @@ def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[Pag
 
 
 def read_page(
-    page: PageImage, engine: OcrEngine, timer: StageTimer | None = None
+    page: PageImage,
+    engine: OcrEngine,
+    timer: StageTimer | None = None,
+    reason: str | None = None,
 ) -> tuple[CleanPage, PageTable]:
-    """Clean one page, find its grid and read its cells."""
+    """Clean one page, find its grid and read its cells; `reason`: see `read_prepared`."""
     timer = timer or StageTimer()
     clean, grid = prepare_page(page, timer)
-    return clean, read_prepared(clean, grid, engine, timer)
+    return clean, read_prepared(clean, grid, engine, timer, reason)
 
 
 def prepare_page(page: PageImage, timer: StageTimer) -> tuple[CleanPage, Grid | None]:
@@ -240,7 +243,7 @@ def _prepared_ahead(
     leaves part of the cores idle. A page the file holds comes with None: it is read where
     it is consumed, since the layer's reader is not thread-safe, and nothing is rendered
     for it here."""
-    to_render = [i for i in range(source.pages) if not (from_file and from_file.usable(i))]
+    to_render = _to_render(source, from_file)
     images = _images(source, settings, set(to_render)) if to_render else iter(())
 
     def prepare_next() -> tuple[CleanPage, Grid | None] | None:
@@ -259,6 +262,32 @@ def _prepared_ahead(
             return
         upcoming = ahead.submit(prepare_next)
         yield index, prepared
+
+
+def _to_render(source: SourceDocument, from_file: "LayerPages | None") -> list[int]:
+    """The pages whose text only their pixels hold."""
+    return [i for i in range(source.pages) if not (from_file and from_file.usable(i))]
+
+
+def read_source_pages(
+    source: SourceDocument, settings: Settings, engine: OcrEngine, workdir: Path
+) -> Iterator[tuple[PageImage, tuple[CleanPage, PageTable] | None]]:
+    """Every page of a source in order, for a queue: its image and, where the file holds its
+    text, what was read from it (the rest are left to `read_page`).
+
+    An office file is printed into `workdir`, which must outlive the iteration."""
+    from ingest.digital.pages import open_pages, with_printed_pages
+
+    with open_pages(source, settings.raster_dpi, workdir) as from_file:
+        source = with_printed_pages(source, from_file)
+        to_render = _to_render(source, from_file)
+        images = _images(source, settings, set(to_render)) if to_render else iter(())
+        for index in range(source.pages):
+            if index in to_render:
+                yield next(images), None
+                continue
+            clean, table = read_from_file(from_file, index, engine, StageTimer())
+            yield PageImage(index=index, image=clean.image, dpi=clean.dpi), (clean, table)
 
 
 def _images(source: SourceDocument, settings: Settings, wanted: set[int]) -> Iterator[PageImage]:

@@ -80,10 +80,11 @@ def sniff_media_type(path: Path) -> str:
     for signature, media_type in _SIGNATURES:
         if head.startswith(signature):
             return media_type
-    if b"%PDF-" in head:
+    if head.startswith(_ZIP):  # a zip's first member may be a PDF: that is no PDF
+        if kind := office_kind(path):
+            return kind
+    elif b"%PDF-" in head:
         return PDF
-    if head.startswith(_ZIP) and (kind := office_kind(path)):
-        return kind
     raise InputRejected(
         "unsupported_type",
         "The file is not a PDF, PNG, JPEG, TIFF, XLSX or DOCX (judged by its content).",

@@ -10,7 +10,6 @@ a cell gives its text to that cell, line by line.
 from pathlib import Path
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
@@ -22,7 +21,7 @@ from ingest.errors import InputRejected
 def read_docx(path: Path) -> SourceTable:
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except Exception as exc:  # a damaged file fails inside python-docx in many ways
         raise InputRejected("corrupt_office", f"The document cannot be read: {exc}") from exc
     tables: list[list[SourceCell]] = []
     outside: list[str] = []

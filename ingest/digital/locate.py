@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from ingest.artifacts import BBox, CellPiece, LogicalCell, OcrToken, PageTable, Table
 from ingest.digital.source_table import SourceCell, SourceTable
 
-_LOOKAHEAD = 400  # printed cells searched ahead of the last match
 _PREFIX = 4  # a printed cell cut by a page break matches when it holds this much of the text
 
 
@@ -69,20 +68,43 @@ def _plain(text: str) -> str:
 
 
 def _match(cells: tuple[SourceCell, ...], printed: list[_Printed]) -> dict[int, _Printed]:
-    """Source cell index -> the printed cell holding its text, matched in reading order."""
+    """Source cell index -> the printed cell holding its text.
+
+    Both lists run in reading order, so the match is the order-keeping pairing with the most
+    agreeing text (a longest common subsequence): a label whose text the print shows only on
+    the next page, or a header row printed again, cannot pull the rest out of step.
+    """
+    said = [(i, _plain(c.text)) for i, c in enumerate(cells) if c.text.strip()]
+    shown = [p.text for p in printed]
+    n, m = len(said), len(shown)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        row, below = best[a], best[a + 1]
+        text = said[a][1]
+        for b in range(m - 1, -1, -1):
+            score = _agreement(text, shown[b])
+            row[b] = max(below[b], row[b + 1], below[b + 1] + score if score else 0.0)
     matches: dict[int, _Printed] = {}
-    at = 0
-    for index, cell in enumerate(cells):
-        text = _plain(cell.text)
-        if not text:
-            continue
-        for k in range(at, min(at + _LOOKAHEAD, len(printed))):
-            seen = printed[k].text
-            if seen == text or (len(seen) >= _PREFIX and text.startswith(seen)):
-                matches[index] = printed[k]
-                at = k + 1
-                break
+    a = b = 0
+    while a < n and b < m:
+        score = _agreement(said[a][1], shown[b])
+        if score and best[a][b] == best[a + 1][b + 1] + score:
+            matches[said[a][0]] = printed[b]
+            a, b = a + 1, b + 1
+        elif best[a][b] == best[a + 1][b]:
+            a += 1
+        else:
+            b += 1
     return matches
+
+
+def _agreement(text: str, seen: str) -> float:
+    """1 for the same text, less for a part of it cut off by a page break, else 0."""
+    if seen == text:
+        return 1.0
+    if len(seen) >= _PREFIX and text.startswith(seen):
+        return 0.5
+    return 0.0
 
 
 _Band = tuple[int, int, int]  # page, start, end

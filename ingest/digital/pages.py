@@ -97,6 +97,17 @@ def open_pages(source: SourceDocument, dpi: int, workdir: Path) -> Iterator[Laye
         pages.close()
 
 
+def ocr_reason(source: SourceDocument, index: int, dpi: int) -> str | None:
+    """Why a page of a PDF is OCR'd: its text layer's verdict (None for other sources)."""
+    if source.media_type != PDF:
+        return None
+    layer = PdfLayer(Path(source.path))
+    try:
+        return judge_layer(layer.read(index, dpi)).value
+    finally:
+        layer.close()
+
+
 def with_printed_pages(source: SourceDocument, pages: LayerPages | None) -> SourceDocument:
     """An office source counts the pages of its print."""
     if pages is None or source.media_type == PDF:

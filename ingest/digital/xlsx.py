@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.digital.source_table import SourceCell, SourceTable, tile
@@ -31,7 +31,7 @@ def read_xlsx(path: Path) -> SourceTable:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions
             book = load_workbook(path, data_only=True, keep_links=False, keep_vba=False)
-    except (InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # a damaged file fails inside openpyxl in many ways
         raise InputRejected("corrupt_office", f"The workbook cannot be read: {exc}") from exc
     tables: list[list[SourceCell]] = []
     outside: list[str] = []
@@ -57,7 +57,7 @@ def _sheet(sheet: Worksheet) -> tuple[list[SourceCell], list[str]]:
     cols = [
         c
         for c in range(1, sheet.max_column + 1)
-        if not sheet.column_dimensions[_letter(sheet, c)].hidden
+        if not sheet.column_dimensions[get_column_letter(c)].hidden
     ]
     merges = {(m.min_row, m.min_col): (m.max_row, m.max_col) for m in sheet.merged_cells.ranges}
     bordered = [r for r in rows if any(_has_border(sheet.cell(r, c)) for c in cols)]
@@ -97,10 +97,6 @@ def _sheet(sheet: Worksheet) -> tuple[list[SourceCell], list[str]]:
                 SourceCell(row_at[r], col_at[c], max(row_span, 1), max(col_span, 1), display(cell))
             )
     return cells, outside
-
-
-def _letter(sheet: Worksheet, column: int) -> str:
-    return sheet.cell(1, column).column_letter
 
 
 def _values_in_row(sheet: Worksheet, row: int, cols: list[int]) -> int:
