@@ -20,7 +20,8 @@ from ingest.errors import InputRejected
 
 def read_docx(path: Path) -> SourceTable:
     try:
-        document = Document(str(path))
+        with path.open("rb") as handle:  # the stored upload has no name to go by
+            document = Document(handle)
     except Exception as exc:  # a damaged file fails inside python-docx in many ways
         raise InputRejected("corrupt_office", f"The document cannot be read: {exc}") from exc
     tables: list[list[SourceCell]] = []

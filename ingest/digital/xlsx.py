@@ -27,10 +27,10 @@ _DECIMALS = re.compile(r"0\.(0+)")
 
 
 def read_xlsx(path: Path) -> SourceTable:
-    try:
-        with warnings.catch_warnings():
+    try:  # from an open file: the stored upload has no name for openpyxl to check
+        with warnings.catch_warnings(), path.open("rb") as handle:
             warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions
-            book = load_workbook(path, data_only=True, keep_links=False, keep_vba=False)
+            book = load_workbook(handle, data_only=True, keep_links=False, keep_vba=False)
     except Exception as exc:  # a damaged file fails inside openpyxl in many ways
         raise InputRejected("corrupt_office", f"The workbook cannot be read: {exc}") from exc
     tables: list[list[SourceCell]] = []
