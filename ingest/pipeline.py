@@ -104,19 +104,22 @@ def read_from_file(
     pages: "LayerPages", index: int, engine: OcrEngine, timer: StageTimer
 ) -> tuple[CleanPage, PageTable]:
     """A page read from its text layer, once a quick OCR of a few of its lines agrees with
-    the layer; a page where it does not is OCR'd from its rendering instead."""
+    the layer (unless earlier pages vouched for all its fonts); a page where it does not is
+    OCR'd from its rendering instead."""
     from ingest.digital.sniff import LayerVerdict
     from ingest.digital.verify import layer_agrees
 
     started = time.perf_counter()
     clean, table = pages.read(index)
     timer.add("layer", started)
-    if not pages.judged:
+    fonts = pages.fonts(index)
+    if not pages.judged or fonts <= pages.vouched:
         return clean, table
     started = time.perf_counter()
     agrees = layer_agrees(table, clean.gray, engine)
     timer.add("layer_check", started)
     if agrees:
+        pages.vouched |= fonts
         return clean, table
     image = PageImage(index=index, image=clean.image, dpi=clean.dpi)
     clean, grid = prepare_page(image, timer)

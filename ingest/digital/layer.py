@@ -39,6 +39,7 @@ class LayerChar:
     box: tuple[float, float, float, float]
     visible: bool  # its render mode paints it
     unmapped: bool  # its glyph has no Unicode map: the text is a guess
+    font: str = ""  # the font's base name: a wrong Unicode map belongs to a font
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,7 @@ def _chars(textpage: pdfium.PdfTextPage, to_px: _PageTransform) -> Iterator[Laye
     left, right = ctypes.c_double(), ctypes.c_double()
     bottom, top = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
+    fonts: dict[int | None, str] = {}
     for i in range(raw.FPDFText_CountChars(textpage)):
         if raw.FPDFText_IsGenerated(textpage, i) == 1:
             continue
@@ -216,7 +218,19 @@ def _chars(textpage: pdfium.PdfTextPage, to_px: _PageTransform) -> Iterator[Laye
             box=box,
             visible=mode not in _INVISIBLE_MODES,
             unmapped=bool(raw.FPDFText_HasUnicodeMapError(textpage, i)),
+            font=_font_name(text_object, fonts) if text_object else "",
         )
+
+
+def _font_name(text_object: object, names: dict[int | None, str]) -> str:
+    """The base name of a text object's font, looked up once per font."""
+    font = raw.FPDFTextObj_GetFont(text_object)
+    key = ctypes.cast(font, ctypes.c_void_p).value
+    if key not in names:
+        buffer = ctypes.create_string_buffer(256)
+        raw.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
+        names[key] = buffer.value.decode("latin-1")
+    return names[key]
 
 
 # --- vector strokes --------------------------------------------------------------------------

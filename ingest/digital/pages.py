@@ -36,6 +36,9 @@ class LayerPages:
         self._dpi = dpi
         self.reader = reader
         self.judged = judge  # the layer was judged, so it is also checked against OCR
+        # Fonts whose Unicode maps a check on an earlier page found right: a wrong map
+        # belongs to a font, so a page printed only in these needs no check of its own.
+        self.vouched: set[str] = set()
         self._layers: dict[int, LayerPage] = {}
         self.verdicts: list[LayerVerdict] = []
         for index in range(len(self._pdf)):
@@ -54,6 +57,10 @@ class LayerPages:
     @property
     def any_usable(self) -> bool:
         return bool(self._layers)
+
+    def fonts(self, index: int) -> frozenset[str]:
+        """The fonts of a usable page's printed characters."""
+        return frozenset(c.font for c in self._layers[index].chars if c.visible)
 
     def read(self, index: int) -> tuple[CleanPage, PageTable]:
         """A usable page as the pipeline's artifacts."""
