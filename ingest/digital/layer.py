@@ -37,7 +37,7 @@ class LayerChar:
 
     text: str
     box: tuple[float, float, float, float]
-    visible: bool  # its render mode paints it
+    visible: bool  # it is painted: its render mode draws it, and inside its clip
     unmapped: bool  # its glyph has no Unicode map: the text is a guess
     font: str = ""  # the font's base name: a wrong Unicode map belongs to a font
 
@@ -199,38 +199,94 @@ def _chars(textpage: pdfium.PdfTextPage, to_px: _PageTransform) -> Iterator[Laye
     left, right = ctypes.c_double(), ctypes.c_double()
     bottom, top = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
-    fonts: dict[int | None, str] = {}
+    looks: dict[int | None, _Look] = {}
     for i in range(raw.FPDFText_CountChars(textpage)):
         if raw.FPDFText_IsGenerated(textpage, i) == 1:
             continue
         code = raw.FPDFText_GetUnicode(textpage, i)
         if code in (0, 0xFFFE, 0xFFFF) or code in (0x0D, 0x0A):
             continue
+        raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
+        x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
         if raw.FPDFText_GetLooseCharBox(textpage, i, rect):
             box = to_px.box(rect.left, rect.bottom, rect.right, rect.top)
         else:
-            raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
             box = to_px.box(left.value, bottom.value, right.value, top.value)
         text_object = raw.FPDFText_GetTextObject(textpage, i)
-        mode = raw.FPDFTextObj_GetTextRenderMode(text_object) if text_object else 0
+        painted, font = _object_look(text_object, looks, x, y) if text_object else (True, "")
         yield LayerChar(
             text=chr(code),
             box=box,
-            visible=mode not in _INVISIBLE_MODES,
+            visible=painted,
             unmapped=bool(raw.FPDFText_HasUnicodeMapError(textpage, i)),
-            font=_font_name(text_object, fonts) if text_object else "",
+            font=font,
         )
 
 
-def _font_name(text_object: object, names: dict[int | None, str]) -> str:
-    """The base name of a text object's font, looked up once per font."""
-    font = raw.FPDFTextObj_GetFont(text_object)
-    key = ctypes.cast(font, ctypes.c_void_p).value
-    if key not in names:
-        buffer = ctypes.create_string_buffer(256)
-        raw.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
-        names[key] = buffer.value.decode("latin-1")
-    return names[key]
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What a text object says of all its characters."""
+
+    drawn: bool  # its render mode paints
+    clip: tuple[float, ...] | None  # the box it is clipped to, in page points
+    font: str
+
+
+def _object_look(
+    text_object: object, looks: dict[int | None, _Look], x: float, y: float
+) -> tuple[bool, str]:
+    """Whether a character at (x, y) of this text object is painted, and its font; each
+    object is asked once."""
+    key = _address(text_object)
+    look = looks.get(key)
+    if look is None:
+        mode = raw.FPDFTextObj_GetTextRenderMode(text_object)
+        look = _Look(mode not in _INVISIBLE_MODES, _clip_box(text_object), _font_name(text_object))
+        looks[key] = look
+    clip = look.clip
+    inside = clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+    return look.drawn and inside, look.font
+
+
+def _clip_box(text_object: object) -> tuple[float, ...] | None:
+    """The box (page points) a text object is clipped to, or None; a browser clips the line
+    a page break cuts and keeps the glyphs beyond the clip in the file."""
+    clip = raw.FPDFPageObj_GetClipPath(text_object)
+    box: tuple[float, ...] | None = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(raw.FPDFClipPath_CountPaths(clip) if clip else 0):
+        points = []
+        for k in range(raw.FPDFClipPath_CountPathSegments(clip, path)):
+            segment = raw.FPDFClipPath_GetPathSegment(clip, path, k)
+            raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+            points.append((x.value, y.value))
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        this = (min(xs), min(ys), max(xs), max(ys))
+        box = (
+            this
+            if box is None
+            else (  # several clip paths: their intersection
+                max(box[0], this[0]),
+                max(box[1], this[1]),
+                min(box[2], this[2]),
+                min(box[3], this[3]),
+            )
+        )
+    return box
+
+
+def _address(handle: object) -> int | None:
+    """A PDFium handle's address, to know the same object again (the fastest way ctypes has)."""
+    return ctypes.c_void_p.from_buffer(handle).value
+
+
+def _font_name(text_object: object) -> str:
+    """The base name of a text object's font."""
+    buffer = ctypes.create_string_buffer(256)
+    raw.FPDFFont_GetBaseFontName(raw.FPDFTextObj_GetFont(text_object), buffer, len(buffer))
+    return buffer.value.decode("latin-1")
 
 
 # --- vector strokes --------------------------------------------------------------------------

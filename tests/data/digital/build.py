@@ -148,7 +148,9 @@ def _scan(image: np.ndarray, seed: int) -> bytes:
     rng = np.random.default_rng(seed)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     gray += rng.normal(0, 6, gray.shape)
-    ok, jpeg = cv2.imencode(".jpg", np.clip(gray, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    ok, jpeg = cv2.imencode(
+        ".jpg", np.clip(gray, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 80]
+    )
     assert ok
     return jpeg.tobytes()
 
@@ -173,7 +175,7 @@ def build_scan_with_layer(printed: Path, path: Path) -> None:
     text = out.beginText()
     text.setTextRenderMode(3)
     for char in chars:
-        x0, y0, x1, y1 = char.box
+        x0, y0, _, y1 = char.box
         text.setFont("STSong-Light", max(y1 - y0, 1) * 0.85)
         text.setTextOrigin(x0, size[1] - y1 + 0.15 * (y1 - y0))
         text.textOut(char.text)
@@ -215,7 +217,7 @@ def build_garbled(printed: Path, path: Path) -> None:
         out.setLineWidth(max(segment.thickness, 0.5))
         out.line(segment.x0, size[1] - segment.y0, segment.x1, size[1] - segment.y1)
     for char in page.chars:
-        x0, y0, x1, y1 = char.box
+        x0, y0, _, y1 = char.box
         out.setFont("Zen", max(y1 - y0, 1) * 0.85)
         out.drawString(x0, size[1] - y1 + 0.15 * (y1 - y0), char.text)
     out.showPage()

@@ -3,6 +3,9 @@
 from pathlib import Path
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 from ingest.digital.layer import LayerChar, LayerPage, Segment, open_layer
 from ingest.digital.place import place_chars
@@ -21,7 +24,9 @@ def test_printed_pages_give_characters_in_pixels_and_every_rule() -> None:
     assert (page.width, page.height) == (1654, 2339)  # A4 at 200 DPI
     text = "".join(c.text for c in page.chars)
     assert "湛江市归国华侨联合会" in text and "397.72" in text
-    assert all(c.visible and not c.unmapped for c in page.chars)
+    assert not any(c.unmapped for c in page.chars)
+    # the label of the cell the page break cuts, clipped away below the table's last rule
+    assert "".join(c.text for c in page.chars if not c.visible) == "年度重点工作任务"
     first = next(c for c in page.chars if c.text == "部")
     assert 150 < first.box[0] < 300 and 200 < first.box[1] < 300  # the first row's label
     assert len([s for s in page.segments if s.horizontal]) >= 10
@@ -101,3 +106,21 @@ def _chars(texts: str, **flags: bool) -> tuple[LayerChar, ...]:
 def test_cheap_verdicts(chars: tuple[LayerChar, ...], image_share: float, verdict: str) -> None:
     page = LayerPage(0, 1654, 2339, 200, chars, (), image_share)
     assert judge_layer(page) == verdict
+
+
+def test_characters_clipped_away_are_not_printed(tmp_path: Path) -> None:
+    """A browser clips the line a page break cuts and keeps its glyphs in the file."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(tmp_path / "clip.pdf"), pagesize=(300, 200))
+    pdf.saveState()
+    frame = pdf.beginPath()
+    frame.rect(0, 100, 300, 100)  # the page's content area: y from 100 up
+    pdf.clipPath(frame, stroke=0, fill=0)
+    pdf.setFont("STSong-Light", 12)
+    pdf.drawString(20, 150, "通过政府采购")  # inside
+    pdf.drawString(20, 60, "府方定")  # beyond the clip: in the file, not on the page
+    pdf.restoreState()
+    pdf.save()
+    chars = _page(tmp_path / "clip.pdf").chars
+    assert "".join(c.text for c in chars if c.visible) == "通过政府采购"
+    assert "".join(c.text for c in chars if not c.visible) == "府方定"
