@@ -212,12 +212,17 @@ def read_document(
         # an office file is printed here, and every PDF page's layer judged
         timer.add("layer", started)
         source = with_printed_pages(source, from_file)
+        to_render = _to_render(source, from_file)
+        images = _images(source, settings, set(to_render))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
-            for index, prepared in _prepared_ahead(source, settings, from_file, ahead, timer):
-                if prepared is None:
+            prepared = _prepared_ahead(images, ahead, timer) if to_render else iter(())
+            for index in range(source.pages):
+                if index not in to_render:  # the file holds its text: no pixels needed
                     clean, table = read_from_file(from_file, index, counted, timer)
+                elif (ready := next(prepared, None)) is None:
+                    break  # the rasteriser gave fewer pages than the file claims
                 else:
-                    clean, grid = prepared
+                    clean, grid = ready
                     reason = from_file.verdicts[index].value if from_file else None
                     table = read_prepared(clean, grid, counted, timer, reason)
                 pages.append(clean)
@@ -234,37 +239,22 @@ def read_document(
 
 
 def _prepared_ahead(
-    source: SourceDocument,
-    settings: Settings,
-    from_file: "LayerPages | None",
-    ahead: ThreadPoolExecutor,
-    timer: StageTimer,
-) -> Iterator[tuple[int, tuple[CleanPage, Grid | None] | None]]:
-    """Every page in order with, for a page to be OCR'd, its cleaned image and grid, made one
-    page ahead in a helper thread so that this work runs while the page before is being read:
-    OpenCV, poppler and ONNX Runtime all work outside the interpreter lock, and OCR alone
-    leaves part of the cores idle. A page the file holds comes with None: it is read where
-    it is consumed, since the layer's reader is not thread-safe, and nothing is rendered
-    for it here."""
-    to_render = _to_render(source, from_file)
-    images = _images(source, settings, set(to_render)) if to_render else iter(())
+    pages: Iterator[PageImage], ahead: ThreadPoolExecutor, timer: StageTimer
+) -> Iterator[tuple[CleanPage, Grid | None]]:
+    """Pages rasterised, cleaned and gridded one page ahead in a helper thread, so that this
+    work runs while the page before is being read: OpenCV, poppler and ONNX Runtime all work
+    outside the interpreter lock, and OCR alone leaves part of the cores idle."""
 
     def prepare_next() -> tuple[CleanPage, Grid | None] | None:
         started = time.perf_counter()
-        page = next(images, None)
+        page = next(pages, None)
         timer.add("rasterize", started)
         return None if page is None else prepare_page(page, timer)
 
     upcoming = ahead.submit(prepare_next)
-    for index in range(source.pages):
-        if index not in to_render:
-            yield index, None
-            continue
-        prepared = upcoming.result()
-        if prepared is None:  # the rasteriser gave fewer pages than the file claims
-            return
+    while (prepared := upcoming.result()) is not None:
         upcoming = ahead.submit(prepare_next)
-        yield index, prepared
+        yield prepared
 
 
 def _to_render(source: SourceDocument, from_file: "LayerPages | None") -> list[int]:
