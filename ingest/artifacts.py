@@ -33,8 +33,8 @@ class SourceDocument:
     filename: str
     sha256: str
     size: int
-    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
-    pages: int
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff, or XLSX / DOCX
+    pages: int  # an XLSX/DOCX counts 1 until printed (`ingest.digital.pages`)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ limit; the package was checked (`ingest.digital.package`) before it gets here, s
 macros or links to fetch.
 """
 
+import atexit
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 from ingest.digital.package import DOCX, XLSX
 
 PRINT_TIMEOUT_S = 120
+_PROFILES: set[Path] = set()
 _SUFFIX = {XLSX: ".xlsx", DOCX: ".docx"}
 
 
@@ -68,5 +70,10 @@ def print_to_pdf(source: Path, media_type: str, out_dir: Path) -> Path:
 
 
 def _profile() -> Path:
-    """This process's own LibreOffice profile, kept between prints (its first start is slow)."""
-    return Path(tempfile.gettempdir()) / f"jixiao-libreoffice-{os.getuid()}-{os.getpid()}"
+    """This process's own LibreOffice profile, kept between its prints (a first start is
+    slow) and removed when the process ends."""
+    profile = Path(tempfile.gettempdir()) / f"jixiao-libreoffice-{os.getuid()}-{os.getpid()}"
+    if profile not in _PROFILES:
+        _PROFILES.add(profile)
+        atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return profile
