@@ -155,7 +155,7 @@ def assemble(
             "source": SourceInfo(
                 filename=source.filename, sha256=source.sha256, pages=source.pages
             ),
-            "ocr": engine_info.model_copy(update={"pages": page_readings(page_tables)}),
+            "ocr": engine_info.model_copy(update={"pages": _page_readings(page_tables)}),
         }
     )
     return document, table
@@ -174,7 +174,7 @@ def _whole_table(page_tables: list[PageTable], source: SourceDocument, template:
     return stitch(page_tables, template)
 
 
-def page_readings(page_tables: list[PageTable]) -> list[PageReading]:
+def _page_readings(page_tables: list[PageTable]) -> list[PageReading]:
     """Which path read each page, and why a page with a text layer was OCR'd."""
     return [
         PageReading(page=t.page + 1, reader=t.reader, reason=t.reader_reason)

@@ -54,10 +54,6 @@ class LayerPages:
     def usable(self, index: int) -> bool:
         return index in self._layers
 
-    @property
-    def any_usable(self) -> bool:
-        return bool(self._layers)
-
     def fonts(self, index: int) -> frozenset[str]:
         """The fonts of a usable page's printed characters."""
         return frozenset(c.font for c in self._layers[index].chars if c.visible)
