@@ -137,13 +137,14 @@ def assemble(
     """Stitch pages, map onto the template, run the checks and decide the flags."""
     from ingest.confidence import assess
     from ingest.mapping import map_table
+    from ingest.merged import infer_level1
     from ingest.validate import run_checks
 
     template = template or default_template()
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
-    mapped = map_table(table, template)
+    mapped = infer_level1(map_table(table, template), template)
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
