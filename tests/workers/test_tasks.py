@@ -173,7 +173,7 @@ def test_digital_files_are_read_when_opened(
     assert calls == []  # no page went to OCR
     with session_factory(get_settings().resolved_database_url)() as session:
         doc = session.get(Document, doc_id)
-        assert (doc.status, doc.pages_done, doc.pages_total) == ("accepted", 3, 3)
+        assert (doc.status, doc.pages_done, doc.pages_total) == ("ready", 3, 3)  # nothing flagged
         assert doc.content["department"] == seed_gold().department
         readers = [p["reader"] for p in doc.content["ocr"]["pages"]]
         assert readers == [reader] * 3
