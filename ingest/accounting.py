@@ -13,6 +13,7 @@ text at all (a stroke of a photo's paper edge) never becomes a line (`ingest.ocr
 """
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import get_args
@@ -34,6 +35,13 @@ _SECTION_KEYS = frozenset(get_args(SectionKey))
 QUOTED_CHARS = 40  # characters of an unassigned text quoted in its message
 # A line around the table whose characters are at least this share template labels is labels.
 LABEL_COVERAGE = 0.8
+# A page's cell that is part of no cell of the table is placed when a field holds its text
+# whole, this many characters or more (shorter text, such as 100%, could be any field's).
+HELD_CHARS = 6
+
+
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _trimmed(text: str) -> str:
@@ -65,11 +73,13 @@ class _Accountant:
         self.trace = trace
         self.labels = template.printed_labels()
         self.page_text = [re.compile(p) for p in template.page_text]
-        self.owner = {
-            (piece.page, piece.bbox): (cell.row, cell.col)
-            for cell in table.cells
-            for piece in cell.pieces
-        }
+        self.pieces: dict[int, list[tuple[BBox, tuple[int, int]]]] = defaultdict(list)
+        for cell in table.cells:
+            for piece in cell.pieces:
+                self.pieces[piece.page].append((piece.bbox, (cell.row, cell.col)))
+        self.value_text = "\n".join(
+            _plain(c.text) for c in table.cells if (c.row, c.col) in trace.value_cells
+        )
         self.section_of_row = {row: key for key, rows in trace.section_rows.items() for row in rows}
         self.wordings = {fold_label(w) for ws in self.labels.values() for w in ws} - {""}
         self.outside: dict[int, list[tuple[str, BBox, bool]]] = defaultdict(list)
@@ -130,15 +140,31 @@ class _Accountant:
             )
         )
 
+    def _owner(self, page: int, box: BBox) -> tuple[int, int] | None:
+        """The logical cell a page's cell is part of: the one whose piece on the page is that
+        cell, else holds its centre (an office file's cells are boxed on its print from row and
+        column bands, not from the printed cells); None for one the stitcher dropped."""
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        holding = None
+        for piece, key in self.pieces.get(page, ()):
+            if piece == box:
+                return key
+            if holding is None and piece[0] <= x <= piece[2] and piece[1] <= y <= piece[3]:
+                holding = key
+        return holding
+
     def cells(self, page: PageTable, tally: _PageTally) -> None:
         for cell in page.cells:
-            key = self.owner.get((page.page, cell.cell.bbox))
+            key = self._owner(page.page, cell.cell.bbox)
             if key in self.trace.value_cells:
                 tally.value_cells += 1
             if not cell.tokens:
                 continue
             tally.lines += len(cell.tokens)
             placed = key in self.trace.value_cells or key in self.trace.label_cells
+            if key is None:  # text a field holds whole (an office file's cell cut by a break)
+                plain = _plain(cell.text)
+                placed = len(plain) >= HELD_CHARS and plain in self.value_text
             # Page text is not looked for in a cell: a lost "100%" must not pass for a page
             # number.
             if placed or self._labels_only(cell.text, [t.text for t in cell.tokens]):
