@@ -156,15 +156,16 @@ class _Accountant:
     def cells(self, page: PageTable, tally: _PageTally) -> None:
         for cell in page.cells:
             key = self._owner(page.page, cell.cell.bbox)
-            if key in self.trace.value_cells:
+            # Text a field holds whole, in a cell part of no cell of the table (an office file's
+            # cell cut by a page break, whose part on the next page its print does not box).
+            plain = _plain(cell.text) if key is None else ""
+            held = len(plain) >= HELD_CHARS and plain in self.value_text
+            if key in self.trace.value_cells or held:
                 tally.value_cells += 1
             if not cell.tokens:
                 continue
             tally.lines += len(cell.tokens)
-            placed = key in self.trace.value_cells or key in self.trace.label_cells
-            if key is None:  # text a field holds whole (an office file's cell cut by a break)
-                plain = _plain(cell.text)
-                placed = len(plain) >= HELD_CHARS and plain in self.value_text
+            placed = key in self.trace.value_cells or key in self.trace.label_cells or held
             # Page text is not looked for in a cell: a lost "100%" must not pass for a page
             # number.
             if placed or self._labels_only(cell.text, [t.text for t in cell.tokens]):
