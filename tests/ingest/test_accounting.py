@@ -1,7 +1,19 @@
 """Every page and every text line ends in a field, a label, known page text or a document flag
 (oracle readings of hand-made pages, so the accounting is tested apart from the OCR)."""
 
-from ingest.artifacts import PageTable
+from ingest.accounting import account
+from ingest.artifacts import (
+    CellPiece,
+    CellText,
+    Grid,
+    GridCell,
+    LogicalCell,
+    MappingTrace,
+    OcrToken,
+    PageTable,
+    Table,
+)
+from ingest.template import default_template
 from models.contract import PageOutcome, ReviewState
 from tests.ingest.layouts import TASKS_HEADER, seed_truth
 from tests.ingest.losses import (
@@ -106,3 +118,54 @@ def test_cells_no_field_holds_are_flagged_with_their_section():
     found = [(f.section, f.page, f.text) for f in flags(doc, "unassigned_text")]
     assert found == [("basic_info", 1, "备注"), ("basic_info", 1, "另附说明")]
     assert doc.review_state == ReviewState.NEEDS_REVIEW
+
+
+def test_a_cell_of_no_table_cell_is_placed_when_a_field_holds_its_text_whole():
+    """An office file's cell cut by a page break: its print does not box the part on the next
+    page, but the file's text, in the field, holds it."""
+    goal = "1、做好资料收集整理工作。2、加强与各镇的沟通协调。"
+    table = Table(
+        n_rows=1,
+        n_cols=2,
+        cells=(
+            LogicalCell(
+                row=0,
+                col=1,
+                row_span=1,
+                col_span=1,
+                text=goal,
+                confidence=1.0,
+                structure_confidence=1.0,
+                pieces=(CellPiece(page=0, bbox=(100, 100, 900, 300)),),
+            ),
+        ),
+    )
+    trace = MappingTrace(value_cells=frozenset({(0, 1)}))
+
+    def page(index: int, box: tuple[int, int, int, int], text: str) -> PageTable:
+        cell = GridCell(row=0, col=0, bbox=box, confidence=1.0)
+        token = OcrToken(text=text, bbox=box, confidence=1.0)
+        grid = Grid(
+            page=index, row_edges=(box[1], box[3]), col_edges=(box[0], box[2]), cells=(cell,)
+        )
+        return PageTable(
+            page=index,
+            width=1000,
+            height=1400,
+            grid=grid,
+            cells=(CellText(page=index, cell=cell, text=text, tokens=(token,)),),
+        )
+
+    first = page(0, (100, 100, 900, 300), "1、做好资料收集整理工作。")
+    rest = page(1, (100, 50, 900, 120), "2、加强与各镇的沟通协调。")
+    stray = page(2, (100, 50, 900, 120), "另附说明一份")
+    result = account([first, rest, stray], table, trace, default_template(), 3)
+    assert [p.outcome for p in result.account.pages] == [
+        PageOutcome.TABLE,
+        PageOutcome.TABLE,
+        PageOutcome.UNREAD,
+    ]
+    assert [(f.reason, f.page, f.text) for f in result.flags] == [
+        ("unassigned_text", 3, "另附说明一份"),
+        ("page_unread", 3, None),
+    ]
