@@ -73,6 +73,7 @@ class _Accountant:
         self.trace = trace
         self.labels = template.printed_labels()
         self.page_text = [re.compile(p) for p in template.page_text]
+        self.title = re.compile(template.title_pattern)
         self.pieces: dict[int, list[tuple[BBox, tuple[int, int]]]] = defaultdict(list)
         for cell in table.cells:
             for piece in cell.pieces:
@@ -93,11 +94,12 @@ class _Accountant:
         return match_label(text, self.labels) is not None
 
     def _known(self, text: str, runs: list[str]) -> bool:
-        """Whether a line around the table is still known to the template: page text, or
-        template labels."""
-        return any(p.search(_trimmed(text)) for p in self.page_text) or self._labels_only(
-            text, runs
-        )
+        """Whether a line around the table is still known to the template: page text, the
+        title printed again at the top of a later page, or template labels."""
+        trimmed = _trimmed(text)
+        if self.title.search(trimmed) or any(p.search(trimmed) for p in self.page_text):
+            return True
+        return self._labels_only(text, runs)
 
     def _labels_only(self, text: str, runs: list[str]) -> bool:
         """Whether text no field holds is template labels: a header row whose rule above was
