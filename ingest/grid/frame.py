@@ -17,6 +17,7 @@ from ingest.grid.lines import Rule, Scale, crossings, join_runs
 LONG_RUN_IN = 0.5  # runs this long are rules, not strokes, when they cross the table
 CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on purpose
 CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
+LONE_IN = 0.35  # a run shorter than this within one row, alone on its line, is a glyph's stroke
 
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
@@ -137,6 +138,44 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     return (crossed >= 2) & (ends | long_)
 
 
+def _strokes(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
+    """Runs that are glyph strokes stacked in a cell, not rules (rows of `meets` and `at` as
+    in `_anchored`).
+
+    Tightly set text (single line spacing, little padding, as office programs and browsers
+    print it) stacks the upright strokes of glyphs in successive lines into runs as long as
+    a row. A rule's ink runs through the rules it crosses inside its extent; stacked strokes
+    stop at each cell's padding, so a run crossing rules inside its extent without ink at any
+    of them is strokes, when its pieces are short or none ends at a crossing (a rule worn
+    away around its crossings still runs long from crossing to crossing). A run within one
+    row, shorter than a short row and alone on its line (no other run of the table shares
+    its x), is one glyph's stroke touching both rules of a cramped row: a column split in
+    one row only would rule off a sliver of text.
+    """
+    corner = scale.px(CORNER_IN)
+    start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
+    end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
+    interior = meets & (at > start + corner) & (at < end - corner)
+    beyond = scale.bridge + 1  # ink on both sides of the crossing, past a pooled block
+    through = np.zeros(at.shape, bool)
+    short = np.ones(len(rules), bool)  # every run of ink shorter than a rule's seed run
+    reaches = np.zeros(len(rules), bool)  # some run of ink ends at a crossing
+    for i, rule in enumerate(rules):
+        for a, b in rule.spans:
+            through[i] |= (at[i] - beyond >= a) & (at[i] + beyond <= b)
+            short[i] &= b - a < scale.px(LONG_RUN_IN)
+            ends = (np.abs(at[i] - a) <= corner) | (np.abs(at[i] - b) <= corner)
+            reaches[i] |= bool((meets[i] & ends).any())
+    unruled = interior.any(axis=1) & ~(interior & through).any(axis=1) & (short | ~reaches)
+    lines: dict[int, int] = {}
+    for rule in rules:
+        lines[rule.line] = lines.get(rule.line, 0) + 1
+    lone = np.array(
+        [r.length < scale.px(LONE_IN) and lines[r.line] == 1 for r in rules], dtype=bool
+    )
+    return unruled | (lone & ~interior.any(axis=1))
+
+
 def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[set, set]:
     n_h, n_v = meets.shape
     parent = list(range(n_h + n_v))
@@ -233,8 +272,8 @@ def table_rules(
     while horizontal and vertical:
         meets = _touching(horizontal, vertical, scale)
         x, y = crossings(horizontal, vertical)
-        keep_h = _anchored(horizontal, meets, x, scale)
-        keep_v = _anchored(vertical, meets.T, y.T, scale)
+        keep_h = _anchored(horizontal, meets, x, scale) & ~_strokes(horizontal, meets, x, scale)
+        keep_v = _anchored(vertical, meets.T, y.T, scale) & ~_strokes(vertical, meets.T, y.T, scale)
         if keep_h.all() and keep_v.all():
             hs, vs = _largest_component(meets, x, y)
             if len(hs) < 2 or len(vs) < 2:
