@@ -279,7 +279,7 @@ class _Stitcher:
         )
         x0, _, x1, _ = before.cell.bbox
         pad = min(start - x0, x1 - end, PAD_GLYPHS * glyph)
-        room = max(widest, x1 - x0 - 2 * max(pad, 0))
+        room = widest or x1 - x0 - 2 * max(pad, 0)
         return "" if end - start + FULL_GLYPH * glyph >= room else "\n"
 
     def _extend(self, target: _Open, part: CellText, row_end: int, as_label: bool) -> None:
