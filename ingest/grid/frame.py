@@ -17,6 +17,7 @@ from ingest.grid.lines import Rule, Scale, crossings, join_runs
 LONG_RUN_IN = 0.5  # runs this long are rules, not strokes, when they cross the table
 CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on purpose
 CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
+OVERSHOOT_IN = 0.06  # a rule's measured end may lie this far past its crossing
 LONE_IN = 0.35  # a run shorter than this within one row, alone on its line, is a glyph's stroke
 
 
@@ -132,8 +133,15 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     end = np.array([r.end for r in rules], dtype=np.float64)
     first = np.where(meets, at, np.inf).min(axis=1)
     last = np.where(meets, at, -np.inf).max(axis=1)
-    ends = (first <= start + reach) & (last >= end - reach)
     crossed = meets.sum(axis=1)
+    ends = (first <= start + reach) & (last >= end - reach)
+    # A run's measured end lies up to OVERSHOOT_IN past its last crossing (its end is known
+    # to a pooled block or two, and the crossing rule's ink extends it): more than a tenth of
+    # a single-line row's rule. Allowed to a run on the line of a run anchored without it
+    # (a column resumed below a wide merged cell), not to runs of strokes on a line of their own.
+    ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
+    resumed = np.array([r.line in ruled for r in rules])
+    ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
     long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
 
