@@ -13,10 +13,13 @@ COLS = [150, 400, 800, 1200, 1500]
 ROWS = [300, 500, 700, 900]
 
 
-def _page(top: tuple[int, int] | None, open_bottom: bool = False) -> CleanPage:
+def _page(top: tuple[int, int] | None, open_bottom: bool = False, paper: bool = False) -> CleanPage:
     """Vertical rules from y=100 down; horizontal rules at ROWS; a top rule over x range `top`;
-    with `open_bottom`, the vertical rules run on below the last horizontal rule."""
+    with `open_bottom`, the vertical rules run on below the last horizontal rule; with
+    `paper`, the edge of a photographed sheet frames the page."""
     page = np.full(A4_200DPI, 255, np.uint8)
+    if paper:
+        cv2.rectangle(page, (40, 40), (A4_200DPI[1] - 40, A4_200DPI[0] - 40), 0, 3)
     end = 1000 if open_bottom else ROWS[-1]
     for x in COLS:
         cv2.line(page, (x, 100), (x, end), 0, 2)
@@ -28,10 +31,14 @@ def _page(top: tuple[int, int] | None, open_bottom: bool = False) -> CleanPage:
 
 
 @pytest.mark.parametrize(
-    "top", [None, (800, 1500)], ids=["no top rule", "top rule over two columns"]
+    ("top", "paper"),
+    [(None, False), ((800, 1500), False), (None, True)],
+    ids=["no top rule", "top rule over two columns", "inside a photo's paper edge"],
 )
-def test_a_table_open_at_the_top_keeps_its_first_row(top: tuple[int, int] | None) -> None:
-    grid = find_grid(_page(top))
+def test_a_table_open_at_the_top_keeps_its_first_row(
+    top: tuple[int, int] | None, paper: bool
+) -> None:
+    grid = find_grid(_page(top, paper=paper))
     assert grid is not None
     assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
     assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
