@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 import jixiao
 from api import errors, security
-from api.routers import corrections, documents, fields, health, pages
+from api.routers import corrections, docs, documents, fields, health, pages, rows
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
 
@@ -31,10 +31,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=jixiao.__version__,
         summary="Scanned 部门整体预算绩效目标表 in, checked and reviewable data out",
         lifespan=lifespan,
+        docs_url=None,  # served from packaged files by api/routers/docs.py, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)
     security.install(app, settings)
-    for module in (documents, fields, corrections, health, pages):
+    for module in (documents, fields, rows, corrections, health, pages, docs):
         app.include_router(module.router)
     return app

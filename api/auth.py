@@ -2,12 +2,14 @@
 
 Tokens are issued by `jixiao token create` and verified by `models.tokens` (hashed at rest,
 compared in constant time). Nothing here logs or echoes a token. In open access (only the
-embedded `jixiao serve` on a loopback address) a request without a token acts as `local`, an
-admin; a token that is sent is still checked, so the pages can log in there too.
+embedded `jixiao serve` on a loopback address) a request without a token acts as an admin named
+by the `X-Reviewer` header (the name the review page asks for once), else `local`; a token that
+is sent is still checked, so the pages can log in there too.
 """
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import unquote
 
 from fastapi import Depends, Header
 
@@ -29,12 +31,15 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 def current_principal(
-    settings: SettingsDep, authorization: Annotated[str | None, Header(max_length=512)] = None
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(max_length=512)] = None,
+    x_reviewer: Annotated[str | None, Header(max_length=64)] = None,
 ) -> Principal:
     token = _bearer(authorization)
     if token is None:
         if settings.open_access:
-            return LOCAL
+            name = unquote(x_reviewer or "").strip()
+            return Principal(name=name, role=Role.ADMIN) if name else LOCAL
         raise Unauthorized("auth_required", "this server needs an API token; log in first")
     # a session of its own, closed at once: no transaction stays open while a body streams in
     with session_factory(settings.resolved_database_url)() as session:
