@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import Busy
 from api.uploads import Received, Upload, expand_zip, is_zip
+from ingest.digital.package import office_kind
 from ingest.errors import InputRejected
 from jixiao.settings import Settings
 from models import store
@@ -90,7 +91,7 @@ def take_in(session: Session, upload: Upload, settings: Settings) -> IntakeResul
     rejected: list[Rejected] = []
     batch_wanted = len(upload.files) > 1
     for received in upload.files:
-        if is_zip(received):
+        if is_zip(received) and office_kind(received.path) is None:  # XLSX/DOCX are zips too
             batch_wanted = True
             try:
                 items += expand_zip(received, blobs.incoming_dir(), settings.max_upload_bytes)

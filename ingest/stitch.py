@@ -21,17 +21,13 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
 
 from dataclasses import dataclass, field
 
-from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table
+from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table, union_box
 from ingest.labels import LabelMatch, fold_label, match_label, match_row
+from ingest.ocr.lines import ends_short
 from ingest.template import SectionSpec, Template
 
 # Column rules of different pages closer than this (share of the table width) are one rule.
 LATTICE_TOLERANCE = 0.015
-# A cell's last line before a page break is full when this share of a glyph more would
-# reach the room the cell has; a shorter line ended a paragraph (a hard break).
-FULL_GLYPH = 0.8
-# A cell's padding is at most this many glyph heights.
-PAD_GLYPHS = 0.6
 
 
 @dataclass
@@ -260,27 +256,14 @@ class _Stitcher:
     def _separator(before: CellText) -> str:
         """How a text continued on the next page joins the part before the break: a hard line
         break when that part ends on a short line (a paragraph ended there), else directly (the
-        break fell between wrapped lines). Without token boxes nothing shows a paragraph end.
-
-        A line is full when one more character would not fit: it reaches the part's widest
-        line, or, alone in its cell, the cell's width less a padding on each side (the
-        smaller of its margins, at most about half a glyph). Measured on the line itself,
-        not on its right end, so centred and right-aligned cells are judged alike."""
+        break fell between wrapped lines), judged as lines within a cell are
+        (`ingest.ocr.lines.ends_short`). Without token boxes nothing shows a paragraph end."""
         if not before.tokens or before.text[-1:].isspace():
             return ""
         bottom = max(before.tokens, key=lambda t: t.bbox[3])
-        last = [t for t in before.tokens if t.bbox[3] > bottom.bbox[1]]
-        start, end = min(t.bbox[0] for t in last), max(t.bbox[2] for t in last)
-        glyph = bottom.bbox[3] - bottom.bbox[1]
-        widest = (
-            max(t.bbox[2] - t.bbox[0] for t in before.tokens if t not in last)
-            if len(last) < len(before.tokens)
-            else 0
-        )
-        x0, _, x1, _ = before.cell.bbox
-        pad = min(start - x0, x1 - end, PAD_GLYPHS * glyph)
-        room = widest or x1 - x0 - 2 * max(pad, 0)
-        return "" if end - start + FULL_GLYPH * glyph >= room else "\n"
+        last_line = union_box(t.bbox for t in before.tokens if t.bbox[3] > bottom.bbox[1])
+        left_pad = min(t.bbox[0] for t in before.tokens) - before.cell.bbox[0]
+        return "\n" if ends_short(last_line, before.cell.bbox, left_pad) else ""
 
     def _extend(self, target: _Open, part: CellText, row_end: int, as_label: bool) -> None:
         """Add a page part to a logical cell. A label's text is printed once, not repeated."""

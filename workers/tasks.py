@@ -1,6 +1,8 @@
 """The per-document work as Celery tasks: rasterise, then a chord of pages, then assemble.
 
-    ingest_document(doc)  rasterise; store page PNGs; fan out
+    ingest_document(doc)  rasterise; store page PNGs; fan out (a page whose text the file
+                          holds, a PDF's trusted text layer or an office file's print, is
+                          read here and stored with its PageTable)
       read_page(doc, n)   clean + grid + OCR one page; store clean PNG and PageTable JSON
     assemble_document(doc) stitch, map, check, flag; store the document and its fields
 
@@ -16,7 +18,9 @@ assembles the pages that were read, a document-level task by `_task_died`.
 """
 
 import logging
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from celery import Task, chord
@@ -132,16 +136,23 @@ def ingest_document(self: Task, document_id: str) -> int:
         store.set_stage(session, document_id, "rasterize", ProcessingStatus.PROCESSING)
 
     def rasterize() -> int:
-        from ingest.pipeline import rasterize_source
+        from ingest.pipeline import read_source_pages
 
         count = 0
-        for page in rasterize_source(source, settings):
-            n = page.index + 1
-            relative = blobs.page_path(document_id, n)
-            blobs.write_image(relative, page.image)
-            with _session() as session, session.begin():
-                store.upsert_page(session, document_id, n, dpi=page.dpi, image_path=relative)
-            count = n
+        with tempfile.TemporaryDirectory(prefix="jixiao-print-") as work:
+            pages = read_source_pages(source, settings, get_ocr_engine(), Path(work))
+            for page, from_file in pages:
+                n = page.index + 1
+                relative = blobs.page_path(document_id, n)
+                blobs.write_image(relative, page.image)
+                with _session() as session, session.begin():
+                    row = store.upsert_page(
+                        session, document_id, n, dpi=page.dpi, image_path=relative
+                    )
+                    if from_file is not None:  # read from the file: nothing left to OCR
+                        row.clean_image_path, row.error = relative, None
+                        row.table = from_file[1].model_dump(mode="json")
+                count = n
         return count
 
     pages, error = _attempt(self, rasterize)
@@ -153,6 +164,8 @@ def ingest_document(self: Task, document_id: str) -> int:
             return 0
         doc = session.get(Document, document_id)
         doc.pages_total, doc.stage = pages, "read"
+        session.flush()
+        store.recount_pages(session, document_id)  # pages read from the file are done
     # if a page task fails outright (hard limit, lost for good) the errback assembles anyway
     assemble = assemble_document.si(document_id).on_error(assemble_document.si(document_id))
     chord(read_page.si(document_id, n) for n in range(1, pages + 1))(assemble)
@@ -167,13 +180,18 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
         page = store.get_page(session, document_id, n)
         if page is None:
             return False
+        if page.table is not None and page.error is None:
+            return True  # read from the file's own text when the document was opened
         image_path, dpi = page.image_path, page.dpi
+        source = _source(session.get(Document, document_id), blobs)
 
     def work() -> tuple[str, dict]:
+        from ingest.digital.pages import ocr_reason
         from ingest.pipeline import read_page as read
 
         image = PageImage(index=n - 1, image=blobs.read_image(image_path), dpi=dpi)
-        clean, table = read(image, get_ocr_engine())
+        reason = ocr_reason(source, n - 1, dpi)
+        clean, table = read(image, get_ocr_engine(), reason=reason)
         clean_path = blobs.page_path(document_id, n, clean=True)
         blobs.write_image(clean_path, clean.image)
         return clean_path, table.model_dump(mode="json")
