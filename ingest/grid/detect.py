@@ -2,6 +2,7 @@
 
 from ingest.artifacts import CleanPage, Grid
 from ingest.grid.cells import build_lattice, grid_cells, merge_cells
+from ingest.grid.edges import open_edges
 from ingest.grid.frame import table_rules
 from ingest.grid.lines import Scale, find_rules, ink_mask
 
@@ -10,9 +11,9 @@ def find_grid(page: CleanPage) -> Grid | None:
     """The page's table as a grid of (merged) cells, or None when it holds no ruled table."""
     scale = Scale.of(page.gray.shape)
     ink = ink_mask(page.gray, scale)
-    horizontal, vertical = table_rules(
-        find_rules(ink, scale, vertical=False), find_rules(ink, scale, vertical=True), scale
-    )
+    horizontal = find_rules(ink, scale, vertical=False)
+    vertical = find_rules(ink, scale, vertical=True)
+    horizontal, vertical = table_rules(open_edges(horizontal, vertical, scale), vertical, scale)
     if not horizontal:
         return None
     lattice = build_lattice(horizontal, vertical, ink.shape, scale.ppi)

@@ -17,6 +17,8 @@ from ingest.grid.lines import Rule, Scale, crossings, join_runs
 LONG_RUN_IN = 0.5  # runs this long are rules, not strokes, when they cross the table
 CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on purpose
 CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
+OVERSHOOT_IN = 0.06  # a rule's measured end may lie this far past its crossing
+LONE_IN = 0.35  # a run shorter than this within one row, alone on its line, is a glyph's stroke
 
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
@@ -131,10 +133,55 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     end = np.array([r.end for r in rules], dtype=np.float64)
     first = np.where(meets, at, np.inf).min(axis=1)
     last = np.where(meets, at, -np.inf).max(axis=1)
-    ends = (first <= start + reach) & (last >= end - reach)
     crossed = meets.sum(axis=1)
+    ends = (first <= start + reach) & (last >= end - reach)
+    # A run's measured end lies up to OVERSHOOT_IN past its last crossing (its end is known
+    # to a pooled block or two, and the crossing rule's ink extends it): more than a tenth of
+    # a single-line row's rule. Allowed to a run on the line of a run anchored without it
+    # (a column resumed below a wide merged cell), not to runs of strokes on a line of their own.
+    ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
+    resumed = np.array([r.line in ruled for r in rules])
+    ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
     long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
+
+
+def _strokes(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:
+    """Runs that are glyph strokes stacked in a cell, not rules (rows of `meets` and `at` as
+    in `_anchored`).
+
+    Tightly set text (single line spacing, little padding, as office programs and browsers
+    print it) stacks the upright strokes of glyphs in successive lines into runs as long as
+    a row. A rule's ink runs through the rules it crosses inside its extent; stacked strokes
+    stop at each cell's padding, so a run crossing rules inside its extent without ink at any
+    of them is strokes, when its pieces are short or none ends at a crossing (a rule worn
+    away around its crossings still runs long from crossing to crossing). A run within one
+    row, shorter than a short row and alone on its line (no other run of the table shares
+    its x), is one glyph's stroke touching both rules of a cramped row: a column split in
+    one row only would rule off a sliver of text.
+    """
+    corner = scale.px(CORNER_IN)
+    start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
+    end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
+    interior = meets & (at > start + corner) & (at < end - corner)
+    beyond = scale.bridge + 1  # ink on both sides of the crossing, past a pooled block
+    through = np.zeros(at.shape, bool)
+    short = np.ones(len(rules), bool)  # every run of ink shorter than a rule's seed run
+    reaches = np.zeros(len(rules), bool)  # some run of ink ends at a crossing
+    for i, rule in enumerate(rules):
+        for a, b in rule.spans:
+            through[i] |= (at[i] - beyond >= a) & (at[i] + beyond <= b)
+            short[i] &= b - a < scale.px(LONG_RUN_IN)
+            ends = (np.abs(at[i] - a) <= corner) | (np.abs(at[i] - b) <= corner)
+            reaches[i] |= bool((meets[i] & ends).any())
+    unruled = interior.any(axis=1) & ~(interior & through).any(axis=1) & (short | ~reaches)
+    lines: dict[int, int] = {}
+    for rule in rules:
+        lines[rule.line] = lines.get(rule.line, 0) + 1
+    lone = np.array(
+        [r.length < scale.px(LONE_IN) and lines[r.line] == 1 for r in rules], dtype=bool
+    )
+    return unruled | (lone & ~interior.any(axis=1))
 
 
 def _largest_component(meets: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[set, set]:
@@ -233,8 +280,8 @@ def table_rules(
     while horizontal and vertical:
         meets = _touching(horizontal, vertical, scale)
         x, y = crossings(horizontal, vertical)
-        keep_h = _anchored(horizontal, meets, x, scale)
-        keep_v = _anchored(vertical, meets.T, y.T, scale)
+        keep_h = _anchored(horizontal, meets, x, scale) & ~_strokes(horizontal, meets, x, scale)
+        keep_v = _anchored(vertical, meets.T, y.T, scale) & ~_strokes(vertical, meets.T, y.T, scale)
         if keep_h.all() and keep_v.all():
             hs, vs = _largest_component(meets, x, y)
             if len(hs) < 2 or len(vs) < 2:

@@ -18,6 +18,7 @@ RUN_GAP_SHARE = 0.05  # a gap this share of a line's extent still joins its piec
 MIN_FILL = 0.7  # share of a run that ink must cover for the run to be a rule
 MAX_FLANKED = 0.3  # a run with ink beside it on both sides along more than this is text
 MAX_BESIDE = 0.5  # so is a run with ink on one and the same side along more than this
+SOLID = 0.97  # unless its own line is inked along this much of it: then it is a rule
 BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
 
 
@@ -290,15 +291,28 @@ def _text_like(rule: Rule, ink: np.ndarray, scale: Scale) -> bool:
     """Whether the run is glyph strokes lined up rather than a rule (see `beside`).
 
     Strokes in the middle of a text line have glyphs on both sides; the tops or feet of a
-    text row that line up into a run have them on one side, nearly all along. A rule keeps
-    paper on each side for most of its length even where the text of both cells crowds it.
+    text row that line up into a run have them on one side, nearly all along, with gaps
+    between glyphs (`_own_fill`). A rule keeps paper on each side for most of its length even
+    where the text of both cells crowds it, or ink along all of it where one cell's text
+    touches it.
     """
     t = np.concatenate([np.arange(a, b, 2) for a, b in rule.spans])
     t = t[t < ink.shape[1]]
     if t.size == 0:
         return False
     sides = beside(rule, ink, scale, t)
-    return bool(sides.all(axis=0).mean() > MAX_FLANKED or sides.mean(axis=1).max() > MAX_BESIDE)
+    if sides.all(axis=0).mean() > MAX_FLANKED:
+        return True
+    return bool(sides.mean(axis=1).max() > MAX_BESIDE) and _own_fill(rule, ink, t) < SOLID
+
+
+def _own_fill(rule: Rule, ink: np.ndarray, t: np.ndarray) -> float:
+    """Share of `t` where the rule's own line is inked, within a pixel. The feet or tops of a
+    text row leave gaps between glyphs; a rule set close above or below a line of text (a
+    cell printed with little padding) is ink all along."""
+    centre = np.rint(rule.at(t)).astype(np.int64)
+    rows = np.clip(centre[None, :] + np.arange(-1, 2)[:, None], 0, ink.shape[0] - 1)
+    return float(ink[rows, t[None, :]].any(axis=0).mean())
 
 
 def join_runs(rules: list[Rule]) -> list[Rule]:

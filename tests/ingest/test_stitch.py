@@ -160,6 +160,36 @@ def test_a_name_wrapped_over_the_page_break_is_one_name():
     assert table.n_rows == 3
 
 
+def _centred_lines(page: PageTable, text: str, lines: tuple[str, str]) -> PageTable:
+    """The cell holding `text` as a browser prints a centred cell: two lines of equal width,
+    a wide margin on both sides of each."""
+    cells = []
+    for cell in page.cells:
+        if cell.text == text:
+            x0, y0, x1, y1 = cell.cell.bbox
+            margin, mid = (x1 - x0) // 5, (y0 + y1) // 2
+            boxes = (
+                (x0 + margin, y0 + 4, x1 - margin, mid),
+                (x0 + margin, mid + 2, x1 - margin, y1),
+            )
+            tokens = tuple(
+                OcrToken(text=line, bbox=box, confidence=1.0)
+                for line, box in zip(lines, boxes, strict=True)
+            )
+            cell = cell.model_copy(update={"tokens": tokens})
+        cells.append(cell)
+    return page.model_copy(update={"cells": tuple(cells)})
+
+
+def test_a_centred_name_wrapped_over_the_page_break_is_one_name():
+    page1, page2 = tasks_pages("经费")
+    page1[1][1] = "市侨联工作"
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    table = stitch([_centred_lines(pages[0], "市侨联工作", ("市侨联", "工作")), pages[1]], TEMPLATE)
+    assert table.n_rows == 2  # its last line is as wide as the one above: the name goes on
+    assert cell_at(table, 1, 1).text == "市侨联工作经费"
+
+
 def test_continued_text_after_a_short_line_starts_a_new_line():
     page1, page2 = tasks_pages("", content=("1、举办培训。", "2、做好接待。"))
     pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]

@@ -1,0 +1,111 @@
+"""A table cut by a page break may open without a rule along its cut edge.
+
+Word processors, spreadsheets and browsers print the part of a row (or of a merged label
+column) that runs over a page break without a rule at the break: the page's table then
+starts, or ends, where its vertical rules do, with a rule along only some of its columns or
+none. Several vertical rules starting (or ending) together at the table's outermost edge,
+across most of its width, some of them on no horizontal rule, mark that open edge; a rule is
+put along the whole edge so the lattice frames the open row like any other, instead of
+leaving its text outside the table or dropping the vertical rules that have nothing to end on.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+
+from ingest.grid.lines import Rule, Scale
+
+MIN_RULES = 3  # vertical rules that must start (or end) together at an open edge
+FRAME_RULES = 4  # a closed edge this many rules end on is the table's (a paper's has two)
+ALIGN_IN = 0.04  # their ends lie this close to each other and to the edge
+MIN_SPREAD = 0.5  # across at least this share of the table's width
+LONG_IN = 0.5  # horizontal rules this long can be the table's (a glyph's stroke is shorter)
+ON_RULE_IN = 0.1  # a vertical rule ending this close to a horizontal one ends on it (blur,
+# skew and pooling let a rule overshoot its corner; an open row holds at least a text line)
+
+
+def _on_rule(horizontal: list[Rule], x: float, y: float, tol: float) -> bool:
+    return any(r.start - tol <= x <= r.end + tol and abs(r.at(x) - y) <= tol for r in horizontal)
+
+
+def _crossed(rule: Rule, vertical: list[Rule], near: float) -> int:
+    """How many vertical rules run across (or end on) the horizontal `rule`."""
+    count = 0
+    for v in vertical:
+        x = v.at(rule.at(v.at((v.start + v.end) / 2)))
+        y = rule.at(x)
+        count += rule.start - near <= x <= rule.end + near and v.start - near <= y <= v.end + near
+    return count
+
+
+def _open_edge(
+    vertical: list[Rule], horizontal: list[Rule], width: float, scale: Scale, top: bool
+) -> tuple[float, float, float] | None:
+    """The y of the table's outermost edge, and the x it runs from and to, when enough
+    vertical rules end together there,
+    across most of the width, some of them on no horizontal rule, and none of the horizontal
+    rules they cross lies further out (a photo's paper edge, which they do not cross, may).
+    Edges are tried from the outside in, past a photo's closed paper edge, up to the table's
+    own closed frame."""
+    tol = scale.px(ALIGN_IN)
+    near = scale.px(ON_RULE_IN)
+    ends = [(float(t), r.at(t), r) for r in vertical for t in [r.start if top else r.end]]
+    sign = 1.0 if top else -1.0  # inward
+    for edge in sorted({y for y, _, _ in ends}, key=lambda y: sign * y):
+        together = [(y, x, r) for y, x, r in ends if abs(y - edge) <= tol]
+        xs = [x for _, x, _ in together]
+        if len(together) < MIN_RULES or max(xs) - min(xs) < MIN_SPREAD * width:
+            continue  # a stray stroke or the paper's edge
+        rules = [r for _, _, r in together]
+        middle = float(np.mean(xs))
+        ys = [h.at(middle) for h in horizontal if _crossed(h, rules, near) >= 2]
+        if ys and sign * (edge - (min(ys) if top else max(ys))) > tol:
+            return None  # past a horizontal rule they cross: inside the table
+        if all(_on_rule(horizontal, x, y, near) for y, x, _ in together):
+            if len(together) >= FRAME_RULES:
+                return None  # the table's own closed frame
+            continue  # a photo's paper edge, framed by its two sides
+        return float(np.median([y for y, _, _ in together])), min(xs), max(xs)
+    return None
+
+
+def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> list[Rule]:
+    """The horizontal rules with one along each open edge of the table: a partial rule there
+    is carried across the table, or a new one is added."""
+    long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
+    if not long_ or len(vertical) < MIN_RULES:
+        return horizontal
+    x0 = min(r.at((r.start + r.end) / 2) for r in vertical)
+    x1 = max(r.at((r.start + r.end) / 2) for r in vertical)
+    slope = float(np.median([r.slope for r in long_]))
+    thickness = float(np.median([r.thickness for r in long_]))
+    near = scale.px(ON_RULE_IN)
+    rules = list(horizontal)
+    for top in (True, False):
+        found = _open_edge(vertical, long_, x1 - x0, scale, top)
+        if found is None:
+            continue
+        y, left, right = found
+        start, end, mid = int(np.floor(left)), int(np.ceil(right)), (left + right) / 2
+        partial = [k for k, r in enumerate(rules) if r in long_ and abs(r.at(mid) - y) <= near]
+        if partial:
+            k = partial[0]
+            rules[k] = replace(
+                rules[k],
+                start=min(start, rules[k].start),
+                end=max(end, rules[k].end),
+                spans=(*rules[k].spans, (start, end)),
+            )
+            continue
+        rules.append(
+            Rule(
+                intercept=y - slope * mid,
+                slope=slope,
+                start=start,
+                end=end,
+                thickness=thickness,
+                line=max(r.line for r in rules) + 1,
+                spans=((start, end),),
+            )
+        )
+    return rules

@@ -1,0 +1,58 @@
+"""Tables cut by a page break that open without a rule along the cut (Word, spreadsheets and
+browsers print them so): the open row is framed like any other, not lost."""
+
+import cv2
+import numpy as np
+import pytest
+
+from ingest.artifacts import CleanPage
+from ingest.grid import find_grid
+from tests.ingest.grid.drawing import A4_200DPI, clean_page
+
+COLS = [150, 400, 800, 1200, 1500]
+ROWS = [300, 500, 700, 900]
+
+
+def _page(top: tuple[int, int] | None, open_bottom: bool = False, paper: bool = False) -> CleanPage:
+    """Vertical rules from y=100 down; horizontal rules at ROWS; a top rule over x range `top`;
+    with `open_bottom`, the vertical rules run on below the last horizontal rule; with
+    `paper`, the edge of a photographed sheet frames the page."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    if paper:
+        cv2.rectangle(page, (40, 40), (A4_200DPI[1] - 40, A4_200DPI[0] - 40), 0, 3)
+    end = 1000 if open_bottom else ROWS[-1]
+    for x in COLS:
+        cv2.line(page, (x, 100), (x, end), 0, 2)
+    for y in ROWS:
+        cv2.line(page, (COLS[0], y), (COLS[-1], y), 0, 2)
+    if top is not None:
+        cv2.line(page, (top[0], 100), (top[1], 100), 0, 2)
+    return clean_page(page)
+
+
+@pytest.mark.parametrize(
+    ("top", "paper"),
+    [(None, False), ((800, 1500), False), (None, True)],
+    ids=["no top rule", "top rule over two columns", "inside a photo's paper edge"],
+)
+def test_a_table_open_at_the_top_keeps_its_first_row(
+    top: tuple[int, int] | None, paper: bool
+) -> None:
+    grid = find_grid(_page(top, paper=paper))
+    assert grid is not None
+    assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+    assert len(grid.cells) == 4 * 4
+
+
+def test_a_table_open_at_the_bottom_keeps_its_last_row() -> None:
+    grid = find_grid(_page((COLS[0], COLS[-1]), open_bottom=True))
+    assert grid is not None
+    assert np.abs(np.subtract(grid.row_edges[:-1], [100, *ROWS])).max() <= 3
+    assert abs(grid.row_edges[-1] - 1000) <= 10  # a rule's end is known to a pooled block or two
+
+
+def test_a_closed_table_gets_no_extra_row() -> None:
+    grid = find_grid(_page((COLS[0], COLS[-1])))
+    assert grid is not None
+    assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
