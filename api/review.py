@@ -3,7 +3,8 @@
 `ingest.review.revalidate` checks the value's kind (an amount must read as one), applies it and
 re-runs the document's checks, so a fixed total can clear the flags it caused, or raise others.
 The field's version is compared and set in the same transaction: of two reviewers editing the
-same version, one gets 409.
+same version, one gets 409. Every change takes the document's lock before reading it, so
+reviewers editing different fields at once never write back a copy that misses the other's.
 """
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,10 @@ from models.db import Correction, Document, FieldRow, ProcessingStatus, utcnow
 
 
 def _reviewable(session: Session, document_id: str) -> tuple[Document, PerformanceTargets]:
-    doc = session.get(Document, document_id, with_for_update=True)
+    """The document, locked for this transaction, and its contract as read under the lock:
+    two corrections of one document are applied one after the other, each to the other's
+    result, on every database."""
+    doc = store.lock_document(session, document_id)
     if doc is None:
         raise NotFound("no_document", f"no document {document_id}")
     if doc.content is None or doc.status not in (

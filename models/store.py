@@ -169,6 +169,21 @@ def recount_pages(session: Session, document_id: str) -> None:
     )
 
 
+def lock_document(session: Session, document_id: str) -> Document | None:
+    """Hold the document against every other writer until the transaction ends; its row,
+    read after the lock is held (None when there is no such document).
+
+    The lock is a write to the row, which PostgreSQL serialises per row and SQLite per database
+    (a `SELECT ... FOR UPDATE` is silently ignored by SQLite). It must be the transaction's
+    first statement: on SQLite a transaction that has already read cannot wait for the lock."""
+    touched = session.execute(
+        update(Document).where(Document.id == document_id).values(updated_at=utcnow())
+    )
+    if touched.rowcount == 0:
+        return None
+    return session.get(Document, document_id, populate_existing=True)
+
+
 def save_result(session: Session, document_id: str, content: PerformanceTargets) -> None:
     """Store the assembled document and its field rows; the status comes from the flags."""
     doc = session.get(Document, document_id)

@@ -216,6 +216,10 @@ def assemble_document(self: Task, document_id: str) -> str:
 
     document, error = _attempt(self, work) if tables else (None, None)
     with _session() as session, session.begin():
+        doc = store.lock_document(session, document_id)
+        if doc is None or doc.status != ProcessingStatus.PROCESSING:
+            # an assembly running twice: the first one stored (and reviewers may have corrected)
+            return doc.status if doc else "missing"
         if document is None:
             message = _describe(error) if error else "no page could be read"
             store.fail_document(session, document_id, "assemble", message)
@@ -224,7 +228,6 @@ def assemble_document(self: Task, document_id: str) -> str:
             document = document.model_copy(update={"status": DocumentStatus.NEEDS_REVIEW})
         store.save_result(session, document_id, document)
         if failed:
-            doc = session.get(Document, document_id)
             doc.error = "pages not read: " + ", ".join(str(n) for n in failed)
         return document.status.value
 
