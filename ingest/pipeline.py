@@ -46,7 +46,7 @@ class ReadResult:
 def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[PageImage]:
     from ingest.rasterize import rasterize
 
-    yield from rasterize(source, dpi=settings.raster_dpi)
+    yield from rasterize(source, dpi=settings.raster_dpi, settings=settings)
 
 
 def read_page(

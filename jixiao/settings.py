@@ -25,8 +25,11 @@ class Settings(BaseSettings):
     # Input limits: every one is enforced before heavy work starts.
     max_upload_bytes: int = 100 * 1024 * 1024
     max_pages: int = 50
-    max_image_pixels: int = 60_000_000
+    max_image_pixels: int = 60_000_000  # per page rendered, and per page's images decoded
     raster_dpi: int = 200
+    # Address space of each child that parses or renders a PDF (PDFium, pdftoppm): a page of
+    # `max_image_pixels` renders in about 250 MiB.
+    raster_memory_bytes: int = 1 << 30
 
     # OCR
     ocr_engine: str = "rapidocr"
