@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     document_time_limit_s: float = 300
     time_limit_grace_s: float = 60
 
+    # Supervision of `jixiao serve`'s worker: a dead or stuck one is restarted after a delay
+    # that doubles while restarts keep failing; stuck means silent (or idle while documents
+    # wait) this long; on shutdown it may finish its task for `shutdown_grace_s`.
+    worker_restart_delay_s: float = 2
+    worker_stuck_after_s: float = 120
+    worker_start_timeout_s: float = 180
+    shutdown_grace_s: float = 10
+
     # Access: tokens are required unless `open_access` (only `jixiao serve` in embedded mode on
     # a loopback address turns it on); browsers from other origins are refused unless listed.
     open_access: bool = False

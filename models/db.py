@@ -78,6 +78,8 @@ class Document(Base):
     accepted_by: Mapped[str | None] = mapped_column(String(128))
     accept_reason: Mapped[str | None] = mapped_column(Text)
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # contract JSON
+    # the ingest run (its task id) that owns the processing; tasks of any other run do nothing
+    run_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

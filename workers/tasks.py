@@ -121,14 +121,16 @@ def _source(doc: Document, blobs: BlobStore) -> SourceDocument:
 
 @celery_app.task(name="jixiao.ingest_document", **TASK_OPTIONS)
 def ingest_document(self: Task, document_id: str) -> int:
-    """Rasterise every page to the data folder, then fan the pages out."""
-    settings, blobs = get_settings(), _blobs()
+    """Rasterise every page to the data folder, then fan out the pages not read yet.
+
+    The document becomes this run's (`self.request.id`); a second message for it, sent again
+    after a restart while the first still waited, finds it owned by another run and stops."""
+    settings, blobs, run = get_settings(), _blobs(), self.request.id
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is None or doc.status not in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
-            return 0  # unknown, or already finished by an earlier delivery
+        doc = store.claim_document(session, document_id, run)
+        if doc is None:
+            return 0  # unknown, finished, or being read by another run
         source = _source(doc, blobs)
-        store.set_stage(session, document_id, "rasterize", ProcessingStatus.PROCESSING)
 
     def rasterize() -> int:
         from ingest.pipeline import rasterize_source
@@ -145,27 +147,40 @@ def ingest_document(self: Task, document_id: str) -> int:
 
     pages, error = _attempt(self, rasterize)
     with _session() as session, session.begin():
+        doc = store.lock_document(session, document_id)
+        if not store.owned_by(doc, run):
+            return 0
         if error is not None or not pages:
             store.fail_document(
                 session, document_id, "rasterize", _describe(error) if error else "no pages"
             )
             return 0
-        doc = session.get(Document, document_id)
         doc.pages_total, doc.stage = pages, "read"
+        unread = [p.n for p in store.pages_of(session, document_id) if p.table is None]
     # if a page task fails outright (hard limit, lost for good) the errback assembles anyway
-    assemble = assemble_document.si(document_id).on_error(assemble_document.si(document_id))
-    chord(read_page.si(document_id, n) for n in range(1, pages + 1))(assemble)
+    assemble = assemble_document.si(document_id, run)
+    if unread:
+        chord(read_page.si(document_id, n, run) for n in unread)(
+            assemble.on_error(assemble_document.si(document_id, run))
+        )
+    else:  # every page was read by an earlier delivery of this run
+        assemble.delay()
     return pages
 
 
 @celery_app.task(name="jixiao.read_page", **TASK_OPTIONS)
-def read_page(self: Task, document_id: str, n: int) -> bool:
-    """Clean, find the grid and OCR one page; store the clean image and the PageTable."""
+def read_page(self: Task, document_id: str, n: int, run: str | None = None) -> bool:
+    """Clean, find the grid and OCR one page; store the clean image and the PageTable.
+
+    A page already read is not read again, and a run that no longer owns the document
+    neither reads nor stores."""
     blobs = _blobs()
     with _session() as session:
         page = store.get_page(session, document_id, n)
-        if page is None:
+        if page is None or not store.owned_by(session.get(Document, document_id), run):
             return False
+        if page.table is not None:
+            return True
         image_path, dpi = page.image_path, page.dpi
 
     def work() -> tuple[str, dict]:
@@ -179,9 +194,12 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
 
     result, error = _attempt(self, work)
     with _session() as session, session.begin():
+        if not store.owned_by(store.lock_document(session, document_id), run):
+            return False
         page = store.get_page(session, document_id, n)
         if result is not None:
             page.clean_image_path, page.table, page.error = result[0], result[1], None
+            log.info("read page %d of %s", n, document_id)
         else:
             page.error = _describe(error)
             store.record_error(session, document_id, "read", page.error, page=n)
@@ -191,12 +209,12 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
 
 
 @celery_app.task(name="jixiao.assemble_document", **TASK_OPTIONS)
-def assemble_document(self: Task, document_id: str) -> str:
+def assemble_document(self: Task, document_id: str, run: str | None = None) -> str:
     """Stitch the read pages, map them onto the template, run the checks, store the fields."""
     blobs = _blobs()
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is None or doc.status != ProcessingStatus.PROCESSING:
+        doc = store.lock_document(session, document_id)
+        if not store.owned_by(doc, run):
             return doc.status if doc else "missing"
         store.set_stage(session, document_id, "assemble")
         source = _source(doc, blobs)
@@ -217,7 +235,7 @@ def assemble_document(self: Task, document_id: str) -> str:
     document, error = _attempt(self, work) if tables else (None, None)
     with _session() as session, session.begin():
         doc = store.lock_document(session, document_id)
-        if doc is None or doc.status != ProcessingStatus.PROCESSING:
+        if not store.owned_by(doc, run):
             # an assembly running twice: the first one stored (and reviewers may have corrected)
             return doc.status if doc else "missing"
         if document is None:
@@ -234,14 +252,20 @@ def assemble_document(self: Task, document_id: str) -> str:
 
 @task_failure.connect
 def _task_died(
-    sender: Task | None = None, args: tuple = (), exception: BaseException | None = None, **_: Any
+    sender: Task | None = None,
+    task_id: str | None = None,
+    args: tuple = (),
+    exception: BaseException | None = None,
+    **_: Any,
 ) -> None:
     """A document-level task that never returned fails its document with the reason, instead
-    of leaving it `processing` for ever (pages are handled by the chord's error path)."""
+    of leaving it `processing` for ever (pages are handled by the chord's error path); not
+    when the document went back to the queue or to another run meanwhile."""
     if sender is None or sender.name not in (ingest_document.name, assemble_document.name):
         return
     document_id = args[0]
+    run = task_id if sender.name == ingest_document.name else (args[1] if len(args) > 1 else None)
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is not None and doc.status in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
+        doc = store.lock_document(session, document_id)
+        if store.owned_by(doc, run):
             store.fail_document(session, document_id, doc.stage, _describe(exception))

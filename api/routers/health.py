@@ -1,6 +1,6 @@
 """Liveness and readiness probes."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -28,11 +28,19 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-async def readyz(settings: SettingsDep) -> JSONResponse:
-    """The database and the broker answer; 503 (with what is down) otherwise."""
-    checks = {
+async def readyz(request: Request, settings: SettingsDep) -> JSONResponse:
+    """The database and the broker answer and, where `jixiao serve` runs its own worker, the
+    worker is running (not starting, dead or stuck); 503 (with what is not) otherwise."""
+    checks: dict[str, bool | str] = {
         "database": await run_in_threadpool(database_reachable, settings.resolved_database_url),
         "broker": await run_in_threadpool(_broker_reachable),
     }
     ok = all(checks.values())
+    worker_health = getattr(request.app.state, "worker_health", None)
+    if worker_health is not None:
+        health = worker_health()
+        checks["worker"] = health.state.value
+        if health.reason:
+            checks["worker_reason"] = health.reason
+        ok = ok and health.state == "running"
     return JSONResponse({"ready": ok, **checks}, status_code=200 if ok else 503)
