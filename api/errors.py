@@ -63,6 +63,7 @@ class Unavailable(ApiError):
 # InputRejected codes with a status more specific than 422.
 REJECTION_STATUS: dict[str, int] = {
     "file_too_large": 413,
+    "too_many_files": 413,
     "unsupported_type": 415,
     "bad_request": 400,
     "no_files": 400,

@@ -7,7 +7,7 @@ redelivered task leaves exactly one set of rows behind.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, false, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,17 @@ def register_upload(
 
 
 UNFINISHED = (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING)
+_INTAKE_LOCK = 734062  # PostgreSQL advisory lock key (734061 serialises migrations)
+
+
+def lock_intake(session: Session) -> None:
+    """Serialise registrations until the transaction ends, so the queue depth an upload was
+    checked against holds until it commits: an advisory lock on PostgreSQL, on SQLite a write
+    (matching no row), which takes the database's single write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INTAKE_LOCK})
+    else:
+        session.execute(update(Batch).where(false()).values(name=None))
 
 
 def queue_depth(session: Session) -> int:
