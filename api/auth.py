@@ -9,10 +9,11 @@ admin; a token that is sent is still checked, so the pages can log in there too.
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from api.deps import SettingsDep
 from api.errors import Forbidden, Unauthorized
+from jixiao.settings import Settings
 from models.db import session_factory
 from models.tokens import Principal, Role, verify_token
 
@@ -28,9 +29,8 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def current_principal(
-    settings: SettingsDep, authorization: Annotated[str | None, Header(max_length=512)] = None
-) -> Principal:
+def authenticate(settings: Settings, authorization: str | None) -> Principal:
+    """Who sends a request with this `Authorization` header; `Unauthorized` if nobody known."""
     token = _bearer(authorization)
     if token is None:
         if settings.open_access:
@@ -42,6 +42,17 @@ def current_principal(
     if principal is None:
         raise Unauthorized("invalid_token", "the token is unknown or revoked")
     return principal
+
+
+def current_principal(
+    request: Request,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(max_length=512)] = None,
+) -> Principal:
+    """The caller `api.guard` authenticated before the body was read (or, for an app
+    without the guard, authenticated now)."""
+    principal = getattr(request.state, "principal", None)
+    return principal if principal is not None else authenticate(settings, authorization)
 
 
 def require(role: Role) -> Callable[[Principal], Principal]:

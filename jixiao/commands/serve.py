@@ -11,7 +11,6 @@ says so; any other bind or configuration requires tokens (`jixiao token create`)
 """
 
 import argparse
-import ipaddress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,17 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def open_access(settings: "Settings", host: str, require_tokens: bool) -> bool:
     """Open only where nobody else can connect; refuse an explicit open on a public bind."""
+    from api.guard import is_loopback
+
     if settings.open_access and not is_loopback(host):
         raise SystemExit(f"JIXIAO_OPEN_ACCESS needs a loopback --host, not {host}")
     embedded = not settings.redis_url and not settings.database_url

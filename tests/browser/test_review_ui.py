@@ -27,6 +27,7 @@ import pytest
 from jixiao.settings import Settings
 from models.contract import PerformanceTargets, value_paths
 from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
+from tests.conftest import CLIENT_HEADERS
 from tests.service.helpers import free_port, read_path_missing, wait_for
 
 ROOT = Path(__file__).parents[2]
@@ -145,7 +146,9 @@ def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Pat
     page.goto(f"{server.url}/ui/upload")
     # a drop the server rejects shows the server's own reason
     fake = b"<html>not a scan</html>"
-    answer = httpx.post(server.api("documents"), files={"files": ("fake.pdf", fake)}).json()
+    answer = httpx.post(
+        server.api("documents"), files={"files": ("fake.pdf", fake)}, headers=CLIENT_HEADERS
+    ).json()
     page.evaluate(
         """text => {
             const data = new DataTransfer();

@@ -18,6 +18,7 @@ import httpx
 import psutil
 import pytest
 
+from tests.conftest import CLIENT_HEADERS
 from tests.reliability import files
 from tests.reliability.processes import api, jixiao_env, until, wait_final
 from tests.service.helpers import read_path_missing, render_seed_pdf
@@ -27,7 +28,6 @@ pytestmark = [
     pytest.mark.skipif(bool(read_path_missing()), reason=read_path_missing() or ""),
 ]
 UPLOAD = "/api/v1/documents"
-CLIENT = {"X-Jixiao-Client": "tests"}
 
 
 def _worker(serve: subprocess.Popen) -> psutil.Process:
@@ -48,7 +48,7 @@ def _ready(url: str) -> dict:
 
 
 def _upload(url: str, name: str, content: bytes) -> str:
-    with httpx.Client(base_url=url, timeout=60, headers=CLIENT) as client:
+    with httpx.Client(base_url=url, timeout=60, headers=CLIENT_HEADERS) as client:
         response = client.post(UPLOAD, files={"files": (name, content)})
     assert response.status_code == 202, response.text
     return response.json()["documents"][0]["id"]
