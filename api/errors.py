@@ -4,6 +4,8 @@ Routes raise these (or let `InputRejected` and database outages through); client
 `{"error": code, "message": text}` with a stable `code`.
 """
 
+import errno
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
@@ -60,6 +62,19 @@ class Unavailable(ApiError):
     status = 503
 
 
+class InsufficientStorage(ApiError):
+    """The data folder's disk is (nearly) full: nothing is accepted until room returns (507)."""
+
+    status = 507
+
+    def __init__(self) -> None:
+        super().__init__(
+            "insufficient_storage",
+            "the server's disk is full; nothing was kept, retry once room is made",
+            {"Retry-After": "60"},
+        )
+
+
 # InputRejected codes with a status more specific than 422.
 REJECTION_STATUS: dict[str, int] = {
     "file_too_large": 413,
@@ -86,7 +101,22 @@ def install(app: FastAPI) -> None:
         return _body(exc.code, exc.message, REJECTION_STATUS.get(exc.code, 422))
 
     @app.exception_handler(OperationalError)
-    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+    async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        if disk_full(exc):
+            return await api_error(request, InsufficientStorage())
         response = _body("unavailable", "the database is not reachable; retry shortly", 503)
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.exception_handler(OSError)
+    async def storage_fault(request: Request, exc: OSError) -> JSONResponse:
+        if disk_full(exc):
+            return await api_error(request, InsufficientStorage())
+        raise exc
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether a failure is the disk running out (a write, or SQLite's own report of it)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "database or disk is full" in str(exc)

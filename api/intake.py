@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from api.errors import Busy
+from api.errors import Busy, InsufficientStorage
 from api.uploads import MAX_BATCH_FILES, Received, Upload, expand_zip, is_zip, too_many_files
 from ingest.artifacts import SourceDocument
 from ingest.errors import InputRejected
@@ -61,11 +61,12 @@ def _register(
     )
 
 
-def check_capacity(session: Session, settings: Settings) -> None:
-    """429 while `max_queue_depth` documents wait, before any of the body is read.
-
-    Requests in flight when the queue fills can each still add their files, so the depth is
-    bounded by the setting plus the files of the uploads being received at that moment."""
+def check_capacity(session: Session, settings: Settings, announced_bytes: int) -> None:
+    """Before any of the body is read: 507 while the disk lacks room for the upload (as its
+    `Content-Length` announces it) plus `min_free_bytes`; 429 while `max_queue_depth`
+    documents wait (checked again, counting every file, once they are in: `take_in`)."""
+    if BlobStore(settings.data_dir).free_bytes() - announced_bytes < settings.min_free_bytes:
+        raise InsufficientStorage()
     depth = store.queue_depth(session)
     session.rollback()  # end the read: the body may take long to arrive
     if depth >= settings.max_queue_depth:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Reliability: how much work may wait, and how long one task may run (seconds; the hard
     # limit kills the task's process `time_limit_grace_s` after the soft one asked it to stop).
     max_queue_depth: int = 200
+    # Uploads are refused (507) while the data folder's disk has less than this free beyond
+    # the upload itself: page images, the queue and the database need room to finish the work.
+    min_free_bytes: int = 1 << 30
     page_time_limit_s: float = 300
     document_time_limit_s: float = 300
     time_limit_grace_s: float = 60

@@ -68,8 +68,11 @@ async def upload(
 ) -> UploadAccepted:
     """PDF, PNG, JPEG or TIFF files, or a zip of them (a batch); processing starts at once.
 
-    429 with Retry-After while the queue is full; 503 (nothing kept) when the queue is down."""
-    await run_in_threadpool(check_capacity, session, settings)
+    429 with Retry-After while the queue is full; 503 (nothing kept) when the queue is down;
+    507 (nothing kept) while the disk is full."""
+    length = request.headers.get("content-length", "")
+    announced = int(length) if length.isdigit() else 0
+    await run_in_threadpool(check_capacity, session, settings, announced)
     incoming = BlobStore(settings.data_dir).incoming_dir()
     received = await receive_multipart(
         request.headers.get("content-type"), request.stream(), incoming, settings.max_upload_bytes

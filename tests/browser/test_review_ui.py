@@ -310,7 +310,9 @@ def test_a_change_made_meanwhile_is_shown_and_kept(server: Server, page) -> None
     path = _card_path(page)
     theirs = str(doc.truth[path])
     other = httpx.patch(
-        server.api(f"documents/{doc.id}/fields/{path}"), json={"value": theirs, "version": 1}
+        server.api(f"documents/{doc.id}/fields/{path}"),
+        json={"value": theirs, "version": 1},
+        headers=CLIENT_HEADERS,
     )
     assert other.status_code == 200
     page.keyboard.type("9999")
