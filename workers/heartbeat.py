@@ -2,14 +2,15 @@
 tasks it is running and since when, so whoever started the worker can tell a live one from a
 dead, hung or deaf one (`workers.supervisor`).
 
-The file is written from the consumer's own timer: on Redis the timer runs in the consumer's
-event loop, so a hung loop stops the beat; on the embedded SQLite queue it is a thread, and
-a consumer that stops taking work shows instead as idle while documents wait.
+The file is written by a thread of the worker's main process while its consumer runs: a
+process that hangs or dies stops the beat; a consumer that stops taking work while the process
+lives shows instead as idle while documents wait.
 """
 
 import json
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,24 +61,33 @@ def _beat(path: Path) -> None:
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
-    """Consumer step: beat at once when the consumer starts, then every `BEAT_S` seconds."""
+    """Consumer step: a thread of the worker's main process beats every `BEAT_S` seconds
+    while the consumer runs (the consumer's own timer does not fire while a task runs)."""
 
     requires = ("celery.worker.consumer.tasks:Tasks",)
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
-        self.entry: Any = None
         self.path = heartbeat_path(get_settings().data_dir.resolve(), os.getpid())
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
 
     def start(self, parent: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.stopped.clear()
         _beat(self.path)
-        self.entry = parent.timer.call_repeatedly(BEAT_S, _beat, (self.path,))
+        self.thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(BEAT_S):
+            _beat(self.path)
 
     def stop(self, parent: Any) -> None:
-        if self.entry is not None:
-            self.entry.cancel()
-            self.entry = None
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
 
     def shutdown(self, parent: Any) -> None:
         self.stop(parent)

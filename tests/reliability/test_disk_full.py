@@ -6,14 +6,20 @@ The disk is real: a small tmpfs mounted for the test (so the test needs root, an
 without it), filled with a ballast file."""
 
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.settings import Settings
+from tests.conftest import CLIENT_HEADERS
 from tests.reliability import files
+from tests.reliability.processes import api, jixiao_env, until, wait_final
+from tests.reliability.test_worker import _seed_page
+from tests.service.helpers import read_path_missing
 
 UPLOAD = "/api/v1/documents"
 MIB = 1 << 20
@@ -24,7 +30,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "disk"
     mount.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", str(mount)], capture_output=True
     )
     if mounted.returncode != 0:
         pytest.skip("a small disk cannot be mounted here (needs root)")
@@ -90,3 +96,42 @@ def test_a_disk_filling_while_an_upload_streams_answers_507_and_keeps_nothing(
     response = client.post(UPLOAD, content=body(), headers=headers)
     assert response.status_code == 507 and response.json()["error"] == "insufficient_storage"
     assert queued == [] and not list(settings.data_dir.glob("*/*"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(read_path_missing()), reason=read_path_missing() or "")
+def test_the_embedded_worker_reads_again_after_the_disk_was_full(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """The probe: the disk filled while a document was read; the worker took no more tasks
+    even after room was made. Here the disk fills just after an upload, is emptied 15 s
+    later, and everything afterwards is read: the document caught in it ends with a status
+    and a reason (not `processing` for ever), and a later upload is read."""
+    env = jixiao_env(
+        small_disk / "data", JIXIAO_MIN_FREE_BYTES=str(8 * MIB),
+        JIXIAO_WORKER_STUCK_AFTER_S="10", JIXIAO_WORKER_RESTART_DELAY_S="2",
+    )  # fmt: skip
+    page = _seed_page(tmp_path, seed=3)
+    with (
+        api(env, tmp_path / "serve.log") as (url, _),
+        httpx.Client(base_url=url, timeout=60, headers=CLIENT_HEADERS) as client,
+    ):
+        until(lambda: client.get("/readyz").status_code == 200, 120, "never ready")
+        caught = _upload(client, "seed.pdf", page)
+        ballast = fill(small_disk, leave=0)
+        assert client.post(UPLOAD, files={"files": ("b.png", files.png())}).status_code == 507
+        assert client.get("/readyz").json()["disk"] is False
+        time.sleep(15)
+        ballast.unlink()
+        until(lambda: client.get("/readyz").status_code == 200, 180, "not ready again")
+        later = _upload(client, "blank.png", files.png(mark=7))
+        first, second = wait_final(client, [caught, later], 600)
+    assert first["status"] in {"needs_review", "failed"}
+    assert first["status"] == "needs_review" or first["error"]
+    assert second["status"] == "failed" and "not a" in second["error"]  # read: a blank page
+
+
+def _upload(client: httpx.Client, name: str, content: bytes) -> str:
+    response = client.post(UPLOAD, files={"files": (name, content)})
+    assert response.status_code == 202, response.text
+    return response.json()["documents"][0]["id"]
