@@ -3,6 +3,7 @@
 The XLSX holds, per document, a sheet laid out like the printed form (merged cells where the
 form merges them) and, for all documents together, flat sheets `budget`, `tasks` and
 `indicators` whose amounts are numbers, so they sum in a spreadsheet without retyping.
+Text that a spreadsheet would run as a formula is made inert in both (`ingest.sheet_cells`).
 Pure: documents in, bytes out.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from ingest.sheet_cells import append_row, csv_cell
 from models.contract import BUDGET_KEYS, Indicator, PerformanceTargets, Task
 
 Format = Literal["json", "csv", "xlsx"]
@@ -98,7 +100,7 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
@@ -192,7 +194,7 @@ def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
 
     thin = Side(style="thin")
     for values in rows:
-        ws.append(values)
+        append_row(ws, values)
     for row in ws.iter_rows(min_row=2, max_row=len(rows), max_col=5):
         for cell in row:
             cell.alignment = wrap
@@ -209,9 +211,9 @@ def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
 
 def _flat_sheet(wb: Any, title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
     ws = wb.create_sheet(title)
-    ws.append(header)
+    append_row(ws, header)
     for values in rows:
-        ws.append(values)
+        append_row(ws, values)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, Decimal):
