@@ -30,7 +30,7 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CLIENT_HEADER = "x-jixiao-client"
-JSON_BODY_LIMIT = 64 * 1024  # a correction or an acceptance; values have their own limits
+JSON_BODY_LIMIT = 128 * 1024  # a correction (10,000 characters at most, escaped) or acceptance
 MULTIPART_SLACK = 64 * 1024  # part headers and form fields around an upload's files
 UPLOAD_ROUTE = ("POST", "/api/v1/documents")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -5,6 +5,7 @@ the database, so even simultaneous uploads of the same file end as one document)
 sources stage rejects is reported per file; only a request with nothing usable is an error.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from models.blobs import BlobStore
 from models.db import Document
 
 RETRY_AFTER_S = 30
+MAX_BATCH_NAME = 255  # the column's width
 
 
 @dataclass
@@ -103,6 +105,7 @@ def take_in(session: Session, upload: Upload, settings: Settings) -> IntakeResul
 def _take_in(
     session: Session, upload: Upload, settings: Settings, blobs: BlobStore, items: list[Received]
 ) -> IntakeResult:
+    name = _batch_name(upload.fields.get("batch_name"))
     rejected: list[Rejected] = []
     batch_wanted = len(upload.files) > 1
     for received in upload.files:
@@ -136,12 +139,23 @@ def _take_in(
     session.commit()  # end the reads: the lock below must open the transaction (SQLite)
     store.lock_intake(session)
     _check_room(session, len({item.sha256 for item, _ in fresh}), settings)
-    batch = store.create_batch(session, upload.fields.get("batch_name")) if batch_wanted else None
+    batch = store.create_batch(session, name) if batch_wanted else None
     result = IntakeResult(batch.id if batch else None, rejected=rejected)
     result.documents += [(doc, False) for doc in known]
     for item, source in fresh:
         result.documents.append(_register(session, item, source, blobs, result.batch_id))
     return result
+
+
+def _batch_name(given: str | None) -> str | None:
+    """The batch's name as given; refused when longer than its column or not plain text."""
+    if given is None or not given.strip():
+        return None
+    if len(given) > MAX_BATCH_NAME or any(unicodedata.category(c) == "Cc" for c in given):
+        raise InputRejected(
+            "bad_request", f"batch_name must be plain text of at most {MAX_BATCH_NAME} characters"
+        )
+    return given.strip()
 
 
 def _check_room(session: Session, new: int, settings: Settings) -> None:

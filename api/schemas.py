@@ -1,11 +1,19 @@
 """Request and response bodies of the API (the export JSON itself is `models.contract`)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
-from models.contract import FieldValue
+MAX_INT = 2**31 - 1  # the databases' integer columns
 
 
 class _Out(BaseModel):
@@ -86,12 +94,18 @@ class FieldOut(_Out):
     version: int
 
 
+# A note from a reviewer: no control characters but line breaks and tabs.
+NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROLS)]
+Version = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
 class FieldPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    value: FieldValue
-    comment: str | None = Field(default=None, max_length=2000)
-    version: int = Field(ge=1)
+    value: StrictStr | StrictInt | None  # `true` is not a count; kinds bound the rest
+    comment: Note | None = None
+    version: Version
 
 
 class PatchResult(_Out):
@@ -104,8 +118,8 @@ class PatchResult(_Out):
 class AcceptRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    force: bool = False
-    reason: str | None = Field(default=None, max_length=2000)
+    force: StrictBool = False
+    reason: Note | None = None
 
 
 class CorrectionOut(_Out):

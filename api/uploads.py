@@ -192,7 +192,7 @@ def expand_zip(archive: Received, incoming: Path, limit: int) -> list[Received]:
     except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
         for f in out:
             f.path.unlink(missing_ok=True)
-        raise InputRejected("zip_corrupt", f"{archive.filename}: {exc}") from exc
+        raise InputRejected("zip_corrupt", f"{archive.filename}: not a readable zip") from exc
     except BaseException:
         for f in out:
             f.path.unlink(missing_ok=True)

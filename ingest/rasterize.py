@@ -171,7 +171,7 @@ def _image_pages(source: SourceDocument, dpi: int) -> Iterator[tuple[np.ndarray,
                 pixels = _to_bgr(upright)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise InputRejected(
-                    "corrupt_image", f"Frame {frame + 1} of the image cannot be decoded: {exc}"
+                    "corrupt_image", f"Frame {frame + 1} of the image cannot be decoded."
                 ) from exc
             yield pixels, _image_dpi(image, pixels.shape, dpi)
 

@@ -7,6 +7,8 @@ can clear a `sum_mismatch` elsewhere or raise a new one; reading doubts (low con
 structure, seal, missing) stay until someone corrects the field.
 """
 
+import re
+
 from ingest.confidence import document_status, ordered_reasons
 from ingest.template import Template, ValueKind
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
@@ -18,6 +20,14 @@ from models.contract import (
     PerformanceTargets,
     value_paths,
 )
+
+# What a reviewer may type into one field: far more than any printed form holds, far less than
+# would burden the store, the exports or a spreadsheet cell.
+MAX_CHARS: dict[str, int] = {"long_text": 10_000}
+MAX_SHORT_CHARS = 500
+MAX_COUNT = 10**9
+AMOUNT_DIGITS = 15  # before the decimal point; 万元 amounts of a whole province need 9
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
 
 # Check reasons an untouched field loses when the checks no longer name it. `missing` stays:
 # a field nobody corrected is as empty as it was.
@@ -61,13 +71,36 @@ def revalidate(
 
 
 def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
-    """The contract value of what a reviewer typed: `10,891.62` is an amount, `18` a count."""
-    if not isinstance(value, str):
+    """The contract value of what a reviewer typed: `10,891.62` is an amount, `18` a count.
+
+    Bounded per kind, so a correction can neither carry what no form prints (a 20 MB text, a
+    27-digit amount, a count of 5,000 digits, `true`) nor characters a workbook cannot hold."""
+    if isinstance(value, bool):
+        raise InvalidCorrection(f"{path}: true or false is not a {kind}")
+    if isinstance(value, int):
+        if abs(value) >= MAX_COUNT:
+            raise InvalidCorrection(f"{path}: {value} is out of range")
         return value
+    if value is None:
+        return None
+    limit = MAX_CHARS.get(kind, MAX_SHORT_CHARS)
+    if len(value) > limit:
+        raise InvalidCorrection(f"{path}: at most {limit} characters")
+    if _CONTROL.search(value):
+        raise InvalidCorrection(f"{path}: control characters are not allowed")
     typed = normalize_value(value, kind)
     if typed is None and value.strip():
-        raise InvalidCorrection(f"{path}: {value!r} is not a valid {kind}")
+        raise InvalidCorrection(f"{path}: {_shown(value)} is not a valid {kind}")
+    if isinstance(typed, int) and typed >= MAX_COUNT:
+        raise InvalidCorrection(f"{path}: {_shown(value)} is out of range")
+    if isinstance(typed, str) and kind == "amount" and len(typed.split(".")[0]) > AMOUNT_DIGITS:
+        raise InvalidCorrection(f"{path}: an amount has at most {AMOUNT_DIGITS} digits")
     return typed
+
+
+def _shown(value: str) -> str:
+    """A typed value as quoted in a message, cut short."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def with_values(doc: PerformanceTargets, values: dict[str, FieldValue]) -> PerformanceTargets:

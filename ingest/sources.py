@@ -155,9 +155,7 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
             "image_too_large", "The image's dimensions are absurdly large."
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InputRejected(
-            "corrupt_image", f"The image is damaged and cannot be read: {exc}"
-        ) from exc
+        raise InputRejected("corrupt_image", "The image is damaged and cannot be read.") from exc
     return pages
 
 

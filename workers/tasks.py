@@ -76,7 +76,9 @@ def _describe(exc: BaseException) -> str:
         return "time limit exceeded"
     if isinstance(exc, WorkerLostError):
         return f"the worker process died {MAX_RUNS} times running it"
-    return f"{type(exc).__name__}: {exc}"
+    # shown to API clients: where the data folder lies is none of theirs
+    data_dir = str(get_settings().data_dir.resolve())
+    return f"{type(exc).__name__}: {exc}".replace(data_dir, "<data>")
 
 
 def _time_limit_inside(exc: BaseException) -> SoftTimeLimitExceeded | None:

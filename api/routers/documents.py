@@ -17,6 +17,7 @@ from api.deps import (
 from api.errors import NotFound, Unavailable
 from api.intake import check_capacity, take_in, withdraw
 from api.schemas import (
+    MAX_INT,
     AcceptRequest,
     DocumentDetail,
     DocumentList,
@@ -110,7 +111,7 @@ def list_documents(
     status: ProcessingStatus | None = None,
     batch: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> DocumentList:
     rows, total = store.list_documents(
         session, status=status, batch_id=batch, limit=limit, offset=offset

@@ -1,13 +1,15 @@
 """A document's fields in risk order, their crops and pages, and corrections."""
 
-from fastapi import APIRouter, Depends, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
 from fastapi.responses import FileResponse
 
 from api import review
 from api.auth import Reviewer, require
 from api.deps import BlobsDep, SessionDep, require_document
 from api.errors import NotFound
-from api.schemas import FieldOut, FieldPatch, PatchResult
+from api.schemas import MAX_INT, FieldOut, FieldPatch, PatchResult
 from ingest.template import default_template
 from models import store
 from models.contract import FieldStatus
@@ -44,7 +46,12 @@ def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep
 
 
 @router.get("/pages/{n}/image", response_class=FileResponse)
-def page_image(document_id: str, n: int, session: SessionDep, blobs: BlobsDep) -> FileResponse:
+def page_image(
+    document_id: str,
+    n: Annotated[int, Path(ge=1, le=MAX_INT)],
+    session: SessionDep,
+    blobs: BlobsDep,
+) -> FileResponse:
     """The cleaned page (the image field boxes refer to), or the raw page until it is read."""
     page = store.get_page(session, document_id, n)
     if page is None:
