@@ -73,6 +73,8 @@ def correct_field(
     rows = store.sync_fields(session, document_id, checked)
     doc.content = checked.to_json_dict()
     doc.status = checked.status.value
+    # an acceptance vouched for the values as they were; after a change it vouches for nothing
+    doc.accepted_by = doc.accept_reason = None
     changed = [r for r in rows if r.path != path and before.get(r.path) != r.status]
     session.commit()
     return row, changed, doc
