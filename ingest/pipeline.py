@@ -12,7 +12,7 @@ read.
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.artifacts import CleanPage, Grid, PageImage, PageTable, SourceDocument, Table
@@ -54,17 +54,23 @@ def read_page(
 ) -> tuple[CleanPage, PageTable]:
     """Clean one page, find its grid and read its cells."""
     timer = timer or StageTimer()
-    clean, grid = prepare_page(page, timer)
+    clean, grid = prepare_page(page, engine, timer)
     return clean, read_prepared(clean, grid, engine, timer)
 
 
-def prepare_page(page: PageImage, timer: StageTimer) -> tuple[CleanPage, Grid | None]:
-    """Everything before OCR: the cleaned page and its grid."""
+def prepare_page(
+    page: PageImage, engine: OcrEngine, timer: StageTimer
+) -> tuple[CleanPage, Grid | None]:
+    """Everything before OCR: the page turned upright, cleaned, and its grid."""
     from ingest.grid import find_grid
     from ingest.preprocess import clean_page
+    from ingest.preprocess.orientation import upright
 
     started = time.perf_counter()
+    page, turn = upright(page, engine)
     clean = clean_page(page)
+    if turn:
+        clean = replace(clean, notes=(f"turned by {turn}°", *clean.notes))
     timer.add("preprocess", started)
     started = time.perf_counter()
     grid = find_grid(clean)
@@ -140,7 +146,8 @@ def read_document(
     pages: list[CleanPage] = []
     tables: list[PageTable] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
-        for clean, grid in _prepared_ahead(rasterize_source(source, settings), ahead, timer):
+        pages_read = rasterize_source(source, settings)
+        for clean, grid in _prepared_ahead(pages_read, engine, ahead, timer):
             pages.append(clean)
             tables.append(read_prepared(clean, grid, engine, timer))
             if progress:
@@ -154,7 +161,7 @@ def read_document(
 
 
 def _prepared_ahead(
-    pages: Iterator[PageImage], ahead: ThreadPoolExecutor, timer: StageTimer
+    pages: Iterator[PageImage], engine: OcrEngine, ahead: ThreadPoolExecutor, timer: StageTimer
 ) -> Iterator[tuple[CleanPage, Grid | None]]:
     """Pages rasterised, cleaned and gridded one page ahead in a helper thread, so that this
     work runs while the page before is being read: OpenCV, poppler and ONNX Runtime all work
@@ -164,7 +171,7 @@ def _prepared_ahead(
         started = time.perf_counter()
         page = next(pages, None)
         timer.add("rasterize", started)
-        return None if page is None else prepare_page(page, timer)
+        return None if page is None else prepare_page(page, engine, timer)
 
     upcoming = ahead.submit(prepare_next)
     while (prepared := upcoming.result()) is not None:
