@@ -169,7 +169,7 @@ def _image_pages(source: SourceDocument, dpi: int) -> Iterator[tuple[np.ndarray,
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 pixels = _to_bgr(upright)
-            except (OSError, SyntaxError, ValueError) as exc:
+            except Exception as exc:  # a decoder fed a hostile file may raise anything
                 raise InputRejected(
                     "corrupt_image", f"Frame {frame + 1} of the image cannot be decoded."
                 ) from exc

@@ -154,7 +154,11 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
         raise InputRejected(
             "image_too_large", "The image's dimensions are absurdly large."
         ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except InputRejected:
+        raise
+    except (
+        Exception
+    ) as exc:  # a decoder fed a hostile file may raise anything (TypeError, KeyError…)
         raise InputRejected("corrupt_image", "The image is damaged and cannot be read.") from exc
     return pages
 
