@@ -2,6 +2,9 @@
 
 Cell boxes are in pixels of the page as rendered at `dpi`, upright and undistorted, before any
 degradation; compare them with a pipeline's boxes after normalising both by the table's box.
+`engine` names what laid the pages out: `native` draws them itself; `office` (LibreOffice, from
+an XLSX or DOCX) and `browser` (Chromium, from HTML) print them, and their cells are read back
+from the printed PDF's rules and text layer.
 """
 
 from typing import Literal
@@ -12,6 +15,8 @@ from models.contract import PerformanceTargets
 
 Level = Literal["clean", "scan", "heavy", "photo"]
 Split = Literal["calibration", "test"]
+Engine = Literal["native", "office", "browser"]
+SourceFormat = Literal["xlsx", "docx", "html"]
 
 
 class _Strict(BaseModel):
@@ -43,6 +48,8 @@ class GroundTruth(_Strict):
     level: Level
     split: Split
     seed: int
+    engine: Engine = "native"
+    source_format: SourceFormat | None = None  # what the engine printed; None for native
     fonts: list[str] = Field(default_factory=list)
     document: PerformanceTargets
     pages: list[TruthPage]

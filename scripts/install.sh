@@ -9,7 +9,8 @@ SYSTEM_PACKAGES=(
   fonts-noto-cjk           # CJK fonts for the synthetic corpus and XLSX/pages
   fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
-  chromium                 # the review page's browser tests
+  chromium                 # the review page's browser tests; prints the browser corpus
+  libreoffice-calc libreoffice-writer   # print the office corpus (`jixiao synth --engine office`)
   redis-server postgresql  # the scaled-out mode's services, for its tests
 )
 

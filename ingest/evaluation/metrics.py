@@ -24,7 +24,7 @@ from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
 from models.contract import FieldStatus, FieldValue, PerformanceTargets, is_long_text, value_paths
-from models.truth import GroundTruth, Level, Split
+from models.truth import Engine, GroundTruth, Level, Split
 
 
 class Counts(BaseModel):
@@ -110,6 +110,7 @@ class DocumentScore(BaseModel):
     doc_id: str
     level: Level
     split: Split
+    engine: Engine = "native"
     pages: int
     counts: Counts
     error: str | None = None  # why the pipeline produced no result for this document
@@ -236,6 +237,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
         doc_id=truth.doc_id,
         level=truth.level,
         split=truth.split,
+        engine=truth.engine,
         pages=len(truth.pages),
         counts=counts,
     )

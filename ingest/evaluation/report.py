@@ -1,4 +1,4 @@
-"""Per-level and total figures from per-document scores, and their printed form."""
+"""Per-level, per-engine and total figures from per-document scores, and their printed form."""
 
 import statistics
 from typing import TYPE_CHECKING, get_args
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, get_args
 from pydantic import BaseModel
 
 from ingest.evaluation.metrics import Counts, DocumentScore
-from models.truth import Level
+from models.truth import Engine, Level
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,6 +25,7 @@ class GroupSummary(BaseModel):
 class EvalReport(BaseModel):
     documents: list[DocumentScore]
     levels: list[GroupSummary]
+    engines: list[GroupSummary] = []  # each engine, then each engine's levels ("office/scan")
     total: GroupSummary
 
 
@@ -40,14 +41,26 @@ def _summary(name: str, scores: list[DocumentScore]) -> GroupSummary:
     )
 
 
-def summarize(scores: list[DocumentScore]) -> EvalReport:
-    """Levels in their order of difficulty; only levels present in `scores` are listed."""
-    levels = [
-        _summary(level, group)
+def _by_level(scores: list[DocumentScore], prefix: str = "") -> list[GroupSummary]:
+    return [
+        _summary(prefix + level, group)
         for level in get_args(Level)
         if (group := [s for s in scores if s.level == level])
     ]
-    return EvalReport(documents=scores, levels=levels, total=_summary("total", scores))
+
+
+def summarize(scores: list[DocumentScore]) -> EvalReport:
+    """Levels in their order of difficulty, engines in theirs; only those present are listed."""
+    engines = []
+    for engine in get_args(Engine):
+        if group := [s for s in scores if s.engine == engine]:
+            engines += [_summary(engine, group), *_by_level(group, f"{engine}/")]
+    return EvalReport(
+        documents=scores,
+        levels=_by_level(scores),
+        engines=engines,
+        total=_summary("total", scores),
+    )
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
@@ -94,24 +107,27 @@ def print_report(report: EvalReport, console: "Console") -> None:
         label = score.doc_id if score.error is None else f"{score.doc_id} (failed)"
         docs.add_row(
             label,
-            score.level,
+            score.level if score.engine == "native" else f"{score.engine}/{score.level}",
             str(score.pages),
             *_metric_cells(score.counts),
             _num(score.counts.seconds_per_page),
         )
     console.print(docs)
 
-    levels = Table(title="Levels and total", box=box.SIMPLE_HEAD)
-    for name in ("level", "docs", *_METRIC_COLUMNS, *_TAIL_COLUMNS, "median s/page"):
-        levels.add_column(name, justify="left" if name == "level" else "right")
-    for group in [*report.levels, report.total]:
+    groups = [*report.levels, report.total]
+    if len({s.engine for s in report.documents}) > 1:
+        groups = [*report.engines, *groups]
+    levels = Table(title="Engines, levels and total", box=box.SIMPLE_HEAD)
+    for name in ("group", "docs", *_METRIC_COLUMNS, *_TAIL_COLUMNS, "median s/page"):
+        levels.add_column(name, justify="left" if name == "group" else "right")
+    for group in groups:
         levels.add_row(
             group.name,
             f"{group.documents}" + (f" ({group.failed} failed)" if group.failed else ""),
             *_metric_cells(group.counts),
             _num(group.counts.seconds_per_page),
             _num(group.median_seconds_per_page),
-            style="bold" if group is report.total else None,
+            style="bold" if group is report.total or group.name in get_args(Engine) else None,
         )
     console.print(levels)
 

@@ -6,21 +6,43 @@ heavy  a red seal over the title or the department name, specks, faded and broke
        uneven toner, rotation, stronger noise;
 photo  the page warped in perspective inside a darker background, uneven light and shadow,
        a colour cast, mild blur and noise.
-Truth stays in the clean page's frame; only the pixels move.
+Truth stays in the clean page's frame; only the pixels move. Degradation knows a page only by
+its `PageMarks`, so pages drawn here and pages printed by office and browser engines age alike.
 """
 
 import math
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ingest.synth.fonts import load_font
-from ingest.synth.layout import PageLayout
 from ingest.synth.seal import seal_mask
-from ingest.synth.style import DocStyle, mm_to_px
+from ingest.synth.style import mm_to_px
 from models.truth import Level
 
 BBox = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class TitleSpan:
+    """The title line: its centre and half its width, in pixels."""
+
+    cx: float
+    cy: float
+    half: float
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What degradation needs to know of a clean page: where rules run and where a seal goes."""
+
+    dpi: int
+    cell_boxes: tuple[BBox, ...]  # rules run along their edges
+    rule_px: int
+    title: TitleSpan | None  # page 1's title, if any
+    department: BBox | None  # the department name's cell
+    seal_fonts: tuple[str, str]  # faces the seal is lettered in, chosen at random
+
 
 LEVEL_JPEG_QUALITY: dict[str, tuple[int, int] | None] = {
     "clean": None,
@@ -57,26 +79,22 @@ def _noise(img: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarra
     return img + grain[..., None]
 
 
-def _seal_target(page: PageLayout, style: DocStyle, rng: np.random.Generator) -> tuple[int, int]:
+def _seal_target(marks: PageMarks, rng: np.random.Generator) -> tuple[int, int]:
     """A point on the title or on the department name, where seals are usually stamped."""
-    title = next((t for t in page.texts if t.kind == "title"), None)
-    dept = next((c for c in page.cells if c.key == "department" and c.col == 1), None)
+    title, dept = marks.title, marks.department
     if title is not None and (dept is None or rng.random() < 0.5):
-        half = load_font(title.font, title.px).getlength(title.text) / 2
-        return round(title.xy[0] + rng.uniform(-0.2, 0.8) * half), round(title.xy[1])
-    assert dept is not None
-    x0, y0, x1, y1 = dept.bbox
+        return round(title.cx + rng.uniform(-0.2, 0.8) * title.half), round(title.cy)
+    x0, y0, x1, y1 = dept if dept is not None else marks.cell_boxes[0]
     return round(x0 + (x1 - x0) * rng.uniform(0.35, 0.7)), round((y0 + y1) / 2)
 
 
-def _stamp(
-    img: np.ndarray, page: PageLayout, style: DocStyle, text: str, rng: np.random.Generator
-) -> BBox:
-    diameter = mm_to_px(rng.uniform(38, 42), style.dpi)
-    cover = seal_mask(text, diameter, style.title_font if rng.random() < 0.5 else style.font, rng)
+def _stamp(img: np.ndarray, marks: PageMarks, text: str, rng: np.random.Generator) -> BBox:
+    diameter = mm_to_px(rng.uniform(38, 42), marks.dpi)
+    title_font, body_font = marks.seal_fonts
+    cover = seal_mask(text, diameter, title_font if rng.random() < 0.5 else body_font, rng)
     matrix = cv2.getRotationMatrix2D((diameter / 2, diameter / 2), rng.uniform(-25, 25), 1.0)
     cover = cv2.warpAffine(cover, matrix, (diameter, diameter))
-    cx, cy = _seal_target(page, style, rng)
+    cx, cy = _seal_target(marks, rng)
     x0, y0 = cx - diameter // 2, cy - diameter // 2
     h, w = img.shape[:2]
     ax0, ay0, ax1, ay1 = max(0, x0), max(0, y0), min(w, x0 + diameter), min(h, y0 + diameter)
@@ -93,12 +111,11 @@ def _stamp(
 
 
 def _damage_rules(
-    img: np.ndarray, page: PageLayout, style: DocStyle, rng: np.random.Generator, paper: np.ndarray
+    img: np.ndarray, marks: PageMarks, rng: np.random.Generator, paper: np.ndarray
 ) -> None:
     """Fade some stretches of ruling line and break others, as worn toner and copiers do."""
-    half = style.rule_px // 2 + 1
-    for cell in page.cells:
-        x0, y0, x1, y1 = cell.bbox
+    half = marks.rule_px // 2 + 1
+    for x0, y0, x1, y1 in marks.cell_boxes:
         for horizontal, fixed, lo, hi in ((True, y0, x0, x1), (False, x0, y0, y1)):
             if rng.random() > 0.35 or hi - lo < 20:
                 continue
@@ -170,8 +187,7 @@ def _photo(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def degrade(
     gray: np.ndarray,
     level: Level,
-    page: PageLayout,
-    style: DocStyle,
+    marks: PageMarks,
     seal_text: str | None,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, BBox | None]:
@@ -191,10 +207,10 @@ def degrade(
         darkness = (255.0 - img) * _field(rng, gray.shape, 0.55, 1.0)[..., None]
         img = 255.0 - darkness
         img = np.minimum(img, paper)
-        _damage_rules(img, page, style, rng, paper)
+        _damage_rules(img, marks, rng, paper)
         _specks(img, rng, int(rng.integers(30, 200)))
         if seal_text:
-            seal_box = _stamp(img, page, style, seal_text, rng)
+            seal_box = _stamp(img, marks, seal_text, rng)
     if level == "photo":
         img = _photo(img, rng)
         sigma = rng.uniform(2.0, 4.0)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.synth.fonts import Measure
+from ingest.synth.degrade import PageMarks, TitleSpan
+from ingest.synth.fonts import Measure, load_font
 from ingest.synth.style import DocStyle, pt_to_px
 from ingest.synth.table import Align, Block, LogicalTable, Role
 
@@ -386,3 +387,23 @@ def _part_texts(
                 printed[k] = got
                 break
     return [(blk.text, *printed[k]) if k in printed else ("", [], False) for k in range(len(parts))]
+
+
+def page_marks(page: PageLayout, style: DocStyle) -> PageMarks:
+    """What degradation needs of a drawn page: its cells, its title and its department cell."""
+    title = next((t for t in page.texts if t.kind == "title"), None)
+    dept = next((c for c in page.cells if c.key == "department" and c.col == 1), None)
+    return PageMarks(
+        dpi=style.dpi,
+        cell_boxes=tuple(c.bbox for c in page.cells),
+        rule_px=style.rule_px,
+        title=None
+        if title is None
+        else TitleSpan(
+            cx=title.xy[0],
+            cy=title.xy[1],
+            half=load_font(title.font, title.px).getlength(title.text) / 2,
+        ),
+        department=None if dept is None else dept.bbox,
+        seal_fonts=(style.title_font, style.font),
+    )

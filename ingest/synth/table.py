@@ -6,15 +6,24 @@ breaks. Row keys (`budget:3`, `tasks:header`, `indicators:12`) let content pin p
 
 import random
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from ingest.synth.content import FormContent, format_amount
-from ingest.synth.style import DocStyle
 from models.contract import Indicator
 
 Role = Literal["label", "header", "value"]
 Align = Literal["left", "center", "right"]
 Cut = Literal["first", "last", "all", "none"]  # which parts of a cut block show its text
+
+
+class TableLook(Protocol):
+    """The two choices of a document's look that shape its logical table."""
+
+    @property
+    def vertical_labels(self) -> bool: ...
+
+    @property
+    def amount_align(self) -> Align: ...
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class LogicalTable:
 
 
 class _Builder:
-    def __init__(self, style: DocStyle, rng: random.Random, fixed_cut: bool) -> None:
+    def __init__(self, style: TableLook, rng: random.Random, fixed_cut: bool) -> None:
         self.style = style
         self.rng = rng
         self.fixed_cut = fixed_cut
@@ -87,7 +96,7 @@ class _Builder:
         self.blocks.append(Block(row=row, col=1, col_span=4, text=text, role="value", align=align))
 
 
-def build_table(content: FormContent, style: DocStyle, rng: random.Random) -> LogicalTable:
+def build_table(content: FormContent, style: TableLook, rng: random.Random) -> LogicalTable:
     """Rows and merged blocks of the whole form, in the order the seed table prints them."""
     doc, lab = content.document, content.labels
     seed_like = bool(content.breaks_before)

@@ -1,22 +1,35 @@
-"""`jixiao synth`: render a synthetic corpus of scanned forms with ground truth."""
+"""`jixiao synth`: render a synthetic corpus of scanned forms with ground truth.
+
+`--engine` picks what lays the pages out: `native` draws them itself; `office` writes XLSX or
+DOCX and prints it with LibreOffice; `browser` writes HTML and prints it with Chromium. Several
+engines, comma-separated, make a mixed corpus.
+"""
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from models.truth import Level
+from models.truth import Engine, Level
 
 _LEVELS = ("clean", "scan", "heavy", "photo")
+_ENGINES = ("native", "office", "browser")
 
 
-def _levels(text: str) -> list[Level]:
-    levels = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [lv for lv in levels if lv not in _LEVELS]
-    if unknown or not levels:
-        raise argparse.ArgumentTypeError(
-            f"levels must be a comma-separated subset of {','.join(_LEVELS)}"
-        )
-    return levels  # type: ignore[return-value]
+def _choices(name: str, allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        picked = [part.strip() for part in text.split(",") if part.strip()]
+        if not picked or any(p not in allowed for p in picked):
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a comma-separated subset of {','.join(allowed)}"
+            )
+        return picked
+
+    return parse
+
+
+_levels: Callable[[str], list[Level]] = _choices("levels", _LEVELS)  # type: ignore[assignment]
+_engines: Callable[[str], list[Engine]] = _choices("engines", _ENGINES)  # type: ignore[assignment]
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -28,6 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         type=_levels,
         default=list(_LEVELS),
         help="degradation levels to cycle through (default all four)",
+    )
+    parser.add_argument(
+        "--engine",
+        type=_engines,
+        default=["native"],
+        help="what lays the pages out: native, office (LibreOffice), browser (Chromium), or "
+        "several, comma-separated, taking turns per cycle of levels (default native)",
     )
     parser.add_argument(
         "--page-images", action="store_true", help="also write pages/<doc_id>_p<k>.png"
@@ -43,11 +63,20 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from ingest.synth.corpus import write_corpus
     from ingest.synth.fonts import missing_faces
+    from ingest.synth.printed.printers import missing_printers
 
     if missing := missing_faces():
         print(
             f"missing fonts: {', '.join(missing)} (install fonts-noto-cjk, "
             "fonts-arphic-uming, fonts-wqy-zenhei, fonts-wqy-microhei)"
+        )
+        return 2
+    formats = {"office": {"xlsx", "docx"}, "browser": {"html"}}
+    needed = set().union(*(formats.get(engine, set()) for engine in args.engine))
+    if missing := missing_printers(needed):
+        print(
+            f"missing programs: {', '.join(missing)} (install libreoffice-calc, "
+            "libreoffice-writer and chromium)"
         )
         return 2
     if args.n < 1:
@@ -61,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         args.levels,
         page_images=args.page_images,
         include_seed=args.include_seed,
+        engines=args.engine,
     )
     pages = sum(d.pages for d in manifest.documents)
     seconds = time.perf_counter() - started
