@@ -61,18 +61,26 @@ def env(tmp_path: Path) -> dict[str, str]:
     )
 
 
+def _replaced_after(
+    url: str, serve: subprocess.Popen, sig: int, state: str, within_s: float
+) -> dict:
+    """Send `sig` to serve's ready worker; the /readyz answer naming it `state` once the
+    worker is replaced by a new, ready one (the old one reaped)."""
+    until(lambda: _ready(url)["status"] == 200, 120, "the worker never became ready")
+    old = _worker(serve)
+    old.send_signal(sig)
+    report = until(lambda: (r := _ready(url))["worker"] == state and r, within_s, f"not {state}")
+    until(lambda: _ready(url)["status"] == 200, 120, "the worker was not replaced")
+    assert _worker(serve).pid != old.pid and not psutil.pid_exists(old.pid)
+    return report
+
+
 def test_a_killed_worker_is_reported_restarted_and_reads_again(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     with api(env, tmp_path / "serve.log") as (url, serve):
-        until(lambda: _ready(url)["status"] == 200, 120, "the worker never became ready")
-        first = _worker(serve)
-        first.send_signal(signal.SIGKILL)
-        dead = until(lambda: (r := _ready(url))["worker"] == "dead" and r, 10, "death unseen")
+        dead = _replaced_after(url, serve, signal.SIGKILL, "dead", 10)
         assert dead["status"] == 503 and "code -9" in dead["worker_reason"]
-        until(lambda: _ready(url)["status"] == 200, 120, "the worker was not restarted")
-        second = _worker(serve)
-        assert second.pid != first.pid and not psutil.pid_exists(first.pid)  # reaped
         doc_id = _upload(url, "blank.png", files.png(mark=11))
         with httpx.Client(base_url=url, timeout=30) as client:
             (doc,) = wait_final(client, [doc_id], 180)
@@ -81,13 +89,8 @@ def test_a_killed_worker_is_reported_restarted_and_reads_again(
 
 def test_a_hung_worker_is_found_stuck_and_replaced(env: dict[str, str], tmp_path: Path) -> None:
     with api(env, tmp_path / "serve.log") as (url, serve):
-        until(lambda: _ready(url)["status"] == 200, 120, "the worker never became ready")
-        hung = _worker(serve)
-        hung.send_signal(signal.SIGSTOP)
-        stuck = until(lambda: (r := _ready(url))["worker"] == "stuck" and r, 30, "hang unseen")
+        stuck = _replaced_after(url, serve, signal.SIGSTOP, "stuck", 30)
         assert stuck["status"] == 503 and "heartbeat" in stuck["worker_reason"]
-        until(lambda: _ready(url)["status"] == 200, 120, "the hung worker was not replaced")
-        assert _worker(serve).pid != hung.pid and not psutil.pid_exists(hung.pid)
 
 
 def test_sigterm_stops_serve_and_its_worker_and_no_page_is_read_twice(
