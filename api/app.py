@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 import jixiao
 from api import errors, security
 from api.guard import RequestGuard
-from api.routers import corrections, documents, fields, health, pages
+from api.routers import corrections, docs, documents, fields, health, pages, rows
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
 
@@ -32,11 +32,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=jixiao.__version__,
         summary="Scanned 部门整体预算绩效目标表 in, checked and reviewable data out",
         lifespan=lifespan,
+        docs_url=None,  # served from packaged files by api/routers/docs.py, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(RequestGuard, settings=settings)  # innermost: refusals get the headers
     security.install(app, settings)
-    for module in (documents, fields, corrections, health, pages):
+    for module in (documents, fields, rows, corrections, health, pages, docs):
         app.include_router(module.router)
     return app

@@ -39,14 +39,14 @@ BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 def require_document(session: Session, document_id: str) -> Document:
     doc = session.get(Document, document_id)
     if doc is None:
-        raise NotFound("no_document", f"no document {document_id}")
+        raise NotFound("no_document", f"没有编号为 {document_id} 的文档")
     return doc
 
 
 def content_of(doc: Document) -> PerformanceTargets:
     """The stored contract JSON of a processed document."""
     if doc.content is None:
-        raise Conflict("not_ready", f"document {doc.id} is {doc.status}; nothing to export yet")
+        raise Conflict("not_ready", f"文档 {doc.id} 尚未识别完成（{doc.status}），还不能导出")
     return PerformanceTargets.model_validate(doc.content)
 
 

@@ -127,7 +127,9 @@ class RequestGuard:
         """Resolve the caller for the routes (`request.state.principal`), or refuse."""
         authorization = headers.get("authorization")
         try:
-            principal = await run_in_threadpool(authenticate, self.settings, authorization)
+            principal = await run_in_threadpool(
+                authenticate, self.settings, authorization, headers.get("x-reviewer")
+            )
         except ApiError as exc:
             return _refusal(exc.status, exc.code, exc.message, **exc.headers)
         scope.setdefault("state", {})["principal"] = principal

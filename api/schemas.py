@@ -1,7 +1,7 @@
 """Request and response bodies of the API (the export JSON itself is `models.contract`)."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -13,7 +13,13 @@ from pydantic import (
     StringConstraints,
 )
 
+from models.contract import BBox, DocumentFlag, FieldValue
+
 MAX_INT = 2**31 - 1  # the databases' integer columns
+# A note from a reviewer: no control characters but line breaks and tabs.
+NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROLS)]
+Counter = Annotated[int, Field(ge=1, le=MAX_INT)]  # versions and revisions
 
 
 class _Out(BaseModel):
@@ -48,6 +54,8 @@ class DocumentSummary(_Out):
     stage: str
     pages_done: int
     pages_total: int
+    revision: int  # moves with every reviewer act; row and flag requests send it back
+    open_flags: int  # open document flags: a page, section or text line in doubt
     created_at: datetime
     updated_at: datetime
 
@@ -75,8 +83,10 @@ class StageErrorOut(_Out):
 
 
 class DocumentDetail(DocumentOverview):
+    document_flags: list[DocumentFlag] = Field(default_factory=list)  # by index, for resolving
     error: str | None
     accepted_by: str | None
+    accepted_at: datetime | None
     accept_reason: str | None
     errors: list[StageErrorOut]
 
@@ -92,12 +102,8 @@ class FieldOut(_Out):
     page: int | None
     bbox: list[int] | None
     version: int
-
-
-# A note from a reviewer: no control characters but line breaks and tabs.
-NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROLS)]
-Version = Annotated[int, Field(ge=1, le=MAX_INT)]
+    evidence: str | None = None  # `inferred`: not read, follows from another field
+    span: list[str] = Field(default_factory=list)  # every row of its merged cell, if merged
 
 
 class FieldPatch(BaseModel):
@@ -105,7 +111,7 @@ class FieldPatch(BaseModel):
 
     value: StrictStr | StrictInt | None  # `true` is not a count; kinds bound the rest
     comment: Note | None = None
-    version: Version
+    version: Counter
 
 
 class PatchResult(_Out):
@@ -120,11 +126,64 @@ class AcceptRequest(BaseModel):
 
     force: StrictBool = False
     reason: Note | None = None
+    revision: Counter | None = None  # the revision the reviewer looked at
+
+
+class RowCreate(BaseModel):
+    """A row to add before `index` (the list's length: at the end). `from_flag` names the
+    `unassigned_text` document flag it was read from, which the row resolves; else `page` and
+    `bbox` may say where it is printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    list: Literal["tasks", "indicators"]
+    index: int = Field(ge=0, le=MAX_INT)
+    values: dict[str, FieldValue] = Field(default_factory=dict)
+    revision: Counter
+    from_flag: int | None = Field(default=None, ge=0, le=MAX_INT)
+    page: Counter | None = None
+    bbox: BBox | None = None
+    comment: Note | None = None
+
+
+class RevisionComment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revision: Counter
+    comment: Note | None = None
+
+
+class UndoRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: Note | None = None
+
+
+class ReviewState(_Out):
+    """What a row, flag or undo act leaves: the document's revision, status and what is left."""
+
+    revision: int
+    status: str
+    flagged_count: int
+    open_flags: int
+
+
+class RegionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bbox: BBox
+
+
+class RegionText(BaseModel):
+    text: str
+    confidence: float
 
 
 class CorrectionOut(_Out):
     id: int
+    action: str
     path: str
+    field_path: str | None = None  # where the field is now, when its row has moved since
     before: Any
     after: Any
     who: str

@@ -1,9 +1,9 @@
 """Browser-facing protections: security headers on every response, CORS closed by default.
 
 The review pages load only their own scripts and styles, so the policy allows `'self'` and
-nothing inline; page images shown from fetched blobs need `blob:`. The OpenAPI pages (/docs,
-/redoc) load Swagger/ReDoc from their CDN with an inline bootstrap, so they get a policy of
-their own. API answers hold finance data and are never cached.
+nothing inline; page images shown from fetched blobs need `blob:`. The OpenAPI page (/docs)
+runs packaged Swagger UI files with an inline bootstrap, so it gets a policy of its own, still
+with nothing from outside. API answers hold finance data and are never cached.
 """
 
 from collections.abc import Awaitable, Callable
@@ -19,12 +19,11 @@ PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; worker-src 'self' blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -55,6 +54,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PATCH"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Reviewer"],
         )

@@ -4,7 +4,7 @@
     rec_gt.txt                      "crops/<file>\t<corrected text>" per line
 
 Only single-line values are written (the recogniser reads one line at a time); the latest
-correction of a field wins.
+correction of a field wins, and a field whose latest correction was undone is left out.
 """
 
 import io
@@ -25,12 +25,16 @@ def _label(value: object) -> str | None:
 
 
 def paddleocr_zip(session: Session, blobs: BlobStore) -> bytes:
-    latest = {c.field_id: c for c in store.corrections_of(session)}
+    latest = {
+        c.field_id: c
+        for c in store.corrections_of(session)
+        if c.field_id is not None and c.action in ("correct", "undo")
+    }
     lines: list[str] = []
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for field_id, correction in sorted(latest.items()):
-            label = _label(correction.after)
+            label = _label(correction.after) if correction.action == "correct" else None
             row = session.get(FieldRow, field_id)
             if label is None or row is None or row.page is None or not row.bbox:
                 continue

@@ -28,7 +28,7 @@ from tests.service.helpers import (
 )
 
 ROOT = Path(__file__).parents[1]
-DONE = ("needs_review", "accepted", "failed")
+DONE = ("needs_review", "ready", "accepted", "failed")
 
 
 def measure(workers: int, folder: Path) -> float:

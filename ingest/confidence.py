@@ -12,14 +12,15 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
+from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
-    DocumentStatus,
     FieldRecord,
     FieldStatus,
     FieldValue,
     PerformanceTargets,
+    ReviewState,
     value_paths,
 )
 
@@ -104,6 +105,8 @@ def judge_fields(
             evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
+        if kinds[path] == "long_text" and implausible_stretch(value, template):
+            reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
         judged.append(
             FieldJudgement(
@@ -123,8 +126,8 @@ def assess(
     template: Template,
     model: CalibrationModel | None = None,
 ) -> PerformanceTargets:
-    """Set every field's confidence, status, reasons and suggestion, and the document status:
-    accepted only when no field is flagged."""
+    """Set every field's confidence, status, reasons and suggestion, and the document's review
+    state: ready (for a reviewer to accept) only when no field is flagged."""
     model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
@@ -148,11 +151,13 @@ def assess(
                 page=record.page if record else None,
                 bbox=record.bbox if record else None,
                 suggestion=judgement.suggestion,
+                evidence=record.evidence if record else None,
             )
         )
-    return doc.model_copy(update={"fields": fields, "status": document_status(fields)})
+    return doc.model_copy(update={"fields": fields}).in_state(review_state(fields))
 
 
-def document_status(fields: list[FieldRecord]) -> DocumentStatus:
+def review_state(fields: list[FieldRecord]) -> ReviewState:
+    """Never `accepted`: acceptance is a reviewer's act (or the service's configured policy)."""
     flagged = any(f.status == FieldStatus.FLAGGED for f in fields)
-    return DocumentStatus.NEEDS_REVIEW if flagged else DocumentStatus.ACCEPTED
+    return ReviewState.NEEDS_REVIEW if flagged else ReviewState.READY

@@ -1,15 +1,19 @@
-"""Exports of checked documents: contract JSON, CSV (one file per entity, zipped) and XLSX.
+"""Exports of checked documents: contract JSON, CSV (one file per section, zipped) and XLSX.
 
 The XLSX holds, per document, a sheet laid out like the printed form (merged cells where the
-form merges them) and, for all documents together, flat sheets `budget`, `tasks` and
-`indicators` whose amounts are numbers, so they sum in a spreadsheet without retyping.
-Text that a spreadsheet would run as a formula is made inert in both (`ingest.sheet_cells`).
-Pure: documents in, bytes out.
+form merges them, and the empty indicator rows the paper prints for a 二级指标 with nothing
+under it) and, for all documents together, flat sheets 预算, 重点工作任务 and 绩效指标 whose
+amounts are numbers, so they sum in a spreadsheet without retyping, and 修改记录, the audit
+trail. Headers are the form's own Chinese words. Text that a spreadsheet would run as a formula
+is made inert in both XLSX and CSV (`ingest.sheet_cells`). Pure: documents in, bytes out; the
+service puts the audit trail and acceptance into the documents (`corrections[]`,
+`acceptance`).
 """
 
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +21,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ingest.sheet_cells import append_row, csv_cell
-from models.contract import BUDGET_KEYS, Indicator, PerformanceTargets, Task
+from ingest.template import Template, default_template
+from models.contract import (
+    ACTION_NAMES,
+    BUDGET_KEYS,
+    STATUS_NAMES,
+    Indicator,
+    PerformanceTargets,
+)
 
 Format = Literal["json", "csv", "xlsx"]
 
@@ -31,11 +42,20 @@ BUDGET_LABELS: dict[str, str] = {
     "city_level_funds": "市本级使用资金",
     "transfer_payment_funds": "拟用于对下转移支付资金",
 }
-DOCUMENT_COLUMNS = (
-    "document_id", "filename", "sha256", "pages", "status", "title", "year", "department",
-    "staff_count", "subunit_count", "overall_goal", "other_tasks",
+DOCUMENT_HEADER = (
+    "文档编号", "文件名", "SHA-256", "页数", "状态", "表名", "年度", "部门", "财政供养人员数",
+    "下属二级单位数", "总体绩效目标", "其他需完成的任务", "接受人", "接受时间", "接受说明",
 )  # fmt: skip
-FIELD_COLUMNS = ("path", "value", "ocr_text", "confidence", "status", "reasons", "page", "bbox")
+BUDGET_HEADER = ("文档编号", "部门", *BUDGET_LABELS.values())
+TASK_HEADER = (
+    "文档编号", "部门", "序号", "名称", "主要实施内容", "拟投入的资金(万元)",
+    "期望达到的目标(概述)",
+)  # fmt: skip
+INDICATOR_HEADER = ("文档编号", "部门", "序号", "一级指标", "二级指标", "三级指标", "指标值")
+FIELD_HEADER = ("文档编号", "字段", "值", "识别原文", "置信度", "状态", "原因", "页码", "位置")
+TRAIL_HEADER = ("文档编号", "部门", "时间", "复核人", "操作", "对象", "原值", "新值", "备注")
+FIELD_STATUS_NAMES = {"accepted": "无疑问", "flagged": "待复核", "corrected": "已更正"}
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,18 @@ class ExportFile:
     content: bytes
     media_type: str
     extension: str
+    name: str  # file name without extension, from department and year
+
+
+def file_stem(docs: list[PerformanceTargets], *, batch: bool = False) -> str:
+    """`湛江市归国华侨联合会-2024年-绩效目标表`; a batch: `绩效目标表-3份`."""
+    if batch and len(docs) > 1:
+        years = sorted({d.year for d in docs if d.year})
+        span = f"{years[0]}-{years[-1]}年-" if len(years) > 1 else f"{years[0]}年-" if years else ""
+        return f"绩效目标表-{span}{len(docs)}份"
+    doc = docs[0]
+    parts = [doc.department or "未识别部门", f"{doc.year}年" if doc.year else None, "绩效目标表"]
+    return _UNSAFE_NAME.sub("_", "-".join(p for p in parts if p))
 
 
 def _number(amount: str | None) -> Decimal | None:
@@ -55,12 +87,21 @@ def _as_printed(amount: str | None) -> str | None:
     return amount
 
 
+def _text(value: Any) -> Any:
+    """A value for one spreadsheet or CSV cell: rows and flags of the trail as JSON text."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def _document_row(doc: PerformanceTargets) -> list[Any]:
-    src = doc.source
+    src, accepted = doc.source, doc.acceptance
     return [
         doc.document_id, src and src.filename, src and src.sha256, src and src.pages,
-        doc.status.value, doc.title, doc.year, doc.department, doc.basic_info.staff_count,
-        doc.basic_info.subunit_count, doc.overall_goal, doc.other_tasks,
+        STATUS_NAMES.get(doc.status.value, doc.status.value), doc.title, doc.year,
+        doc.department, doc.basic_info.staff_count, doc.basic_info.subunit_count,
+        doc.overall_goal, doc.other_tasks, accepted and accepted.by,
+        accepted and accepted.at.isoformat(timespec="seconds"), accepted and accepted.reason,
     ]  # fmt: skip
 
 
@@ -84,16 +125,29 @@ def _indicator_rows(doc: PerformanceTargets) -> list[list[Any]]:
     ]
 
 
-BUDGET_HEADER = ["document_id", "department", *BUDGET_KEYS]
-TASK_HEADER = ["document_id", "department", "index", *Task.model_fields]
-INDICATOR_HEADER = ["document_id", "department", "index", *Indicator.model_fields]
+def _field_rows(doc: PerformanceTargets) -> list[list[Any]]:
+    return [
+        [doc.document_id, f.path, f.value, f.ocr_text, f.confidence,
+         FIELD_STATUS_NAMES.get(f.status.value, f.status.value), ";".join(f.reasons), f.page,
+         json.dumps(f.bbox) if f.bbox else None]
+        for f in doc.fields
+    ]  # fmt: skip
+
+
+def _trail_rows(doc: PerformanceTargets) -> list[list[Any]]:
+    return [
+        [doc.document_id, doc.department, c.at.isoformat(timespec="seconds"), c.who,
+         ACTION_NAMES.get(c.action.value, c.action.value), c.path, _text(c.before),
+         _text(c.after), c.comment]
+        for c in doc.corrections
+    ]  # fmt: skip
 
 
 def to_json(docs: list[PerformanceTargets], *, batch: bool = False) -> ExportFile:
     """One document: the contract object. A batch: a JSON array of them."""
     payload: Any = [d.to_json_dict() for d in docs] if batch else docs[0].to_json_dict()
     content = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
-    return ExportFile(content, "application/json", "json")
+    return ExportFile(content, "application/json", "json", file_stem(docs, batch=batch))
 
 
 def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
@@ -104,35 +158,59 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
-def _field_rows(doc: PerformanceTargets) -> list[list[Any]]:
-    return [
-        [doc.document_id, f.path, f.value, f.ocr_text, f.confidence, f.status.value,
-         ";".join(f.reasons), f.page, json.dumps(f.bbox) if f.bbox else None]
-        for f in doc.fields
-    ]  # fmt: skip
+CSV_FILES = ("文档", "预算", "重点工作任务", "绩效指标", "字段", "修改记录")
 
 
-def to_csv_zip(docs: list[PerformanceTargets]) -> ExportFile:
-    """documents, budget, tasks, indicators and fields, one CSV each, in one zip."""
+def to_csv_zip(docs: list[PerformanceTargets], *, batch: bool = False) -> ExportFile:
+    """One CSV per section of the form plus the fields and the audit trail, in one zip named
+    after the document; inside, `<name>-预算.csv` and so on."""
 
     def each(rows_of: Callable[[PerformanceTargets], list[list[Any]]]) -> list[list[Any]]:
-        return [row for d in docs for row in rows_of(d)]
+        return [_text_row(row) for d in docs for row in rows_of(d)]
 
-    files = {
-        "documents.csv": _csv_bytes(DOCUMENT_COLUMNS, map(_document_row, docs)),
-        "budget.csv": _csv_bytes(BUDGET_HEADER, (_budget_row(d, _as_printed) for d in docs)),
-        "tasks.csv": _csv_bytes(TASK_HEADER, each(lambda d: _task_rows(d, _as_printed))),
-        "indicators.csv": _csv_bytes(INDICATOR_HEADER, each(_indicator_rows)),
-        "fields.csv": _csv_bytes(("document_id", *FIELD_COLUMNS), each(_field_rows)),
-    }
+    stem = file_stem(docs, batch=batch)
+    tables = (
+        (DOCUMENT_HEADER, [_document_row(d) for d in docs]),
+        (BUDGET_HEADER, [_budget_row(d, _as_printed) for d in docs]),
+        (TASK_HEADER, each(lambda d: _task_rows(d, _as_printed))),
+        (INDICATOR_HEADER, each(_indicator_rows)),
+        (FIELD_HEADER, each(_field_rows)),
+        (TRAIL_HEADER, each(_trail_rows)),
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in files.items():
-            zf.writestr(name, content)
-    return ExportFile(buf.getvalue(), "application/zip", "zip")
+        for name, (header, rows) in zip(CSV_FILES, tables, strict=True):
+            zf.writestr(f"{stem}-{name}.csv", _csv_bytes(header, rows))
+    return ExportFile(buf.getvalue(), "application/zip", "csv.zip", stem)
 
 
-def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
+def _text_row(row: list[Any]) -> list[Any]:
+    return [_text(v) for v in row]
+
+
+def printed_indicator_rows(doc: PerformanceTargets, template: Template) -> list[Indicator]:
+    """The indicators as the paper prints them: every 二级指标 of a 一级 that is present has a
+    row, an empty one where nothing is under it (成本指标 with no 三级指标)."""
+    rows = list(doc.indicators)
+    present = {template.canonical_level2(i.level2) for i in rows if i.level2}
+    for level1, level2s in template.taxonomy.items():
+        if not any(i.level1 == level1 for i in rows):
+            continue
+        for k, level2 in enumerate(level2s):
+            if level2 in present:
+                continue
+            before = set(level2s[:k])
+            at = max(
+                (n + 1 for n, i in enumerate(rows) if i.level1 == level1
+                 and (i.level2 is None or template.canonical_level2(i.level2) in before)),
+                default=min(n for n, i in enumerate(rows) if i.level1 == level1),
+            )  # fmt: skip
+            rows.insert(at, Indicator(level1=level1, level2=level2))
+            present.add(level2)
+    return rows
+
+
+def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
     """The printed form's layout: 5 columns, section labels merged down the left column."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -155,6 +233,7 @@ def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
             merges.append((first, 1, len(rows), 1))
 
     budget = {k: _number(getattr(doc.budget, k)) for k in BUDGET_KEYS}
+    indicators = printed_indicator_rows(doc, template)
     rows.append([doc.title, None, None, None, None])
     merges.append((1, 1, 1, 5))
     add(["部门名称", doc.department], span_value=True)
@@ -178,14 +257,14 @@ def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
     first_indicator = len(rows) + 2
     section("绩效指标", [
         ["一级指标", "二级指标", "三级指标", "指标值"],
-        *([i.level1, i.level2, i.name, i.value] for i in doc.indicators),
+        *([i.level1, i.level2, i.name, i.value] for i in indicators),
     ])  # fmt: skip
     for col, key in ((2, "level1"), (3, "level2")):  # merged down over equal neighbours
         start = 0
-        for k in range(1, len(doc.indicators) + 1):
-            same = k < len(doc.indicators) and (
-                getattr(doc.indicators[k], key) == getattr(doc.indicators[start], key)
-                and (col == 2 or doc.indicators[k].level1 == doc.indicators[start].level1)
+        for k in range(1, len(indicators) + 1):
+            same = k < len(indicators) and (
+                getattr(indicators[k], key) == getattr(indicators[start], key)
+                and (col == 2 or indicators[k].level1 == indicators[start].level1)
             )
             if not same:
                 if k - start > 1:
@@ -209,40 +288,49 @@ def _form_sheet(ws: Any, doc: PerformanceTargets) -> None:
         ws.column_dimensions[letter].width = width
 
 
-def _flat_sheet(wb: Any, title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+def _flat_sheet(wb: Any, title: str, header: Iterable[str], rows: Iterable[list[Any]]) -> None:
     ws = wb.create_sheet(title)
-    append_row(ws, header)
+    append_row(ws, list(header))
     for values in rows:
-        append_row(ws, values)
+        append_row(ws, _text_row(values))
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00"
 
 
-def to_xlsx(docs: list[PerformanceTargets]) -> ExportFile:
+def to_xlsx(
+    docs: list[PerformanceTargets], template: Template, *, batch: bool = False
+) -> ExportFile:
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     for i, doc in enumerate(docs):
         title = "绩效目标表" if len(docs) == 1 else f"绩效目标表{i + 1}"
-        _form_sheet(wb.create_sheet(title), doc)
-    _flat_sheet(wb, "budget", BUDGET_HEADER, (_budget_row(d, _number) for d in docs))
-    _flat_sheet(wb, "tasks", TASK_HEADER, (r for d in docs for r in _task_rows(d, _number)))
-    _flat_sheet(wb, "indicators", INDICATOR_HEADER, (r for d in docs for r in _indicator_rows(d)))
+        _form_sheet(wb.create_sheet(title), doc, template)
+    _flat_sheet(wb, "预算", BUDGET_HEADER, (_budget_row(d, _number) for d in docs))
+    _flat_sheet(wb, "重点工作任务", TASK_HEADER, (r for d in docs for r in _task_rows(d, _number)))
+    _flat_sheet(wb, "绩效指标", INDICATOR_HEADER, (r for d in docs for r in _indicator_rows(d)))
+    _flat_sheet(wb, "修改记录", TRAIL_HEADER, (r for d in docs for r in _trail_rows(d)))
     buf = io.BytesIO()
     wb.save(buf)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return ExportFile(buf.getvalue(), media, "xlsx")
+    return ExportFile(buf.getvalue(), media, "xlsx", file_stem(docs, batch=batch))
 
 
-def export(docs: list[PerformanceTargets], fmt: Format, *, batch: bool = False) -> ExportFile:
+def export(
+    docs: list[PerformanceTargets],
+    fmt: Format,
+    *,
+    batch: bool = False,
+    template: Template | None = None,
+) -> ExportFile:
     """Documents in the asked format; `batch` makes the JSON an array even for one document."""
     if not docs:
         raise ValueError("nothing to export")
     if fmt == "json":
         return to_json(docs, batch=batch)
     if fmt == "csv":
-        return to_csv_zip(docs)
-    return to_xlsx(docs)
+        return to_csv_zip(docs, batch=batch)
+    return to_xlsx(docs, template or default_template(), batch=batch)

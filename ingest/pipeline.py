@@ -100,6 +100,7 @@ def assemble(
     """Stitch pages, map onto the template, run the checks and decide the flags."""
     from ingest.confidence import assess
     from ingest.mapping import map_table
+    from ingest.merged import infer_level1
     from ingest.stitch import stitch
     from ingest.validate import run_checks
 
@@ -107,7 +108,7 @@ def assemble(
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = stitch(page_tables, template)
-    mapped = map_table(table, template)
+    mapped = infer_level1(map_table(table, template), template)
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.evaluation.compare import field_kinds as template_kinds
 from ingest.evaluation.compare import kind_key
+from ingest.labels import match_label
 from ingest.template import CheckSpec, Template, ValueKind, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import FieldStatus, FieldValue, PerformanceTargets, value_paths
@@ -28,6 +29,7 @@ Reason = Literal[
     "structure",
     "seal_overlap",
     "duplicate",
+    "garbled",
 ]
 # Reasons decided here from the values; the others come from reading evidence.
 CHECK_REASONS: frozenset[str] = frozenset(
@@ -139,7 +141,8 @@ def _kind_problem(
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template.amount_decimals)
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
-        return f"首尾有孤立的“{mark}”，可能是污点", None
+        cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
+        return f"首尾有孤立的“{mark}”，可能是污点", cleaned or None
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)
@@ -309,36 +312,64 @@ def _single_suspect(
 # ---- taxonomy, required, duplicates ------------------------------------------------------
 
 
+def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
+    """The taxonomy wording `text` is a misreading of: the one wording printed whole inside it
+    (a neighbouring cell's text read with it), else one close enough (a stray mark, a wrong
+    character); the wording as the template prints it."""
+    folded = normalize_label(text)
+    inside = {w for wordings in terms.values() for w in wordings if normalize_label(w) in folded}
+    longest = [w for w in inside if not any(w != o and w in o for o in inside)]
+    if len(longest) == 1:
+        return longest[0]
+    found = match_label(text, terms)
+    return found.label if found is not None else None
+
+
 def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
     message = template.messages.get("taxonomy", "taxonomy")
     level1_names = {normalize_label(l1): l1 for l1 in template.taxonomy}
+    level1_terms = {l1: (l1,) for l1 in template.taxonomy}
+    level2_terms = {
+        l2: (l2, *template.level2_variants.get(l2, ()))
+        for l2s in template.taxonomy.values()
+        for l2 in l2s
+    }
     issues = []
     for i, ind in enumerate(doc.indicators):
         level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
         if not level1_ok:
+            path = f"indicators[{i}].level1"
+            nearest = _nearest_term(ind.level1 or "", level1_terms)
             issues.append(
                 CheckIssue(
                     check="taxonomy_level1",
                     reason="taxonomy",
-                    paths=(f"indicators[{i}].level1",),
+                    paths=(path,),
                     message=f"{message}：“{ind.level1}”不是一级指标",
+                    suggestion=nearest,
+                    suggestion_path=path if nearest else None,
                 )
             )
         if ind.level2 is None:
             continue
         expected = template.level1_of(ind.level2)
+        nearest = None
         if expected is None:
             detail = f"“{ind.level2}”不是二级指标"
+            nearest = _nearest_term(ind.level2, level2_terms)
         elif level1_ok and ind.level1 and normalize_label(ind.level1) != expected:
-            detail = f"“{ind.level2}”应属于{expected}"
+            detail = f"“{ind.level2}”应属于{expected}"  # printed so: kept, no suggestion
         else:
             continue
+        path = f"indicators[{i}].level2"
         issues.append(
             CheckIssue(
                 check="taxonomy_level2",
                 reason="taxonomy",
-                paths=(f"indicators[{i}].level2",),
+                paths=(path,),
                 message=f"{message}：{detail}",
+                suggestion=nearest,
+                suggestion_path=path if nearest else None,
             )
         )
     return issues

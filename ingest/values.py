@@ -9,6 +9,7 @@ what the checks flag as a format problem.
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from ingest.template import ValueKind
 from models.contract import FieldValue
@@ -16,29 +17,58 @@ from models.contract import FieldValue
 _LOOKALIKE_DIGITS = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": "."}
 )
-# Thousands separators, and spaces OCR puts inside long numbers.
-_NUMBER_NOISE = re.compile(r"[,'\s]")
-_UNIT_SUFFIX = re.compile(r"(万元|元|人|个|家)$")
+_SEPARATORS = ",' "  # after NFKC: a full-width comma is a comma, an ideographic space a space
+_UNIT_SUFFIX = re.compile(r"(万元|人|个|家)$")
+_CURRENCY = "¥"  # NFKC turns the full-width ￥ into ¥
+_GROUPED = re.compile(r"-?\d{1,3}(?:[,' ]\d{3})+(?:\.\d+)?", re.ASCII)
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
 _COUNT = re.compile(r"\d+", re.ASCII)
 
 
-def _numeric_text(printed: str) -> str:
+class NumberReading(NamedTuple):
+    """A number read from text, or why it was refused (Chinese, for the reviewer)."""
+
+    value: str | None
+    problem: str | None = None
+
+
+def read_number(printed: str, *, lookalikes: bool = False) -> NumberReading:
+    """Printed or typed text as a plain decimal string, by explicit rules, never by guessing.
+
+    - full-width digits and punctuation are normalised (NFKC; `。` counts as a point);
+    - a separator (comma, apostrophe, space) is accepted only between groups of three digits
+      before the point: `10,891.62` and `72 807.38` are numbers, `49,41` and `4,9.41` are not,
+      because a comma there may be a decimal point typed on the wrong key;
+    - a trailing 万元 (the form's unit) and a leading ￥ are dropped; 元 alone is refused, since
+      the form counts in 万元 and a yuan figure must be converted by a person;
+    - with `lookalikes` (text read by OCR), O, l, I and | are digits.
+    """
     text = unicodedata.normalize("NFKC", printed).strip()
-    text = _UNIT_SUFFIX.sub("", text)
-    return _NUMBER_NOISE.sub("", text).translate(_LOOKALIKE_DIGITS)
+    text = _UNIT_SUFFIX.sub("", text).strip().removeprefix(_CURRENCY).strip()
+    if lookalikes:
+        text = text.translate(_LOOKALIKE_DIGITS)
+    if text.endswith("元"):
+        return NumberReading(None, "本栏单位为万元，请换算为万元后填写（如 494100元 填 49.41）")
+    if any(sep in text for sep in _SEPARATORS):
+        if not _GROUPED.fullmatch(text):
+            return NumberReading(
+                None, "逗号或空格只能用作千位分隔符（每三位一组，如 10,891.62），小数点请用“.”"
+            )
+        text = re.sub(r"[,' ]", "", text)
+    if not _AMOUNT.fullmatch(text):
+        return NumberReading(None, f"“{printed.strip()}”不是数字")
+    return NumberReading(text)
 
 
 def parse_amount(printed: str) -> str | None:
-    """`10,891.62` -> "10891.62", `0` -> "0"; None when it is not a number."""
-    text = _numeric_text(printed)
-    return text if _AMOUNT.fullmatch(text) else None
+    """`10,891.62` -> "10891.62", `0` -> "0"; None when it is not a number (`read_number`)."""
+    return read_number(printed, lookalikes=True).value
 
 
 def parse_count(printed: str) -> int | None:
     """`18` or `18人` -> 18; None when it is not a whole number."""
-    text = _numeric_text(printed)
-    return int(text) if _COUNT.fullmatch(text) else None
+    text = read_number(printed, lookalikes=True).value
+    return int(text) if text is not None and _COUNT.fullmatch(text) else None
 
 
 def normalize_value(printed: str, kind: ValueKind) -> FieldValue:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     # Trust
     residual_error_target: float = 0.005
+    # Acceptance is a reviewer's act; with this on, a document read with no flag at all (no
+    # field, no document flag) is accepted on arrival, recorded as done by this policy.
+    auto_accept_unflagged: bool = False
 
     # Reliability: how much work may wait, and how long one task may run (seconds; the hard
     # limit kills the task's process `time_limit_grace_s` after the soft one asked it to stop).

@@ -4,8 +4,9 @@ Keys are exactly those of the contract; new keys may be added later, none rename
 decimal strings in 万元 without thousands separators, counts are integers, empty cells are None.
 """
 
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -23,6 +24,18 @@ class DocumentStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
     ACCEPTED = "accepted"
     FAILED = "failed"
+
+
+class ReviewState(StrEnum):
+    """Where the review stands (additive key `review_state`; `status` keeps v1's three values).
+
+    `ready`: nothing left in doubt, waiting for a reviewer to accept it; the contract `status`
+    is still `needs_review` then, since acceptance is a person's act (or a configured policy
+    for documents read with no flag at all, recorded in `acceptance`)."""
+
+    NEEDS_REVIEW = "needs_review"
+    READY = "ready"
+    ACCEPTED = "accepted"
 
 
 class FieldStatus(StrEnum):
@@ -94,6 +107,9 @@ class FieldRecord(_Strict):
     page: int | None = Field(default=None, ge=1)
     bbox: BBox | None = None
     suggestion: FieldValue = None
+    # Additive: `inferred` when the value was not read but follows from others (an unread
+    # 一级指标 from its 二级指标, by the taxonomy).
+    evidence: Literal["inferred"] | None = None
 
 
 class DocumentFlagReason(StrEnum):
@@ -126,6 +142,60 @@ class DocumentFlag(_Strict):
     status: DocumentFlagStatus = DocumentFlagStatus.OPEN
 
 
+class Acceptance(_Strict):
+    """Who accepted the document and when; `policy` names the configured rule when no person
+    did (a document read with no flag at all, accepted automatically)."""
+
+    by: str
+    at: datetime
+    reason: str | None = None
+    policy: str | None = None
+
+
+class ReviewAction(StrEnum):
+    CORRECT = "correct"
+    UNDO = "undo"
+    ADD_ROW = "add_row"
+    DELETE_ROW = "delete_row"
+    RESOLVE_FLAG = "resolve_flag"
+    ACCEPT = "accept"
+    REOPEN = "reopen"
+
+
+class CorrectionEntry(_Strict):
+    """One entry of the audit trail: a reviewer's act on a field, a row, a document flag or the
+    document itself, with the path as it was at that moment."""
+
+    at: datetime
+    who: str
+    action: ReviewAction = ReviewAction.CORRECT
+    path: str
+    before: Any = None
+    after: Any = None
+    comment: str | None = None
+
+
+# The one list of status and act names a reviewer reads (the pages get them through
+# /ui/form.json, the exports write them); `queued` and `processing` are the service's own.
+STATUS_NAMES: dict[str, str] = {
+    "queued": "排队中",
+    "processing": "识别中",
+    "needs_review": "待复核",
+    "ready": "待接受",
+    "accepted": "已接受",
+    "failed": "失败",
+}
+ACTION_NAMES: dict[str, str] = {
+    "correct": "更正",
+    "undo": "撤销更正",
+    "add_row": "添加行",
+    "delete_row": "删除行",
+    "resolve_flag": "处理文档标记",
+    "accept": "接受",
+    "reopen": "重新打开",
+}
+
+
 class EngineInfo(_Strict):
     """Which OCR engine and models produced the text (added key, allowed by the contract)."""
 
@@ -156,6 +226,18 @@ class PerformanceTargets(_Strict):
     fields: list[FieldRecord] = Field(default_factory=list)
     document_flags: list[DocumentFlag] = Field(default_factory=list)
     ocr: EngineInfo | None = None
+    review_state: ReviewState | None = None
+    acceptance: Acceptance | None = None
+    corrections: list[CorrectionEntry] = Field(default_factory=list)
+
+    def in_state(self, state: ReviewState) -> "PerformanceTargets":
+        """This document in review `state`, with the v1 `status` that goes with it."""
+        status = (
+            DocumentStatus.ACCEPTED
+            if state == ReviewState.ACCEPTED
+            else DocumentStatus.NEEDS_REVIEW
+        )
+        return self.model_copy(update={"review_state": state, "status": status})
 
     def to_json_dict(self) -> dict:
         """The contract JSON: aliases applied, run-specific keys kept even when empty."""

@@ -60,13 +60,18 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class ProcessingStatus(StrEnum):
-    """A document's life in the service; the last three are the contract's statuses."""
+    """A document's life in the service; the last four are the contract's statuses (their
+    Chinese names and meaning: docs/REVIEW_UI.md, "Statuses")."""
 
     QUEUED = "queued"
     PROCESSING = "processing"
     NEEDS_REVIEW = "needs_review"
+    READY = "ready"
     ACCEPTED = "accepted"
     FAILED = "failed"
+
+
+REVIEWABLE = (ProcessingStatus.NEEDS_REVIEW, ProcessingStatus.READY, ProcessingStatus.ACCEPTED)
 
 
 class Base(DeclarativeBase):
@@ -96,7 +101,10 @@ class Document(Base):
     pages_total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     accepted_by: Mapped[str | None] = mapped_column(String(128))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     accept_reason: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # grows with every reviewer act
+    open_flags: Mapped[int] = mapped_column(Integer, default=0)  # open document flags
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # contract JSON
     # the ingest run (its task id) that owns the processing; tasks of any other run do nothing
     run_id: Mapped[str | None] = mapped_column(String(64))
@@ -152,15 +160,25 @@ class FieldRow(Base):
     page: Mapped[int | None] = mapped_column(Integer)
     bbox: Mapped[list[Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the path of the first row of the merged 一级/二级 cell this field's row is under: review
+    # shows and counts that cell once, and a correction applies to every row it covers
+    covered_by: Mapped[str | None] = mapped_column(String(128))
+    evidence: Mapped[str | None] = mapped_column(String(16))  # `inferred`: not read
 
 
 class Correction(Base):
-    """The audit trail: every reviewer edit, never updated or deleted."""
+    """The audit trail: every reviewer act, never updated or deleted.
+
+    `action` says what was done (`models.contract.ReviewAction`); `path` is the field, row
+    (`indicators[3]`) or document flag (`document_flags[0]`) as it was named at that moment,
+    and `field_id` follows a field whose row later moved (None for acts on no field, and for
+    a field whose row was deleted). `record` keeps what an undo needs: the field's record
+    before a correction, the row's records before a deletion."""
 
     __tablename__ = "corrections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id", ondelete="CASCADE"))
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("fields.id", ondelete="CASCADE"))
     document_id: Mapped[str] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )
@@ -170,6 +188,9 @@ class Correction(Base):
     who: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16), default="correct")
+    record: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reverts: Mapped[int | None] = mapped_column(Integer)  # the entry an undo took back
 
 
 class ApiToken(Base):

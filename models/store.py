@@ -11,7 +11,13 @@ from sqlalchemy import case, delete, false, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.contract import FieldStatus, PerformanceTargets
+from models.contract import (
+    Acceptance,
+    DocumentFlagStatus,
+    FieldStatus,
+    PerformanceTargets,
+    ReviewState,
+)
 from models.db import (
     Batch,
     Correction,
@@ -22,6 +28,10 @@ from models.db import (
     StageError,
     utcnow,
 )
+
+# Recorded as who accepted a document that `Settings.auto_accept_unflagged` let through.
+AUTO_ACCEPT_POLICY = "auto_accept_unflagged"
+AUTO_ACCEPT_BY = "自动接受（配置）"
 
 
 def create_batch(session: Session, name: str | None) -> Batch:
@@ -156,15 +166,16 @@ def withdraw_documents(session: Session, document_ids: list[str]) -> list[str]:
 def list_documents(
     session: Session, *, status: str | None, batch_id: str | None, limit: int, offset: int
 ) -> tuple[list[Document], int]:
+    """Documents with open document flags first (a page or rows may be missing), then the
+    newest."""
     query = select(Document)
     if status:
         query = query.where(Document.status == status)
     if batch_id:
         query = query.where(Document.batch_id == batch_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
-    )
+    order = (Document.open_flags > 0).desc(), Document.created_at.desc(), Document.id
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
     return list(rows), total
 
 
@@ -242,21 +253,65 @@ def lock_document(session: Session, document_id: str) -> Document | None:
     return session.get(Document, document_id, populate_existing=True)
 
 
-def save_result(session: Session, document_id: str, content: PerformanceTargets) -> None:
-    """Store the assembled document and its field rows; the status comes from the flags."""
+def open_document_flags(content: PerformanceTargets) -> int:
+    return sum(f.status == DocumentFlagStatus.OPEN for f in content.document_flags)
+
+
+def write_content(doc: Document, content: PerformanceTargets) -> None:
+    """The document's stored contract JSON and what is kept beside it for queries; the
+    service's status is the review state where the document has one (`ready` included)."""
+    doc.content = content.to_json_dict()
+    doc.status = (content.review_state or content.status).value
+    doc.open_flags = open_document_flags(content)
+
+
+def save_result(
+    session: Session,
+    document_id: str,
+    content: PerformanceTargets,
+    *,
+    auto_accept: bool = False,
+    covered: dict[str, str] | None = None,
+) -> None:
+    """Store the assembled document and its field rows; the status comes from the flags.
+
+    A document with nothing in doubt is `ready` for a reviewer to accept; only with
+    `auto_accept` (the configured policy) is it accepted here, recorded as the policy's act."""
     doc = session.get(Document, document_id)
     if doc is None:
         raise LookupError(document_id)
-    doc.content = content.to_json_dict()
-    doc.status = content.status.value
+    unflagged = content.review_state == ReviewState.READY and not open_document_flags(content)
+    if auto_accept and unflagged:
+        now = utcnow()
+        acceptance = Acceptance(
+            by=AUTO_ACCEPT_BY,
+            at=now,
+            reason="识别结果无任何标记，按配置自动接受",
+            policy=AUTO_ACCEPT_POLICY,
+        )
+        content = content.model_copy(update={"acceptance": acceptance})
+        content = content.in_state(ReviewState.ACCEPTED)
+        doc.accepted_by, doc.accepted_at, doc.accept_reason = acceptance.by, now, acceptance.reason
+    write_content(doc, content)
     doc.stage = "done"
-    sync_fields(session, document_id, content)
+    sync_fields(session, document_id, content, covered=covered)
 
 
-def sync_fields(session: Session, document_id: str, content: PerformanceTargets) -> list[FieldRow]:
+def sync_fields(
+    session: Session,
+    document_id: str,
+    content: PerformanceTargets,
+    *,
+    new_version: int = 1,
+    covered: dict[str, str] | None = None,
+) -> list[FieldRow]:
     """Upsert one row per `fields[]` entry; rows whose path vanished and were never corrected go.
 
-    Versions are left alone here: only a correction moves one (`claim_field_version`)."""
+    Versions are left alone here: only a correction moves one (`claim_field_version`). A row
+    created during review (a row a reviewer added) starts at `new_version`, above any version
+    a stale page could still hold for that path. `covered` maps a field to the first row of
+    the merged cell over it (`ingest.merged.covered_by`)."""
+    covered = covered or {}
     rows = {
         r.path: r
         for r in session.scalars(select(FieldRow).where(FieldRow.document_id == document_id))
@@ -267,13 +322,14 @@ def sync_fields(session: Session, document_id: str, content: PerformanceTargets)
         values = record.model_dump(mode="json")
         row = rows.get(record.path)
         if row is None:
-            row = FieldRow(document_id=document_id, version=1, **values)
+            row = FieldRow(document_id=document_id, version=new_version, **values)
             session.add(row)
             rows[record.path] = row
         else:
             for key, value in values.items():
                 setattr(row, key, value)
         row.ordinal = ordinal
+        row.covered_by = covered.get(record.path)
     corrected = set(
         session.scalars(select(Correction.path).where(Correction.document_id == document_id))
     )
@@ -288,11 +344,16 @@ def sync_fields(session: Session, document_id: str, content: PerformanceTargets)
 _RISK = case((FieldRow.status == FieldStatus.FLAGGED.value, 0), else_=1)
 
 
-def fields_of(session: Session, document_id: str, status: str | None = None) -> list[FieldRow]:
-    """Fields in risk order: flagged first, then the least confident, then reading order."""
+def fields_of(
+    session: Session, document_id: str, status: str | None = None, *, cells_once: bool = False
+) -> list[FieldRow]:
+    """Fields in risk order: flagged first, then the least confident, then reading order;
+    `cells_once` leaves out the rows a merged cell's first row stands for."""
     query = select(FieldRow).where(FieldRow.document_id == document_id)
     if status:
         query = query.where(FieldRow.status == status)
+    if cells_once:
+        query = query.where(FieldRow.covered_by.is_(None))
     return list(session.scalars(query.order_by(_RISK, FieldRow.confidence, FieldRow.ordinal)))
 
 
@@ -307,14 +368,46 @@ def flagged_count(session: Session, document_id: str) -> int:
 
 
 def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
-    """Flags left per document, in one query for a whole page of the queue."""
+    """Flags left per document (a merged cell counts once), in one query for a queue page."""
     rows = session.execute(
         select(FieldRow.document_id, func.count())
         .where(FieldRow.document_id.in_(document_ids))
         .where(FieldRow.status == FieldStatus.FLAGGED.value)
+        .where(FieldRow.covered_by.is_(None))
         .group_by(FieldRow.document_id)
     )
     return {document_id: count for document_id, count in rows}
+
+
+def rename_fields(
+    session: Session, document_id: str, renames: dict[str, str], version: int
+) -> None:
+    """Move fields to new paths (their row moved up or down); each gets `version`, so a page
+    still holding the old path's version gets 409 instead of editing the wrong row."""
+    if not renames:
+        return
+    rows = [get_field(session, document_id, old) for old in renames]
+    for row in rows:  # two steps: the unique (document, path) must hold after each flush
+        if row is not None:
+            row.path = "~" + row.path
+    session.flush()
+    for row, new in zip(rows, renames.values(), strict=True):
+        if row is not None:
+            row.path, row.version = new, version
+    session.flush()
+
+
+def drop_fields(session: Session, document_id: str, paths: list[str]) -> None:
+    """Delete fields of a removed row; their audit entries stay, by path, without the link."""
+    rows = [r for r in (get_field(session, document_id, p) for p in paths) if r is not None]
+    ids = [r.id for r in rows]
+    if ids:
+        session.execute(
+            update(Correction).where(Correction.field_id.in_(ids)).values(field_id=None)
+        )
+        for row in rows:
+            session.delete(row)
+        session.flush()
 
 
 def claim_field_version(session: Session, field_id: int, version: int) -> bool:
@@ -340,6 +433,20 @@ def corrections_of(session: Session, document_id: str | None = None) -> list[Cor
     if document_id:
         query = query.where(Correction.document_id == document_id)
     return list(session.scalars(query))
+
+
+def last_undoable(session: Session, document_id: str) -> Correction | None:
+    """The newest correction of a field that no undo has taken back yet."""
+    undone = select(Correction.reverts).where(
+        Correction.document_id == document_id, Correction.reverts.is_not(None)
+    )
+    return session.scalar(
+        select(Correction)
+        .where(Correction.document_id == document_id, Correction.action == "correct")
+        .where(Correction.field_id.is_not(None), Correction.id.not_in(undone))
+        .order_by(Correction.id.desc())
+        .limit(1)
+    )
 
 
 def documents_of_batch(session: Session, batch_id: str) -> list[Document]:

@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session
 
 from ingest.artifacts import PageImage, PageTable, SourceDocument
 from ingest.errors import InputRejected, UnknownTemplate
+from ingest.merged import covered_by
 from ingest.ocr.base import OcrEngine
 from jixiao.settings import get_settings
 from models import store
 from models.blobs import BlobStore
-from models.contract import DocumentStatus
+from models.contract import ReviewState
 from models.db import Document, ProcessingStatus, get_engine, session_factory
 from workers.app import celery_app
 
@@ -245,8 +246,14 @@ def assemble_document(self: Task, document_id: str, run: str | None = None) -> s
             store.fail_document(session, document_id, "assemble", message)
             return ProcessingStatus.FAILED
         if failed:
-            document = document.model_copy(update={"status": DocumentStatus.NEEDS_REVIEW})
-        store.save_result(session, document_id, document)
+            document = document.in_state(ReviewState.NEEDS_REVIEW)
+        store.save_result(
+            session,
+            document_id,
+            document,
+            auto_accept=get_settings().auto_accept_unflagged,
+            covered=covered_by(document),
+        )
         if failed:
             doc.error = "pages not read: " + ", ".join(str(n) for n in failed)
         return document.status.value

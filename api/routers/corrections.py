@@ -15,9 +15,14 @@ router = APIRouter(prefix="/api/v1", tags=["corrections"])
 
 @router.get("/documents/{document_id}/corrections", response_model=list[CorrectionOut])
 def corrections(document_id: str, session: SessionDep, _: Reviewer) -> list[CorrectionOut]:
-    """Every correction of the document, oldest first: field, before, after, who, when, why."""
+    """Every reviewer act on the document, oldest first: what, where, before, after, who, when,
+    why; `field_path` is where a corrected field is now, if its row has moved since."""
     require_document(session, document_id)
-    return [CorrectionOut.model_validate(c) for c in store.corrections_of(session, document_id)]
+    now = {r.id: r.path for r in store.fields_of(session, document_id)}
+    return [
+        CorrectionOut.model_validate(c).model_copy(update={"field_path": now.get(c.field_id)})
+        for c in store.corrections_of(session, document_id)
+    ]
 
 
 @router.get("/corrections/export")

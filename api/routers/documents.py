@@ -1,6 +1,7 @@
 """Upload, list, follow, accept and export documents."""
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -29,9 +30,10 @@ from api.schemas import (
     UploadAccepted,
 )
 from api.uploads import receive_multipart
-from ingest.export import export
+from ingest.export import ExportFile, export
 from models import store
 from models.blobs import BlobStore
+from models.contract import CorrectionEntry, PerformanceTargets
 from models.db import Document, ProcessingStatus
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
@@ -138,8 +140,10 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
     doc = require_document(session, document_id)
     return DocumentDetail(
         **_overview(doc, store.flagged_count(session, document_id)).model_dump(),
+        document_flags=(doc.content or {}).get("document_flags", []),
         error=doc.error,
         accepted_by=doc.accepted_by,
+        accepted_at=doc.accepted_at,
         accept_reason=doc.accept_reason,
         errors=[StageErrorOut.model_validate(e) for e in store.errors_of(session, document_id)],
     )
@@ -149,22 +153,47 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
 def accept(
     document_id: str, body: AcceptRequest, session: SessionDep, who: Reviewer
 ) -> DocumentSummary:
-    """Accept when no flag is left, or force it with a reason."""
-    doc = review.accept(session, document_id, force=body.force, reason=body.reason, who=who.name)
+    """A reviewer's decision: when no flag is left, or forced with a reason; never while a
+    document flag is open. A later edit reopens the document."""
+    doc = review.accept(
+        session,
+        document_id,
+        force=body.force,
+        reason=body.reason,
+        revision=body.revision,
+        who=who.name,
+    )
     return DocumentSummary.model_validate(doc)
+
+
+def _with_trail(session: SessionDep, doc: Document) -> PerformanceTargets:
+    """The stored document with its audit trail, as every export carries it."""
+    trail = [
+        CorrectionEntry.model_validate(c, from_attributes=True)
+        for c in store.corrections_of(session, doc.id)
+    ]
+    return content_of(doc).model_copy(update={"corrections": trail})
+
+
+def _download(out: ExportFile, fallback: str) -> Response:
+    """The file under its Chinese name (RFC 5987), with an ASCII name for old clients."""
+    name = f"{out.name}.{out.extension}"
+    disposition = (
+        f"attachment; filename=\"{fallback}.{out.extension}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return Response(
+        out.content, media_type=out.media_type, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.get("/documents/{document_id}/export")
 def export_document(
     document_id: str, session: SessionDep, _: Reviewer, fmt: ExportFormat = "json"
 ) -> Response:
-    """JSON (the contract), CSV (one file per entity, zipped) or XLSX (form sheet + flat sheets)."""
+    """JSON (the contract, with `corrections[]`), CSV (one file per section and the audit trail,
+    zipped) or XLSX (form sheet, flat sheets, 修改记录); named by department and year."""
     doc = require_document(session, document_id)
-    out = export([content_of(doc)], fmt)
-    disposition = f'attachment; filename="{doc.id}.{out.extension}"'
-    return Response(
-        out.content, media_type=out.media_type, headers={"Content-Disposition": disposition}
-    )
+    return _download(export([_with_trail(session, doc)], fmt), doc.id)
 
 
 @router.get("/batches/{batch_id}/export", tags=["batches"])
@@ -175,8 +204,5 @@ def export_batch(
     docs = [d for d in store.documents_of_batch(session, batch_id) if d.content is not None]
     if not docs:
         raise NotFound("no_batch", f"no processed documents in batch {batch_id}")
-    out = export([content_of(d) for d in docs], fmt, batch=True)
-    disposition = f'attachment; filename="batch-{batch_id}.{out.extension}"'
-    return Response(
-        out.content, media_type=out.media_type, headers={"Content-Disposition": disposition}
-    )
+    out = export([_with_trail(session, d) for d in docs], fmt, batch=True)
+    return _download(out, f"batch-{batch_id}")

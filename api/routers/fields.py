@@ -27,9 +27,18 @@ router = APIRouter(
 def list_fields(
     document_id: str, session: SessionDep, status: FieldStatus | None = None
 ) -> list[FieldOut]:
-    """Flagged first, then the least confident, then reading order."""
+    """Flagged first, then the least confident, then reading order. Asked for the flagged ones,
+    a merged 一级/二级 cell comes once, its first row standing for all (`span`)."""
     require_document(session, document_id)
-    return [FieldOut.model_validate(r) for r in store.fields_of(session, document_id, status)]
+    flagged = status == FieldStatus.FLAGGED
+    rows = store.fields_of(session, document_id, status, cells_once=flagged)
+    spans: dict[str, list[str]] = {}
+    for row in store.fields_of(session, document_id):
+        if row.covered_by:
+            spans.setdefault(row.covered_by, [row.covered_by]).append(row.path)
+    return [
+        FieldOut.model_validate(r).model_copy(update={"span": spans.get(r.path, [])}) for r in rows
+    ]
 
 
 @router.get("/fields/{path}/crop", response_class=Response)
@@ -37,7 +46,7 @@ def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep
     """The field's box on its cleaned page, as PNG."""
     row = store.get_field(session, document_id, path)
     if row is None:
-        raise NotFound("no_field", f"no field {path}")
+        raise NotFound("no_field", f"没有字段 {path}")
     page = store.get_page(session, document_id, row.page) if row.page else None
     if page is None or not row.bbox:
         raise NotFound("no_crop", f"{path} has no position on a page")
@@ -55,7 +64,7 @@ def page_image(
     """The cleaned page (the image field boxes refer to), or the raw page until it is read."""
     page = store.get_page(session, document_id, n)
     if page is None:
-        raise NotFound("no_page", f"document {document_id} has no page {n}")
+        raise NotFound("no_page", f"文档没有第 {n} 页")
     return FileResponse(
         blobs.absolute(page.clean_image_path or page.image_path), media_type="image/png"
     )

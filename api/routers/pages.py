@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from api.errors import NotFound
 from ingest.template import default_template
+from models.contract import ACTION_NAMES, STATUS_NAMES
 
 WEB_DIR = Path(__file__).parents[1] / "web"
 PAGES = ("upload", "queue", "review", "document")
@@ -33,9 +34,11 @@ def home() -> RedirectResponse:
 
 @router.get("/ui/form.json")
 def form_description() -> dict[str, Any]:
-    """Section and column labels, taxonomy and reason texts from the template, so the pages
-    lay values out with the form's own words instead of a second copy of them."""
-    return default_template().model_dump(include={"name", "sections", "taxonomy", "messages"})
+    """Section and column labels, taxonomy and reason texts from the template, and the names
+    of statuses and reviewer acts, so the pages use the same words as the exports instead of a
+    second copy of them."""
+    form = default_template().model_dump(include={"name", "sections", "taxonomy", "messages"})
+    return {**form, "statuses": STATUS_NAMES, "actions": ACTION_NAMES}
 
 
 @router.get("/ui/assets/{name}")

@@ -1,9 +1,12 @@
 // Every request to the service goes through `request`: it adds the reviewer's token (kept in
 // sessionStorage, so it ends with the tab; the token's name is who the audit trail records)
 // and, when the server answers 401, asks for a token and tries again. Pages never call fetch.
+// Without a token (the embedded local mode) the reviewer's name, asked once and kept in
+// localStorage, goes along as `X-Reviewer`, so the audit trail names a person, not `local`.
 import { askForToken } from "./login.js";
 
 export const TOKEN_KEY = "jixiao.token";
+export const REVIEWER_KEY = "jixiao.reviewer";
 
 export class ApiError extends Error {
   constructor(status, code, message, body) {
@@ -20,7 +23,9 @@ function headersFor(extra) {
   // from requests that carry it.
   headers.set("X-Jixiao-Client", "web");
   const token = sessionStorage.getItem(TOKEN_KEY);
+  const reviewer = localStorage.getItem(REVIEWER_KEY);
   if (token) headers.set("Authorization", `Bearer ${token}`);
+  else if (reviewer) headers.set("X-Reviewer", encodeURIComponent(reviewer));
   return headers;
 }
 
@@ -75,7 +80,9 @@ export async function objectUrl(path) {
 export async function download(path, fallbackName) {
   const response = await request(path);
   const disposition = response.headers.get("Content-Disposition") ?? "";
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  // the Chinese name (RFC 5987 `filename*`) when the server sends one, else the plain one
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : (/filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = url;

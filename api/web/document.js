@@ -1,7 +1,10 @@
 // Document view: the reconstructed table laid out like the paper form, section by section in
-// the template's order, with flagged and corrected values marked, the audit trail and exports.
-import { download, getJson, request } from "./api.js";
+// the template's order, with flagged and corrected values marked, the document flags, rows
+// added or deleted in place, acceptance, the audit trail and exports.
+import { download, getJson, request, sendJson } from "./api.js";
+import { addRowDialog, ensureReviewerName } from "./rows.js";
 import {
+  ACTION_NAMES,
   FIELD_STATUS_NAMES,
   fieldLabel,
   formatTime,
@@ -32,6 +35,9 @@ const BUDGET_ROWS = [
 
 let records = new Map(); // path -> field record of the export
 let before = new Map(); // path -> first correction (original value, who)
+let doc = null;
+let form = null;
+let content = null;
 
 function valueCell(path, value, props = {}) {
   const record = records.get(path);
@@ -106,11 +112,78 @@ function listRows(section, content) {
       if (!starts) return null; // covered by the merged cell above
       return valueCell(path, item[column.key], { rowspan: runLength(items, i, merged, depth), class: `merged c${c}` });
     });
+    const named = cells.find((c, k) => c && section.columns[k].key === "name");
+    named?.append(rowTools(section.list, i));
     return h("tr", {}, cells.filter(Boolean));
   });
   const all = [header, ...rows];
   all[0].prepend(sectionLabel(section, all.length));
   return all;
+}
+
+// ＋ inserts a row before this one, × deletes it (the values stay in the audit trail).
+function rowTools(list, index) {
+  const add = h("button", { type: "button", class: "small", title: "在此行前插入一行", dataset: { add: `${list}:${index}` } }, "＋");
+  const remove = h("button", { type: "button", class: "small", title: "删除此行", dataset: { remove: `${list}:${index}` } }, "×");
+  add.addEventListener("click", (event) => {
+    event.stopPropagation();
+    addRow(list, index);
+  });
+  remove.addEventListener("click", (event) => {
+    event.stopPropagation();
+    removeRow(list, index);
+  });
+  return h("span", { class: "row-tools" }, add, remove);
+}
+
+async function addRow(list, index, flagIndex = null) {
+  if (await addRowDialog({ base, form, doc, content, list, index, flagIndex })) await load();
+}
+
+async function removeRow(list, index) {
+  const why = window.prompt(`删除${list === "tasks" ? "任务" : "指标"}第 ${index + 1} 行？请说明原因（记入修改记录）：`, "");
+  if (why === null) return;
+  try {
+    await request(`${base}/rows/${list}/${index}`, { method: "DELETE", json: { revision: doc.revision, comment: why.trim() || null } });
+    toast(`已删除第 ${index + 1} 行`, "ok");
+    await load();
+  } catch (error) {
+    toast(`删除失败：${error.message}`, "error");
+  }
+}
+
+const FLAG_NAMES = { page_unread: "整页未识别", section_incomplete: "栏目缺行", unassigned_text: "未归属的文字" };
+
+function renderFlags(flags) {
+  document.getElementById("doc-flags").hidden = flags.length === 0;
+  document.querySelector("#flags tbody").replaceChildren(
+    ...flags.map((flag, i) => {
+      const open = flag.status === "open";
+      const note = h("input", { type: "text", placeholder: "核对结果（必填）", dataset: { flag: i } });
+      const resolve = h("button", { type: "button", class: "small" }, "标记已处理");
+      resolve.addEventListener("click", async () => {
+        try {
+          await sendJson("POST", `${base}/document-flags/${i}/resolve`, { revision: doc.revision, comment: note.value });
+          await load();
+        } catch (error) {
+          toast(`未能处理：${error.message}`, "error");
+        }
+      });
+      const list = flag.section === "tasks" ? "tasks" : "indicators";
+      const add = h("button", { type: "button", class: "small primary", dataset: { fromFlag: i } }, "补录为一行");
+      add.addEventListener("click", () => addRow(list, (content[list] ?? []).length, flag.reason === "unassigned_text" ? i : null));
+      return h(
+        "tr",
+        { class: open ? null : "resolved" },
+        h("td", {}, FLAG_NAMES[flag.reason] ?? flag.reason),
+        h("td", {}, flag.page ?? ""),
+        h("td", {}, flag.message),
+        h("td", {}, flag.text ?? ""),
+        h("td", {}, open ? "待处理" : "已处理"),
+        h("td", { class: "row-actions" }, open ? [add, note, resolve] : null),
+      );
+    }),
+  );
 }
 
 const LAYOUTS = { value: valueRows, pairs: pairRows, rows: listRows };
@@ -125,16 +198,23 @@ function renderForm(form, content) {
     content.title ?? `${content.year ?? ""}年${form.name}`;
 }
 
+function shown(value) {
+  return value !== null && typeof value === "object" ? Object.values(value).filter(Boolean).join(" · ") : showValue(value);
+}
+
 function renderAudit(form, corrections, values) {
   document.querySelector("#audit tbody").replaceChildren(
     ...corrections.map((c) => {
+      const onField = c.action === "correct" || c.action === "undo";
+      const path = c.field_path ?? c.path;
       return h(
         "tr",
         {},
         h("td", { class: "muted" }, formatTime(c.at)),
-        h("td", {}, labelText(fieldLabel(form, c.path, values))),
-        h("td", { class: "old" }, showValue(c.before)),
-        h("td", { class: "new" }, c.before === c.after ? `${showValue(c.after)}（确认原值）` : showValue(c.after)),
+        h("td", {}, ACTION_NAMES[c.action] ?? c.action),
+        h("td", {}, onField ? labelText(fieldLabel(form, path, values)) : c.path),
+        h("td", { class: "old" }, shown(c.before)),
+        h("td", { class: "new" }, c.action === "correct" && c.before === c.after ? `${showValue(c.after)}（确认原值）` : shown(c.after)),
         h("td", {}, c.who),
         h("td", { class: "muted" }, c.comment ?? ""),
       );
@@ -143,33 +223,54 @@ function renderAudit(form, corrections, values) {
   document.getElementById("no-audit").hidden = corrections.length > 0;
 }
 
-async function start() {
-  setupChrome("document");
-  document.getElementById("to-review").href = `/ui/review?doc=${docId}`;
-  const doc = await getJson(base);
+async function load() {
+  doc = await getJson(base);
   document.getElementById("doc-title").textContent = doc.department ?? doc.filename;
-  const accepted = doc.accepted_by ? ` · 由 ${doc.accepted_by} 接受` : "";
+  const accepted = doc.accepted_by ? ` · 由 ${doc.accepted_by} 于 ${formatTime(doc.accepted_at)} 接受` : "";
   document
     .getElementById("doc-meta")
     .replaceChildren(
       statusBadge(doc.status),
-      ` ${doc.filename} · ${doc.pages_total} 页 · 待复核 ${doc.flagged_count} 项${accepted}`,
+      ` ${doc.filename} · ${doc.pages_total} 页 · 待复核 ${doc.flagged_count} 项 · 文档标记 ${doc.open_flags} 条${accepted}`,
     );
-  if (!doc.flagged_count) document.getElementById("to-review").hidden = true;
-  const [form, content, corrections] = await Promise.all([
+  document.getElementById("to-review").hidden = !doc.flagged_count && !doc.open_flags;
+  document.getElementById("accept-doc").hidden = doc.status !== "ready";
+  const [loadedForm, exported, corrections] = await Promise.all([
     loadForm(),
     (await request(`${base}/export?format=json`)).json(),
     getJson(`${base}/corrections`),
   ]);
+  form = loadedForm;
+  content = exported;
   records = new Map(content.fields.map((f) => [f.path, f]));
   before = new Map();
-  for (const c of corrections) if (!before.has(c.path)) before.set(c.path, c);
+  for (const c of corrections) {
+    const path = c.field_path ?? c.path;
+    if (c.action === "correct" && !before.has(path)) before.set(path, c);
+  }
   renderForm(form, content);
+  renderFlags(content.document_flags ?? []);
   renderAudit(form, corrections, new Map(content.fields.map((f) => [f.path, f.value])));
+}
+
+async function start() {
+  setupChrome("document");
+  document.getElementById("to-review").href = `/ui/review?doc=${docId}`;
+  await ensureReviewerName();
+  await load();
+  document.getElementById("accept-doc").addEventListener("click", async () => {
+    try {
+      await sendJson("POST", `${base}/accept`, { revision: doc.revision });
+      toast("文档已接受", "ok");
+      await load();
+    } catch (error) {
+      toast(`未能接受：${error.message}`, "error");
+    }
+  });
   for (const button of document.querySelectorAll("[data-format]")) {
     const format = button.dataset.format;
     button.addEventListener("click", () =>
-      download(`${base}/export?format=${format}`, `${docId}.${format === "csv" ? "zip" : format}`).catch((error) =>
+      download(`${base}/export?format=${format}`, `${docId}.${format === "csv" ? "csv.zip" : format}`).catch((error) =>
         toast(`导出失败：${error.message}`, "error"),
       ),
     );

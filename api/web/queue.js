@@ -1,14 +1,26 @@
-// The queue: every document with its department, year, status and flags left; filters; and
-// "next document needing review" (the oldest one with flags, first in first out).
+// The queue: every document with its department, year, status and flags left; filters; a
+// sort; and "next document needing review" among those the filters show (open document
+// flags first, then the one waiting longest).
 import { getJson } from "./api.js";
-import { FINISHED, STAGE_NAMES, formatTime, h, setupChrome, statusBadge } from "./ui.js";
+import { FINISHED, STAGE_NAMES, formatTime, h, loadForm, setupChrome, statusBadge } from "./ui.js";
 
 const REFRESH_MS = 4000;
 const body = document.querySelector("#queue tbody");
 const status = document.getElementById("f-status");
 const year = document.getElementById("f-year");
 const text = document.getElementById("f-text");
+const sort = document.getElementById("f-sort");
 let documents = [];
+
+const needsReview = (d) => d.status === "needs_review" && (d.flagged_count || d.open_flags);
+
+// The API lists documents with open document flags first, then the newest.
+const SORTS = {
+  api: () => 0,
+  oldest: (a, b) => a.created_at.localeCompare(b.created_at),
+  flags: (a, b) => b.open_flags - a.open_flags || b.flagged_count - a.flagged_count,
+  department: (a, b) => (a.department ?? "").localeCompare(b.department ?? "", "zh-CN"),
+};
 
 function progress(doc) {
   if (FINISHED.has(doc.status)) return `${doc.pages_total} 页`;
@@ -24,27 +36,31 @@ function matches(doc) {
   );
 }
 
+function shownDocuments() {
+  return documents.filter(matches).sort(SORTS[sort.value] ?? SORTS.api);
+}
+
 function render() {
-  const shown = documents.filter(matches);
+  const shown = shownDocuments();
   body.replaceChildren(
     ...shown.map((doc) =>
       h(
         "tr",
-        { dataset: { id: doc.id }, class: doc.flagged_count ? "has-flags" : null },
+        { dataset: { id: doc.id }, class: doc.flagged_count || doc.open_flags ? "has-flags" : null },
         h("td", {}, doc.department ?? h("span", { class: "muted" }, "（未识别）")),
         h("td", {}, doc.year ?? ""),
         h("td", { class: "file" }, doc.filename),
         h("td", {}, statusBadge(doc.status)),
-        h("td", { class: "num flags" }, doc.flagged_count || ""),
+        h("td", { class: "num flags" }, doc.flagged_count || "", doc.open_flags ? h("span", { class: "chip reason-structure", title: "文档标记：页面、栏目或文字未能归入表格" }, ` +${doc.open_flags} 文档标记`) : null),
         h("td", { class: "muted" }, progress(doc)),
         h("td", { class: "muted" }, formatTime(doc.updated_at)),
         h(
           "td",
           { class: "row-actions" },
-          doc.status === "needs_review" && doc.flagged_count
+          needsReview(doc)
             ? h("a", { class: "button primary small", href: `/ui/review?doc=${doc.id}` }, "复核")
             : null,
-          doc.status === "needs_review" || doc.status === "accepted"
+          ["needs_review", "ready", "accepted"].includes(doc.status)
             ? h("a", { class: "button small", href: `/ui/document?doc=${doc.id}` }, "查看")
             : null,
         ),
@@ -53,7 +69,7 @@ function render() {
   );
   document.getElementById("empty").hidden = shown.length > 0;
   document.getElementById("count").textContent = `共 ${shown.length} 份`;
-  const waiting = documents.filter((d) => d.status === "needs_review" && d.flagged_count);
+  const waiting = shown.filter(needsReview);
   const next = document.getElementById("next-doc");
   next.disabled = waiting.length === 0;
   next.title = waiting.length ? `还有 ${waiting.length} 份待复核` : "没有待复核的文档";
@@ -67,6 +83,7 @@ function fillYears() {
 }
 
 async function load() {
+  await loadForm();
   const answer = await getJson("/api/v1/documents?limit=500");
   documents = answer.items;
   fillYears();
@@ -75,13 +92,15 @@ async function load() {
 }
 
 function openNext() {
-  // the list is newest first: the last waiting one has waited longest
-  const waiting = documents.filter((d) => d.status === "needs_review" && d.flagged_count);
-  if (waiting.length) location.href = `/ui/review?doc=${waiting.at(-1).id}`;
+  // among the documents the filters show: one with open document flags first (a page or rows
+  // may be missing), else the one that has waited longest
+  const waiting = shownDocuments().filter(needsReview);
+  const next = waiting.find((d) => d.open_flags) ?? waiting.sort(SORTS.oldest)[0];
+  if (next) location.href = `/ui/review?doc=${next.id}`;
 }
 
 setupChrome("queue");
-for (const control of [status, year]) control.addEventListener("change", render);
+for (const control of [status, year, sort]) control.addEventListener("change", render);
 text.addEventListener("input", render);
 document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
 document.getElementById("next-doc").addEventListener("click", openNext);

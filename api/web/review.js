@@ -1,11 +1,15 @@
-// Review: the flagged fields of one document in risk order, one at a time, keyboard first.
+// Review: what is in doubt about one document, one item at a time, keyboard first. Open
+// document flags (a page unread, a section short of rows, text that reached no field) come
+// first, then the flagged fields in the API's risk order.
 //
 // Enter saves what is in the box; Ctrl+Enter confirms the value as read. Both are a PATCH:
 // the API marks the field `corrected` (confidence 1, reviewed by a person) and records the
 // change in the audit trail, a confirmation with the same value before and after. The server
 // re-runs the document's checks after every save, so the list is fetched again: a corrected
-// total can clear the sum flags of other fields, or raise new ones.
-import { ApiError, getJson, objectUrl, sendJson } from "./api.js";
+// total can clear the sum flags of other fields, or raise new ones. Clearing every item makes
+// the document 待接受; accepting it is the reviewer's own act (Enter on the last card).
+import { ApiError, getJson, objectUrl, request, sendJson } from "./api.js";
+import { addRowDialog, ensureReviewerName } from "./rows.js";
 import {
   REASON_NAMES,
   fieldKind,
@@ -26,16 +30,23 @@ const base = `/api/v1/documents/${docId}`;
 const card = document.getElementById("card");
 const listNode = document.getElementById("flag-list");
 const dialog = document.getElementById("page-view");
+const panel = document.getElementById("page-panel");
+const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3];
 
 let form = null;
+let doc = null; // the document's detail: revision, status, document flags
 let values = new Map(); // path -> value, for labels and context
-let items = []; // the flagged fields, in the API's risk order
+let items = []; // open document flags, then flagged fields in the API's risk order
 let index = 0;
-let current = null; // the field on screen (may be outside `items` after a conflict)
+let current = null; // the item on screen (may be outside `items` after a conflict)
 let input = null;
+let comment = null;
 let busy = false;
-const seen = new Set(); // every path flagged during this visit: the "n" of "k of n left"
+let zoom = 2; // index into ZOOMS; 1x
+const seen = new Set(); // every item in doubt during this visit: the "n" of "k of n left"
 const crops = new Map();
+
+const keyOf = (item) => (item.flagIndex !== undefined ? `document_flags[${item.flagIndex}]` : item.path);
 
 function cropOf(field) {
   if (!field.page || !field.bbox) return null;
@@ -45,8 +56,25 @@ function cropOf(field) {
   return crops.get(field.path);
 }
 
-function label(field) {
-  return fieldLabel(form, field.path, values);
+function label(item) {
+  if (item.flagIndex !== undefined) {
+    const section = form.sections.find((s) => s.key === item.flag.section || s.list === item.flag.section);
+    return { section: "文档标记", label: FLAG_NAMES[item.flag.reason] ?? item.flag.reason, context: section?.labels[0] ?? "" };
+  }
+  return fieldLabel(form, item.path, values);
+}
+
+const FLAG_NAMES = {
+  page_unread: "整页未识别",
+  section_incomplete: "栏目缺行",
+  unassigned_text: "未归属的文字",
+};
+
+function renderHeader() {
+  document.getElementById("doc-title").textContent = doc.department ?? doc.filename;
+  document
+    .getElementById("doc-meta")
+    .replaceChildren(statusBadge(doc.status), ` ${doc.year ?? ""} 年度 · ${doc.filename} · ${doc.pages_total} 页`);
 }
 
 function renderCounter() {
@@ -60,17 +88,19 @@ function renderCounter() {
 
 function renderList() {
   listNode.replaceChildren(
-    ...items.map((field, i) => {
+    ...items.map((item, i) => {
+      const { label: name } = label(item);
+      const isFlag = item.flagIndex !== undefined;
       return h(
         "li",
         {
-          class: field.path === current?.path ? "active" : null,
-          dataset: { path: field.path },
+          class: [keyOf(item) === (current && keyOf(current)) ? "active" : null, isFlag ? "doc-flag" : null].filter(Boolean).join(" ") || null,
+          dataset: { path: keyOf(item) },
           onclick: () => go(i),
         },
-        h("div", { class: "flag-name" }, labelText(label(field))),
-        h("div", { class: "flag-value" }, showValue(field.value)),
-        h("div", { class: "chips" }, reasonChips(field.reasons)),
+        h("div", { class: "flag-name" }, isFlag ? name : labelText(label(item))),
+        h("div", { class: "flag-value" }, isFlag ? (item.flag.text ?? item.flag.message) : showValue(item.value)),
+        h("div", { class: "chips" }, isFlag ? h("span", { class: "chip reason-structure" }, "文档标记") : reasonChips(item.reasons)),
       );
     }),
   );
@@ -82,13 +112,18 @@ function renderDone() {
   current = null;
   card.dataset.path = "";
   input = null;
-  const accept = h("button", { class: "primary", type: "button", id: "accept-doc" }, "接受此文档");
+  showPanel(null);
+  const accepted = doc.status === "accepted";
+  const accept = h("button", { class: "primary", type: "button", id: "accept-doc", disabled: accepted }, accepted ? "已接受" : "接受此文档");
   const next = h("button", { type: "button", id: "next-doc" }, "下一份待复核");
   accept.addEventListener("click", async () => {
     try {
-      await sendJson("POST", `${base}/accept`, {});
+      await sendJson("POST", `${base}/accept`, { revision: doc.revision });
+      doc = await getJson(base);
+      renderHeader();
       toast("文档已接受", "ok");
       accept.disabled = true;
+      accept.textContent = "已接受";
       next.focus();
     } catch (error) {
       toast(`未能接受：${error.message}`, "error");
@@ -101,12 +136,138 @@ function renderDone() {
       { class: "done" },
       h("div", { class: "done-mark" }, "✓"),
       h("h2", {}, "本文档的待复核项已全部处理"),
-      h("p", { class: "muted" }, "可在整表视图中核对全表，确认后接受文档。按 Enter 接受。"),
+      h("p", { class: "muted" }, "文档现为“待接受”。可在整表视图中核对全表；确认无误后接受文档（按 Enter）。接受后如再修改，文档将重新打开。"),
       h("div", { class: "actions" }, accept, next, h("a", { class: "button", href: `/ui/document?doc=${docId}` }, "整表视图")),
     ),
   );
-  accept.focus();
+  (accepted ? next : accept).focus();
   renderList();
+}
+
+// The page beside the crop (wide screens), with the field's box, scrolled to it.
+async function showPanel(item) {
+  if (!panel || getComputedStyle(panel).display === "none") return; // narrow screens: F2
+  const page = item?.page ?? item?.flag?.page;
+  if (!page) {
+    panel.replaceChildren(h("p", { class: "muted" }, item ? "该项没有页码，请按 F2 选择页面查看。" : ""));
+    return;
+  }
+  const image = h("img", { alt: `第 ${page} 页` });
+  const box = h("div", { class: "page-box", hidden: true });
+  const sheet = h("div", { class: "panel-sheet" }, image, box);
+  panel.replaceChildren(h("div", { class: "muted panel-title" }, `第 ${page} 页`), sheet);
+  const shown = keyOf(item);
+  image.src = await objectUrl(`${base}/pages/${page}/image`);
+  await image.decode();
+  if (!current || keyOf(current) !== shown) return;
+  const bbox = item.bbox ?? item.flag?.bbox;
+  if (bbox) {
+    placeBox(box, image, bbox);
+    box.scrollIntoView({ block: "center", inline: "nearest" });
+  }
+}
+
+function placeBox(box, image, [x0, y0, x1, y1]) {
+  const { naturalWidth: w, naturalHeight: hgt } = image;
+  box.style.setProperty("left", `${(x0 / w) * 100}%`);
+  box.style.setProperty("top", `${(y0 / hgt) * 100}%`);
+  box.style.setProperty("width", `${((x1 - x0) / w) * 100}%`);
+  box.style.setProperty("height", `${((y1 - y0) / hgt) * 100}%`);
+  box.hidden = false;
+}
+
+// A tall cell (a task's whole row) would show only its top: scroll to the first ink instead.
+function scrollToInk(image, frame) {
+  if (image.naturalHeight * ZOOMS[zoom] <= frame.clientHeight) return;
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(image, 0, 0);
+  const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+  const margin = Math.min(8, Math.floor(width / 4));
+  for (let y = margin; y < height - margin; y += 1) {
+    let dark = 0;
+    for (let x = margin; x < width - margin; x += 1) {
+      const at = (y * width + x) * 4;
+      if (data[at] + data[at + 1] + data[at + 2] < 300) dark += 1;
+    }
+    if (dark >= 2) {
+      frame.scrollTop = Math.max(0, y * ZOOMS[zoom] - 12);
+      return;
+    }
+  }
+}
+
+function applyZoom() {
+  const image = card.querySelector("img.crop");
+  if (!image || !image.naturalWidth) return;
+  image.style.setProperty("width", `${image.naturalWidth * ZOOMS[zoom]}px`);
+  const label = card.querySelector("#zoom-level");
+  if (label) label.textContent = `${Math.round(ZOOMS[zoom] * 100)}%`;
+}
+
+function showFlag(item) {
+  current = item;
+  card.dataset.path = keyOf(item);
+  const { flag } = item;
+  input = null;
+  comment = h("textarea", { id: "resolve-comment", class: "value long", rows: 2, placeholder: "核对结果（必填），例如：该页为签章页，无表格" });
+  const resolve = h("button", { type: "button", id: "resolve-flag" }, "已核对，标记为已处理（Ctrl+Enter）");
+  resolve.addEventListener("click", () => resolveFlag(item));
+  const list = flag.section === "tasks" || flag.section === "indicators" ? flag.section : "indicators";
+  const add = h("button", { type: "button", class: "primary", id: "add-row" }, flag.reason === "unassigned_text" ? "补录为一行（Enter）" : "添加一行（Enter）");
+  add.addEventListener("click", () => addRow(item, list));
+  card.replaceChildren(
+    h("header", { class: "card-head" }, h("div", { class: "crumb" }, "文档标记"), h("h2", {}, FLAG_NAMES[flag.reason] ?? flag.reason), label(item).context ? h("div", { class: "context" }, label(item).context) : null),
+    h("p", { class: "flag-message" }, flag.message),
+    flag.text ? h("div", { class: "suggestion" }, "识别到的文字：", h("strong", {}, flag.text)) : null,
+    h("dl", { class: "facts" }, h("dt", {}, "页码"), h("dd", {}, flag.page ? `第 ${flag.page} 页` : "—"), h("dt", {}, "栏目"), h("dd", {}, label(item).context || "—")),
+    h("div", { class: "actions flag-actions" }, add),
+    h("label", { for: "resolve-comment", class: "input-label" }, "或者说明核对结果后标记为已处理"),
+    comment,
+    h("div", { class: "actions" }, resolve),
+  );
+  renderList();
+  add.focus();
+  showPanel(item);
+}
+
+async function addRow(item, list) {
+  const content = await (await request(`${base}/export?format=json`)).json();
+  const index = item.flag.reason === "unassigned_text" ? nearestRow(list, content[list], item.flag) : (content[list] ?? []).length;
+  const added = await addRowDialog({ base, form, doc, content, list, index, flagIndex: item.flag.reason === "unassigned_text" ? item.flagIndex : null });
+  if (!added) return;
+  await reload();
+  go(Math.min(index, items.length - 1));
+}
+
+// Where a lost line probably belongs: after the last row of its list printed above it on its
+// page; at the end when none is.
+function nearestRow(list, rows, flag) {
+  const above = allFields.filter(
+    (f) => f.page === flag.page && f.bbox && flag.bbox && f.path.startsWith(`${list}[`) && f.bbox[1] < flag.bbox[1],
+  );
+  if (!above.length) return (rows ?? []).length;
+  const last = above.reduce((a, b) => (a.bbox[1] > b.bbox[1] ? a : b));
+  return Number(/\[(\d+)\]/.exec(last.path)[1]) + 1;
+}
+
+async function resolveFlag(item) {
+  const text = comment.value.trim();
+  if (!text) {
+    toast("请先填写核对结果", "warn");
+    comment.focus();
+    return;
+  }
+  try {
+    await sendJson("POST", `${base}/document-flags/${item.flagIndex}/resolve`, { revision: doc.revision, comment: text });
+    toast("文档标记已处理", "ok");
+    await reload();
+    go(index);
+  } catch (error) {
+    toast(`未能处理：${error.message}`, "error");
+  }
 }
 
 function show(field, notice = null) {
@@ -123,12 +284,22 @@ function show(field, notice = null) {
   });
   input.value = field.value === null || field.value === undefined ? "" : String(field.value);
   input.dataset.original = input.value;
+  comment = h("input", { type: "text", id: "comment-input", class: "comment", placeholder: "备注（可选，随更正记入修改记录）", maxlength: 2000 });
   const image = h("img", { class: "crop", alt: `${name} 原图`, hidden: true });
   const crop = cropOf(field);
+  const frame = h("div", { class: "crop-frame", tabindex: -1 }, image);
   const figure = h(
     "figure",
     { class: "crop-box" },
-    crop ? image : h("div", { class: "no-crop" }, "该项在原图上没有定位（未识别到对应单元格），请按 F2 查看整页或对照纸质原件。"),
+    crop
+      ? [frame, h("figcaption", { class: "zoom muted" }, "缩放 ", h("span", { id: "zoom-level" }, "100%"), " · Alt+= 放大 · Alt+- 缩小 · Alt+0 复原 · PageUp/PageDown 滚动")]
+      : h(
+          "div",
+          { class: "no-crop" },
+          field.page
+            ? "该项没有单元格位置（该处未能识别出单元格，或该值由其他栏推断），请按 F2 查看整页。"
+            : "该项没有页码（未能在任何页面上找到对应单元格），请按 F2 选择页面查看，或对照纸质原件。",
+        ),
   );
   const reasons = field.reasons.map((r) =>
     h("li", {}, h("span", { class: `chip reason-${r}` }, REASON_NAMES[r] ?? r), " ", form.messages[r] ?? ""),
@@ -142,6 +313,14 @@ function show(field, notice = null) {
       context ? h("div", { class: "context" }, context) : null,
     ),
     notice,
+    field.span?.length > 1
+      ? h(
+          "p",
+          { class: "span-note" },
+          `合并单元格：跨第 ${rowNumber(field.span[0])}–${rowNumber(field.span.at(-1))} 行共 ${field.span.length} 行，更正一次即应用于每一行。`,
+        )
+      : null,
+    field.evidence === "inferred" ? h("p", { class: "muted" }, "此值未从原图识别，由同行的二级指标按指标分类推断。") : null,
     figure,
     h("ul", { class: "reasons" }, reasons),
     h(
@@ -168,28 +347,51 @@ function show(field, notice = null) {
     h("label", { for: "value-input", class: "input-label" }, long ? "正确内容（Shift+Enter 换行）" : "正确值"),
     input,
     h("div", { id: "input-error", class: "error-text" }),
+    comment,
   ];
   card.replaceChildren(...parts.filter(Boolean));
   renderList();
   input.focus();
   input.select();
-  crop?.then((url) => {
+  crop?.then(async (url) => {
     image.src = url;
+    await image.decode();
     image.hidden = false;
+    applyZoom();
+    scrollToInk(image, frame);
   });
+  showPanel(field);
   const upcoming = items[index + 1];
-  if (upcoming) cropOf(upcoming); // fetch the next crop while this one is read
+  if (upcoming?.path) cropOf(upcoming); // fetch the next crop while this one is read
 }
+
+const rowNumber = (path) => Number(/\[(\d+)\]/.exec(path)[1]) + 1;
 
 function go(i) {
   if (!items.length) return renderDone();
   index = Math.max(0, Math.min(i, items.length - 1));
-  return show(items[index]);
+  const item = items[index];
+  return item.flagIndex !== undefined ? showFlag(item) : show(item);
 }
 
+let allFields = [];
+
 async function refresh() {
-  items = await getJson(`${base}/fields?status=flagged`);
-  for (const field of items) seen.add(field.path);
+  const flagged = await getJson(`${base}/fields?status=flagged`);
+  const open = doc.document_flags
+    .map((flag, flagIndex) => ({ flag, flagIndex }))
+    .filter(({ flag }) => flag.status === "open");
+  items = [...open, ...flagged];
+  for (const item of items) seen.add(keyOf(item));
+}
+
+async function reload() {
+  const [detail, all] = await Promise.all([getJson(base), getJson(`${base}/fields`)]);
+  doc = detail;
+  allFields = all;
+  values = new Map(all.map((f) => [f.path, f.value]));
+  renderHeader();
+  await refresh();
 }
 
 function reportChanges(result) {
@@ -227,17 +429,20 @@ async function conflict(field, typed) {
 }
 
 async function save(value) {
-  if (busy || !current) return;
+  if (busy || !current || current.flagIndex !== undefined) return;
   busy = true;
   const field = current;
   try {
     const result = await sendJson("PATCH", `${base}/fields/${encodeURIComponent(field.path)}`, {
       value,
       version: field.version,
+      comment: comment?.value.trim() || null,
     });
     values.set(field.path, result.field.value);
     reportChanges(result);
     const at = items.findIndex((f) => f.path === field.path);
+    doc = { ...doc, status: result.document_status, revision: doc.revision + 1 };
+    renderHeader();
     await refresh();
     go(at >= 0 ? at : index);
   } catch (error) {
@@ -253,33 +458,56 @@ async function save(value) {
   }
 }
 
+async function undo() {
+  if (busy) return;
+  busy = true;
+  try {
+    await sendJson("POST", `${base}/undo`, {});
+    const trail = await getJson(`${base}/corrections`);
+    const last = trail.at(-1);
+    toast(`已撤销对「${labelText(fieldLabel(form, last.path, values))}」的更正，恢复为「${showValue(last.after)}」`, "ok");
+    await reload();
+    const at = items.findIndex((f) => f.path === last.path);
+    go(at >= 0 ? at : index);
+  } catch (error) {
+    toast(error instanceof ApiError && error.code === "nothing_to_undo" ? "没有可以撤销的更正" : `撤销失败：${error.message}`, "warn");
+  } finally {
+    busy = false;
+  }
+}
+
 async function openPage() {
-  if (!current?.page) return toast("该项在原图上没有定位", "warn");
+  let page = current?.page ?? current?.flag?.page;
+  if (!page) {
+    const asked = window.prompt(`该项没有页码。查看第几页？（1–${doc.pages_total}）`, "1");
+    page = Number(asked);
+    if (!page || page < 1 || page > doc.pages_total) return;
+  }
   const image = document.getElementById("page-image");
   const box = document.getElementById("page-box");
-  document.getElementById("page-view-title").textContent = `第 ${current.page} 页 · ${labelText(label(current))}`;
+  document.getElementById("page-view-title").textContent = `第 ${page} 页 · ${labelText(label(current))}`;
   box.hidden = true;
   dialog.showModal();
-  image.src = await objectUrl(`${base}/pages/${current.page}/image`);
+  image.src = await objectUrl(`${base}/pages/${page}/image`);
   await image.decode();
-  if (current.bbox) {
-    const [x0, y0, x1, y1] = current.bbox;
-    const { naturalWidth: w, naturalHeight: hgt } = image;
-    box.style.setProperty("left", `${(x0 / w) * 100}%`);
-    box.style.setProperty("top", `${(y0 / hgt) * 100}%`);
-    box.style.setProperty("width", `${((x1 - x0) / w) * 100}%`);
-    box.style.setProperty("height", `${((y1 - y0) / hgt) * 100}%`);
-    box.hidden = false;
+  const bbox = current.bbox ?? current.flag?.bbox;
+  if (bbox) {
+    placeBox(box, image, bbox);
     box.scrollIntoView({ block: "center", inline: "center" });
   }
 }
 
 async function openNextDocument() {
   const waiting = (await getJson("/api/v1/documents?status=needs_review&limit=500")).items.filter(
-    (d) => d.flagged_count && d.id !== docId,
+    (d) => (d.flagged_count || d.open_flags) && d.id !== docId,
   );
   if (waiting.length) location.href = `/ui/review?doc=${waiting.at(-1).id}`;
   else toast("没有其他待复核的文档", "info");
+}
+
+function scrollCrop(by) {
+  const frame = card.querySelector(".crop-frame");
+  if (frame) frame.scrollTop += by * frame.clientHeight * 0.8;
 }
 
 function onKey(event) {
@@ -287,11 +515,60 @@ function onKey(event) {
     if (event.key === "F2") {
       event.preventDefault();
       dialog.close();
+    } else if (event.key === "PageDown" || event.key === "PageUp") {
+      event.preventDefault();
+      const scroller = dialog.querySelector(".page-view-scroll");
+      scroller.scrollTop += (event.key === "PageDown" ? 1 : -1) * scroller.clientHeight * 0.8;
     }
     return;
   }
-  if (!current || event.isComposing || event.keyCode === 229) return; // IME composing
+  if (document.getElementById("row-dialog")) return;
+  if (event.isComposing || event.keyCode === 229) return; // IME composing
   const { key, ctrlKey, shiftKey, altKey, metaKey } = event;
+  if (altKey && (key === "z" || key === "Z")) {
+    event.preventDefault();
+    undo();
+    return;
+  }
+  if (!current) {
+    if (key === "Enter" && document.activeElement?.id !== "next-doc") {
+      event.preventDefault();
+      document.getElementById("accept-doc")?.click();
+    }
+    return;
+  }
+  if (altKey && (key === "=" || key === "+" || key === "-" || key === "0")) {
+    event.preventDefault();
+    zoom = key === "0" ? 2 : Math.max(0, Math.min(ZOOMS.length - 1, zoom + (key === "-" ? -1 : 1)));
+    applyZoom();
+    return;
+  }
+  if (key === "PageDown" || key === "PageUp") {
+    event.preventDefault();
+    scrollCrop(key === "PageDown" ? 1 : -1);
+    return;
+  }
+  if (key === "ArrowDown" || key === "ArrowUp") {
+    if (event.target === comment && current.flagIndex !== undefined) return;
+    event.preventDefault();
+    go(index + (key === "ArrowDown" ? 1 : -1));
+    return;
+  }
+  if (key === "F2") {
+    event.preventDefault();
+    openPage();
+    return;
+  }
+  if (current.flagIndex !== undefined) {
+    if (key === "Enter" && (ctrlKey || metaKey)) {
+      event.preventDefault();
+      resolveFlag(current);
+    } else if (key === "Enter" && event.target !== comment) {
+      event.preventDefault();
+      document.getElementById("add-row").click();
+    }
+    return;
+  }
   if (key === "Enter" && (ctrlKey || metaKey)) {
     event.preventDefault();
     save(current.value);
@@ -306,12 +583,6 @@ function onKey(event) {
       input.value = String(current.suggestion);
       input.focus();
     }
-  } else if (key === "ArrowDown" || key === "ArrowUp") {
-    event.preventDefault();
-    go(index + (key === "ArrowDown" ? 1 : -1));
-  } else if (key === "F2") {
-    event.preventDefault();
-    openPage();
   } else if (key === "Escape") {
     event.preventDefault();
     input.value = input.dataset.original;
@@ -322,27 +593,21 @@ function onKey(event) {
 async function start() {
   setupChrome("review");
   document.getElementById("to-document").href = `/ui/document?doc=${docId}`;
-  const [doc, loadedForm, all] = await Promise.all([
-    getJson(base),
-    loadForm(),
-    getJson(`${base}/fields`),
-  ]);
+  const [detail, loadedForm] = await Promise.all([getJson(base), loadForm()]);
   form = loadedForm;
-  values = new Map(all.map((f) => [f.path, f.value]));
-  document.getElementById("doc-title").textContent = doc.department ?? doc.filename;
-  document
-    .getElementById("doc-meta")
-    .replaceChildren(statusBadge(doc.status), ` ${doc.year ?? ""} 年度 · ${doc.filename} · ${doc.pages_total} 页`);
-  if (doc.status !== "needs_review" && doc.status !== "accepted") {
+  doc = detail;
+  renderHeader();
+  if (!["needs_review", "ready", "accepted"].includes(doc.status)) {
     card.replaceChildren(h("p", { class: "empty" }, "文档尚未识别完成，暂不能复核。"));
     return;
   }
-  await refresh();
+  await ensureReviewerName();
+  await reload();
   document.addEventListener("keydown", onKey);
   const wanted = param("field");
-  const at = items.findIndex((f) => f.path === wanted);
+  const at = items.findIndex((f) => keyOf(f) === wanted);
   if (wanted && at < 0) {
-    const field = all.find((f) => f.path === wanted); // any field can be corrected on request
+    const field = allFields.find((f) => f.path === wanted); // any field can be corrected on request
     if (field) return show(field);
   }
   return go(Math.max(at, 0));

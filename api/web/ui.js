@@ -20,13 +20,10 @@ export function h(tag, props = {}, ...children) {
   return node;
 }
 
-export const STATUS_NAMES = {
-  queued: "排队中",
-  processing: "识别中",
-  needs_review: "待复核",
-  accepted: "已接受",
-  failed: "失败",
-};
+// Status and act names come from the service (models/contract.py, through /ui/form.json), so
+// they are written once; `loadForm()` fills these before a page renders.
+export const STATUS_NAMES = {};
+export const ACTION_NAMES = {};
 
 export const STAGE_NAMES = {
   queued: "等待处理",
@@ -48,14 +45,19 @@ export const REASON_NAMES = {
   structure: "结构存疑",
   seal_overlap: "印章遮挡",
   duplicate: "重复",
+  garbled: "文字不通顺",
 };
 
-export const FINISHED = new Set(["needs_review", "accepted", "failed"]);
+export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"]);
 
 let formPromise = null;
 
 export function loadForm() {
-  formPromise ??= getJson("/ui/form.json");
+  formPromise ??= getJson("/ui/form.json").then((form) => {
+    Object.assign(STATUS_NAMES, form.statuses);
+    Object.assign(ACTION_NAMES, form.actions);
+    return form;
+  });
   return formPromise;
 }
 

@@ -1,7 +1,7 @@
 // Upload: every dropped file is sent on its own, so each gets its own answer (accepted, a
 // known file, or rejected with the server's reason), then its progress is polled until done.
 import { ApiError, getJson, request } from "./api.js";
-import { FINISHED, STAGE_NAMES, h, setupChrome, statusBadge } from "./ui.js";
+import { FINISHED, STAGE_NAMES, h, loadForm, setupChrome, statusBadge } from "./ui.js";
 
 const POLL_MS = 1500;
 const list = document.getElementById("uploads");
@@ -45,9 +45,9 @@ async function follow(view, id) {
         view.detail.replaceChildren(h("span", { class: "error-text" }, `识别失败：${doc.error ?? "原因未知"}`));
       } else {
         view.detail.replaceChildren(
-          doc.flagged_count
-            ? h("a", { class: "button primary", href: `/ui/review?doc=${id}` }, `复核 ${doc.flagged_count} 项 →`)
-            : h("span", {}, "无待复核项 "),
+          doc.flagged_count || doc.open_flags
+            ? h("a", { class: "button primary", href: `/ui/review?doc=${id}` }, `复核 ${doc.flagged_count + doc.open_flags} 项 →`)
+            : h("span", {}, "无待复核项，待接受 "),
           " ",
           h("a", { class: "button", href: `/ui/document?doc=${id}` }, "查看整表"),
         );
@@ -86,6 +86,7 @@ function accept(files) {
 }
 
 setupChrome("upload");
+loadForm();
 const drop = document.getElementById("drop");
 const input = document.getElementById("file-input");
 input.addEventListener("change", () => {

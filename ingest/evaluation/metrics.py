@@ -20,6 +20,7 @@ from ingest.evaluation.compare import (
     text_similarity,
     values_equal,
 )
+from ingest.evaluation.effort import CURRENT_PAGE, ReviewPage, review_effort
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
 from ingest.template import SectionSpec, Template
@@ -43,6 +44,12 @@ class Counts(BaseModel):
     flagged_wrong: int = 0
     missing_rows: int = 0
     extra_rows: int = 0
+    paragraphs: int = 0  # non-empty truth paragraphs
+    paragraphs_unflagged_wrong: int = 0  # over 2 % of their characters wrong, not flagged
+    review_items: int = 0  # see ingest.evaluation.effort
+    review_keys: int = 0
+    suggested: int = 0  # review items with a suggestion
+    suggested_right: int = 0
     reliability: Reliability = Reliability()
     structure: StructureCounts | None = None  # None: no grids reported
     timings: Timings | None = None  # None: no timings reported
@@ -83,6 +90,22 @@ class Counts(BaseModel):
 
     @computed_field
     @property
+    def paragraph_residual(self) -> float | None:
+        """Paragraphs with more than 2 % of their characters wrong and no flag."""
+        return self.paragraphs_unflagged_wrong / self.paragraphs if self.paragraphs else None
+
+    @computed_field
+    @property
+    def suggestion_share(self) -> float | None:
+        return self.suggested / self.review_items if self.review_items else None
+
+    @computed_field
+    @property
+    def suggestion_precision(self) -> float | None:
+        return self.suggested_right / self.suggested if self.suggested else None
+
+    @computed_field
+    @property
     def flag_precision(self) -> float | None:
         return self.flagged_wrong / self.flagged if self.flagged else None
 
@@ -93,6 +116,8 @@ class Counts(BaseModel):
             return None
         return self.timings.total_seconds / self.timings.pages
 
+
+PARAGRAPH_TOLERANCE = 0.02  # a paragraph with more wrong characters than this is wrong
 
 _ADDITIVE = tuple(name for name, info in Counts.model_fields.items() if info.annotation is int)
 
@@ -184,8 +209,14 @@ def _match_rows(
     return total
 
 
-def score_document(truth: GroundTruth, result: PipelineResult, template: Template) -> DocumentScore:
-    """Compare one result with its truth; rows of tasks and indicators are aligned first."""
+def score_document(
+    truth: GroundTruth,
+    result: PipelineResult,
+    template: Template,
+    review_page: ReviewPage = CURRENT_PAGE,
+) -> DocumentScore:
+    """Compare one result with its truth; rows of tasks and indicators are aligned first.
+    Review effort is counted as `review_page` presents the flags."""
     kinds = field_kinds(template)
     pred = result.document
     truth_values = value_paths(truth.document)
@@ -193,6 +224,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
     rows = _match_rows(truth.document, pred, template)
     flagged_paths = {f.path for f in pred.fields if f.status == FieldStatus.FLAGGED}
     correct_at: dict[str, bool] = dict.fromkeys(rows.ignored, True)
+    truth_at: dict[str, FieldValue] = {}
     c = dict.fromkeys(_ADDITIVE, 0)
     for path, truth_value in truth_values:
         if "[" in path and path not in rows.pred_of:
@@ -204,6 +236,10 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
             c["long_chars"] += len(normalize_text(truth_value))
             c["long_edits"] += edits
             ok = edits == 0
+            if normalize_text(truth_value):
+                c["paragraphs"] += 1
+                wrong = edits > PARAGRAPH_TOLERANCE * len(normalize_text(truth_value))
+                c["paragraphs_unflagged_wrong"] += wrong and pred_path not in flagged_paths
         else:
             ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
             c["short_fields"] += 1
@@ -211,6 +247,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
             c["unflagged_errors"] += not ok and pred_path not in flagged_paths
         if pred_path:
             correct_at[pred_path] = ok
+            truth_at[pred_path] = truth_value
     for path in rows.extra:
         correct_at[path] = False
         if is_long_text(path):
@@ -227,6 +264,7 @@ def score_document(truth: GroundTruth, result: PipelineResult, template: Templat
         if not is_long_text(record.path):
             samples.append((record.confidence, ok))
     c["missing_rows"], c["extra_rows"] = rows.missing_rows, rows.extra_rows
+    c.update(review_effort(pred, truth_at, correct_at, kinds, review_page))
     counts = Counts(
         **c,
         reliability=reliability(samples),

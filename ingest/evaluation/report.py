@@ -131,6 +131,30 @@ def print_report(report: EvalReport, console: "Console") -> None:
         )
     console.print(levels)
 
+    effort = Table(
+        title="Review effort",
+        box=box.SIMPLE_HEAD,
+        caption="para residual: paragraphs over 2 % wrong and unflagged · items, keys: per "
+        "document (a merged cell once; keys to confirm, take a suggestion or type the printed "
+        "value, and accept) · suggested: items with a suggestion · right: of those",
+    )
+    for name in ("level", "paragraphs", "para residual", "items/doc", "keys/doc", "suggested",
+                 "right"):  # fmt: skip
+        effort.add_column(name, justify="left" if name == "level" else "right")
+    for group in [*report.levels, report.total]:
+        c, n = group.counts, max(group.documents, 1)
+        effort.add_row(
+            group.name,
+            str(c.paragraphs),
+            _pct(c.paragraph_residual, 2),
+            _num(c.review_items / n, 1),
+            _num(c.review_keys / n, 1),
+            _pct(c.suggestion_share),
+            _pct(c.suggestion_precision),
+            style="bold" if group is report.total else None,
+        )
+    console.print(effort)
+
     curve = Table(title="Reliability (total, short fields)", box=box.SIMPLE_HEAD)
     for name in ("confidence", "fields", "mean conf", "accuracy"):
         curve.add_column(name, justify="right")

@@ -6,7 +6,6 @@ which the review routes must let a reviewer fix, re-check, audit and export.
 """
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
@@ -17,21 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jixiao.settings import Settings
-from models import store
-from models.blobs import BlobStore
-from models.contract import FieldRecord, FieldStatus, PerformanceTargets, value_paths
 from models.db import session_factory
 from models.tokens import Role, create_token
-
-SEED = Path(__file__).parents[1] / "data" / "seed" / "seed_gold.json"
-BOX = [100, 200, 400, 260]
-
-
-def _png(seed: int) -> bytes:
-    page = np.full((1169, 827, 3), 255, np.uint8)
-    cv2.line(page, (50, 100 + seed), (780, 100 + seed), (0, 0, 0), 2)
-    cv2.putText(page, "397.72", (BOX[0] + 10, BOX[3] - 15), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
-    return cv2.imencode(".png", page)[1].tobytes()
+from tests.api.stored import BOX, page_png, seed_document, store_processed, with_records
 
 
 @pytest.fixture
@@ -41,31 +28,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def _processed(settings: Settings, document_id: str) -> None:
-    """Store what the workers would: a page image and a checked document with flags."""
-    doc = PerformanceTargets.model_validate(json.loads(SEED.read_text(encoding="utf-8")))
+    """A stored result whose 基本支出 was misread, so the budget identity fails."""
+    doc = seed_document()
     doc = doc.model_copy(
         update={"budget": doc.budget.model_copy(update={"basic_expenditure": "397.73"})}
     )
     flagged = {"budget.basic_expenditure", "budget.fiscal_appropriation"}
-    fields = [
-        FieldRecord(
-            path=path, value=value, ocr_text=None if value is None else str(value),
-            confidence=0.6 if path in flagged else 0.99,
-            status=FieldStatus.FLAGGED if path in flagged else FieldStatus.ACCEPTED,
-            reasons=["sum_mismatch"] if path in flagged else [], page=1, bbox=BOX,
-        )
-        for path, value in value_paths(doc)
-    ]  # fmt: skip
-    doc = doc.model_copy(update={"fields": fields, "document_id": document_id})
-    blobs = BlobStore(settings.data_dir)
-    image = blobs.page_path(document_id, 1, clean=True)
-    blobs.write_image(image, cv2.imdecode(np.frombuffer(_png(0), np.uint8), cv2.IMREAD_COLOR))
-    with session_factory(settings.resolved_database_url)() as session:
-        page = store.upsert_page(session, document_id, 1, dpi=100, image_path=image)
-        page.clean_image_path = image
-        store.set_stage(session, document_id, "assemble", "processing")
-        store.save_result(session, document_id, doc)
-        session.commit()
+    store_processed(
+        settings, document_id, with_records(doc, {key: ["sum_mismatch"] for key in flagged})
+    )
 
 
 def _upload(client: TestClient, *files: tuple[str, bytes]) -> dict:
@@ -75,10 +46,10 @@ def _upload(client: TestClient, *files: tuple[str, bytes]) -> dict:
 
 
 def test_upload_queues_once_and_recognises_repeats(client: TestClient, queued: list[str]) -> None:
-    first = _upload(client, ("scan.png", _png(1)))
+    first = _upload(client, ("scan.png", page_png(1)))
     (doc,) = first["documents"]
     assert (doc["status"], doc["duplicate"], first["batch_id"]) == ("queued", False, None)
-    again = _upload(client, ("renamed.png", _png(1)))
+    again = _upload(client, ("renamed.png", page_png(1)))
     assert again["documents"][0]["id"] == doc["id"] and again["documents"][0]["duplicate"]
     assert queued == [doc["id"]]
     detail = client.get(f"/api/v1/documents/{doc['id']}").json()
@@ -96,8 +67,8 @@ def test_bad_files_get_a_clear_4xx(client: TestClient) -> None:
 def test_a_zip_is_a_batch_with_per_file_rejections(client: TestClient, queued: list) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("a.png", _png(2))
-        zf.writestr("sub/b.png", _png(3))
+        zf.writestr("a.png", page_png(2))
+        zf.writestr("sub/b.png", page_png(3))
         zf.writestr("notes.txt", b"not a scan")
     body = _upload(client, ("batch.zip", buf.getvalue()))
     assert body["batch_id"] and len(body["documents"]) == 2 and len(queued) == 2
@@ -107,7 +78,7 @@ def test_a_zip_is_a_batch_with_per_file_rejections(client: TestClient, queued: l
 
 
 def test_review_correct_accept_export(client: TestClient, settings: Settings) -> None:
-    (doc,) = _upload(client, ("scan.png", _png(4)))["documents"]
+    (doc,) = _upload(client, ("scan.png", page_png(4)))["documents"]
     doc_id = doc["id"]
     assert client.get(f"/api/v1/documents/{doc_id}/export").status_code == 409  # not read yet
     _processed(settings, doc_id)
@@ -161,12 +132,13 @@ def test_review_correct_accept_export(client: TestClient, settings: Settings) ->
     field = next(f for f in exported["fields"] if f["path"] == "budget.basic_expenditure")
     assert field["status"] == "corrected"
     xlsx = client.get(f"{base}/export", params={"format": "xlsx"})
-    budget = openpyxl.load_workbook(io.BytesIO(xlsx.content))["budget"]
+    budget = openpyxl.load_workbook(io.BytesIO(xlsx.content))["预算"]
     assert budget.cell(2, 3).value == pytest.approx(397.72)
     with zipfile.ZipFile(
         io.BytesIO(client.get(f"{base}/export", params={"format": "csv"}).content)
     ) as zf:
-        assert "397.72" in zf.read("budget.csv").decode("utf-8-sig")
+        (budget_csv,) = [n for n in zf.namelist() if n.endswith("-预算.csv")]
+        assert "397.72" in zf.read(budget_csv).decode("utf-8-sig")
 
     training = client.get("/api/v1/corrections/export", params={"format": "paddleocr"})
     with zipfile.ZipFile(io.BytesIO(training.content)) as zf:
@@ -179,7 +151,7 @@ def test_review_correct_accept_export(client: TestClient, settings: Settings) ->
 def test_batch_export_holds_every_processed_document(
     client: TestClient, settings: Settings
 ) -> None:
-    body = _upload(client, ("a.png", _png(5)), ("b.png", _png(6)))
+    body = _upload(client, ("a.png", page_png(5)), ("b.png", page_png(6)))
     for doc in body["documents"]:
         _processed(settings, doc["id"])
     out = client.get(f"/api/v1/batches/{body['batch_id']}/export", params={"format": "json"})

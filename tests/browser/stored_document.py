@@ -16,10 +16,12 @@ from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
 from models.contract import (
+    DocumentFlag,
     FieldRecord,
     FieldStatus,
     FieldValue,
     PerformanceTargets,
+    ReviewState,
     SourceInfo,
     value_paths,
 )
@@ -113,7 +115,9 @@ def _fields(doc: PerformanceTargets, boxes: dict[str, tuple[int, list[int]]]) ->
     return records
 
 
-def store_flagged_document(settings: Settings) -> StoredDocument:
+def store_flagged_document(
+    settings: Settings, document_flags: tuple[DocumentFlag, ...] = ()
+) -> StoredDocument:
     truth = json.loads((CORPUS / f"{SEED_DOC}.truth.json").read_text("utf-8"))
     gold = PerformanceTargets.model_validate(truth["document"])
     printed = value_paths(gold)
@@ -140,7 +144,14 @@ def store_flagged_document(settings: Settings) -> StoredDocument:
         row.pages_done = len(images)
         source = SourceInfo(filename=FILENAME, sha256=sha256, pages=len(images))
         fields = _fields(doc, _boxes(truth, printed))
-        update = {"fields": fields, "document_id": row.id, "source": source}
-        store.save_result(session, row.id, doc.model_copy(update=update))
+        update = {
+            "fields": fields,
+            "document_id": row.id,
+            "source": source,
+            "document_flags": list(document_flags),
+        }
+        store.save_result(
+            session, row.id, doc.model_copy(update=update).in_state(ReviewState.NEEDS_REVIEW)
+        )
         session.commit()
         return StoredDocument(id=row.id, truth=dict(printed))

@@ -70,3 +70,13 @@ def test_queue_lists_department_year_and_flags_left(client: TestClient, settings
     assert (item["id"], item["department"], item["year"]) == (doc.id, "湛江市归国华桥联合会", 2024)
     assert item["flagged_count"] == len(FLAGS)
     assert client.get(f"/api/v1/documents/{doc.id}").json()["flagged_count"] == len(FLAGS)
+
+
+def test_api_docs_come_from_packaged_files(client: TestClient) -> None:
+    html = client.get("/docs").text
+    linked = re.findall(r'(?:src|href|url)\s*[=:]\s*["\']([^"\']+)["\']', html)
+    assert linked and all(not link.startswith(("http:", "https:", "//")) for link in linked)
+    for asset in re.findall(r'"(/docs/assets/[^"]+)"', html):
+        assert client.get(asset).status_code == 200, asset
+    assert client.get("/docs/assets/../../etc/passwd").status_code == 404
+    assert "cdn" not in client.get("/docs").headers["content-security-policy"]

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 
 from jixiao.settings import Settings
-from models.contract import PerformanceTargets, value_paths
+from models.contract import DocumentFlag, PerformanceTargets, value_paths
 from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
 from tests.conftest import CLIENT_HEADERS
 from tests.service.helpers import free_port, read_path_missing, wait_for
@@ -102,11 +102,16 @@ def browser() -> Iterator:
         browser.close()
 
 
+REVIEWER = "测试员"
+
+
 @pytest.fixture
 def page(browser) -> Iterator:
+    """A reviewer who gave their name before (the page asks once, then keeps it)."""
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True
     )
+    context.add_init_script(f"localStorage.setItem('jixiao.reviewer', '{REVIEWER}')")
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
@@ -348,3 +353,117 @@ def test_token_prompt_on_401_then_requests_carry_it(tmp_path: Path, page) -> Non
         assert page.evaluate("sessionStorage.getItem('jixiao.token')") == token
     finally:
         _stop(proc)
+
+
+LOST_LINE = DocumentFlag(
+    reason="unassigned_text",
+    section="indicators",
+    page=3,
+    bbox=[200, 1900, 1200, 1950],
+    text="办理侨务咨询件数 ≥50件",
+    message="第3页有文字未归入任何栏目：办理侨务咨询件数 ≥50件",
+)
+
+
+def test_a_lost_indicator_row_is_added_from_an_unassigned_line_and_exported(
+    server: Server, page
+) -> None:
+    doc = store_flagged_document(server.settings, (LOST_LINE,))
+    before = httpx.get(server.api(f"documents/{doc.id}/export")).json()["indicators"]
+    page.goto(f"{server.url}/ui/review?doc={doc.id}")
+    page.locator("#card[data-path='document_flags[0]']").wait_for()  # document flags first
+    assert page.locator("#flag-list li").first.get_attribute("data-path") == "document_flags[0]"
+    page.keyboard.press("Enter")  # 补录为一行
+    dialog = page.locator("#row-dialog")
+    dialog.wait_for()
+    assert page.locator("#row-name").input_value() == "办理侨务咨询件数"
+    assert page.locator("#row-value").input_value() == "≥50件"
+    assert page.locator("#row-level1").input_value() == before[-1]["level1"]  # carried down
+    page.locator("#row-level2").fill("数量指标")
+    page.locator("#row-level1").fill("产出指标")
+    page.locator("#row-position").fill("3")
+    page.locator("#row-save").click()
+    page.wait_for_function(
+        "() => document.querySelector('#card').dataset.path !== 'document_flags[0]'"
+    )
+    exported = httpx.get(server.api(f"documents/{doc.id}/export")).json()
+    assert len(exported["indicators"]) == len(before) + 1
+    assert exported["indicators"][2] == {
+        "level1": "产出指标", "level2": "数量指标", "name": "办理侨务咨询件数", "value": "≥50件"
+    }  # fmt: skip
+    assert exported["document_flags"][0]["status"] == "resolved"
+    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
+    assert [(c["action"], c["who"]) for c in trail] == [
+        ("add_row", REVIEWER),
+        ("resolve_flag", REVIEWER),
+    ]
+
+    page.goto(f"{server.url}/ui/document?doc={doc.id}")
+    cell = page.locator("td[data-path='indicators[2].name']")
+    cell.wait_for()
+    assert "办理侨务咨询件数" in cell.inner_text() and "cell-corrected" in cell.get_attribute(
+        "class"
+    )
+    assert "已处理" in page.locator("#flags tbody tr").first.inner_text()
+    with page.expect_download() as download:
+        page.locator("button[data-format='xlsx']").click()
+    assert download.value.suggested_filename.endswith("绩效目标表.xlsx")
+    cells = {str(c) for c in _cells(Path(download.value.path()).read_bytes())}
+    assert {"办理侨务咨询件数", "≥50件", "添加行"} <= cells
+
+
+def test_the_reviewer_is_named_once_and_can_zoom_and_undo(server: Server, browser) -> None:
+    doc = store_flagged_document(server.settings)
+    context = browser.new_context(viewport={"width": 1700, "height": 950}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/ui/review?doc={doc.id}")
+        page.locator("#reviewer-dialog").wait_for()
+        page.keyboard.type("王芳")
+        page.keyboard.press("Enter")
+        page.locator("#card[data-path]").wait_for()
+        page.locator("img.crop:not([hidden])").wait_for()
+        assert page.locator("#page-panel img").count() == 1  # the page beside the crop
+        width = page.locator("img.crop").evaluate("i => i.getBoundingClientRect().width")
+        page.keyboard.press("Alt+Equal")
+        assert page.locator("#zoom-level").inner_text() == "150%"
+        wider = page.locator("img.crop").evaluate("i => i.getBoundingClientRect().width")
+        assert wider == pytest.approx(width * 1.5, rel=0.02)
+        page.keyboard.press("Alt+0")
+        assert page.locator("#zoom-level").inner_text() == "100%"
+
+        path = _card_path(page)
+        page.locator("#comment-input").fill("对照原件")
+        page.locator("#value-input").focus()
+        page.keyboard.press("Control+Enter")
+        _wait_card_moves(page, path)
+        page.keyboard.press("Alt+z")
+        page.wait_for_function("p => document.querySelector('#card').dataset.path === p", arg=path)
+        trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
+        assert [(c["action"], c["who"], c["comment"]) for c in trail] == [
+            ("correct", "王芳", "对照原件"),
+            ("undo", "王芳", None),
+        ]
+        page.reload()
+        page.locator("#card[data-path]").wait_for()
+        assert page.locator("#reviewer-dialog").count() == 0  # asked once, kept
+    finally:
+        context.close()
+
+
+def test_api_docs_render_with_no_way_out(server: Server, page) -> None:
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{server.url}/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "jixiao" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 10  # the routes are listed
+    assert outside == []

@@ -4,7 +4,7 @@ from ingest.calibration import FEATURES, CalibrationModel, default_model
 from ingest.confidence import assess
 from ingest.template import default_template
 from ingest.validate import run_checks
-from models.contract import DocumentStatus, FieldStatus, value_paths
+from models.contract import DocumentStatus, FieldStatus, ReviewState, value_paths
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
@@ -22,9 +22,9 @@ def flagged(doc) -> dict[str, list[str]]:
     return {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
 
 
-def test_clean_seed_is_accepted_with_a_record_per_value():
+def test_clean_seed_is_ready_with_a_record_per_value():
     doc = assessed(seed_document())
-    assert doc.status == DocumentStatus.ACCEPTED
+    assert (doc.status, doc.review_state) == (DocumentStatus.NEEDS_REVIEW, ReviewState.READY)
     assert [f.path for f in doc.fields] == [p for p, _ in value_paths(doc)]
     assert flagged(doc) == {}
 

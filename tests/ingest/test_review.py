@@ -4,7 +4,7 @@ from ingest.confidence import assess
 from ingest.review import InvalidCorrection, revalidate
 from ingest.template import default_template
 from ingest.validate import run_checks
-from models.contract import DocumentStatus, FieldStatus
+from models.contract import DocumentStatus, FieldStatus, ReviewState
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
@@ -35,7 +35,7 @@ def test_correcting_the_suspect_clears_the_sum_mismatch_everywhere(broken_total)
     assert record.ocr_text == "391.72"  # what was read stays on record
     assert fixed.budget.basic_expenditure == "397.72"
     assert all(f.status != FieldStatus.FLAGGED for f in fixed.fields)
-    assert fixed.status == DocumentStatus.ACCEPTED
+    assert (fixed.status, fixed.review_state) == (DocumentStatus.NEEDS_REVIEW, ReviewState.READY)
 
 
 def test_a_correction_can_raise_a_new_flag(broken_total):
@@ -88,7 +88,7 @@ def test_reviewer_input_is_normalised_to_the_contract(broken_total):
     assert fixed.budget.basic_expenditure == "1397.72"
     assert fixed.budget.other_funds == "1000.00"
     assert fixed.basic_info.staff_count == 18
-    assert fixed.status == DocumentStatus.ACCEPTED
+    assert (fixed.status, fixed.review_state) == (DocumentStatus.NEEDS_REVIEW, ReviewState.READY)
 
 
 def test_revalidate_is_pure(broken_total):

@@ -273,3 +273,33 @@ def test_a_mark_at_either_end_of_a_value_makes_it_doubtful(level2, value, bad):
 def test_a_name_with_a_stray_dot_is_doubtful():
     doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金支付及时率."}))
     assert "indicators[0].name" in flagged_paths(doc, "format")
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[31].level2", "I服务对象满意度指标", "服务对象满意度指标"),  # a stray mark
+        ("indicators[31].level2", "服务対象", "服务对象"),  # the printed variant, misread
+        ("indicators[0].level1", "产出指木", "产出指标"),
+        ("indicators[32].level1", "满意度指标服务对象", "满意度指标"),  # the 二级 read with it
+        ("indicators[0].level1", "完全不同", None),  # nothing close: no guess
+    ],
+)
+def test_a_misread_taxonomy_term_gets_the_nearest_as_suggestion(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    (issue,) = issues_for(doc, "taxonomy")
+    assert (issue.suggestion, issue.suggestion_path) == (suggested, path if suggested else None)
+
+
+def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
+    doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
+    (issue,) = issues_for(doc, "taxonomy")
+    assert issue.suggestion is None  # printed so: kept as printed
+
+
+@pytest.mark.parametrize(("value", "suggested"), [("≥95%.", "≥95%"), ("·4个", "4个")])
+def test_a_stray_edge_mark_is_suggested_away(value, suggested):
+    level2 = "质量指标" if "%" in value else "数量指标"
+    doc, i = _indicator(level2, value)
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (f"indicators[{i}].value",)]
+    assert (issue.suggestion, issue.suggestion_path) == (suggested, f"indicators[{i}].value")

@@ -20,7 +20,7 @@ import httpx
 from tests.service.helpers import free_port, wait_for
 
 ROOT = Path(__file__).parents[2]
-FINAL = {"needs_review", "accepted", "failed"}
+FINAL = {"needs_review", "ready", "accepted", "failed"}
 
 
 def jixiao_env(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -84,17 +84,21 @@ def test_the_audit_trail_names_the_token_not_a_header(
     patched = client.patch(
         path,
         json={"value": "397.72", "version": 1},
-        headers={**bearer(tokens[Role.REVIEWER]), "X-User": "someone-else"},
+        headers={**bearer(tokens[Role.REVIEWER]), "X-User": "someone", "X-Reviewer": "someone"},
     )
     assert patched.status_code == 200, patched.text
     accepted = client.post(
         DOC.format(id=doc_id) + "/accept", json={}, headers=bearer(tokens[Role.ADMIN])
     )
     assert accepted.status_code == 200, accepted.text
-    (audit,) = client.get(
+    audit, acceptance = client.get(
         DOC.format(id=doc_id) + "/corrections", headers=bearer(tokens[Role.REVIEWER])
     ).json()
-    assert audit["who"] == "reviewer-1"
+    assert (audit["who"], acceptance["action"], acceptance["who"]) == (
+        "reviewer-1",
+        "accept",
+        "admin-1",
+    )
     detail = client.get(DOC.format(id=doc_id), headers=bearer(tokens[Role.ADMIN])).json()
     assert detail["accepted_by"] == "admin-1"
 

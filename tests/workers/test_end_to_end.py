@@ -33,7 +33,7 @@ from tests.service.helpers import (
 
 ROOT = Path(__file__).parents[2]
 SEED = ROOT / "tests" / "data" / "seed" / "seed_gold.json"
-DONE = {"needs_review", "accepted", "failed"}
+DONE = {"needs_review", "ready", "accepted", "failed"}
 
 pytestmark = [
     pytest.mark.slow,

@@ -1,16 +1,16 @@
 """Documents remember which ingest run owns their processing, so a second delivery of the same
 document (re-queued after a restart while its first message still waited) reads nothing twice.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_review
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003_review"
 branch_labels = None
 depends_on = None
 

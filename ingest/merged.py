@@ -1,0 +1,75 @@
+"""Merged 一级/二级 cells: one printed cell, one value, whatever number of rows it spans.
+
+The contract repeats a merged level on every indicator row it covers, so a cell the reading
+lost or misread would otherwise cost a flag, and a correction, per row. `merged_spans` tells
+which rows one printed cell covers (the same box on the same page; rows with no box and the
+same value when the cell was not found), so review shows it once and a correction applies to
+every row. `infer_level1` fills a 一级指标 that was not read at all from the 二级指标 beside it:
+the taxonomy admits exactly one 一级 for each 二级, so the value is not a guess; it is marked
+`evidence: inferred` and stays flagged only when the 二级 does not decide it.
+"""
+
+from ingest.artifacts import FieldEvidence, MappedDocument
+from ingest.template import Template
+from models.contract import FieldRecord, PerformanceTargets
+
+SPANNING_KEYS = ("level1", "level2")
+
+
+def _same_cell(
+    doc: PerformanceTargets, records: dict[str, FieldRecord], key: str, a: int, b: int
+) -> bool:
+    if key == "level2" and doc.indicators[a].level1 != doc.indicators[b].level1:
+        return False  # a 二级 cell never spans two 一级
+    first = records.get(f"indicators[{a}].{key}")
+    second = records.get(f"indicators[{b}].{key}")
+    boxed = [r is not None and r.bbox is not None for r in (first, second)]
+    if all(boxed):
+        return (first.page, first.bbox) == (second.page, second.bbox)  # type: ignore[union-attr]
+    return not any(boxed) and getattr(doc.indicators[a], key) == getattr(doc.indicators[b], key)
+
+
+def merged_spans(doc: PerformanceTargets) -> dict[str, tuple[str, ...]]:
+    """Each 一级/二级 path of a cell spanning several rows -> every path that cell covers,
+    in row order (the first is the one review shows)."""
+    records = {f.path: f for f in doc.fields}
+    spans: dict[str, tuple[str, ...]] = {}
+    n = len(doc.indicators)
+    for key in SPANNING_KEYS:
+        start = 0
+        for k in range(1, n + 1):
+            if k < n and _same_cell(doc, records, key, k - 1, k):
+                continue
+            if k - start > 1:
+                paths = tuple(f"indicators[{i}].{key}" for i in range(start, k))
+                spans.update(dict.fromkeys(paths, paths))
+            start = k
+    return spans
+
+
+def covered_by(doc: PerformanceTargets) -> dict[str, str]:
+    """Every path a merged cell's first row stands for -> that first row's path."""
+    return {path: span[0] for path, span in merged_spans(doc).items() if span[0] != path}
+
+
+def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
+    """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`."""
+    doc = mapped.document
+    indicators = list(doc.indicators)
+    records = {f.path: f for f in doc.fields}
+    evidence = dict(mapped.evidence)
+    for i, indicator in enumerate(indicators):
+        level1 = template.level1_of(indicator.level2) if indicator.level2 else None
+        if indicator.level1 is not None or level1 is None:
+            continue
+        path = f"indicators[{i}].level1"
+        indicators[i] = indicator.model_copy(update={"level1": level1})
+        old = records.get(path)
+        records[path] = (
+            old or FieldRecord(path=path, value=None, confidence=1.0, status="accepted")
+        ).model_copy(update={"value": level1, "evidence": "inferred"})
+        evidence[path] = FieldEvidence(path=path, ocr_confidence=1.0, structure_confidence=1.0)
+    fields = [records.get(f.path, f) for f in doc.fields]
+    fields += [r for p, r in records.items() if p not in {f.path for f in doc.fields}]
+    document = doc.model_copy(update={"indicators": indicators, "fields": fields})
+    return mapped.model_copy(update={"document": document, "evidence": evidence})

@@ -1,0 +1,38 @@
+"""Paragraphs judged as Chinese against jieba's general word list and the template's words."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.confidence import assess
+from ingest.plausibility import implausible_stretch
+from ingest.template import default_template
+from ingest.validate import run_checks
+from models.contract import FieldStatus
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document
+
+TEMPLATE = default_template()
+SEED = json.loads((Path(__file__).parents[1] / "data" / "seed" / "seed_gold.json").read_text())
+PARAGRAPHS = [SEED["overall_goal"], *(t["content"] for t in SEED["tasks"])]
+GARBLED = ["协联晚力地们用江站沿能益", "国经拓服文侨介用权律华地"]
+
+
+def test_real_paragraphs_read_as_chinese():
+    assert [implausible_stretch(p, TEMPLATE) for p in PARAGRAPHS] == [None] * len(PARAGRAPHS)
+    assert implausible_stretch("不低于上年度水平", TEMPLATE) is None  # too short to judge
+
+
+@pytest.mark.parametrize("prefix", GARBLED)
+def test_a_garbled_start_is_found(prefix):
+    stretch = implausible_stretch(prefix + PARAGRAPHS[0], TEMPLATE)
+    assert stretch is not None and stretch[:4] in prefix + PARAGRAPHS[0][:14]
+
+
+def test_a_garbled_paragraph_is_flagged_whatever_its_confidence():
+    doc = seed_document(tasks__0__content=GARBLED[0] + PARAGRAPHS[1])
+    judged = assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+    records = {f.path: f for f in judged.fields}
+    assert records["tasks[0].content"].status == FieldStatus.FLAGGED
+    assert records["tasks[0].content"].reasons == ["garbled"]
+    assert records["tasks[1].content"].status == FieldStatus.ACCEPTED
