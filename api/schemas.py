@@ -13,13 +13,16 @@ from pydantic import (
     StringConstraints,
 )
 
-from models.contract import BBox, DocumentFlag, FieldValue
+from models.contract import DocumentFlag, FieldValue
 
 MAX_INT = 2**31 - 1  # the databases' integer columns
 # A note from a reviewer: no control characters but line breaks and tabs.
 NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROLS)]
 Counter = Annotated[int, Field(ge=1, le=MAX_INT)]  # versions and revisions
+PixelBox = Annotated[
+    list[Annotated[int, Field(ge=0, le=MAX_INT)]], Field(min_length=4, max_length=4)
+]
 
 
 class _Out(BaseModel):
@@ -142,7 +145,7 @@ class RowCreate(BaseModel):
     revision: Counter
     from_flag: int | None = Field(default=None, ge=0, le=MAX_INT)
     page: Counter | None = None
-    bbox: BBox | None = None
+    bbox: PixelBox | None = None
     comment: Note | None = None
 
 
@@ -171,7 +174,7 @@ class ReviewState(_Out):
 class RegionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    bbox: BBox
+    bbox: PixelBox
 
 
 class RegionText(BaseModel):

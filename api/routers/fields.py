@@ -1,15 +1,13 @@
 """A document's fields in risk order, their crops and pages, and corrections."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import FileResponse
 
 from api import review
 from api.auth import Reviewer, require
-from api.deps import BlobsDep, SessionDep, require_document
+from api.deps import BlobsDep, PageNumber, SessionDep, require_document
 from api.errors import NotFound
-from api.schemas import MAX_INT, FieldOut, FieldPatch, PatchResult
+from api.schemas import FieldOut, FieldPatch, PatchResult
 from ingest.template import default_template
 from models import store
 from models.contract import FieldStatus
@@ -57,7 +55,7 @@ def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep
 @router.get("/pages/{n}/image", response_class=FileResponse)
 def page_image(
     document_id: str,
-    n: Annotated[int, Path(ge=1, le=MAX_INT)],
+    n: PageNumber,
     session: SessionDep,
     blobs: BlobsDep,
 ) -> FileResponse:

@@ -69,6 +69,26 @@ CASES: dict[str, tuple[Callable[[TestClient, str], object], int, str]] = {
     ),
     "offset 2^63": (lambda c, d: c.get(DOCS, params={"offset": 2**63}), 422, "invalid_request"),
     "page 2^31": (lambda c, d: c.get(f"{DOCS}/{d}/pages/2147483648/image"), 422, "invalid_request"),
+    "row 2^63": (
+        lambda c, d: c.request("DELETE", f"{DOCS}/{d}/rows/tasks/{2**63}", json={"revision": 1}),
+        422,
+        "invalid_request",
+    ),
+    "document flag 2^63": (
+        lambda c, d: c.post(f"{DOCS}/{d}/document-flags/{2**63}/resolve", json={"revision": 1}),
+        422,
+        "invalid_request",
+    ),
+    "region on page 2^31": (
+        lambda c, d: c.post(f"{DOCS}/{d}/pages/2147483648/read", json={"bbox": [0, 0, 9, 9]}),
+        422,
+        "invalid_request",
+    ),
+    "region of 2^70 pixels": (
+        lambda c, d: c.post(f"{DOCS}/{d}/pages/1/read", json={"bbox": [0, 0, 2**70, 2**70]}),
+        422,
+        "invalid_request",
+    ),
     "batch_name of 300 characters": (_batch("批" * 300), 400, "bad_request"),
     "batch_name with NUL": (_batch("a\x00b"), 400, "bad_request"),
     "malformed JSON": (
