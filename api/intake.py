@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.errors import Busy, InsufficientStorage
 from api.uploads import MAX_BATCH_FILES, Received, Upload, expand_zip, is_zip, too_many_files
 from ingest.artifacts import SourceDocument
+from ingest.digital.package import office_kind
 from ingest.errors import InputRejected
 from jixiao.settings import Settings
 from models import store
@@ -109,7 +110,7 @@ def _take_in(
     rejected: list[Rejected] = []
     batch_wanted = len(upload.files) > 1
     for received in upload.files:
-        if is_zip(received):
+        if is_zip(received) and office_kind(received.path) is None:  # XLSX/DOCX are zips too
             batch_wanted = True
             try:
                 items += expand_zip(received, blobs.incoming_dir(), settings.max_upload_bytes)

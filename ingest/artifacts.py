@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import PerformanceTargets
+from models.contract import PageReader, PerformanceTargets
 
 BBox = tuple[int, int, int, int]
 
@@ -33,8 +33,8 @@ class SourceDocument:
     filename: str
     sha256: str
     size: int
-    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff
-    pages: int
+    media_type: str  # application/pdf, image/png, image/jpeg, image/tiff, or XLSX / DOCX
+    pages: int  # an XLSX/DOCX counts 1 until printed (`ingest.digital.pages`)
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,9 @@ class PageTable(_Frozen):
     outside: tuple[OcrToken, ...] = ()  # title and notes above/below the table
     seal_boxes: tuple[BBox, ...] = ()
     errors: tuple[str, ...] = ()
+    reader: PageReader = PageReader.OCR
+    # Why a page that carries a text layer was OCR'd instead (`ingest.digital.sniff`).
+    reader_reason: str | None = None
 
 
 class CellPiece(_Frozen):

@@ -4,22 +4,29 @@
     read_page         (one page)      -> CleanPage + PageTable
     assemble          (one document)  -> checked, flagged PerformanceTargets
 
-`read_document` chains them in-process for the CLI, the benchmark and the evaluation harness,
+A page whose text the file holds (a PDF's trusted text layer, an office file's print) is read
+from the file instead (`read_from_file`): no rasterising, cleaning or OCR. `read_document`
+chains the steps in-process for the CLI, the benchmark and the evaluation harness,
 rasterising, cleaning and gridding the next page in a helper thread while the current page is
 read.
 """
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.artifacts import CleanPage, Grid, PageImage, PageTable, SourceDocument, Table
 from ingest.ocr.base import OcrEngine
 from ingest.template import Template, default_template
 from jixiao.settings import Settings, get_settings
-from models.contract import EngineInfo, PerformanceTargets, SourceInfo
+from models.contract import EngineInfo, PageReading, PerformanceTargets, SourceInfo
+
+if TYPE_CHECKING:
+    from ingest.digital.pages import LayerPages
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -41,6 +48,8 @@ class ReadResult:
     page_tables: list[PageTable]
     table: Table | None
     timings: dict[str, float]
+    # What went to the OCR models: recognised line crops and whole-image detection passes.
+    ocr_calls: dict[str, int] = field(default_factory=dict)
 
 
 def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[PageImage]:
@@ -50,12 +59,15 @@ def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[Pag
 
 
 def read_page(
-    page: PageImage, engine: OcrEngine, timer: StageTimer | None = None
+    page: PageImage,
+    engine: OcrEngine,
+    timer: StageTimer | None = None,
+    reason: str | None = None,
 ) -> tuple[CleanPage, PageTable]:
-    """Clean one page, find its grid and read its cells."""
+    """Clean one page, find its grid and read its cells; `reason`: see `read_prepared`."""
     timer = timer or StageTimer()
     clean, grid = prepare_page(page, engine, timer)
-    return clean, read_prepared(clean, grid, engine, timer)
+    return clean, read_prepared(clean, grid, engine, timer, reason)
 
 
 def prepare_page(
@@ -79,14 +91,45 @@ def prepare_page(
 
 
 def read_prepared(
-    clean: CleanPage, grid: Grid | None, engine: OcrEngine, timer: StageTimer
+    clean: CleanPage,
+    grid: Grid | None,
+    engine: OcrEngine,
+    timer: StageTimer,
+    reason: str | None = None,
 ) -> PageTable:
+    """OCR a prepared page; `reason` says why a page with a text layer was not read from it."""
     from ingest.ocr.assign import read_cells
 
     started = time.perf_counter()
     table = read_cells(clean, grid, engine)
     timer.add("ocr", started)
-    return table
+    return table.model_copy(update={"reader_reason": reason}) if reason else table
+
+
+def read_from_file(
+    pages: "LayerPages", index: int, engine: OcrEngine, timer: StageTimer
+) -> tuple[CleanPage, PageTable]:
+    """A page read from its text layer, once a quick OCR of a few of its lines agrees with
+    the layer (unless earlier pages vouched for all its fonts); a page where it does not is
+    OCR'd from its rendering instead."""
+    from ingest.digital.sniff import LayerVerdict
+    from ingest.digital.verify import layer_agrees
+
+    started = time.perf_counter()
+    clean, table = pages.read(index)
+    timer.add("layer", started)
+    fonts = pages.fonts(index)
+    if not pages.judged or fonts <= pages.vouched:
+        return clean, table
+    started = time.perf_counter()
+    agrees = layer_agrees(table, clean.gray, engine)
+    timer.add("layer_check", started)
+    if agrees:
+        pages.vouched |= fonts
+        return clean, table
+    image = PageImage(index=index, image=clean.image, dpi=clean.dpi)
+    clean, grid = prepare_page(image, engine, timer)
+    return clean, read_prepared(clean, grid, engine, timer, LayerVerdict.DISAGREES.value)
 
 
 def assemble(
@@ -101,13 +144,12 @@ def assemble(
     from ingest.confidence import assess
     from ingest.mapping import map_table
     from ingest.merged import infer_level1
-    from ingest.stitch import stitch
     from ingest.validate import run_checks
 
     template = template or default_template()
     timer = timer or StageTimer()
     started = time.perf_counter()
-    table = stitch(page_tables, template)
+    table = _whole_table(page_tables, source, template)
     mapped = infer_level1(map_table(table, template), template)
     timer.add("mapping", started)
     started = time.perf_counter()
@@ -120,10 +162,31 @@ def assemble(
             "source": SourceInfo(
                 filename=source.filename, sha256=source.sha256, pages=source.pages
             ),
-            "ocr": engine_info,
+            "ocr": engine_info.model_copy(update={"pages": _page_readings(page_tables)}),
         }
     )
     return document, table
+
+
+def _whole_table(page_tables: list[PageTable], source: SourceDocument, template: Template) -> Table:
+    """An office file's own table placed on its print; the stitched pages of anything else."""
+    from ingest.digital.package import OFFICE_TYPES
+
+    if source.media_type in OFFICE_TYPES:
+        from ingest.digital.office import office_table
+
+        return office_table(source, page_tables)
+    from ingest.stitch import stitch
+
+    return stitch(page_tables, template)
+
+
+def _page_readings(page_tables: list[PageTable]) -> list[PageReading]:
+    """Which path read each page, and why a page with a text layer was OCR'd."""
+    return [
+        PageReading(page=t.page + 1, reader=t.reader, reason=t.reader_reason)
+        for t in sorted(page_tables, key=lambda t: t.page)
+    ]
 
 
 def read_document(
@@ -135,30 +198,51 @@ def read_document(
     progress: Progress | None = None,
 ) -> ReadResult:
     """Read one file end to end in this process."""
+    from ingest.digital.pages import open_pages, with_printed_pages
     from ingest.ocr import create_engine
+    from ingest.ocr.counted import CountedEngine
     from ingest.sources import accept_upload
 
     settings = settings or get_settings()
-    engine = engine or create_engine(settings.ocr_engine, settings)
+    counted = CountedEngine(engine or create_engine(settings.ocr_engine, settings))
     timer = StageTimer()
     started = time.perf_counter()
     source = accept_upload(path, filename or path.name, settings)
     timer.add("sources", started)
     pages: list[CleanPage] = []
     tables: list[PageTable] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
-        pages_read = rasterize_source(source, settings)
-        for clean, grid in _prepared_ahead(pages_read, engine, ahead, timer):
-            pages.append(clean)
-            tables.append(read_prepared(clean, grid, engine, timer))
-            if progress:
-                progress("read", len(pages), source.pages)
-    document, table = assemble(
-        tables, source, engine.info, document_id=source.sha256[:16], timer=timer
-    )
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory(prefix="jixiao-read-") as work,
+        open_pages(source, settings.raster_dpi, Path(work)) as from_file,
+    ):
+        # an office file is printed here, and every PDF page's layer judged
+        timer.add("layer", started)
+        source = with_printed_pages(source, from_file)
+        to_render = _to_render(source, from_file)
+        images = _images(source, settings, set(to_render))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
+            prepared = _prepared_ahead(images, counted, ahead, timer) if to_render else iter(())
+            for index in range(source.pages):
+                if index not in to_render:  # the file holds its text: no pixels needed
+                    clean, table = read_from_file(from_file, index, counted, timer)
+                elif (ready := next(prepared, None)) is None:
+                    break  # the rasteriser gave fewer pages than the file claims
+                else:
+                    clean, grid = ready
+                    reason = from_file.verdicts[index].value if from_file else None
+                    table = read_prepared(clean, grid, counted, timer, reason)
+                pages.append(clean)
+                tables.append(table)
+                if progress:
+                    progress("read", len(pages), source.pages)
+        document, table = assemble(
+            tables, source, counted.info, document_id=source.sha256[:16], timer=timer
+        )
     if progress:
         progress("done", source.pages, source.pages)
-    return ReadResult(document, pages, tables, table, timer.seconds)
+    calls = {"lines": counted.lines, "detections": counted.detections}
+    return ReadResult(document, pages, tables, table, timer.seconds, calls)
 
 
 def _prepared_ahead(
@@ -178,3 +262,34 @@ def _prepared_ahead(
     while (prepared := upcoming.result()) is not None:
         upcoming = ahead.submit(prepare_next)
         yield prepared
+
+
+def _to_render(source: SourceDocument, from_file: "LayerPages | None") -> list[int]:
+    """The pages whose text only their pixels hold."""
+    return [i for i in range(source.pages) if not (from_file and from_file.usable(i))]
+
+
+def read_source_pages(
+    source: SourceDocument, settings: Settings, engine: OcrEngine, workdir: Path
+) -> Iterator[tuple[PageImage, tuple[CleanPage, PageTable] | None]]:
+    """Every page of a source in order, for a queue: its image and, where the file holds its
+    text, what was read from it (the rest are left to `read_page`).
+
+    An office file is printed into `workdir`, which must outlive the iteration."""
+    from ingest.digital.pages import open_pages, with_printed_pages
+
+    with open_pages(source, settings.raster_dpi, workdir) as from_file:
+        source = with_printed_pages(source, from_file)
+        to_render = _to_render(source, from_file)
+        images = _images(source, settings, set(to_render)) if to_render else iter(())
+        for index in range(source.pages):
+            if index in to_render:
+                yield next(images), None
+                continue
+            clean, table = read_from_file(from_file, index, engine, StageTimer())
+            yield PageImage(index=index, image=clean.image, dpi=clean.dpi), (clean, table)
+
+
+def _images(source: SourceDocument, settings: Settings, wanted: set[int]) -> Iterator[PageImage]:
+    """The source's pages as images, only those `wanted` (the rest are read from the file)."""
+    return (page for page in rasterize_source(source, settings) if page.index in wanted)

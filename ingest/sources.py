@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image
 
 from ingest.artifacts import SourceDocument
+from ingest.digital.package import OFFICE_TYPES, office_kind
 from ingest.errors import InputRejected
 from ingest.pdfpages import PdfPage, inspect_pdf
 from jixiao.settings import Settings
@@ -31,6 +32,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", TIFF),
     (b"MM\x00*", TIFF),
 )
+_ZIP = b"PK\x03\x04"
 # Readers accept a PDF header anywhere in the first KiB and an end marker in the last KiB.
 _PDF_WINDOW = 1024
 _PDF_READ_TIMEOUT_S = 30
@@ -51,6 +53,11 @@ def accept_upload(path: Path, filename: str, settings: Settings) -> SourceDocume
     media_type = sniff_media_type(path)
     if media_type == PDF:
         pages = _check_pdf(path, settings)
+    elif media_type in OFFICE_TYPES:
+        from ingest.digital.office import check_office
+
+        check_office(path, media_type, settings.max_upload_bytes)
+        pages = 1  # until it is printed (`ingest.digital.pages.with_printed_pages`)
     else:
         pages = _check_image(path, media_type, settings)
     return SourceDocument(
@@ -64,16 +71,21 @@ def accept_upload(path: Path, filename: str, settings: Settings) -> SourceDocume
 
 
 def sniff_media_type(path: Path) -> str:
-    """The media type from the leading bytes; anything but PDF, PNG, JPEG or TIFF is refused."""
+    """The media type from the content; anything but PDF, PNG, JPEG, TIFF, XLSX or DOCX is
+    refused (an XLSX or DOCX is a zip package told by the parts it holds)."""
     with path.open("rb") as handle:
         head = handle.read(_PDF_WINDOW)
     for signature, media_type in _SIGNATURES:
         if head.startswith(signature):
             return media_type
-    if b"%PDF-" in head:
+    if head.startswith(_ZIP):  # a zip's first member may be a PDF: that is no PDF
+        if kind := office_kind(path):
+            return kind
+    elif b"%PDF-" in head:
         return PDF
     raise InputRejected(
-        "unsupported_type", "The file is not a PDF, PNG, JPEG or TIFF (judged by its content)."
+        "unsupported_type",
+        "The file is not a PDF, PNG, JPEG, TIFF, XLSX or DOCX (judged by its content).",
     )
 
 

@@ -21,15 +21,13 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
 
 from dataclasses import dataclass, field
 
-from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table
+from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table, union_box
 from ingest.labels import LabelMatch, fold_label, match_label, match_row
+from ingest.ocr.lines import ends_short
 from ingest.template import SectionSpec, Template
 
 # Column rules of different pages closer than this (share of the table width) are one rule.
 LATTICE_TOLERANCE = 0.015
-# A line that ends this far (share of the cell width) before the cell's right edge is a short
-# line, i.e. a hard break, so a text continued on the next page starts a new line.
-SHORT_LINE = 0.15
 
 
 @dataclass
@@ -258,13 +256,14 @@ class _Stitcher:
     def _separator(before: CellText) -> str:
         """How a text continued on the next page joins the part before the break: a hard line
         break when that part ends on a short line (a paragraph ended there), else directly (the
-        break fell between wrapped lines). Without token boxes nothing shows a paragraph end."""
+        break fell between wrapped lines), judged as lines within a cell are
+        (`ingest.ocr.lines.ends_short`). Without token boxes nothing shows a paragraph end."""
         if not before.tokens or before.text[-1:].isspace():
             return ""
         bottom = max(before.tokens, key=lambda t: t.bbox[3])
-        line_end = max(t.bbox[2] for t in before.tokens if t.bbox[3] > bottom.bbox[1])
-        x0, _, x1, _ = before.cell.bbox
-        return "\n" if x1 - line_end > SHORT_LINE * max(x1 - x0, 1) else ""
+        last_line = union_box(t.bbox for t in before.tokens if t.bbox[3] > bottom.bbox[1])
+        left_pad = min(t.bbox[0] for t in before.tokens) - before.cell.bbox[0]
+        return "\n" if ends_short(last_line, before.cell.bbox, left_pad) else ""
 
     def _extend(self, target: _Open, part: CellText, row_end: int, as_label: bool) -> None:
         """Add a page part to a logical cell. A label's text is printed once, not repeated."""

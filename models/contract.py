@@ -142,6 +142,25 @@ class DocumentFlag(_Strict):
     status: DocumentFlagStatus = DocumentFlagStatus.OPEN
 
 
+class PageReader(StrEnum):
+    """What a page's text was read from."""
+
+    OCR = "ocr"  # the page's pixels, by the OCR engine
+    TEXT_LAYER = "text_layer"  # the PDF's own text layer and vector rules
+    SPREADSHEET = "spreadsheet"  # an XLSX file's cells; the page is its print
+    WORD_DOCUMENT = "word_document"  # a DOCX file's tables; the page is its print
+
+
+class PageReading(_Strict):
+    """How one page was read (added key). `reason` says why a PDF page was OCR'd although it
+    carries text: its layer is missing, invisible, under a scanned image, garbled, or does
+    not match what the page shows."""
+
+    page: int = Field(ge=1)
+    reader: PageReader
+    reason: str | None = None
+
+
 class Acceptance(_Strict):
     """Who accepted the document and when; `policy` names the configured rule when no person
     did (a document read with no flag at all, accepted automatically)."""
@@ -197,10 +216,12 @@ ACTION_NAMES: dict[str, str] = {
 
 
 class EngineInfo(_Strict):
-    """Which OCR engine and models produced the text (added key, allowed by the contract)."""
+    """Which OCR engine and models produced the text (added key, allowed by the contract),
+    and per page which path read it."""
 
     engine: str
     models: dict[str, str] = Field(default_factory=dict)
+    pages: list[PageReading] = Field(default_factory=list)
 
 
 class PerformanceTargets(_Strict):

@@ -10,8 +10,9 @@ SYSTEM_PACKAGES=(
   fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei
   tesseract-ocr tesseract-ocr-chi-sim   # the peer pipeline in `jixiao bench`
   chromium                 # the review page's browser tests; prints the browser corpus
-  libreoffice-calc libreoffice-writer   # print the office corpus (`jixiao synth --engine office`)
   redis-server postgresql  # the scaled-out mode's services, for its tests
+  libreoffice-calc libreoffice-writer   # prints XLSX/DOCX uploads for the reviewer's crops,
+                                        # and the office corpus (`jixiao synth --engine office`)
 )
 
 missing=()

@@ -1,6 +1,8 @@
 """The per-document work as Celery tasks: rasterise, then a chord of pages, then assemble.
 
-    ingest_document(doc)  rasterise; store page PNGs; fan out
+    ingest_document(doc)  rasterise; store page PNGs; fan out (a page whose text the file
+                          holds, a PDF's trusted text layer or an office file's print, is
+                          read here and stored with its PageTable)
       read_page(doc, n)   clean + grid + OCR one page; store clean PNG and PageTable JSON
     assemble_document(doc) stitch, map, check, flag; store the document and its fields
 
@@ -16,7 +18,9 @@ assembles the pages that were read, a document-level task by `_task_died`.
 """
 
 import logging
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from celery import Task, chord
@@ -136,16 +140,23 @@ def ingest_document(self: Task, document_id: str) -> int:
         source = _source(doc, blobs)
 
     def rasterize() -> int:
-        from ingest.pipeline import rasterize_source
+        from ingest.pipeline import read_source_pages
 
         count = 0
-        for page in rasterize_source(source, settings):
-            n = page.index + 1
-            relative = blobs.page_path(document_id, n)
-            blobs.write_image(relative, page.image)
-            with _session() as session, session.begin():
-                store.upsert_page(session, document_id, n, dpi=page.dpi, image_path=relative)
-            count = n
+        with tempfile.TemporaryDirectory(prefix="jixiao-print-") as work:
+            pages = read_source_pages(source, settings, get_ocr_engine(), Path(work))
+            for page, from_file in pages:
+                n = page.index + 1
+                relative = blobs.page_path(document_id, n)
+                blobs.write_image(relative, page.image)
+                with _session() as session, session.begin():
+                    row = store.upsert_page(
+                        session, document_id, n, dpi=page.dpi, image_path=relative
+                    )
+                    if from_file is not None:  # read from the file: nothing left to OCR
+                        row.clean_image_path, row.error = relative, None
+                        row.table = from_file[1].model_dump(mode="json")
+                count = n
         return count
 
     pages, error = _attempt(self, rasterize)
@@ -159,14 +170,17 @@ def ingest_document(self: Task, document_id: str) -> int:
             )
             return 0
         doc.pages_total, doc.stage = pages, "read"
-        unread = [p.n for p in store.pages_of(session, document_id) if p.table is None]
+        session.flush()
+        store.recount_pages(session, document_id)  # pages read from the file are done
+        pages_now = store.pages_of(session, document_id)
+        unread = [p.n for p in pages_now if p.table is None or p.error is not None]
     # if a page task fails outright (hard limit, lost for good) the errback assembles anyway
     assemble = assemble_document.si(document_id, run)
     if unread:
         chord(read_page.si(document_id, n, run) for n in unread)(
             assemble.on_error(assemble_document.si(document_id, run))
         )
-    else:  # every page was read by an earlier delivery of this run
+    else:  # every page is read already: from the file's text, or by an earlier delivery
         assemble.delay()
     return pages
 
@@ -182,15 +196,18 @@ def read_page(self: Task, document_id: str, n: int, run: str | None = None) -> b
         page = store.get_page(session, document_id, n)
         if page is None or not store.owned_by(session.get(Document, document_id), run):
             return False
-        if page.table is not None:
-            return True
+        if page.table is not None and page.error is None:
+            return True  # read already: by an earlier delivery, or from the file's own text
         image_path, dpi = page.image_path, page.dpi
+        source = _source(session.get(Document, document_id), blobs)
 
     def work() -> tuple[str, dict]:
+        from ingest.digital.pages import ocr_reason
         from ingest.pipeline import read_page as read
 
         image = PageImage(index=n - 1, image=blobs.read_image(image_path), dpi=dpi)
-        clean, table = read(image, get_ocr_engine())
+        reason = ocr_reason(source, n - 1, dpi)
+        clean, table = read(image, get_ocr_engine(), reason=reason)
         clean_path = blobs.page_path(document_id, n, clean=True)
         blobs.write_image(clean_path, clean.image)
         return clean_path, table.model_dump(mode="json")

@@ -2,7 +2,8 @@
 
     RESULTS/<doc_id>.json          contract JSON (required)
     RESULTS/<doc_id>.grids.json    one `Grid` (or null) per page (optional)
-    RESULTS/<doc_id>.timings.json  {"seconds": {stage: s}, "pages": n} (optional)
+    RESULTS/<doc_id>.timings.json  {"seconds": {stage: s}, "pages": n,
+                                    "ocr_calls": {"lines": n, "detections": n}} (optional)
 
 Keeping them as files lets a second evaluation re-score a run without reading any pixels.
 """
@@ -29,12 +30,17 @@ class Timings(BaseModel):
 
     seconds: dict[str, float] = Field(default_factory=dict)
     pages: int = Field(default=0, ge=0)
+    # What went to the OCR models: line crops recognised, whole images detected.
+    ocr_calls: dict[str, int] = Field(default_factory=dict)
 
     def __add__(self, other: "Timings") -> "Timings":
         seconds = dict(self.seconds)
         for stage, s in other.seconds.items():
             seconds[stage] = seconds.get(stage, 0.0) + s
-        return Timings(seconds=seconds, pages=self.pages + other.pages)
+        calls = dict(self.ocr_calls)
+        for kind, n in other.ocr_calls.items():
+            calls[kind] = calls.get(kind, 0) + n
+        return Timings(seconds=seconds, pages=self.pages + other.pages, ocr_calls=calls)
 
     @property
     def total_seconds(self) -> float:
@@ -52,7 +58,9 @@ def from_read_result(read: "ReadResult") -> PipelineResult:
     return PipelineResult(
         document=read.document,
         grids=[table.grid for table in read.page_tables],
-        timings=Timings(seconds=read.timings, pages=len(read.page_tables)),
+        timings=Timings(
+            seconds=read.timings, pages=len(read.page_tables), ocr_calls=read.ocr_calls
+        ),
     )
 
 

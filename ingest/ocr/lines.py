@@ -55,18 +55,22 @@ def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
     )
 
 
+def ends_short(line: BBox, cell_box: BBox, left_pad: float) -> bool:
+    """Whether a line ends well before the cell's right edge: by more than the text's left
+    margin and one and a half characters, so that what follows it is not its wrap."""
+    _, y0, x1, y1 = line
+    return cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)
+
+
 def _following_lines(lines: list[TextLine], cell_box: BBox) -> list[tuple[TextLine, bool]]:
-    """Every line but the first, with whether the line before it ends well before the cell's
-    right edge (by more than the text's left margin and one and a half characters), so that
-    this line is not its wrap."""
+    """Every line but the first, with whether the line before it ends short."""
     if not lines:
         return []
     left_pad = min(line.bbox[0] for line in lines) - cell_box[0]
-    following = []
-    for prev, line in itertools.pairwise(lines):
-        _, y0, x1, y1 = prev.bbox
-        following.append((line, cell_box[2] - x1 > left_pad + 1.5 * (y1 - y0)))
-    return following
+    return [
+        (line, ends_short(prev.bbox, cell_box, left_pad))
+        for prev, line in itertools.pairwise(lines)
+    ]
 
 
 def group_lines(tokens: list[OcrToken]) -> list[TextLine]:

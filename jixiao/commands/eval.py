@@ -31,6 +31,35 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--json", type=Path, default=None, help="write every number here")
     parser.add_argument("--split", choices=("test", "calibration", "all"), default="all")
     parser.add_argument("--limit", type=int, default=None, help="score at most N documents")
+    parser.add_argument(
+        "--input",
+        choices=INPUTS,
+        default="scan",
+        help="which file of each document to read: the scan (default), the engine's printed "
+        "PDF with its text layer, or the source it printed (XLSX/DOCX); documents without it "
+        "are left out",
+    )
+
+
+INPUTS = ("scan", "printed", "source")
+
+
+READABLE_SOURCES = ("xlsx", "docx")
+
+
+def input_path(corpus: Path, truth: "GroundTruth", which: str) -> Path | None:
+    """The file of `truth`'s document that `--input` names; None for a printed or source
+    file the document does not have (native documents have neither, and an HTML source is
+    not an upload jixiao takes)."""
+    if which == "printed":
+        path = corpus / f"{truth.doc_id}.printed.pdf"
+    elif which == "source":
+        if truth.source_format not in READABLE_SOURCES:
+            return None
+        path = corpus / f"{truth.doc_id}.{truth.source_format}"
+    else:
+        return corpus / f"{truth.doc_id}.pdf"  # a missing scan is a failed read, as always
+    return path if path.is_file() else None
 
 
 class _Reader:
@@ -66,7 +95,7 @@ def _result_for(
         return stored, None
     reader.engine()  # an engine that cannot start fails the run, not each document
     try:
-        result = reader.read(args.corpus / f"{truth.doc_id}.pdf")
+        result = reader.read(args.inputs[truth.doc_id])
     except Exception as exc:  # reported per document; the others are still scored
         traceback.print_exc()
         return PipelineResult(document=PerformanceTargets()), f"{type(exc).__name__}: {exc}"
@@ -102,8 +131,15 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         errors.print(f"unreadable ground truth in {args.corpus}:\n{exc}", markup=False)
         return EXIT_USAGE
+    args.inputs = {
+        t.doc_id: path for t in truths if (path := input_path(args.corpus, t, args.input))
+    }
+    truths = [t for t in truths if t.doc_id in args.inputs]
     if not truths:
-        errors.print(f"no {args.split} documents (*.truth.json) in {args.corpus}", markup=False)
+        errors.print(
+            f"no {args.split} documents (*.truth.json) with a {args.input} file in {args.corpus}",
+            markup=False,
+        )
         return EXIT_USAGE
 
     template = default_template()

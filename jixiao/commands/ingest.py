@@ -1,4 +1,4 @@
-"""`jixiao ingest FILE... --out OUT`: read scans in this process and write contract JSON.
+"""`jixiao ingest FILE... --out OUT`: read files in this process and write contract JSON.
 
 Exit codes tell a script what went wrong: 0 all read, 3 some input was rejected (bad file),
 4 a file held a table of another form, 1 an internal failure.
@@ -22,7 +22,9 @@ EXIT_INTERNAL = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("files", nargs="+", type=Path, help="PDF, PNG, JPEG or TIFF scans")
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="PDF, PNG, JPEG or TIFF scans; XLSX or DOCX files"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -52,7 +54,11 @@ def write_artifacts(folder: Path, stem: str, result: "ReadResult") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     grids = [t.grid.model_dump(mode="json") if t.grid else None for t in result.page_tables]
     (folder / f"{stem}.grids.json").write_text(json.dumps(grids), encoding="utf-8")
-    timings = {"seconds": result.timings, "pages": len(result.page_tables)}
+    timings = {
+        "seconds": result.timings,
+        "pages": len(result.page_tables),
+        "ocr_calls": result.ocr_calls,
+    }
     (folder / f"{stem}.timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
 
 

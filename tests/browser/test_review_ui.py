@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets, value_paths
 from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
 from tests.conftest import CLIENT_HEADERS
+from tests.ingest.digital.fixtures import SEED_XLSX
 from tests.service.helpers import free_port, read_path_missing, wait_for
 
 ROOT = Path(__file__).parents[2]
@@ -467,3 +469,40 @@ def test_api_docs_render_with_no_way_out(server: Server, page) -> None:
     assert "jixiao" in page.locator(".swagger-ui .info .title").inner_text()
     assert page.locator(".opblock").count() > 10  # the routes are listed
     assert outside == []
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_a_workbooks_flags_are_shown_on_crops_of_its_print(
+    server: Server, page, shots: Path, tmp_path: Path
+) -> None:
+    """An XLSX whose 基本支出 was typed 1 万元 off: the worker reads the cells and prints
+    the workbook; the review page shows the sum's flags on crops of that print."""
+    book = openpyxl.load_workbook(SEED_XLSX)
+    sheet = book.active
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "397.72")
+    cell.value = "398.72"
+    book.save(tmp_path / "form.xlsx")
+    files = {"files": ("form.xlsx", (tmp_path / "form.xlsx").read_bytes())}
+    (doc,) = httpx.post(server.api("documents"), files=files).json()["documents"]
+    deadline = time.monotonic() + 180
+    while (status := httpx.get(server.api(f"documents/{doc['id']}")).json())["status"] in (
+        "queued",
+        "processing",
+    ):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.5)
+    assert status["status"] == "needs_review", status
+    flagged = httpx.get(server.api(f"documents/{doc['id']}/fields?status=flagged")).json()
+    assert "budget.basic_expenditure" in {f["path"] for f in flagged}
+    assert all(f["bbox"] for f in flagged)
+
+    page.goto(f"{server.url}/ui/review?doc={doc['id']}")
+    crop = page.locator("img.crop:not([hidden])")
+    crop.wait_for()
+    page.wait_for_function("() => document.querySelector('img.crop').naturalWidth > 0")
+    page.screenshot(path=shots / "review-xlsx.png")
+    field = next(f for f in flagged if f["path"] == "budget.basic_expenditure")
+    png = httpx.get(server.api(f"documents/{doc['id']}/fields/budget.basic_expenditure/crop"))
+    assert png.headers["content-type"] == "image/png"
+    x0, y0, x1, y1 = field["bbox"]
+    assert 100 < x1 - x0 < 700 and 20 < y1 - y0 < 200  # one cell of the printed page

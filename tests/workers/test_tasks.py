@@ -5,6 +5,7 @@ recorded while the others go on, progress counted, results upserted, redelivery 
 The real pipeline with real worker processes is tests/workers/test_end_to_end.py.
 """
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from jixiao.settings import get_settings
 from models import store
 from models.contract import EngineInfo, FieldRecord, FieldStatus, PerformanceTargets
 from models.db import Document, FieldRow, Page, session_factory, upgrade_database
+from tests.ingest.digital.fixtures import SEED_PDF, SEED_XLSX, seed_gold
 from workers import tasks
 from workers.app import celery_app
 
@@ -37,7 +39,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def _fake_read(page: PageImage, engine: object) -> tuple[CleanPage, PageTable]:
+def _fake_read(
+    page: PageImage, engine: object, reason: str | None = None
+) -> tuple[CleanPage, PageTable]:
     if page.index == 1:
         raise ValueError("no ruling lines found")
     gray = page.image[:, :, 0]
@@ -140,3 +144,38 @@ def test_an_unreadable_upload_fails_the_document_without_retries(
         assert (doc.status, doc.stage) == ("failed", "rasterize")
         assert doc.error
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "reader"),
+    [
+        (SEED_PDF, "text_layer"),
+        pytest.param(
+            SEED_XLSX,
+            "spreadsheet",
+            marks=pytest.mark.skipif(not shutil.which("soffice"), reason="no LibreOffice"),
+        ),
+    ],
+)
+def test_digital_files_are_read_when_opened(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, path: Path, reader: str
+) -> None:
+    """The real reading of a printed PDF or a workbook (stored under its hash, with no name
+    to go by): its pages are read when the document is opened, stored with their tables, and
+    the page tasks find nothing left to OCR."""
+    calls: list[int] = []
+    original = ingest.pipeline.read_page
+    monkeypatch.setattr(
+        ingest.pipeline, "read_page", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    doc_id = _register(data_dir, path)
+    assert tasks.ingest_document.delay(doc_id).get() == 3
+    assert calls == []  # no page went to OCR
+    with session_factory(get_settings().resolved_database_url)() as session:
+        doc = session.get(Document, doc_id)
+        assert (doc.status, doc.pages_done, doc.pages_total) == ("ready", 3, 3)  # nothing flagged
+        assert doc.content["department"] == seed_gold().department
+        readers = [p["reader"] for p in doc.content["ocr"]["pages"]]
+        assert readers == [reader] * 3
+        for page in store.pages_of(session, doc_id):
+            assert (data_dir / page.clean_image_path).is_file()
