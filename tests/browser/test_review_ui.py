@@ -483,7 +483,8 @@ def test_a_workbooks_flags_are_shown_on_crops_of_its_print(
     cell.value = "398.72"
     book.save(tmp_path / "form.xlsx")
     files = {"files": ("form.xlsx", (tmp_path / "form.xlsx").read_bytes())}
-    (doc,) = httpx.post(server.api("documents"), files=files).json()["documents"]
+    answer = httpx.post(server.api("documents"), files=files, headers=CLIENT_HEADERS)
+    (doc,) = answer.json()["documents"]
     deadline = time.monotonic() + 180
     while (status := httpx.get(server.api(f"documents/{doc['id']}")).json())["status"] in (
         "queued",
