@@ -31,7 +31,9 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CLIENT_HEADER = "x-jixiao-client"
 JSON_BODY_LIMIT = 128 * 1024  # a correction (10,000 characters at most, escaped) or acceptance
-MULTIPART_SLACK = 64 * 1024  # part headers and form fields around an upload's files
+# An upload's files are limited while they stream (`api.uploads`, with its own answer, at the
+# limit plus 64 KiB of part headers); this backstop lies more than one received chunk beyond.
+UPLOAD_BACKSTOP = 8 * 1024 * 1024
 UPLOAD_ROUTE = ("POST", "/api/v1/documents")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -70,10 +72,8 @@ class RequestGuard:
         self.settings = settings
 
     def body_limit(self, method: str, path: str) -> int:
-        """An upload's files are limited while they stream (`api.uploads`, with its own
-        answer); this bound, a little above that one, holds for whatever else is sent."""
         if (method, path.rstrip("/")) == UPLOAD_ROUTE:
-            return self.settings.max_upload_bytes + 2 * MULTIPART_SLACK
+            return self.settings.max_upload_bytes + UPLOAD_BACKSTOP
         return JSON_BODY_LIMIT
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
