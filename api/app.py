@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 import jixiao
 from api import errors, security
+from api.guard import RequestGuard
 from api.routers import corrections, docs, documents, fields, health, pages, rows
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(RequestGuard, settings=settings)  # innermost: refusals get the headers
     security.install(app, settings)
     for module in (documents, fields, rows, corrections, health, pages, docs):
         app.include_router(module.router)

@@ -11,14 +11,16 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from api.deps import SettingsDep
-from api.errors import Forbidden, Unauthorized
+from api.errors import Forbidden, Invalid, Unauthorized
+from jixiao.settings import Settings
 from models.db import session_factory
 from models.tokens import Principal, Role, verify_token
 
 LOCAL = Principal(name="local", role=Role.ADMIN)
+MAX_REVIEWER_NAME = 64
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -30,15 +32,19 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def current_principal(
-    settings: SettingsDep,
-    authorization: Annotated[str | None, Header(max_length=512)] = None,
-    x_reviewer: Annotated[str | None, Header(max_length=64)] = None,
+def authenticate(
+    settings: Settings, authorization: str | None, reviewer: str | None = None
 ) -> Principal:
+    """Who sends a request with these `Authorization` and `X-Reviewer` headers;
+    `Unauthorized` if nobody known."""
     token = _bearer(authorization)
     if token is None:
         if settings.open_access:
-            name = unquote(x_reviewer or "").strip()
+            name = unquote(reviewer or "").strip()
+            if len(name) > MAX_REVIEWER_NAME:
+                raise Invalid(
+                    "invalid_request", f"X-Reviewer: at most {MAX_REVIEWER_NAME} characters"
+                )
             return Principal(name=name, role=Role.ADMIN) if name else LOCAL
         raise Unauthorized("auth_required", "this server needs an API token; log in first")
     # a session of its own, closed at once: no transaction stays open while a body streams in
@@ -47,6 +53,18 @@ def current_principal(
     if principal is None:
         raise Unauthorized("invalid_token", "the token is unknown or revoked")
     return principal
+
+
+def current_principal(
+    request: Request,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(max_length=512)] = None,
+    x_reviewer: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """The caller `api.guard` authenticated before the body was read (or, for an app
+    without the guard, authenticated now)."""
+    principal = getattr(request.state, "principal", None)
+    return principal if principal is not None else authenticate(settings, authorization, x_reviewer)
 
 
 def require(role: Role) -> Callable[[Principal], Principal]:

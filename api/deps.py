@@ -3,14 +3,19 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, NotFound
+from api.schemas import MAX_INT
 from jixiao.settings import Settings
 from models.blobs import BlobStore
 from models.contract import PerformanceTargets
 from models.db import Document, session_factory
+
+# Numbers in a route's path: bounded, so no database is asked about a number it cannot hold.
+PageNumber = Annotated[int, Path(ge=1, le=MAX_INT)]
+Position = Annotated[int, Path(ge=0, le=MAX_INT)]
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -5,12 +5,14 @@ the database, so even simultaneous uploads of the same file end as one document)
 sources stage rejects is reported per file; only a request with nothing usable is an error.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from api.errors import Busy
-from api.uploads import Received, Upload, expand_zip, is_zip
+from api.errors import Busy, InsufficientStorage
+from api.uploads import MAX_BATCH_FILES, Received, Upload, expand_zip, is_zip, too_many_files
+from ingest.artifacts import SourceDocument
 from ingest.digital.package import office_kind
 from ingest.errors import InputRejected
 from jixiao.settings import Settings
@@ -19,6 +21,7 @@ from models.blobs import BlobStore
 from models.db import Document
 
 RETRY_AFTER_S = 30
+MAX_BATCH_NAME = 255  # the column's width
 
 
 @dataclass
@@ -35,21 +38,21 @@ class IntakeResult:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _register(
-    session: Session, item: Received, blobs: BlobStore, settings: Settings, batch_id: str | None
-) -> tuple[Document, bool]:
+def _checked(item: Received, settings: Settings) -> SourceDocument:
+    """The sources stage's verdict on a received file, before anything is stored."""
     from ingest.sources import accept_upload
 
-    known = store.find_by_sha256(session, item.sha256)
-    if known is not None:
-        item.path.unlink(missing_ok=True)
-        return known, False
-    stored = blobs.keep_upload(item.path, item.sha256)
-    try:
-        source = accept_upload(stored, item.filename, settings)
-    except InputRejected:
-        stored.unlink(missing_ok=True)
-        raise
+    return accept_upload(item.path, item.filename, settings)
+
+
+def _register(
+    session: Session,
+    item: Received,
+    source: SourceDocument,
+    blobs: BlobStore,
+    batch_id: str | None,
+) -> tuple[Document, bool]:
+    blobs.keep_upload(item.path, item.sha256)
     return store.register_upload(
         session,
         sha256=item.sha256,
@@ -61,11 +64,12 @@ def _register(
     )
 
 
-def check_capacity(session: Session, settings: Settings) -> None:
-    """429 while `max_queue_depth` documents wait, before any of the body is read.
-
-    Requests in flight when the queue fills can each still add their files, so the depth is
-    bounded by the setting plus the files of the uploads being received at that moment."""
+def check_capacity(session: Session, settings: Settings, announced_bytes: int) -> None:
+    """Before any of the body is read: 507 while the disk lacks room for the upload (as its
+    `Content-Length` announces it) plus `min_free_bytes`; 429 while `max_queue_depth`
+    documents wait (checked again, counting every file, once they are in: `take_in`)."""
+    if BlobStore(settings.data_dir).free_bytes() - announced_bytes < settings.min_free_bytes:
+        raise InsufficientStorage()
     depth = store.queue_depth(session)
     session.rollback()  # end the read: the body may take long to arrive
     if depth >= settings.max_queue_depth:
@@ -85,9 +89,24 @@ def withdraw(session: Session, documents: list[Document], settings: Settings) ->
 
 
 def take_in(session: Session, upload: Upload, settings: Settings) -> IntakeResult:
-    """Store and register every file of an upload; a zip or several files make a batch."""
+    """Store and register every file of an upload; a zip or several files make a batch.
+
+    Every file, loose or zipped, counts: against `MAX_BATCH_FILES`, and against the queue's
+    room, checked under the intake lock so that concurrent uploads cannot each squeeze past
+    it; a request that does not fit is refused whole (nothing stored)."""
     blobs = BlobStore(settings.data_dir)
     items: list[Received] = []
+    try:
+        return _take_in(session, upload, settings, blobs, items)
+    finally:  # stored files were moved away; whatever is left was not kept
+        for item in items:
+            item.path.unlink(missing_ok=True)
+
+
+def _take_in(
+    session: Session, upload: Upload, settings: Settings, blobs: BlobStore, items: list[Received]
+) -> IntakeResult:
+    name = _batch_name(upload.fields.get("batch_name"))
     rejected: list[Rejected] = []
     batch_wanted = len(upload.files) > 1
     for received in upload.files:
@@ -101,20 +120,58 @@ def take_in(session: Session, upload: Upload, settings: Settings) -> IntakeResul
                 rejected.append(Rejected(received.filename, exc.code, exc.message))
         else:
             items.append(received)
-    batch = store.create_batch(session, upload.fields.get("batch_name")) if batch_wanted else None
-    result = IntakeResult(batch.id if batch else None, rejected=rejected)
-    for i, item in enumerate(items):
+        if len(items) > MAX_BATCH_FILES:
+            raise too_many_files(len(items))
+    known: list[Document] = []
+    fresh: list[tuple[Received, SourceDocument]] = []
+    for item in items:
+        if (doc := store.find_by_sha256(session, item.sha256)) is not None:
+            known.append(doc)
+            continue
         try:
-            result.documents.append(_register(session, item, blobs, settings, result.batch_id))
+            fresh.append((item, _checked(item, settings)))
         except InputRejected as exc:
             if len(items) == 1 and not batch_wanted:
                 raise
-            result.rejected.append(Rejected(item.filename, exc.code, exc.message))
-        except BaseException:
-            for rest in items[i:]:
-                rest.path.unlink(missing_ok=True)
-            raise
-    if not result.documents:
-        first = result.rejected[0]
+            rejected.append(Rejected(item.filename, exc.code, exc.message))
+    if not known and not fresh:
+        first = rejected[0]
         raise InputRejected(first.code, f"{first.filename}: {first.message}")
+    session.commit()  # end the reads: the lock below must open the transaction (SQLite)
+    store.lock_intake(session)
+    _check_room(session, len({item.sha256 for item, _ in fresh}), settings)
+    batch = store.create_batch(session, name) if batch_wanted else None
+    result = IntakeResult(batch.id if batch else None, rejected=rejected)
+    result.documents += [(doc, False) for doc in known]
+    for item, source in fresh:
+        result.documents.append(_register(session, item, source, blobs, result.batch_id))
     return result
+
+
+def _batch_name(given: str | None) -> str | None:
+    """The batch's name as given; refused when longer than its column or not plain text."""
+    if given is None or not given.strip():
+        return None
+    if len(given) > MAX_BATCH_NAME or any(unicodedata.category(c) == "Cc" for c in given):
+        raise InputRejected(
+            "bad_request", f"batch_name must be plain text of at most {MAX_BATCH_NAME} characters"
+        )
+    return given.strip()
+
+
+def _check_room(session: Session, new: int, settings: Settings) -> None:
+    """Refuse new documents that would take the queue past `max_queue_depth`."""
+    if new > settings.max_queue_depth:
+        raise InputRejected(
+            "too_many_files",
+            f"the request holds {new} new files; at most {settings.max_queue_depth} can wait "
+            "at once: send them in smaller batches",
+        )
+    depth = store.queue_depth(session)
+    if depth + new > settings.max_queue_depth:
+        raise Busy(
+            "queue_full",
+            f"{depth} documents are waiting and this request adds {new}; "
+            f"retry in {RETRY_AFTER_S} s",
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )

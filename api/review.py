@@ -5,7 +5,9 @@ document flag, accept. Each is re-validated, audited and versioned.
 the flags it caused, or raise others. A field's version is compared and set in the same
 transaction (of two reviewers editing the same version, one gets 409); row and flag acts
 compare the document's `revision`, which every act moves. Any act on an accepted document
-reopens it: acceptance is a person's decision about the table as it then was.
+reopens it: acceptance is a person's decision about the table as it then was. Every act takes
+the document's lock before reading it, so reviewers acting on different fields at once never
+write back a copy that misses the other's.
 """
 
 import re
@@ -32,7 +34,10 @@ from models.db import REVIEWABLE, Correction, Document, FieldRow, ProcessingStat
 
 
 def _reviewable(session: Session, document_id: str) -> tuple[Document, PerformanceTargets]:
-    doc = session.get(Document, document_id, with_for_update=True)
+    """The document, locked for this transaction, and its contract as read under the lock:
+    two acts on one document are applied one after the other, each to the other's result, on
+    every database."""
+    doc = store.lock_document(session, document_id)
     if doc is None:
         raise NotFound("no_document", f"没有编号为 {document_id} 的文档")
     if doc.content is None or doc.status not in REVIEWABLE:

@@ -1,11 +1,28 @@
 """Request and response bodies of the API (the export JSON itself is `models.contract`)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
-from models.contract import BBox, DocumentFlag, FieldValue
+from models.contract import DocumentFlag, FieldValue
+
+MAX_INT = 2**31 - 1  # the databases' integer columns
+# A note from a reviewer: no control characters but line breaks and tabs.
+NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROLS)]
+Counter = Annotated[int, Field(ge=1, le=MAX_INT)]  # versions and revisions
+PixelBox = Annotated[
+    list[Annotated[int, Field(ge=0, le=MAX_INT)]], Field(min_length=4, max_length=4)
+]
 
 
 class _Out(BaseModel):
@@ -95,9 +112,9 @@ class FieldOut(_Out):
 class FieldPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    value: FieldValue
-    comment: str | None = Field(default=None, max_length=2000)
-    version: int = Field(ge=1)
+    value: StrictStr | StrictInt | None  # `true` is not a count; kinds bound the rest
+    comment: Note | None = None
+    version: Counter
 
 
 class PatchResult(_Out):
@@ -110,9 +127,9 @@ class PatchResult(_Out):
 class AcceptRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    force: bool = False
-    reason: str | None = Field(default=None, max_length=2000)
-    revision: int | None = Field(default=None, ge=1)  # the revision the reviewer looked at
+    force: StrictBool = False
+    reason: Note | None = None
+    revision: Counter | None = None  # the revision the reviewer looked at
 
 
 class RowCreate(BaseModel):
@@ -123,26 +140,26 @@ class RowCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     list: Literal["tasks", "indicators"]
-    index: int = Field(ge=0)
+    index: int = Field(ge=0, le=MAX_INT)
     values: dict[str, FieldValue] = Field(default_factory=dict)
-    revision: int = Field(ge=1)
-    from_flag: int | None = Field(default=None, ge=0)
-    page: int | None = Field(default=None, ge=1)
-    bbox: BBox | None = None
-    comment: str | None = Field(default=None, max_length=2000)
+    revision: Counter
+    from_flag: int | None = Field(default=None, ge=0, le=MAX_INT)
+    page: Counter | None = None
+    bbox: PixelBox | None = None
+    comment: Note | None = None
 
 
 class RevisionComment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    revision: int = Field(ge=1)
-    comment: str | None = Field(default=None, max_length=2000)
+    revision: Counter
+    comment: Note | None = None
 
 
 class UndoRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Note | None = None
 
 
 class ReviewState(_Out):
@@ -157,7 +174,7 @@ class ReviewState(_Out):
 class RegionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    bbox: BBox
+    bbox: PixelBox
 
 
 class RegionText(BaseModel):

@@ -20,6 +20,7 @@ from ingest.sources import safe_filename
 
 CHUNK = 1 << 20
 MAX_FIELD_BYTES = 4096
+MAX_FIELDS = 16
 MAX_BATCH_FILES = 500
 MAX_ZIP_RATIO = 200  # decompressed / compressed; scanned pages never come close
 ZIP_MAGIC = b"PK\x03\x04"
@@ -47,6 +48,12 @@ class Upload:
 
 def too_large(limit: int) -> InputRejected:
     return InputRejected("file_too_large", f"upload exceeds the limit of {limit} bytes")
+
+
+def too_many_files(count: int) -> InputRejected:
+    return InputRejected(
+        "too_many_files", f"the request holds {count} files; at most {MAX_BATCH_FILES} at once"
+    )
 
 
 class _Sink:
@@ -99,8 +106,12 @@ async def receive_multipart(
         _, disp = parse_options_header(state["headers"].get(b"content-disposition"))
         state["name"] = disp.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in disp:
+            if len(upload.files) >= MAX_BATCH_FILES:  # every file counts, not only a zip's
+                raise too_many_files(len(upload.files) + 1)
             filename = safe_filename(disp[b"filename"].decode("utf-8", "replace"))
             state["sink"] = _Sink(incoming, filename)
+        elif len(upload.fields) >= MAX_FIELDS:
+            raise InputRejected("bad_request", f"more than {MAX_FIELDS} form fields")
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         if state["sink"] is not None:
@@ -181,7 +192,7 @@ def expand_zip(archive: Received, incoming: Path, limit: int) -> list[Received]:
     except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
         for f in out:
             f.path.unlink(missing_ok=True)
-        raise InputRejected("zip_corrupt", f"{archive.filename}: {exc}") from exc
+        raise InputRejected("zip_corrupt", f"{archive.filename}: not a readable zip") from exc
     except BaseException:
         for f in out:
             f.path.unlink(missing_ok=True)

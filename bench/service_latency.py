@@ -57,7 +57,10 @@ def measure(workers: int, folder: Path) -> float:
             started = time.monotonic()
             with pdf.open("rb") as fh:
                 answer = httpx.post(
-                    f"{server}/api/v1/documents", files={"files": ("seed.pdf", fh)}, timeout=60
+                    f"{server}/api/v1/documents",
+                    files={"files": ("seed.pdf", fh)},
+                    timeout=60,
+                    headers={"X-Jixiao-Client": "bench"},
                 )
             doc_id = answer.json()["documents"][0]["id"]
             url = f"{server}/api/v1/documents/{doc_id}"

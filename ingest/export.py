@@ -4,8 +4,10 @@ The XLSX holds, per document, a sheet laid out like the printed form (merged cel
 form merges them, and the empty indicator rows the paper prints for a 二级指标 with nothing
 under it) and, for all documents together, flat sheets 预算, 重点工作任务 and 绩效指标 whose
 amounts are numbers, so they sum in a spreadsheet without retyping, and 修改记录, the audit
-trail. Headers are the form's own Chinese words. Pure: documents in, bytes out; the service
-puts the audit trail and acceptance into the documents (`corrections[]`, `acceptance`).
+trail. Headers are the form's own Chinese words. Text that a spreadsheet would run as a formula
+is made inert in both XLSX and CSV (`ingest.sheet_cells`). Pure: documents in, bytes out; the
+service puts the audit trail and acceptance into the documents (`corrections[]`,
+`acceptance`).
 """
 
 import csv
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from ingest.sheet_cells import append_row, csv_cell
 from ingest.template import Template, default_template
 from models.contract import (
     ACTION_NAMES,
@@ -151,7 +154,7 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
@@ -270,7 +273,7 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
 
     thin = Side(style="thin")
     for values in rows:
-        ws.append(values)
+        append_row(ws, values)
     for row in ws.iter_rows(min_row=2, max_row=len(rows), max_col=5):
         for cell in row:
             cell.alignment = wrap
@@ -287,9 +290,9 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
 
 def _flat_sheet(wb: Any, title: str, header: Iterable[str], rows: Iterable[list[Any]]) -> None:
     ws = wb.create_sheet(title)
-    ws.append(list(header))
+    append_row(ws, list(header))
     for values in rows:
-        ws.append(_text_row(values))
+        append_row(ws, _text_row(values))
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, Decimal):

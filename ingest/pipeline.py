@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,7 +63,7 @@ class ReadResult:
 def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[PageImage]:
     from ingest.rasterize import rasterize
 
-    yield from rasterize(source, dpi=settings.raster_dpi)
+    yield from rasterize(source, dpi=settings.raster_dpi, settings=settings)
 
 
 def read_page(
@@ -74,17 +74,23 @@ def read_page(
 ) -> tuple[CleanPage, PageTable]:
     """Clean one page, find its grid and read its cells; `reason`: see `read_prepared`."""
     timer = timer or StageTimer()
-    clean, grid = prepare_page(page, timer)
+    clean, grid = prepare_page(page, engine, timer)
     return clean, read_prepared(clean, grid, engine, timer, reason)
 
 
-def prepare_page(page: PageImage, timer: StageTimer) -> tuple[CleanPage, Grid | None]:
-    """Everything before OCR: the cleaned page and its grid."""
+def prepare_page(
+    page: PageImage, engine: OcrEngine, timer: StageTimer
+) -> tuple[CleanPage, Grid | None]:
+    """Everything before OCR: the page turned upright, cleaned, and its grid."""
     from ingest.grid import find_grid
     from ingest.preprocess import clean_page
+    from ingest.preprocess.orientation import upright
 
     started = time.perf_counter()
+    page, turn = upright(page, engine)
     clean = clean_page(page)
+    if turn:
+        clean = replace(clean, notes=(f"turned by {turn}°", *clean.notes))
     timer.add("preprocess", started)
     started = time.perf_counter()
     grid = find_grid(clean)
@@ -130,7 +136,7 @@ def read_from_file(
         pages.vouched |= fonts
         return clean, table
     image = PageImage(index=index, image=clean.image, dpi=clean.dpi)
-    clean, grid = prepare_page(image, timer)
+    clean, grid = prepare_page(image, engine, timer)
     return clean, read_prepared(clean, grid, engine, timer, LayerVerdict.DISAGREES.value)
 
 
@@ -245,7 +251,7 @@ def read_document(
         to_render = _to_render(source, from_file)
         images = _images(source, settings, set(to_render))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
-            prepared = _prepared_ahead(images, ahead, timer) if to_render else iter(())
+            prepared = _prepared_ahead(images, counted, ahead, timer) if to_render else iter(())
             for index in range(source.pages):
                 if index not in to_render:  # the file holds its text: no pixels needed
                     clean, table = read_from_file(from_file, index, counted, timer)
@@ -269,7 +275,7 @@ def read_document(
 
 
 def _prepared_ahead(
-    pages: Iterator[PageImage], ahead: ThreadPoolExecutor, timer: StageTimer
+    pages: Iterator[PageImage], engine: OcrEngine, ahead: ThreadPoolExecutor, timer: StageTimer
 ) -> Iterator[tuple[CleanPage, Grid | None]]:
     """Pages rasterised, cleaned and gridded one page ahead in a helper thread, so that this
     work runs while the page before is being read: OpenCV, poppler and ONNX Runtime all work
@@ -279,7 +285,7 @@ def _prepared_ahead(
         started = time.perf_counter()
         page = next(pages, None)
         timer.add("rasterize", started)
-        return None if page is None else prepare_page(page, timer)
+        return None if page is None else prepare_page(page, engine, timer)
 
     upcoming = ahead.submit(prepare_next)
     while (prepared := upcoming.result()) is not None:

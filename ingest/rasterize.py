@@ -2,7 +2,8 @@
 
 PDF pages are rendered by one poppler process as PPM: PNG encoding a noisy scan costs seconds,
 PPM is a memory copy, and one process for the document parses the file once (measured 0.107
-s/page against 0.125 s/page for a pdf2image call per page, 200 DPI scanned A4).
+s/page against 0.125 s/page for a pdf2image call per page, 200 DPI scanned A4). Poppler draws
+each page's crop box, the box `ingest.pdfpages` measured, under a memory limit.
 
 Image files keep their own pixels. Their resolution comes from the file when it describes a
 believable sheet, otherwise it is estimated from the pixel size as an A4 sheet: later stages
@@ -11,8 +12,10 @@ size their kernels in millimetres, and a phone photo's nominal 72 DPI would misl
 
 import select
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 import cv2
@@ -21,18 +24,28 @@ from PIL import Image, ImageOps
 
 from ingest.artifacts import PageImage, SourceDocument
 from ingest.errors import InputRejected
-from ingest.sources import PDF
+from ingest.pdfpages import inspect_pdf, limited
+from ingest.sources import PDF, check_pdf_page
+from jixiao.settings import Settings, get_settings
 
 _RENDER_TIMEOUT_S = 120
+_INSPECT_TIMEOUT_S = 30
+_OUT_OF_MEMORY = b"Out of memory"  # poppler's words when a bitmap cannot be allocated
 _A4_LONG_SIDE_INCHES = 297 / 25.4
 # A believable sheet: its long side between A5 and A2 at the stated resolution.
 _SHEET_LONG_SIDE_INCHES = (7.0, 24.0)
 _DPI_RANGE = (50, 1200)
 
 
-def rasterize(source: SourceDocument, dpi: int) -> Iterator[PageImage]:
+def rasterize(
+    source: SourceDocument, dpi: int, settings: Settings | None = None
+) -> Iterator[PageImage]:
     """Yield the pages of one source as BGR uint8 images, numbered from 0."""
-    pages = _pdf_pages(source, dpi) if source.media_type == PDF else _image_pages(source, dpi)
+    settings = settings or get_settings()
+    if source.media_type == PDF:
+        pages = _pdf_pages(source, dpi, settings)
+    else:
+        pages = _image_pages(source, dpi)
     for index, (image, page_dpi) in enumerate(pages):
         yield PageImage(index=index, image=image, dpi=page_dpi)
 
@@ -46,26 +59,47 @@ def rasterize_many(sources: list[SourceDocument], dpi: int) -> Iterator[PageImag
             index += 1
 
 
-def _pdf_pages(source: SourceDocument, dpi: int) -> Iterator[tuple[np.ndarray, int]]:
+def _pdf_pages(
+    source: SourceDocument, dpi: int, settings: Settings
+) -> Iterator[tuple[np.ndarray, int]]:
     """One pdftoppm process streams every page as PPM through a pipe.
+
+    Each page is checked again from the PDF's structure (the upload may predate a limit),
+    poppler renders exactly the crop box that was checked, every page image must have the
+    size that box gives before any of it is read, and poppler runs with a memory limit, so no
+    page can take more than the limits allow from the worker or its machine.
 
     The pipe's small buffer holds poppler back until the previous page has been taken, so at
     most one page waits in each process while poppler renders ahead of the reader.
     """
-    command = ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", str(source.pages), source.path]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0
+    layout = inspect_pdf(
+        Path(source.path), source.pages, settings.raster_memory_bytes, _INSPECT_TIMEOUT_S
     )
-    try:
-        pipe = _Pipe(process.stdout)
-        for number in range(1, source.pages + 1):
-            pixels = pipe.read_ppm(time.monotonic() + _RENDER_TIMEOUT_S, number)
-            yield cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR), dpi
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        process.stdout.close()
+    if layout.page_count != source.pages:
+        raise InputRejected("corrupt_pdf", "The PDF no longer has the pages it was accepted with.")
+    for number, page in enumerate(layout.pages, start=1):
+        check_pdf_page(page, number, dpi, settings)
+    command = [
+        *limited(settings.raster_memory_bytes),
+        "pdftoppm", "-cropbox", "-r", str(dpi), "-f", "1", "-l", str(source.pages), source.path,
+    ]  # fmt: skip
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0)
+        try:
+            pipe = _Pipe(process.stdout)
+            for number, page in enumerate(layout.pages, start=1):
+                deadline = time.monotonic() + _RENDER_TIMEOUT_S
+                pixels = pipe.read_ppm(deadline, number, page.rendered_size(dpi))
+                errors.seek(0)
+                if _OUT_OF_MEMORY in errors.read():
+                    message = f"Page {number} cannot be rendered within the memory limit."
+                    raise InputRejected("image_too_large", message)
+                yield cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR), dpi
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            process.stdout.close()
 
 
 class _Pipe:
@@ -74,7 +108,9 @@ class _Pipe:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
 
-    def read_ppm(self, deadline: float, number: int) -> np.ndarray:
+    def read_ppm(self, deadline: float, number: int, expected: tuple[int, int]) -> np.ndarray:
+        """The next page, which must be `expected` (width, height) give or take a pixel of
+        rounding: its pixels are only allocated once the header says so."""
         header: list[bytes] = []
         token = b""
         while len(header) < 4:
@@ -83,12 +119,21 @@ class _Pipe:
                 if token:
                     header.append(token)
                     token = b""
+            elif len(token) > 12:
+                raise InputRejected("corrupt_pdf", f"Page {number} was rendered unreadably.")
             else:
                 token += byte
         magic, width, height, maxval = header
         if magic != b"P6" or maxval != b"255" or not (width.isdigit() and height.isdigit()):
             raise InputRejected("corrupt_pdf", f"Page {number} was rendered unreadably.")
-        pixels = np.empty((int(height), int(width), 3), dtype=np.uint8)
+        size = int(width), int(height)
+        if any(abs(got - want) > 1 for got, want in zip(size, expected, strict=True)):
+            raise InputRejected(
+                "corrupt_pdf",
+                f"Page {number} rendered at {size[0]} x {size[1]} pixels, not the "
+                f"{expected[0]} x {expected[1]} its page box gives.",
+            )
+        pixels = np.empty((size[1], size[0], 3), dtype=np.uint8)
         view = memoryview(pixels).cast("B")
         done = 0
         while done < len(view):
@@ -124,9 +169,9 @@ def _image_pages(source: SourceDocument, dpi: int) -> Iterator[tuple[np.ndarray,
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 pixels = _to_bgr(upright)
-            except (OSError, SyntaxError, ValueError) as exc:
+            except Exception as exc:  # a decoder fed a hostile file may raise anything
                 raise InputRejected(
-                    "corrupt_image", f"Frame {frame + 1} of the image cannot be decoded: {exc}"
+                    "corrupt_image", f"Frame {frame + 1} of the image cannot be decoded."
                 ) from exc
             yield pixels, _image_dpi(image, pixels.shape, dpi)
 

@@ -9,6 +9,8 @@ field. The document is `ready` (for a reviewer to accept) only with no field fla
 document flag open.
 """
 
+import re
+
 from ingest.confidence import ordered_reasons, review_state
 from ingest.template import Template, ValueKind
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
@@ -27,6 +29,14 @@ from models.contract import (
 )
 
 ROW_MODELS: dict[str, type[Task] | type[Indicator]] = {"tasks": Task, "indicators": Indicator}
+
+# What a reviewer may type into one field: far more than any printed form holds, far less than
+# would burden the store, the exports or a spreadsheet cell.
+MAX_CHARS: dict[str, int] = {"long_text": 10_000}
+MAX_SHORT_CHARS = 500
+MAX_COUNT = 10**9
+NUMBER_DIGITS = 15  # before the decimal point; 万元 amounts of a whole province need 9
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
 
 # Check reasons an untouched field loses when the checks no longer name it. `missing` stays:
 # a field nobody corrected is as empty as it was.
@@ -72,15 +82,33 @@ def revalidate(
 
 def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
     """The contract value of what a reviewer typed, by the explicit rules of `read_number` for
-    amounts and counts (`49,41` is refused, never read as 4941)."""
+    amounts and counts (`49,41` is refused, never read as 4941).
+
+    Bounded per kind, so a correction can neither carry what no form prints (a 20 MB text, a
+    27-digit amount, a count of 5,000 digits, `true`) nor characters a workbook cannot hold."""
+    if isinstance(value, bool):
+        raise InvalidCorrection(f"{path}：不能填写 true 或 false")
+    if isinstance(value, int):
+        if abs(value) >= MAX_COUNT:
+            raise InvalidCorrection(f"{path}：数值超出范围")
+        return value
     if not isinstance(value, str):
         return value
+    limit = MAX_CHARS.get(kind, MAX_SHORT_CHARS)
+    if len(value) > limit:
+        raise InvalidCorrection(f"{path}：最多 {limit} 个字符")
+    if _CONTROL.search(value):
+        raise InvalidCorrection(f"{path}：不能含有控制字符")
     if kind in ("amount", "count") and value.strip():
         number = read_number(value)
         if number.problem:
             raise InvalidCorrection(number.problem)
         if kind == "count" and not number.value.isdigit():
             raise InvalidCorrection(f"“{value.strip()}”不是整数")
+        if len(number.value.lstrip("-").split(".")[0]) > NUMBER_DIGITS:
+            raise InvalidCorrection(f"{path}：整数部分最多 {NUMBER_DIGITS} 位")
+        if kind == "count" and int(number.value) >= MAX_COUNT:
+            raise InvalidCorrection(f"{path}：数值超出范围")
         return number.value if kind == "amount" else int(number.value)
     return normalize_value(value, kind)
 

@@ -1,14 +1,14 @@
 """Accept an upload: decide what it is from its bytes and refuse it before any heavy work.
 
-Every limit is checked from headers only (file size from the file system, page counts and page
-sizes from `pdfinfo`, image dimensions from the image header, frame by frame for TIFF), so a
-hostile file costs milliseconds, not memory. The name the client gave is used for display
+Every limit is checked from headers only (file size from the file system, page counts, page
+boxes and the pixel sizes of the images a page draws from the PDF's structure, read by PDFium
+in a limited child process; image dimensions from the image header, frame by frame for TIFF),
+so a hostile file costs milliseconds, not memory. The name the client gave is used for display
 only, after `safe_filename`; it never decides the type.
 """
 
 import hashlib
-import re
-import subprocess
+import math
 import unicodedata
 import warnings
 from pathlib import Path, PurePosixPath
@@ -18,6 +18,7 @@ from PIL import Image
 from ingest.artifacts import SourceDocument
 from ingest.digital.package import OFFICE_TYPES, office_kind
 from ingest.errors import InputRejected
+from ingest.pdfpages import PdfPage, inspect_pdf
 from jixiao.settings import Settings
 
 PDF = "application/pdf"
@@ -34,12 +35,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _ZIP = b"PK\x03\x04"
 # Readers accept a PDF header anywhere in the first KiB and an end marker in the last KiB.
 _PDF_WINDOW = 1024
-_PDFINFO_TIMEOUT_S = 30
+_PDF_READ_TIMEOUT_S = 30
 _CHUNK = 1 << 20
 _MAX_NAME_CHARS = 150
-_POINTS_PER_INCH = 72.0
-_PAGE_SIZE_LINE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.M)
-_PAGES_LINE = re.compile(r"^Pages:\s+(\d+)", re.M)
 
 
 def accept_upload(path: Path, filename: str, settings: Settings) -> SourceDocument:
@@ -122,32 +120,30 @@ def _check_pdf(path: Path, settings: Settings) -> int:
         raise InputRejected(
             "corrupt_pdf", "The PDF is truncated: its end-of-file marker is missing."
         )
-    try:
-        result = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", str(settings.max_pages + 1), str(path)],
-            capture_output=True,
-            timeout=_PDFINFO_TIMEOUT_S,
-            check=False,
+    layout = inspect_pdf(
+        path, settings.max_pages, settings.raster_memory_bytes, _PDF_READ_TIMEOUT_S
+    )
+    if layout.page_count == 0:
+        raise InputRejected("no_pages", "The PDF has no pages.")
+    _check_page_count(layout.page_count, settings)
+    for number, page in enumerate(layout.pages, start=1):
+        check_pdf_page(page, number, settings.raster_dpi, settings)
+    return layout.page_count
+
+
+def check_pdf_page(page: PdfPage, number: int, dpi: int, settings: Settings) -> None:
+    """Refuse a page that would render at `dpi` to more than `max_image_pixels` pixels, or
+    whose images would take more than that to decode however small they are drawn (one huge
+    image reused on every page is a work bomb)."""
+    if not all(0 < side < math.inf for side in (page.width_pt, page.height_pt)):
+        raise InputRejected("corrupt_pdf", f"Page {number} of the PDF has no size.")
+    check_pixels(*page.rendered_size(dpi), settings, f"page {number}")
+    if page.image_pixels > settings.max_image_pixels:
+        raise InputRejected(
+            "image_too_large",
+            f"Page {number} draws images of {page.image_pixels} pixels in all; "
+            f"the limit is {settings.max_image_pixels} pixels.",
         )
-    except subprocess.TimeoutExpired as exc:
-        raise InputRejected("corrupt_pdf", "The PDF could not be read in time.") from exc
-    out = result.stdout.decode("utf-8", "replace")
-    err = result.stderr.decode("utf-8", "replace")
-    if "Incorrect password" in err:
-        raise InputRejected("encrypted_pdf", "The PDF is protected by a password.")
-    if "page count 0" in err or "Wrong page range" in err:
-        raise InputRejected("no_pages", "The PDF has no pages.")
-    match = _PAGES_LINE.search(out)
-    if result.returncode != 0 or match is None:
-        raise InputRejected("corrupt_pdf", "The PDF is damaged and cannot be read.")
-    pages = int(match.group(1))
-    if pages == 0:
-        raise InputRejected("no_pages", "The PDF has no pages.")
-    _check_page_count(pages, settings)
-    scale = settings.raster_dpi / _POINTS_PER_INCH
-    for number, (width, height) in enumerate(_PAGE_SIZE_LINE.findall(out), start=1):
-        _check_pixels(float(width) * scale, float(height) * scale, settings, f"page {number}")
-    return pages
 
 
 def _check_image(path: Path, media_type: str, settings: Settings) -> int:
@@ -159,7 +155,7 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
                 while True:
                     pages += 1
                     _check_page_count(pages, settings)
-                    _check_pixels(*image.size, settings, f"frame {pages}")
+                    check_pixels(*image.size, settings, f"frame {pages}")
                     if media_type != TIFF:
                         break
                     try:
@@ -170,10 +166,12 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
         raise InputRejected(
             "image_too_large", "The image's dimensions are absurdly large."
         ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise InputRejected(
-            "corrupt_image", f"The image is damaged and cannot be read: {exc}"
-        ) from exc
+    except InputRejected:
+        raise
+    except (
+        Exception
+    ) as exc:  # a decoder fed a hostile file may raise anything (TypeError, KeyError…)
+        raise InputRejected("corrupt_image", "The image is damaged and cannot be read.") from exc
     return pages
 
 
@@ -185,7 +183,8 @@ def _check_page_count(pages: int, settings: Settings) -> None:
         )
 
 
-def _check_pixels(width: float, height: float, settings: Settings, where: str) -> None:
+def check_pixels(width: float, height: float, settings: Settings, where: str) -> None:
+    """Refuse a page or frame of more than `max_image_pixels` pixels."""
     if width * height > settings.max_image_pixels:
         raise InputRejected(
             "image_too_large",

@@ -25,8 +25,11 @@ class Settings(BaseSettings):
     # Input limits: every one is enforced before heavy work starts.
     max_upload_bytes: int = 100 * 1024 * 1024
     max_pages: int = 50
-    max_image_pixels: int = 60_000_000
+    max_image_pixels: int = 60_000_000  # per page rendered, and per page's images decoded
     raster_dpi: int = 200
+    # Address space of each child that parses or renders a PDF (PDFium, pdftoppm): a page of
+    # `max_image_pixels` renders in about 250 MiB.
+    raster_memory_bytes: int = 1 << 30
 
     # OCR
     ocr_engine: str = "rapidocr"
@@ -42,9 +45,20 @@ class Settings(BaseSettings):
     # Reliability: how much work may wait, and how long one task may run (seconds; the hard
     # limit kills the task's process `time_limit_grace_s` after the soft one asked it to stop).
     max_queue_depth: int = 200
+    # Uploads are refused (507) while the data folder's disk has less than this free beyond
+    # the upload itself: page images, the queue and the database need room to finish the work.
+    min_free_bytes: int = 1 << 30
     page_time_limit_s: float = 300
     document_time_limit_s: float = 300
     time_limit_grace_s: float = 60
+
+    # Supervision of `jixiao serve`'s worker: a dead or stuck one is restarted after a delay
+    # that doubles while restarts keep failing; stuck means silent (or idle while documents
+    # wait) this long; on shutdown it may finish its task for `shutdown_grace_s`.
+    worker_restart_delay_s: float = 2
+    worker_stuck_after_s: float = 120
+    worker_start_timeout_s: float = 180
+    shutdown_grace_s: float = 10
 
     # Access: tokens are required unless `open_access` (only `jixiao serve` in embedded mode on
     # a loopback address turns it on); browsers from other origins are refused unless listed.

@@ -9,6 +9,7 @@ PNG at a low compression level: lossless, and fast to write for 200 dpi pages.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,11 @@ class BlobStore:
 
     def absolute(self, relative: str) -> Path:
         return self.root / relative
+
+    def free_bytes(self) -> int:
+        """Room left on the data folder's disk."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.root).free
 
     def incoming_dir(self) -> Path:
         """Where uploads are streamed before their hash is known (same disk: renames are atomic)."""

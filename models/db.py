@@ -21,11 +21,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -37,6 +39,24 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and always read back with its offset: SQLite keeps no offset,
+    and a naive time reached clients as local time (8 hours off in UTC+8)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
 
 class ProcessingStatus(StrEnum):
@@ -63,7 +83,7 @@ class Batch(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Document(Base):
@@ -86,10 +106,10 @@ class Document(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)  # grows with every reviewer act
     open_flags: Mapped[int] = mapped_column(Integer, default=0)  # open document flags
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # contract JSON
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    # the ingest run (its task id) that owns the processing; tasks of any other run do nothing
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Page(Base):
@@ -118,7 +138,7 @@ class StageError(Base):
     stage: Mapped[str] = mapped_column(String(16))
     page: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class FieldRow(Base):
@@ -166,7 +186,7 @@ class Correction(Base):
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     who: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(16), default="correct")
     record: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -182,8 +202,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)  # who, in the audit trail
     role: Mapped[str] = mapped_column(String(16))
     secret_sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

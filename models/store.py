@@ -4,9 +4,10 @@ Every write a task makes is an upsert keyed by (document, page) or (document, pa
 redelivered task leaves exactly one set of rows behind.
 """
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, false, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +79,17 @@ def register_upload(
 
 
 UNFINISHED = (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING)
+_INTAKE_LOCK = 734062  # PostgreSQL advisory lock key (734061 serialises migrations)
+
+
+def lock_intake(session: Session) -> None:
+    """Serialise registrations until the transaction ends, so the queue depth an upload was
+    checked against holds until it commits: an advisory lock on PostgreSQL, on SQLite a write
+    (matching no row), which takes the database's single write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INTAKE_LOCK})
+    else:
+        session.execute(update(Batch).where(false()).values(name=None))
 
 
 def queue_depth(session: Session) -> int:
@@ -90,6 +102,52 @@ def unfinished_documents(session: Session) -> list[str]:
     """Ids of documents still waiting for or in processing, oldest first."""
     query = select(Document.id).where(Document.status.in_(UNFINISHED))
     return list(session.scalars(query.order_by(Document.created_at)))
+
+
+def oldest_unfinished_update(session: Session) -> datetime | None:
+    """When the least recently touched queued or processing document last changed."""
+    query = select(func.min(Document.updated_at)).where(Document.status.in_(UNFINISHED))
+    return session.scalar(query)
+
+
+def release_unfinished(session: Session) -> list[str]:
+    """Put every queued or processing document back to `queued`, owned by no run; their ids,
+    oldest first. Whatever an earlier run still has in flight then finds it no longer owns
+    the document and stores nothing."""
+    ids = unfinished_documents(session)
+    if ids:
+        session.execute(
+            update(Document)
+            .where(Document.id.in_(ids))
+            .values(status=ProcessingStatus.QUEUED, stage="queued", run_id=None)
+            .values(updated_at=utcnow())
+        )
+    return ids
+
+
+def claim_document(session: Session, document_id: str, run: str) -> Document | None:
+    """The document, locked, if ingest run `run` may process it: a queued document becomes
+    this run's; a processing one is only if it already is (the same message delivered again).
+    None when it is gone, finished, or another run owns it."""
+    doc = lock_document(session, document_id)
+    if doc is None:
+        return None
+    if doc.status == ProcessingStatus.QUEUED:
+        doc.status, doc.stage, doc.run_id = ProcessingStatus.PROCESSING, "rasterize", run
+        return doc
+    if doc.status == ProcessingStatus.PROCESSING and doc.run_id in (run, None):
+        doc.run_id = run
+        return doc
+    return None
+
+
+def owned_by(doc: Document | None, run: str | None) -> bool:
+    """Whether a task of run `run` (None: sent before runs were recorded) may still write."""
+    return (
+        doc is not None
+        and doc.status == ProcessingStatus.PROCESSING
+        and (run is None or doc.run_id == run)
+    )
 
 
 def withdraw_documents(session: Session, document_ids: list[str]) -> list[str]:
@@ -178,6 +236,21 @@ def recount_pages(session: Session, document_id: str) -> None:
         .where(Document.id == document_id)
         .values(pages_done=done, updated_at=utcnow())
     )
+
+
+def lock_document(session: Session, document_id: str) -> Document | None:
+    """Hold the document against every other writer until the transaction ends; its row,
+    read after the lock is held (None when there is no such document).
+
+    The lock is a write to the row, which PostgreSQL serialises per row and SQLite per database
+    (a `SELECT ... FOR UPDATE` is silently ignored by SQLite). It must be the transaction's
+    first statement: on SQLite a transaction that has already read cannot wait for the lock."""
+    touched = session.execute(
+        update(Document).where(Document.id == document_id).values(updated_at=utcnow())
+    )
+    if touched.rowcount == 0:
+        return None
+    return session.get(Document, document_id, populate_existing=True)
 
 
 def open_document_flags(content: PerformanceTargets) -> int:

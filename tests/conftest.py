@@ -13,6 +13,8 @@ from jixiao.settings import Settings
 
 without_telemetry()  # before any test imports ONNX Runtime
 
+CLIENT_HEADERS = {"X-Jixiao-Client": "tests"}
+
 
 @pytest.fixture
 def queued() -> list[str]:
@@ -23,5 +25,6 @@ def queued() -> list[str]:
 def client(settings: Settings, queued: list[str]) -> Iterator[TestClient]:
     app = create_app(settings)
     app.dependency_overrides[get_dispatcher] = lambda: queued.append
-    with TestClient(app) as test_client:
+    # as the review page and the CLI send it: a loopback Host and the client header
+    with TestClient(app, base_url="http://127.0.0.1", headers=CLIENT_HEADERS) as test_client:
         yield test_client

@@ -10,6 +10,7 @@ from typing import Any
 from celery import Celery
 
 from jixiao.settings import Settings, get_settings
+from workers.heartbeat import HeartbeatStep
 
 TASK_MODULES = ["workers.tasks"]
 
@@ -68,3 +69,4 @@ def configure(settings: Settings) -> Celery:
 
 
 celery_app.add_defaults(lambda: celery_config(get_settings()))
+celery_app.steps["consumer"].add(HeartbeatStep)

@@ -81,7 +81,9 @@ def _describe(exc: BaseException) -> str:
         return "time limit exceeded"
     if isinstance(exc, WorkerLostError):
         return f"the worker process died {MAX_RUNS} times running it"
-    return f"{type(exc).__name__}: {exc}"
+    # shown to API clients: where the data folder lies is none of theirs
+    data_dir = str(get_settings().data_dir.resolve())
+    return f"{type(exc).__name__}: {exc}".replace(data_dir, "<data>")
 
 
 def _time_limit_inside(exc: BaseException) -> SoftTimeLimitExceeded | None:
@@ -126,14 +128,16 @@ def _source(doc: Document, blobs: BlobStore) -> SourceDocument:
 
 @celery_app.task(name="jixiao.ingest_document", **TASK_OPTIONS)
 def ingest_document(self: Task, document_id: str) -> int:
-    """Rasterise every page to the data folder, then fan the pages out."""
-    settings, blobs = get_settings(), _blobs()
+    """Rasterise every page to the data folder, then fan out the pages not read yet.
+
+    The document becomes this run's (`self.request.id`); a second message for it, sent again
+    after a restart while the first still waited, finds it owned by another run and stops."""
+    settings, blobs, run = get_settings(), _blobs(), self.request.id
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is None or doc.status not in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
-            return 0  # unknown, or already finished by an earlier delivery
+        doc = store.claim_document(session, document_id, run)
+        if doc is None:
+            return 0  # unknown, finished, or being read by another run
         source = _source(doc, blobs)
-        store.set_stage(session, document_id, "rasterize", ProcessingStatus.PROCESSING)
 
     def rasterize() -> int:
         from ingest.pipeline import read_source_pages
@@ -157,31 +161,43 @@ def ingest_document(self: Task, document_id: str) -> int:
 
     pages, error = _attempt(self, rasterize)
     with _session() as session, session.begin():
+        doc = store.lock_document(session, document_id)
+        if not store.owned_by(doc, run):
+            return 0
         if error is not None or not pages:
             store.fail_document(
                 session, document_id, "rasterize", _describe(error) if error else "no pages"
             )
             return 0
-        doc = session.get(Document, document_id)
         doc.pages_total, doc.stage = pages, "read"
         session.flush()
         store.recount_pages(session, document_id)  # pages read from the file are done
+        pages_now = store.pages_of(session, document_id)
+        unread = [p.n for p in pages_now if p.table is None or p.error is not None]
     # if a page task fails outright (hard limit, lost for good) the errback assembles anyway
-    assemble = assemble_document.si(document_id).on_error(assemble_document.si(document_id))
-    chord(read_page.si(document_id, n) for n in range(1, pages + 1))(assemble)
+    assemble = assemble_document.si(document_id, run)
+    if unread:
+        chord(read_page.si(document_id, n, run) for n in unread)(
+            assemble.on_error(assemble_document.si(document_id, run))
+        )
+    else:  # every page is read already: from the file's text, or by an earlier delivery
+        assemble.delay()
     return pages
 
 
 @celery_app.task(name="jixiao.read_page", **TASK_OPTIONS)
-def read_page(self: Task, document_id: str, n: int) -> bool:
-    """Clean, find the grid and OCR one page; store the clean image and the PageTable."""
+def read_page(self: Task, document_id: str, n: int, run: str | None = None) -> bool:
+    """Clean, find the grid and OCR one page; store the clean image and the PageTable.
+
+    A page already read is not read again, and a run that no longer owns the document
+    neither reads nor stores."""
     blobs = _blobs()
     with _session() as session:
         page = store.get_page(session, document_id, n)
-        if page is None:
+        if page is None or not store.owned_by(session.get(Document, document_id), run):
             return False
         if page.table is not None and page.error is None:
-            return True  # read from the file's own text when the document was opened
+            return True  # read already: by an earlier delivery, or from the file's own text
         image_path, dpi = page.image_path, page.dpi
         source = _source(session.get(Document, document_id), blobs)
 
@@ -198,9 +214,12 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
 
     result, error = _attempt(self, work)
     with _session() as session, session.begin():
+        if not store.owned_by(store.lock_document(session, document_id), run):
+            return False
         page = store.get_page(session, document_id, n)
         if result is not None:
             page.clean_image_path, page.table, page.error = result[0], result[1], None
+            log.info("read page %d of %s", n, document_id)
         else:
             page.error = _describe(error)
             store.record_error(session, document_id, "read", page.error, page=n)
@@ -210,12 +229,12 @@ def read_page(self: Task, document_id: str, n: int) -> bool:
 
 
 @celery_app.task(name="jixiao.assemble_document", **TASK_OPTIONS)
-def assemble_document(self: Task, document_id: str) -> str:
+def assemble_document(self: Task, document_id: str, run: str | None = None) -> str:
     """Stitch the read pages, map them onto the template, run the checks, store the fields."""
     blobs = _blobs()
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is None or doc.status != ProcessingStatus.PROCESSING:
+        doc = store.lock_document(session, document_id)
+        if not store.owned_by(doc, run):
             return doc.status if doc else "missing"
         store.set_stage(session, document_id, "assemble")
         source = _source(doc, blobs)
@@ -235,6 +254,10 @@ def assemble_document(self: Task, document_id: str) -> str:
 
     document, error = _attempt(self, work) if tables else (None, None)
     with _session() as session, session.begin():
+        doc = store.lock_document(session, document_id)
+        if not store.owned_by(doc, run):
+            # an assembly running twice: the first one stored (and reviewers may have corrected)
+            return doc.status if doc else "missing"
         if document is None:
             message = _describe(error) if error else "no page could be read"
             store.fail_document(session, document_id, "assemble", message)
@@ -249,21 +272,26 @@ def assemble_document(self: Task, document_id: str) -> str:
             covered=covered_by(document),
         )
         if failed:
-            doc = session.get(Document, document_id)
             doc.error = "pages not read: " + ", ".join(str(n) for n in failed)
         return document.status.value
 
 
 @task_failure.connect
 def _task_died(
-    sender: Task | None = None, args: tuple = (), exception: BaseException | None = None, **_: Any
+    sender: Task | None = None,
+    task_id: str | None = None,
+    args: tuple = (),
+    exception: BaseException | None = None,
+    **_: Any,
 ) -> None:
     """A document-level task that never returned fails its document with the reason, instead
-    of leaving it `processing` for ever (pages are handled by the chord's error path)."""
+    of leaving it `processing` for ever (pages are handled by the chord's error path); not
+    when the document went back to the queue or to another run meanwhile."""
     if sender is None or sender.name not in (ingest_document.name, assemble_document.name):
         return
     document_id = args[0]
+    run = task_id if sender.name == ingest_document.name else (args[1] if len(args) > 1 else None)
     with _session() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is not None and doc.status in (ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING):
+        doc = store.lock_document(session, document_id)
+        if store.owned_by(doc, run):
             store.fail_document(session, document_id, doc.stage, _describe(exception))

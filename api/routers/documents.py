@@ -18,6 +18,7 @@ from api.deps import (
 from api.errors import NotFound, Unavailable
 from api.intake import check_capacity, take_in, withdraw
 from api.schemas import (
+    MAX_INT,
     AcceptRequest,
     DocumentDetail,
     DocumentList,
@@ -70,8 +71,11 @@ async def upload(
 ) -> UploadAccepted:
     """PDF, PNG, JPEG or TIFF files, or a zip of them (a batch); processing starts at once.
 
-    429 with Retry-After while the queue is full; 503 (nothing kept) when the queue is down."""
-    await run_in_threadpool(check_capacity, session, settings)
+    429 with Retry-After while the queue is full; 503 (nothing kept) when the queue is down;
+    507 (nothing kept) while the disk is full."""
+    length = request.headers.get("content-length", "")
+    announced = int(length) if length.isdigit() else 0
+    await run_in_threadpool(check_capacity, session, settings, announced)
     incoming = BlobStore(settings.data_dir).incoming_dir()
     received = await receive_multipart(
         request.headers.get("content-type"), request.stream(), incoming, settings.max_upload_bytes
@@ -109,7 +113,7 @@ def list_documents(
     status: ProcessingStatus | None = None,
     batch: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> DocumentList:
     rows, total = store.list_documents(
         session, status=status, batch_id=batch, limit=limit, offset=offset

@@ -5,7 +5,7 @@ from fastapi.responses import FileResponse
 
 from api import review
 from api.auth import Reviewer, require
-from api.deps import BlobsDep, SessionDep, require_document
+from api.deps import BlobsDep, PageNumber, SessionDep, require_document
 from api.errors import NotFound
 from api.schemas import FieldOut, FieldPatch, PatchResult
 from ingest.template import default_template
@@ -53,7 +53,12 @@ def field_crop(document_id: str, path: str, session: SessionDep, blobs: BlobsDep
 
 
 @router.get("/pages/{n}/image", response_class=FileResponse)
-def page_image(document_id: str, n: int, session: SessionDep, blobs: BlobsDep) -> FileResponse:
+def page_image(
+    document_id: str,
+    n: PageNumber,
+    session: SessionDep,
+    blobs: BlobsDep,
+) -> FileResponse:
     """The cleaned page (the image field boxes refer to), or the raw page until it is read."""
     page = store.get_page(session, document_id, n)
     if page is None:

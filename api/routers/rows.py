@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import review
 from api.auth import Reviewer, require
-from api.deps import BlobsDep, SessionDep, require_document
+from api.deps import BlobsDep, PageNumber, Position, SessionDep, require_document
 from api.errors import Invalid, NotFound
 from api.schemas import (
     RegionRequest,
@@ -62,7 +62,7 @@ def add_row(document_id: str, body: RowCreate, session: SessionDep, who: Reviewe
 def delete_row(
     document_id: str,
     list_name: str,
-    index: int,
+    index: Position,
     body: RevisionComment,
     session: SessionDep,
     who: Reviewer,
@@ -83,7 +83,7 @@ def delete_row(
 
 @router.post("/document-flags/{index}/resolve", response_model=ReviewState)
 def resolve_flag(
-    document_id: str, index: int, body: RevisionComment, session: SessionDep, who: Reviewer
+    document_id: str, index: Position, body: RevisionComment, session: SessionDep, who: Reviewer
 ) -> ReviewState:
     """Resolve a document flag; the comment (required) says what the reviewer found."""
     doc = review.resolve_document_flag(
@@ -109,7 +109,7 @@ def undo(document_id: str, body: UndoRequest, session: SessionDep, who: Reviewer
 
 @router.post("/pages/{n}/read", response_model=RegionText)
 async def read_region(
-    document_id: str, n: int, body: RegionRequest, session: SessionDep, blobs: BlobsDep
+    document_id: str, n: PageNumber, body: RegionRequest, session: SessionDep, blobs: BlobsDep
 ) -> RegionText:
     """Read the text in a box the reviewer drew on page `n` (pixels of the page image)."""
     from ingest.ocr.region import read_region as read

@@ -19,6 +19,9 @@ export class ApiError extends Error {
 
 function headersFor(extra) {
   const headers = new Headers(extra);
+  // A header no cross-site form can send: without a token, the server accepts changes only
+  // from requests that carry it.
+  headers.set("X-Jixiao-Client", "web");
   const token = sessionStorage.getItem(TOKEN_KEY);
   const reviewer = localStorage.getItem(REVIEWER_KEY);
   if (token) headers.set("Authorization", `Bearer ${token}`);

@@ -147,7 +147,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         token = os.environ.get("JIXIAO_TOKEN")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"X-Jixiao-Client": "cli"}  # what a server without tokens asks of changes
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         with httpx.Client(base_url=args.server, timeout=120, headers=headers) as client:
             if args.command == "upload":
                 return _upload(client, args)

@@ -168,6 +168,7 @@ def test_health_and_readiness(client: TestClient) -> None:
         "ready": True,
         "database": True,
         "broker": True,
+        "disk": True,
     }
     assert (
         "/api/v1/documents/{document_id}/fields/{path}"

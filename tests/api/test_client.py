@@ -13,6 +13,7 @@ from api.deps import get_dispatcher
 from jixiao.cli import main
 from jixiao.settings import Settings
 from tests.api.stored import page_png, seed_document, store_processed, with_records
+from tests.conftest import CLIENT_HEADERS
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def app_client(settings: Settings, monkeypatch: pytest.MonkeyPatch):
     """The CLI's HTTP client talks to the app in this process."""
     app = create_app(settings)
     app.dependency_overrides[get_dispatcher] = lambda: lambda _id: None
-    with TestClient(app, base_url="http://testserver") as client:
+    with TestClient(app, base_url="http://127.0.0.1", headers=CLIENT_HEADERS) as client:
         monkeypatch.setattr(
             httpx, "Client", lambda base_url, timeout, headers: _Same(client, headers)
         )
@@ -43,7 +44,11 @@ class _Same:
         return None
 
     def __getattr__(self, name: str):
-        return getattr(self.client, name)
+        """The client's method, sending the headers the CLI gave (as httpx.Client would)."""
+        call = getattr(self.client, name)
+        if name not in ("get", "post", "patch", "delete", "request"):
+            return call
+        return lambda *args, **kw: call(*args, **kw, headers=self.headers)
 
 
 def test_a_missing_file_is_bad_input_without_a_traceback(app_client, tmp_path, capsys):

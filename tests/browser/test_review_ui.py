@@ -28,6 +28,7 @@ import pytest
 from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets, value_paths
 from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
+from tests.conftest import CLIENT_HEADERS
 from tests.ingest.digital.fixtures import SEED_XLSX
 from tests.service.helpers import free_port, read_path_missing, wait_for
 
@@ -152,7 +153,9 @@ def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Pat
     page.goto(f"{server.url}/ui/upload")
     # a drop the server rejects shows the server's own reason
     fake = b"<html>not a scan</html>"
-    answer = httpx.post(server.api("documents"), files={"files": ("fake.pdf", fake)}).json()
+    answer = httpx.post(
+        server.api("documents"), files={"files": ("fake.pdf", fake)}, headers=CLIENT_HEADERS
+    ).json()
     page.evaluate(
         """text => {
             const data = new DataTransfer();
@@ -314,7 +317,9 @@ def test_a_change_made_meanwhile_is_shown_and_kept(server: Server, page) -> None
     path = _card_path(page)
     theirs = str(doc.truth[path])
     other = httpx.patch(
-        server.api(f"documents/{doc.id}/fields/{path}"), json={"value": theirs, "version": 1}
+        server.api(f"documents/{doc.id}/fields/{path}"),
+        json={"value": theirs, "version": 1},
+        headers=CLIENT_HEADERS,
     )
     assert other.status_code == 200
     page.keyboard.type("9999")
@@ -478,7 +483,8 @@ def test_a_workbooks_flags_are_shown_on_crops_of_its_print(
     cell.value = "398.72"
     book.save(tmp_path / "form.xlsx")
     files = {"files": ("form.xlsx", (tmp_path / "form.xlsx").read_bytes())}
-    (doc,) = httpx.post(server.api("documents"), files=files).json()["documents"]
+    answer = httpx.post(server.api("documents"), files=files, headers=CLIENT_HEADERS)
+    (doc,) = answer.json()["documents"]
     deadline = time.monotonic() + 180
     while (status := httpx.get(server.api(f"documents/{doc['id']}")).json())["status"] in (
         "queued",

@@ -21,7 +21,7 @@ def test_pages_come_in_order_each_prepared_while_the_one_before_is_read(monkeypa
     read = [threading.Event() for _ in range(3)]
     started_while_previous_read: list[bool] = []
 
-    def prepare(page: PageImage, timer: StageTimer):
+    def prepare(page: PageImage, engine: object, timer: StageTimer):
         if page.index:
             started_while_previous_read.append(not read[page.index - 1].is_set())
         return f"clean {page.index}", None
@@ -29,7 +29,7 @@ def test_pages_come_in_order_each_prepared_while_the_one_before_is_read(monkeypa
     monkeypatch.setattr(pipeline, "prepare_page", prepare)
     seen = []
     with ThreadPoolExecutor(max_workers=1) as ahead:
-        for clean, _ in pipeline._prepared_ahead(_pages(3), ahead, StageTimer()):
+        for clean, _ in pipeline._prepared_ahead(_pages(3), None, ahead, StageTimer()):
             seen.append(clean)
             threading.Event().wait(0.1)  # reading the page
             read[len(seen) - 1].set()
@@ -38,7 +38,7 @@ def test_pages_come_in_order_each_prepared_while_the_one_before_is_read(monkeypa
 
 
 def test_a_page_that_cannot_be_prepared_stops_the_read_with_its_error(monkeypatch):
-    def prepare(page: PageImage, timer: StageTimer):
+    def prepare(page: PageImage, engine: object, timer: StageTimer):
         if page.index == 1:
             raise ValueError("page 2 is unreadable")
         return page.index, None
@@ -46,6 +46,6 @@ def test_a_page_that_cannot_be_prepared_stops_the_read_with_its_error(monkeypatc
     monkeypatch.setattr(pipeline, "prepare_page", prepare)
     seen = []
     with ThreadPoolExecutor(max_workers=1) as ahead, pytest.raises(ValueError, match="page 2"):
-        for clean, _ in pipeline._prepared_ahead(_pages(3), ahead, StageTimer()):
+        for clean, _ in pipeline._prepared_ahead(_pages(3), None, ahead, StageTimer()):
             seen.append(clean)
     assert seen == [0]

@@ -1,5 +1,7 @@
 """Rasterisation: pages come out one by one as upright BGR images with a believable DPI."""
 
+import os
+import time
 from math import ceil
 from pathlib import Path
 
@@ -11,9 +13,10 @@ from reportlab.pdfgen import canvas
 
 from ingest.artifacts import SourceDocument
 from ingest.errors import InputRejected
-from ingest.rasterize import rasterize, rasterize_many
+from ingest.rasterize import _Pipe, rasterize, rasterize_many
 from ingest.sources import accept_upload
 from jixiao.settings import Settings
+from tests.reliability import files
 
 SETTINGS = Settings()
 
@@ -120,3 +123,54 @@ def test_truncated_image_data_is_rejected_when_decoded(tmp_path: Path) -> None:
     with pytest.raises(InputRejected) as caught:
         list(rasterize(source, dpi=200))
     assert caught.value.code == "corrupt_image"
+
+
+# Page-size bombs: the page box that was checked is the box rendered, at the size it gives,
+# within a memory limit; never the media box behind a small crop box.
+
+
+def _pdf(path: Path, content: bytes) -> SourceDocument:
+    path.write_bytes(content)
+    return _accept(path)
+
+
+def test_a_small_crop_box_over_a_huge_media_box_renders_the_crop_box(tmp_path: Path) -> None:
+    boxes = b"/MediaBox [0 0 9000 9000] /CropBox [0 0 595 842]"
+    (page,) = rasterize(_pdf(tmp_path / "crop.pdf", files.boxed_pdf(boxes)), dpi=20)
+    assert page.image.shape == (ceil(842 / 72 * 20), ceil(595 / 72 * 20), 3)  # not 2500 x 2500
+
+
+def test_a_box_scaled_by_user_unit_renders_no_larger_than_checked(tmp_path: Path) -> None:
+    boxes = b"/MediaBox [0 0 595 842] /UserUnit 1000"
+    (page,) = rasterize(_pdf(tmp_path / "unit.pdf", files.boxed_pdf(boxes)), dpi=20)
+    assert page.image.shape == (ceil(842 / 72 * 20), ceil(595 / 72 * 20), 3)
+
+
+def test_the_renderer_runs_within_its_memory_limit(tmp_path: Path) -> None:
+    """An A4 page at 600 DPI (35 Mpx) needs over 100 MiB; with 64 MiB allowed, the page is
+    refused with a reason instead of taking the memory."""
+    source = _pdf(tmp_path / "a4.pdf", files.boxed_pdf(b"/MediaBox [0 0 595 842]"))
+    tight = Settings(raster_memory_bytes=64 << 20)
+    with pytest.raises(InputRejected) as caught:
+        list(rasterize(source, dpi=600, settings=tight))
+    assert caught.value.code in {"image_too_large", "corrupt_pdf"}
+
+
+def test_a_page_over_the_pixel_limit_at_this_resolution_is_refused_before_rendering(
+    tmp_path: Path,
+) -> None:
+    source = _pdf(tmp_path / "a4.pdf", files.boxed_pdf(b"/MediaBox [0 0 595 842]"))
+    with pytest.raises(InputRejected) as caught:
+        next(rasterize(source, dpi=2400))  # 19843 x 28067: past the 60 Mpx limit
+    assert caught.value.code == "image_too_large"
+
+
+def test_a_rendered_page_of_another_size_is_refused_from_its_header() -> None:
+    """A header announcing 25000 x 25000 pixels for a page checked at 10 x 10: refused before
+    1.9 GB are allocated (narrow test: the header is written here, not by poppler)."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"P6\n25000 25000\n255\n" + b"\0" * 64)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb", buffering=0) as stream, pytest.raises(InputRejected) as caught:
+        _Pipe(stream).read_ppm(time.monotonic() + 5, 1, (10, 10))
+    assert caught.value.code == "corrupt_pdf" and "25000 x 25000" in caught.value.message

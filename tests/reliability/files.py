@@ -61,10 +61,9 @@ def encrypted_pdf() -> bytes:
     return buf.getvalue()
 
 
-def zero_page_pdf() -> bytes:
-    """A well-formed PDF whose page tree is empty."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out = bytearray(b"%PDF-1.4\n")
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written object by object (object 1 is the catalog), with a correct xref table."""
+    out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -77,6 +76,60 @@ def zero_page_pdf() -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def zero_page_pdf() -> bytes:
+    """A well-formed PDF whose page tree is empty."""
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), entries) + data + b"\nendstream"
+
+
+def boxed_pdf(boxes: bytes, pages: int = 1) -> bytes:
+    """Pages with the given box entries (`/MediaBox [...] /CropBox [...]`, `/UserUnit`...),
+    each drawing one line: what a page costs is decided by its boxes alone."""
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
+    page = b"<< /Type /Page /Parent 2 0 R %s /Contents 3 0 R >>" % boxes
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            _stream(b"0 0 m 100 100 l S"),
+            *[page] * pages,
+        ]
+    )
+
+
+def image_bomb_pdf(side: int = 20000, pages: int = 50) -> bytes:
+    """Every A4 page draws one `side` x `side` image (1 bit, zeros: a few KB deflated) at
+    about 2 cm: tiny on paper and on disk, but decoded whole for every page it is drawn on."""
+    row = b"\0" * ((side + 7) // 8)
+    compressor = zlib.compressobj(9)
+    image = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    entries = (
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        % (
+            side,
+            side,
+        )
+        + b"/BitsPerComponent 1 /Filter /FlateDecode"
+    )
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+        b"/Resources << /XObject << /Im0 4 0 R >> >> >>"
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            _stream(b"q 60 0 0 60 100 600 cm /Im0 Do Q"),
+            _stream(image, entries),
+            *[page] * pages,
+        ]
+    )
 
 
 def executable() -> bytes:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 import models.tokens
 from api.app import create_app
+from api.deps import get_dispatcher
 from jixiao.commands.serve import open_access
 from jixiao.settings import Settings
 from models.db import get_engine, session_factory
@@ -202,10 +203,42 @@ def test_open_access_only_for_embedded_mode_on_loopback(tmp_path: Path) -> None:
 def test_open_access_acts_as_local_but_still_checks_a_sent_token(
     settings: Settings, tokens: dict[Role, str]
 ) -> None:
-    with TestClient(create_app(settings.model_copy(update={"open_access": True}))) as client:
+    app = create_app(settings.model_copy(update={"open_access": True}))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         assert client.get("/api/v1/documents").status_code == 200
         assert client.get("/api/v1/documents", headers=bearer("jx_nope_nope")).status_code == 401
         assert (
             client.get("/api/v1/documents", headers=bearer(tokens[Role.UPLOADER])).status_code
             == 200
         )
+
+
+def test_open_access_answers_only_loopback_hosts_and_changes_only_with_the_client_header(
+    settings: Settings, tokens: dict[Role, str], queued: list[str]
+) -> None:
+    """A web page elsewhere can neither rebind its name to 127.0.0.1 (Host refused) nor post a
+    plain cross-site form (no custom header without a preflight, which CORS refuses)."""
+    app = create_app(settings.model_copy(update={"open_access": True}))
+    app.dependency_overrides[get_dispatcher] = lambda: queued.append
+    upload = {"files": ("a.png", files.png(mark=5))}
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""):
+            for path in ("/api/v1/documents", "/ui/queue"):
+                refused = client.get(path, headers={"Host": host})
+                assert (refused.status_code, refused.json()["error"]) == (400, "bad_host"), host
+        for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+            assert client.get("/api/v1/documents", headers={"Host": host}).status_code == 200
+
+        forged = client.post("/api/v1/documents", files=upload)  # what a form post can send
+        assert (forged.status_code, forged.json()["error"]) == (403, "client_header_required")
+        assert queued == [] and not (settings.data_dir / "uploads").exists()
+        patched = client.patch(DOC.format(id="x") + "/fields/year", json={"value": 1, "version": 1})
+        assert patched.status_code == 403
+
+        sent = client.post("/api/v1/documents", files=upload, headers={"X-Jixiao-Client": "web"})
+        assert sent.status_code == 202 and len(queued) == 1
+        upload = {"files": ("b.png", files.png(mark=6))}  # a token is no ambient credential
+        with_token = client.post(
+            "/api/v1/documents", files=upload, headers=bearer(tokens[Role.UPLOADER])
+        )
+        assert with_token.status_code == 202

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.deps import get_dispatcher
 from jixiao.settings import Settings
+from tests.conftest import CLIENT_HEADERS
 from tests.reliability import files
 from tests.service.helpers import fresh_postgres_database, postgres_unreachable
 
@@ -91,7 +92,7 @@ def test_database_down_answers_503_and_recovers_by_itself(tmp_path, relay_url) -
     app = create_app(settings)
     queued: list[str] = []
     app.dependency_overrides[get_dispatcher] = lambda: queued.append
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1", headers=CLIENT_HEADERS) as client:
         assert client.get("/api/v1/documents").status_code == 200
         relay.cut()
         for _ in range(3):

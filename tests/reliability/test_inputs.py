@@ -46,6 +46,18 @@ CASES = {
     "30000x30000 png": ("scan.png", files.png_bomb(), 422, "image_too_large"),
     "500-frame tiff": ("scan.tif", files.tiff_bomb(), 422, "too_many_pages"),
     "zip bomb": ("batch.zip", files.zip_of({"a.pdf": b"\0" * 150_000_000}), 422, "zip_unsafe"),
+    "1e6 x 90 pt page": (
+        "wide.pdf",
+        files.boxed_pdf(b"/MediaBox [0 0 1000000 90]"),
+        422,
+        "image_too_large",
+    ),
+    "50 pages reusing one 20000x20000 image": (
+        "bomb.pdf",
+        files.image_bomb_pdf(),
+        422,
+        "image_too_large",
+    ),
 }
 
 

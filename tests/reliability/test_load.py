@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_HEADERS
 from tests.reliability import files
 from tests.reliability.processes import Redis, api, jixiao_env, running, wait_final
 from tests.service.helpers import read_path_missing
@@ -40,7 +41,7 @@ def test_a_burst_is_bounded_and_nothing_is_lost(tmp_path: Path) -> None:
         with (
             api(env, tmp_path / "api.log", "--api-only") as (url, _),
             running(["worker", "--concurrency", "1"], env, tmp_path / "worker.log"),
-            httpx.Client(base_url=url, timeout=60) as client,
+            httpx.Client(base_url=url, timeout=60, headers=CLIENT_HEADERS) as client,
         ):
 
             def waiting() -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_HEADERS
 from tests.reliability import files
 from tests.reliability.processes import (
     Redis,
@@ -49,13 +50,13 @@ class Stack:
         )
 
     def upload(self, *named: tuple[str, bytes]) -> list[str]:
-        with httpx.Client(base_url=self.url, timeout=60) as client:
+        with self.client() as client:
             response = client.post(UPLOAD, files=[("files", f) for f in named])
         assert response.status_code == 202, response.text
         return [d["id"] for d in response.json()["documents"]]
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60)
+        return httpx.Client(base_url=self.url, timeout=60, headers=CLIENT_HEADERS)
 
 
 def _seed_page(folder: Path, seed: int) -> bytes:
