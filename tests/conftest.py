@@ -1,5 +1,6 @@
-"""Fixtures shared by the API tests: an app on a real database whose queue records document ids
-instead of sending them. Each folder defines its own `settings` (open local mode, or tokens)."""
+"""Fixtures shared by the tests: the default OCR engine, and for the API tests an app on a real
+database whose queue records document ids instead of sending them. Each folder defines its own
+`settings` (open local mode, or tokens)."""
 
 from collections.abc import Iterator
 
@@ -8,10 +9,20 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import get_dispatcher
+from ingest.ocr.base import OcrEngine
 from ingest.ocr.runtime import without_telemetry
 from jixiao.settings import Settings
 
 without_telemetry()  # before any test imports ONNX Runtime
+
+
+@pytest.fixture(scope="session")
+def engine() -> OcrEngine:
+    """The default OCR engine, loaded once for every test that reads real pixels."""
+    from ingest.ocr import create_engine
+
+    return create_engine("rapidocr", Settings())
+
 
 CLIENT_HEADERS = {"X-Jixiao-Client": "tests"}
 

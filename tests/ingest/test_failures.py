@@ -11,7 +11,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.artifacts import CleanPage, PageImage, PageTable
 from ingest.grid import find_grid
-from ingest.ocr import create_engine
 from ingest.ocr.assign import read_cells
 from ingest.ocr.base import OcrEngine
 from ingest.preprocess import clean_page
@@ -25,11 +24,6 @@ from tests.ingest.ocr.render import SANS
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
 SCAN, PHOTO = "syn11_0000", "syn11_0002"  # the seed table as a scan; a photographed table
-
-
-@pytest.fixture(scope="module")
-def engine() -> OcrEngine:
-    return create_engine("rapidocr", Settings())
 
 
 def _truth(doc_id: str) -> GroundTruth:

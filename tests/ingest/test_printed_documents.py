@@ -10,7 +10,6 @@ import pytest
 from ingest.evaluation.corpus import load_truths
 from ingest.evaluation.metrics import score_document
 from ingest.evaluation.results import from_read_result
-from ingest.ocr import create_engine
 from ingest.ocr.base import OcrEngine
 from ingest.pipeline import read_document
 from ingest.template import default_template
@@ -18,11 +17,6 @@ from jixiao.settings import Settings
 from models.truth import GroundTruth
 
 PRINTED = Path(__file__).parents[1] / "data" / "printed"
-
-
-@pytest.fixture(scope="module")
-def engine() -> OcrEngine:
-    return create_engine("rapidocr", Settings())
 
 
 @pytest.mark.slow

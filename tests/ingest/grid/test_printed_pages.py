@@ -7,6 +7,7 @@ import pytest
 
 from ingest.evaluation.corpus import load_truths
 from ingest.evaluation.structure import score_page
+from ingest.ocr.base import OcrEngine
 from ingest.pipeline import StageTimer, prepare_page, rasterize_source
 from ingest.sources import accept_upload
 from jixiao.settings import Settings
@@ -22,12 +23,14 @@ def test_the_printed_corpus_stays_small() -> None:
 @pytest.mark.parametrize(
     "truth", load_truths(PRINTED), ids=lambda t: f"{t.doc_id}-{t.source_format}"
 )
-def test_every_printed_page_gets_the_truth_grid(truth: GroundTruth, tmp_path: Path) -> None:
+def test_every_printed_page_gets_the_truth_grid(
+    truth: GroundTruth, engine: OcrEngine, tmp_path: Path
+) -> None:
     settings = Settings(data_dir=tmp_path)
     source = accept_upload(PRINTED / f"{truth.doc_id}.pdf", f"{truth.doc_id}.pdf", settings)
     pages = list(rasterize_source(source, settings))
     assert len(pages) == len(truth.pages)
     for page, expected in zip(pages, truth.pages, strict=True):
-        _, grid = prepare_page(page, StageTimer())
+        _, grid = prepare_page(page, engine, StageTimer())
         counts = score_page(expected, grid)
         assert counts.f1 is not None and counts.f1 >= 0.99, (expected.page, counts)
