@@ -41,8 +41,8 @@ class _Recording:
 def recorded_calls(corpus: Path, settings: Settings) -> Calls:
     """The crops of every recogniser call made while reading the corpus's documents."""
     engine = RapidOcrEngine(settings)
-    recording = _Recording(engine._recognizer)
-    engine._recognizer = recording  # type: ignore[assignment]
+    recording = _Recording(engine.recognizer)
+    engine.recognizer = recording  # type: ignore[assignment]
     for pdf in sorted(corpus.glob("*.pdf")):
         read_document(pdf, engine=engine, settings=settings)
     return recording.calls

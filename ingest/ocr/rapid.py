@@ -68,7 +68,8 @@ class RapidOcrEngine:
                 "Global.log_level": "error",  # an empty strip is normal, not a warning
             }
         )
-        self._recognizer = LineRecognizer(paths["rec"], threads)
+        self.rec_model = paths["rec"]
+        self.recognizer = LineRecognizer(paths["rec"], threads, settings.ocr_width_factor)
         self.threads = threads
         self._info = EngineInfo(
             engine="rapidocr", models={task: p.stem for task, p in paths.items()}
@@ -91,7 +92,7 @@ class RapidOcrEngine:
         crops = [get_rotate_crop_image(bgr, q.astype(np.float32)) for q in quads]
         crops, _ = self._ocr.cls_and_rotate(crops)
         boxes = [_quad_bbox(q, bgr.shape) for q in quads]
-        tokens = self._recognizer.read(crops)
+        tokens = self.recognizer.read(crops)
         return [
             t.model_copy(update={"bbox": box})
             for t, box in zip(tokens, boxes, strict=True)
@@ -100,7 +101,7 @@ class RapidOcrEngine:
 
     def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
         """Read each crop as one text line, batched; an unreadable crop gives empty text."""
-        return self._recognizer.read(crops)
+        return self.recognizer.read(crops)
 
 
 def _quad_bbox(quad: np.ndarray, shape: tuple[int, ...]) -> BBox:

@@ -99,7 +99,8 @@ def create_session(model: Path, threads: int) -> "InferenceSession":
 class LineRecognizer:
     """A CTC text-line recognition model; create once per process, call per page."""
 
-    def __init__(self, model: Path, threads: int) -> None:
+    def __init__(self, model: Path, threads: int, width_factor: float = 1.0) -> None:
+        self._width_factor = width_factor
         self._session = create_session(model, threads)
         self._input = self._session.get_inputs()[0].name
         characters = self._session.get_modelmeta().custom_metadata_map.get("character")
@@ -118,10 +119,10 @@ class LineRecognizer:
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
         ]
         readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
-        widths = {i: scaled_width(crops[i]) for i in readable}
+        widths = {i: scaled_width(crops[i], self._width_factor) for i in readable}
         for batch in width_batches(widths):
             width = max(widths[i] for i in batch)
-            best, best_prob = self._run([crops[i] for i in batch], width)
+            best, best_prob = self._run([(crops[i], widths[i]) for i in batch], width)
             step_columns = width / best.shape[1]  # input columns per output step
             decoded = self._decode(best, best_prob)
             for i, (text, confidences, steps) in zip(batch, decoded, strict=True):
@@ -138,11 +139,14 @@ class LineRecognizer:
                 tokens[i] = drop_stray_ends(token, crops[i], char_x)
         return tokens
 
-    def _run(self, crops: list[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray]:
-        """The best class and its probability at each output step of each crop."""
+    def _run(
+        self, crops: list[tuple[np.ndarray, int]], width: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best class and its probability at each output step of each crop, each resized
+        to its own width and padded to the batch's."""
         batch = np.zeros((len(crops), 3, HEIGHT, width), dtype=np.float32)
-        for k, image in enumerate(crops):
-            resized = cv2.resize(image, (min(scaled_width(image), width), HEIGHT))
+        for k, (image, image_width) in enumerate(crops):
+            resized = cv2.resize(image, (image_width, HEIGHT))
             pixels = resized.astype(np.float32) * (2 / 255) - 1
             if pixels.ndim == 2:
                 batch[k, :, :, : pixels.shape[1]] = pixels
@@ -168,9 +172,10 @@ class LineRecognizer:
         ]
 
 
-def scaled_width(image: np.ndarray) -> int:
-    """The crop's width once resized to the model's height, keeping its ratio."""
-    return max(math.ceil(HEIGHT * image.shape[1] / image.shape[0]), 1)
+def scaled_width(image: np.ndarray, factor: float = 1.0) -> int:
+    """The crop's width once resized to the model's height, keeping its ratio, times `factor`
+    (below 1, glyphs are narrowed: fewer columns to compute)."""
+    return max(math.ceil(factor * HEIGHT * image.shape[1] / image.shape[0]), 1)
 
 
 def width_batches(widths: dict[int, int]) -> list[list[int]]:

@@ -43,6 +43,7 @@ def test_crops_of_similar_width_share_runs_up_to_the_column_budget():
 def test_scaled_width_keeps_the_ratio():
     assert scaled_width(np.zeros((24, 100), np.uint8)) == 200
     assert scaled_width(np.zeros((96, 1), np.uint8)) == 1
+    assert scaled_width(np.zeros((24, 100), np.uint8), 0.85) == 170
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +112,15 @@ def test_the_extended_graph_gives_the_best_class_and_probability_of_the_full_out
     assert (best == probs.argmax(axis=2)).all()
     assert (best_prob == probs.max(axis=2)).all()
     assert (best != 0).any()  # the line is read, not all blank
+
+
+def test_narrowed_crops_read_the_same_and_place_signs_on_their_glyphs():
+    """Signs are settled from the glyph at the column each was emitted, so the step positions
+    must map back to the crop through the narrowing."""
+    rapidocr = pytest.importorskip("rapidocr")
+    model = Path(rapidocr.__file__).parent / "models" / MODEL_FILES["rec"]
+    narrowed = LineRecognizer(model, threads=1, width_factor=0.85)
+    texts = ["≧95%", "≥90%", "≦3个工作日", "预算金额397.72万元", "资金使用合规率"]
+    tokens = narrowed.read([_line_image(t) for t in texts])
+    assert [t.text for t in tokens] == texts
+    assert all(min(t.char_confidences) > 0.5 for t in tokens)
