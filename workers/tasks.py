@@ -20,6 +20,7 @@ assembles the pages that were read, a document-level task by `_task_died`.
 import logging
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -143,8 +144,11 @@ def ingest_document(self: Task, document_id: str) -> int:
         from ingest.pipeline import read_source_pages
 
         count = 0
-        with tempfile.TemporaryDirectory(prefix="jixiao-print-") as work:
-            pages = read_source_pages(source, settings, get_ocr_engine(), Path(work))
+        # closed on the way out, so a failed write stops the renderer at once
+        with (
+            tempfile.TemporaryDirectory(prefix="jixiao-print-") as work,
+            closing(read_source_pages(source, settings, get_ocr_engine(), Path(work))) as pages,
+        ):
             for page, from_file in pages:
                 n = page.index + 1
                 relative = blobs.page_path(document_id, n)
