@@ -2,8 +2,9 @@
 
 A page is rendered as its crop box (clipped to the media box, turned by /Rotate), the box a
 viewer shows; its images are decoded at their own pixel sizes whatever size they are drawn
-at. Both are read here from the file's structure, not from a tool's printout, so the upload
-checks and the rasteriser agree on what a page will cost.
+at (a JPEG 2000 image at its codestream's size, whatever its dictionary says). Both are read
+here from the file's structure, not from a tool's printout, so the upload checks and the
+rasteriser agree on what a page will cost.
 
 Parsing a hostile file is itself work, so `inspect_pdf` runs the reading in a child process
 (`python -m ingest.pdfpages`) with a memory limit and a deadline: a parser bomb costs that
