@@ -5,7 +5,7 @@ from ingest.artifacts import MappedDocument
 from ingest.calibration import CalibrationModel, Sample
 from ingest.confidence import judge_fields
 from ingest.evaluation.compare import values_equal
-from ingest.evaluation.metrics import _match_rows
+from ingest.evaluation.metrics import match_rows
 from ingest.template import Template
 from ingest.validate import field_kinds, run_checks
 from models.contract import PerformanceTargets, is_long_text, value_paths
@@ -16,7 +16,7 @@ def field_correctness(
 ) -> dict[str, bool]:
     """Short predicted field path -> right, with task and indicator rows aligned first; a
     field of a row the truth lacks is wrong, one of an empty row the truth omits is right."""
-    rows = _match_rows(truth, pred, template)
+    rows = match_rows(truth, pred, template)
     pred_values = dict(value_paths(pred))
     kinds = field_kinds(pred, template)
     correct = dict.fromkeys(rows.ignored, True) | dict.fromkeys(rows.extra, False)
