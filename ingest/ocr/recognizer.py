@@ -9,12 +9,7 @@ cores: a fixed thread count and no spinning threads burning CPU between runs.
 
 A pass is what PaddleOCR does for its recognisers: resize to the model's height keeping the
 ratio, scale pixels to [-1, 1], pad with zeros to the batch width, run, and decode the per-step
-best classes with CTC greedy decoding against the character list in the model's metadata.
-
-The model's last node gives a probability for each of ~18,700 classes at every step, and only
-the best one per step is used; the graph is extended at load time (in memory, the wheel's file
-is untouched) to return the best class and its probability instead, so the session does not
-hand back, and numpy does not scan, a ~30 MB array per batch.
+class probabilities with CTC greedy decoding against the character list in the model's metadata.
 """
 
 import math
@@ -23,8 +18,6 @@ from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
-import onnx
-from onnx import helper
 
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
@@ -40,39 +33,9 @@ HEIGHT = 48  # the PP-OCR recognisers' input height
 # padding stays small; a run has a fixed cost of about 40 columns, so tiny crops still group.
 WIDTH_SLACK = 0.15
 MIN_SLACK_PX = 32
-# Columns per batch: inside the graph, the last layer holds one probability per class (~18,700)
-# per 8 columns, so a batch of this many columns needs about 30 MB there.
+# Columns per batch: the output holds one probability per class (~18,700) per 8 columns, so a
+# batch of this many columns returns about 30 MB.
 BATCH_COLUMNS = 3200
-
-
-def with_best_class(model: onnx.ModelProto) -> onnx.ModelProto:
-    """The model with its class-probability output replaced by two per-step outputs: the best
-    class (ArgMax) and its probability (ReduceMax), both over the class axis.
-
-    Both reduce the same tensor the decoder reduced before, so the text and the confidences
-    are exactly those of the full output.
-    """
-    (probs,) = model.graph.output
-    steps = [probs.type.tensor_type.shape.dim[i] for i in range(2)]
-    best_class = helper.make_node(
-        "ArgMax", [probs.name], ["best_class"], axis=2, keepdims=0, name="best_class"
-    )
-    best_prob = helper.make_node(
-        "ReduceMax", [probs.name], ["best_prob"], axes=[2], keepdims=0, name="best_prob"
-    )
-    edited = onnx.ModelProto()
-    edited.CopyFrom(model)
-    edited.graph.node.extend([best_class, best_prob])
-    del edited.graph.output[:]
-    for name, elem_type in (
-        ("best_class", onnx.TensorProto.INT64),
-        ("best_prob", probs.type.tensor_type.elem_type),
-    ):
-        output = helper.make_tensor_value_info(name, elem_type, None)
-        output.type.tensor_type.shape.dim.extend(steps)
-        edited.graph.output.append(output)
-    onnx.checker.check_model(edited)
-    return edited
 
 
 def create_session(model: Path, threads: int) -> "InferenceSession":
@@ -92,8 +55,9 @@ def create_session(model: Path, threads: int) -> "InferenceSession":
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
-    graph = with_best_class(onnx.load(str(model))).SerializeToString()
-    return ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 class LineRecognizer:
@@ -122,10 +86,9 @@ class LineRecognizer:
         widths = {i: scaled_width(crops[i], self._width_factor) for i in readable}
         for batch in width_batches(widths):
             width = max(widths[i] for i in batch)
-            best, best_prob = self._run([(crops[i], widths[i]) for i in batch], width)
-            step_columns = width / best.shape[1]  # input columns per output step
-            decoded = self._decode(best, best_prob)
-            for i, (text, confidences, steps) in zip(batch, decoded, strict=True):
+            probs = self._run([(crops[i], widths[i]) for i in batch], width)
+            step_columns = width / probs.shape[1]  # input columns per output step
+            for i, (text, confidences, steps) in zip(batch, self._decode(probs), strict=True):
                 token = tokens[i].model_copy(
                     update={
                         "text": text,
@@ -139,11 +102,9 @@ class LineRecognizer:
                 tokens[i] = drop_stray_ends(token, crops[i], char_x)
         return tokens
 
-    def _run(
-        self, crops: list[tuple[np.ndarray, int]], width: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The best class and its probability at each output step of each crop, each resized
-        to its own width and padded to the batch's."""
+    def _run(self, crops: list[tuple[np.ndarray, int]], width: int) -> np.ndarray:
+        """Class probabilities at each output step of each crop, each resized to its own width
+        and padded to the batch's."""
         batch = np.zeros((len(crops), 3, HEIGHT, width), dtype=np.float32)
         for k, (image, image_width) in enumerate(crops):
             resized = cv2.resize(image, (image_width, HEIGHT))
@@ -152,14 +113,13 @@ class LineRecognizer:
                 batch[k, :, :, : pixels.shape[1]] = pixels
             else:
                 batch[k, :, :, : pixels.shape[1]] = pixels.transpose(2, 0, 1)
-        best, best_prob = self._session.run(["best_class", "best_prob"], {self._input: batch})
-        return best, best_prob
+        return self._session.run(None, {self._input: batch})[0]
 
-    def _decode(
-        self, best: np.ndarray, best_prob: np.ndarray
-    ) -> list[tuple[str, tuple[float, ...], tuple[int, ...]]]:
+    def _decode(self, probs: np.ndarray) -> list[tuple[str, tuple[float, ...], tuple[int, ...]]]:
         """CTC greedy decoding: the best class per step, repeats merged, blanks dropped; each
         character keeps the probability and the index of the step that emitted it."""
+        best = probs.argmax(axis=2)
+        best_prob = np.take_along_axis(probs, best[:, :, None], axis=2)[:, :, 0]
         emitted = best != 0
         emitted[:, 1:] &= best[:, 1:] != best[:, :-1]
         return [

@@ -3,7 +3,6 @@
 import random
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -86,32 +85,6 @@ def test_double_bar_signs_are_read_as_printed(recognizer):
     tokens = recognizer.read([_line_image(t) for t in texts])
     assert [t.text for t in tokens] == texts
     assert all(min(t.char_confidences) > 0.5 for t in tokens)
-
-
-def test_the_extended_graph_gives_the_best_class_and_probability_of_the_full_output():
-    rapidocr = pytest.importorskip("rapidocr")
-    import onnx
-    import onnxruntime as ort
-
-    from ingest.ocr.recognizer import HEIGHT, with_best_class
-
-    model = onnx.load(str(Path(rapidocr.__file__).parent / "models" / MODEL_FILES["rec"]))
-    sessions = [
-        ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
-        for m in (model, with_best_class(model))
-    ]
-    line = _line_image("预算金额397.72万元")
-    pixels = cv2.resize(line, (scaled_width(line), HEIGHT)).astype(np.float32) * (2 / 255) - 1
-    batch = np.repeat(pixels[None, None], 3, axis=1)
-    name = sessions[0].get_inputs()[0].name
-
-    (probs,) = sessions[0].run(None, {name: batch})
-    best, best_prob = sessions[1].run(["best_class", "best_prob"], {name: batch})
-
-    assert best.shape == best_prob.shape == probs.shape[:2]
-    assert (best == probs.argmax(axis=2)).all()
-    assert (best_prob == probs.max(axis=2)).all()
-    assert (best != 0).any()  # the line is read, not all blank
 
 
 def test_narrowed_crops_read_the_same_and_place_signs_on_their_glyphs():
