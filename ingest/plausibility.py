@@ -20,7 +20,6 @@ test_plausibility.py` checks the seed passes and fixed garbled strings are caugh
 import math
 import re
 import unicodedata
-from functools import lru_cache
 from importlib import resources
 
 from ingest.template import Template
@@ -33,9 +32,9 @@ _NUMBER = re.compile(r"[0-9][0-9.%％]*")
 _LATIN = re.compile(r"[A-Za-z]+")
 
 
-@lru_cache(maxsize=1)
 def _jieba_frequencies() -> dict[str, int]:
-    """jieba's dict.txt, read as data (word, count, part of speech per line)."""
+    """jieba's dict.txt, read as data (word, count, part of speech per line); read afresh for
+    each vocabulary, which keeps it, so a worker holds the 350,000 words once."""
     text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
     counts: dict[str, int] = {}
     for line in text.splitlines():
@@ -57,7 +56,7 @@ def vocabulary(template: Template) -> tuple[dict[str, int], float]:
 
 
 def _vocabulary(template: Template) -> tuple[dict[str, int], float]:
-    counts = dict(_jieba_frequencies())
+    counts = _jieba_frequencies()
     words = [*template.taxonomy, *(l2 for l2s in template.taxonomy.values() for l2 in l2s)]
     words += [w for s in template.sections for w in s.labels]
     words += [w for s in template.sections for p in s.pairs for w in p.labels]
