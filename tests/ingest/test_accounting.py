@@ -85,6 +85,32 @@ def test_a_page_holding_only_a_header_row_is_unread_and_its_rows_are_covered():
     assert silent_rows(truth, doc) == 0
 
 
+def _garbled(table: PageTable) -> PageTable:
+    """`table` with every cell read backwards: no section label or header is recognisable."""
+    cells = tuple(
+        c.model_copy(
+            update={
+                "text": c.text[::-1],
+                "tokens": tuple(t.model_copy(update={"text": t.text[::-1]}) for t in c.tokens),
+            }
+        )
+        for c in table.cells
+    )
+    return table.model_copy(update={"cells": cells})
+
+
+def test_a_table_under_the_forms_title_whose_sections_were_not_read_is_unread_on_every_page():
+    """Not refused as another form (which would say nothing of the rows it held): every page
+    is a page_unread flag and every rows section a section_incomplete one."""
+    truth = seed_truth()
+    doc = assembled([_garbled(t) for t in page_tables(truth)])
+    assert [f.page for f in flags(doc, "page_unread")] == [1, 2, 3]
+    assert {f.section for f in flags(doc, "section_incomplete")} == {"tasks", "indicators"}
+    assert [p.outcome for p in doc.accounting.pages] == [PageOutcome.UNREAD] * 3
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
+    assert silent_rows(truth, doc) == 0
+
+
 def test_text_beside_the_table_is_an_unassigned_text_flag_with_its_place():
     (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
     note = with_outside(page, "另有两项任务见附件", (1500, 700, 1540, 1100))
