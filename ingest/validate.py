@@ -93,6 +93,10 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
 _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·。，、：；")
+# A dot or stray sign between two ideographs: Chinese text has no such mark there, so it is a
+# speck read inside the text. Commas and semicolons are left out: the recogniser reads a
+# printed full-width ， or ； as the half-width one.
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^])\s*(?=[\u4e00-\u9fff])")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -143,6 +147,8 @@ def _kind_problem(
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return f"首尾有孤立的“{mark}”，可能是污点", cleaned or None
+    if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
+        return f"文字中间有孤立的“{inner.group(1)}”，可能是污点", _INNER_MARK.sub("", value)
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)

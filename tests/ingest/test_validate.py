@@ -277,6 +277,20 @@ def test_a_name_with_a_stray_dot_is_doubtful():
 
 
 @pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("资金支付.及时率", True),
+        ("资金支付 _ 及时率", True),
+        ("资金支付,及时率", False),  # a printed ， as the recogniser reads it
+        ("资金支付及时率", False),
+    ],
+)
+def test_a_half_width_mark_between_ideographs_is_doubtful(name, bad):
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": name}))
+    assert ("indicators[0].name" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
     ("path", "printed", "suggested"),
     [
         ("indicators[31].level2", "I服务对象满意度指标", "服务对象满意度指标"),  # a stray mark
@@ -298,7 +312,10 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     assert issue.suggestion is None  # printed so: kept as printed
 
 
-@pytest.mark.parametrize(("value", "suggested"), [("≥95%.", "≥95%"), ("·4个", "4个")])
+@pytest.mark.parametrize(
+    ("value", "suggested"),
+    [("≥95%.", "≥95%"), ("·4个", "4个"), ("不低于上年度水.平", "不低于上年度水平")],
+)
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):
     level2 = "质量指标" if "%" in value else "数量指标"
     doc, i = _indicator(level2, value)
