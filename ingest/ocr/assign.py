@@ -139,9 +139,12 @@ def _read_by_cell_lines(
     crops: list[np.ndarray] = []
     owners: list[tuple[int, BBox]] = []  # (cell index or OUTSIDE, line box on the page)
     fallback: list[int] = []
+    speck = _SPECK * _CHARACTER_IN * page.dpi
     for i, bands in enumerate(raw):
         inside = _inset(grid.cells[i].bbox, inset)
-        bands = _merge_fragments(bands, line_height)
+        # A speck kept for a stroke near it that is still a line of its own is not
+        # punctuation (that sits in its text's line) but dust or a rule's corner beside it.
+        bands = [b for b in _merge_fragments(bands, line_height) if max(b.width, b.height) >= speck]
         if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):

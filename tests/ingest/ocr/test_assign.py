@@ -283,6 +283,18 @@ def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
     assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 309, 68)]
 
 
+def test_a_speck_just_under_a_lines_end_is_not_read_as_a_line_of_its_own():
+    """Close enough to the text to survive as punctuation, but on no line of text: the
+    corner of a cell's rules, or dust, read as "1" otherwise."""
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 200))
+    sheet.text(120, 120, "产出指标")
+    x = 120 + 3 * ADVANCE + GLYPH_W - 3
+    sheet.gray[120 + GLYPH_H + 6 : 120 + GLYPH_H + 10, x : x + 3] = _value("1")
+    page, grid = sheet.page()
+    assert _texts(read_cells(page, grid, BlockEngine())) == {(0, 0): "产出指标"}
+
+
 def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
     yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
     ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
