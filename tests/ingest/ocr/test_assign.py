@@ -295,6 +295,31 @@ def test_a_speck_just_under_a_lines_end_is_not_read_as_a_line_of_its_own():
     assert _texts(read_cells(page, grid, BlockEngine())) == {(0, 0): "产出指标"}
 
 
+class FiveEngine(BlockEngine):
+    """Reads every crop it is handed as "5", sure of it."""
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        return [
+            OcrToken(text="5", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.99) for c in crops
+        ]
+
+
+def test_a_glyph_fainter_than_the_pages_ink_is_read_in_its_cell_but_never_trusted():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 200))
+    sheet.cell(0, 1, (500, 100, 900, 200))
+    sheet.cell(0, 2, (900, 100, 1100, 200))
+    sheet.text(120, 130, "产出指标数量")
+    sheet.gray[130 : 130 + GLYPH_H, 690:704] = 175  # a light, blurred digit
+    sheet.gray[103:106, 903:1097] = 200  # the last cell holds only its rule's pale fringe
+    page, grid = sheet.page()
+    table = read_cells(page, grid, FiveEngine())
+    cells = {c.cell.col: c for c in table.cells}
+    assert cells[1].text == "5" and cells[1].confidence <= 0.5
+    assert cells[0].confidence == 0.99  # ink the page's threshold saw keeps its reading
+    assert cells[2].text == ""
+
+
 def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
     yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
     ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
