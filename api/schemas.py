@@ -69,6 +69,9 @@ class DocumentOverview(DocumentSummary):
     department: str | None = None
     year: int | None = None
     flagged_count: int = 0
+    # Seconds until its last page is read, while it waits (`models.eta`); None once read, or
+    # before the service has read a page to judge its pace by.
+    eta_s: float | None = None
 
 
 class DocumentList(_Out):

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ingest.template import normalize_label
 
@@ -38,30 +39,43 @@ def fold_label(text: str) -> str:
     return _DECORATION.sub("", normalize_label(text)).translate(_LOOKALIKES)
 
 
-def _forms(folded: str) -> set[str]:
-    return {f for f in (folded, _NOTE.sub("", folded)) if f}
+@lru_cache(maxsize=8192)
+def _forms(text: str) -> tuple[str, ...]:
+    """The folded text, and the same without its parenthetical notes."""
+    folded = fold_label(text)
+    return tuple(dict.fromkeys(f for f in (folded, _NOTE.sub("", folded)) if f))
 
 
-def label_similarity(text: str, label: str) -> float:
-    """How much `text` reads like `label`, with or without a parenthetical note on either."""
-    best = 0.0
-    for a in _forms(fold_label(text)):
-        for b in _forms(fold_label(label)):
+def _similarity(text: str, label: str, floor: float) -> float:
+    """The similarity where it exceeds `floor`; otherwise `floor`, without scoring pairs whose
+    length alone keeps them below it (a paragraph against a four-character label)."""
+    best = floor
+    for a in _forms(text):
+        for b in _forms(label):
             matcher = SequenceMatcher(None, a, b, autojunk=False)
             if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
                 best = max(best, matcher.ratio())
     return best
 
 
-def best_label(text: str, candidates: Mapping[str, Sequence[str]]) -> LabelMatch | None:
-    """The candidate `text` reads most like, whatever the score; None for an empty text."""
-    best: LabelMatch | None = None
+def label_similarity(text: str, label: str) -> float:
+    """How much `text` reads like `label`, with or without a parenthetical note on either."""
+    return _similarity(text, label, 0.0)
+
+
+def best_label(
+    text: str, candidates: Mapping[str, Sequence[str]], threshold: float = 0.0
+) -> LabelMatch | None:
+    """The candidate `text` reads most like, if it scores at least `threshold`; None for an
+    empty text. A candidate that cannot beat the best so far is not scored."""
     if not fold_label(text):
         return None
+    best: LabelMatch | None = None
+    floor = threshold - 1e-9  # `threshold` itself is good enough
     for key, labels in candidates.items():
         for label in labels:
-            score = label_similarity(text, label)
-            if best is None or score > best.score:
+            score = _similarity(text, label, floor if best is None else best.score)
+            if score > floor and (best is None or score > best.score):
                 best = LabelMatch(key, label, score)
     return best
 
@@ -70,8 +84,7 @@ def match_label(
     text: str, candidates: Mapping[str, Sequence[str]], threshold: float = LABEL_THRESHOLD
 ) -> LabelMatch | None:
     """The best candidate if it is good enough to take `text` for that label."""
-    best = best_label(text, candidates)
-    return best if best is not None and best.score >= threshold else None
+    return best_label(text, candidates, threshold)
 
 
 def match_row(

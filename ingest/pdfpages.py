@@ -2,8 +2,9 @@
 
 A page is rendered as its crop box (clipped to the media box, turned by /Rotate), the box a
 viewer shows; its images are decoded at their own pixel sizes whatever size they are drawn
-at. Both are read here from the file's structure, not from a tool's printout, so the upload
-checks and the rasteriser agree on what a page will cost.
+at (a JPEG 2000 image at its codestream's size, whatever its dictionary says). Both are read
+here from the file's structure, not from a tool's printout, so the upload checks and the
+rasteriser agree on what a page will cost.
 
 Parsing a hostile file is itself work, so `inspect_pdf` runs the reading in a child process
 (`python -m ingest.pdfpages`) with a memory limit and a deadline: a parser bomb costs that
@@ -12,6 +13,7 @@ child, never the API or the worker.
 
 import json
 import math
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 POINTS_PER_INCH = 72.0
 _FORM_DEPTH = 8  # form XObjects nest; images inside them are drawn too
 _PDFINFO_TIMEOUT_S = 10
+# A JPEG 2000 codestream's start and size markers; the size segment then holds its length and
+# capabilities (2 bytes each), then the image's width, height, left and top offsets (4 each).
+_JPX_SIZE = b"\xff\x4f\xff\x51"
 
 
 class PdfPage(BaseModel):
@@ -89,10 +94,24 @@ def _page(pdf: "pdfium.PdfDocument", index: int) -> PdfPage:
     kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE,)
     for image in page.get_objects(filter=kinds, max_depth=_FORM_DEPTH):
         w, h = image.get_px_size()
-        pixels += w * h
+        pixels += max(w * h, _coded_pixels(image))
         images += 1
     page.close()
     return PdfPage(width_pt=width, height_pt=height, image_pixels=pixels, images=images)
+
+
+def _coded_pixels(image: "pdfium.PdfImage") -> int:
+    """The pixels a JPEG 2000 image's own header gives: its decoder follows the codestream, not
+    the /Width and /Height of the PDF (which PDFium reports), so a dictionary that understates
+    the image cannot hide the work of decoding it. 0 for other images and unreadable headers."""
+    if "JPXDecode" not in image.get_filters():
+        return 0
+    data = bytes(image.get_data(decode_simple=True))
+    at = data.find(_JPX_SIZE)  # in a raw codestream and inside a JP2 file's codestream box
+    if at < 0 or len(data) < at + 24:
+        return 0
+    width, height, left, top = struct.unpack_from(">4I", data, at + 8)
+    return max(width - left, 0) * max(height - top, 0)
 
 
 def inspect_pdf(path: Path, max_pages: int, memory_bytes: int, timeout_s: float) -> PdfLayout:

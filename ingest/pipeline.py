@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -252,7 +253,12 @@ def read_document(
         source = with_printed_pages(source, from_file)
         to_render = _to_render(source, from_file)
         images = _images(source, settings, set(to_render))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead:
+        # closed once the helper thread is done, so an error stops poppler now, not whenever
+        # the failed read's frames are collected
+        with (
+            closing(images),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-prepare") as ahead,
+        ):
             prepared = _prepared_ahead(images, counted, ahead, timer) if to_render else iter(())
             for index in range(source.pages):
                 if index not in to_render:  # the file holds its text: no pixels needed

@@ -123,6 +123,18 @@ class Template(_Spec):
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
 
+    def kinds_by_key(self) -> dict[str, ValueKind]:
+        """Value kind per field path with list indices dropped (`tasks.amount`, `budget.x`)."""
+        kinds: dict[str, ValueKind] = {}
+        for section in self.sections:
+            if section.field and section.kind:
+                kinds[section.field] = section.kind
+            for pair in section.pairs:
+                kinds[pair.field] = pair.kind
+            for column in section.columns:
+                kinds[f"{section.list}.{column.key}"] = column.kind
+        return kinds
+
     def printed_labels(self) -> dict[str, tuple[str, ...]]:
         """Every wording the form prints as a label: section labels, pair labels, headers,
         column headers (one by one, and a rows section's header row read as one line) and the
@@ -158,6 +170,14 @@ class Template(_Spec):
         return level2
 
 
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def kind_key(path: str) -> str:
+    """`indicators[12].value` -> `indicators.value`, the key of `Template.kinds_by_key`."""
+    return _INDEX.sub("", path)
+
+
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "〔": "[", "〕": "]"})
 
 
@@ -168,36 +188,55 @@ def normalize_label(text: str) -> str:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Records the source line of every mapping and list item, for error messages."""
+    """Records the source line of every mapping, mapping value and list item, for errors."""
+
+
+class _Listed(list):
+    """A YAML list that remembers the line of each item."""
+
+    lines: list[int]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = {
+        loader.construct_object(key): value.start_mark.line + 1 for key, value in node.value
+    }
     return mapping
 
 
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
+    items = _Listed(loader.construct_sequence(node, deep=True))
+    items.lines = [item.start_mark.line + 1 for item in node.value]
+    return items
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def _strip_lines(obj: object) -> object:
     if isinstance(obj, dict):
-        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+        return {k: _strip_lines(v) for k, v in obj.items() if k not in ("__line__", "__lines__")}
     if isinstance(obj, list):
         return [_strip_lines(v) for v in obj]
     return obj
 
 
 def _line_of(raw: object, loc: tuple) -> int | None:
+    """The line of the deepest entry of `loc` that the file has."""
     line = raw.get("__line__") if isinstance(raw, dict) else None
     node = raw
     for part in loc:
+        if isinstance(node, dict) and part in node.get("__lines__", {}):
+            line = node["__lines__"][part]
+        elif isinstance(node, _Listed) and isinstance(part, int) and part < len(node.lines):
+            line = node.lines[part]
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and "__line__" in node:
-            line = node["__line__"]
     return line
 
 
@@ -210,13 +249,21 @@ def load_template(path: Path = DEFAULT_TEMPLATE) -> Template:
     if not isinstance(raw, dict):
         raise TemplateError(f"{path}: the top level must be a mapping")
     try:
-        return Template.model_validate(_strip_lines(raw))
+        template = Template.model_validate(_strip_lines(raw))
     except ValidationError as exc:
         first = exc.errors()[0]
-        line = _line_of(raw, tuple(first["loc"]))
-        where = f"line {line}" if line else "top level"
-        loc = ".".join(str(p) for p in first["loc"])
-        raise TemplateError(f"{path}, {where}: {loc}: {first['msg']}") from exc
+        raise TemplateError(_where(path, raw, tuple(first["loc"]), first["msg"])) from exc
+    from ingest.template_check import template_problems
+
+    if problems := template_problems(template):
+        raise TemplateError("\n".join(_where(path, raw, loc, msg) for loc, msg in problems))
+    return template
+
+
+def _where(path: Path, raw: dict, loc: tuple, message: str) -> str:
+    line = _line_of(raw, loc)
+    where = f"line {line}" if line else "top level"
+    return f"{path}, {where}: {'.'.join(str(p) for p in loc)}: {message}"
 
 
 @lru_cache(maxsize=8)

@@ -13,10 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ingest.evaluation.compare import field_kinds as template_kinds
-from ingest.evaluation.compare import kind_key
 from ingest.labels import match_label
-from ingest.template import CheckSpec, Template, ValueKind, normalize_label
+from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import FieldStatus, FieldValue, PerformanceTargets, value_paths
 
@@ -53,7 +51,7 @@ class CheckIssue(BaseModel):
 
 def field_kinds(doc: PerformanceTargets, template: Template) -> dict[str, ValueKind]:
     """The value kind of every field of `doc`; indicator values by their 二级指标."""
-    by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template_kinds(template)}
+    by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template.kinds_by_key()}
     kinds = {path: by_key.get(kind_key(path), "text") for path, _ in value_paths(doc)}
     for i, ind in enumerate(doc.indicators):
         level2 = template.canonical_level2(ind.level2) if ind.level2 else None

@@ -124,6 +124,9 @@ class Page(Base):
     clean_image_path: Mapped[str | None] = mapped_column(String(512))
     table: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # PageTable JSON
     error: Mapped[str | None] = mapped_column(Text)
+    # When the page was read and how long its reading took: the pace behind a queue's ETA.
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    read_s: Mapped[float | None] = mapped_column(Float)
 
 
 class StageError(Base):

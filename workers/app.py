@@ -3,16 +3,24 @@ import, so importing this module is cheap and a process can configure it explici
 
 Two transports: Redis when `REDIS_URL` is set; otherwise an embedded SQLite broker and result
 store under the data folder, so `jixiao serve` runs real Celery with nothing to install.
+
+Documents are read in upload order: a document's pages are queued behind those of the documents
+uploaded before it, and its assembly, queued when its last page is read, waits in a queue of its
+own that workers take from in turn with the pages, so the first upload is finished after its own
+pages rather than after every page uploaded with it.
 """
 
 from typing import Any
 
 from celery import Celery
+from kombu import Queue
 
 from jixiao.settings import Settings, get_settings
 from workers.heartbeat import HeartbeatStep
 
 TASK_MODULES = ["workers.tasks"]
+READ_QUEUE = "celery"  # Celery's default name, so messages queued by earlier releases are read
+ASSEMBLE_QUEUE = "jixiao.assemble"
 
 celery_app = Celery("jixiao", include=TASK_MODULES)
 
@@ -56,6 +64,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "jixiao.read_page": _limits(settings.page_time_limit_s, settings),
             "jixiao.assemble_document": _limits(settings.document_time_limit_s, settings),
         },
+        "task_queues": (Queue(READ_QUEUE), Queue(ASSEMBLE_QUEUE)),
+        "task_default_queue": READ_QUEUE,
+        "task_routes": {"jixiao.assemble_document": {"queue": ASSEMBLE_QUEUE}},
         "worker_prefetch_multiplier": 1,
         "result_expires": 24 * 3600,
         "worker_hijack_root_logger": False,

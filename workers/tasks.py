@@ -19,7 +19,9 @@ assembles the pages that were read, a document-level task by `_task_died`.
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +38,7 @@ from jixiao.settings import get_settings
 from models import store
 from models.blobs import BlobStore
 from models.contract import ReviewState
-from models.db import Document, ProcessingStatus, get_engine, session_factory
+from models.db import Document, ProcessingStatus, get_engine, session_factory, utcnow
 from workers.app import celery_app
 
 log = logging.getLogger(__name__)
@@ -143,8 +145,11 @@ def ingest_document(self: Task, document_id: str) -> int:
         from ingest.pipeline import read_source_pages
 
         count = 0
-        with tempfile.TemporaryDirectory(prefix="jixiao-print-") as work:
-            pages = read_source_pages(source, settings, get_ocr_engine(), Path(work))
+        # closed on the way out, so a failed write stops the renderer at once
+        with (
+            tempfile.TemporaryDirectory(prefix="jixiao-print-") as work,
+            closing(read_source_pages(source, settings, get_ocr_engine(), Path(work))) as pages,
+        ):
             for page, from_file in pages:
                 n = page.index + 1
                 relative = blobs.page_path(document_id, n)
@@ -212,11 +217,14 @@ def read_page(self: Task, document_id: str, n: int, run: str | None = None) -> b
         blobs.write_image(clean_path, clean.image)
         return clean_path, table.model_dump(mode="json")
 
+    started = time.monotonic()
     result, error = _attempt(self, work)
+    took_s = time.monotonic() - started
     with _session() as session, session.begin():
         if not store.owned_by(store.lock_document(session, document_id), run):
             return False
         page = store.get_page(session, document_id, n)
+        page.read_at, page.read_s = utcnow(), took_s
         if result is not None:
             page.clean_image_path, page.table, page.error = result[0], result[1], None
             log.info("read page %d of %s", n, document_id)

@@ -35,6 +35,7 @@ from models import store
 from models.blobs import BlobStore
 from models.contract import CorrectionEntry, PerformanceTargets
 from models.db import Document, ProcessingStatus
+from models.eta import reading_etas
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -119,11 +120,12 @@ def list_documents(
         session, status=status, batch_id=batch, limit=limit, offset=offset
     )
     flags = store.flagged_counts(session, [r.id for r in rows])
-    items = [_overview(r, flags.get(r.id, 0)) for r in rows]
+    etas = reading_etas(session)
+    items = [_overview(r, flags.get(r.id, 0), etas.get(r.id)) for r in rows]
     return DocumentList(items=items, total=total, limit=limit, offset=offset)
 
 
-def _overview(doc: Document, flagged: int) -> DocumentOverview:
+def _overview(doc: Document, flagged: int, eta_s: float | None) -> DocumentOverview:
     """The summary plus what the form itself says it is (known once it has been read)."""
     content = doc.content or {}
     return DocumentOverview(
@@ -131,6 +133,7 @@ def _overview(doc: Document, flagged: int) -> DocumentOverview:
         department=content.get("department"),
         year=content.get("year"),
         flagged_count=flagged,
+        eta_s=eta_s,
     )
 
 
@@ -139,7 +142,9 @@ def get_document(document_id: str, session: SessionDep, _: Uploader) -> Document
     """Status, progress (stage, pages done of total), flagged count, errors by stage and page."""
     doc = require_document(session, document_id)
     return DocumentDetail(
-        **_overview(doc, store.flagged_count(session, document_id)).model_dump(),
+        **_overview(
+            doc, store.flagged_count(session, document_id), reading_etas(session).get(doc.id)
+        ).model_dump(),
         document_flags=(doc.content or {}).get("document_flags", []),
         error=doc.error,
         accepted_by=doc.accepted_by,

@@ -2,7 +2,7 @@
 // sort; and "next document needing review" among those the filters show (open document
 // flags first, then the one waiting longest).
 import { getJson } from "./api.js";
-import { FINISHED, STAGE_NAMES, formatTime, h, loadForm, setupChrome, statusBadge } from "./ui.js";
+import { FINISHED, STAGE_NAMES, formatEta, formatTime, h, loadForm, setupChrome, statusBadge } from "./ui.js";
 
 const REFRESH_MS = 4000;
 const body = document.querySelector("#queue tbody");
@@ -24,7 +24,7 @@ const SORTS = {
 
 function progress(doc) {
   if (FINISHED.has(doc.status)) return `${doc.pages_total} 页`;
-  return `${STAGE_NAMES[doc.stage] ?? doc.stage} ${doc.pages_done}/${doc.pages_total} 页`;
+  return `${STAGE_NAMES[doc.stage] ?? doc.stage} ${doc.pages_done}/${doc.pages_total} 页${formatEta(doc.eta_s)}`;
 }
 
 function matches(doc) {

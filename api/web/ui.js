@@ -74,6 +74,13 @@ export function formatTime(iso) {
   );
 }
 
+// A waiting document's estimated time to be read (the API's eta_s), for its progress line.
+export function formatEta(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  if (seconds < 60) return ` · 约 ${Math.max(1, Math.round(seconds))} 秒后读完`;
+  return ` · 约 ${Math.round(seconds / 60)} 分钟后读完`;
+}
+
 export function showValue(value) {
   return value === null || value === undefined || value === "" ? "（空）" : String(value);
 }

@@ -1,7 +1,7 @@
 // Upload: every dropped file is sent on its own, so each gets its own answer (accepted, a
 // known file, or rejected with the server's reason), then its progress is polled until done.
 import { ApiError, getJson, request } from "./api.js";
-import { FINISHED, STAGE_NAMES, h, loadForm, setupChrome, statusBadge } from "./ui.js";
+import { FINISHED, STAGE_NAMES, formatEta, h, loadForm, setupChrome, statusBadge } from "./ui.js";
 
 const POLL_MS = 1500;
 const list = document.getElementById("uploads");
@@ -37,7 +37,7 @@ async function follow(view, id) {
     view.bar.value = doc.pages_done;
     view.state.replaceChildren(
       statusBadge(doc.status),
-      ` ${STAGE_NAMES[doc.stage] ?? doc.stage} · 已完成 ${doc.pages_done}/${total} 页`,
+      ` ${STAGE_NAMES[doc.stage] ?? doc.stage} · 已完成 ${doc.pages_done}/${total} 页${formatEta(doc.eta_s)}`,
     );
     if (FINISHED.has(doc.status)) {
       view.item.classList.add(`done-${doc.status}`);

@@ -5,14 +5,11 @@ full-width space inside a cell is layout, not content. Amounts are compared as d
 `49.410` and `49.41` are the same number.
 """
 
-import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from ingest.template import Template, ValueKind
+from ingest.template import ValueKind
 from models.contract import FieldValue
-
-_INDEX = re.compile(r"\[\d+\]")
 
 
 def normalize_text(value: FieldValue) -> str:
@@ -20,24 +17,6 @@ def normalize_text(value: FieldValue) -> str:
     if value is None:
         return ""
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
-
-
-def field_kinds(template: Template) -> dict[str, ValueKind]:
-    """Value kind per field path with list indices dropped (`tasks.amount`, `budget.x`)."""
-    kinds: dict[str, ValueKind] = {}
-    for section in template.sections:
-        if section.field and section.kind:
-            kinds[section.field] = section.kind
-        for pair in section.pairs:
-            kinds[pair.field] = pair.kind
-        for column in section.columns:
-            kinds[f"{section.list}.{column.key}"] = column.kind
-    return kinds
-
-
-def kind_key(path: str) -> str:
-    """`indicators[12].value` -> `indicators.value`, the key of `field_kinds`."""
-    return _INDEX.sub("", path)
 
 
 def _as_decimal(text: str) -> Decimal | None:

@@ -11,9 +11,9 @@ two versions on the same documents.
 
 from dataclasses import dataclass
 
-from ingest.evaluation.compare import kind_key, values_equal
+from ingest.evaluation.compare import values_equal
 from ingest.merged import merged_spans
-from ingest.template import ValueKind
+from ingest.template import ValueKind, kind_key
 from models.contract import DocumentFlagStatus, FieldStatus, FieldValue, PerformanceTargets
 
 

@@ -20,8 +20,6 @@ from ingest.evaluation.align import align_rows
 from ingest.evaluation.calibration import Reliability, reliability
 from ingest.evaluation.compare import (
     edit_distance,
-    field_kinds,
-    kind_key,
     normalize_text,
     text_similarity,
     values_equal,
@@ -29,7 +27,7 @@ from ingest.evaluation.compare import (
 from ingest.evaluation.effort import CURRENT_PAGE, ReviewPage, review_effort
 from ingest.evaluation.results import PipelineResult, Timings
 from ingest.evaluation.structure import StructureCounts, score_structure
-from ingest.template import SectionSpec, Template
+from ingest.template import SectionSpec, Template, kind_key
 from models.contract import (
     DocumentFlag,
     DocumentFlagStatus,
@@ -221,7 +219,7 @@ def _match_section(
     return match
 
 
-def _match_rows(
+def match_rows(
     truth: PerformanceTargets, pred: PerformanceTargets, template: Template
 ) -> _RowMatch:
     total = _RowMatch()
@@ -282,11 +280,11 @@ def score_document(
 ) -> DocumentScore:
     """Compare one result with its truth; rows of tasks and indicators are aligned first.
     Review effort is counted as `review_page` presents the flags."""
-    kinds = field_kinds(template)
+    kinds = template.kinds_by_key()
     pred = result.document
     truth_values = value_paths(truth.document)
     pred_values: dict[str, FieldValue] = dict(value_paths(pred))
-    rows = _match_rows(truth.document, pred, template)
+    rows = match_rows(truth.document, pred, template)
     covered = _covered_rows(rows.missing, pred.document_flags, truth, template)
     lost = {
         f"{template.section(key).list}[{index}]": (key, index) in covered

@@ -48,10 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ingest.artifacts import MappedDocument
-    from ingest.calibration import default_model, fit_model, load_model, save_model
-    from ingest.calibration_data import samples_for
+    from ingest.calibration import default_model, load_model
     from ingest.errors import UnknownTemplate
     from ingest.evaluation.corpus import load_truths
+    from ingest.evaluation.fitting import fit_model, samples_for, save_model
     from ingest.template import default_template
     from jixiao.settings import get_settings
 

@@ -83,8 +83,9 @@ def _wait(client: Any, ids: list[str], poll_s: float = 1.0) -> list[dict]:
         docs = [client.get(f"/api/v1/documents/{i}").raise_for_status().json() for i in ids]
         for doc in docs:
             line = _progress(doc)
-            if shown.get(doc["id"]) != line:
-                print(line, file=sys.stderr, flush=True)
+            if shown.get(doc["id"]) != line:  # an ETA that only ticks down is not news
+                eta = f" (about {doc['eta_s']:.0f}s left)" if doc.get("eta_s") else ""
+                print(line + eta, file=sys.stderr, flush=True)
                 shown[doc["id"]] = line
         if all(d["status"] in DONE for d in docs):
             return docs

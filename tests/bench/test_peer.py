@@ -35,3 +35,14 @@ def test_peer_finds_the_table_and_is_scored_on_it(corpus: tuple[Path, GroundTrut
     assert counts.truth_cells == sum(bool(c.text.strip()) for c in truth.pages[0].cells)
     assert 0 < counts.matched <= counts.truth_cells
     assert counts.exact <= counts.matched
+
+
+def test_tesseract_threads_sleep_while_they_wait() -> None:
+    """OpenMP threads that spin crawl on a loaded machine: the bench seemed hung, its
+    tesseract taking 7-16 s of CPU for a page that needs under 2 s."""
+    try:
+        peer = PeerReader(threads=2)
+    except EngineUnavailable as exc:
+        pytest.skip(str(exc))
+    assert peer._ocr.env["OMP_THREAD_LIMIT"] == "2"
+    assert peer._ocr.env["OMP_WAIT_POLICY"] == "PASSIVE"

@@ -4,13 +4,11 @@ import pytest
 
 from ingest.evaluation.compare import (
     edit_distance,
-    field_kinds,
-    kind_key,
     normalize_text,
     text_similarity,
     values_equal,
 )
-from ingest.template import default_template
+from ingest.template import default_template, kind_key
 
 
 def _reference_distance(a: str, b: str) -> int:
@@ -75,7 +73,7 @@ def test_empty_matches_empty_and_counts_match_ints() -> None:
 
 
 def test_field_kinds_come_from_the_template() -> None:
-    kinds = field_kinds(default_template())
+    kinds = default_template().kinds_by_key()
     assert kinds[kind_key("tasks[3].amount")] == "amount"
     assert kinds[kind_key("budget.other_funds")] == "amount"
     assert kinds[kind_key("basic_info.staff_count")] == "count"

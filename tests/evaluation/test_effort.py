@@ -1,12 +1,11 @@
 """Review effort counted against the truth: items, key presses, suggestions."""
 
-from ingest.evaluation.compare import field_kinds
 from ingest.evaluation.effort import review_effort
 from ingest.template import default_template
 from models.contract import FieldRecord, FieldStatus, value_paths
 from tests.ingest.trust_docs import seed_document
 
-KINDS = field_kinds(default_template())
+KINDS = default_template().kinds_by_key()
 
 
 def test_items_and_keys_of_a_clerk_who_knows_the_paper():

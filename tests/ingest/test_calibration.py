@@ -2,19 +2,17 @@ import json
 
 import numpy as np
 
-from ingest.calibration import (
-    FEATURES,
-    CalibrationModel,
+from ingest.calibration import FEATURES, CalibrationModel, default_model, load_model
+from ingest.evaluation.calibration import reliability
+from ingest.evaluation.fitting import (
     Sample,
-    default_model,
+    field_correctness,
     fit_logistic,
     fit_model,
-    load_model,
+    samples_for,
     save_model,
     select_thresholds,
 )
-from ingest.calibration_data import field_correctness, samples_for
-from ingest.evaluation.calibration import reliability
 from ingest.review import with_values
 from ingest.template import default_template
 from jixiao.cli import main

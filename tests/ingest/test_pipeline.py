@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,3 +50,27 @@ def test_a_page_that_cannot_be_prepared_stops_the_read_with_its_error(monkeypatc
         for clean, _ in pipeline._prepared_ahead(_pages(3), None, ahead, StageTimer()):
             seen.append(clean)
     assert seen == [0]
+
+
+def test_a_read_that_fails_leaves_no_renderer_behind(monkeypatch):
+    """pdftoppm renders ahead of the reader and blocks on its full pipe: a read stopped by an
+    error closes it at once, not whenever the failed read's frames are collected."""
+    import psutil
+
+    from ingest.artifacts import CleanPage
+
+    def prepare(page: PageImage, engine: object, timer: StageTimer):
+        gray = page.image[:, :, 0]
+        return CleanPage(index=page.index, image=page.image, gray=gray, dpi=page.dpi), None
+
+    def read(clean: CleanPage, *args: object):
+        raise RuntimeError("the reader failed on the first page")
+
+    monkeypatch.setattr(pipeline, "prepare_page", prepare)
+    monkeypatch.setattr(pipeline, "read_prepared", read)
+    scan = Path(__file__).parents[1] / "data" / "corpus" / "syn11_0000.pdf"  # 3 pages
+    with pytest.raises(RuntimeError, match="first page") as failed:
+        pipeline.read_document(scan, engine=object())
+    assert failed.value.__traceback__ is not None  # the failed read's frames are still held
+    renderers = [p for p in psutil.Process().children(recursive=True) if p.name() == "pdftoppm"]
+    assert renderers == []

@@ -132,3 +132,15 @@ def test_fixing_every_field_leaves_a_document_with_an_open_document_flag_in_revi
         DocumentStatus.NEEDS_REVIEW,
         ReviewState.NEEDS_REVIEW,
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"), [("overall_goal", 10_000), ("department", 500), ("indicators[0].name", 500)]
+)
+def test_a_correction_is_bounded_by_its_kind(broken_total, path, limit):
+    """Paragraphs take 10,000 characters, every other text 500: a value no form prints is
+    refused, not cut off later by a spreadsheet's cell limit."""
+    fixed = revalidate(broken_total, {path: "字" * limit}, TEMPLATE)
+    assert field(fixed, path).value == "字" * limit
+    with pytest.raises(InvalidCorrection, match=str(limit)):
+        revalidate(broken_total, {path: "字" * (limit + 1)}, TEMPLATE)

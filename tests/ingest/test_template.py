@@ -56,3 +56,38 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
     path.write_text("sections: [unclosed\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="not valid YAML"):
         load_template(path)
+
+
+@pytest.mark.parametrize(
+    ("original", "broken", "complaint"),
+    [
+        ("- field: budget.special_funds", "- field: budget.special_fund", "not a field of"),
+        ("      - key: expected", "      - key: expect", "not a field of"),
+        (
+            "        labels: [财政供养人员数, 财政供养人数, 编制人数]\n        kind: count",
+            "        labels: [财政供养人员数, 财政供养人数, 编制人数]\n        kind: amount",
+            "cannot be stored",
+        ),
+        ("carry_down: [level1, level2]", "carry_down: [level1, levl2]", "not a column"),
+        ("           budget.fiscal_appropriation]", "           budget.fiscal]", "not a field of"),
+        ("left: ['tasks[*].amount']", "left: ['task[*].amount']", "not a field of"),
+        ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
+    ],
+    ids=["pair", "column", "kind", "carry_down", "required", "check", "value_kind"],
+)
+def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_line(
+    tmp_path: Path, original: str, broken: str, complaint: str
+) -> None:
+    """A typo in a field path would load quietly and lose every value it names."""
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    assert text.count(original) == 1
+    changed = text.replace(original, broken)
+    changed_line = changed[: changed.index(broken)].count("\n") + 1 + broken.count("\n")
+    path = tmp_path / "typo.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    message = str(err.value)
+    assert str(path) in message and complaint in message
+    line = int(message.split("line ")[1].split(":")[0])
+    assert changed_line - 3 <= line <= changed_line, message

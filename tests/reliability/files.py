@@ -108,13 +108,26 @@ def image_bomb_pdf(side: int = 20000, pages: int = 50) -> bytes:
     row = b"\0" * ((side + 7) // 8)
     compressor = zlib.compressobj(9)
     image = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
-    entries = (
-        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-        % (
-            side,
-            side,
-        )
-        + b"/BitsPerComponent 1 /Filter /FlateDecode"
+    entries = b"/BitsPerComponent 1 /Filter /FlateDecode"
+    return _pages_drawing(image, (side, side), entries, pages)
+
+
+def jpx_bomb_pdf(side: int, stated: int | None = None, pages: int = 50) -> bytes:
+    """Every A4 page draws one `side` x `side` JPEG 2000 image (zeros: about a KB), whose
+    dictionary says it is `stated` x `stated` (default: the truth). Encoding it takes seconds
+    and gigabytes, so only the corpus writer calls this."""
+    encoded = io.BytesIO()
+    Image.new("L", (side, side), 0).save(encoded, "JPEG2000", tile_size=(4096, 4096))
+    entries = b"/BitsPerComponent 8 /Filter /JPXDecode"
+    size = (stated or side, stated or side)
+    return _pages_drawing(encoded.getvalue(), size, entries, pages)
+
+
+def _pages_drawing(image: bytes, size: tuple[int, int], entries: bytes, pages: int) -> bytes:
+    """`pages` A4 pages drawing one gray image XObject (`size` as its dictionary states it)."""
+    entries = b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray %s" % (
+        *size,
+        entries,
     )
     kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
     page = (

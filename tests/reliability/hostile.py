@@ -1,6 +1,7 @@
 """The hostile corpus in `tests/data/hostile/`: files an attacker or a careless user sends, each
 with the answer the upload must get. `python -m tests.reliability.hostile` writes the files and
-`expected.json` from the builders in `files.py` (the stored files are what the tests read)."""
+`expected.json` from the builders in `files.py` (the stored files are what the tests read;
+writing them takes a minute and a few GB of memory, for the JPEG 2000 images)."""
 
 import json
 from pathlib import Path
@@ -62,6 +63,14 @@ def build() -> dict[str, tuple[bytes, dict]]:
         ),
         "50-pages-one-20000px-image.pdf": (
             files.image_bomb_pdf(),
+            {"status": 422, "error": "image_too_large"},
+        ),
+        "50-pages-one-20000px-jpx.pdf": (  # the probe's: held a worker for 302 s
+            files.jpx_bomb_pdf(20000),
+            {"status": 422, "error": "image_too_large"},
+        ),
+        "50-pages-one-12000px-jpx-stated-10px.pdf": (  # decodable within the memory limit
+            files.jpx_bomb_pdf(12000, stated=10),
             {"status": 422, "error": "image_too_large"},
         ),
         "nested-50000-deep.pdf": (_deep_pdf(), {"status": 202, "pages": 1}),

@@ -145,3 +145,35 @@ def test_redis_and_postgres_mode(tmp_path: Path, capsys, monkeypatch: pytest.Mon
             wait_for(f"{server}/readyz")
             _review_round_trip(server, pdf, tmp_path, capsys, _login(env, monkeypatch))
         assert not (tmp_path / "data" / "jixiao.db").exists()
+
+
+def test_documents_are_read_in_upload_order_with_an_eta(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two forms uploaded together: the first is finished while the second's pages are still
+    being read (not after every page of both), and a waiting document shows an ETA."""
+    first = render_seed_pdf(tmp_path / "first.pdf", seed=7)
+    second = render_seed_pdf(tmp_path / "second.pdf", seed=8)
+    port = free_port()
+    env = _env(tmp_path / "data")
+    with _processes([["serve", "--port", str(port)]], env):
+        server = f"http://127.0.0.1:{port}"
+        wait_for(f"{server}/readyz")
+        auth = _login(env, monkeypatch)
+        assert cli(["upload", str(first), str(second), "--server", server]) == 0
+        urls = [
+            f"{server}/api/v1/documents/{d['id']}"
+            for d in json.loads(capsys.readouterr().out)["documents"]
+        ]
+        deadline, etas = time.monotonic() + 540, []
+        while True:
+            one, two = (httpx.get(url, headers=auth).json() for url in urls)
+            assert time.monotonic() < deadline, (one, two)
+            if two["eta_s"] is not None:
+                etas.append(two["eta_s"])
+            if one["status"] in DONE:
+                break
+            time.sleep(0.3)
+    assert one["status"] == "needs_review", one["errors"]
+    assert two["pages_done"] < two["pages_total"], two  # the second was still being read
+    assert etas and all(e > 0 for e in etas)

@@ -113,6 +113,8 @@ def test_a_failing_page_is_recorded_and_the_rest_assembled(
         assert [p.table is not None for p in pages] == [True, False, True]
         assert all((data_dir / p.image_path).is_file() for p in pages)
         assert (data_dir / pages[0].clean_image_path).is_file()
+        # the failed page took time too: every page counts towards the queue's pace
+        assert all(p.read_at is not None and p.read_s is not None for p in pages)
 
     # a redelivered message for a finished document changes nothing
     assert tasks.ingest_document.delay(doc_id).get() == 0

@@ -1,0 +1,88 @@
+"""A template checked against the contract it fills: a typo in a field path would otherwise load
+quietly and lose the value it names, with no flag. Each mistake is reported with the path of
+the YAML entry (`load_template` turns it into a file and line)."""
+
+import types
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from models.contract import Amount, PerformanceTargets
+
+if TYPE_CHECKING:
+    from ingest.template import Template
+
+# What a value of each kind is stored as in the contract.
+_NUMBER_KINDS = {"amount": Amount, "count": int}
+
+
+def _leaf_type(annotation: Any) -> Any:
+    """`Amount | None` -> Amount; `list[Task]` -> Task; other types as they are."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        if len(options) > 1:
+            return annotation  # a free-form value (`str | int`): no template field is one
+        (annotation,) = options
+    if get_origin(annotation) is list:
+        (annotation,) = get_args(annotation)
+    return annotation
+
+
+def contract_paths(model: type[BaseModel] = PerformanceTargets) -> dict[str, Any]:
+    """Every value path a template may name (`budget.total`, `tasks.amount`), with the type the
+    contract stores it as."""
+    paths: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        leaf = _leaf_type(info.annotation)
+        if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+            paths.update({f"{name}.{sub}": t for sub, t in contract_paths(leaf).items()})
+        else:
+            paths[name] = leaf
+    return paths
+
+
+def _kind_fits(kind: str, stored: Any) -> bool:
+    if kind in _NUMBER_KINDS:
+        return stored == _NUMBER_KINDS[kind]
+    return stored is str  # every other kind is text (Amount is an Annotated str, not str)
+
+
+Problem = tuple[tuple[Any, ...], str]  # where in the YAML, what is wrong
+
+
+def template_problems(template: "Template", paths: dict[str, Any] | None = None) -> list[Problem]:
+    """Field paths the contract lacks, kinds it cannot store, checks and carried columns that
+    name nothing, and taxonomy entries that name no 二级指标."""
+    paths = contract_paths() if paths is None else paths
+    problems: list[Problem] = []
+
+    def field(loc: tuple[Any, ...], path: str, kind: str | None) -> None:
+        if path not in paths:
+            problems.append((loc, f"'{path}' is not a field of the contract"))
+        elif kind is not None and not _kind_fits(kind, paths[path]):
+            problems.append((loc, f"kind '{kind}' cannot be stored in '{path}'"))
+
+    for i, section in enumerate(template.sections):
+        at = ("sections", i)
+        if section.field:
+            field((*at, "field"), section.field, section.kind)
+        for j, pair in enumerate(section.pairs):
+            field((*at, "pairs", j, "field"), pair.field, pair.kind)
+        keys = {c.key for c in section.columns}
+        for j, column in enumerate(section.columns):
+            field((*at, "columns", j, "key"), f"{section.list}.{column.key}", column.kind)
+        for key in section.carry_down:
+            if key not in keys:
+                problems.append(((*at, "carry_down"), f"'{key}' is not a column of the section"))
+    for i, path in enumerate(template.required):
+        field(("required", i), path, None)
+    for i, check in enumerate(template.checks):
+        for side in ("left", "right"):
+            for term in getattr(check, side):
+                field(("checks", i, side), term.replace("[*]", ""), None)
+    level2s = {l2 for l2s in template.taxonomy.values() for l2 in l2s}
+    for key in ("indicator_value_kinds", "level2_variants"):
+        for name in getattr(template, key):
+            if name not in level2s:
+                problems.append(((key, name), f"'{name}' is not a 二级指标 of the taxonomy"))
+    return problems
