@@ -403,6 +403,31 @@ def test_a_row_whose_cells_all_hold_two_stacked_entries_is_cut_between_them():
     assert cut[(2, 1)].confidence == 1
 
 
+def test_a_stacked_cell_and_a_wrapped_name_with_a_gap_as_wide_cut_their_row():
+    """Two names wrapped over full lines show no short line, but the gap between them lines
+    up with the stacked values' gap: one row of the paper each."""
+    sheet = Sheet()
+    sheet.cell(0, 0, (300, 100, 700, 400))
+    sheet.text(315, 120, "开展活动组织考察完成任务年")
+    sheet.text(315, 120 + LINE, "度重点部门名称开展活动组织")
+    sheet.text(315, 120 + 3 * LINE, "考察完成任务年度重点部门名")
+    sheet.text(315, 120 + 4 * LINE, "称开展活动组织考察完成任务")
+    sheet.cell(0, 1, (700, 100, 1100, 400))
+    sheet.text(715, 140, "60")
+    sheet.text(715, 140 + 3 * LINE, "100")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert table.grid.n_rows == 2
+    assert _row_texts(table) == {
+        (0, 0, 1): "开展活动组织考察完成任务年度重点部门名称开展活动组织",
+        (0, 1, 1): "60",
+        (1, 0, 1): "考察完成任务年度重点部门名称开展活动组织考察完成任务",
+        (1, 1, 1): "100",
+    }
+
+
 def test_one_cell_with_stacked_lines_does_not_cut_its_row():
     sheet = Sheet()
     sheet.cell(0, 0, (300, 100, 700, 300))
