@@ -86,6 +86,9 @@ _LETTER = re.compile(r"[A-Za-z|]")
 # (`1O0%`), one that does not is a word or a code (`PM2.5`, `5G`).
 _MIXED_RUN = re.compile(r"[0-9A-Za-z|.]*\d[0-9A-Za-z|.]*", re.ASCII)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A number whose whole part starts with 0 and goes on (097.6): no amount or count is printed
+# so; its first digit was lost or misread.
+_LEADING_ZERO = re.compile(r"(?<![\d.,])0[\d,]")
 _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -186,8 +189,14 @@ def _number_problem(
         return f"{label}不是{'数字' if kind == 'amount' else '整数'}", None
     if number < 0:
         return f"{label}不应为负数", None
-    if kind == "amount" and -number.as_tuple().exponent > decimals:
+    places = -number.as_tuple().exponent
+    if kind == "amount" and places > decimals:
         return f"金额最多保留{decimals}位小数", None
+    if kind == "amount" and 0 < places < decimals:
+        # printed with a point but short of the form's decimals: a digit lost at the end
+        return f"金额的小数不足{decimals}位，可能有数字未读出", None
+    if _LEADING_ZERO.search(printed):
+        return f"{label}以0开头，可能有数字未读出", None
     return None, None
 
 

@@ -95,6 +95,10 @@ def test_tasks_below_project_expenditure_pass():
         ("10.5", "1O.5", True),
         (None, "壹佰", True),
         (None, None, False),
+        ("69717.0", "69717.0", True),  # a last decimal lost
+        ("97.6", "097.6", True),  # a first digit lost or misread
+        ("0.00", "0.00", False),
+        ("150", "150", False),  # a whole amount printed without decimals
     ],
 )
 def test_amount_format(value, printed, bad):
