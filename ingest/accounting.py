@@ -10,6 +10,10 @@ page text the template knows (title, unit line, page number, signature lines), o
 `unassigned_text` document flag with its page, box and text: one flag per cell whose text no
 field holds, and one per line around the table that is none of the above. A line that is not
 text at all (a stroke of a photo's paper edge) never becomes a line (`ingest.ocr.assign`).
+
+A task or indicator whose rows hold such a cell has its fields in doubt: the cell is most often
+part of one of them that a false rule cut off (a name read as its first characters, the rest
+in a cell of its own), so each field of the item is flagged, not only the document.
 """
 
 import re
@@ -59,6 +63,7 @@ class Accounting:
 
     account: ReadingAccount
     flags: tuple[DocumentFlag, ...]
+    doubtful: frozenset[str] = frozenset()  # fields of items whose rows hold unassigned cells
 
 
 @dataclass
@@ -89,6 +94,7 @@ class _Accountant:
             known = self._known(text, [t.text for t in tokens])
             self.outside[page].append((text, union_box(t.bbox for t in tokens), known))
         self.flags: list[DocumentFlag] = []
+        self.unheld_rows: set[int] = set()  # logical rows holding a cell no field took
 
     def _is_label(self, text: str) -> bool:
         return match_label(text, self.labels) is not None
@@ -175,6 +181,8 @@ class _Accountant:
             else:
                 section = self.section_of_row.get(key[0]) if key else None
                 self._unassigned(page.page, cell.cell.bbox, cell.text, section)
+                if key:
+                    self.unheld_rows.add(key[0])
 
     def around(self, page: int, tally: _PageTally) -> None:
         titles = set(self.trace.title_lines)
@@ -224,6 +232,15 @@ def account(
     by_index = {p.page: p for p in page_tables}
     count = max([pages, *(i + 1 for i in by_index)])
     accounts = [accountant.page(i, by_index.get(i)) for i in range(count)]
+    doubtful = {
+        f"{name}[{i}].{column.key}"
+        for section in template.sections
+        if section.layout == "rows"
+        for name in [section.list or section.key]
+        for i, rows in enumerate(trace.item_rows.get(name, ()))
+        if accountant.unheld_rows.intersection(rows)
+        for column in section.columns
+    }
     lines = sum(a.text_lines for a in accounts)
     placed = sum(a.placed_lines for a in accounts)
     return Accounting(
@@ -234,4 +251,5 @@ def account(
             placed_share=round(placed / lines, 4) if lines else None,
         ),
         flags=tuple(accountant.flags),
+        doubtful=frozenset(doubtful),
     )

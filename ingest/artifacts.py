@@ -205,7 +205,9 @@ class FieldEvidence(_Frozen):
     joined_across_pages: bool = False
     text_cut_by_page_break: bool = False  # see LogicalCell
     missing: bool = False  # the template expects it and no cell held it
-    column_shift: bool = False  # its section's columns look shifted (`ingest.completeness`)
+    # its section's columns look shifted (`ingest.completeness`), or its item's rows hold a
+    # cell no field took (`ingest.accounting`)
+    structure_in_doubt: bool = False
 
 
 class MappingTrace(_Frozen):

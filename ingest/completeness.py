@@ -195,30 +195,32 @@ class _Checker:
                     return
 
     def shifted_rows(self, section: SectionSpec) -> None:
-        """Rows whose name (三级指标) is the name of a 一级 or 二级: the levels of that row were
-        read one column to the right, and its name and value with them."""
-        names = next((c for c in section.columns if c.kind == "text"), None)
-        if names is None or not any(c.kind.startswith("taxonomy") for c in section.columns):
+        """Rows whose name (三级指标) or value (指标值) is the name of a 一级 or 二级: the levels
+        of that row were read one or two columns to the right, and its name and value with
+        them."""
+        if not any(c.kind.startswith("taxonomy") for c in section.columns):
             return
         levels = {
             *self.template.taxonomy,
             *(l2 for l2s in self.template.taxonomy.values() for l2 in l2s),
         }
+        own = [c for c in section.columns if not c.kind.startswith("taxonomy")]
         name = section.list or section.key
         items = getattr(self.doc, name)
-        shifted = [
-            i
+        hits = {
+            i: [c for c in own if "".join(str(getattr(item, c.key) or "").split()) in levels]
             for i, item in enumerate(items)
-            if "".join(str(getattr(item, names.key) or "").split()) in levels
-        ]
+        }
+        shifted = [i for i, columns in hits.items() if columns]
         if not shifted:
             return
+        named = "、".join(f"“{c.labels[0]}”" for c in own if any(c in hits[i] for i in shifted))
         item_rows = self._item_rows(section)
         pages = self._pages(r for i in shifted if i < len(item_rows) for r in item_rows[i])
         self._flag(
             section,
             pages,
-            f"{section.labels[0]}有{len(shifted)}行的列可能错位（“{names.labels[0]}”栏是"
+            f"{section.labels[0]}有{len(shifted)}行的列可能错位（{named}栏是"
             "一级或二级指标的名称），请逐项核对",
         )
         self.doubtful.update(f"{name}[{i}].{c.key}" for i in shifted for c in section.columns)

@@ -49,8 +49,8 @@ def ordered_reasons(reasons: set[str]) -> list[str]:
 
 def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: CalibrationModel) -> set[str]:
     """Reading doubts that flag a field whatever its confidence: a doubtful structure (its
-    section's columns shifted included), seal ink over it, a missing value, or a short value
-    with an even-odds character.
+    section's columns shifted, or its row holding text no field took, included), seal ink over
+    it, a missing value, or a short value with an even-odds character.
 
     A paragraph continued on the next page is normal, and so is a merged 一级/二级 label cut by
     a page break (the taxonomy check still judges it); a short value whose text is printed on
@@ -61,7 +61,7 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
     reasons = set()
     cut_short = evidence.text_cut_by_page_break and kind not in SPANNING_KINDS
     doubtful_cell = evidence.structure_confidence < model.structure_doubt and kind != "taxonomy1"
-    if doubtful_cell or cut_short or evidence.column_shift:
+    if doubtful_cell or cut_short or evidence.structure_in_doubt:
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:
         reasons.add("seal_overlap")

@@ -461,6 +461,17 @@ class _Mapper:
         return votes.most_common(1)[0][0] if votes else None
 
     # -- title ----------------------------------------------------------------------------
+    def names_form(self) -> bool:
+        """Whether a line around the table or a cell of it names this form in its title: then
+        a table whose sections were not read is this form read badly (its pages and sections
+        end as document flags), not another form to refuse."""
+        pattern = re.compile(self.template.form_title_pattern)
+        texts = [
+            *("".join(t.text for t in tokens) for _, tokens in outside_lines(self.table)),
+            *(c.text for c in self.table.cells),
+        ]
+        return any(pattern.search("".join(text.split())) for text in texts)
+
     def title(self) -> None:
         pattern = re.compile(self.template.title_pattern)
         for page, tokens in outside_lines(self.table):
@@ -479,7 +490,7 @@ class _Mapper:
     def run(self) -> MappedDocument:
         blocks = self.blocks()
         read = {b.section.key for b in blocks if b.section and b.score > INFERRED_SECTION_SCORE}
-        if 2 * len(read) < len(self.template.sections):
+        if 2 * len(read) < len(self.template.sections) and not self.names_form():
             names = "、".join(self.template.section(k).labels[0] for k in sorted(read)) or "none"
             raise UnknownTemplate(
                 f"not a {self.template.name} ({self.template.id}): found "
@@ -588,9 +599,11 @@ def outside_lines(table: Table) -> list[tuple[int, list[OcrToken]]]:
 def map_table(table: Table, template: Template) -> MappedDocument:
     """The template-shaped document of a stitched table, every value with its evidence.
 
-    Raises `UnknownTemplate` when fewer than half of the template's section labels are read:
-    the table is some other form and is not forced into this schema.
+    Raises `UnknownTemplate` when fewer than half of the template's section labels are read
+    (or no table cells were found) and no title names this form: the table is some other form
+    and is not forced into this schema.
     """
-    if not table.cells:
+    mapper = _Mapper(table, template)
+    if not table.cells and not mapper.names_form():
         raise UnknownTemplate(f"not a {template.name}: no table cells were found")
-    return _Mapper(table, template).run()
+    return mapper.run()

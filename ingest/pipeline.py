@@ -165,7 +165,8 @@ def assemble(
     mapped = infer_level1(map_table(table, template), template)
     accounting = account(page_tables, table, mapped.trace, template, source.pages)
     completeness = check_sections(mapped, table, template)
-    mapped = with_doubts(mapped, [*accounting.flags, *completeness.flags], completeness.doubtful)
+    doubtful = completeness.doubtful | accounting.doubtful
+    mapped = with_doubts(mapped, [*accounting.flags, *completeness.flags], doubtful)
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
@@ -188,8 +189,9 @@ def with_doubts(
     mapped: MappedDocument, flags: list[DocumentFlag], doubtful: frozenset[str]
 ) -> MappedDocument:
     """`mapped` carrying the document flags, and with the structure of `doubtful` fields in
-    doubt (a column shift): the trust layer flags them whatever their OCR confidence."""
-    shifted = {"structure_confidence": 0.0, "column_shift": True}
+    doubt (a column shift, a row holding text no field took): the trust layer flags them
+    whatever their OCR confidence."""
+    shifted = {"structure_confidence": 0.0, "structure_in_doubt": True}
     evidence = {
         path: e.model_copy(update=shifted) if path in doubtful else e
         for path, e in mapped.evidence.items()

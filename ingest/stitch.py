@@ -9,7 +9,9 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   (tasks, indicators) whose header was already seen is dropped, whatever section follows it.
 - Cut label cell: the left label column (and, inside a rows section, its carried-down columns
   such as 一级/二级指标) is one merged cell across the break when its two parts do not name
-  different things: the same text, text on one part only, or on neither.
+  different things: the same text, text on one part only, or on neither; a part after the
+  break that names another section than the rows running up to it never continues a label
+  read as nothing.
 - Cut row: inside the same section, the first row of the next page continues the last row of
   the page before when it has the same column layout (in a rows section, also when a faded rule
   merged some of its cells into whole neighbours, the name cell kept) and (rows section) lacks
@@ -170,6 +172,10 @@ class _Stitcher:
         sa, sb = self._section_of(before), self._section_of(after)
         if sa is not None and sb is not None:
             return sa.key == sb.key
+        if sb is not None and context is not None and sb.key != context.section.key:
+            # The part after the break names another section than the one whose rows run up
+            # to it, whatever the part before (unread) says.
+            return False
         return self._section_of(before + after) is not None  # a label split by the break
 
     def _continues(

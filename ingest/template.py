@@ -94,6 +94,7 @@ class Template(_Spec):
     id: str
     name: str
     title_pattern: str
+    form_title_pattern: str
     columns: int = Field(ge=2)
     amount_decimals: int = Field(ge=0, le=6)
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
@@ -109,10 +110,10 @@ class Template(_Spec):
     # belongs to the page rather than to a field: unit line, page number, attachment mark.
     page_text: tuple[str, ...] = ()
 
-    @field_validator("page_text")
+    @field_validator("page_text", "form_title_pattern")
     @classmethod
-    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
+    def _patterns_compile(cls, patterns: tuple[str, ...] | str) -> tuple[str, ...] | str:
+        for pattern in (patterns,) if isinstance(patterns, str) else patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:

@@ -86,11 +86,18 @@ _LETTER = re.compile(r"[A-Za-z|]")
 # (`1O0%`), one that does not is a word or a code (`PM2.5`, `5G`).
 _MIXED_RUN = re.compile(r"[0-9A-Za-z|.]*\d[0-9A-Za-z|.]*", re.ASCII)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A number whose whole part starts with 0 and goes on (097.6): no amount or count is printed
+# so; its first digit was lost or misread.
+_LEADING_ZERO = re.compile(r"(?<![\d.,])0[\d,]")
 _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
 _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·。，、：；")
+# A dot or stray sign between two ideographs: Chinese text has no such mark there, so it is a
+# speck read inside the text. Commas and semicolons are left out: the recogniser reads a
+# printed full-width ， or ； as the half-width one.
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^])\s*(?=[\u4e00-\u9fff])")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -141,6 +148,8 @@ def _kind_problem(
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return f"首尾有孤立的“{mark}”，可能是污点", cleaned or None
+    if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
+        return f"文字中间有孤立的“{inner.group(1)}”，可能是污点", _INNER_MARK.sub("", value)
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)
@@ -180,8 +189,14 @@ def _number_problem(
         return f"{label}不是{'数字' if kind == 'amount' else '整数'}", None
     if number < 0:
         return f"{label}不应为负数", None
-    if kind == "amount" and -number.as_tuple().exponent > decimals:
+    places = -number.as_tuple().exponent
+    if kind == "amount" and places > decimals:
         return f"金额最多保留{decimals}位小数", None
+    if kind == "amount" and 0 < places < decimals:
+        # printed with a point but short of the form's decimals: a digit lost at the end
+        return f"金额的小数不足{decimals}位，可能有数字未读出", None
+    if _LEADING_ZERO.search(printed):
+        return f"{label}以0开头，可能有数字未读出", None
     return None, None
 
 

@@ -39,33 +39,41 @@ def _crossed(rule: Rule, vertical: list[Rule], near: float) -> int:
 
 
 def _open_edge(
-    vertical: list[Rule], horizontal: list[Rule], width: float, scale: Scale, top: bool
+    vertical: list[Rule],
+    horizontal: list[Rule],
+    width: float,
+    slope: float,
+    scale: Scale,
+    top: bool,
 ) -> tuple[float, float, float] | None:
-    """The y of the table's outermost edge, and the x it runs from and to, when enough
-    vertical rules end together there,
+    """The table's outermost edge, as its offset at x = 0 along the table's horizontal rules
+    (`slope`), and the x it runs from and to, when enough vertical rules end together there,
     across most of the width, some of them on no horizontal rule, and none of the horizontal
     rules they cross lies further out (a photo's paper edge, which they do not cross, may).
+    Ends lie together along the table's rules, not along the page's rows: a photo's table can
+    stay tilted by a degree or two, which over its width is more than a rule's alignment.
     Edges are tried from the outside in, past a photo's closed paper edge, up to the table's
     own closed frame."""
     tol = scale.px(ALIGN_IN)
     near = scale.px(ON_RULE_IN)
     ends = [(float(t), r.at(t), r) for r in vertical for t in [r.start if top else r.end]]
     sign = 1.0 if top else -1.0  # inward
-    for edge in sorted({y for y, _, _ in ends}, key=lambda y: sign * y):
-        together = [(y, x, r) for y, x, r in ends if abs(y - edge) <= tol]
+    for edge in sorted({y - slope * x for y, x, _ in ends}, key=lambda e: sign * e):
+        together = [(y, x, r) for y, x, r in ends if abs(y - slope * x - edge) <= tol]
         xs = [x for _, x, _ in together]
         if len(together) < MIN_RULES or max(xs) - min(xs) < MIN_SPREAD * width:
             continue  # a stray stroke or the paper's edge
         rules = [r for _, _, r in together]
         middle = float(np.mean(xs))
         ys = [h.at(middle) for h in horizontal if _crossed(h, rules, near) >= 2]
-        if ys and sign * (edge - (min(ys) if top else max(ys))) > tol:
+        if ys and sign * (edge + slope * middle - (min(ys) if top else max(ys))) > tol:
             return None  # past a horizontal rule they cross: inside the table
         if all(_on_rule(horizontal, x, y, near) for y, x, _ in together):
             if len(together) >= FRAME_RULES:
                 return None  # the table's own closed frame
             continue  # a photo's paper edge, framed by its two sides
-        return float(np.median([y for y, _, _ in together])), min(xs), max(xs)
+        offset = float(np.median([y - slope * x for y, x, _ in together]))
+        return offset, min(xs), max(xs)
     return None
 
 
@@ -82,11 +90,12 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
     near = scale.px(ON_RULE_IN)
     rules = list(horizontal)
     for top in (True, False):
-        found = _open_edge(vertical, long_, x1 - x0, scale, top)
+        found = _open_edge(vertical, long_, x1 - x0, slope, scale, top)
         if found is None:
             continue
-        y, left, right = found
+        offset, left, right = found
         start, end, mid = int(np.floor(left)), int(np.ceil(right)), (left + right) / 2
+        y = offset + slope * mid
         partial = [k for k, r in enumerate(rules) if r in long_ and abs(r.at(mid) - y) <= near]
         if partial:
             k = partial[0]

@@ -68,9 +68,12 @@ def _carried(
     scale: Scale,
 ) -> np.ndarray:
     """`own` (see `_within`) with each end that stops in the open (no crossing rule within
-    CORNER_IN) carried to the next crossing rule, when that is less than the rule's length
-    away or the crossing rule ends there (`other_ends`). A crossing one column in is within
-    a long rule's reach, but not its corner.
+    CORNER_IN beyond it, or OVERSHOOT_IN before it: a measured end runs up to a pooled block
+    and the crossing rule's half width past its crossing) carried to the next crossing rule,
+    when that is less than the rule's length away or the crossing rule ends there
+    (`other_ends`). A crossing one column in is within a long rule's reach, but not its
+    corner. Were an overshooting end taken as open, every rule of the frame would be carried
+    to the next long line beyond it, such as the edge of the paper in a photo.
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
@@ -84,14 +87,15 @@ def _carried(
     """
     own = own.copy()
     meets = own & other
-    corner = scale.px(CORNER_IN)
+    corner, overshoot = scale.px(CORNER_IN), scale.px(OVERSHOOT_IN)
     start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
     for gap in (start - at, at - end):
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
-        carry = carried & ~(meets & (np.abs(gap) <= corner)).any(axis=1) & lost.any(axis=1)
+        stops = meets & (gap <= corner) & (gap >= -overshoot)
+        carry = carried & ~stops.any(axis=1) & lost.any(axis=1)
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
     return own

@@ -55,6 +55,11 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
+# A cell the page's ink threshold left empty gets a threshold of its own when its darkest
+# mark is this many grey levels below its paper; what is read from such ink is worth this
+# much at most, so it is always flagged.
+_FAINT_CONTRAST = 60
+_FAINT_CONFIDENCE = 0.5
 # The confidence a line outside the table needs to count as text, unless it reads as two
 # ideographs or more.
 _OUTSIDE_CONFIDENCE = 0.5
@@ -135,13 +140,24 @@ def _read_by_cell_lines(
     gray = page.gray.copy()  # the specks each cell drops are whitened here, so no crop holds one
     raw = [_ink_bands(ink, _inset(cell.bbox, inset), page.dpi, gray) for cell in grid.cells]
     line_height = _typical_height([b for bands in raw for b in bands], page.dpi)
+    faint = set()
+    for i, cell in enumerate(grid.cells):
+        box = _inset(cell.bbox, inset)
+        if not raw[i] and (bands := _faint_bands(page.gray, ink, box, page.dpi)):
+            # the page's threshold took the faint glyph's darkest bits for specks
+            crop(gray, box)[:] = crop(page.gray, box)
+            raw[i] = bands
+            faint.add(i)
 
     crops: list[np.ndarray] = []
     owners: list[tuple[int, BBox]] = []  # (cell index or OUTSIDE, line box on the page)
     fallback: list[int] = []
+    speck = _SPECK * _CHARACTER_IN * page.dpi
     for i, bands in enumerate(raw):
         inside = _inset(grid.cells[i].bbox, inset)
-        bands = _merge_fragments(bands, line_height)
+        # A speck kept for a stroke near it that is still a line of its own is not
+        # punctuation (that sits in its text's line) but dust or a rule's corner beside it.
+        bands = [b for b in _merge_fragments(bands, line_height) if max(b.width, b.height) >= speck]
         if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
@@ -163,7 +179,8 @@ def _read_by_cell_lines(
         if i == OUTSIDE:
             _keep_outside(token.model_copy(update={"bbox": box}), outside, unread)
         elif token.text.strip():
-            tokens_by_cell[i].append(_trim_specks(token.model_copy(update={"bbox": box})))
+            token = _trim_specks(token.model_copy(update={"bbox": box}))
+            tokens_by_cell[i].append(_doubted(token) if i in faint else token)
     for i in fallback:
         tokens_by_cell[i] = _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
 
@@ -294,6 +311,41 @@ def _ink_bands(
                 _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
             )
     return bands
+
+
+def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
+    """Rows of ink in a cell the page's threshold left empty, by the cell's own threshold.
+
+    A glyph printed light, or blurred by a photo, can be lighter than the threshold that
+    suits the whole page, yet dark against its own cell's paper. What the page's threshold
+    saw along the cell's edges (a rule's residue, with its blurred fringe) is left out.
+    """
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    cell, seen = gray[y0:y1, x0:x1], np.ascontiguousarray(ink[y0:y1, x0:x1], np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(seen, 8)
+    left, top, width, height = (stats[1:, k] for k in range(4))
+    edge = (left == 0) | (top == 0) | (left + width >= x1 - x0) | (top + height >= y1 - y0)
+    fringe = max(3, round(dpi / 30)) * 2 + 1
+    rules = np.isin(labels, np.flatnonzero(edge) + 1).view(np.uint8)
+    rules = cv2.dilate(rules, np.ones((fringe, fringe), np.uint8)).astype(bool)
+    free = cell[~rules]
+    if free.size == 0:
+        return []
+    paper, darkest = float(np.percentile(free, 90)), float(free.min())
+    if paper - darkest < _FAINT_CONTRAST:
+        return []
+    local = np.zeros(ink.shape, bool)
+    local[y0:y1, x0:x1] = (cell < (paper + darkest) / 2) & ~rules
+    return _ink_bands(local, box, dpi)
+
+
+def _doubted(token: OcrToken) -> OcrToken:
+    """`token` read from ink the page's threshold did not see: never trusted."""
+    confidences = tuple(min(c, _FAINT_CONFIDENCE) for c in token.char_confidences)
+    confidence = min(token.confidence, _FAINT_CONFIDENCE)
+    return token.model_copy(update={"confidence": confidence, "char_confidences": confidences})
 
 
 def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:

@@ -3,9 +3,10 @@
 A worn or faded rule between two table rows can vanish from a scan; the grid then sees one row
 where the paper has two, and every cell of it holds two entries set one above the other
 (`CellText.stacked_lines`). One entry left out of the table costs all its fields with nothing
-to flag, so when at least two one-row cells of a row hold stacked entries and their line gaps
-line up, the row is cut along that gap. The cells made so are marked with a low structure
-confidence: the rule was inferred, not seen, and a reviewer should confirm it.
+to flag, so when a one-row cell of a row holds stacked entries, another one-row cell's lines
+open as wide a gap (stacked too, or centred wrapped names, whose short last lines do not show),
+and their line gaps line up, the row is cut along that gap. The cells made so are marked with
+a low structure confidence: the rule was inferred, not seen, and a reviewer should confirm it.
 """
 
 import itertools
@@ -17,7 +18,8 @@ from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
 
 # A cut inferred from the text is a structure doubt (below the flagging threshold).
 INFERRED_RULE_CONFIDENCE = 0.45
-# Stacked cells that must agree before a row is cut: one cell alone may be a hard line break.
+# Cells whose wide line gaps must agree before a row is cut (one of them stacked): one cell
+# alone may be a hard line break.
 _MIN_STACKED_CELLS = 2
 # Between entries of two rows lie both rows' padding and the rule: at least this many line
 # heights, and this many times any other line gap of the cell.
@@ -36,14 +38,16 @@ def split_stacked_rows(table: PageTable) -> PageTable:
 
 
 def _find_cut(table: PageTable) -> tuple[int, int] | None:
-    """(grid row, y) of the first row whose stacked one-row cells share a gap between lines."""
+    """(grid row, y) of the first row with a stacked one-row cell whose wide line gaps one-row
+    cells share."""
     assert table.grid is not None
     for row in range(table.grid.n_rows):
         own = [c for c in table.cells if c.cell.row == row and c.cell.row_span == 1]
-        stacked = [c for c in own if c.stacked_lines]
-        if len(stacked) < _MIN_STACKED_CELLS:
+        if not any(c.stacked_lines for c in own):
             continue
-        gaps = [_line_gaps(c) for c in stacked]
+        gaps = [g for c in own if (g := _line_gaps(c))]
+        if len(gaps) < _MIN_STACKED_CELLS:
+            continue
         shared = _first_shared_gap(gaps)
         if shared is not None:
             return row, shared

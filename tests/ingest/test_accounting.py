@@ -85,6 +85,32 @@ def test_a_page_holding_only_a_header_row_is_unread_and_its_rows_are_covered():
     assert silent_rows(truth, doc) == 0
 
 
+def _garbled(table: PageTable) -> PageTable:
+    """`table` with every cell read backwards: no section label or header is recognisable."""
+    cells = tuple(
+        c.model_copy(
+            update={
+                "text": c.text[::-1],
+                "tokens": tuple(t.model_copy(update={"text": t.text[::-1]}) for t in c.tokens),
+            }
+        )
+        for c in table.cells
+    )
+    return table.model_copy(update={"cells": cells})
+
+
+def test_a_table_under_the_forms_title_whose_sections_were_not_read_is_unread_on_every_page():
+    """Not refused as another form (which would say nothing of the rows it held): every page
+    is a page_unread flag and every rows section a section_incomplete one."""
+    truth = seed_truth()
+    doc = assembled([_garbled(t) for t in page_tables(truth)])
+    assert [f.page for f in flags(doc, "page_unread")] == [1, 2, 3]
+    assert {f.section for f in flags(doc, "section_incomplete")} == {"tasks", "indicators"}
+    assert [p.outcome for p in doc.accounting.pages] == [PageOutcome.UNREAD] * 3
+    assert doc.review_state == ReviewState.NEEDS_REVIEW
+    assert silent_rows(truth, doc) == 0
+
+
 def test_text_beside_the_table_is_an_unassigned_text_flag_with_its_place():
     (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
     note = with_outside(page, "另有两项任务见附件", (1500, 700, 1540, 1100))
@@ -170,3 +196,46 @@ def test_a_cell_of_no_table_cell_is_placed_when_a_field_holds_its_text_whole():
         ("unassigned_text", 3, "另附说明一份"),
         ("page_unread", 3, None),
     ]
+
+
+def _cut_by_a_false_rule(table: PageTable, text: str, keep: int) -> PageTable:
+    """`table` with a false vertical rule through the cell reading `text`: its first `keep`
+    characters stay in it, the rest fall into a cell of their own."""
+    grid = table.grid
+    (cut,) = [c for c in table.cells if c.text == text]
+    x0, y0, x1, y1 = cut.cell.bbox
+    x = (x0 + x1) // 2
+    k = sum(1 for edge in grid.col_edges if edge < x)  # grid columns left of the new rule
+
+    def moved(cell: GridCell) -> GridCell:
+        col = cell.col + (cell.col >= k)
+        span = cell.col_span + (cell.col < k < cell.col + cell.col_span)
+        return cell.model_copy(update={"col": col, "col_span": span})
+
+    cells = []
+    for c in table.cells:
+        if c is cut:
+            left = GridCell(row=c.cell.row, col=k - 1, bbox=(x0, y0, x, y1), confidence=1.0)
+            right = GridCell(row=c.cell.row, col=k, bbox=(x, y0, x1, y1), confidence=1.0)
+            for cell, part in ((left, text[:keep]), (right, text[keep:])):
+                token = OcrToken(text=part, bbox=cell.bbox, confidence=0.99)
+                cells.append(CellText(page=c.page, cell=cell, text=part, tokens=(token,)))
+        else:
+            cells.append(c.model_copy(update={"cell": moved(c.cell)}))
+    edges = tuple(sorted((*grid.col_edges, x)))
+    grid = Grid(
+        page=grid.page, row_edges=grid.row_edges, col_edges=edges, cells=[c.cell for c in cells]
+    )
+    return table.model_copy(update={"grid": grid, "cells": tuple(cells)})
+
+
+def test_an_indicator_whose_row_holds_a_cell_no_field_took_is_flagged_whole():
+    (page,) = tables(HEAD + TASKS + indicators(INDICATOR_ROWS))
+    doc = assembled([_cut_by_a_false_rule(page, "资金使用合规率", 3)])
+    (flag,) = flags(doc, "unassigned_text")
+    assert (flag.text, flag.section) == ("用合规率", "indicators")
+    names = [i.name for i in doc.indicators]
+    cut = names.index("资金使")
+    flagged = {f.path for f in doc.fields if f.status == "flagged"}
+    assert {f"indicators[{cut}].{key}" for key in ("name", "value")} <= flagged
+    assert not any(p.startswith(f"indicators[{cut + 1}].") for p in flagged)

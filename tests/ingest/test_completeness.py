@@ -39,6 +39,19 @@ def test_a_header_cell_over_two_columns_shifts_names_into_values_and_flags_every
     assert doc.review_state == ReviewState.NEEDS_REVIEW
 
 
+def test_values_that_are_level_names_are_shifted_rows_and_flagged_whole():
+    """The levels of two rows read two columns to the right: the 指标值 holds a 二级 name."""
+    rows = [*INDICATOR_ROWS]
+    rows[1] = (rows[1][0], rows[1][1], "数量", "数量指标")
+    rows[2] = (rows[2][0], rows[2][1], "质量", "质量指标")
+    doc = assembled(tables(HEAD + TASKS + indicators(rows)))
+    (shift,) = [m for m in _section_messages(doc, "indicators") if "错位" in m]
+    assert "有2行" in shift and "指标值" in shift
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert {f"indicators[{i}].{k}" for i in (1, 2) for k in ("name", "value")} <= flagged
+    assert "indicators[0].value" not in flagged
+
+
 def test_names_and_values_in_their_own_columns_are_no_shift():
     doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS)))
     assert doc.document_flags == [] and doc.review_state == ReviewState.READY

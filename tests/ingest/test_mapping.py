@@ -272,15 +272,25 @@ def test_missing_title_and_pairs_are_marked_missing():
     assert not mapped.evidence["budget.special_funds"].missing  # its cell is there, empty
 
 
+ANOTHER_FORM: list[list[Entry]] = [
+    ["项目名称", Span("道路维护", 4)],
+    ["主管部门", "交通局", "实施单位", "公路站", ""],
+    ["绩效指标", *INDICATORS_HEADER],
+    [UP, "产出指标", "数量指标", "里程", "10公里"],
+]
+
+
 def test_another_form_is_an_unknown_template():
-    rows = [
-        ["项目名称", Span("道路维护", 4)],
-        ["主管部门", "交通局", "实施单位", "公路站", ""],
-        ["绩效指标", *INDICATORS_HEADER],
-        [UP, "产出指标", "数量指标", "里程", "10公里"],
-    ]
     with pytest.raises(UnknownTemplate, match="1 of 7 section labels"):
-        read(rows)
+        read(ANOTHER_FORM, title="2024年项目支出绩效目标表")
+    with pytest.raises(UnknownTemplate):
+        read(ANOTHER_FORM, title=None)
+
+
+def test_a_table_under_this_forms_title_is_mapped_however_few_sections_were_read():
+    mapped = read(ANOTHER_FORM)  # under 2024年市级部门整体预算绩效目标表
+    assert [i.name for i in mapped.document.indicators] == ["里程"]
+    assert mapped.evidence["department"].missing
 
 
 def test_a_page_without_cells_is_an_unknown_template():

@@ -75,9 +75,10 @@ def test_label_cut_by_the_page_break_is_one_cell(first, second, expected):
     assert cell_at(table, 3, 1).text == "效益指标"
 
 
-def test_a_new_section_at_the_page_top_is_not_joined_to_an_unlabelled_part():
+@pytest.mark.parametrize("label", ["年度重点工作任务", "蛋"])  # read, or read as nothing like it
+def test_a_new_section_at_the_page_top_is_not_joined_to_an_unlabelled_part(label):
     page1 = [
-        ["年度重点工作任务", *TASKS_HEADER],
+        [label, *TASKS_HEADER],
         [UP, "任务一", "内容", "1.00", "目标"],
     ]
     page2 = [["", "任务二", "内容", "2.00", "目标"]]
@@ -87,7 +88,7 @@ def test_a_new_section_at_the_page_top_is_not_joined_to_an_unlabelled_part():
     ]
     table = stitched(page1, page2, page3)
     labels = [c.text for c in table.cells if c.col == 0]
-    assert labels == ["年度重点工作任务", "其他需完成的任务(可选填)", "绩效指标"]
+    assert labels == [label, "其他需完成的任务(可选填)", "绩效指标"]
     assert cell_at(table, 0, 0).row_span == 3
 
 

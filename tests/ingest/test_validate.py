@@ -95,6 +95,10 @@ def test_tasks_below_project_expenditure_pass():
         ("10.5", "1O.5", True),
         (None, "壹佰", True),
         (None, None, False),
+        ("69717.0", "69717.0", True),  # a last decimal lost
+        ("97.6", "097.6", True),  # a first digit lost or misread
+        ("0.00", "0.00", False),
+        ("150", "150", False),  # a whole amount printed without decimals
     ],
 )
 def test_amount_format(value, printed, bad):
@@ -277,6 +281,20 @@ def test_a_name_with_a_stray_dot_is_doubtful():
 
 
 @pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("资金支付.及时率", True),
+        ("资金支付 _ 及时率", True),
+        ("资金支付,及时率", False),  # a printed ， as the recogniser reads it
+        ("资金支付及时率", False),
+    ],
+)
+def test_a_half_width_mark_between_ideographs_is_doubtful(name, bad):
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": name}))
+    assert ("indicators[0].name" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
     ("path", "printed", "suggested"),
     [
         ("indicators[31].level2", "I服务对象满意度指标", "服务对象满意度指标"),  # a stray mark
@@ -298,7 +316,10 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     assert issue.suggestion is None  # printed so: kept as printed
 
 
-@pytest.mark.parametrize(("value", "suggested"), [("≥95%.", "≥95%"), ("·4个", "4个")])
+@pytest.mark.parametrize(
+    ("value", "suggested"),
+    [("≥95%.", "≥95%"), ("·4个", "4个"), ("不低于上年度水.平", "不低于上年度水平")],
+)
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):
     level2 = "质量指标" if "%" in value else "数量指标"
     doc, i = _indicator(level2, value)

@@ -137,6 +137,19 @@ def test_only_the_table_counts_not_a_box_beside_it():
     _assert_cells(find_grid(clean_page(page)), spec.cells())
 
 
+def test_rules_running_past_the_frame_are_not_carried_to_the_paper_edge_beyond_it():
+    """A photographed print: the rules' ends blur a few pixels past the frame's right side,
+    and the paper's edge runs beside the table and across the top of the page."""
+    spec = form_spec()
+    spec.cols[-1] = right = 1300  # a narrower table, the paper's edge 1.5 inches beside it
+    page = draw_rules(spec, thickness=4)
+    for y in spec.rows:
+        page[y - 2 : y + 2, right : right + 8] = 0
+    page[30:1300, 1610:1614] = 0  # the paper's right edge, down to the middle of the table
+    page[30:34, 60:1614] = 0  # and its top edge
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
 def test_a_border_seen_near_the_threshold_makes_its_cells_doubtful():
     spec = TableSpec(rows=[300, 600, 900], cols=[200, 800, 1400])
     page = draw_rules(spec, thickness=2)

@@ -7,7 +7,7 @@ import pytest
 
 from ingest.artifacts import CleanPage
 from ingest.grid import find_grid
-from tests.ingest.grid.drawing import A4_200DPI, clean_page
+from tests.ingest.grid.drawing import A4_200DPI, clean_page, rotate
 
 COLS = [150, 400, 800, 1200, 1500]
 ROWS = [300, 500, 700, 900]
@@ -56,3 +56,13 @@ def test_a_closed_table_gets_no_extra_row() -> None:
     grid = find_grid(_page((COLS[0], COLS[-1])))
     assert grid is not None
     assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
+
+
+@pytest.mark.parametrize("degrees", [2.0, -2.0])
+def test_a_tilted_table_open_at_the_top_keeps_its_first_row(degrees: float) -> None:
+    """A photo's table left tilted by two degrees: the vertical rules' open ends lie along the
+    table's rules, 47 px apart in height across its width."""
+    turned, _ = rotate(_page(None).gray, degrees)
+    grid = find_grid(clean_page(turned))
+    assert grid is not None
+    assert len(grid.row_edges) == 1 + len(ROWS) and len(grid.cells) == 4 * 4

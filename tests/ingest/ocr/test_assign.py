@@ -283,6 +283,43 @@ def test_specks_away_from_text_are_not_read_but_punctuation_beside_it_is():
     assert [(b.x0, b.y0, b.x1, b.y1) for b in bands] == [(50, 40, 309, 68)]
 
 
+def test_a_speck_just_under_a_lines_end_is_not_read_as_a_line_of_its_own():
+    """Close enough to the text to survive as punctuation, but on no line of text: the
+    corner of a cell's rules, or dust, read as "1" otherwise."""
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 200))
+    sheet.text(120, 120, "产出指标")
+    x = 120 + 3 * ADVANCE + GLYPH_W - 3
+    sheet.gray[120 + GLYPH_H + 6 : 120 + GLYPH_H + 10, x : x + 3] = _value("1")
+    page, grid = sheet.page()
+    assert _texts(read_cells(page, grid, BlockEngine())) == {(0, 0): "产出指标"}
+
+
+class FiveEngine(BlockEngine):
+    """Reads every crop it is handed as "5", sure of it."""
+
+    def read_lines(self, crops: list[np.ndarray]) -> list[OcrToken]:
+        return [
+            OcrToken(text="5", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.99) for c in crops
+        ]
+
+
+def test_a_glyph_fainter_than_the_pages_ink_is_read_in_its_cell_but_never_trusted():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 200))
+    sheet.cell(0, 1, (500, 100, 900, 200))
+    sheet.cell(0, 2, (900, 100, 1100, 200))
+    sheet.text(120, 130, "产出指标数量")
+    sheet.gray[130 : 130 + GLYPH_H, 690:704] = 175  # a light, blurred digit
+    sheet.gray[103:106, 903:1097] = 200  # the last cell holds only its rule's pale fringe
+    page, grid = sheet.page()
+    table = read_cells(page, grid, FiveEngine())
+    cells = {c.cell.col: c for c in table.cells}
+    assert cells[1].text == "5" and cells[1].confidence <= 0.5
+    assert cells[0].confidence == 0.99  # ink the page's threshold saw keeps its reading
+    assert cells[2].text == ""
+
+
 def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
     yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
     ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
@@ -364,6 +401,31 @@ def test_a_row_whose_cells_all_hold_two_stacked_entries_is_cut_between_them():
     assert 130 + GLYPH_H <= cut[(0, 1)].bbox[3] <= 130 + 2 * LINE
     assert cut[(0, 1)].confidence == cut[(1, 2)].confidence == INFERRED_RULE_CONFIDENCE
     assert cut[(2, 1)].confidence == 1
+
+
+def test_a_stacked_cell_and_a_wrapped_name_with_a_gap_as_wide_cut_their_row():
+    """Two names wrapped over full lines show no short line, but the gap between them lines
+    up with the stacked values' gap: one row of the paper each."""
+    sheet = Sheet()
+    sheet.cell(0, 0, (300, 100, 700, 400))
+    sheet.text(315, 120, "开展活动组织考察完成任务年")
+    sheet.text(315, 120 + LINE, "度重点部门名称开展活动组织")
+    sheet.text(315, 120 + 3 * LINE, "考察完成任务年度重点部门名")
+    sheet.text(315, 120 + 4 * LINE, "称开展活动组织考察完成任务")
+    sheet.cell(0, 1, (700, 100, 1100, 400))
+    sheet.text(715, 140, "60")
+    sheet.text(715, 140 + 3 * LINE, "100")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert table.grid.n_rows == 2
+    assert _row_texts(table) == {
+        (0, 0, 1): "开展活动组织考察完成任务年度重点部门名称开展活动组织",
+        (0, 1, 1): "60",
+        (1, 0, 1): "考察完成任务年度重点部门名称开展活动组织考察完成任务",
+        (1, 1, 1): "100",
+    }
 
 
 def test_one_cell_with_stacked_lines_does_not_cut_its_row():
