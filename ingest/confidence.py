@@ -5,6 +5,7 @@ turns them into a probability of being right (the confidence), and the field is 
 that falls under its kind's threshold or when a check or a reading doubt names it.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -72,6 +73,27 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
     return reasons
 
 
+_ROW = re.compile(r"^(\w+\[\d+\])\.")
+
+
+def rows_in_doubt(
+    evidence: dict[str, FieldEvidence], kinds: dict[str, ValueKind], model: CalibrationModel
+) -> set[str]:
+    """Task and indicator rows (`indicators[7]`) one of whose own cells has a doubtful
+    structure. A row's cells are cut by the same rules: where one of them is in doubt (two
+    rows read as one, a rule not found), so is where every other cell of the row begins and
+    ends, however sure the reading of its text (`100%100%` beside a name read from two rows).
+    Cells that span rows by nature (paragraphs, merged 一级/二级) do not speak for the row."""
+    rows = set()
+    for path, found in evidence.items():
+        row = _ROW.match(path)
+        if row is None or kinds.get(path) in SPANNING_KINDS:
+            continue
+        if found.structure_in_doubt or found.structure_confidence < model.structure_doubt:
+            rows.add(row.group(1))
+    return rows
+
+
 def _features(evidence: FieldEvidence, value: FieldValue, issues: list[CheckIssue]) -> tuple:
     raw = {
         "log_ocr_confidence": evidence.ocr_confidence,
@@ -100,6 +122,7 @@ def judge_fields(
     for issue in issues:
         for path in issue.paths:
             by_path[path].append(issue)
+    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model)
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
@@ -109,6 +132,9 @@ def judge_fields(
             evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
+        row = _ROW.match(path)
+        if row and row.group(1) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
+            reasons.add("structure")
         if kinds[path] == "long_text" and implausible_stretch(value, template):
             reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)

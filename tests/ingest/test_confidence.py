@@ -75,6 +75,23 @@ def test_reading_doubts_flag_whatever_the_confidence():
     }
 
 
+def test_a_doubtful_cell_puts_its_whole_row_in_doubt_but_a_doubtful_merged_label_does_not():
+    """Two indicator rows read as one: the name holds both names and is in doubt; the value
+    beside it (`100%100%`) was read with certainty from the same wrong row."""
+    doc = assessed(
+        seed_document(),
+        indicators__7__name={"structure_confidence": 0.2},
+        indicators__12__level2={"structure_confidence": 0.2},
+        tasks__1__content={"structure_confidence": 0.2},
+    )
+    assert flagged(doc) == {
+        "indicators[7].name": ["structure"],
+        "indicators[7].value": ["structure"],
+        "indicators[12].level2": ["structure"],
+        "tasks[1].content": ["structure"],
+    }
+
+
 def test_an_even_odds_character_flags_a_short_field_even_where_the_model_trusts_it():
     trusting = IDENTITY.model_copy(update={"thresholds": {}, "default_threshold": 0.0})
     doc = with_records(
