@@ -6,7 +6,11 @@ its angle (flat, or slanted as in most CJK fonts), ≧ has two flat bars. A vert
 the middle of the glyph therefore crosses three strokes of ≥ (two arms, one bar) and four of ≧.
 Counting those crossings on the glyph, upsampled so that two bars blurred almost together stay
 apart, settles the sign in most cases; where the count is unclear the sign keeps its reading
-and is marked doubtful, so the value is flagged rather than trusted.
+and is marked doubtful, so the value is flagged rather than trusted. Two kinds of noise make a
+fourth crossing on a degraded ≥: a blot that joins the sign to its neighbour (the neighbour's
+strokes are then counted too), and a speck beside a slanted bar. Neither count is trusted: a
+glyph held together by one mark is counted on its own columns only, and a second bar is only
+sure when the lowest stroke lies level, as both bars of ≧ do.
 """
 
 from collections.abc import Sequence
@@ -44,6 +48,10 @@ _THINNEST_BLURRED_PAIR = 1.9
 # ≥ spans about its height: a glyph this narrow that shows one bar may be two bars blurred
 # into one, so the count is kept but not trusted.
 _NARROWEST_SINGLE = 0.62
+# The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
+# the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
+# (rows per column) is a slanted single bar.
+_STEEPEST_LEVEL_BAR = 0.25
 
 Bars = Literal[1, 2]
 
@@ -96,7 +104,7 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     glyph = _glyph(gray, x)
     if glyph is None:
         return None
-    pixels, threshold = glyph
+    pixels, threshold, joined = glyph
     big = cv2.resize(pixels, None, fx=_UPSAMPLE, fy=_UPSAMPLE, interpolation=cv2.INTER_CUBIC)
     ink = big < threshold
     width = ink.shape[1]
@@ -111,16 +119,28 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
         return None
     four, three = float(np.mean(full >= 4)), float(np.mean(crossings == 3))
     if four >= _WEAK_DOUBLE_SHARE:
-        return BarCount(2, sure=four >= _DOUBLE_SHARE)
+        if _lowest_slope(edges, crossings >= 4) > _STEEPEST_LEVEL_BAR:
+            return BarCount(1, sure=False)
+        return BarCount(2, sure=four >= _DOUBLE_SHARE and not joined)
     if four <= _SINGLE_NOISE_SHARE and three >= _SINGLE_SHARE:
         thick = float(
             np.median([_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)])
         )
         if thick <= _THICKEST_SINGLE_BAR:
-            return BarCount(1, sure=pixels.shape[1] >= _NARROWEST_SINGLE * pixels.shape[0])
+            wide = pixels.shape[1] >= _NARROWEST_SINGLE * pixels.shape[0]
+            return BarCount(1, sure=wide and not joined)
         if thick >= _THINNEST_BLURRED_PAIR:
             return BarCount(2, sure=False)
     return None
+
+
+def _lowest_slope(edges: np.ndarray, columns: np.ndarray) -> float:
+    """How steeply (rows per column) the top of the lowest stroke moves across `columns`."""
+    picked = np.flatnonzero(columns)
+    if picked.size < 2:
+        return 0.0
+    tops = [np.flatnonzero(edges[:, c])[-1] for c in picked]
+    return abs(float(np.polyfit(picked, tops, 1)[0]))
 
 
 def _bar_to_arm(column: np.ndarray) -> float:
@@ -131,16 +151,59 @@ def _bar_to_arm(column: np.ndarray) -> float:
     return float(lengths[-1] / max(lengths[-2], 1))
 
 
-def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float] | None:
-    """The glyph's pixels nearest column `x` (specks left out of its extent) and the ink
-    threshold of its line."""
+def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float, bool] | None:
+    """The glyph's pixels nearest column `x` (specks left out of its extent), the ink threshold
+    of its line, and whether its columns held more than one glyph (then it is narrowed to the
+    one nearest `x`)."""
     ink = line_ink(gray)
     if ink is None:
         return None
     strokes = ink.sizes >= _SPECK_SHARE * ink.text_height
     strokes[0] = False  # the paper
-    mask = strokes[ink.labels]
-    columns = mask.any(axis=0)
+    extent = _run_near(strokes[ink.labels].any(axis=0), x)
+    if extent is None:
+        return None
+    marks = np.unique(ink.labels[:, extent[0] : extent[1] + 1])
+    groups = _side_by_side(ink.boxes, marks[strokes[marks]])
+    nearest = min(groups, key=lambda g: _distance(ink.boxes[g], x))
+    start = int(ink.boxes[nearest, 0].min())
+    end = int((ink.boxes[nearest, 0] + ink.boxes[nearest, 2]).max()) - 1
+    if end - start + 1 > _WIDEST_GLYPH * ink.text_height:
+        return None
+    mask = np.isin(ink.labels, nearest)
+    glyph_rows = np.flatnonzero(mask[:, start : end + 1].any(axis=1))
+    pixels = gray[glyph_rows[0] : glyph_rows[-1] + 1, start : end + 1].astype(np.float32)
+    return pixels, ink.threshold, len(groups) > 1
+
+
+def _side_by_side(boxes: np.ndarray, marks: np.ndarray) -> list[np.ndarray]:
+    """`marks` grouped into glyphs: the strokes of one glyph share most of their columns (the
+    bars and arms of a sign span it), while a neighbour merely touching its columns, or joined
+    to it by a blot, shares few."""
+    group = list(range(len(marks)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    left, width = boxes[marks, 0], boxes[marks, 2]
+    for a in range(len(marks)):
+        for b in range(a):
+            shared = min(left[a] + width[a], left[b] + width[b]) - max(left[a], left[b])
+            if 2 * shared >= min(width[a], width[b]):
+                group[root(a)] = root(b)
+    roots = np.array([root(i) for i in range(len(marks))])
+    return [marks[roots == r] for r in np.unique(roots)]
+
+
+def _distance(boxes: np.ndarray, x: float) -> float:
+    """How far column `x` lies outside the columns of `boxes` (0 inside)."""
+    return max(float(boxes[:, 0].min()) - x, x - float((boxes[:, 0] + boxes[:, 2]).max()), 0.0)
+
+
+def _run_near(columns: np.ndarray, x: float) -> tuple[int, int] | None:
+    """The first and last column of the unbroken run of inked `columns` nearest `x`."""
     inked = np.flatnonzero(columns)
     if inked.size == 0:
         return None
@@ -149,8 +212,4 @@ def _glyph(gray: np.ndarray, x: float) -> tuple[np.ndarray, float] | None:
         start -= 1
     while end < columns.size - 1 and columns[end + 1]:
         end += 1
-    if end - start + 1 > _WIDEST_GLYPH * ink.text_height:
-        return None
-    glyph_rows = np.flatnonzero(mask[:, start : end + 1].any(axis=1))
-    pixels = gray[glyph_rows[0] : glyph_rows[-1] + 1, start : end + 1].astype(np.float32)
-    return pixels, ink.threshold
+    return start, end

@@ -124,3 +124,31 @@ def test_a_small_photographed_double_bar_is_never_a_sure_single_bar(sigma: float
         blurred = cv2.GaussianBlur(image.astype(np.float32), (0, 0), sigma)
         counted = count_bars(np.clip(blurred, 0, 255).astype(np.uint8), x)
         assert counted is None or counted.bars == 2 or not counted.sure, (name, counted)
+
+
+def _drawn_sign(slanted_bar: bool) -> np.ndarray:
+    """A ≥ drawn stroke by stroke: its bar level, or slanted beside its lower arm as in most
+    CJK fonts."""
+    image = np.full((44, 90), 255, np.uint8)
+    cv2.polylines(image, [np.array([(10, 8), (30, 16), (10, 24)])], False, 0, 2, cv2.LINE_AA)
+    if slanted_bar:
+        cv2.line(image, (30, 24), (10, 32), 0, 2, cv2.LINE_AA)
+    else:
+        cv2.line(image, (10, 33), (30, 33), 0, 2, cv2.LINE_AA)
+    return image
+
+
+def test_a_speck_beside_a_slanted_bar_is_not_a_sure_second_bar():
+    image = _drawn_sign(slanted_bar=True)
+    assert count_bars(image, 20.0) == BarCount(1, sure=True)
+    cv2.line(image, (12, 26), (19, 26), 0, 1, cv2.LINE_AA)  # a speck between arm and bar
+    assert count_bars(image, 20.0) == BarCount(1, sure=False)
+
+
+def test_a_sign_joined_to_its_neighbour_by_a_blot_is_counted_alone_and_not_trusted():
+    image = _drawn_sign(slanted_bar=False)
+    assert count_bars(image, 20.0) == BarCount(1, sure=True)
+    cv2.ellipse(image, (39, 13), (5, 5), 0, 0, 360, 0, 2, cv2.LINE_AA)  # an 8 close by
+    cv2.ellipse(image, (39, 26), (6, 7), 0, 0, 360, 0, 2, cv2.LINE_AA)
+    cv2.circle(image, (34, 3), 3, 0, -1, cv2.LINE_AA)  # a blot over the gap
+    assert count_bars(image, 20.0) == BarCount(1, sure=False)
