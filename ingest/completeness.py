@@ -6,7 +6,9 @@ A row that was never read has no field to flag; what shows its loss is the secti
   taxonomy's order within their 一级;
 - rows of the section the grid found whose content no item holds (a header not seen above
   them, a column lattice that misplaced them);
-- a page the section runs over on which it produced no row.
+- a page the section runs over on which it produced no row;
+- a row one of whose own one-row cells holds entries stacked one above the other: a rule
+  between two rows was not seen, so the row may be two printed rows, one of them lost.
 Each is a `section_incomplete` document flag naming the section and its pages.
 
 Column sanity: across a section, an own column (task name, amount, 三级指标, 指标值) that is
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
-from ingest.template import SectionSpec, Template, ValueKind
+from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
 from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, PerformanceTargets
 
@@ -117,6 +119,26 @@ class _Checker:
                 section,
                 {page},
                 f"{section.labels[0]}在第{page}页没有读到任何行，请核对该页",
+            )
+
+    def stacked_rows(self, section: SectionSpec) -> None:
+        """Items one of whose own cells (not a paragraph or merged level) holds stacked
+        entries: two rows may have been read as one, and the lost row has no field to flag."""
+        name = section.list or section.key
+        columns = self.trace.item_columns.get(name, {})
+        own = {columns.get(c.key) for c in section.columns if c.kind not in SPANNING_KINDS}
+        stacked = [
+            rows
+            for rows in self._item_rows(section)
+            if any(c.stacked_lines and c.col in own for r in rows for c in self.starting.get(r, ()))
+        ]
+        if stacked:
+            pages = self._pages(r for rows in stacked for r in rows)
+            self._flag(
+                section,
+                pages,
+                f"{section.labels[0]}有{len(stacked)}行的单元格内上下叠有两项内容（"
+                f"{_pages_text(pages)}），可能是两行未分开、有行未读入，请核对",
             )
 
     # -- the template's expectations ------------------------------------------------------------
@@ -270,6 +292,7 @@ def check_sections(mapped: MappedDocument, table: Table, template: Template) -> 
         checker.at_least_one(section, items)
         checker.taxonomy(section)
         checker.pages_without_rows(section, checker.unheld_rows(section))
+        checker.stacked_rows(section)
         checker.columns(section)
         checker.shifted_rows(section)
     return Completeness(flags=tuple(checker.flags), doubtful=frozenset(checker.doubtful))

@@ -139,3 +139,32 @@ def test_a_row_whose_name_is_a_level2_was_read_a_column_to_the_right_and_is_flag
     assert shifted and all(f.status == FieldStatus.FLAGGED for f in shifted)
     others = [f for f in doc.fields if f.path.startswith("indicators[0].")]
     assert all(f.status == FieldStatus.ACCEPTED for f in others)
+
+
+def _stacked(pages: list, texts: set[str]) -> list:
+    """`pages` with the cells holding `texts` read as entries stacked one above the other."""
+    return [
+        t.model_copy(
+            update={
+                "cells": tuple(
+                    c.model_copy(update={"stacked_lines": c.text in texts}) for c in t.cells
+                )
+            }
+        )
+        for t in pages
+    ]
+
+
+def test_a_row_whose_value_holds_two_stacked_entries_may_hide_a_row_and_is_flagged():
+    """Two rows read as one (the rule between them not seen) lose a row that has no field."""
+    rows = [*INDICATOR_ROWS]
+    rows[2] = ("产出指标", "质量指标", "资金使用合规率\n抽检完成率", "100%\n100%")
+    doc = assembled(_stacked(tables(HEAD + TASKS + indicators(rows)), {"100%\n100%"}))
+    (stacked,) = [m for m in _section_messages(doc, "indicators") if "上下叠" in m]
+    assert "有1行" in stacked and "第1页" in stacked
+    assert _section_messages(doc, "tasks") == []
+
+
+def test_stacked_lines_in_a_paragraph_or_a_merged_level_are_no_hidden_row():
+    pages = _stacked(tables(HEAD + TASKS + indicators(INDICATOR_ROWS)), {"产出指标", "数量指标"})
+    assert assembled(pages).document_flags == []
