@@ -94,10 +94,11 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
 _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·。，、：；")
-# A dot or stray sign between two ideographs: Chinese text has no such mark there, so it is a
-# speck read inside the text. Commas and semicolons are left out: the recogniser reads a
-# printed full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^])\s*(?=[\u4e00-\u9fff])")
+# A dot or stray sign after an ideograph and before an ideograph or a digit: Chinese text has
+# no such mark there (a decimal point stands between digits), so it is a speck read inside the
+# text (`11月.30日`). Commas and semicolons are left out: the recogniser reads a printed
+# full-width ， or ； as the half-width one.
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^])\s*(?=[\u4e00-\u9fff\d])")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:

@@ -318,10 +318,15 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
 
 @pytest.mark.parametrize(
     ("value", "suggested"),
-    [("≥95%.", "≥95%"), ("·4个", "4个"), ("不低于上年度水.平", "不低于上年度水平")],
+    [
+        ("≥95%.", "≥95%"),
+        ("·4个", "4个"),
+        ("不低于上年度水.平", "不低于上年度水平"),
+        ("2024年11月.30日前完成", "2024年11月30日前完成"),
+    ],
 )
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):
-    level2 = "质量指标" if "%" in value else "数量指标"
+    level2 = "质量指标" if "%" in value else "时效指标" if "月" in value else "数量指标"
     doc, i = _indicator(level2, value)
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (f"indicators[{i}].value",)]
     assert (issue.suggestion, issue.suggestion_path) == (suggested, f"indicators[{i}].value")
