@@ -135,11 +135,13 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
 
 
 def _lowest_slope(edges: np.ndarray, columns: np.ndarray) -> float:
-    """How steeply (rows per column) the top of the lowest stroke moves across `columns`."""
+    """How steeply (rows per column) the top of the lowest stroke moves across `columns`; 0
+    when it moves by no more than one source pixel, as a level bar's edge may over a few
+    columns."""
     picked = np.flatnonzero(columns)
-    if picked.size < 2:
+    tops = np.array([np.flatnonzero(edges[:, c])[-1] for c in picked])
+    if picked.size < 2 or np.ptp(tops) <= _UPSAMPLE:
         return 0.0
-    tops = [np.flatnonzero(edges[:, c])[-1] for c in picked]
     return abs(float(np.polyfit(picked, tops, 1)[0]))
 
 
