@@ -60,11 +60,6 @@ _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
 # much at most, so it is always flagged.
 _FAINT_CONTRAST = 60
 _FAINT_CONFIDENCE = 0.5
-# Ink taller than this many line heights is more than one line: such a cell goes to the
-# detector, and a box it returns this tall still holds lines it read as one (the recogniser
-# reads one line of a crop: `办公设备购置` of `办公设备购置` over `经费`), so that reading is
-# never trusted.
-_TALLEST_LINE = 1.8
 # The confidence a line outside the table needs to count as text, unless it reads as two
 # ideographs or more.
 _OUTSIDE_CONFIDENCE = 0.5
@@ -163,7 +158,7 @@ def _read_by_cell_lines(
         # A speck kept for a stroke near it that is still a line of its own is not
         # punctuation (that sits in its text's line) but dust or a rule's corner beside it.
         bands = [b for b in _merge_fragments(bands, line_height) if max(b.width, b.height) >= speck]
-        if any(b.height > _TALLEST_LINE * line_height for b in bands):
+        if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
             crops.append(_stack_horizontally([_band_crop(gray, b, inside) for b in bands]))
@@ -187,10 +182,7 @@ def _read_by_cell_lines(
             token = _trim_specks(token.model_copy(update={"bbox": box}))
             tokens_by_cell[i].append(_doubted(token) if i in faint else token)
     for i in fallback:
-        tokens_by_cell[i] = [
-            _doubted(t) if t.bbox[3] - t.bbox[1] > _TALLEST_LINE * line_height else t
-            for t in _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
-        ]
+        tokens_by_cell[i] = _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
 
     lines_by_cell = [
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
@@ -350,8 +342,7 @@ def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list
 
 
 def _doubted(token: OcrToken) -> OcrToken:
-    """`token` read from ink the page's threshold did not see, or from lines read as one:
-    never trusted."""
+    """`token` read from ink the page's threshold did not see: never trusted."""
     confidences = tuple(min(c, _FAINT_CONFIDENCE) for c in token.char_confidences)
     confidence = min(token.confidence, _FAINT_CONFIDENCE)
     return token.model_copy(update={"confidence": confidence, "char_confidences": confidences})

@@ -476,29 +476,3 @@ def test_lines_around_the_table_are_text_only_with_an_ideograph_or_a_digit():
         )
     assert [t.text for t in kept] == ["-2-", "附件2", "一一"]  # a paper edge reads as the others
     assert len(unread) == 3
-
-
-class OneBoxEngine(BlockEngine):
-    """A detector that boxes touching lines together, its recogniser reading the first."""
-
-    def detect_and_read(self, image: np.ndarray) -> list[OcrToken]:
-        lines = super().detect_and_read(image)
-        if not lines:
-            return lines
-        boxes = [t.bbox for t in lines]
-        box = (min(b[0] for b in boxes), boxes[0][1], max(b[2] for b in boxes), boxes[-1][3])
-        first = image[boxes[0][1] : boxes[0][1] + GLYPH_H, box[0] : box[2]]
-        return [OcrToken(text=_decode(first), bbox=box, confidence=0.99)]
-
-
-def test_a_detected_box_two_lines_tall_is_never_trusted():
-    sheet = Sheet()
-    for col, x in enumerate((100, 300, 500, 700)):
-        sheet.cell(0, col, (x, 100, x + 200, 250))
-        sheet.text(x + 20, 130, "产出" if col == 0 else "数量")
-    sheet.text(120, 130 + GLYPH_H, "指标")  # a second line touching the first
-    page, grid = sheet.page()
-    table = read_cells(page, grid, OneBoxEngine())
-    cells = {c.cell.col: c for c in table.cells}
-    assert cells[0].text == "产出" and cells[0].confidence <= 0.5
-    assert cells[1].text == "数量" and cells[1].confidence == 0.9
