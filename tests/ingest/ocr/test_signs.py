@@ -152,3 +152,11 @@ def test_a_sign_joined_to_its_neighbour_by_a_blot_is_counted_alone_and_not_trust
     cv2.ellipse(image, (39, 26), (6, 7), 0, 0, 360, 0, 2, cv2.LINE_AA)
     cv2.circle(image, (34, 3), 3, 0, -1, cv2.LINE_AA)  # a blot over the gap
     assert count_bars(image, 20.0) == BarCount(1, sure=False)
+
+
+def test_two_bars_blurred_into_one_thick_bar_are_not_a_sure_single_bar():
+    image = np.full((44, 90), 255, np.uint8)
+    cv2.polylines(image, [np.array([(10, 8), (30, 16), (10, 24)])], False, 0, 2, cv2.LINE_AA)
+    image[29:34, 10:31] = 0  # two bars a pixel apart, run together
+    blurred = np.clip(cv2.GaussianBlur(image.astype(np.float32), (0, 0), 0.7), 0, 255)
+    assert count_bars(blurred.astype(np.uint8), 20.0) != BarCount(1, sure=True)
