@@ -33,7 +33,7 @@ class Settings(BaseSettings):
 
     # OCR
     ocr_engine: str = "rapidocr"
-    ocr_threads: int = 0  # 0: the worker's share of the cores
+    ocr_threads: int = 0  # 0: every core this process may run on
     # Line crops are resized to the recogniser's height and then to this share of their width:
     # its cost grows with the columns it sees. 0.85 read heavy pages worse (README, Speed).
     ocr_width_factor: float = Field(default=1.0, gt=0.5, le=1.0)

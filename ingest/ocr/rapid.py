@@ -31,7 +31,7 @@ MODEL_FILES = {
 
 
 def engine_threads(settings: Settings) -> int:
-    """ONNX Runtime threads: the configured number, else this process's share of the cores."""
+    """ONNX Runtime threads: the configured number, else every core this process may run on."""
     if settings.ocr_threads > 0:
         return settings.ocr_threads
     return max(len(os.sched_getaffinity(0)), 1)

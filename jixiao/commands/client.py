@@ -38,7 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         help=f"base URL (default: $JIXIAO_SERVER or {DEFAULT_SERVER})",
     )
     if name == "upload":
-        parser.add_argument("files", nargs="+", type=Path, help="scans, or zips of scans")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            type=Path,
+            help="scans (PDF, PNG, JPEG, TIFF), digital PDF, XLSX or DOCX files, or zips of them",
+        )
         parser.add_argument("--batch-name", default=None)
         parser.add_argument(
             "--wait", action="store_true", help="poll until every file is read (progress on stderr)"

@@ -41,16 +41,21 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(disk: Path, leave: int) -> Path:
-    """A ballast file taking all but `leave` bytes of the disk."""
+    """A ballast file taking all but `leave` bytes of the disk; a running worker writing at the
+    same time may fill it first, which is as full as it gets."""
+    import errno
     import shutil
 
     ballast = disk / "ballast"
     size = shutil.disk_usage(disk).free - leave
-    with ballast.open("wb") as handle:
-        handle.truncate(0)
+    with ballast.open("wb", buffering=0) as handle:  # unbuffered: nothing left to flush
         chunk = b"\0" * MIB
-        while size > 0:
-            size -= handle.write(chunk[: min(size, MIB)])
+        try:
+            while size > 0:
+                size -= handle.write(chunk[: min(size, MIB)])
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
     return ballast
 
 
