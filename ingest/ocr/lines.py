@@ -18,6 +18,10 @@ _NUMBERED = re.compile(
 )
 
 
+# Marks after which a text goes on: a line ending on one was wrapped, not finished.
+_LEADS_ON = ("，", ",", "、", "；", ";", "：", ":")
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One text line of a cell: the tokens read on it, left to right."""
@@ -47,11 +51,15 @@ def compose_text(lines: list[TextLine], cell_box: BBox) -> str:
 
 def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
     """Whether a line stops short of the cell's edge with a line under it that is not a new
-    numbered item: two entries in one cell rather than one text wrapped."""
+    numbered item: two entries in one cell rather than one text wrapped. A line that ends on a
+    comma or another mark that leads on was wrapped there (a writer's or a typesetter's break),
+    not ended."""
     lines = [line for line in lines if line.text.strip()]
     return any(
-        after_short and _NUMBERED.match(line.text) is None
-        for line, after_short in _following_lines(lines, cell_box)
+        after_short
+        and _NUMBERED.match(line.text) is None
+        and not prev.text.rstrip().endswith(_LEADS_ON)
+        for prev, (line, after_short) in zip(lines, _following_lines(lines, cell_box), strict=False)
     )
 
 

@@ -12,7 +12,7 @@ from ingest.artifacts import CleanPage, Grid, GridCell, OcrToken
 from ingest.ocr.assign import read_cells
 from models.contract import EngineInfo
 
-ALPHABET = "0123456789、.（）产出指标数量预算整体情况开展活动组织考察完成任务年度重点部门名称"
+ALPHABET = "0123456789、.（）产出指标数量预算整体情况开展活动组织考察完成任务年度重点部门名称，"
 FIRST = 20  # grey level of ALPHABET[0]; rules are drawn at 0, so they are never read
 GLYPH_W, GLYPH_H, ADVANCE, LINE = 22, 28, 28, 44
 DPI = 200
@@ -191,11 +191,14 @@ def test_entries_stacked_in_one_cell_are_told_from_wrapped_text():
     sheet.cell(0, 2, (900, 100, 1300, 300))  # numbered items are one text, not stacked
     sheet.text(915, 140, "1、预算")
     sheet.text(915, 140 + LINE, "2、整体")
+    sheet.cell(1, 0, (100, 300, 500, 500))  # a name wrapped after its comma goes on
+    sheet.text(115, 340, "开展活动，")
+    sheet.text(115, 340 + LINE, "考察")
     page, grid = sheet.page()
 
     table = read_cells(page, grid, BlockEngine())
 
-    assert [c.stacked_lines for c in table.cells] == [True, False, False]
+    assert [c.stacked_lines for c in table.cells] == [True, False, False, False]
     assert table.cells[0].text == "产出指标数量"
 
 
