@@ -7,7 +7,7 @@ A row that was never read has no field to flag; what shows its loss is the secti
 - rows of the section the grid found whose content no item holds (a header not seen above
   them, a column lattice that misplaced them);
 - a page the section runs over on which it produced no row;
-- a row whose value cell (amount, 指标值) holds entries stacked one above the other: a rule
+- a row one of whose own one-row cells holds entries stacked one above the other: a rule
   between two rows was not seen, so the row may be two printed rows, one of them lost.
 Each is a `section_incomplete` document flag naming the section and its pages.
 
@@ -23,14 +23,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
-from ingest.template import SectionSpec, Template, ValueKind
+from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
 from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, PerformanceTargets
-
-# Kinds of the cells that hold one value per printed row: two stacked there are two rows.
-_VALUE_KINDS: frozenset[str] = frozenset(
-    {"amount", "count", "percent", "date_or_period", "indicator_value"}
-)
 
 # Column sanity: an own column counts as empty when it is empty in at least this share of the
 # rows whose neighbour holds something, and the neighbour's values then look like the empty
@@ -127,13 +122,11 @@ class _Checker:
             )
 
     def stacked_rows(self, section: SectionSpec) -> None:
-        """Items whose value cell (an amount, a 指标值) holds stacked entries: two rows may have
-        been read as one, and the lost row has no field to flag. A name that wraps after a
-        comma ends a line short too, so names alone raise no flag here; their row's fields are
-        flagged as in doubt all the same (`ingest.confidence.rows_in_doubt`)."""
+        """Items one of whose own cells (not a paragraph or merged level) holds stacked
+        entries: two rows may have been read as one, and the lost row has no field to flag."""
         name = section.list or section.key
         columns = self.trace.item_columns.get(name, {})
-        own = {columns.get(c.key) for c in section.columns if c.kind in _VALUE_KINDS}
+        own = {columns.get(c.key) for c in section.columns if c.kind not in SPANNING_KINDS}
         stacked = [
             rows
             for rows in self._item_rows(section)
