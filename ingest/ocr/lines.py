@@ -20,6 +20,9 @@ _NUMBERED = re.compile(
 
 # Marks after which a text goes on: a line ending on one was wrapped, not finished.
 _LEADS_ON = ("，", ",", "、", "；", ";", "：", ":")
+# Marks typesetting keeps off the start of a line, and how many characters of room they leave.
+_NO_LINE_START = frozenset("，、。；：？！）」』】》,.;:?!)")
+_PUSHED_CHARACTERS = 3.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,18 @@ def has_stacked_lines(lines: list[TextLine], cell_box: BBox) -> bool:
         after_short
         and _NUMBERED.match(line.text) is None
         and not prev.text.rstrip().endswith(_LEADS_ON)
+        and not _pushed_down(prev.bbox, line.text, cell_box)
         for prev, (line, after_short) in zip(lines, _following_lines(lines, cell_box), strict=False)
+    )
+
+
+def _pushed_down(line: BBox, next_text: str, cell_box: BBox) -> bool:
+    """Whether a line ends a character or two short because a mark that may not begin a line
+    (`，`, `、`, `。`) took the character before it down with it, as CJK typesetting does."""
+    _, y0, x1, y1 = line
+    room = cell_box[2] - x1
+    return room <= _PUSHED_CHARACTERS * (y1 - y0) and any(
+        ch in _NO_LINE_START for ch in next_text.lstrip()[:2]
     )
 
 

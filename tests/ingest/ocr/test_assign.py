@@ -194,11 +194,15 @@ def test_entries_stacked_in_one_cell_are_told_from_wrapped_text():
     sheet.cell(1, 0, (100, 300, 500, 500))  # a name wrapped after its comma goes on
     sheet.text(115, 340, "开展活动，")
     sheet.text(115, 340 + LINE, "考察")
+    # a comma may not begin a line, so the character before it went down too
+    sheet.cell(1, 1, (500, 300, 815, 500))
+    sheet.text(515, 340, "开展活动组织考察")
+    sheet.text(515, 340 + LINE, "完，任务")
     page, grid = sheet.page()
 
     table = read_cells(page, grid, BlockEngine())
 
-    assert [c.stacked_lines for c in table.cells] == [True, False, False, False]
+    assert [c.stacked_lines for c in table.cells] == [True, False, False, False, False]
     assert table.cells[0].text == "产出指标数量"
 
 
