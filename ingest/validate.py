@@ -67,6 +67,7 @@ def run_checks(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
     # A reviewer's value replaces the reading: its printed text no longer speaks against it.
     ocr_text = {f.path: f.ocr_text for f in doc.fields if f.status != FieldStatus.CORRECTED}
     issues = _format_issues(values, kinds, ocr_text, doc.year, template)
+    issues += _whole_amount_issues(values, kinds, ocr_text, issues, template)
     implausible = {p for issue in issues for p in issue.paths}
     ocr_conf = {f.path: f.confidence for f in doc.fields}
     for spec in template.checks:
@@ -389,6 +390,50 @@ def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckI
                 suggestion_path=path if nearest else None,
             )
         )
+    return issues
+
+
+# A whole amount is suspect only among at least this many others that all carry the decimals.
+_DECIMAL_WITNESSES = 3
+
+
+def _whole_amount_issues(
+    values: dict[str, FieldValue],
+    kinds: dict[str, ValueKind],
+    ocr_text: dict[str, str | None],
+    found: list[CheckIssue],
+    template: Template,
+) -> list[CheckIssue]:
+    """A non-zero amount read with no decimals where every other amount of the document carries
+    the form's: one table is typed one way, so its point and decimals were likely lost in the
+    reading (`6846.15` read `8846`). A reviewer's value is not judged."""
+    decimals = template.amount_decimals
+    doubted = {p for issue in found for p in issue.paths}
+    places: dict[str, int] = {}
+    for path, value in values.items():
+        number = as_decimal(value) if kinds[path] == "amount" else None
+        if number is not None and number != 0:
+            places[path] = -number.as_tuple().exponent
+    issues = []
+    for path, count in places.items():
+        others = [n for p, n in places.items() if p != path]
+        if (
+            count == 0
+            and decimals > 0
+            and path in ocr_text
+            and path not in doubted
+            and len(others) >= _DECIMAL_WITNESSES
+            and all(n == decimals for n in others)
+        ):
+            issues.append(
+                CheckIssue(
+                    check="kind_amount",
+                    reason="format",
+                    paths=(path,),
+                    message=f"{template.messages.get('format', 'format')}："
+                    f"本表其他金额均保留{decimals}位小数，此项没有小数，可能有数字未读出",
+                )
+            )
     return issues
 
 

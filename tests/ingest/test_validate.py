@@ -98,7 +98,7 @@ def test_tasks_below_project_expenditure_pass():
         ("69717.0", "69717.0", True),  # a last decimal lost
         ("97.6", "097.6", True),  # a first digit lost or misread
         ("0.00", "0.00", False),
-        ("150", "150", False),  # a whole amount printed without decimals
+        ("150", "150", True),  # whole, where every other amount has two decimals
     ],
 )
 def test_amount_format(value, printed, bad):
@@ -107,6 +107,29 @@ def test_amount_format(value, printed, bad):
         ocr={"budget.city_level_funds": printed},
     )
     assert ("budget.city_level_funds" in flagged_paths(doc, "format")) is bad
+
+
+def test_whole_amounts_are_fine_where_the_table_is_typed_so_and_a_reviewer_is_not_judged():
+    whole = {
+        "budget.basic_expenditure": "398",
+        "budget.project_expenditure": "64",
+        "budget.fiscal_appropriation": "462",
+        "tasks[0].amount": "49",
+        "tasks[1].amount": "15",
+    }
+    doc = with_records(with_values(seed_document(), whole), ocr=whole)
+    assert not flagged_paths(doc, "format") & set(whole)
+    lone = with_records(
+        with_values(seed_document(), {"tasks[1].amount": "15"}), ocr={"tasks[1].amount": "15"}
+    )
+    assert "tasks[1].amount" in flagged_paths(lone, "format")
+    corrected = [
+        f.model_copy(update={"status": "corrected"}) if f.path == "tasks[1].amount" else f
+        for f in lone.fields
+    ]
+    assert "tasks[1].amount" not in flagged_paths(
+        lone.model_copy(update={"fields": corrected}), "format"
+    )
 
 
 def test_letter_in_amount_suggests_the_number_when_mapping_kept_the_letter_out():
