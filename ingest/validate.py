@@ -404,9 +404,9 @@ def _whole_amount_issues(
     found: list[CheckIssue],
     template: Template,
 ) -> list[CheckIssue]:
-    """A non-zero amount read with no decimals where every other amount of the document carries
-    the form's: one table is typed one way, so its point and decimals were likely lost in the
-    reading (`6846.15` read `8846`). A reviewer's value is not judged."""
+    """A non-zero amount read with no decimals where every other amount of the document not
+    already in doubt carries the form's: one table is typed one way, so its point and decimals
+    were likely lost in the reading (`6846.15` read `8846`). A reviewer's value is not judged."""
     decimals = template.amount_decimals
     doubted = {p for issue in found for p in issue.paths}
     places: dict[str, int] = {}
@@ -416,7 +416,7 @@ def _whole_amount_issues(
             places[path] = -number.as_tuple().exponent
     issues = []
     for path, count in places.items():
-        others = [n for p, n in places.items() if p != path]
+        others = [n for p, n in places.items() if p != path and p not in doubted]
         if (
             count == 0
             and decimals > 0
