@@ -10,7 +10,6 @@ the document's lock before reading it, so reviewers acting on different fields a
 write back a copy that misses the other's.
 """
 
-import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from ingest.review import InvalidCorrection
 from ingest.template import Template
 from models import store
 from models.contract import (
+    ROW_PATH,
     Acceptance,
     BBox,
     DocumentFlagStatus,
@@ -176,19 +176,16 @@ def undo_last(
     return row, doc
 
 
-_ROW = re.compile(r"^(\w+)\[(\d+)\]")
-
-
 def _row_shift(then: str, now: str) -> Any:
     """Paths of the corrected rows as they were -> as they are now, after rows were added or
     deleted above them (the field's own move tells by how many)."""
-    was, moved = _ROW.match(then), _ROW.match(now)
+    was, moved = ROW_PATH.match(then), ROW_PATH.match(now)
     if not was or not moved or was[1] != moved[1]:
         return lambda path: path
     list_name, delta = was[1], int(moved[2]) - int(was[2])
 
     def shift(path: str) -> str:
-        row = _ROW.match(path)
+        row = ROW_PATH.match(path)
         if not row or row[1] != list_name:
             return path
         return f"{list_name}[{int(row[2]) + delta}]" + path[row.end() :]

@@ -5,7 +5,6 @@ turns them into a probability of being right (the confidence), and the field is 
 that falls under its kind's threshold or when a check or a reading doubt names it.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -18,6 +17,7 @@ from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
+    ROW_PATH,
     DocumentFlag,
     DocumentFlagStatus,
     FieldRecord,
@@ -73,9 +73,6 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
     return reasons
 
 
-_ROW = re.compile(r"^(\w+\[\d+\])\.")
-
-
 def rows_in_doubt(
     evidence: dict[str, FieldEvidence], kinds: dict[str, ValueKind], model: CalibrationModel
 ) -> set[str]:
@@ -86,11 +83,11 @@ def rows_in_doubt(
     Cells that span rows by nature (paragraphs, merged 一级/二级) do not speak for the row."""
     rows = set()
     for path, found in evidence.items():
-        row = _ROW.match(path)
+        row = ROW_PATH.match(path)
         if row is None or kinds.get(path) in SPANNING_KINDS:
             continue
         if found.structure_in_doubt or found.structure_confidence < model.structure_doubt:
-            rows.add(row.group(1))
+            rows.add(row.group(0))
     return rows
 
 
@@ -132,8 +129,8 @@ def judge_fields(
             evidence = FieldEvidence(path=path, ocr_confidence=read, structure_confidence=1.0)
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
-        row = _ROW.match(path)
-        if row and row.group(1) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
+        row = ROW_PATH.match(path)
+        if row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
         if kinds[path] == "long_text" and implausible_stretch(value, template):
             reasons.add("garbled")  # sure of each character, yet no Chinese a person writes

@@ -4,6 +4,7 @@ Keys are exactly those of the contract; new keys may be added later, none rename
 decimal strings in 万元 without thousands separators, counts are integers, empty cells are None.
 """
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -311,6 +312,9 @@ def value_paths(doc: PerformanceTargets) -> list[tuple[str, FieldValue]]:
         out += [(f"indicators[{i}].{key}", getattr(ind, key)) for key in Indicator.model_fields]
     return out
 
+
+# The row a task or indicator path names: `indicators[7].name` -> `indicators[7]` (list, index).
+ROW_PATH = re.compile(r"^(\w+)\[(\d+)\]")
 
 LONG_TEXT_KEYS = frozenset({"overall_goal", "other_tasks", "content", "expected"})
 
