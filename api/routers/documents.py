@@ -35,7 +35,7 @@ from models import store
 from models.blobs import BlobStore
 from models.contract import CorrectionEntry, PerformanceTargets
 from models.db import Document, ProcessingStatus
-from models.eta import reading_etas
+from models.eta import WAITING, reading_etas
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -120,7 +120,7 @@ def list_documents(
         session, status=status, batch_id=batch, limit=limit, offset=offset
     )
     flags = store.flagged_counts(session, [r.id for r in rows])
-    etas = reading_etas(session)
+    etas = reading_etas(session) if any(r.status in WAITING for r in rows) else {}
     items = [_overview(r, flags.get(r.id, 0), etas.get(r.id)) for r in rows]
     return DocumentList(items=items, total=total, limit=limit, offset=offset)
 
@@ -141,10 +141,9 @@ def _overview(doc: Document, flagged: int, eta_s: float | None) -> DocumentOverv
 def get_document(document_id: str, session: SessionDep, _: Uploader) -> DocumentDetail:
     """Status, progress (stage, pages done of total), flagged count, errors by stage and page."""
     doc = require_document(session, document_id)
+    eta_s = reading_etas(session).get(doc.id) if doc.status in WAITING else None  # polled often
     return DocumentDetail(
-        **_overview(
-            doc, store.flagged_count(session, document_id), reading_etas(session).get(doc.id)
-        ).model_dump(),
+        **_overview(doc, store.flagged_count(session, document_id), eta_s).model_dump(),
         document_flags=(doc.content or {}).get("document_flags", []),
         error=doc.error,
         accepted_by=doc.accepted_by,
