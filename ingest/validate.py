@@ -191,7 +191,7 @@ def _number_problem(
         return f"{label}不是{'数字' if kind == 'amount' else '整数'}", None
     if number < 0:
         return f"{label}不应为负数", None
-    places = -number.as_tuple().exponent
+    places = _places(number)
     if kind == "amount" and places > decimals:
         return f"金额最多保留{decimals}位小数", None
     if kind == "amount" and 0 < places < decimals:
@@ -200,6 +200,11 @@ def _number_problem(
     if _LEADING_ZERO.search(printed):
         return f"{label}以0开头，可能有数字未读出", None
     return None, None
+
+
+def _places(number: Decimal) -> int:
+    """Decimal places as printed: `69717.0` has 1, `8846` none."""
+    return -int(number.as_tuple().exponent)
 
 
 def _percent_problem(value: str) -> str | None:
@@ -413,7 +418,7 @@ def _whole_amount_issues(
     for path, value in values.items():
         number = as_decimal(value) if kinds[path] == "amount" else None
         if number is not None and number != 0:
-            places[path] = -number.as_tuple().exponent
+            places[path] = _places(number)
     issues = []
     for path, count in places.items():
         others = [n for p, n in places.items() if p != path and p not in doubted]
