@@ -26,7 +26,7 @@ from ingest.evaluation.compare import values_equal
 from ingest.evaluation.metrics import match_rows
 from ingest.template import Template
 from ingest.validate import field_kinds, run_checks
-from models.contract import PerformanceTargets, is_long_text, value_paths
+from models.contract import PerformanceTargets, value_paths
 
 
 class Sample(BaseModel):
@@ -149,9 +149,9 @@ def field_correctness(
     correct = dict.fromkeys(rows.ignored, True) | dict.fromkeys(rows.extra, False)
     for path, truth_value in value_paths(truth):
         pred_path = rows.pred_of.get(path, path)
-        if pred_path in pred_values and not is_long_text(path):
+        if pred_path in pred_values and not truth.is_long_text(path):
             correct[pred_path] = values_equal(truth_value, pred_values[pred_path], kinds[pred_path])
-    return {p: ok for p, ok in correct.items() if not is_long_text(p)}
+    return {p: ok for p, ok in correct.items() if not truth.is_long_text(p)}
 
 
 def samples_for(

@@ -34,7 +34,6 @@ from models.contract import (
     FieldStatus,
     FieldValue,
     PerformanceTargets,
-    is_long_text,
     value_paths,
 )
 from models.truth import Engine, GroundTruth, Level, Split
@@ -301,7 +300,7 @@ def score_document(
         pred_value = pred_values.get(pred_path) if pred_path else None
         row_covered = lost.get(path.split(".", 1)[0])  # None: the row was not lost
         flagged = pred_path in flagged_paths or bool(row_covered)
-        if is_long_text(path):
+        if truth.document.is_long_text(path):
             edits = edit_distance(normalize_text(truth_value), normalize_text(pred_value))
             c["long_chars"] += len(normalize_text(truth_value))
             c["long_edits"] += edits
@@ -322,7 +321,7 @@ def score_document(
             truth_at[pred_path] = truth_value
     for path in rows.extra:
         correct_at[path] = False
-        if is_long_text(path):
+        if truth.document.is_long_text(path):
             c["long_edits"] += len(normalize_text(pred_values[path]))
         else:
             c["extra_fields"] += 1
@@ -333,7 +332,7 @@ def score_document(
         if record.status == FieldStatus.FLAGGED:
             c["flagged"] += 1
             c["flagged_wrong"] += not ok
-        if not is_long_text(record.path):
+        if not truth.document.is_long_text(record.path):
             samples.append((record.confidence, ok))
     c["missing_rows"], c["extra_rows"] = len(rows.missing), rows.extra_rows
     c["silent_rows"] = len(rows.missing) - len(covered)

@@ -8,7 +8,7 @@ from ingest.errors import UnknownTemplate
 from ingest.mapping import STACKED_STRUCTURE_CONFIDENCE, map_table
 from ingest.stitch import stitch
 from ingest.template import default_template
-from models.contract import PerformanceTargets, is_long_text, value_paths
+from models.contract import PerformanceTargets, value_paths
 from models.truth import GroundTruth
 from tests.ingest.layouts import INDICATORS_HEADER, TASKS_HEADER, seed_truth
 from tests.ingest.oracle import UP, Entry, Span, page_table, page_tables, truth_page
@@ -78,7 +78,11 @@ def assert_oracle_reads(truth: GroundTruth) -> None:
     for f in unprinted:
         _edit(want, f.path, lambda _: None)
     for f in mapped.document.fields:
-        if is_long_text(f.path) and f.value and mapped.evidence[f.path].joined_across_pages:
+        if (
+            PerformanceTargets.is_long_text(f.path)
+            and f.value
+            and mapped.evidence[f.path].joined_across_pages
+        ):
             for values in (got, want):
                 _edit(values, f.path, lambda v: v.replace("\n", ""))
     assert got == want
