@@ -2,7 +2,7 @@
 
     rasterize_source  (one document)  -> PageImage, one at a time
     read_page         (one page)      -> CleanPage + PageTable
-    assemble          (one document)  -> checked, flagged PerformanceTargets
+    assemble          (one document)  -> checked, flagged document of its form
 
 A page whose text the file holds (a PDF's trusted text layer, an office file's print) is read
 from the file instead (`read_from_file`): no rasterising, cleaning or OCR. `read_document`
@@ -32,7 +32,7 @@ from ingest.artifacts import (
 from ingest.ocr.base import OcrEngine
 from ingest.template import Template, default_template
 from jixiao.settings import Settings, get_settings
-from models.contract import DocumentFlag, EngineInfo, PageReading, PerformanceTargets, SourceInfo
+from models.contract import DocumentFlag, EngineInfo, FormDocument, PageReading, SourceInfo
 
 if TYPE_CHECKING:
     from ingest.digital.pages import LayerPages
@@ -52,7 +52,7 @@ class StageTimer:
 
 @dataclass
 class ReadResult:
-    document: PerformanceTargets
+    document: FormDocument
     pages: list[CleanPage]
     page_tables: list[PageTable]
     table: Table | None
@@ -148,7 +148,7 @@ def assemble(
     document_id: str,
     template: Template | None = None,
     timer: StageTimer | None = None,
-) -> tuple[PerformanceTargets, Table | None]:
+) -> tuple[FormDocument, Table | None]:
     """Stitch pages, map onto the template, account for every page and line, run the checks
     and decide the flags."""
     from ingest.accounting import account

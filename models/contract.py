@@ -14,7 +14,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    StringConstraints,
+    model_validator,
+)
 
 SCHEMA_ID = "department-performance-targets/1"
 
@@ -413,3 +421,6 @@ def parse_document(data: Any) -> FormDocument:
 
 
 register_contract(PerformanceTargets)
+
+# A field holding any registered form's document, parsed into its own contract by `schema`.
+AnyFormDocument = Annotated[SerializeAsAny[FormDocument], BeforeValidator(parse_document)]
