@@ -699,6 +699,9 @@ class _Mapper:
         for path, value in value_paths(document):
             source = self.sources.get(path)
             missing = path in self.lost or (source is None and path in self.expected)
+            # An optional section the form did not print: nothing was read, nothing lost.
+            unprinted = source is None and not missing and "[" not in path
+            sure = 1.0 if unprinted else 0.0
             records.append(
                 FieldRecord(
                     path=path,
@@ -712,9 +715,9 @@ class _Mapper:
             )
             evidence[path] = FieldEvidence(
                 path=path,
-                ocr_confidence=source.confidence if source else 0.0,
-                structure_confidence=source.structure_confidence if source else 0.0,
-                label_score=source.label_score if source else 0.0,
+                ocr_confidence=source.confidence if source else sure,
+                structure_confidence=source.structure_confidence if source else sure,
+                label_score=source.label_score if source else sure,
                 seal_overlap=source.seal_overlap if source else 0.0,
                 joined_across_pages=source.joined_across_pages if source else False,
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,

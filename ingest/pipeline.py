@@ -29,8 +29,9 @@ from ingest.artifacts import (
     SourceDocument,
     Table,
 )
+from ingest.forms import Form, default_form, recognise
 from ingest.ocr.base import OcrEngine
-from ingest.template import Template, default_template
+from ingest.template import Template
 from jixiao.settings import Settings, get_settings
 from models.contract import DocumentFlag, EngineInfo, FormDocument, PageReading, SourceInfo
 
@@ -149,8 +150,8 @@ def assemble(
     template: Template | None = None,
     timer: StageTimer | None = None,
 ) -> tuple[FormDocument, Table | None]:
-    """Stitch pages, map onto the template, account for every page and line, run the checks
-    and decide the flags."""
+    """Stitch pages, map onto the template (the form the pages name, unless one is given),
+    account for every page and line, run the checks and decide the flags."""
     from ingest.accounting import account
     from ingest.completeness import check_sections
     from ingest.confidence import assess
@@ -158,7 +159,7 @@ def assemble(
     from ingest.merged import infer_level1
     from ingest.validate import run_checks
 
-    template = template or default_template()
+    template = template or recognised_form(page_tables).template
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
@@ -183,6 +184,18 @@ def assemble(
         }
     )
     return document, table
+
+
+def recognised_form(page_tables: list[PageTable]) -> Form:
+    """The form whose title or section labels the pages print; the 部门整体 form when none
+    does (its mapping then refuses a table of another form)."""
+    texts = [
+        *(cell.text for table in page_tables for cell in table.cells),
+        *(token.text for table in page_tables for token in table.outside),
+        # a title read in pieces
+        *("".join(token.text for token in table.outside) for table in page_tables),
+    ]
+    return recognise(texts) or default_form()
 
 
 def with_doubts(

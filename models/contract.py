@@ -388,6 +388,16 @@ def value_paths(doc: FormDocument) -> list[tuple[str, FieldValue]]:
     return out
 
 
+def row_lists(contract: type[FormDocument]) -> dict[str, type[BaseModel]]:
+    """The contract's lists of rows (tasks, indicators) and the model of one row."""
+    lists: dict[str, type[BaseModel]] = {}
+    for name, info in contract.model_fields.items():
+        args = getattr(info.annotation, "__args__", ())
+        if name not in _RUN_KEYS and getattr(info.annotation, "__origin__", None) is list:
+            lists[name] = args[0]
+    return lists
+
+
 # The row a task or indicator path names: `indicators[7].name` -> `indicators[7]` (list, index).
 ROW_PATH = re.compile(r"^(\w+)\[(\d+)\]")
 
