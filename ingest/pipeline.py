@@ -29,7 +29,7 @@ from ingest.artifacts import (
     SourceDocument,
     Table,
 )
-from ingest.forms import Form, default_form, recognise
+from ingest.forms import Form, default_form, form_for_schema, recognise
 from ingest.ocr.base import OcrEngine
 from ingest.template import Template
 from jixiao.settings import Settings, get_settings
@@ -159,7 +159,8 @@ def assemble(
     from ingest.merged import infer_level1
     from ingest.validate import run_checks
 
-    template = template or recognised_form(page_tables).template
+    form = form_for_schema(template.schema_id) if template else recognised_form(page_tables)
+    template = form.template
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
@@ -171,7 +172,7 @@ def assemble(
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
-    document = assess(mapped, issues, template)
+    document = assess(mapped, issues, template, form.calibration(engine_info.engine))
     timer.add("checks", started)
     document = document.model_copy(
         update={
