@@ -17,7 +17,7 @@ from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argu
 if TYPE_CHECKING:
     from ingest.artifacts import MappedDocument
     from ingest.ocr.base import OcrEngine
-    from jixiao.settings import Settings
+    from ingest.pipeline import ReadOptions
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -53,9 +53,11 @@ def run(args: argparse.Namespace) -> int:
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.fitting import fit_model, samples_for, save_model
     from ingest.template import default_template
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     settings = get_settings()
+    options = read_options(settings)
     truths = load_truths(args.corpus, "calibration", args.limit)
     if not truths:
         print(f"no calibration documents in {args.corpus}")
@@ -70,14 +72,14 @@ def run(args: argparse.Namespace) -> int:
         if path.is_file():
             mapped = MappedDocument.model_validate_json(path.read_bytes())
         else:
-            engine = engine or _engine(settings)
+            engine = engine or _engine(options)
             try:
                 mapped = _read(
                     args.corpus / f"{truth.doc_id}.pdf",
                     args.results,
                     truth.doc_id,
                     engine,
-                    settings,
+                    options,
                 )
             except UnknownTemplate as exc:
                 mapped = None
@@ -106,14 +108,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(settings: "Settings") -> "OcrEngine":
+def _engine(options: "ReadOptions") -> "OcrEngine":
     from ingest.ocr import create_engine
 
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(options.ocr)
 
 
 def _read(
-    pdf: Path, results: Path, doc_id: str, engine: "OcrEngine", settings: "Settings"
+    pdf: Path, results: Path, doc_id: str, engine: "OcrEngine", options: "ReadOptions"
 ) -> "MappedDocument | None":
     """Read one document; keep its mapped form and its contract JSON in `results`."""
     from ingest.evaluation.results import from_read_result, save_result
@@ -121,7 +123,7 @@ def _read(
     from ingest.pipeline import read_document
     from ingest.template import default_template
 
-    read = read_document(pdf, engine=engine, settings=settings)
+    read = read_document(pdf, options, engine=engine)
     if read.table is None:
         return None
     mapped = map_table(read.table, default_template())
