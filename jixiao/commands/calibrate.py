@@ -18,8 +18,8 @@ from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argu
 if TYPE_CHECKING:
     from ingest.artifacts import MappedDocument
     from ingest.ocr.base import OcrEngine
+    from ingest.pipeline import ReadOptions
     from ingest.template import Template
-    from jixiao.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -63,9 +63,11 @@ def run(args: argparse.Namespace) -> int:
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.fitting import fit_model, samples_for, save_model
     from ingest.forms import form_by_id
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     settings = get_settings()
+    options = read_options(settings)
     try:
         form = form_by_id(args.form)
     except KeyError as exc:
@@ -90,14 +92,14 @@ def run(args: argparse.Namespace) -> int:
         if path.is_file():
             mapped = MappedDocument.model_validate_json(path.read_bytes())
         else:
-            engine = engine or _engine(settings)
+            engine = engine or _engine(options)
             try:
                 mapped = _read(
                     args.corpus / f"{truth.doc_id}.pdf",
                     args.results,
                     truth.doc_id,
                     engine,
-                    settings,
+                    options,
                     template,
                 )
             except UnknownTemplate as exc:
@@ -128,10 +130,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(settings: "Settings") -> "OcrEngine":
+def _engine(options: "ReadOptions") -> "OcrEngine":
     from ingest.ocr import create_engine
 
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(options.ocr)
 
 
 def _read(
@@ -139,7 +141,7 @@ def _read(
     results: Path,
     doc_id: str,
     engine: "OcrEngine",
-    settings: "Settings",
+    options: "ReadOptions",
     template: "Template",
 ) -> "MappedDocument | None":
     """Read one document; keep its mapped form and its contract JSON in `results`."""
@@ -147,7 +149,7 @@ def _read(
     from ingest.mapping import map_table
     from ingest.pipeline import read_document
 
-    read = read_document(pdf, engine=engine, settings=settings)
+    read = read_document(pdf, options, engine=engine)
     if read.table is None:
         return None
     mapped = map_table(read.table, template)
