@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, TypeAdapter, field_validator
 
 from ingest.artifacts import Grid
-from models.contract import PerformanceTargets
+from models.contract import FormDocument, parse_document
 
 if TYPE_CHECKING:
     from ingest.pipeline import ReadResult
@@ -48,9 +48,14 @@ class Timings(BaseModel):
 
 
 class PipelineResult(BaseModel):
-    document: PerformanceTargets
+    document: SerializeAsAny[FormDocument]  # in its own form's contract, told by its `schema`
     grids: list[Grid | None] | None = None  # per page, None where no grid was found
     timings: Timings | None = None
+
+    @field_validator("document", mode="before")
+    @classmethod
+    def _own_contract(cls, value: object) -> FormDocument:
+        return parse_document(value)
 
 
 def from_read_result(read: "ReadResult") -> PipelineResult:
@@ -69,7 +74,7 @@ def load_result(results_dir: Path, doc_id: str) -> PipelineResult | None:
     path = results_dir / f"{doc_id}.json"
     if not path.is_file():
         return None
-    document = PerformanceTargets.model_validate_json(path.read_bytes())
+    document = parse_document(path.read_bytes())
     grids_path = results_dir / f"{doc_id}.grids.json"
     timings_path = results_dir / f"{doc_id}.timings.json"
     return PipelineResult(
