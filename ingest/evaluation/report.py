@@ -133,8 +133,12 @@ def print_report(report: EvalReport, console: "Console") -> None:
     groups = [*report.forms, *groups]
     form_names = {g.name for g in report.forms if "/" not in g.name}
     levels = Table(title="Forms, engines, levels and total", box=box.SIMPLE_HEAD)
+    widest = max(len(g.name) for g in groups)  # a form's id is kept whole
     for name in ("group", "docs", *_METRIC_COLUMNS, *_TAIL_COLUMNS, "median s/page"):
-        levels.add_column(name, justify="left" if name == "group" else "right")
+        if name == "group":
+            levels.add_column(name, justify="left", no_wrap=True, min_width=widest)
+        else:
+            levels.add_column(name, justify="right")
     for group in groups:
         levels.add_row(
             group.name,
