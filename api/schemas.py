@@ -64,9 +64,13 @@ class DocumentSummary(_Out):
 
 
 class DocumentOverview(DocumentSummary):
-    """A queue entry: which department and year the form is for, and how many flags are left."""
+    """A queue entry: which form it was read as, the department (and project) and year it is
+    for, and how many flags are left."""
 
+    form: str | None = None  # `department_overall`, `project_expenditure`
+    form_name: str | None = None
     department: str | None = None
+    project: str | None = None  # the project's name, on a 项目支出 form
     year: int | None = None
     flagged_count: int = 0
     # Seconds until its last page is read, while it waits (`models.eta`); None once read, or

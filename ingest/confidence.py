@@ -23,7 +23,7 @@ from models.contract import (
     FieldRecord,
     FieldStatus,
     FieldValue,
-    PerformanceTargets,
+    FormDocument,
     ReviewState,
     value_paths,
 )
@@ -152,7 +152,7 @@ def assess(
     issues: list[CheckIssue],
     template: Template,
     model: CalibrationModel | None = None,
-) -> PerformanceTargets:
+) -> FormDocument:
     """Set every field's confidence, status, reasons and suggestion, and the document's review
     state (`review_state`, over the fields and the document flags `mapped` carries)."""
     model = model or default_model()

@@ -2,7 +2,7 @@
 
     rasterize_source  (one document)  -> PageImage, one at a time
     read_page         (one page)      -> CleanPage + PageTable
-    assemble          (one document)  -> checked, flagged PerformanceTargets
+    assemble          (one document)  -> checked, flagged document of its form
 
 A page whose text the file holds (a PDF's trusted text layer, an office file's print) is read
 from the file instead (`read_from_file`): no rasterising, cleaning or OCR. `read_document`
@@ -29,10 +29,11 @@ from ingest.artifacts import (
     SourceDocument,
     Table,
 )
+from ingest.forms import Form, default_form, recognise
 from ingest.ocr.base import OcrEngine
-from ingest.template import Template, default_template
+from ingest.template import Template
 from jixiao.settings import Settings, get_settings
-from models.contract import DocumentFlag, EngineInfo, PageReading, PerformanceTargets, SourceInfo
+from models.contract import DocumentFlag, EngineInfo, FormDocument, PageReading, SourceInfo
 
 if TYPE_CHECKING:
     from ingest.digital.pages import LayerPages
@@ -52,7 +53,7 @@ class StageTimer:
 
 @dataclass
 class ReadResult:
-    document: PerformanceTargets
+    document: FormDocument
     pages: list[CleanPage]
     page_tables: list[PageTable]
     table: Table | None
@@ -148,9 +149,9 @@ def assemble(
     document_id: str,
     template: Template | None = None,
     timer: StageTimer | None = None,
-) -> tuple[PerformanceTargets, Table | None]:
-    """Stitch pages, map onto the template, account for every page and line, run the checks
-    and decide the flags."""
+) -> tuple[FormDocument, Table | None]:
+    """Stitch pages, map onto the template (the form the pages name, unless one is given),
+    account for every page and line, run the checks and decide the flags."""
     from ingest.accounting import account
     from ingest.completeness import check_sections
     from ingest.confidence import assess
@@ -158,7 +159,7 @@ def assemble(
     from ingest.merged import infer_level1
     from ingest.validate import run_checks
 
-    template = template or default_template()
+    template = template or recognised_form(page_tables).template
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
@@ -183,6 +184,18 @@ def assemble(
         }
     )
     return document, table
+
+
+def recognised_form(page_tables: list[PageTable]) -> Form:
+    """The form whose title or section labels the pages print; the 部门整体 form when none
+    does (its mapping then refuses a table of another form)."""
+    texts = [
+        *(cell.text for table in page_tables for cell in table.cells),
+        *(token.text for table in page_tables for token in table.outside),
+        # a title read in pieces
+        *("".join(token.text for token in table.outside) for table in page_tables),
+    ]
+    return recognise(texts) or default_form()
 
 
 def with_doubts(

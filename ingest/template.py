@@ -47,6 +47,9 @@ class PairSpec(_Spec):
     field: str
     labels: tuple[str, ...] = Field(min_length=1)
     kind: ValueKind
+    # How a reviewer and an export name the field where the printed label is ambiguous (the
+    # same label in a 中期 and a 年度 column).
+    title: str | None = None
     # A field the cell's leading code goes to (`[015001]武汉市青山区教育局`: the code here, the
     # name in `field`).
     code_field: str | None = None
@@ -65,6 +68,7 @@ class HalvesSpec(_Spec):
 
     field: str
     values: tuple[str, str]
+    titles: dict[str, str] = Field(default_factory=dict)  # half -> how reviewers name it
     shared: tuple[str, ...] = ()
     # Words of a section label or of a title row above the header that name one half, for a
     # table printed with one half only; with none of them, it is the `single` half.

@@ -14,7 +14,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    StringConstraints,
+    model_validator,
+)
 
 SCHEMA_ID = "department-performance-targets/1"
 
@@ -380,6 +388,16 @@ def value_paths(doc: FormDocument) -> list[tuple[str, FieldValue]]:
     return out
 
 
+def row_lists(contract: type[FormDocument]) -> dict[str, type[BaseModel]]:
+    """The contract's lists of rows (tasks, indicators) and the model of one row."""
+    lists: dict[str, type[BaseModel]] = {}
+    for name, info in contract.model_fields.items():
+        args = getattr(info.annotation, "__args__", ())
+        if name not in _RUN_KEYS and getattr(info.annotation, "__origin__", None) is list:
+            lists[name] = args[0]
+    return lists
+
+
 # The row a task or indicator path names: `indicators[7].name` -> `indicators[7]` (list, index).
 ROW_PATH = re.compile(r"^(\w+)\[(\d+)\]")
 
@@ -413,3 +431,6 @@ def parse_document(data: Any) -> FormDocument:
 
 
 register_contract(PerformanceTargets)
+
+# A field holding any registered form's document, parsed into its own contract by `schema`.
+AnyFormDocument = Annotated[SerializeAsAny[FormDocument], BeforeValidator(parse_document)]

@@ -7,12 +7,12 @@ an XLSX or DOCX) and `browser` (Chromium, from HTML) print them, and their cells
 from the printed PDF's rules and text layer.
 """
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 import models.project  # noqa: F401  (registers the second form's contract for parsing)
-from models.contract import FormDocument, parse_document
+from models.contract import AnyFormDocument
 
 Level = Literal["clean", "scan", "heavy", "photo"]
 Split = Literal["calibration", "test"]
@@ -52,12 +52,7 @@ class GroundTruth(_Strict):
     engine: Engine = "native"
     source_format: SourceFormat | None = None  # what the engine printed; None for native
     fonts: list[str] = Field(default_factory=list)
-    document: SerializeAsAny[FormDocument]  # the form's own contract, told by its `schema`
+    document: AnyFormDocument  # the form's own contract, told by its `schema`
     pages: list[TruthPage]
     violations: list[str] = Field(default_factory=list)  # checks broken on purpose
     errors: dict[str, str] = Field(default_factory=dict)  # path -> printed wrong value, on purpose
-
-    @field_validator("document", mode="before")
-    @classmethod
-    def _own_contract(cls, value: Any) -> FormDocument:
-        return parse_document(value)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ingest.artifacts import PageImage, PageTable, SourceDocument
 from ingest.errors import InputRejected, UnknownTemplate
+from ingest.forms import form_of
 from ingest.merged import covered_by
 from ingest.ocr.base import OcrEngine
 from jixiao.settings import get_settings
@@ -276,6 +277,7 @@ def assemble_document(self: Task, document_id: str, run: str | None = None) -> s
             session,
             document_id,
             document,
+            form=form_of(document).id,
             auto_accept=get_settings().auto_accept_unflagged,
             covered=covered_by(document),
         )

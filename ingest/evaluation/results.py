@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ingest.artifacts import Grid
-from models.contract import FormDocument, parse_document
+from models.contract import AnyFormDocument, parse_document
 
 if TYPE_CHECKING:
     from ingest.pipeline import ReadResult
@@ -48,14 +48,9 @@ class Timings(BaseModel):
 
 
 class PipelineResult(BaseModel):
-    document: SerializeAsAny[FormDocument]  # in its own form's contract, told by its `schema`
+    document: AnyFormDocument
     grids: list[Grid | None] | None = None  # per page, None where no grid was found
     timings: Timings | None = None
-
-    @field_validator("document", mode="before")
-    @classmethod
-    def _own_contract(cls, value: object) -> FormDocument:
-        return parse_document(value)
 
 
 def from_read_result(read: "ReadResult") -> PipelineResult:

@@ -32,6 +32,8 @@ class _FormFile(BaseModel):
 
     id: str
     name: str
+    # What the queue shows of a document of this form: `department`, `project` -> value path.
+    summary: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Form:
     id: str
     name: str
     folder: Path
+    summary: dict[str, str]
 
     @cached_property
     def template(self) -> Template:
@@ -66,7 +69,7 @@ def load_form(folder: Path) -> Form:
         declared = _FormFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValueError) as exc:
         raise TemplateError(f"{path}: {exc}") from exc
-    form = Form(id=declared.id, name=declared.name, folder=folder)
+    form = Form(id=declared.id, name=declared.name, folder=folder, summary=declared.summary)
     form.template  # noqa: B018  (a broken template fails here, at load, not mid-document)
     return form
 
@@ -84,6 +87,18 @@ def forms() -> list[Form]:
         for folder in sorted(p.parent for p in FORMS_DIR.glob("*/form.yaml")):
             register_form(load_form(folder))
     return list(_REGISTRY.values())
+
+
+def form_ids() -> set[str]:
+    return {form.id for form in forms()}
+
+
+def value_at(data: dict, path: str) -> object:
+    """The value at a dotted path of a contract's JSON (`project.name`), None where absent."""
+    node: object = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def form_by_id(form_id: str) -> Form:
