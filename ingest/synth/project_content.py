@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.forms import form_by_id
 from ingest.synth.form import SynthContent
 from ingest.synth.wording import (
     BUREAUS,
@@ -170,20 +171,26 @@ def _level1_wording(rng: random.Random) -> dict[str, str]:
     }
 
 
+# How often a filing has indicators under a 二级 (1 when not listed: always).
+_LEVEL2_CHANCE = {
+    "质量指标": 0.7,
+    "时效指标": 0.7,
+    "成本指标": 0.7,
+    "经济效益指标": 0.3,
+    "生态效益指标": 0.3,
+    "可持续影响指标": 0.3,
+}
+
+
 def _level2_plan(rng: random.Random) -> list[tuple[str, list[str]]]:
-    """(一级, its 二级 in taxonomy order) with the value kind of each 二级 the wording's."""
-    output = ["数量指标"] + [
-        l2 for l2 in ("质量指标", "时效指标", "成本指标") if rng.random() < 0.7
-    ]
-    benefit = [
-        l2
-        for l2 in ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
-        if l2 == "社会效益指标" or rng.random() < 0.3
-    ]
+    """(一级, the 二级 this filing has under it), in the form's taxonomy order."""
+    taxonomy = form_by_id("project_expenditure").template.taxonomy
     return [
-        ("产出指标", output),
-        ("效益指标", benefit),
-        ("满意度指标", ["服务对象满意度指标"]),
+        (
+            level1,
+            [l2 for l2 in level2s if l2 not in _LEVEL2_CHANCE or rng.random() < _LEVEL2_CHANCE[l2]],
+        )
+        for level1, level2s in taxonomy.items()
     ]
 
 
@@ -335,8 +342,8 @@ def _blank_one(rng: random.Random, info: ProjectInfo) -> ProjectInfo:
 
 
 def generate_project_content(rng: random.Random) -> ProjectContent:
-    """A new project table: header pairs, funds, maybe narrative, goals, 5–30 indicators in
-    one of three indicator layouts, and a broken check in some."""
+    """A new project table: header pairs, funds, maybe narrative, goals, 3 to 19 indicators a
+    half in one of three indicator layouts, and a broken check in some."""
     year = rng.randint(2021, 2026)
     bureau = rng.choice(BUREAUS)
     city = rng.choice(CITIES)
