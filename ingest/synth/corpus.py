@@ -1,17 +1,19 @@
 """Writing a corpus: per document a PDF and its ground truth, optionally page images, and a
-manifest. Everything is derived from (seed, document index), so a corpus is reproducible
-(byte for byte for the native engine; as far as the installed LibreOffice and Chromium print
-alike for the others) and any single document can be regenerated on its own.
+manifest, all of one form. Everything is derived from (seed, document index), so a corpus is
+reproducible (byte for byte for the native engine; as far as the installed LibreOffice and
+Chromium print alike for the others) and any single document can be regenerated on its own.
 
 Documents cycle through the levels, and blocks of one cycle through the engines, so every
 engine meets every level in both splits. A corpus folder holds, per document:
 
     <doc_id>.pdf           the scan: degraded page images, what `jixiao eval` reads
-    <doc_id>.truth.json    ground truth (`models.truth.GroundTruth`, with its engine)
+    <doc_id>.truth.json    ground truth (`models.truth.GroundTruth`, with its engine; its
+                           `document` in the form's own contract)
     <doc_id>.xlsx|.docx|.html   office and browser documents: the source the engine printed
     <doc_id>.printed.pdf   office and browser documents: the engine's PDF, with its text layer
     pages/<doc_id>_p<k>.png     with --page-images: the degraded pages
-    manifest.json          every document's level, split, engine, source format and pages
+    manifest.json          the form; every document's level, split, engine, source format and
+                           pages
 """
 
 import random
