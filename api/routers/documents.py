@@ -31,7 +31,7 @@ from api.schemas import (
 )
 from api.uploads import receive_multipart
 from ingest.export import ExportFile, export
-from ingest.forms import form_by_id, form_ids, value_at
+from ingest.forms import Form, form_by_id, form_for_schema, form_ids, value_at
 from models import store
 from models.blobs import BlobStore
 from models.contract import CorrectionEntry, PerformanceTargets
@@ -127,15 +127,27 @@ def list_documents(
     return DocumentList(items=items, total=total, limit=limit, offset=offset)
 
 
+def _form_of(doc: Document) -> Form | None:
+    """The form a document was read as; its contract's form where that was not recorded."""
+    if doc.form in form_ids():
+        return form_by_id(doc.form)  # type: ignore[arg-type]
+    schema = (doc.content or {}).get("schema")
+    try:
+        return form_for_schema(schema) if schema else None
+    except KeyError:
+        return None
+
+
 def _overview(doc: Document, flagged: int, eta_s: float | None) -> DocumentOverview:
     """The summary plus what the form itself says it is (known once it has been read)."""
     content = doc.content or {}
-    form = form_by_id(doc.form) if doc.form in form_ids() else None
+    form = _form_of(doc)
     said = {key: value_at(content, path) for key, path in form.summary.items()} if form else {}
     return DocumentOverview(
         **DocumentSummary.model_validate(doc).model_dump(),
-        form=doc.form,
+        form=form.id if form else None,
         form_name=form.name if form else None,
+        schema=content.get("schema"),
         department=said.get("department"),
         project=said.get("project"),
         year=content.get("year"),

@@ -3,10 +3,13 @@ kinds, checks, messages), the contract it fills, and its calibration per OCR eng
 
 A document's form is recognised from the text around and in its table (`recognise`): a title
 naming a form decides; otherwise the form whose section labels the table prints most of.
-Another folder holding a `form.yaml` (a form defined outside the package) is loaded with
-`load_form` and added with `register_form`.
+The contracts of the built-in forms live with the other data shapes (`models.contract`,
+`models.project`); a form defined outside the package brings its own in its folder
+(`contract.py`, registering it with `models.contract.register_contract`), is loaded with
+`load_form` and added with `register_form`: nothing outside its folder changes.
 """
 
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 import models.project  # noqa: F401  (registers the second form's contract)
+from ingest.calibration import CalibrationModel, model_at
 from ingest.errors import TemplateError
 from ingest.labels import match_label
 from ingest.template import Template, load_template, normalize_label
@@ -61,14 +65,25 @@ class Form:
         """The fitted confidence model of this form for an OCR engine (may not exist yet)."""
         return self.folder / "calibration" / f"{engine}.json"
 
+    def calibration(self, engine: str) -> CalibrationModel:
+        """The confidence model to flag this form's fields read by `engine` with."""
+        return model_at(self.calibration_path(engine))
+
 
 def load_form(folder: Path) -> Form:
-    """A form from its folder (`form.yaml` + `template.yaml`); errors name the file."""
+    """A form from its folder (`form.yaml`, `template.yaml`, and `contract.py` for a form
+    whose contract is not built in); errors name the file."""
     path = folder / "form.yaml"
     try:
         declared = _FormFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValueError) as exc:
         raise TemplateError(f"{path}: {exc}") from exc
+    contract = folder / "contract.py"
+    if contract.is_file():
+        spec = importlib.util.spec_from_file_location(f"jixiao_form_{declared.id}", contract)
+        if spec is None or spec.loader is None:
+            raise TemplateError(f"{contract}: cannot be loaded")
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
     form = Form(id=declared.id, name=declared.name, folder=folder, summary=declared.summary)
     form.template  # noqa: B018  (a broken template fails here, at load, not mid-document)
     return form

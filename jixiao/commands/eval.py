@@ -15,7 +15,7 @@ from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argu
 if TYPE_CHECKING:
     from ingest.evaluation.results import PipelineResult
     from ingest.ocr.base import OcrEngine
-    from jixiao.settings import Settings
+    from ingest.pipeline import ReadOptions
     from models.truth import GroundTruth
 
 
@@ -65,22 +65,22 @@ def input_path(corpus: Path, truth: "GroundTruth", which: str) -> Path | None:
 class _Reader:
     """Reads documents in-process with one OCR engine, created only if a read is needed."""
 
-    def __init__(self, settings: "Settings") -> None:
-        self.settings = settings
+    def __init__(self, options: "ReadOptions") -> None:
+        self.options = options
         self._engine: OcrEngine | None = None
 
     def engine(self) -> "OcrEngine":
         from ingest.ocr import create_engine
 
         if self._engine is None:
-            self._engine = create_engine(self.settings.ocr_engine, self.settings)
+            self._engine = create_engine(self.options.ocr)
         return self._engine
 
     def read(self, pdf: Path) -> "PipelineResult":
         from ingest.evaluation.results import from_read_result
         from ingest.pipeline import read_document
 
-        read = read_document(pdf, engine=self.engine(), settings=self.settings)
+        read = read_document(pdf, self.options, engine=self.engine())
         return from_read_result(read)
 
 
@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.evaluation.report import WIDTH, print_report, summarize
     from ingest.forms import form_for_schema
     from ingest.ocr.base import EngineUnavailable
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     console = Console()
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
 
-    reader = _Reader(get_settings())
+    reader = _Reader(read_options(get_settings()))
     scores = []
     for truth in truths:
         try:

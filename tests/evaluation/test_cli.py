@@ -76,11 +76,11 @@ def test_in_process_run_uses_one_engine_and_stores_results(
     engines: list[_FakeEngine] = []
     seen: list[tuple[str, object]] = []
 
-    def create_engine(name: str, settings: object) -> _FakeEngine:
+    def create_engine(options: object) -> _FakeEngine:
         engines.append(_FakeEngine())
         return engines[-1]
 
-    def read_document(path: Path, *, engine: object, settings: object) -> ReadResult:
+    def read_document(path: Path, options: object, *, engine: object) -> ReadResult:
         seen.append((path.name, engine))
         if path.stem == "b":
             raise RuntimeError("grid not found")
