@@ -248,3 +248,15 @@ def test_a_printed_project_document_keeps_every_value(
     for page in truth.pages:
         if page.cells:
             _check_tiling(page)
+
+
+def test_indicator_tables_continue_over_pages_with_their_header_repeated_in_some() -> None:
+    continued = repeated = 0
+    for k, content in enumerate(CONTENTS[:30]):
+        _, pages = _table(content, k)
+        for page in pages[1:]:
+            keys = {c.key for c in page.cells}
+            continued += any(":" in key and key.split(":")[1].isdigit() for key in keys)
+            top = [c for c in page.cells if c.row == 0]
+            repeated += any(c.role == "header" and c.text == "一级指标" for c in top)
+    assert continued > repeated > 0
