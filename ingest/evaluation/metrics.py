@@ -33,7 +33,7 @@ from models.contract import (
     DocumentFlagStatus,
     FieldStatus,
     FieldValue,
-    PerformanceTargets,
+    FormDocument,
     value_paths,
 )
 from models.truth import Engine, GroundTruth, Level, Split
@@ -162,6 +162,7 @@ class DocumentScore(BaseModel):
     level: Level
     split: Split
     engine: Engine = "native"
+    form: str = "department_overall"  # the id of the truth's form (`ingest.forms`)
     pages: int
     counts: Counts
     error: str | None = None  # why the pipeline produced no result for this document
@@ -191,16 +192,24 @@ def _row_similarity(a: BaseModel, b: BaseModel, columns: list[str]) -> float:
     return sum(text_similarity(getattr(a, k), getattr(b, k)) for k in columns) / len(columns)
 
 
+def _pairing_columns(section: SectionSpec) -> list[str]:
+    """What rows are paired by: their own values, and the half a two-half row's item is of
+    (a 中期 and a 年度 indicator often print the same name and value)."""
+    halves = [section.halves.field] if section.halves is not None else []
+    return _value_columns(section) + halves
+
+
 def _match_section(
     section: SectionSpec, truth_rows: list[BaseModel], pred_rows: list[BaseModel]
 ) -> _RowMatch:
     """Align one list; an empty row on one side only is allowed and ignored (FORM.md)."""
     name, columns = section.list or section.key, _value_columns(section)
+    pairing = _pairing_columns(section)
     match = _RowMatch()
     pairs = align_rows(
         len(truth_rows),
         len(pred_rows),
-        lambda i, j: _row_similarity(truth_rows[i], pred_rows[j], columns),
+        lambda i, j: _row_similarity(truth_rows[i], pred_rows[j], pairing),
     )
     for t, p in pairs:
         if t is not None:
@@ -218,9 +227,7 @@ def _match_section(
     return match
 
 
-def match_rows(
-    truth: PerformanceTargets, pred: PerformanceTargets, template: Template
-) -> _RowMatch:
+def match_rows(truth: FormDocument, pred: FormDocument, template: Template) -> _RowMatch:
     total = _RowMatch()
     for section in template.sections:
         if section.layout != "rows" or section.list is None:
@@ -276,9 +283,11 @@ def score_document(
     result: PipelineResult,
     template: Template,
     review_page: ReviewPage = CURRENT_PAGE,
+    form: str = "department_overall",
 ) -> DocumentScore:
-    """Compare one result with its truth; rows of tasks and indicators are aligned first.
-    Review effort is counted as `review_page` presents the flags."""
+    """Compare one result with its truth (of `form`, read with its `template`); rows of tasks
+    and indicators are aligned first. Review effort is counted as `review_page` presents the
+    flags."""
     kinds = template.kinds_by_key()
     pred = result.document
     truth_values = value_paths(truth.document)
@@ -351,6 +360,7 @@ def score_document(
         level=truth.level,
         split=truth.split,
         engine=truth.engine,
+        form=form,
         pages=len(truth.pages),
         counts=counts,
     )
