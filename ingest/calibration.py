@@ -51,7 +51,10 @@ class CalibrationModel(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    method: Literal["identity", "logistic"]
+    # identity: the weakest character's confidence; weakest: the weakest of the reading, the
+    # structure and the label evidence, nothing where a check fails (a prior with no fit);
+    # logistic: fitted.
+    method: Literal["identity", "weakest", "logistic"]
     note: str
     features: tuple[str, ...] = FEATURES
     weights: tuple[float, ...] = ()  # intercept, then one per feature
@@ -67,8 +70,14 @@ class CalibrationModel(BaseModel):
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """Probability correct for each feature row (n x len(FEATURES))."""
         rows = np.atleast_2d(np.asarray(rows, dtype=float))
+        read = np.exp(rows[:, self.features.index("log_ocr_confidence")])
         if self.method == "identity":
-            return np.exp(rows[:, self.features.index("log_ocr_confidence")])
+            return read
+        if self.method == "weakest":
+            column = {name: rows[:, self.features.index(name)] for name in self.features}
+            sure = np.minimum.reduce([read, column["structure_confidence"], column["label_score"]])
+            failed = (column["implausible"] > 0) | (column["check_failures"] > 0)
+            return np.where(failed, 0.0, sure)
         return sigmoid(with_intercept(rows) @ np.asarray(self.weights))
 
     def threshold(self, kind: str) -> float:
@@ -95,8 +104,11 @@ def load_model(path: Path) -> CalibrationModel:
 # What a form and engine without a fit get: a value is trusted only when its weakest character
 # was read near-certainly (and the reading doubts flag as always).
 UNFITTED = CalibrationModel(
-    method="identity",
-    note="no fit for this form and OCR engine: values under 0.99 OCR confidence are flagged",
+    method="weakest",
+    note=(
+        "no fit for this form and OCR engine: a value is flagged unless its reading, its cell"
+        " and its label are each at least 0.99 sure and no check speaks against it"
+    ),
     default_threshold=0.99,
 )
 

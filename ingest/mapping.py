@@ -65,6 +65,10 @@ LEVEL1_READABLE = 0.5
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 
 
+# A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
+_TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+
+
 def split_code(text: str) -> tuple[str | None, str]:
     """(code, name) of a cell holding a code and a name; no code when none is printed."""
     found = _CODED_NAME.match(text)
@@ -332,7 +336,10 @@ class _Mapper:
         for row in rows:
             header = self._header(row, section)
             if header is not None:
-                current = self._halves(section, row, header, score, half_sources)
+                named = self._halves(section, row, header, score, half_sources, set(rows))
+                # A header repeated over a page break, with no half named, goes on as before.
+                current = named if named[0][0] is not None or not current else current
+                current = [(h or section.halves.single, c) for h, c in current]
                 first_columns = first_columns or current[0][1]
                 continue
             if not current:
@@ -370,9 +377,12 @@ class _Mapper:
         header: dict[int, LabelMatch],
         score: float,
         half_sources: dict[str, _Source],
-    ) -> list[tuple[str, dict[str, tuple[int, float]]]]:
+        section_rows: set[int],
+    ) -> list[tuple[str | None, dict[str, tuple[int, float]]]]:
         """The halves a header row names, each with its columns: a column named a second time
-        starts the second half, which shares the `shared` columns of the first."""
+        starts the second half, which shares the `shared` columns of the first. A header of
+        one half is named by a title row right above it in the section (`中期指标`), else by
+        its section label (`中期绩效指标`); None when neither names one."""
         assert section.halves is not None
         cells = self._content(row)
         self._use([cells[i] for i in header], as_value=False)
@@ -391,19 +401,25 @@ class _Mapper:
             halves = list(zip(section.halves.values, (first, second), strict=True))
         else:
             label = self.cover.get((row, 0))
-            above = [c.text for c in self._content(row - 1)] if row > 0 else []
-            named = [self._half_named(section, t) for t in [*above, label.text if label else ""]]
-            half = next((h for h in named if h is not None), section.halves.single)
+            above = [c.text for c in self._content(row - 1) if c.text.strip()]
+            titled = row - 1 in section_rows and above
+            title = self._half_named(section, "".join(above)) if titled else None
+            if title is not None and not all(self._half_named(section, t) for t in above):
+                title = None  # a data row that happens to hold such a word
+            half = title or self._half_named(section, label.text if label else "")
             halves = [(half, first)]
         for (half, _), start in zip(halves, starts, strict=False):
-            half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
+            if half is not None:
+                half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
         return halves
 
     @staticmethod
     def _half_named(section: SectionSpec, text: str) -> str | None:
-        """The one half a label or title names (`中期绩效指标`), None for none or both."""
+        """The one half a label or title names (`中期绩效指标`, printed upright or not), None
+        for none or both."""
         assert section.halves is not None
-        named = {h for h, words in section.halves.names.items() if any(w in text for w in words)}
+        plain = "".join(text.split())
+        named = {h for h, words in section.halves.names.items() if any(w in plain for w in words)}
         return named.pop() if len(named) == 1 else None
 
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
@@ -640,9 +656,14 @@ class _Mapper:
         return any(pattern.search("".join(text.split())) for text in texts)
 
     def title(self) -> None:
+        """The title line and the year in it, or, where the title names no year, on the line
+        under it (`（2021年度）` printed below a long title)."""
         pattern = re.compile(self.template.title_pattern)
-        for page, tokens in outside_lines(self.table):
-            text = "".join("".join(t.text for t in tokens).split())
+        lines = [
+            (page, "".join("".join(t.text for t in tokens).split()), tokens)
+            for page, tokens in outside_lines(self.table)
+        ]
+        for at, (page, text, tokens) in enumerate(lines):
             found = pattern.search(text)
             if found is None:
                 continue
@@ -650,7 +671,16 @@ class _Mapper:
             source = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
             self.title_lines.append((page, box))
             self._put("title", text, source)
-            self._put("year", int(found.group("year")), source)
+            if found.group("year"):
+                self._put("year", int(found.group("year")), source)
+                return
+            for next_page, below, below_tokens in lines[at + 1 : at + 2]:
+                year = _TITLE_YEAR.fullmatch(below) if next_page == page else None
+                if year is not None:
+                    box = union_box(t.bbox for t in below_tokens)
+                    self.title_lines.append((page, box))
+                    read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
+                    self._put("year", int(year.group("year")), read)
             return
 
     # -- the document ---------------------------------------------------------------------

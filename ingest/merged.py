@@ -56,7 +56,9 @@ def covered_by(doc: FormDocument) -> dict[str, str]:
 
 
 def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
-    """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`."""
+    """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`. Where the
+    form prints that 一级 in more than one wording (`项目效益指标` for 效益指标), the taxonomy
+    names the 一级 but not the words on the paper: the value stays in doubt."""
     doc = mapped.document
     indicators = list(getattr(doc, "indicators", ()))
     records = {f.path: f for f in doc.fields}
@@ -71,7 +73,13 @@ def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
         records[path] = (
             old or FieldRecord(path=path, value=None, confidence=1.0, status="accepted")
         ).model_copy(update={"value": level1, "evidence": "inferred"})
-        evidence[path] = FieldEvidence(path=path, ocr_confidence=1.0, structure_confidence=1.0)
+        worded = bool(template.level1_variants.get(level1))
+        evidence[path] = FieldEvidence(
+            path=path,
+            ocr_confidence=1.0,
+            structure_confidence=0.0 if worded else 1.0,
+            structure_in_doubt=worded,
+        )
     fields = [records.get(f.path, f) for f in doc.fields]
     fields += [r for p, r in records.items() if p not in {f.path for f in doc.fields}]
     document = doc.model_copy(update={"indicators": indicators, "fields": fields})

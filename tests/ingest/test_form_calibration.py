@@ -15,4 +15,7 @@ def test_a_form_or_engine_without_a_fit_is_not_flagged_with_another_ones_thresho
         model = form.calibration(engine)
         assert model is UNFITTED
         assert model.threshold("amount") == 0.99
-        assert model.probability([[-0.02] + [0.0] * (len(model.features) - 1)])[0] < 0.99
+        sure = [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]  # read, cell and label all certain
+        assert model.probability([sure])[0] == 1.0
+        assert model.probability([[0.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]])[0] < 0.99
+        assert model.probability([[0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]])[0] == 0.0

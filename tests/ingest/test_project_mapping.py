@@ -131,3 +131,28 @@ def test_a_name_printed_without_a_code_has_no_code():
     head[1][1] = Span("武汉市青山区民政局", 3)
     doc = read(head + SIDE_BY_SIDE).document
     assert (doc.project.department, doc.project.department_code) == ("武汉市青山区民政局", None)
+
+
+def test_a_half_table_continued_on_the_next_page_keeps_its_half():
+    first = [
+        ["长期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)],
+    ]
+    second = [
+        ["", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],  # the header repeated
+        [UP, "效益指标", "社会效益指标", "年度入住率", Span("≥60%", 4)],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    ]
+    doc = read(HEAD + first, second).document
+    assert [(i.scope, i.name) for i in doc.indicators] == [
+        ("mid_term", "床位数"),
+        ("mid_term", "年度入住率"),  # a word of the other half inside a row names nothing
+        ("annual", "完成床位"),
+    ]
+
+
+def test_a_year_printed_under_a_long_title_is_the_forms_year():
+    title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
+    doc = read(HEAD + SIDE_BY_SIDE, title=title).document
+    assert doc.year == 2021 and doc.title == "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表"
