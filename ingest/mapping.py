@@ -21,6 +21,7 @@ Choices that shape the output:
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from ingest.artifacts import (
@@ -119,6 +120,8 @@ class _Read:
     source: _Source | None
     lost: bool = False
     cells: tuple[LogicalCell, ...] = ()
+    # The row's own empty cell a merged level's value was carried down into.
+    carried_into: LogicalCell | None = None
 
 
 @dataclass
@@ -422,9 +425,25 @@ class _Mapper:
         named = {h for h, words in section.halves.names.items() if any(w in plain for w in words)}
         return named.pop() if len(named) == 1 else None
 
+    def _doubt_split_levels(self, section: SectionSpec, items: list[dict[str, _Read]]) -> None:
+        """An empty level cell right above a cell that starts another group may be the top of
+        that group's merged cell, cut by a rule the reader saw in it (the text sits in the
+        lower part): the value carried into it from above may be the wrong group's."""
+        for item, below in pairwise(items):
+            for key in section.carry_down:
+                read, after = item[key], below[key]
+                empty = read.carried_into
+                if empty is None or after.carried_into is not None or not after.cells:
+                    continue
+                starts = after.cells[0].row == empty.row + empty.row_span
+                if starts and after.value not in (None, read.value) and read.source is not None:
+                    doubt = replace(read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
+                    item[key] = replace(read, source=doubt)
+
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
         """The items with content of their own; a row with none (a bare 成本指标) prints only
         its labels."""
+        self._doubt_split_levels(section, items)
         self._place_lost_level2(items, section)
         own = [c.key for c in section.columns if c.key not in section.carry_down]
         kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]
@@ -617,7 +636,7 @@ class _Mapper:
                 return _Read(inferred, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
             return _Read(None, source, lost=True, cells=(cell,))
-        return above[spec.key]
+        return replace(above[spec.key], carried_into=cell)
 
     def _is_level1(self, text: str) -> bool:
         """Whether `text` reads as one of the taxonomy's 一级指标, allowing OCR slips."""
@@ -680,6 +699,7 @@ class _Mapper:
                     box = union_box(t.bbox for t in below_tokens)
                     self.title_lines.append((page, box))
                     read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
+                    self._put("title", f"{text}\n{below}", source)
                     self._put("year", int(year.group("year")), read)
             return
 
@@ -707,6 +727,7 @@ class _Mapper:
                 self.expected.add(section.field)
             if section.layout == "pairs":
                 self.expected.update(p.field for p in section.pairs)
+                self.expected.update(p.code_field for p in section.pairs if p.code_field)
             if section.layout == "headed" and not section.optional:
                 self.expected.add(section.columns[-1].key)
             if not mine:

@@ -155,4 +155,10 @@ def test_a_half_table_continued_on_the_next_page_keeps_its_half():
 def test_a_year_printed_under_a_long_title_is_the_forms_year():
     title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
     doc = read(HEAD + SIDE_BY_SIDE, title=title).document
-    assert doc.year == 2021 and doc.title == "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表"
+    assert doc.year == 2021 and doc.title == title
+
+
+def test_a_department_row_not_read_leaves_its_code_missing_too():
+    head = [r for r in HEAD if r[0] != "主管部门及代码"]
+    evidence = read(head + SIDE_BY_SIDE).evidence
+    assert evidence["project.department"].missing and evidence["project.department_code"].missing
