@@ -173,7 +173,7 @@ def test_header_cells_joined_by_a_rule_not_seen_name_each_column():
         "二级指标",
         Span("三级指标指标值", 2),
     ]
-    doc = read(HEAD + [header, *SIDE_BY_SIDE[1:]]).document
+    doc = read([*HEAD, header, *SIDE_BY_SIDE[1:]]).document
     got = [(i.scope, i.level2, i.name, i.value) for i in doc.indicators]
     assert got[0] == ("mid_term", "数量指标", "床位数", "≥200张")
     assert got[4] == ("annual", "数量指标", "完成床位", "≥80张")
