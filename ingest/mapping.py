@@ -365,15 +365,25 @@ class _Mapper:
         items: dict[str, list[dict[str, _Read]]] = {h: [] for h in order}
         item_rows: dict[str, list[list[int]]] = {h: [] for h in order}
         half_sources: dict[str, _Source] = {}
+        guessed: set[str] = set()  # halves told by nothing printed: their items are in doubt
         current: list[tuple[str, dict[str, tuple[int, float]]]] = []
         every_columns: list[dict[str, tuple[int, float]]] = []
+        label: LogicalCell | None = None
         for row in rows:
             header = self._header_cells(row, section)
             if header is not None:
                 named = self._halves(section, row, header, score, half_sources, set(rows))
-                # A header repeated over a page break, with no half named, goes on as before.
-                current = named if named[0][0] is not None or not current else current
-                current = [(h or section.halves.single, c) for h, c in current]
+                block = self.cover.get((row, 0))
+                if named[0][0] is None and current and block is label:
+                    named = current  # the header repeated over a page break: the same table
+                elif named[0][0] is None:
+                    # A table no label or title names: after one half, likely the next.
+                    after = order.index(current[-1][0]) + 1 if current else len(order)
+                    half = order[after] if after < len(order) else section.halves.single
+                    guessed.add(half)
+                    named = [(half, named[0][1])]
+                current = [(h, c) for h, c in named if h is not None]
+                label = block
                 every_columns += [columns for _, columns in current]
                 continue
             if not current:
@@ -397,7 +407,7 @@ class _Mapper:
                 item = items[half][i]
                 self._put_item(prefix, index, item)
                 path = f"{prefix}[{index}].{section.halves.field}"
-                self._put(path, half, half_sources.get(half))
+                self._put(path, half, None if half in guessed else half_sources.get(half))
                 kept_rows.append(tuple(item_rows[half][i]))
                 index += 1
         self.counts[prefix] = index

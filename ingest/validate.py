@@ -16,7 +16,14 @@ from pydantic import BaseModel, ConfigDict
 from ingest.labels import match_label
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
-from models.contract import FieldStatus, FieldValue, FormDocument, row_lists, value_paths
+from models.contract import (
+    ROW_PATH,
+    FieldStatus,
+    FieldValue,
+    FormDocument,
+    row_lists,
+    value_paths,
+)
 
 Reason = Literal[
     "low_confidence",
@@ -129,13 +136,31 @@ def _format_issues(
                 CheckIssue(
                     check=f"kind_{kind}",
                     reason="format",
-                    paths=(path,),
+                    paths=(path, *_level_in_doubt(path, value, kind, year, template)),
                     message=f"{template.messages.get('format', 'format')}：{problem}",
                     suggestion=suggestion,
                     suggestion_path=path if suggestion is not None else None,
                 )
             )
     return issues
+
+
+def _level_in_doubt(
+    path: str, value: FieldValue, kind: ValueKind, year: int | None, template: Template
+) -> tuple[str, ...]:
+    """An indicator value unlike what its 二级 expects but like what another 二级 expects (a
+    date under 质量指标): the 二级 may be the wrong one (a merged cell read over the wrong
+    rows, a group's name lost), so it is in doubt with the value."""
+    row = ROW_PATH.match(path)
+    expected = set(template.indicator_value_kinds.values())
+    if row is None or row.group(1) != "indicators" or not path.endswith(".value"):
+        return ()
+    if kind not in expected:
+        return ()  # not a kind its 二级 asked for
+    others = expected - {kind}
+    if any(_kind_problem(other, value, None, year, template)[0] is None for other in others):
+        return (f"{row.group(0)}.level2",)
+    return ()
 
 
 def _kind_problem(

@@ -217,3 +217,16 @@ def test_an_annual_item_over_two_mid_term_rows_is_flagged():
     merged = next(i for i, ind in enumerate(doc.indicators) if ind.name == "完成床位入住人数")
     record = {f.path: f for f in doc.fields}[f"indicators[{merged}].value"]
     assert "structure" in record.reasons
+
+
+def test_a_second_table_whose_label_was_not_read_is_taken_for_the_next_half_in_doubt():
+    tables = [
+        ["中期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],  # names no half
+        [UP, "产出指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    ]
+    mapped = read(HEAD + tables)
+    assert [i.scope for i in mapped.document.indicators] == ["mid_term", "annual"]
+    assert mapped.evidence["indicators[0].scope"].structure_confidence == 1.0
+    assert mapped.evidence["indicators[1].scope"].structure_confidence == 0.0  # no source

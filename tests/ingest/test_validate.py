@@ -353,3 +353,15 @@ def test_a_stray_edge_mark_is_suggested_away(value, suggested):
     doc, i = _indicator(level2, value)
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (f"indicators[{i}].value",)]
     assert (issue.suggestion, issue.suggestion_path) == (suggested, f"indicators[{i}].value")
+
+
+def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
+    doc = seed_document().model_copy(deep=True)
+    quality = next(i for i, ind in enumerate(doc.indicators) if ind.level2 == "质量指标")
+    doc.indicators[quality].value = "2024年9月30日前完成"
+    issue = next(i for i in run_checks(doc, TEMPLATE) if f"indicators[{quality}].value" in i.paths)
+    assert f"indicators[{quality}].level2" in issue.paths
+    worded = doc.model_copy(deep=True)
+    worded.indicators[quality].value = "合格"  # unlike a percentage, and unlike a date
+    issues = [i for i in run_checks(worded, TEMPLATE) if f"indicators[{quality}].value" in i.paths]
+    assert all(f"indicators[{quality}].level2" not in i.paths for i in issues)
