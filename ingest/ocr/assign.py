@@ -55,10 +55,14 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
-# A cell the page's ink threshold left empty gets a threshold of its own when its darkest
-# mark is this many grey levels below its paper; what is read from such ink is worth this
-# much at most, so it is always flagged.
+# A cell gets a threshold of its own when its darkest mark is this many grey levels below its
+# paper; it is read from that threshold's ink when the page's threshold left it empty, or saw
+# it only in part: ink _UNSEEN_CONTRAST levels below its paper, _UNSEEN_WIDTH line heights
+# long (most of a character), that the page's threshold did not see. What is read from such
+# ink is worth _FAINT_CONFIDENCE at most, so it is always flagged.
 _FAINT_CONTRAST = 60
+_UNSEEN_CONTRAST = 35
+_UNSEEN_WIDTH = 0.8
 _FAINT_CONFIDENCE = 0.5
 # The confidence a line outside the table needs to count as text, unless it reads as two
 # ideographs or more.
@@ -143,10 +147,11 @@ def _read_by_cell_lines(
     faint = set()
     for i, cell in enumerate(grid.cells):
         box = _inset(cell.bbox, inset)
-        if not raw[i] and (bands := _faint_bands(page.gray, ink, box, page.dpi)):
-            # the page's threshold took the faint glyph's darkest bits for specks
+        # the page's threshold took the faint glyphs, or some of them, for specks
+        own = _faint_bands(page.gray, ink, box, page.dpi)
+        if _beyond(own, raw[i], line_height):
             crop(gray, box)[:] = crop(page.gray, box)
-            raw[i] = bands
+            raw[i] = own
             faint.add(i)
 
     crops: list[np.ndarray] = []
@@ -314,11 +319,14 @@ def _ink_bands(
 
 
 def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
-    """Rows of ink in a cell the page's threshold left empty, by the cell's own threshold.
+    """Rows of ink in a cell by the cell's own threshold: halfway between its paper and its
+    darkest ink, or `_UNSEEN_CONTRAST` grey levels under its paper where that is lighter.
 
     A glyph printed light, or blurred by a photo, can be lighter than the threshold that
-    suits the whole page, yet dark against its own cell's paper. What the page's threshold
-    saw along the cell's edges (a rule's residue, with its blurred fringe) is left out.
+    suits the whole page, yet dark against its own cell's paper. Halfway to the darkest ink
+    misses it where something darker shares the cell: the darker start of a line whose print
+    fades, or a blot of toner. What the page's threshold saw along the cell's edges (a rule's
+    residue, with its blurred fringe) is left out.
     """
     x0, y0, x1, y1 = box
     if x1 - x0 < 4 or y1 - y0 < 4:
@@ -336,9 +344,29 @@ def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list
     paper, darkest = float(np.percentile(free, 90)), float(free.min())
     if paper - darkest < _FAINT_CONTRAST:
         return []
+    threshold = max((paper + darkest) / 2, paper - _UNSEEN_CONTRAST)
     local = np.zeros(ink.shape, bool)
-    local[y0:y1, x0:x1] = (cell < (paper + darkest) / 2) & ~rules
+    local[y0:y1, x0:x1] = (cell < threshold) & ~rules
     return _ink_bands(local, box, dpi)
+
+
+def _beyond(own: list[_Band], seen: list[_Band], line_height: float) -> bool:
+    """Whether the cell's own threshold finds characters the page's did not see: any ink in
+    a cell where the page's saw none; else a line beside none the page's threshold saw, or a
+    stretch of one past both ends of what it saw on those rows (`282.56` read `282`), either
+    at least `_UNSEEN_WIDTH` long."""
+    if not seen:
+        return bool(own)
+    for band in own:
+        beside = [b for b in seen if b.y0 < band.y1 and band.y0 < b.y1]
+        if not beside:
+            unseen = band.width
+        else:
+            start, end = min(b.x0 for b in beside), max(b.x1 for b in beside)
+            unseen = max(start - band.x0, 0) + max(band.x1 - end, 0)
+        if unseen >= _UNSEEN_WIDTH * line_height:
+            return True
+    return False
 
 
 def _doubted(token: OcrToken) -> OcrToken:

@@ -327,6 +327,36 @@ def test_a_glyph_fainter_than_the_pages_ink_is_read_in_its_cell_but_never_truste
     assert cells[2].text == ""
 
 
+def test_faint_characters_past_the_end_of_a_line_the_page_saw_are_read_and_doubted():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 600, 200))
+    sheet.cell(0, 1, (600, 100, 1100, 200))
+    for left in (120, 148, 620, 648):  # pale digits the page's threshold just sees
+        sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 90
+    for left in (176, 204):  # and paler ones after them, in the first cell
+        sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 160
+    sheet.gray[150:154, 690:693] = 160  # a faint speck past the end is no character
+    page, grid = sheet.page()
+    table = read_cells(page, grid, FiveEngine())
+    cells = {c.cell.col: c for c in table.cells}
+    assert cells[0].confidence <= 0.5
+    assert cells[0].tokens[0].bbox[2] >= 218  # the line was read to its faint end
+    assert cells[1].confidence == 0.99
+
+
+def test_a_faint_value_is_read_beside_a_blot_of_toner_darker_than_itself():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 600, 300))
+    for left in (200, 228, 256):  # faint digits, far lighter than halfway to the blot
+        sheet.gray[200 : 200 + GLYPH_H, left : left + 14] = 200
+    yy, xx = np.ogrid[:900, :1200]
+    sheet.gray[(yy - 140) ** 2 + (xx - 400) ** 2 <= 36] = 40  # a blot of toner
+    page, grid = sheet.page()
+    (cell,) = read_cells(page, grid, FiveEngine()).cells
+    assert cell.text == "5" and cell.confidence <= 0.5
+    assert cell.tokens[0].bbox[0] <= 200 and cell.tokens[0].bbox[2] >= 270
+
+
 def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
     yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
     ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
