@@ -389,8 +389,11 @@ def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:
 
 
 def _trim_specks(token: OcrToken) -> OcrToken:
-    """Drop doubtful speck readings from both ends of a line (`trim_ends`)."""
-    return trim_ends(token, lambda end: _is_speck_reading(end.char, end.confidence, end.rest))
+    """Drop doubtful speck readings from both ends of a line (`trim_ends`). A character is
+    judged by its own confidence: the doubt a dropped speck leaves on its neighbour says
+    nothing of the neighbour's ink (`·6个` is `6个`, not `个`)."""
+    own = token.char_confidences
+    return trim_ends(token, lambda end: _is_speck_reading(end.char, own[end.index], end.rest))
 
 
 def _drop_specks(cell: np.ndarray, character: float) -> np.ndarray:

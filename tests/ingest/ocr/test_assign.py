@@ -389,6 +389,7 @@ def test_dust_blobs_are_dropped_and_whitened_but_a_comma_head_beside_text_stays(
         ("效率提高.", (0.99, 0.98, 0.99, 0.97, 0.95), "效率提高."),  # read with confidence
         ("98%", (0.99, 0.98, 0.3), "98%"),  # the form's own signs stay
         ("（概述）", (0.3, 0.99, 0.98, 0.3), "（概述）"),
+        ("·6个", (0.55, 0.99, 0.99), "6个"),  # the speck's doubt does not make 6 a speck
     ],
 )
 def test_doubtful_stray_marks_at_a_lines_ends_are_dropped_keeping_the_doubt(text, confs, kept):
