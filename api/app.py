@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 import jixiao
 from api import errors, security
 from api.guard import RequestGuard
-from api.routers import corrections, docs, documents, fields, health, pages, rows
+from api.routers import corrections, docs, documents, fields, forms, health, pages, rows
 from jixiao.settings import Settings, get_settings
 from models.db import upgrade_database
 
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="jixiao",
         version=jixiao.__version__,
-        summary="Scanned 部门整体预算绩效目标表 in, checked and reviewable data out",
+        summary="Scanned 部门整体 and 项目支出 绩效目标表 in, checked and reviewable data out",
         lifespan=lifespan,
         docs_url=None,  # served from packaged files by api/routers/docs.py, not a CDN
         redoc_url=None,
@@ -39,6 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(RequestGuard, settings=settings)  # innermost: refusals get the headers
     security.install(app, settings)
-    for module in (documents, fields, rows, corrections, health, pages, docs):
+    for module in (documents, fields, rows, corrections, forms, health, pages, docs):
         app.include_router(module.router)
     return app

@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
+import ingest.forms  # noqa: F401  (every form's contract registered for parsing)
 from api.errors import Conflict, NotFound
 from api.schemas import MAX_INT
 from jixiao.settings import Settings
 from models.blobs import BlobStore
-from models.contract import PerformanceTargets
+from models.contract import FormDocument, parse_document
 from models.db import Document, session_factory
 
 # Numbers in a route's path: bounded, so no database is asked about a number it cannot hold.
@@ -48,11 +49,11 @@ def require_document(session: Session, document_id: str) -> Document:
     return doc
 
 
-def content_of(doc: Document) -> PerformanceTargets:
+def content_of(doc: Document) -> FormDocument:
     """The stored contract JSON of a processed document."""
     if doc.content is None:
         raise Conflict("not_ready", f"文档 {doc.id} 尚未识别完成（{doc.status}），还不能导出")
-    return PerformanceTargets.model_validate(doc.content)
+    return parse_document(doc.content)
 
 
 def get_dispatcher() -> Callable[[str], None]:

@@ -41,8 +41,9 @@ class IntakeResult:
 def _checked(item: Received, settings: Settings) -> SourceDocument:
     """The sources stage's verdict on a received file, before anything is stored."""
     from ingest.sources import accept_upload
+    from jixiao.options import input_limits
 
-    return accept_upload(item.path, item.filename, settings)
+    return accept_upload(item.path, item.filename, input_limits(settings))
 
 
 def _register(

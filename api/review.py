@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Invalid, NotFound
+from ingest.forms import form_of
 from ingest.review import InvalidCorrection
-from ingest.template import Template
 from models import store
 from models.contract import (
     ROW_PATH,
@@ -25,15 +25,16 @@ from models.contract import (
     DocumentFlagStatus,
     FieldRecord,
     FieldValue,
-    PerformanceTargets,
+    FormDocument,
     ReviewAction,
     ReviewState,
+    parse_document,
     value_paths,
 )
 from models.db import REVIEWABLE, Correction, Document, FieldRow, ProcessingStatus, utcnow
 
 
-def _reviewable(session: Session, document_id: str) -> tuple[Document, PerformanceTargets]:
+def _reviewable(session: Session, document_id: str) -> tuple[Document, FormDocument]:
     """The document, locked for this transaction, and its contract as read under the lock:
     two acts on one document are applied one after the other, each to the other's result, on
     every database."""
@@ -42,7 +43,7 @@ def _reviewable(session: Session, document_id: str) -> tuple[Document, Performan
         raise NotFound("no_document", f"没有编号为 {document_id} 的文档")
     if doc.content is None or doc.status not in REVIEWABLE:
         raise Conflict("not_ready", f"文档 {document_id} 当前状态为 {doc.status}，不能复核")
-    return doc, PerformanceTargets.model_validate(doc.content)
+    return doc, parse_document(doc.content)
 
 
 def _require_revision(doc: Document, revision: int | None) -> None:
@@ -57,7 +58,7 @@ def _entry(doc: Document, action: ReviewAction, path: str, who: str, **values: A
     return Correction(document_id=doc.id, action=action.value, path=path, who=who, **values)
 
 
-def _commit(session: Session, doc: Document, content: PerformanceTargets, who: str) -> None:
+def _commit(session: Session, doc: Document, content: FormDocument, who: str) -> None:
     """Store the re-validated document and move its revision; an accepted one is reopened."""
     if doc.status == ProcessingStatus.ACCEPTED:
         after = (content.review_state or content.status).value
@@ -71,7 +72,7 @@ def _commit(session: Session, doc: Document, content: PerformanceTargets, who: s
     doc.updated_at = utcnow()
 
 
-def _covered(content: PerformanceTargets) -> dict[str, str]:
+def _covered(content: FormDocument) -> dict[str, str]:
     from ingest.merged import covered_by
 
     return covered_by(content)
@@ -93,7 +94,6 @@ def correct_field(
     version: int,
     comment: str | None,
     who: str,
-    template: Template,
 ) -> tuple[FieldRow, list[FieldRow], Document]:
     """Apply one correction; returns the field, the others whose status moved, the document.
 
@@ -102,6 +102,7 @@ def correct_field(
     from ingest.review import revalidate
 
     doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
     row = store.get_field(session, document_id, path)
     if row is None:
         raise NotFound("no_field", f"没有字段 {path}")
@@ -139,13 +140,14 @@ def correct_field(
 
 
 def undo_last(
-    session: Session, document_id: str, *, who: str, comment: str | None, template: Template
+    session: Session, document_id: str, *, who: str, comment: str | None
 ) -> tuple[FieldRow, Document]:
     """Take back the newest correction not yet undone: the field's record as it was before
     (every row's, for a merged cell)."""
     from ingest.review import restore_records
 
     doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
     last = store.last_undoable(session, document_id)
     row = session.get(FieldRow, last.field_id) if last and last.field_id else None
     if last is None or row is None or not last.record:
@@ -206,13 +208,13 @@ def add_row(
     bbox: BBox | None,
     comment: str | None,
     who: str,
-    template: Template,
 ) -> Document:
     """A row the reading lost, typed by the reviewer (from an `unassigned_text` flag, which is
     then resolved, or from a region of a page)."""
     from ingest.review import insert_row, resolve_flag, unassigned_text
 
     doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
     _require_revision(doc, revision)
     if from_flag is not None:
         page, bbox, _text = _apply(unassigned_text, current, from_flag)
@@ -243,12 +245,12 @@ def remove_row(
     revision: int,
     comment: str | None,
     who: str,
-    template: Template,
 ) -> Document:
     """Delete a row that is not on the paper (read twice, or made of stray text)."""
     from ingest.review import delete_row
 
     doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
     _require_revision(doc, revision)
     shrunk, renames, removed = _apply(delete_row, current, list_name, index, template)
     row_before = current.model_dump()[list_name][index]
@@ -275,7 +277,7 @@ def remove_row(
 
 
 def _flag_entry(
-    doc: Document, content: PerformanceTargets, index: int, who: str, comment: str
+    doc: Document, content: FormDocument, index: int, who: str, comment: str
 ) -> Correction:
     flag = content.document_flags[index]
     return _entry(
@@ -297,7 +299,6 @@ def resolve_document_flag(
     revision: int,
     comment: str,
     who: str,
-    template: Template,
 ) -> Document:
     """A reviewer has checked what a document flag points at; the comment says what they found."""
     from ingest.review import resolve_flag
@@ -305,6 +306,7 @@ def resolve_document_flag(
     if not comment.strip():
         raise Invalid("comment_required", "请说明核对结果（例如：该页为空白页 / 该行已补录）")
     doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
     _require_revision(doc, revision)
     resolved = _apply(resolve_flag, current, index, template)
     session.add(_flag_entry(doc, current, index, who, comment.strip()))

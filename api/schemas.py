@@ -64,14 +64,31 @@ class DocumentSummary(_Out):
 
 
 class DocumentOverview(DocumentSummary):
-    """A queue entry: which department and year the form is for, and how many flags are left."""
+    """A queue entry: which form it was read as, the department (and project) and year it is
+    for, and how many flags are left."""
 
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    form: str | None = None  # `department_overall`, `project_expenditure`
+    form_name: str | None = None
+    schema_id: str | None = Field(default=None, alias="schema")  # its export contract
     department: str | None = None
+    project: str | None = None  # the project's name, on a 项目支出 form
     year: int | None = None
     flagged_count: int = 0
     # Seconds until its last page is read, while it waits (`models.eta`); None once read, or
     # before the service has read a page to judge its pace by.
     eta_s: float | None = None
+
+
+class FormOut(_Out):
+    """A form the service reads: its id (stored with each document), name and contract."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    name: str
+    schema_id: str = Field(alias="schema")
 
 
 class DocumentList(_Out):

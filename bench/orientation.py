@@ -18,6 +18,7 @@ from ingest.ocr import create_engine
 from ingest.preprocess.orientation import upright
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
+from jixiao.options import input_limits, ocr_options
 from jixiao.settings import Settings
 
 
@@ -30,12 +31,13 @@ def main() -> None:
     manifest = json.loads((args.corpus / "manifest.json").read_text())
     docs = [d["doc_id"] for d in manifest["documents"] if d["split"] == args.split][: args.limit]
     settings = Settings(ocr_threads=1)
-    engine = create_engine(settings.ocr_engine, settings)
+    limits = input_limits(settings)
+    engine = create_engine(ocr_options(settings))
     right = upright_turned = total = 0
     seconds: list[float] = []
     for doc_id in docs:
-        source = accept_upload(args.corpus / f"{doc_id}.pdf", doc_id, settings)
-        for page in rasterize(source, settings.raster_dpi, settings):
+        source = accept_upload(args.corpus / f"{doc_id}.pdf", doc_id, limits)
+        for page in rasterize(source, limits.raster_dpi, limits):
             for quarter in range(4):
                 image = np.ascontiguousarray(np.rot90(page.image, quarter))
                 started = time.perf_counter()

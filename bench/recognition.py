@@ -19,7 +19,8 @@ import numpy as np
 from ingest.artifacts import OcrToken
 from ingest.ocr.rapid import RapidOcrEngine
 from ingest.ocr.recognizer import LineRecognizer
-from ingest.pipeline import read_document
+from ingest.pipeline import ReadOptions, read_document
+from jixiao.options import read_options
 from jixiao.settings import Settings
 
 Calls = list[list[np.ndarray]]
@@ -38,13 +39,13 @@ class _Recording:
         return self._recognizer.read(crops)
 
 
-def recorded_calls(corpus: Path, settings: Settings) -> Calls:
+def recorded_calls(corpus: Path, options: ReadOptions) -> Calls:
     """The crops of every recogniser call made while reading the corpus's documents."""
-    engine = RapidOcrEngine(settings)
+    engine = RapidOcrEngine(options.ocr)
     recording = _Recording(engine.recognizer)
     engine.recognizer = recording  # type: ignore[assignment]
     for pdf in sorted(corpus.glob("*.pdf")):
-        read_document(pdf, engine=engine, settings=settings)
+        read_document(pdf, options, engine=engine)
     return recording.calls
 
 
@@ -73,12 +74,12 @@ def main() -> None:
     parser.add_argument("--width-factor", type=float, required=True)
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    settings = Settings(ocr_threads=2)
-    calls = recorded_calls(args.corpus, settings)
-    engine = RapidOcrEngine(settings)
+    options = read_options(Settings(ocr_threads=2))
+    calls = recorded_calls(args.corpus, options)
+    engine = RapidOcrEngine(options.ocr)
     model, threads = engine.rec_model, engine.threads
     readers = [
-        LineRecognizer(model, threads, width_factor=settings.ocr_width_factor),
+        LineRecognizer(model, threads, width_factor=options.ocr.width_factor),
         LineRecognizer(model, threads, width_factor=args.width_factor),
     ]
     texts = [[t.text for crops in calls for t in reader.read(crops)] for reader in readers]

@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import get_args
 
 from ingest.artifacts import BBox, MappingTrace, PageTable, Table, union_box
 from ingest.labels import fold_label, match_label
@@ -32,10 +31,9 @@ from models.contract import (
     PageAccount,
     PageOutcome,
     ReadingAccount,
-    SectionKey,
+    contract_for,
 )
 
-_SECTION_KEYS = frozenset(get_args(SectionKey))
 QUOTED_CHARS = 40  # characters of an unassigned text quoted in its message
 # A line around the table whose characters are at least this share template labels is labels.
 LABEL_COVERAGE = 0.8
@@ -76,6 +74,7 @@ class _PageTally:
 class _Accountant:
     def __init__(self, table: Table, trace: MappingTrace, template: Template) -> None:
         self.trace = trace
+        self.flag_sections = contract_for(template.schema_id).SECTION_KEYS
         self.labels = template.printed_labels()
         self.page_text = [re.compile(p) for p in template.page_text]
         self.title = re.compile(template.title_pattern)
@@ -129,7 +128,7 @@ class _Accountant:
         self.flags.append(
             DocumentFlag(
                 reason=DocumentFlagReason.UNASSIGNED_TEXT,
-                section=section if section in _SECTION_KEYS else None,
+                section=section if section in self.flag_sections else None,
                 page=page + 1,
                 bbox=list(bbox),
                 text=text,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import PageReader, PerformanceTargets
+from models.contract import AnyFormDocument, PageReader
 
 BBox = tuple[int, int, int, int]
 
@@ -227,6 +227,6 @@ class MappingTrace(_Frozen):
 class MappedDocument(_Frozen):
     """The template-shaped document plus per-field evidence, before checks and flags."""
 
-    document: PerformanceTargets
+    document: AnyFormDocument
     evidence: dict[str, FieldEvidence]
     trace: MappingTrace = MappingTrace()

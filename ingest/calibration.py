@@ -2,8 +2,11 @@
 
 A small logistic regression over a few evidence features, so that a field with confidence 0.9
 is right about nine times in ten, and a flag threshold per value kind. The fitted parameters
-live in a small JSON file next to this module; fitting them needs the truth, so it lives with
-the evaluation (`ingest.evaluation.fitting`, run by `jixiao calibrate`).
+live in a small JSON file per form and OCR engine (`ingest/forms/<form>/calibration/
+<engine>.json`): engines differ in how their confidences relate to being right, forms in what
+their fields hold. A form and engine never fitted get `UNFITTED`, which trusts nothing it has
+not read near-certainly. Fitting needs the truth, so it lives with the evaluation
+(`ingest.evaluation.fitting`, run by `jixiao calibrate`).
 """
 
 import math
@@ -13,8 +16,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-
-DEFAULT_MODEL_PATH = Path(__file__).parent / "calibration.json"
 
 # The evidence features, in the order of a feature row (see `ingest.confidence`).
 FEATURES: tuple[str, ...] = (
@@ -50,7 +51,10 @@ class CalibrationModel(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    method: Literal["identity", "logistic"]
+    # identity: the weakest character's confidence; weakest: the weakest of the reading, the
+    # structure and the label evidence, nothing where a check fails (a prior with no fit);
+    # logistic: fitted.
+    method: Literal["identity", "weakest", "logistic"]
     note: str
     features: tuple[str, ...] = FEATURES
     weights: tuple[float, ...] = ()  # intercept, then one per feature
@@ -66,8 +70,14 @@ class CalibrationModel(BaseModel):
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """Probability correct for each feature row (n x len(FEATURES))."""
         rows = np.atleast_2d(np.asarray(rows, dtype=float))
+        read = np.exp(rows[:, self.features.index("log_ocr_confidence")])
         if self.method == "identity":
-            return np.exp(rows[:, self.features.index("log_ocr_confidence")])
+            return read
+        if self.method == "weakest":
+            column = {name: rows[:, self.features.index(name)] for name in self.features}
+            sure = np.minimum.reduce([read, column["structure_confidence"], column["label_score"]])
+            failed = (column["implausible"] > 0) | (column["check_failures"] > 0)
+            return np.where(failed, 0.0, sure)
         return sigmoid(with_intercept(rows) @ np.asarray(self.weights))
 
     def threshold(self, kind: str) -> float:
@@ -87,11 +97,23 @@ def with_intercept(rows: np.ndarray) -> np.ndarray:
     return np.hstack([np.ones((rows.shape[0], 1)), rows])
 
 
-def load_model(path: Path = DEFAULT_MODEL_PATH) -> CalibrationModel:
+def load_model(path: Path) -> CalibrationModel:
     return CalibrationModel.model_validate_json(path.read_bytes())
 
 
-@lru_cache(maxsize=1)
-def default_model() -> CalibrationModel:
-    """The shipped model, read once per process."""
-    return load_model(DEFAULT_MODEL_PATH)
+# What a form and engine without a fit get: a value is trusted only when its weakest character
+# was read near-certainly (and the reading doubts flag as always).
+UNFITTED = CalibrationModel(
+    method="weakest",
+    note=(
+        "no fit for this form and OCR engine: a value is flagged unless its reading, its cell"
+        " and its label are each at least 0.99 sure and no check speaks against it"
+    ),
+    default_threshold=0.99,
+)
+
+
+@lru_cache(maxsize=16)
+def model_at(path: Path) -> CalibrationModel:
+    """The model fitted at `path`, read once per process; `UNFITTED` when there is none."""
+    return load_model(path) if path.is_file() else UNFITTED

@@ -25,7 +25,7 @@ from itertools import pairwise
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
 from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
-from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, PerformanceTargets
+from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, FormDocument
 
 # Column sanity: an own column counts as empty when it is empty in at least this share of the
 # rows whose neighbour holds something, and the neighbour's values then look like the empty
@@ -54,7 +54,7 @@ def _pages_text(pages: Iterable[int]) -> str:
 
 class _Checker:
     def __init__(self, mapped: MappedDocument, table: Table, template: Template) -> None:
-        self.doc: PerformanceTargets = mapped.document
+        self.doc: FormDocument = mapped.document
         self.trace: MappingTrace = mapped.trace
         self.table = table
         self.template = template
@@ -157,7 +157,8 @@ class _Checker:
         items = getattr(self.doc, section.list or section.key)
         if not items:
             return  # `at_least_one` says so
-        seen = {getattr(item, level1_key) for item in items}
+        canonical_level1 = self.template.canonical_level1
+        seen = {canonical_level1(getattr(item, level1_key) or "") for item in items}
         seen |= self._printed_level1(section, level1_key)
         absent = [level1 for level1 in self.template.taxonomy if level1 not in seen]
         pages = self._pages(self.trace.section_rows.get(section.key, ()))
@@ -167,14 +168,18 @@ class _Checker:
                 pages,
                 f"{section.labels[0]}缺少一级指标：{'、'.join(absent)}，请核对是否有行未读入",
             )
-        rank: dict[str, int] = {}
+        # The order holds within each half of a table printing a 中期 and a 年度 half.
+        half = section.halves.field if section.halves else None
+        rank: dict[tuple[object, str], int] = {}
         for item in items:
-            level1, level2 = getattr(item, level1_key), getattr(item, level2_key)
+            level1 = canonical_level1(getattr(item, level1_key) or "")
+            level2 = getattr(item, level2_key)
+            group = (getattr(item, half) if half else None, level1)
             order = self.template.taxonomy.get(level1, ())
             canonical = self.template.canonical_level2(level2) if level2 else None
             if canonical not in order:
                 continue  # a 二级 under the wrong 一级 is the taxonomy check's
-            if order.index(canonical) < rank.get(level1, 0):
+            if order.index(canonical) < rank.get(group, 0):
                 self._flag(
                     section,
                     pages,
@@ -182,14 +187,14 @@ class _Checker:
                     f"（{canonical}出现在后面），可能有行错位或未读入，请核对",
                 )
                 return
-            rank[level1] = order.index(canonical)
+            rank[group] = order.index(canonical)
 
     def _printed_level1(self, section: SectionSpec, level1_key: str) -> set[str]:
         """一级 names printed in the section's 一级 column, rows without content included."""
         column = self.trace.item_columns.get(section.list or section.key, {}).get(level1_key)
         rows = set(self.trace.section_rows.get(section.key, ()))
         printed = {
-            "".join(cell.text.split())
+            self.template.canonical_level1("".join(cell.text.split()))
             for cell in self.table.cells
             if cell.col == column and cell.row in rows
         }

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
-from ingest.calibration import FEATURES, CalibrationModel, default_model, feature_value
+from ingest.calibration import FEATURES, CalibrationModel, feature_value
 from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind
 from ingest.validate import CheckIssue, Reason, field_kinds
@@ -23,7 +23,7 @@ from models.contract import (
     FieldRecord,
     FieldStatus,
     FieldValue,
-    PerformanceTargets,
+    FormDocument,
     ReviewState,
     value_paths,
 )
@@ -151,11 +151,10 @@ def assess(
     mapped: MappedDocument,
     issues: list[CheckIssue],
     template: Template,
-    model: CalibrationModel | None = None,
-) -> PerformanceTargets:
+    model: CalibrationModel,
+) -> FormDocument:
     """Set every field's confidence, status, reasons and suggestion, and the document's review
     state (`review_state`, over the fields and the document flags `mapped` carries)."""
-    model = model or default_model()
     doc = mapped.document
     judged = judge_fields(mapped, issues, template, model)
     probability = model.probability(np.array([j.features for j in judged])) if judged else []

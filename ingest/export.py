@@ -1,5 +1,9 @@
 """Exports of checked documents: contract JSON, CSV (one file per section, zipped) and XLSX.
 
+Documents of several forms export together, each form's tables apart (a sheet or file per form
+and table). The 部门整体 form has its own layout below; another form's tables are derived from
+its template (`ingest.flat_tables`), with a sheet per document listing its fields in order.
+
 The XLSX holds, per document, a sheet laid out like the printed form (merged cells where the
 form merges them, and the empty indicator rows the paper prints for a 二级指标 with nothing
 under it) and, for all documents together, flat sheets 预算, 重点工作任务 and 绩效指标 whose
@@ -20,17 +24,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from ingest.flat_tables import FlatTable, flat_tables
+from ingest.forms import Form, form_of
 from ingest.sheet_cells import append_row, csv_cell
-from ingest.template import Template, default_template
+from ingest.template import Template
 from models.contract import (
     ACTION_NAMES,
     BUDGET_KEYS,
+    SCHEMA_ID,
     STATUS_NAMES,
+    FormDocument,
     Indicator,
     PerformanceTargets,
+    value_paths,
 )
 
 Format = Literal["json", "csv", "xlsx"]
+Number = Callable[[str | None], Any]
 
 BUDGET_LABELS: dict[str, str] = {
     "basic_expenditure": "基本支出",
@@ -66,15 +76,25 @@ class ExportFile:
     name: str  # file name without extension, from department and year
 
 
-def file_stem(docs: list[PerformanceTargets], *, batch: bool = False) -> str:
-    """`湛江市归国华侨联合会-2024年-绩效目标表`; a batch: `绩效目标表-3份`."""
+def file_stem(docs: list[FormDocument], *, batch: bool = False) -> str:
+    """`湛江市归国华侨联合会-2024年-绩效目标表`, or with the project for a 项目支出 form
+    (`青山区民政局-养老中心建设-2021年-项目支出绩效目标表`); a batch: `绩效目标表-3份`."""
     if batch and len(docs) > 1:
         years = sorted({d.year for d in docs if d.year})
         span = f"{years[0]}-{years[-1]}年-" if len(years) > 1 else f"{years[0]}年-" if years else ""
         return f"绩效目标表-{span}{len(docs)}份"
     doc = docs[0]
-    parts = [doc.department or "未识别部门", f"{doc.year}年" if doc.year else None, "绩效目标表"]
-    return _UNSAFE_NAME.sub("_", "-".join(p for p in parts if p))
+    form = form_of(doc)
+    values = dict(value_paths(doc))
+    said = {key: values.get(path) for key, path in form.summary.items()}
+    kind = "绩效目标表" if doc.schema_id == SCHEMA_ID else form.name
+    parts = [
+        said.get("department") or "未识别部门",
+        said.get("project"),
+        f"{doc.year}年" if doc.year else None,
+        kind,
+    ]
+    return _UNSAFE_NAME.sub("_", "-".join(str(p) for p in parts if p))
 
 
 def _number(amount: str | None) -> Decimal | None:
@@ -125,7 +145,7 @@ def _indicator_rows(doc: PerformanceTargets) -> list[list[Any]]:
     ]
 
 
-def _field_rows(doc: PerformanceTargets) -> list[list[Any]]:
+def _field_rows(doc: FormDocument) -> list[list[Any]]:
     return [
         [doc.document_id, f.path, f.value, f.ocr_text, f.confidence,
          FIELD_STATUS_NAMES.get(f.status.value, f.status.value), ";".join(f.reasons), f.page,
@@ -134,16 +154,19 @@ def _field_rows(doc: PerformanceTargets) -> list[list[Any]]:
     ]  # fmt: skip
 
 
-def _trail_rows(doc: PerformanceTargets) -> list[list[Any]]:
+def _trail_rows(doc: FormDocument) -> list[list[Any]]:
+    department = getattr(doc, "department", None) or getattr(
+        getattr(doc, "project", None), "department", None
+    )
     return [
-        [doc.document_id, doc.department, c.at.isoformat(timespec="seconds"), c.who,
+        [doc.document_id, department, c.at.isoformat(timespec="seconds"), c.who,
          ACTION_NAMES.get(c.action.value, c.action.value), c.path, _text(c.before),
          _text(c.after), c.comment]
         for c in doc.corrections
     ]  # fmt: skip
 
 
-def to_json(docs: list[PerformanceTargets], *, batch: bool = False) -> ExportFile:
+def to_json(docs: list[FormDocument], *, batch: bool = False) -> ExportFile:
     """One document: the contract object. A batch: a JSON array of them."""
     payload: Any = [d.to_json_dict() for d in docs] if batch else docs[0].to_json_dict()
     content = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
@@ -158,29 +181,54 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
-CSV_FILES = ("文档", "预算", "重点工作任务", "绩效指标", "字段", "修改记录")
+def _department_tables(docs: list[PerformanceTargets], number: Number) -> list[FlatTable]:
+    """The 部门整体 form's own tables: documents, budget, tasks, indicators."""
+    return [
+        FlatTable("文档", DOCUMENT_HEADER, [_document_row(d) for d in docs]),
+        FlatTable("预算", BUDGET_HEADER, [_budget_row(d, number) for d in docs]),
+        FlatTable("重点工作任务", TASK_HEADER, [r for d in docs for r in _task_rows(d, number)]),
+        FlatTable("绩效指标", INDICATOR_HEADER, [r for d in docs for r in _indicator_rows(d)]),
+    ]
 
 
-def to_csv_zip(docs: list[PerformanceTargets], *, batch: bool = False) -> ExportFile:
+def _by_form(docs: list[FormDocument]) -> list[tuple[Form, list[FormDocument]]]:
+    """The documents grouped by form, forms in the order their first document comes."""
+    groups: dict[str, tuple[Form, list[FormDocument]]] = {}
+    for doc in docs:
+        form = form_of(doc)
+        groups.setdefault(form.id, (form, []))[1].append(doc)
+    return list(groups.values())
+
+
+def _form_tables(form: Form, docs: list[FormDocument], number: Number) -> list[FlatTable]:
+    if form.schema_id == SCHEMA_ID:
+        return _department_tables(docs, number)  # type: ignore[arg-type]
+    return flat_tables(docs, form.template, number)
+
+
+def to_csv_zip(docs: list[FormDocument], *, batch: bool = False) -> ExportFile:
     """One CSV per section of the form plus the fields and the audit trail, in one zip named
-    after the document; inside, `<name>-预算.csv` and so on."""
-
-    def each(rows_of: Callable[[PerformanceTargets], list[list[Any]]]) -> list[list[Any]]:
-        return [_text_row(row) for d in docs for row in rows_of(d)]
-
+    after the document; inside, `<name>-预算.csv` and so on (`<name>-<form>-<table>.csv` when
+    the documents are of several forms)."""
     stem = file_stem(docs, batch=batch)
-    tables = (
-        (DOCUMENT_HEADER, [_document_row(d) for d in docs]),
-        (BUDGET_HEADER, [_budget_row(d, _as_printed) for d in docs]),
-        (TASK_HEADER, each(lambda d: _task_rows(d, _as_printed))),
-        (INDICATOR_HEADER, each(_indicator_rows)),
-        (FIELD_HEADER, each(_field_rows)),
-        (TRAIL_HEADER, each(_trail_rows)),
-    )
+    groups = _by_form(docs)
+    tables = [
+        (f"{form.name}-{t.name}" if len(groups) > 1 else t.name, t)
+        for form, group in groups
+        for t in _form_tables(form, group, _as_printed)
+    ]
+    tables += [
+        ("字段", FlatTable("字段", FIELD_HEADER, [r for d in docs for r in _field_rows(d)])),
+        (
+            "修改记录",
+            FlatTable("修改记录", TRAIL_HEADER, [r for d in docs for r in _trail_rows(d)]),
+        ),
+    ]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, (header, rows) in zip(CSV_FILES, tables, strict=True):
-            zf.writestr(f"{stem}-{name}.csv", _csv_bytes(header, rows))
+        for name, table in tables:
+            rows = [_text_row(row) for row in table.rows]
+            zf.writestr(f"{stem}-{name}.csv", _csv_bytes(table.header, rows))
     return ExportFile(buf.getvalue(), "application/zip", "csv.zip", stem)
 
 
@@ -299,19 +347,53 @@ def _flat_sheet(wb: Any, title: str, header: Iterable[str], rows: Iterable[list[
                 cell.number_format = "0.00"
 
 
-def to_xlsx(
-    docs: list[PerformanceTargets], template: Template, *, batch: bool = False
-) -> ExportFile:
+def _listing_sheet(ws: Any, doc: FormDocument, template: Template) -> None:
+    """A form without a layout of its own: its title, then every field under its section and
+    label in the template's order, list items as rows under their column labels."""
+    from openpyxl.styles import Alignment, Font
+
+    append_row(ws, [doc.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    for table in flat_tables([doc], template, _number):
+        append_row(ws, [])
+        append_row(ws, [table.name])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        if table.name == "基本信息":
+            for header, value in zip(table.header[1:], table.rows[0][1:], strict=True):
+                append_row(ws, [header, _text(value)])
+        else:
+            append_row(ws, list(table.header[1:]))
+            for row in table.rows:
+                append_row(ws, _text_row(row[1:]))
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFG", (22, 40, 16, 16, 30, 30, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def to_xlsx(docs: list[FormDocument], *, batch: bool = False) -> ExportFile:
+    """Per form: a sheet per document (the paper's layout, or a listing of its fields) and
+    the form's flat sheets; then 修改记录 for all."""
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
-    for i, doc in enumerate(docs):
-        title = "绩效目标表" if len(docs) == 1 else f"绩效目标表{i + 1}"
-        _form_sheet(wb.create_sheet(title), doc, template)
-    _flat_sheet(wb, "预算", BUDGET_HEADER, (_budget_row(d, _number) for d in docs))
-    _flat_sheet(wb, "重点工作任务", TASK_HEADER, (r for d in docs for r in _task_rows(d, _number)))
-    _flat_sheet(wb, "绩效指标", INDICATOR_HEADER, (r for d in docs for r in _indicator_rows(d)))
+    groups = _by_form(docs)
+    for form, group in groups:
+        own = form.schema_id == SCHEMA_ID
+        name = "绩效目标表" if own else form.name
+        for i, doc in enumerate(group):
+            title = name if len(group) == 1 else f"{name}{i + 1}"
+            if own:
+                _form_sheet(wb.create_sheet(title), doc, form.template)  # type: ignore[arg-type]
+            else:
+                _listing_sheet(wb.create_sheet(title), doc, form.template)
+        for table in _form_tables(form, group, _number):
+            if own and table.name == "文档":
+                continue  # the form sheets show it
+            title = f"{form.name}·{table.name}" if len(groups) > 1 else table.name
+            _flat_sheet(wb, title[:31], table.header, table.rows)
     _flat_sheet(wb, "修改记录", TRAIL_HEADER, (r for d in docs for r in _trail_rows(d)))
     buf = io.BytesIO()
     wb.save(buf)
@@ -319,13 +401,7 @@ def to_xlsx(
     return ExportFile(buf.getvalue(), media, "xlsx", file_stem(docs, batch=batch))
 
 
-def export(
-    docs: list[PerformanceTargets],
-    fmt: Format,
-    *,
-    batch: bool = False,
-    template: Template | None = None,
-) -> ExportFile:
+def export(docs: list[FormDocument], fmt: Format, *, batch: bool = False) -> ExportFile:
     """Documents in the asked format; `batch` makes the JSON an array even for one document."""
     if not docs:
         raise ValueError("nothing to export")
@@ -333,4 +409,4 @@ def export(
         return to_json(docs, batch=batch)
     if fmt == "csv":
         return to_csv_zip(docs, batch=batch)
-    return to_xlsx(docs, template or default_template(), batch=batch)
+    return to_xlsx(docs, batch=batch)

@@ -21,6 +21,8 @@ Choices that shape the output:
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import Any
 
 from ingest.artifacts import (
     FieldEvidence,
@@ -34,17 +36,22 @@ from ingest.artifacts import (
 )
 from ingest.errors import UnknownTemplate
 from ingest.labels import LabelMatch, match_label, match_row
-from ingest.template import SPANNING_KINDS, ColumnSpec, SectionSpec, Template, ValueKind
+from ingest.template import (
+    SPANNING_KINDS,
+    ColumnSpec,
+    PairSpec,
+    SectionSpec,
+    Template,
+    ValueKind,
+)
 from ingest.values import normalize_value
 from models.contract import (
-    BasicInfo,
-    Budget,
+    ROW_PATH,
     FieldRecord,
     FieldStatus,
     FieldValue,
-    Indicator,
-    PerformanceTargets,
-    Task,
+    FormDocument,
+    contract_for,
     value_paths,
 )
 
@@ -55,6 +62,20 @@ INFERRED_SECTION_SCORE = 0.5
 STACKED_STRUCTURE_CONFIDENCE = 0.2
 # Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
 LEVEL1_READABLE = 0.5
+# A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
+_CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
+
+
+# A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
+_TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """(code, name) of a cell holding a code and a name; no code when none is printed."""
+    found = _CODED_NAME.match(text)
+    if found is None or not found.group(2).strip():
+        return None, text
+    return found.group(1), found.group(2)
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,8 @@ class _Read:
     source: _Source | None
     lost: bool = False
     cells: tuple[LogicalCell, ...] = ()
+    # The row's own empty cell a merged level's value was carried down into.
+    carried_into: LogicalCell | None = None
 
 
 @dataclass
@@ -142,9 +165,10 @@ class _Mapper:
         if source is not None:
             self.sources[path] = source
 
-    def _content(self, row: int) -> list[LogicalCell]:
-        """Cells that start on `row`, left label column excluded, left to right."""
-        return [c for c in self.starting[row] if c.col >= 1]
+    def _content(self, row: int, first_column: bool = False) -> list[LogicalCell]:
+        """Cells that start on `row`, left to right; the left label column only when the
+        section prints its own labels there."""
+        return [c for c in self.starting[row] if c.col >= (0 if first_column else 1)]
 
     # -- blocks and sections --------------------------------------------------------------
     def blocks(self) -> list[_Block]:
@@ -212,23 +236,21 @@ class _Mapper:
         return match_row(texts, {h: (h,) for h in section.headers})
 
     def value_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
-        cells = [c for r in rows for c in self._content(r) if c.text.strip()]
-        if not cells:
-            cells = [c for r in rows for c in self._content(r)][:1]
-        if not cells:
-            return
-        self._use(cells, as_value=True)
-        text = "\n".join(c.text for c in cells)
-        kind = section.kind or "text"
-        source = replace(_Source.of_cell(cells[0], score, kind), text=text)
-        self._put(section.field or "", normalize_value(text, kind), source)
+        cells = [c for r in rows for c in self._content(r)]
+        self._put_cells(section.field or "", section.kind or "text", cells, score)
 
     def pairs_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        """Label/value cells. Pairs printed with the same label (a 中期 and a 年度 column)
+        take the label's readings in the template's order: the first one read is the first
+        pair's, the next the second's."""
         fields = {p.field: p.labels for p in section.pairs}
-        kinds = {p.field: p.kind for p in section.pairs}
+        specs = {p.field: p for p in section.pairs}
+        same_label = {
+            p.field: [q.field for q in section.pairs if q.labels == p.labels] for p in section.pairs
+        }
         candidates = {**fields, **{f"header:{h}": (h,) for h in section.headers}}
         for row in rows:
-            cells = self._content(row)
+            cells = self._content(row, section.labels_in_first_column)
             if section.headers and self._header(row, section):
                 self._use(cells, as_value=False)
                 continue
@@ -240,16 +262,201 @@ class _Mapper:
                 if found is None or found.key not in fields or i + 1 >= len(cells):
                     i += 1
                     continue
-                value_cell = cells[i + 1]
-                if found.key not in self.values:
-                    self._use([value_cell], as_value=True)
-                    label_score = min(score, found.score)
-                    self._put(
-                        found.key,
-                        normalize_value(value_cell.text, kinds[found.key]),
-                        _Source.of_cell(value_cell, label_score, kinds[found.key]),
-                    )
+                free = [f for f in same_label[found.key] if f not in self.values]
+                if free:
+                    spec = specs[free[0]]
+                    self._use([cells[i + 1]], as_value=True)
+                    source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
+                    self._put_pair(spec, source)
                 i += 2
+
+    def _put_pair(self, spec: PairSpec, source: _Source) -> None:
+        if spec.code_field is None:
+            self._put(spec.field, normalize_value(source.text, spec.kind), source)
+            return
+        code, name = split_code(source.text)
+        self._put(spec.field, normalize_value(name, spec.kind), source)
+        self._put(spec.code_field, code, source)
+
+    def headed_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        """A header row naming the field of each cell under it; with no header row read, the
+        section's text is the last field's (a region printing one cell)."""
+        labels = {column.key: column.labels for column in section.columns}
+        kinds = {column.key: column.kind for column in section.columns}
+        for at, row in enumerate(rows):
+            cells = self._content(row)
+            header = match_row([c.text for c in cells], labels)
+            if header is None and len(cells) == len(section.columns):
+                found = [match_label(c.text, labels) for c in cells]
+                if all(f is not None for f in found):
+                    header = dict(enumerate(f for f in found if f is not None))
+            if header is None:
+                continue
+            self._use(cells, as_value=False)
+            for i, found in header.items():
+                head = cells[i]
+                under = [
+                    c
+                    for r in rows[at + 1 :]
+                    for c in self._content(r)
+                    if head.col <= c.col < head.col + head.col_span
+                ]
+                self._put_cells(found.key, kinds[found.key], under, min(score, found.score))
+            return
+        last = section.columns[-1]
+        cells = [c for r in rows for c in self._content(r) if c.text.strip()]
+        self._put_cells(last.key, last.kind, cells, score)
+        if len(cells) > 1 and last.key in self.sources:
+            # Several cells and no header read: which text is which goal is not known.
+            doubt = replace(
+                self.sources[last.key], structure_confidence=STACKED_STRUCTURE_CONFIDENCE
+            )
+            self.sources[last.key] = doubt
+
+    def _put_cells(
+        self, path: str, kind: ValueKind, cells: list[LogicalCell], score: float
+    ) -> None:
+        """The text of `cells` (top to bottom) as the value of `path`."""
+        filled = [c for c in cells if c.text.strip()] or cells[:1]
+        if not filled:
+            return
+        self._use(filled, as_value=True)
+        text = "\n".join(c.text for c in filled)
+        source = replace(_Source.of_cell(filled[0], score, kind), text=text)
+        self._put(path, normalize_value(text, kind), source)
+
+    def halves_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
+        """A rows section whose printed row holds two items side by side, or one half only
+        (a table per half, told by its label or the title row above its header). The items
+        of the first half come first, each with its half in `halves.field`."""
+        assert section.halves is not None
+        order = section.halves.values
+        items: dict[str, list[dict[str, _Read]]] = {h: [] for h in order}
+        item_rows: dict[str, list[list[int]]] = {h: [] for h in order}
+        half_sources: dict[str, _Source] = {}
+        current: list[tuple[str, dict[str, tuple[int, float]]]] = []
+        first_columns: dict[str, tuple[int, float]] = {}
+        for row in rows:
+            header = self._header(row, section)
+            if header is not None:
+                named = self._halves(section, row, header, score, half_sources, set(rows))
+                # A header repeated over a page break, with no half named, goes on as before.
+                current = named if named[0][0] is not None or not current else current
+                current = [(h or section.halves.single, c) for h, c in current]
+                first_columns = first_columns or current[0][1]
+                continue
+            if not current:
+                titles = [c for c in self._content(row) if self._half_named(section, c.text)]
+                self._use(titles, as_value=False)
+                continue
+            for half, columns in current:
+                own, own_rows = items[half], item_rows[half]
+                if own and self._within_item_above(row, section, columns):
+                    self._continue_item(own[-1], row, section, columns)
+                    own_rows[-1].append(row)
+                else:
+                    own.append(self._row_item(row, section, columns, own[-1] if own else None))
+                    own_rows.append([row])
+        prefix = section.list or section.key
+        kept_rows: list[tuple[int, ...]] = []
+        index = 0
+        for half in order:
+            kept = self._keep_items(section, items[half])
+            for i in kept:
+                item = items[half][i]
+                self._put_item(prefix, index, item)
+                path = f"{prefix}[{index}].{section.halves.field}"
+                self._put(path, half, half_sources.get(half))
+                kept_rows.append(tuple(item_rows[half][i]))
+                index += 1
+        self.counts[prefix] = index
+        self.item_rows[prefix] = tuple(kept_rows)
+        self.item_columns[prefix] = {key: col for key, (col, _) in first_columns.items()}
+
+    def _halves(
+        self,
+        section: SectionSpec,
+        row: int,
+        header: dict[int, LabelMatch],
+        score: float,
+        half_sources: dict[str, _Source],
+        section_rows: set[int],
+    ) -> list[tuple[str | None, dict[str, tuple[int, float]]]]:
+        """The halves a header row names, each with its columns: a column named a second time
+        starts the second half, which shares the `shared` columns of the first. A header of
+        one half is named by a title row right above it in the section (`中期指标`), else by
+        its section label (`中期绩效指标`); None when neither names one."""
+        assert section.halves is not None
+        cells = self._content(row)
+        self._use([cells[i] for i in header], as_value=False)
+        first: dict[str, tuple[int, float]] = {}
+        second: dict[str, tuple[int, float]] = {}
+        starts: list[LogicalCell] = []
+        for i, found in sorted(header.items()):
+            target = second if found.key in first or second else first
+            if not target:
+                starts.append(cells[i])
+            target.setdefault(found.key, (cells[i].col, min(score, found.score)))
+        if second:
+            for key in section.halves.shared:
+                if key in first:
+                    second.setdefault(key, first[key])
+            halves = list(zip(section.halves.values, (first, second), strict=True))
+        else:
+            label = self.cover.get((row, 0))
+            above = [c.text for c in self._content(row - 1) if c.text.strip()]
+            titled = row - 1 in section_rows and above
+            title = self._half_named(section, "".join(above)) if titled else None
+            if title is not None and not all(self._half_named(section, t) for t in above):
+                title = None  # a data row that happens to hold such a word
+            half = title or self._half_named(section, label.text if label else "")
+            halves = [(half, first)]
+        for (half, _), start in zip(halves, starts, strict=False):
+            if half is not None:
+                half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
+        return halves
+
+    @staticmethod
+    def _half_named(section: SectionSpec, text: str) -> str | None:
+        """The one half a label or title names (`中期绩效指标`, printed upright or not), None
+        for none or both."""
+        assert section.halves is not None
+        plain = "".join(text.split())
+        named = {h for h, words in section.halves.names.items() if any(w in plain for w in words)}
+        return named.pop() if len(named) == 1 else None
+
+    def _doubt_split_levels(self, section: SectionSpec, items: list[dict[str, _Read]]) -> None:
+        """An empty level cell right above a cell that starts another group may be the top of
+        that group's merged cell, cut by a rule the reader saw in it (the text sits in the
+        lower part): the value carried into it from above may be the wrong group's."""
+        for item, below in pairwise(items):
+            for key in section.carry_down:
+                read, after = item[key], below[key]
+                empty = read.carried_into
+                if empty is None or after.carried_into is not None or not after.cells:
+                    continue
+                starts = after.cells[0].row == empty.row + empty.row_span
+                if starts and after.value not in (None, read.value) and read.source is not None:
+                    doubt = replace(read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
+                    item[key] = replace(read, source=doubt)
+
+    def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
+        """The items with content of their own; a row with none (a bare 成本指标) prints only
+        its labels."""
+        self._doubt_split_levels(section, items)
+        self._place_lost_level2(items, section)
+        own = [c.key for c in section.columns if c.key not in section.carry_down]
+        kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]
+        for i, item in enumerate(items):
+            self._use([c for read in item.values() for c in read.cells], as_value=i in kept)
+        return kept
+
+    def _put_item(self, prefix: str, index: int, item: dict[str, _Read]) -> None:
+        for key, read in item.items():
+            path = f"{prefix}[{index}].{key}"
+            self._put(path, read.value, read.source)
+            if read.lost:
+                self.lost.add(path)
 
     def rows_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
         columns: dict[str, tuple[int, float]] = {}
@@ -268,19 +475,10 @@ class _Mapper:
             elif columns:
                 items.append(self._row_item(row, section, columns, items[-1] if items else None))
                 item_rows.append([row])
-        self._place_lost_level2(items, section)
-        own = [c.key for c in section.columns if c.key not in section.carry_down]
-        kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]
+        kept = self._keep_items(section, items)
         prefix = section.list or section.key
-        for i, item in enumerate(items):
-            # A row with no content of its own (a bare 成本指标) prints only its labels.
-            self._use([c for read in item.values() for c in read.cells], as_value=i in kept)
         for index, item in enumerate(items[i] for i in kept):
-            for key, read in item.items():
-                path = f"{prefix}[{index}].{key}"
-                self._put(path, read.value, read.source)
-                if read.lost:
-                    self.lost.add(path)
+            self._put_item(prefix, index, item)
         self.counts[prefix] = len(kept)
         self.item_rows[prefix] = tuple(tuple(item_rows[i]) for i in kept)
         self.item_columns[prefix] = {key: col for key, (col, _) in columns.items()}
@@ -310,7 +508,8 @@ class _Mapper:
                 start += 1
                 continue
             level1 = items[start][level1_key].value
-            order = self.template.taxonomy.get(level1, ()) if isinstance(level1, str) else ()
+            canonical = self.template.canonical_level1(level1) if isinstance(level1, str) else None
+            order = self.template.taxonomy.get(canonical, ()) if canonical else ()
             before, after = known(start - 1, level1), known(end, level1)
             low = order.index(before) + 1 if before in order else 0
             high = order.index(after) if after in order else len(order)
@@ -437,11 +636,14 @@ class _Mapper:
                 return _Read(inferred, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
             return _Read(None, source, lost=True, cells=(cell,))
-        return above[spec.key]
+        return replace(above[spec.key], carried_into=cell)
 
     def _is_level1(self, text: str) -> bool:
         """Whether `text` reads as one of the taxonomy's 一级指标, allowing OCR slips."""
-        candidates = {level1: (level1,) for level1 in self.template.taxonomy}
+        candidates = {
+            level1: (level1, *self.template.level1_variants.get(level1, ()))
+            for level1 in self.template.taxonomy
+        }
         return match_label(text, candidates, threshold=LEVEL1_READABLE) is not None
 
     def _level1_by_taxonomy(
@@ -473,9 +675,14 @@ class _Mapper:
         return any(pattern.search("".join(text.split())) for text in texts)
 
     def title(self) -> None:
+        """The title line and the year in it, or, where the title names no year, on the line
+        under it (`（2021年度）` printed below a long title)."""
         pattern = re.compile(self.template.title_pattern)
-        for page, tokens in outside_lines(self.table):
-            text = "".join("".join(t.text for t in tokens).split())
+        lines = [
+            (page, "".join("".join(t.text for t in tokens).split()), tokens)
+            for page, tokens in outside_lines(self.table)
+        ]
+        for at, (page, text, tokens) in enumerate(lines):
             found = pattern.search(text)
             if found is None:
                 continue
@@ -483,18 +690,30 @@ class _Mapper:
             source = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
             self.title_lines.append((page, box))
             self._put("title", text, source)
-            self._put("year", int(found.group("year")), source)
+            if found.group("year"):
+                self._put("year", int(found.group("year")), source)
+                return
+            for next_page, below, below_tokens in lines[at + 1 : at + 2]:
+                year = _TITLE_YEAR.fullmatch(below) if next_page == page else None
+                if year is not None:
+                    box = union_box(t.bbox for t in below_tokens)
+                    self.title_lines.append((page, box))
+                    read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
+                    self._put("title", f"{text}\n{below}", source)
+                    self._put("year", int(year.group("year")), read)
             return
 
     # -- the document ---------------------------------------------------------------------
     def run(self) -> MappedDocument:
         blocks = self.blocks()
         read = {b.section.key for b in blocks if b.section and b.score > INFERRED_SECTION_SCORE}
-        if 2 * len(read) < len(self.template.sections) and not self.names_form():
+        # Optional sections (narrative rows some regions print) count only where printed.
+        printed = [s for s in self.template.sections if not s.optional or s.key in read]
+        if 2 * len(read) < len(printed) and not self.names_form():
             names = "、".join(self.template.section(k).labels[0] for k in sorted(read)) or "none"
             raise UnknownTemplate(
                 f"not a {self.template.name} ({self.template.id}): found "
-                f"{len(read)} of {len(self.template.sections)} section labels ({names})"
+                f"{len(read)} of {len(printed)} section labels ({names})"
             )
         self.title()
         self.expected.update({"title", "year"})
@@ -508,39 +727,32 @@ class _Mapper:
                 self.expected.add(section.field)
             if section.layout == "pairs":
                 self.expected.update(p.field for p in section.pairs)
+                self.expected.update(p.code_field for p in section.pairs if p.code_field)
+            if section.layout == "headed" and not section.optional:
+                self.expected.add(section.columns[-1].key)
             if not mine:
                 continue
             if section.layout == "value":
                 self.value_section(section, rows, score)
             elif section.layout == "pairs":
                 self.pairs_section(section, rows, score)
+            elif section.layout == "headed":
+                self.headed_section(section, rows, score)
+            elif section.halves is not None:
+                self.halves_section(section, rows, score)
             else:
                 self.rows_section(section, rows, score)
         return self.document()
 
     def document(self) -> MappedDocument:
-        def get(path: str) -> FieldValue:
-            return self.values.get(path)
-
-        def items(name: str, model: type, keys: list[str]) -> list:
-            count = self.counts.get(name, 0)
-            return [model(**{k: get(f"{name}[{i}].{k}") for k in keys}) for i in range(count)]
-
-        document = PerformanceTargets(
-            title=get("title"),
-            year=get("year"),
-            department=get("department"),
-            basic_info=BasicInfo(**{k: get(f"basic_info.{k}") for k in BasicInfo.model_fields}),
-            budget=Budget(**{k: get(f"budget.{k}") for k in Budget.model_fields}),
-            overall_goal=get("overall_goal"),
-            tasks=items("tasks", Task, list(Task.model_fields)),
-            other_tasks=get("other_tasks"),
-            indicators=items("indicators", Indicator, list(Indicator.model_fields)),
-        )
+        document = build_document(contract_for(self.template.schema_id), self.values, self.counts)
         records, evidence = [], {}
         for path, value in value_paths(document):
             source = self.sources.get(path)
             missing = path in self.lost or (source is None and path in self.expected)
+            # An optional section the form did not print: nothing was read, nothing lost.
+            unprinted = source is None and not missing and "[" not in path
+            sure = 1.0 if unprinted else 0.0
             records.append(
                 FieldRecord(
                     path=path,
@@ -554,9 +766,9 @@ class _Mapper:
             )
             evidence[path] = FieldEvidence(
                 path=path,
-                ocr_confidence=source.confidence if source else 0.0,
-                structure_confidence=source.structure_confidence if source else 0.0,
-                label_score=source.label_score if source else 0.0,
+                ocr_confidence=source.confidence if source else sure,
+                structure_confidence=source.structure_confidence if source else sure,
+                label_score=source.label_score if source else sure,
                 seal_overlap=source.seal_overlap if source else 0.0,
                 joined_across_pages=source.joined_across_pages if source else False,
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,
@@ -575,6 +787,25 @@ class _Mapper:
             evidence=evidence,
             trace=trace,
         )
+
+
+def build_document(
+    contract: type[FormDocument], values: dict[str, FieldValue], counts: dict[str, int]
+) -> FormDocument:
+    """The contract's document holding `values` by path (`a.b`, `list[i].key`), each list
+    with `counts[list]` items."""
+    data: dict[str, Any] = {name: [{} for _ in range(n)] for name, n in counts.items()}
+    for path, value in values.items():
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            found = ROW_PATH.match(part)
+            if found is not None:
+                node = node[found.group(1)][int(found.group(2))]
+            else:
+                node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return contract.model_validate(data)
 
 
 def outside_lines(table: Table) -> list[tuple[int, list[OcrToken]]]:

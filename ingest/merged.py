@@ -11,15 +11,18 @@ the taxonomy admits exactly one 一级 for each 二级, so the value is not a gu
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.template import Template
-from models.contract import FieldRecord, PerformanceTargets
+from models.contract import FieldRecord, FormDocument
 
 SPANNING_KEYS = ("level1", "level2")
 
 
 def _same_cell(
-    doc: PerformanceTargets, records: dict[str, FieldRecord], key: str, a: int, b: int
+    doc: FormDocument, records: dict[str, FieldRecord], key: str, a: int, b: int
 ) -> bool:
-    if key == "level2" and doc.indicators[a].level1 != doc.indicators[b].level1:
+    first_row, second_row = doc.indicators[a], doc.indicators[b]
+    if getattr(first_row, "scope", None) != getattr(second_row, "scope", None):
+        return False  # the 中期 and 年度 halves are printed apart
+    if key == "level2" and first_row.level1 != second_row.level1:
         return False  # a 二级 cell never spans two 一级
     first = records.get(f"indicators[{a}].{key}")
     second = records.get(f"indicators[{b}].{key}")
@@ -29,12 +32,12 @@ def _same_cell(
     return not any(boxed) and getattr(doc.indicators[a], key) == getattr(doc.indicators[b], key)
 
 
-def merged_spans(doc: PerformanceTargets) -> dict[str, tuple[str, ...]]:
+def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     """Each 一级/二级 path of a cell spanning several rows -> every path that cell covers,
     in row order (the first is the one review shows)."""
     records = {f.path: f for f in doc.fields}
     spans: dict[str, tuple[str, ...]] = {}
-    n = len(doc.indicators)
+    n = len(getattr(doc, "indicators", ()))
     for key in SPANNING_KEYS:
         start = 0
         for k in range(1, n + 1):
@@ -47,15 +50,17 @@ def merged_spans(doc: PerformanceTargets) -> dict[str, tuple[str, ...]]:
     return spans
 
 
-def covered_by(doc: PerformanceTargets) -> dict[str, str]:
+def covered_by(doc: FormDocument) -> dict[str, str]:
     """Every path a merged cell's first row stands for -> that first row's path."""
     return {path: span[0] for path, span in merged_spans(doc).items() if span[0] != path}
 
 
 def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
-    """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`."""
+    """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`. Where the
+    form prints that 一级 in more than one wording (`项目效益指标` for 效益指标), the taxonomy
+    names the 一级 but not the words on the paper: the value stays in doubt."""
     doc = mapped.document
-    indicators = list(doc.indicators)
+    indicators = list(getattr(doc, "indicators", ()))
     records = {f.path: f for f in doc.fields}
     evidence = dict(mapped.evidence)
     for i, indicator in enumerate(indicators):
@@ -68,7 +73,13 @@ def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
         records[path] = (
             old or FieldRecord(path=path, value=None, confidence=1.0, status="accepted")
         ).model_copy(update={"value": level1, "evidence": "inferred"})
-        evidence[path] = FieldEvidence(path=path, ocr_confidence=1.0, structure_confidence=1.0)
+        worded = bool(template.level1_variants.get(level1))
+        evidence[path] = FieldEvidence(
+            path=path,
+            ocr_confidence=1.0,
+            structure_confidence=0.0 if worded else 1.0,
+            structure_in_doubt=worded,
+        )
     fields = [records.get(f.path, f) for f in doc.fields]
     fields += [r for p, r in records.items() if p not in {f.path for f in doc.fields}]
     document = doc.model_copy(update={"indicators": indicators, "fields": fields})

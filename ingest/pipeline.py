@@ -2,7 +2,7 @@
 
     rasterize_source  (one document)  -> PageImage, one at a time
     read_page         (one page)      -> CleanPage + PageTable
-    assemble          (one document)  -> checked, flagged PerformanceTargets
+    assemble          (one document)  -> checked, flagged document of its form
 
 A page whose text the file holds (a PDF's trusted text layer, an office file's print) is read
 from the file instead (`read_from_file`): no rasterising, cleaning or OCR. `read_document`
@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict
+
 from ingest.artifacts import (
     CleanPage,
     Grid,
@@ -29,15 +31,26 @@ from ingest.artifacts import (
     SourceDocument,
     Table,
 )
-from ingest.ocr.base import OcrEngine
-from ingest.template import Template, default_template
-from jixiao.settings import Settings, get_settings
-from models.contract import DocumentFlag, EngineInfo, PageReading, PerformanceTargets, SourceInfo
+from ingest.forms import Form, default_form, form_for_schema, recognise
+from ingest.ocr.base import OcrEngine, OcrOptions
+from ingest.sources import InputLimits
+from ingest.template import Template
+from models.contract import DocumentFlag, EngineInfo, FormDocument, PageReading, SourceInfo
 
 if TYPE_CHECKING:
     from ingest.digital.pages import LayerPages
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class ReadOptions(BaseModel):
+    """What reading a document in this process takes: the input limits (pages render at their
+    `raster_dpi`), and the OCR engine to use when the caller hands none in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limits: InputLimits
+    ocr: OcrOptions
 
 
 @dataclass
@@ -52,7 +65,7 @@ class StageTimer:
 
 @dataclass
 class ReadResult:
-    document: PerformanceTargets
+    document: FormDocument
     pages: list[CleanPage]
     page_tables: list[PageTable]
     table: Table | None
@@ -61,10 +74,10 @@ class ReadResult:
     ocr_calls: dict[str, int] = field(default_factory=dict)
 
 
-def rasterize_source(source: SourceDocument, settings: Settings) -> Iterator[PageImage]:
+def rasterize_source(source: SourceDocument, limits: InputLimits) -> Iterator[PageImage]:
     from ingest.rasterize import rasterize
 
-    yield from rasterize(source, dpi=settings.raster_dpi, settings=settings)
+    yield from rasterize(source, dpi=limits.raster_dpi, limits=limits)
 
 
 def read_page(
@@ -148,9 +161,9 @@ def assemble(
     document_id: str,
     template: Template | None = None,
     timer: StageTimer | None = None,
-) -> tuple[PerformanceTargets, Table | None]:
-    """Stitch pages, map onto the template, account for every page and line, run the checks
-    and decide the flags."""
+) -> tuple[FormDocument, Table | None]:
+    """Stitch pages, map onto the template (the form the pages name, unless one is given),
+    account for every page and line, run the checks and decide the flags."""
     from ingest.accounting import account
     from ingest.completeness import check_sections
     from ingest.confidence import assess
@@ -158,7 +171,8 @@ def assemble(
     from ingest.merged import infer_level1
     from ingest.validate import run_checks
 
-    template = template or default_template()
+    form = form_for_schema(template.schema_id) if template else recognised_form(page_tables)
+    template = form.template
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
@@ -170,7 +184,7 @@ def assemble(
     timer.add("mapping", started)
     started = time.perf_counter()
     issues = run_checks(mapped.document, template)
-    document = assess(mapped, issues, template)
+    document = assess(mapped, issues, template, form.calibration(engine_info.engine))
     timer.add("checks", started)
     document = document.model_copy(
         update={
@@ -183,6 +197,18 @@ def assemble(
         }
     )
     return document, table
+
+
+def recognised_form(page_tables: list[PageTable]) -> Form:
+    """The form whose title or section labels the pages print; the 部门整体 form when none
+    does (its mapping then refuses a table of another form)."""
+    texts = [
+        *(cell.text for table in page_tables for cell in table.cells),
+        *(token.text for table in page_tables for token in table.outside),
+        # a title read in pieces
+        *("".join(token.text for token in table.outside) for table in page_tables),
+    ]
+    return recognise(texts) or default_form()
 
 
 def with_doubts(
@@ -223,10 +249,10 @@ def _page_readings(page_tables: list[PageTable]) -> list[PageReading]:
 
 def read_document(
     path: Path,
+    options: ReadOptions,
     *,
     filename: str | None = None,
     engine: OcrEngine | None = None,
-    settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> ReadResult:
     """Read one file end to end in this process."""
@@ -235,24 +261,24 @@ def read_document(
     from ingest.ocr.counted import CountedEngine
     from ingest.sources import accept_upload
 
-    settings = settings or get_settings()
-    counted = CountedEngine(engine or create_engine(settings.ocr_engine, settings))
+    limits = options.limits
+    counted = CountedEngine(engine or create_engine(options.ocr))
     timer = StageTimer()
     started = time.perf_counter()
-    source = accept_upload(path, filename or path.name, settings)
+    source = accept_upload(path, filename or path.name, limits)
     timer.add("sources", started)
     pages: list[CleanPage] = []
     tables: list[PageTable] = []
     started = time.perf_counter()
     with (
         tempfile.TemporaryDirectory(prefix="jixiao-read-") as work,
-        open_pages(source, settings.raster_dpi, Path(work)) as from_file,
+        open_pages(source, limits.raster_dpi, Path(work)) as from_file,
     ):
         # an office file is printed here, and every PDF page's layer judged
         timer.add("layer", started)
         source = with_printed_pages(source, from_file)
         to_render = _to_render(source, from_file)
-        images = _images(source, settings, set(to_render))
+        images = _images(source, limits, set(to_render))
         # closed once the helper thread is done, so an error stops poppler now, not whenever
         # the failed read's frames are collected
         with (
@@ -307,7 +333,7 @@ def _to_render(source: SourceDocument, from_file: "LayerPages | None") -> list[i
 
 
 def read_source_pages(
-    source: SourceDocument, settings: Settings, engine: OcrEngine, workdir: Path
+    source: SourceDocument, limits: InputLimits, engine: OcrEngine, workdir: Path
 ) -> Iterator[tuple[PageImage, tuple[CleanPage, PageTable] | None]]:
     """Every page of a source in order, for a queue: its image and, where the file holds its
     text, what was read from it (the rest are left to `read_page`).
@@ -315,10 +341,10 @@ def read_source_pages(
     An office file is printed into `workdir`, which must outlive the iteration."""
     from ingest.digital.pages import open_pages, with_printed_pages
 
-    with open_pages(source, settings.raster_dpi, workdir) as from_file:
+    with open_pages(source, limits.raster_dpi, workdir) as from_file:
         source = with_printed_pages(source, from_file)
         to_render = _to_render(source, from_file)
-        images = _images(source, settings, set(to_render)) if to_render else iter(())
+        images = _images(source, limits, set(to_render)) if to_render else iter(())
         for index in range(source.pages):
             if index in to_render:
                 yield next(images), None
@@ -327,6 +353,6 @@ def read_source_pages(
             yield PageImage(index=index, image=clean.image, dpi=clean.dpi), (clean, table)
 
 
-def _images(source: SourceDocument, settings: Settings, wanted: set[int]) -> Iterator[PageImage]:
+def _images(source: SourceDocument, limits: InputLimits, wanted: set[int]) -> Iterator[PageImage]:
     """The source's pages as images, only those `wanted` (the rest are read from the file)."""
-    return (page for page in rasterize_source(source, settings) if page.index in wanted)
+    return (page for page in rasterize_source(source, limits) if page.index in wanted)

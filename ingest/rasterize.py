@@ -25,8 +25,7 @@ from PIL import Image, ImageOps
 from ingest.artifacts import PageImage, SourceDocument
 from ingest.errors import InputRejected
 from ingest.pdfpages import inspect_pdf, limited
-from ingest.sources import PDF, check_pdf_page
-from jixiao.settings import Settings, get_settings
+from ingest.sources import PDF, InputLimits, check_pdf_page
 
 _RENDER_TIMEOUT_S = 120
 _INSPECT_TIMEOUT_S = 30
@@ -37,30 +36,29 @@ _SHEET_LONG_SIDE_INCHES = (7.0, 24.0)
 _DPI_RANGE = (50, 1200)
 
 
-def rasterize(
-    source: SourceDocument, dpi: int, settings: Settings | None = None
-) -> Iterator[PageImage]:
+def rasterize(source: SourceDocument, dpi: int, limits: InputLimits) -> Iterator[PageImage]:
     """Yield the pages of one source as BGR uint8 images, numbered from 0."""
-    settings = settings or get_settings()
     if source.media_type == PDF:
-        pages = _pdf_pages(source, dpi, settings)
+        pages = _pdf_pages(source, dpi, limits)
     else:
         pages = _image_pages(source, dpi)
     for index, (image, page_dpi) in enumerate(pages):
         yield PageImage(index=index, image=image, dpi=page_dpi)
 
 
-def rasterize_many(sources: list[SourceDocument], dpi: int) -> Iterator[PageImage]:
+def rasterize_many(
+    sources: list[SourceDocument], dpi: int, limits: InputLimits
+) -> Iterator[PageImage]:
     """Several uploads (say, one photo per page) read as the pages of one document."""
     index = 0
     for source in sources:
-        for page in rasterize(source, dpi):
+        for page in rasterize(source, dpi, limits):
             yield PageImage(index=index, image=page.image, dpi=page.dpi)
             index += 1
 
 
 def _pdf_pages(
-    source: SourceDocument, dpi: int, settings: Settings
+    source: SourceDocument, dpi: int, limits: InputLimits
 ) -> Iterator[tuple[np.ndarray, int]]:
     """One pdftoppm process streams every page as PPM through a pipe.
 
@@ -73,14 +71,14 @@ def _pdf_pages(
     most one page waits in each process while poppler renders ahead of the reader.
     """
     layout = inspect_pdf(
-        Path(source.path), source.pages, settings.raster_memory_bytes, _INSPECT_TIMEOUT_S
+        Path(source.path), source.pages, limits.raster_memory_bytes, _INSPECT_TIMEOUT_S
     )
     if layout.page_count != source.pages:
         raise InputRejected("corrupt_pdf", "The PDF no longer has the pages it was accepted with.")
     for number, page in enumerate(layout.pages, start=1):
-        check_pdf_page(page, number, dpi, settings)
+        check_pdf_page(page, number, dpi, limits)
     command = [
-        *limited(settings.raster_memory_bytes),
+        *limited(limits.raster_memory_bytes),
         "pdftoppm", "-cropbox", "-r", str(dpi), "-f", "1", "-l", str(source.pages), source.path,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as errors:

@@ -11,6 +11,8 @@ document flag open.
 
 import re
 
+from pydantic import BaseModel
+
 from ingest.confidence import ordered_reasons, review_state
 from ingest.template import Template, ValueKind
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
@@ -22,13 +24,10 @@ from models.contract import (
     FieldRecord,
     FieldStatus,
     FieldValue,
-    Indicator,
-    PerformanceTargets,
-    Task,
+    FormDocument,
+    row_lists,
     value_paths,
 )
-
-ROW_MODELS: dict[str, type[Task] | type[Indicator]] = {"tasks": Task, "indicators": Indicator}
 
 # What a reviewer may type into one field: far more than any printed form holds, far less than
 # would burden the store, the exports or a spreadsheet cell.
@@ -48,8 +47,8 @@ class InvalidCorrection(ValueError):
 
 
 def revalidate(
-    doc: PerformanceTargets, corrections: dict[str, FieldValue], template: Template
-) -> PerformanceTargets:
+    doc: FormDocument, corrections: dict[str, FieldValue], template: Template
+) -> FormDocument:
     """`doc` with `corrections` (path -> value as the reviewer typed it) applied and its
     check flags recomputed."""
     current = dict(value_paths(doc))
@@ -114,8 +113,8 @@ def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
 
 
 def restore_records(
-    doc: PerformanceTargets, records: list[FieldRecord], template: Template
-) -> PerformanceTargets:
+    doc: FormDocument, records: list[FieldRecord], template: Template
+) -> FormDocument:
     """`doc` with fields put back as `records` say they were (an undone correction), checks
     run again."""
     by_path = {r.path: r for r in records}
@@ -124,21 +123,25 @@ def restore_records(
     return revalidate(restored.model_copy(update={"fields": fields}), {}, template)
 
 
-def row_paths(list_name: str, index: int) -> list[str]:
-    return [f"{list_name}[{index}].{key}" for key in ROW_MODELS[list_name].model_fields]
+def row_paths(model: type[BaseModel], list_name: str, index: int) -> list[str]:
+    return [f"{list_name}[{index}].{key}" for key in model.model_fields]
 
 
-def _shifted(list_name: str, start: int, stop: int, by: int) -> dict[str, str]:
+def _shifted(
+    model: type[BaseModel], list_name: str, start: int, stop: int, by: int
+) -> dict[str, str]:
     """Old path -> new path of every field of rows `start`..`stop - 1` moved by `by`."""
     renames = {}
     for i in range(start, stop):
-        for old, new in zip(row_paths(list_name, i), row_paths(list_name, i + by), strict=True):
+        old_paths = row_paths(model, list_name, i)
+        new_paths = row_paths(model, list_name, i + by)
+        for old, new in zip(old_paths, new_paths, strict=True):
             renames[old] = new
     return renames
 
 
 def insert_row(
-    doc: PerformanceTargets,
+    doc: FormDocument,
     list_name: str,
     index: int,
     values: dict[str, FieldValue],
@@ -146,11 +149,11 @@ def insert_row(
     *,
     page: int | None = None,
     bbox: BBox | None = None,
-) -> tuple[PerformanceTargets, dict[str, str]]:
+) -> tuple[FormDocument, dict[str, str]]:
     """A task or indicator row a reviewer adds before row `index` (== length: at the end),
     with the renames of the rows below it. Its values are the reviewer's, so its fields are
     `corrected`; `page`/`bbox` say where on the scan it is printed, if the reviewer knows."""
-    model = ROW_MODELS.get(list_name)
+    model = row_lists(type(doc)).get(list_name)
     rows = list(getattr(doc, list_name)) if model else []
     if model is None or not 0 <= index <= len(rows):
         raise InvalidCorrection(f"不能在{list_name}第{index + 1}行处添加")
@@ -158,13 +161,13 @@ def insert_row(
     if unknown:
         raise InvalidCorrection(f"没有这一栏：{', '.join(sorted(unknown))}")
     kinds = field_kinds(doc.model_copy(update={list_name: [*rows, model()]}), template)
-    last = row_paths(list_name, len(rows))
+    last = row_paths(model, list_name, len(rows))
     typed = {
         key: _typed(path, values.get(key), kinds[path])
         for key, path in zip(model.model_fields, last, strict=True)
     }
     rows.insert(index, model(**typed))
-    renames = _shifted(list_name, index, len(rows) - 1, 1)
+    renames = _shifted(model, list_name, index, len(rows) - 1, 1)
     moved = [f.model_copy(update={"path": renames.get(f.path, f.path)}) for f in doc.fields]
     added = [
         FieldRecord(
@@ -175,24 +178,25 @@ def insert_row(
             page=page,
             bbox=bbox,
         )
-        for key, path in zip(model.model_fields, row_paths(list_name, index), strict=True)
+        for key, path in zip(model.model_fields, row_paths(model, list_name, index), strict=True)
     ]
     grown = doc.model_copy(update={list_name: rows, "fields": moved + added})
     return revalidate(grown, {}, template), renames
 
 
 def delete_row(
-    doc: PerformanceTargets, list_name: str, index: int, template: Template
-) -> tuple[PerformanceTargets, dict[str, str], list[FieldRecord]]:
+    doc: FormDocument, list_name: str, index: int, template: Template
+) -> tuple[FormDocument, dict[str, str], list[FieldRecord]]:
     """The document without row `index` (a row read twice, or text that is no row), the
     renames of the rows below it and the removed row's field records (for the audit trail)."""
-    rows = list(getattr(doc, list_name)) if list_name in ROW_MODELS else []
-    if not 0 <= index < len(rows):
+    model = row_lists(type(doc)).get(list_name)
+    rows = list(getattr(doc, list_name)) if model else []
+    if model is None or not 0 <= index < len(rows):
         raise InvalidCorrection(f"{list_name}没有第{index + 1}行")
     del rows[index]
-    gone = set(row_paths(list_name, index))
+    gone = set(row_paths(model, list_name, index))
     removed = [f for f in doc.fields if f.path in gone]
-    renames = _shifted(list_name, index + 1, len(rows) + 1, -1)
+    renames = _shifted(model, list_name, index + 1, len(rows) + 1, -1)
     kept = [
         f.model_copy(update={"path": renames.get(f.path, f.path)})
         for f in doc.fields
@@ -202,7 +206,7 @@ def delete_row(
     return revalidate(shrunk, {}, template), renames, removed
 
 
-def resolve_flag(doc: PerformanceTargets, index: int, template: Template) -> PerformanceTargets:
+def resolve_flag(doc: FormDocument, index: int, template: Template) -> FormDocument:
     """Document flag `index` resolved (a reviewer checked the page, section or text)."""
     if not 0 <= index < len(doc.document_flags):
         raise InvalidCorrection(f"没有第{index + 1}条文档标记")
@@ -211,7 +215,7 @@ def resolve_flag(doc: PerformanceTargets, index: int, template: Template) -> Per
     return revalidate(doc.model_copy(update={"document_flags": flags}), {}, template)
 
 
-def unassigned_text(doc: PerformanceTargets, index: int) -> tuple[int | None, BBox | None, str]:
+def unassigned_text(doc: FormDocument, index: int) -> tuple[int | None, BBox | None, str]:
     """Where an `unassigned_text` document flag was read, and its text."""
     if not 0 <= index < len(doc.document_flags):
         raise InvalidCorrection(f"没有第{index + 1}条文档标记")
@@ -221,7 +225,7 @@ def unassigned_text(doc: PerformanceTargets, index: int) -> tuple[int | None, BB
     return flag.page, flag.bbox, flag.text or ""
 
 
-def with_values(doc: PerformanceTargets, values: dict[str, FieldValue]) -> PerformanceTargets:
+def with_values(doc: FormDocument, values: dict[str, FieldValue]) -> FormDocument:
     """`doc` with the values at `values`' paths replaced, validated against the contract."""
     data = doc.model_dump(by_alias=True)
     for path, value in values.items():
@@ -231,7 +235,7 @@ def with_values(doc: PerformanceTargets, values: dict[str, FieldValue]) -> Perfo
             node = node[int(part)] if part.isdigit() else node[part]
         node[last] = value
     try:
-        return PerformanceTargets.model_validate(data)
+        return type(doc).model_validate(data)
     except ValueError as exc:
         raise InvalidCorrection(str(exc)) from exc
 

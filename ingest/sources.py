@@ -14,12 +14,12 @@ import warnings
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
+from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import SourceDocument
 from ingest.digital.package import OFFICE_TYPES, office_kind
 from ingest.errors import InputRejected
 from ingest.pdfpages import PdfPage, inspect_pdf
-from jixiao.settings import Settings
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -40,26 +40,39 @@ _CHUNK = 1 << 20
 _MAX_NAME_CHARS = 150
 
 
-def accept_upload(path: Path, filename: str, settings: Settings) -> SourceDocument:
+class InputLimits(BaseModel):
+    """What one document may cost, checked here on upload and again by the rasteriser."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_upload_bytes: int
+    max_pages: int
+    max_image_pixels: int  # per page rendered, and per page's images decoded
+    # The pixel limit is judged on pages as they render at this resolution.
+    raster_dpi: int
+    raster_memory_bytes: int  # address space of each child that parses or renders a PDF
+
+
+def accept_upload(path: Path, filename: str, limits: InputLimits) -> SourceDocument:
     """Check an uploaded file against the input rules; raise `InputRejected` if it breaks one."""
     size = path.stat().st_size
     if size == 0:
         raise InputRejected("empty_file", "The file is empty.")
-    if size > settings.max_upload_bytes:
+    if size > limits.max_upload_bytes:
         raise InputRejected(
             "file_too_large",
-            f"The file has {size} bytes; the limit is {settings.max_upload_bytes}.",
+            f"The file has {size} bytes; the limit is {limits.max_upload_bytes}.",
         )
     media_type = sniff_media_type(path)
     if media_type == PDF:
-        pages = _check_pdf(path, settings)
+        pages = _check_pdf(path, limits)
     elif media_type in OFFICE_TYPES:
         from ingest.digital.office import check_office
 
-        check_office(path, media_type, settings.max_upload_bytes)
+        check_office(path, media_type, limits.max_upload_bytes)
         pages = 1  # until it is printed (`ingest.digital.pages.with_printed_pages`)
     else:
-        pages = _check_image(path, media_type, settings)
+        pages = _check_image(path, media_type, limits)
     return SourceDocument(
         path=str(path),
         filename=safe_filename(filename),
@@ -112,7 +125,7 @@ def safe_filename(name: str) -> str:
     return name or "upload"
 
 
-def _check_pdf(path: Path, settings: Settings) -> int:
+def _check_pdf(path: Path, limits: InputLimits) -> int:
     with path.open("rb") as handle:
         handle.seek(max(path.stat().st_size - _PDF_WINDOW, 0))
         tail = handle.read()
@@ -120,33 +133,31 @@ def _check_pdf(path: Path, settings: Settings) -> int:
         raise InputRejected(
             "corrupt_pdf", "The PDF is truncated: its end-of-file marker is missing."
         )
-    layout = inspect_pdf(
-        path, settings.max_pages, settings.raster_memory_bytes, _PDF_READ_TIMEOUT_S
-    )
+    layout = inspect_pdf(path, limits.max_pages, limits.raster_memory_bytes, _PDF_READ_TIMEOUT_S)
     if layout.page_count == 0:
         raise InputRejected("no_pages", "The PDF has no pages.")
-    _check_page_count(layout.page_count, settings)
+    _check_page_count(layout.page_count, limits)
     for number, page in enumerate(layout.pages, start=1):
-        check_pdf_page(page, number, settings.raster_dpi, settings)
+        check_pdf_page(page, number, limits.raster_dpi, limits)
     return layout.page_count
 
 
-def check_pdf_page(page: PdfPage, number: int, dpi: int, settings: Settings) -> None:
+def check_pdf_page(page: PdfPage, number: int, dpi: int, limits: InputLimits) -> None:
     """Refuse a page that would render at `dpi` to more than `max_image_pixels` pixels, or
     whose images would take more than that to decode however small they are drawn (one huge
     image reused on every page is a work bomb)."""
     if not all(0 < side < math.inf for side in (page.width_pt, page.height_pt)):
         raise InputRejected("corrupt_pdf", f"Page {number} of the PDF has no size.")
-    check_pixels(*page.rendered_size(dpi), settings, f"page {number}")
-    if page.image_pixels > settings.max_image_pixels:
+    check_pixels(*page.rendered_size(dpi), limits, f"page {number}")
+    if page.image_pixels > limits.max_image_pixels:
         raise InputRejected(
             "image_too_large",
             f"Page {number} draws images of {page.image_pixels} pixels in all; "
-            f"the limit is {settings.max_image_pixels} pixels.",
+            f"the limit is {limits.max_image_pixels} pixels.",
         )
 
 
-def _check_image(path: Path, media_type: str, settings: Settings) -> int:
+def _check_image(path: Path, media_type: str, limits: InputLimits) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -154,8 +165,8 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
                 pages = 0
                 while True:
                     pages += 1
-                    _check_page_count(pages, settings)
-                    check_pixels(*image.size, settings, f"frame {pages}")
+                    _check_page_count(pages, limits)
+                    check_pixels(*image.size, limits, f"frame {pages}")
                     if media_type != TIFF:
                         break
                     try:
@@ -175,19 +186,19 @@ def _check_image(path: Path, media_type: str, settings: Settings) -> int:
     return pages
 
 
-def _check_page_count(pages: int, settings: Settings) -> None:
-    if pages > settings.max_pages:
+def _check_page_count(pages: int, limits: InputLimits) -> None:
+    if pages > limits.max_pages:
         raise InputRejected(
             "too_many_pages",
-            f"The document has more than {settings.max_pages} pages, the limit.",
+            f"The document has more than {limits.max_pages} pages, the limit.",
         )
 
 
-def check_pixels(width: float, height: float, settings: Settings, where: str) -> None:
+def check_pixels(width: float, height: float, limits: InputLimits, where: str) -> None:
     """Refuse a page or frame of more than `max_image_pixels` pixels."""
-    if width * height > settings.max_image_pixels:
+    if width * height > limits.max_image_pixels:
         raise InputRejected(
             "image_too_large",
             f"{where.capitalize()} would be {int(width)} x {int(height)} pixels; "
-            f"the limit is {settings.max_image_pixels} pixels.",
+            f"the limit is {limits.max_image_pixels} pixels.",
         )

@@ -21,8 +21,7 @@ from pydantic import (
 
 from ingest.errors import TemplateError
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-DEFAULT_TEMPLATE = TEMPLATES_DIR / "department_overall.yaml"
+DEFAULT_TEMPLATE = Path(__file__).parent / "forms" / "department_overall" / "template.yaml"
 
 ValueKind = Literal[
     "text",
@@ -48,6 +47,12 @@ class PairSpec(_Spec):
     field: str
     labels: tuple[str, ...] = Field(min_length=1)
     kind: ValueKind
+    # How a reviewer and an export name the field where the printed label is ambiguous (the
+    # same label in a 中期 and a 年度 column).
+    title: str | None = None
+    # A field the cell's leading code goes to (`[015001]武汉市青山区教育局`: the code here, the
+    # name in `field`).
+    code_field: str | None = None
 
 
 class ColumnSpec(_Spec):
@@ -56,18 +61,40 @@ class ColumnSpec(_Spec):
     kind: ValueKind
 
 
+class HalvesSpec(_Spec):
+    """A rows section whose printed row holds two items side by side (a 中期 and a 年度
+    indicator): the columns after the first half's last column are the second half's, except
+    `shared` ones printed once for both. Each item records its half in `field`."""
+
+    field: str
+    values: tuple[str, str]
+    titles: dict[str, str] = Field(default_factory=dict)  # half -> how reviewers name it
+    shared: tuple[str, ...] = ()
+    # Words of a section label or of a title row above the header that name one half, for a
+    # table printed with one half only; with none of them, it is the `single` half.
+    names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    single: str
+
+
 class SectionSpec(_Spec):
     key: str
     labels: tuple[str, ...] = Field(min_length=1)
-    layout: Literal["value", "pairs", "rows"]
+    # value: the cells right of the label; pairs: label/value cells; rows: a header row naming
+    # the columns of a list's items; headed: a header row naming the field of each cell under
+    # it (`columns` keys are field paths; a single cell with no header is the last field).
+    layout: Literal["value", "pairs", "rows", "headed"]
     field: str | None = None
     kind: ValueKind | None = None
     optional: bool = False
     headers: tuple[str, ...] = ()
     pairs: tuple[PairSpec, ...] = ()
+    # Pairs printed from the first column on: every row of the section begins with a pair's
+    # label instead of the section's merged label.
+    labels_in_first_column: bool = False
     list: str | None = None
     columns: tuple[ColumnSpec, ...] = ()
     carry_down: tuple[str, ...] = ()
+    halves: HalvesSpec | None = None
 
     @model_validator(mode="after")
     def _layout_fields(self) -> "SectionSpec":
@@ -77,7 +104,16 @@ class SectionSpec(_Spec):
             raise ValueError("a 'pairs' section needs 'pairs'")
         if self.layout == "rows" and not (self.list and self.columns):
             raise ValueError("a 'rows' section needs 'list' and 'columns'")
+        if self.layout == "headed" and not self.columns:
+            raise ValueError("a 'headed' section needs 'columns'")
+        if self.halves is not None and self.layout != "rows":
+            raise ValueError("only a 'rows' section has 'halves'")
         return self
+
+    def field_of(self, column: ColumnSpec) -> str:
+        """The path key of a column: `list.key` for a rows section, the key itself (a field
+        path) for a headed one."""
+        return f"{self.list}.{column.key}" if self.layout == "rows" else column.key
 
 
 class CheckSpec(_Spec):
@@ -92,6 +128,7 @@ class CheckSpec(_Spec):
 
 class Template(_Spec):
     id: str
+    schema_id: str = Field(alias="schema")  # the export contract the form fills
     name: str
     title_pattern: str
     form_title_pattern: str
@@ -99,6 +136,7 @@ class Template(_Spec):
     amount_decimals: int = Field(ge=0, le=6)
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
     taxonomy: dict[str, tuple[str, ...]]
+    level1_variants: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     level2_variants: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     indicator_value_kinds: dict[str, ValueKind] = Field(default_factory=dict)
     required: tuple[str, ...] = ()
@@ -131,8 +169,12 @@ class Template(_Spec):
                 kinds[section.field] = section.kind
             for pair in section.pairs:
                 kinds[pair.field] = pair.kind
+                if pair.code_field:
+                    kinds[pair.code_field] = "text"
             for column in section.columns:
-                kinds[f"{section.list}.{column.key}"] = column.kind
+                kinds[section.field_of(column)] = column.kind
+            if section.halves is not None:
+                kinds[f"{section.list}.{section.halves.field}"] = "text"
         return kinds
 
     def printed_labels(self) -> dict[str, tuple[str, ...]]:
@@ -144,14 +186,25 @@ class Template(_Spec):
             labels[section.key] = section.labels
             labels.update({f"header:{h}": (h,) for h in section.headers})
             labels.update({pair.field: pair.labels for pair in section.pairs})
-            labels.update({f"{section.list}.{c.key}": c.labels for c in section.columns})
+            labels.update({section.field_of(c): c.labels for c in section.columns})
+            if section.halves is not None:
+                labels.update({f"half:{h}": words for h, words in section.halves.names.items()})
             if section.columns:
                 row = "".join(c.labels[0] for c in section.columns)
                 labels[f"header_row:{section.key}"] = (row,)
         for level1, level2s in self.taxonomy.items():
-            labels[level1] = (level1,)
+            labels[level1] = (level1, *self.level1_variants.get(level1, ()))
             labels.update({l2: (l2, *self.level2_variants.get(l2, ())) for l2 in level2s})
         return labels
+
+    def canonical_level1(self, level1: str) -> str:
+        """The taxonomy's 一级 a printed wording names (`项目完成指标` -> 产出指标)."""
+        key = normalize_label(level1)
+        for canonical in self.taxonomy:
+            variants = (canonical, *self.level1_variants.get(canonical, ()))
+            if key in {normalize_label(v) for v in variants}:
+                return canonical
+        return level1
 
     def level1_of(self, level2: str) -> str | None:
         """The 一级指标 a (possibly variant) 二级指标 belongs to."""

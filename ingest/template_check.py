@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from models.contract import Amount, PerformanceTargets
+import models.project  # noqa: F401  (the second form's contract, registered for templates)
+from models.contract import Amount, contract_for
 
 if TYPE_CHECKING:
     from ingest.template import Template
@@ -28,7 +29,7 @@ def _leaf_type(annotation: Any) -> Any:
     return annotation
 
 
-def contract_paths(model: type[BaseModel] = PerformanceTargets) -> dict[str, Any]:
+def contract_paths(model: type[BaseModel]) -> dict[str, Any]:
     """Every value path a template may name (`budget.total`, `tasks.amount`), with the type the
     contract stores it as."""
     paths: dict[str, Any] = {}
@@ -53,7 +54,11 @@ Problem = tuple[tuple[Any, ...], str]  # where in the YAML, what is wrong
 def template_problems(template: "Template", paths: dict[str, Any] | None = None) -> list[Problem]:
     """Field paths the contract lacks, kinds it cannot store, checks and carried columns that
     name nothing, and taxonomy entries that name no 二级指标."""
-    paths = contract_paths() if paths is None else paths
+    if paths is None:
+        try:
+            paths = contract_paths(contract_for(template.schema_id))
+        except ValueError as exc:
+            return [(("schema",), str(exc))]
     problems: list[Problem] = []
 
     def field(loc: tuple[Any, ...], path: str, kind: str | None) -> None:
@@ -68,9 +73,16 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
             field((*at, "field"), section.field, section.kind)
         for j, pair in enumerate(section.pairs):
             field((*at, "pairs", j, "field"), pair.field, pair.kind)
+            if pair.code_field:
+                field((*at, "pairs", j, "code_field"), pair.code_field, "text")
         keys = {c.key for c in section.columns}
         for j, column in enumerate(section.columns):
-            field((*at, "columns", j, "key"), f"{section.list}.{column.key}", column.kind)
+            field((*at, "columns", j, "key"), section.field_of(column), column.kind)
+        if section.halves is not None:
+            field((*at, "halves", "field"), f"{section.list}.{section.halves.field}", None)
+            for key in section.halves.shared:
+                if key not in keys:
+                    problems.append(((*at, "halves"), f"'{key}' is not a column of the section"))
         for key in section.carry_down:
             if key not in keys:
                 problems.append(((*at, "carry_down"), f"'{key}' is not a column of the section"))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from ingest.labels import match_label
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
-from models.contract import FieldStatus, FieldValue, PerformanceTargets, value_paths
+from models.contract import FieldStatus, FieldValue, FormDocument, row_lists, value_paths
 
 Reason = Literal[
     "low_confidence",
@@ -49,18 +49,18 @@ class CheckIssue(BaseModel):
     suggestion_path: str | None = None
 
 
-def field_kinds(doc: PerformanceTargets, template: Template) -> dict[str, ValueKind]:
+def field_kinds(doc: FormDocument, template: Template) -> dict[str, ValueKind]:
     """The value kind of every field of `doc`; indicator values by their 二级指标."""
     by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template.kinds_by_key()}
     kinds = {path: by_key.get(kind_key(path), "text") for path, _ in value_paths(doc)}
-    for i, ind in enumerate(doc.indicators):
+    for i, ind in enumerate(getattr(doc, "indicators", ())):
         level2 = template.canonical_level2(ind.level2) if ind.level2 else None
         if level2 in template.indicator_value_kinds:
             kinds[f"indicators[{i}].value"] = template.indicator_value_kinds[level2]
     return kinds
 
 
-def run_checks(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+def run_checks(doc: FormDocument, template: Template) -> list[CheckIssue]:
     """Every check of the template on `doc`, in a stable order."""
     values = dict(value_paths(doc))
     kinds = field_kinds(doc, template)
@@ -346,17 +346,17 @@ def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
     return found.label if found is not None else None
 
 
-def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
     message = template.messages.get("taxonomy", "taxonomy")
-    level1_names = {normalize_label(l1): l1 for l1 in template.taxonomy}
-    level1_terms = {l1: (l1,) for l1 in template.taxonomy}
+    level1_terms = {l1: (l1, *template.level1_variants.get(l1, ())) for l1 in template.taxonomy}
+    level1_names = {normalize_label(w) for terms in level1_terms.values() for w in terms}
     level2_terms = {
         l2: (l2, *template.level2_variants.get(l2, ()))
         for l2s in template.taxonomy.values()
         for l2 in l2s
     }
     issues = []
-    for i, ind in enumerate(doc.indicators):
+    for i, ind in enumerate(getattr(doc, "indicators", ())):
         level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
         if not level1_ok:
             path = f"indicators[{i}].level1"
@@ -380,7 +380,7 @@ def _taxonomy_issues(doc: PerformanceTargets, template: Template) -> list[CheckI
         if expected is None:
             detail = f"“{ind.level2}”不是二级指标"
             nearest = _nearest_term(ind.level2, level2_terms)
-        elif level1_ok and ind.level1 and normalize_label(ind.level1) != expected:
+        elif level1_ok and ind.level1 and template.canonical_level1(ind.level1) != expected:
             detail = f"“{ind.level2}”应属于{expected}"  # printed so: kept, no suggestion
             # Printed so, or a merged 一级 cell read over the wrong rows: either may be wrong.
             paths = (f"indicators[{i}].level1", *paths)
@@ -459,11 +459,12 @@ def _row_key(row: BaseModel) -> tuple[str, ...] | None:
     return tuple(normalize_label(str(v)) if v is not None else "" for v in fields)
 
 
-def _duplicate_issues(doc: PerformanceTargets, template: Template) -> list[CheckIssue]:
+def _duplicate_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
     """Rows repeated word for word (a header or row read twice at a page break)."""
     message = template.messages.get("duplicate", "duplicate")
     issues = []
-    for name, rows in (("tasks", doc.tasks), ("indicators", doc.indicators)):
+    for name in row_lists(type(doc)):
+        rows = getattr(doc, name)
         seen: dict[tuple[str, ...], int] = {}
         for i, row in enumerate(rows):
             key = _row_key(row)

@@ -1,15 +1,28 @@
-"""Export contract v1 (`department-performance-targets/1`), the fixed shape clients rely on.
+"""The export contracts, the fixed shapes clients rely on: what every form's document shares
+(`FormDocument`: where it came from, its status, `fields[]`, document flags, the audit trail)
+and contract v1 of the 部门整体 form (`department-performance-targets/1`).
 
 Keys are exactly those of the contract; new keys may be added later, none renamed. Amounts are
 decimal strings in 万元 without thousands separators, counts are integers, empty cells are None.
+A form's contract is a `FormDocument` subclass registered by its `schema`, so stored documents
+and truth files are parsed into the right one (`parse_document`).
 """
 
+import json
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    StringConstraints,
+    model_validator,
+)
 
 SCHEMA_ID = "department-performance-targets/1"
 
@@ -124,9 +137,6 @@ class DocumentFlagStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-SectionKey = Literal["basic_info", "budget", "overall_goal", "tasks", "other_tasks", "indicators"]
-
-
 class DocumentFlag(_Strict):
     """A doubt about the document itself: a page, section or text line that no field holds.
 
@@ -135,7 +145,7 @@ class DocumentFlag(_Strict):
     """
 
     reason: DocumentFlagReason
-    section: SectionKey | None = None
+    section: str | None = None  # a section key of the document's form template
     page: int | None = Field(default=None, ge=1)
     bbox: BBox | None = None
     text: str | None = None
@@ -252,35 +262,44 @@ class EngineInfo(_Strict):
     pages: list[PageReading] = Field(default_factory=list)
 
 
-class PerformanceTargets(_Strict):
-    """The document as exported. Gold files omit the run-specific keys, so those default."""
+# Keys every form's document has that are not values of the form: kept out of `value_paths`.
+_RUN_KEYS = frozenset(
+    {
+        "schema_id",
+        "document_id",
+        "source",
+        "status",
+        "fields",
+        "document_flags",
+        "accounting",
+        "ocr",
+        "review_state",
+        "acceptance",
+        "corrections",
+    }
+)
+
+
+class FormDocument(_Strict):
+    """What the document of every form holds besides the form's own values (declared by a
+    subclass after these keys, in reading order). Gold files omit the run-specific keys, so
+    those default."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_id: Literal["department-performance-targets/1"] = Field(
-        default=SCHEMA_ID, alias="schema"
-    )
+    # Value keys (last path part) scored as paragraphs by character accuracy.
+    LONG_TEXT_KEYS: ClassVar[frozenset[str]] = frozenset()
+    # The sections of the form a document flag may name.
+    SECTION_KEYS: ClassVar[frozenset[str]] = frozenset()
+
+    schema_id: str = Field(alias="schema")
     document_id: str | None = None
     source: SourceInfo | None = None
     status: DocumentStatus = DocumentStatus.NEEDS_REVIEW
     title: str | None = None
     year: int | None = None
-    department: str | None = None
-    basic_info: BasicInfo = Field(default_factory=BasicInfo)
-    budget: Budget = Field(default_factory=Budget)
-    overall_goal: str | None = None
-    tasks: list[Task] = Field(default_factory=list)
-    other_tasks: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
-    fields: list[FieldRecord] = Field(default_factory=list)
-    document_flags: list[DocumentFlag] = Field(default_factory=list)
-    accounting: ReadingAccount | None = None
-    ocr: EngineInfo | None = None
-    review_state: ReviewState | None = None
-    acceptance: Acceptance | None = None
-    corrections: list[CorrectionEntry] = Field(default_factory=list)
 
-    def in_state(self, state: ReviewState) -> "PerformanceTargets":
+    def in_state(self, state: ReviewState) -> "FormDocument":
         """This document in review `state`, with the v1 `status` that goes with it."""
         status = (
             DocumentStatus.ACCEPTED
@@ -293,32 +312,125 @@ class PerformanceTargets(_Strict):
         """The contract JSON: aliases applied, run-specific keys kept even when empty."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=False)
 
+    @model_validator(mode="after")
+    def _flags_name_sections(self) -> "FormDocument":
+        for flag in getattr(self, "document_flags", ()):
+            if flag.section is not None and flag.section not in self.SECTION_KEYS:
+                raise ValueError(f"document flag names no section of this form: {flag.section}")
+        return self
 
-def value_paths(doc: PerformanceTargets) -> list[tuple[str, FieldValue]]:
-    """Every value of the document with its `fields[]` path, in reading order."""
-    out: list[tuple[str, FieldValue]] = [
-        ("title", doc.title),
-        ("year", doc.year),
-        ("department", doc.department),
-        ("basic_info.staff_count", doc.basic_info.staff_count),
-        ("basic_info.subunit_count", doc.basic_info.subunit_count),
-    ]
-    out += [(f"budget.{key}", getattr(doc.budget, key)) for key in BUDGET_KEYS]
-    out.append(("overall_goal", doc.overall_goal))
-    for i, task in enumerate(doc.tasks):
-        out += [(f"tasks[{i}].{key}", getattr(task, key)) for key in Task.model_fields]
-    out.append(("other_tasks", doc.other_tasks))
-    for i, ind in enumerate(doc.indicators):
-        out += [(f"indicators[{i}].{key}", getattr(ind, key)) for key in Indicator.model_fields]
+    @classmethod
+    def is_long_text(cls, path: str) -> bool:
+        """Paragraph fields are scored by character accuracy, the rest must match exactly."""
+        return path.rsplit(".", 1)[-1] in cls.LONG_TEXT_KEYS
+
+
+class RunRecord(BaseModel):
+    """The run-specific keys every form's document ends with. A form's contract lists it
+    first among its bases (`class X(RunRecord, XValues, FormDocument)`), so its keys come
+    after the form's own values in the JSON, as a reader expects."""
+
+    fields: list[FieldRecord] = Field(default_factory=list)
+    document_flags: list[DocumentFlag] = Field(default_factory=list)
+    accounting: ReadingAccount | None = None
+    ocr: EngineInfo | None = None
+    review_state: ReviewState | None = None
+    acceptance: Acceptance | None = None
+    corrections: list[CorrectionEntry] = Field(default_factory=list)
+
+
+class _DepartmentValues(BaseModel):
+    department: str | None = None
+    basic_info: BasicInfo = Field(default_factory=BasicInfo)
+    budget: Budget = Field(default_factory=Budget)
+    overall_goal: str | None = None
+    tasks: list[Task] = Field(default_factory=list)
+    other_tasks: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class PerformanceTargets(RunRecord, _DepartmentValues, FormDocument):
+    """The 部门整体预算绩效目标表 as exported (contract v1). Gold files omit the run-specific keys,
+    so those default."""
+
+    LONG_TEXT_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"overall_goal", "other_tasks", "content", "expected"}
+    )
+    SECTION_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"basic_info", "budget", "overall_goal", "tasks", "other_tasks", "indicators"}
+    )
+
+    schema_id: Literal["department-performance-targets/1"] = Field(
+        default=SCHEMA_ID, alias="schema"
+    )
+
+
+def value_paths(doc: FormDocument) -> list[tuple[str, FieldValue]]:
+    """Every value of the document with its `fields[]` path, in reading order (the order the
+    contract declares them: nested models as `a.b`, list items as `a[i].b`)."""
+    out: list[tuple[str, FieldValue]] = []
+
+    def walk(prefix: str, model: BaseModel) -> None:
+        for key in type(model).model_fields:
+            if not prefix and key in _RUN_KEYS:
+                continue
+            value = getattr(model, key)
+            path = f"{prefix}{key}"
+            if isinstance(value, BaseModel):
+                walk(f"{path}.", value)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(f"{path}[{i}].", item)
+            else:
+                out.append((path, value))
+
+    walk("", doc)
     return out
+
+
+def row_lists(contract: type[FormDocument]) -> dict[str, type[BaseModel]]:
+    """The contract's lists of rows (tasks, indicators) and the model of one row."""
+    lists: dict[str, type[BaseModel]] = {}
+    for name, info in contract.model_fields.items():
+        args = getattr(info.annotation, "__args__", ())
+        if name not in _RUN_KEYS and getattr(info.annotation, "__origin__", None) is list:
+            lists[name] = args[0]
+    return lists
 
 
 # The row a task or indicator path names: `indicators[7].name` -> `indicators[7]` (list, index).
 ROW_PATH = re.compile(r"^(\w+)\[(\d+)\]")
 
-LONG_TEXT_KEYS = frozenset({"overall_goal", "other_tasks", "content", "expected"})
+_CONTRACTS: dict[str, type[FormDocument]] = {}
 
 
-def is_long_text(path: str) -> bool:
-    """Paragraph fields are scored by character accuracy, the rest must match exactly."""
-    return path.rsplit(".", 1)[-1] in LONG_TEXT_KEYS
+def register_contract(contract: type[FormDocument]) -> type[FormDocument]:
+    """Make documents whose `schema` is this contract's parse into it."""
+    schema = contract.model_fields["schema_id"].default
+    if not isinstance(schema, str):
+        raise TypeError(f"{contract.__name__} declares no schema id")
+    _CONTRACTS[schema] = contract
+    return contract
+
+
+def contract_for(schema: str) -> type[FormDocument]:
+    """The registered contract of a schema id (`department-performance-targets/1`, ...)."""
+    try:
+        return _CONTRACTS[schema]
+    except KeyError:
+        raise ValueError(f"unknown document schema {schema!r}") from None
+
+
+def parse_document(data: Any) -> FormDocument:
+    """A stored or exported document in its own form's contract (v1 when it names none)."""
+    if isinstance(data, FormDocument):
+        return data
+    if isinstance(data, str | bytes):
+        data = json.loads(data)
+    return contract_for(data.get("schema", SCHEMA_ID)).model_validate(data)
+
+
+register_contract(PerformanceTargets)
+
+# A field holding any registered form's document, parsed into its own contract by `schema`.
+AnyFormDocument = Annotated[SerializeAsAny[FormDocument], BeforeValidator(parse_document)]

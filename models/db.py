@@ -106,6 +106,7 @@ class Document(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)  # grows with every reviewer act
     open_flags: Mapped[int] = mapped_column(Integer, default=0)  # open document flags
     content: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # contract JSON
+    form: Mapped[str | None] = mapped_column(String(64), index=True)  # the form it was read as
     # the ingest run (its task id) that owns the processing; tasks of any other run do nothing
     run_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

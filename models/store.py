@@ -15,7 +15,7 @@ from models.contract import (
     Acceptance,
     DocumentFlagStatus,
     FieldStatus,
-    PerformanceTargets,
+    FormDocument,
     ReviewState,
 )
 from models.db import (
@@ -164,7 +164,13 @@ def withdraw_documents(session: Session, document_ids: list[str]) -> list[str]:
 
 
 def list_documents(
-    session: Session, *, status: str | None, batch_id: str | None, limit: int, offset: int
+    session: Session,
+    *,
+    status: str | None,
+    batch_id: str | None,
+    limit: int,
+    offset: int,
+    form: str | None = None,
 ) -> tuple[list[Document], int]:
     """Documents with open document flags first (a page or rows may be missing), then the
     newest."""
@@ -173,6 +179,8 @@ def list_documents(
         query = query.where(Document.status == status)
     if batch_id:
         query = query.where(Document.batch_id == batch_id)
+    if form:
+        query = query.where(Document.form == form)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = (Document.open_flags > 0).desc(), Document.created_at.desc(), Document.id
     rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
@@ -253,11 +261,11 @@ def lock_document(session: Session, document_id: str) -> Document | None:
     return session.get(Document, document_id, populate_existing=True)
 
 
-def open_document_flags(content: PerformanceTargets) -> int:
+def open_document_flags(content: FormDocument) -> int:
     return sum(f.status == DocumentFlagStatus.OPEN for f in content.document_flags)
 
 
-def write_content(doc: Document, content: PerformanceTargets) -> None:
+def write_content(doc: Document, content: FormDocument) -> None:
     """The document's stored contract JSON and what is kept beside it for queries; the
     service's status is the review state where the document has one (`ready` included)."""
     doc.content = content.to_json_dict()
@@ -268,12 +276,14 @@ def write_content(doc: Document, content: PerformanceTargets) -> None:
 def save_result(
     session: Session,
     document_id: str,
-    content: PerformanceTargets,
+    content: FormDocument,
     *,
+    form: str | None = None,
     auto_accept: bool = False,
     covered: dict[str, str] | None = None,
 ) -> None:
-    """Store the assembled document and its field rows; the status comes from the flags.
+    """Store the assembled document (read as `form`) and its field rows; the status comes
+    from the flags.
 
     A document with nothing in doubt is `ready` for a reviewer to accept; only with
     `auto_accept` (the configured policy) is it accepted here, recorded as the policy's act."""
@@ -293,6 +303,7 @@ def save_result(
         content = content.in_state(ReviewState.ACCEPTED)
         doc.accepted_by, doc.accepted_at, doc.accept_reason = acceptance.by, now, acceptance.reason
     write_content(doc, content)
+    doc.form = form or doc.form
     doc.stage = "done"
     sync_fields(session, document_id, content, covered=covered)
 
@@ -300,7 +311,7 @@ def save_result(
 def sync_fields(
     session: Session,
     document_id: str,
-    content: PerformanceTargets,
+    content: FormDocument,
     *,
     new_version: int = 1,
     covered: dict[str, str] | None = None,

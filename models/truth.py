@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import PerformanceTargets
+import models.project  # noqa: F401  (registers the second form's contract for parsing)
+from models.contract import AnyFormDocument
 
 Level = Literal["clean", "scan", "heavy", "photo"]
 Split = Literal["calibration", "test"]
@@ -51,7 +52,7 @@ class GroundTruth(_Strict):
     engine: Engine = "native"
     source_format: SourceFormat | None = None  # what the engine printed; None for native
     fonts: list[str] = Field(default_factory=list)
-    document: PerformanceTargets
+    document: AnyFormDocument  # the form's own contract, told by its `schema`
     pages: list[TruthPage]
     violations: list[str] = Field(default_factory=list)  # checks broken on purpose
     errors: dict[str, str] = Field(default_factory=dict)  # path -> printed wrong value, on purpose

@@ -20,8 +20,9 @@ without_telemetry()  # before any test imports ONNX Runtime
 def engine() -> OcrEngine:
     """The default OCR engine, loaded once for every test that reads real pixels."""
     from ingest.ocr import create_engine
+    from jixiao.options import ocr_options
 
-    return create_engine("rapidocr", Settings())
+    return create_engine(ocr_options(Settings(ocr_engine="rapidocr")))
 
 
 CLIENT_HEADERS = {"X-Jixiao-Client": "tests"}

@@ -32,8 +32,10 @@ from sqlalchemy.orm import Session
 
 from ingest.artifacts import PageImage, PageTable, SourceDocument
 from ingest.errors import InputRejected, UnknownTemplate
+from ingest.forms import form_of
 from ingest.merged import covered_by
 from ingest.ocr.base import OcrEngine
+from jixiao.options import input_limits, ocr_options
 from jixiao.settings import get_settings
 from models import store
 from models.blobs import BlobStore
@@ -64,8 +66,7 @@ def get_ocr_engine() -> OcrEngine:
     """This process's engine: `create_engine` builds it once and hands back the same one."""
     from ingest.ocr import create_engine
 
-    settings = get_settings()
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(ocr_options(get_settings()))
 
 
 def _session() -> Session:
@@ -148,7 +149,9 @@ def ingest_document(self: Task, document_id: str) -> int:
         # closed on the way out, so a failed write stops the renderer at once
         with (
             tempfile.TemporaryDirectory(prefix="jixiao-print-") as work,
-            closing(read_source_pages(source, settings, get_ocr_engine(), Path(work))) as pages,
+            closing(
+                read_source_pages(source, input_limits(settings), get_ocr_engine(), Path(work))
+            ) as pages,
         ):
             for page, from_file in pages:
                 n = page.index + 1
@@ -276,6 +279,7 @@ def assemble_document(self: Task, document_id: str, run: str | None = None) -> s
             session,
             document_id,
             document,
+            form=form_of(document).id,
             auto_accept=get_settings().auto_accept_unflagged,
             covered=covered_by(document),
         )

@@ -31,6 +31,7 @@ from api.schemas import (
 )
 from api.uploads import receive_multipart
 from ingest.export import ExportFile, export
+from ingest.forms import Form, form_by_id, form_for_schema, form_ids, value_at
 from models import store
 from models.blobs import BlobStore
 from models.contract import CorrectionEntry, PerformanceTargets
@@ -113,11 +114,12 @@ def list_documents(
     _: Uploader,
     status: ProcessingStatus | None = None,
     batch: str | None = None,
+    form: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> DocumentList:
     rows, total = store.list_documents(
-        session, status=status, batch_id=batch, limit=limit, offset=offset
+        session, status=status, batch_id=batch, form=form, limit=limit, offset=offset
     )
     flags = store.flagged_counts(session, [r.id for r in rows])
     etas = reading_etas(session) if any(r.status in WAITING for r in rows) else {}
@@ -125,12 +127,29 @@ def list_documents(
     return DocumentList(items=items, total=total, limit=limit, offset=offset)
 
 
+def _form_of(doc: Document) -> Form | None:
+    """The form a document was read as; its contract's form where that was not recorded."""
+    if doc.form in form_ids():
+        return form_by_id(doc.form)  # type: ignore[arg-type]
+    schema = (doc.content or {}).get("schema")
+    try:
+        return form_for_schema(schema) if schema else None
+    except KeyError:
+        return None
+
+
 def _overview(doc: Document, flagged: int, eta_s: float | None) -> DocumentOverview:
     """The summary plus what the form itself says it is (known once it has been read)."""
     content = doc.content or {}
+    form = _form_of(doc)
+    said = {key: value_at(content, path) for key, path in form.summary.items()} if form else {}
     return DocumentOverview(
         **DocumentSummary.model_validate(doc).model_dump(),
-        department=content.get("department"),
+        form=form.id if form else None,
+        form_name=form.name if form else None,
+        schema=content.get("schema"),
+        department=said.get("department"),
+        project=said.get("project"),
         year=content.get("year"),
         flagged_count=flagged,
         eta_s=eta_s,

@@ -8,7 +8,6 @@ from api.auth import Reviewer, require
 from api.deps import BlobsDep, PageNumber, SessionDep, require_document
 from api.errors import NotFound
 from api.schemas import FieldOut, FieldPatch, PatchResult
-from ingest.template import default_template
 from models import store
 from models.contract import FieldStatus
 from models.tokens import Role
@@ -81,7 +80,6 @@ def correct(
         version=body.version,
         comment=body.comment,
         who=who.name,
-        template=default_template(),
     )
     return PatchResult(
         field=FieldOut.model_validate(row),

@@ -6,13 +6,13 @@ Scripts and styles are files, never inline, so a strict Content-Security-Policy 
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, RedirectResponse
 
 from api.errors import NotFound
-from ingest.template import default_template
+from ingest.forms import form_by_id
 from models.contract import ACTION_NAMES, STATUS_NAMES
 
 WEB_DIR = Path(__file__).parents[1] / "web"
@@ -33,12 +33,23 @@ def home() -> RedirectResponse:
 
 
 @router.get("/ui/form.json")
-def form_description() -> dict[str, Any]:
-    """Section and column labels, taxonomy and reason texts from the template, and the names
-    of statuses and reviewer acts, so the pages use the same words as the exports instead of a
-    second copy of them."""
-    form = default_template().model_dump(include={"name", "sections", "taxonomy", "messages"})
-    return {**form, "statuses": STATUS_NAMES, "actions": ACTION_NAMES}
+def form_description(
+    form: Annotated[str, Query(max_length=64)] = "department_overall",
+) -> dict[str, Any]:
+    """A form's section and column labels, layout, taxonomy and reason texts from its template,
+    and the names of statuses and reviewer acts, so the pages use the same words as the
+    exports instead of a second copy of them."""
+    try:
+        found = form_by_id(form)
+    except KeyError:
+        raise NotFound("no_form", f"没有表式 {form}") from None
+    keys = {"name", "columns", "sections", "taxonomy", "messages"}
+    return {
+        **found.template.model_dump(include=keys),
+        "id": found.id,
+        "statuses": STATUS_NAMES,
+        "actions": ACTION_NAMES,
+    }
 
 
 @router.get("/ui/assets/{name}")

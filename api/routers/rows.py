@@ -17,7 +17,6 @@ from api.schemas import (
     RowCreate,
     UndoRequest,
 )
-from ingest.template import default_template
 from models import store
 from models.db import Document
 from models.tokens import Role
@@ -53,7 +52,6 @@ def add_row(document_id: str, body: RowCreate, session: SessionDep, who: Reviewe
         bbox=body.bbox,
         comment=body.comment,
         who=who.name,
-        template=default_template(),
     )
     return _state(session, doc)
 
@@ -76,7 +74,6 @@ def delete_row(
         revision=body.revision,
         comment=body.comment,
         who=who.name,
-        template=default_template(),
     )
     return _state(session, doc)
 
@@ -93,7 +90,6 @@ def resolve_flag(
         revision=body.revision,
         comment=body.comment or "",
         who=who.name,
-        template=default_template(),
     )
     return _state(session, doc)
 
@@ -101,9 +97,7 @@ def resolve_flag(
 @router.post("/undo", response_model=ReviewState)
 def undo(document_id: str, body: UndoRequest, session: SessionDep, who: Reviewer) -> ReviewState:
     """Take back the newest correction not yet undone (recorded in the audit trail)."""
-    _, doc = review.undo_last(
-        session, document_id, who=who.name, comment=body.comment, template=default_template()
-    )
+    _, doc = review.undo_last(session, document_id, who=who.name, comment=body.comment)
     return _state(session, doc)
 
 

@@ -16,12 +16,11 @@ import {
   statusBadge,
   setupChrome,
   toast,
+  valueAt,
 } from "./ui.js";
 
 const docId = param("doc");
 const base = `/api/v1/documents/${docId}`;
-const COLUMNS = 5;
-
 // Where the budget's values sit on paper: two label/value pairs per row, with the template's
 // header texts (by index) on the rows that carry them.
 const BUDGET_ROWS = [
@@ -69,26 +68,66 @@ function sectionLabel(section, rows) {
   return labelCell(section.labels[0], { rowspan: rows, class: rows > 2 ? "vertical" : "" });
 }
 
+// Columns right of the label column, where a section's cells are laid out.
+const inner = () => form.columns - 1;
+
+// `total` columns shared out among `parts` cells, the last taking what is left.
+function spans(total, parts) {
+  const each = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => (i === parts - 1 ? total - each * (parts - 1) : each));
+}
+
 function valueRows(section, content) {
-  return [h("tr", {}, sectionLabel(section, 1), valueCell(section.field, content[section.field], { colspan: COLUMNS - 1 }))];
+  return [h("tr", {}, sectionLabel(section, 1), valueCell(section.field, valueAt(content, section.field), { colspan: inner() }))];
+}
+
+// A pair's label and value (and the code printed before a name) over `width` columns.
+function pairCells(pair, content, width, labelProps = {}) {
+  const cells = [labelCell(pair.title ?? pair.labels[0], labelProps)];
+  const room = labelProps.class === "first" ? width : width - 1;
+  if (pair.code_field) {
+    cells.push(valueCell(pair.code_field, valueAt(content, pair.code_field)));
+    cells.push(valueCell(pair.field, valueAt(content, pair.field), { colspan: Math.max(1, room - 1) }));
+  } else {
+    cells.push(valueCell(pair.field, valueAt(content, pair.field), { colspan: Math.max(1, room) }));
+  }
+  return cells;
 }
 
 function pairRows(section, content) {
-  const label = (key) => section.pairs.find((p) => p.field === `${section.key}.${key}`)?.labels[0] ?? key;
-  const pairCells = (key) => [labelCell(label(key)), valueCell(`${section.key}.${key}`, content[section.key][key])];
-  const layout =
-    section.key === "budget"
-      ? BUDGET_ROWS
-      : Array.from({ length: Math.ceil(section.pairs.length / 2) }, (_, i) => ({
-          pairs: section.pairs.slice(2 * i, 2 * i + 2).map((p) => p.field.split(".").at(-1)),
-        }));
-  const rows = layout.map((row) =>
-    row.headers
-      ? h("tr", {}, row.headers.map((i) => h("th", { class: "head" }, section.headers[i] ?? "")))
-      : h("tr", {}, row.pairs.flatMap(pairCells)),
-  );
+  const pairs = new Map(section.pairs.map((p) => [p.field.split(".").at(-1), p]));
+  if (section.key === "budget" && form.id === "department_overall") {
+    const rows = BUDGET_ROWS.map((row) =>
+      row.headers
+        ? h("tr", {}, row.headers.map((i) => h("th", { class: "head" }, section.headers[i] ?? "")))
+        : h("tr", {}, row.pairs.flatMap((key) => pairCells(pairs.get(key), content, 2))),
+    );
+    rows[0].prepend(sectionLabel(section, rows.length));
+    return rows;
+  }
+  const groups = Array.from({ length: Math.ceil(section.pairs.length / 2) }, (_, i) => section.pairs.slice(2 * i, 2 * i + 2));
+  if (section.labels_in_first_column) {
+    // Every row starts with a pair's label in the label column.
+    return groups.map((group) => {
+      const widths = spans(form.columns, group.length);
+      return h("tr", {}, group.flatMap((pair, i) => pairCells(pair, content, widths[i], i === 0 ? { class: "first" } : {})));
+    });
+  }
+  const rows = groups.map((group) => {
+    const widths = spans(inner(), group.length);
+    return h("tr", {}, group.flatMap((pair, i) => pairCells(pair, content, widths[i])));
+  });
   rows[0].prepend(sectionLabel(section, rows.length));
   return rows;
+}
+
+// A header row naming the cells under it (中期目标 | 年度目标).
+function headedRows(section, content) {
+  const widths = spans(inner(), section.columns.length);
+  const head = h("tr", {}, section.columns.map((c, i) => h("th", { class: "head", colspan: widths[i] }, c.labels[0])));
+  const values = h("tr", {}, section.columns.map((c, i) => valueCell(c.key, valueAt(content, c.key), { colspan: widths[i] })));
+  head.prepend(sectionLabel(section, 2));
+  return [head, values];
 }
 
 // How many rows from `start` share the carried-down columns up to `depth`: the merged cell.
@@ -101,18 +140,24 @@ function runLength(items, start, keys, depth) {
 
 function listRows(section, content) {
   const items = content[section.list] ?? [];
-  const merged = section.carry_down;
-  const header = h("tr", {}, section.columns.map((c) => h("th", { class: "head" }, c.labels[0])));
+  const halves = section.halves;
+  // A table of two halves shows each item's half first, merged over the half's rows.
+  const columns = halves ? [{ key: halves.field, labels: ["期间"] }, ...section.columns] : section.columns;
+  const merged = halves ? [halves.field, ...section.carry_down] : section.carry_down;
+  const shown = (key, value) => (halves && key === halves.field ? (halves.titles[value] ?? value) : value);
+  const last = { colspan: Math.max(1, inner() - columns.length + 1) };
+  const header = h("tr", {}, columns.map((c, k) => h("th", { class: "head", ...(k === columns.length - 1 ? last : {}) }, c.labels[0])));
   const rows = items.map((item, i) => {
-    const cells = section.columns.map((column, c) => {
+    const cells = columns.map((column, c) => {
       const depth = merged.indexOf(column.key);
       const path = `${section.list}[${i}].${column.key}`;
-      if (depth < 0) return valueCell(path, item[column.key]);
+      const value = shown(column.key, item[column.key]);
+      if (depth < 0) return valueCell(path, value, c === columns.length - 1 ? last : {});
       const starts = i === 0 || runLength(items, i - 1, merged, depth) === 1;
       if (!starts) return null; // covered by the merged cell above
-      return valueCell(path, item[column.key], { rowspan: runLength(items, i, merged, depth), class: `merged c${c}` });
+      return valueCell(path, value, { rowspan: runLength(items, i, merged, depth), class: `merged c${c}` });
     });
-    const named = cells.find((c, k) => c && section.columns[k].key === "name");
+    const named = cells.find((c, k) => c && columns[k].key === "name");
     named?.append(rowTools(section.list, i));
     return h("tr", {}, cells.filter(Boolean));
   });
@@ -169,7 +214,8 @@ function renderFlags(flags) {
           toast(`未能处理：${error.message}`, "error");
         }
       });
-      const list = flag.section === "tasks" ? "tasks" : "indicators";
+      const lists = form.sections.filter((s) => s.layout === "rows").map((s) => s.list);
+      const list = lists.includes(flag.section) ? flag.section : (lists.at(-1) ?? "indicators");
       const add = h("button", { type: "button", class: "small primary", dataset: { fromFlag: i } }, "补录为一行");
       add.addEventListener("click", () => addRow(list, (content[list] ?? []).length, flag.reason === "unassigned_text" ? i : null));
       return h(
@@ -186,13 +232,21 @@ function renderFlags(flags) {
   );
 }
 
-const LAYOUTS = { value: valueRows, pairs: pairRows, rows: listRows };
+const LAYOUTS = { value: valueRows, pairs: pairRows, rows: listRows, headed: headedRows };
+
+// A section the form may leave out (narrative rows some regions print) is shown where the
+// scan has it: a value, or a cell it was read from.
+function printed(section, content) {
+  if (!section.optional || section.layout !== "value") return true;
+  return valueAt(content, section.field) != null || records.get(section.field)?.bbox != null;
+}
 
 function renderForm(form, content) {
   const table = document.getElementById("form");
+  const columns = Array.from({ length: form.columns }, (_, i) => h("col", { class: i === 0 ? "c-label" : `c${i}` }));
   table.replaceChildren(
-    h("colgroup", {}, ["c-label", "c1", "c2", "c3", "c4"].map((c) => h("col", { class: c }))),
-    h("tbody", {}, form.sections.flatMap((section) => LAYOUTS[section.layout](section, content))),
+    h("colgroup", {}, columns),
+    h("tbody", {}, form.sections.filter((s) => printed(s, content)).flatMap((section) => LAYOUTS[section.layout](section, content))),
   );
   document.getElementById("form-title").textContent =
     content.title ?? `${content.year ?? ""}年${form.name}`;
@@ -225,7 +279,8 @@ function renderAudit(form, corrections, values) {
 
 async function load() {
   doc = await getJson(base);
-  document.getElementById("doc-title").textContent = doc.department ?? doc.filename;
+  document.getElementById("doc-title").textContent =
+    [doc.department, doc.project].filter(Boolean).join(" · ") || doc.filename;
   const accepted = doc.accepted_by ? ` · 由 ${doc.accepted_by} 于 ${formatTime(doc.accepted_at)} 接受` : "";
   document
     .getElementById("doc-meta")
@@ -236,7 +291,7 @@ async function load() {
   document.getElementById("to-review").hidden = !doc.flagged_count && !doc.open_flags;
   document.getElementById("accept-doc").hidden = doc.status !== "ready";
   const [loadedForm, exported, corrections] = await Promise.all([
-    loadForm(),
+    loadForm(doc.form),
     (await request(`${base}/export?format=json`)).json(),
     getJson(`${base}/corrections`),
   ]);

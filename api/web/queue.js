@@ -8,6 +8,7 @@ const REFRESH_MS = 4000;
 const body = document.querySelector("#queue tbody");
 const status = document.getElementById("f-status");
 const year = document.getElementById("f-year");
+const formFilter = document.getElementById("f-form");
 const text = document.getElementById("f-text");
 const sort = document.getElementById("f-sort");
 let documents = [];
@@ -32,7 +33,8 @@ function matches(doc) {
   return (
     (!status.value || doc.status === status.value) &&
     (!year.value || String(doc.year) === year.value) &&
-    (!needle || `${doc.department ?? ""} ${doc.filename}`.includes(needle))
+    (!formFilter.value || doc.form === formFilter.value) &&
+    (!needle || `${doc.department ?? ""} ${doc.project ?? ""} ${doc.filename}`.includes(needle))
   );
 }
 
@@ -47,7 +49,8 @@ function render() {
       h(
         "tr",
         { dataset: { id: doc.id }, class: doc.flagged_count || doc.open_flags ? "has-flags" : null },
-        h("td", {}, doc.department ?? h("span", { class: "muted" }, "（未识别）")),
+        h("td", {}, doc.department ?? h("span", { class: "muted" }, "（未识别）"), doc.project ? h("div", { class: "muted" }, doc.project) : null),
+        h("td", {}, doc.form_name ?? h("span", { class: "muted" }, "—")),
         h("td", {}, doc.year ?? ""),
         h("td", { class: "file" }, doc.filename),
         h("td", {}, statusBadge(doc.status)),
@@ -82,11 +85,20 @@ function fillYears() {
   year.value = years.map(String).includes(chosen) ? chosen : "";
 }
 
+// The forms the listed documents were read as, for the 表式 filter.
+function fillForms() {
+  const named = new Map(documents.filter((d) => d.form).map((d) => [d.form, d.form_name ?? d.form]));
+  const chosen = formFilter.value;
+  formFilter.replaceChildren(h("option", { value: "" }, "全部"), ...[...named].map(([id, name]) => h("option", { value: id }, name)));
+  formFilter.value = named.has(chosen) ? chosen : "";
+}
+
 async function load() {
   await loadForm();
   const answer = await getJson("/api/v1/documents?limit=500");
   documents = answer.items;
   fillYears();
+  fillForms();
   render();
   if (documents.some((d) => !FINISHED.has(d.status))) setTimeout(load, REFRESH_MS);
 }
@@ -100,7 +112,7 @@ function openNext() {
 }
 
 setupChrome("queue");
-for (const control of [status, year, sort]) control.addEventListener("change", render);
+for (const control of [status, formFilter, year, sort]) control.addEventListener("change", render);
 text.addEventListener("input", render);
 document.getElementById("filters").addEventListener("submit", (event) => event.preventDefault());
 document.getElementById("next-doc").addEventListener("click", openNext);

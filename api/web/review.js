@@ -593,7 +593,8 @@ function onKey(event) {
 async function start() {
   setupChrome("review");
   document.getElementById("to-document").href = `/ui/document?doc=${docId}`;
-  const [detail, loadedForm] = await Promise.all([getJson(base), loadForm()]);
+  const detail = await getJson(base);
+  const loadedForm = await loadForm(detail.form);
   form = loadedForm;
   doc = detail;
   renderHeader();

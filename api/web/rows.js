@@ -19,7 +19,17 @@ export function prefillFromText(list, text) {
 
 function carried(section, rows, index) {
   const above = rows[index - 1] ?? rows[index];
-  return Object.fromEntries((section.carry_down ?? []).map((key) => [key, above?.[key] ?? ""]));
+  const keys = [...(section.carry_down ?? []), ...(section.halves ? [section.halves.field] : [])];
+  return Object.fromEntries(keys.map((key) => [key, above?.[key] ?? ""]));
+}
+
+// Which half (中期/年度) a row of a two-half table belongs to, the row above's by default.
+function halfChooser(section, value) {
+  if (!section.halves) return null;
+  const { values, titles } = section.halves;
+  const select = h("select", { id: "row-half", name: section.halves.field }, values.map((v) => h("option", { value: v }, titles[v] ?? v)));
+  select.value = values.includes(value) ? value : values.at(-1);
+  return select;
 }
 
 function regionPicker(base, pages, start, onText) {
@@ -87,6 +97,7 @@ export function addRowDialog({ base, form, doc, content, list, index, flagIndex 
       h("input", { type: "text", name: c.key, id: `row-${c.key}`, value: values[c.key] ?? "", "aria-label": c.labels[0] }),
     ]),
   );
+  const half = halfChooser(section, values[section.halves?.field]);
   let focused = inputs.get("name");
   for (const input of inputs.values()) input.addEventListener("focus", () => (focused = input));
   const position = h("input", { type: "number", id: "row-position", min: 1, max: rows.length + 1, value: index + 1 });
@@ -111,6 +122,7 @@ export function addRowDialog({ base, form, doc, content, list, index, flagIndex 
       flag ? h("p", { class: "muted" }, `来自第 ${flag.page ?? "?"} 页未归属的文字：「${flag.text ?? ""}」`) : null,
       h("label", { for: "row-position" }, `插入为第几行（共 ${rows.length} 行）`),
       position,
+      ...(half ? [h("label", { for: "row-half" }, "期间"), half] : []),
       ...section.columns.flatMap((c) => [h("label", { for: `row-${c.key}` }, c.labels[0]), inputs.get(c.key)]),
       h("label", { for: "row-comment" }, "备注"),
       comment,
@@ -128,6 +140,7 @@ export function addRowDialog({ base, form, doc, content, list, index, flagIndex 
     body.addEventListener("submit", async (event) => {
       event.preventDefault();
       const typed = Object.fromEntries([...inputs].map(([key, input]) => [key, input.value.trim() || null]));
+      if (half) typed[section.halves.field] = half.value;
       try {
         await sendJson("POST", `${base}/rows`, {
           list,

@@ -50,15 +50,45 @@ export const REASON_NAMES = {
 
 export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"]);
 
-let formPromise = null;
+const formPromises = new Map(); // form id -> its description, fetched once
 
-export function loadForm() {
-  formPromise ??= getJson("/ui/form.json").then((form) => {
-    Object.assign(STATUS_NAMES, form.statuses);
-    Object.assign(ACTION_NAMES, form.actions);
-    return form;
-  });
-  return formPromise;
+// The description of a document's form (its `form`; the 部门整体 form when not yet known).
+export function loadForm(id = "department_overall") {
+  const key = id ?? "department_overall";
+  if (!formPromises.has(key)) {
+    const url = `/ui/form.json?form=${encodeURIComponent(key)}`;
+    formPromises.set(
+      key,
+      getJson(url).then((form) => {
+        Object.assign(STATUS_NAMES, form.statuses);
+        Object.assign(ACTION_NAMES, form.actions);
+        return form;
+      }),
+    );
+  }
+  return formPromises.get(key);
+}
+
+// The value at a contract path of a document's JSON (`funds.annual.total`).
+export function valueAt(content, path) {
+  return path.split(".").reduce((node, key) => (node == null ? undefined : node[key]), content);
+}
+
+// The section holding a field outside any list, and how the field is printed there.
+function singleField(form, path) {
+  for (const section of form.sections) {
+    if (section.field === path) return { section, label: section.labels[0], kind: section.kind };
+    const pair = section.pairs.find((p) => p.field === path || p.code_field === path);
+    if (pair) {
+      const code = pair.code_field === path;
+      return { section, label: code ? `${pair.labels[0]}（代码）` : (pair.title ?? pair.labels[0]), kind: code ? "text" : pair.kind };
+    }
+    if (section.layout === "headed") {
+      const column = section.columns.find((c) => c.key === path);
+      if (column) return { section, label: column.labels[0], kind: column.kind };
+    }
+  }
+  return null;
 }
 
 export function param(name) {
@@ -100,7 +130,8 @@ export function fieldLabel(form, path, values) {
   if (row) {
     const [, list, index, key] = row;
     const section = form.sections.find((s) => s.list === list);
-    const column = section?.columns.find((c) => c.key === key);
+    const column = section?.columns.find((c) => c.key === key) ??
+      (section?.halves?.field === key ? { labels: ["期间"] } : null);
     const sibling = (name) => values.get(`${list}[${index}].${name}`);
     const context =
       list === "indicators"
@@ -115,12 +146,11 @@ export function fieldLabel(form, path, values) {
   }
   if (path === "title") return { section: "表头", label: "表名", context: "" };
   if (path === "year") return { section: "表头", label: "年度", context: "" };
-  const [head] = path.split(".");
-  const section = form.sections.find((s) => s.key === head);
-  const pair = section?.pairs.find((p) => p.field === path);
+  const found = singleField(form, path);
+  const section = found?.section;
   return {
-    section: section?.labels[0] ?? head,
-    label: pair?.labels[0] ?? section?.labels[0] ?? path,
+    section: section?.labels_in_first_column ? found.label : (section?.labels[0] ?? path.split(".")[0]),
+    label: found?.label ?? path,
     context: "",
   };
 }
@@ -137,12 +167,7 @@ export function fieldKind(form, path) {
     const section = form.sections.find((s) => s.list === row[1]);
     return section?.columns.find((c) => c.key === row[2])?.kind ?? null;
   }
-  for (const section of form.sections) {
-    if (section.field === path) return section.kind;
-    const pair = section.pairs.find((p) => p.field === path);
-    if (pair) return pair.kind;
-  }
-  return null;
+  return singleField(form, path)?.kind ?? null;
 }
 
 export function toast(message, kind = "info") {

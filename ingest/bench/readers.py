@@ -17,7 +17,8 @@ from pydantic import BaseModel
 from ingest.artifacts import OcrToken
 from ingest.bench.accuracy import PagePrediction, from_page_table
 from ingest.ocr.base import OcrEngine
-from jixiao.settings import Settings
+from ingest.pipeline import ReadOptions, StageTimer, rasterize_source, read_document
+from ingest.sources import InputLimits, accept_upload
 from models.contract import EngineInfo
 
 Pipeline = Literal["jixiao", "peer"]
@@ -92,15 +93,13 @@ class TimedEngine:
 class JixiaoReader:
     """The pipeline's own `read_document`, with the process's engine wrapped in a timer."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, options: ReadOptions) -> None:
         from ingest.ocr import create_engine
 
-        self._settings = settings
-        self._engine = TimedEngine(create_engine(settings.ocr_engine, settings))
+        self._options = options
+        self._engine = TimedEngine(create_engine(options.ocr))
 
     def read(self, pdf: Path) -> DocRead:
-        from ingest.pipeline import read_document
-
         rss: list[float] = []
 
         def after_page(stage: str, done: int, total: int) -> None:
@@ -109,9 +108,7 @@ class JixiaoReader:
 
         self._engine.seconds = {}
         started = time.perf_counter()
-        result = read_document(
-            pdf, engine=self._engine, settings=self._settings, progress=after_page
-        )
+        result = read_document(pdf, self._options, engine=self._engine, progress=after_page)
         seconds = time.perf_counter() - started
         return DocRead(
             doc_id=pdf.stem,
@@ -129,24 +126,21 @@ class JixiaoReader:
 class PeerPipelineReader:
     """The peer on the same pages: the same rasteriser at the same DPI, then img2table."""
 
-    def __init__(self, settings: Settings, threads: int) -> None:
+    def __init__(self, limits: InputLimits, threads: int) -> None:
         from ingest.bench.peer import PeerReader
 
-        self._settings = settings
+        self._limits = limits
         self._peer = PeerReader(threads)
 
     def read(self, pdf: Path) -> DocRead:
-        from ingest.pipeline import StageTimer, rasterize_source
-        from ingest.sources import accept_upload
-
         timer = StageTimer()
         predictions: list[PagePrediction] = []
         rss: list[float] = []
         started = first = time.perf_counter()
-        source = accept_upload(pdf, pdf.name, self._settings)
+        source = accept_upload(pdf, pdf.name, self._limits)
         timer.add("sources", started)
         started = time.perf_counter()
-        for page in rasterize_source(source, self._settings):
+        for page in rasterize_source(source, self._limits):
             timer.add("rasterize", started)
             started = time.perf_counter()
             predictions.append(self._peer.read_page(page.image, page.index))
@@ -166,8 +160,8 @@ class PeerPipelineReader:
         )
 
 
-def make_reader(pipeline: Pipeline, settings: Settings) -> Reader:
-    """The worker's reader; `settings.ocr_threads` is already the worker's share of the cores."""
+def make_reader(pipeline: Pipeline, options: ReadOptions) -> Reader:
+    """The worker's reader; `options.ocr.threads` is already the worker's share of the cores."""
     if pipeline == "jixiao":
-        return JixiaoReader(settings)
-    return PeerPipelineReader(settings, settings.ocr_threads)
+        return JixiaoReader(options)
+    return PeerPipelineReader(options.limits, options.ocr.threads)

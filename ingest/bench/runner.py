@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ingest.bench.readers import DocRead, Pipeline, make_reader
-from jixiao.settings import Settings
+from ingest.pipeline import ReadOptions
 
 _READY = "ready"
 _START_TIMEOUT_S = 600
@@ -47,10 +47,10 @@ def threads_per_worker(workers: int) -> int:
     return max(len(os.sched_getaffinity(0)) // workers, 1)
 
 
-def _serve(pipeline: Pipeline, settings: Settings, tasks: Any, results: Any) -> None:
+def _serve(pipeline: Pipeline, options: ReadOptions, tasks: Any, results: Any) -> None:
     """Worker main: build the reader, announce readiness, read documents until told to stop."""
     try:
-        reader = make_reader(pipeline, settings)
+        reader = make_reader(pipeline, options)
     except Exception as exc:
         results.put((_READY, f"{type(exc).__name__}: {exc}"))
         return
@@ -72,9 +72,10 @@ def _serve(pipeline: Pipeline, settings: Settings, tasks: Any, results: Any) -> 
 class WorkerPool:
     """`workers` processes of one pipeline; use as a context manager."""
 
-    def __init__(self, pipeline: Pipeline, workers: int, settings: Settings) -> None:
+    def __init__(self, pipeline: Pipeline, workers: int, options: ReadOptions) -> None:
         context = mp.get_context("spawn")
-        share = settings.model_copy(update={"ocr_threads": threads_per_worker(workers)})
+        ocr = options.ocr.model_copy(update={"threads": threads_per_worker(workers)})
+        share = options.model_copy(update={"ocr": ocr})
         self.pipeline = pipeline
         self.workers = workers
         self._tasks = context.Queue()
@@ -149,11 +150,11 @@ class SoakRun(BaseModel):
     errors: list[str] = []
 
 
-def soak(pdfs: Sequence[Path], pages: int, settings: Settings) -> SoakRun:
+def soak(pdfs: Sequence[Path], pages: int, options: ReadOptions) -> SoakRun:
     """One worker reads the documents round and round until `pages` pages are read."""
     rss: list[float] = []
     errors: list[str] = []
-    with WorkerPool("jixiao", 1, settings) as pool:
+    with WorkerPool("jixiao", 1, options) as pool:
         k = 0
         while len(rss) < pages:
             (read,) = pool.stream([pdfs[k % len(pdfs)]])

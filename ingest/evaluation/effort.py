@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ingest.evaluation.compare import values_equal
 from ingest.merged import merged_spans
 from ingest.template import ValueKind, kind_key
-from models.contract import DocumentFlagStatus, FieldStatus, FieldValue, PerformanceTargets
+from models.contract import DocumentFlagStatus, FieldStatus, FieldValue, FormDocument
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ EARLIER_PAGE = ReviewPage(cells_once=False, accept_presses=0)
 
 
 def review_effort(
-    pred: PerformanceTargets,
+    pred: FormDocument,
     truth_at: dict[str, FieldValue],
     correct_at: dict[str, bool],
     kinds: dict[str, ValueKind],

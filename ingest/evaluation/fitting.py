@@ -13,10 +13,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import MappedDocument
 from ingest.calibration import (
-    DEFAULT_MODEL_PATH,
     CalibrationModel,
     FitSummary,
-    load_model,
     sigmoid,
     with_intercept,
 )
@@ -26,7 +24,7 @@ from ingest.evaluation.compare import values_equal
 from ingest.evaluation.metrics import match_rows
 from ingest.template import Template
 from ingest.validate import field_kinds, run_checks
-from models.contract import PerformanceTargets, is_long_text, value_paths
+from models.contract import FormDocument, value_paths
 
 
 class Sample(BaseModel):
@@ -86,8 +84,8 @@ def fit_model(
     samples: list[Sample],
     documents: int,
     target: float,
-    margin: float = 0.5,
-    base: CalibrationModel | None = None,
+    margin: float,
+    base: CalibrationModel,
 ) -> CalibrationModel:
     """Fit the probability model and per-kind thresholds on calibration samples.
 
@@ -98,7 +96,6 @@ def fit_model(
     """
     if not samples:
         raise ValueError("no calibration samples")
-    base = base or load_model()
     rows = np.array([s.features for s in samples], dtype=float)
     correct = np.array([s.correct for s in samples], dtype=bool)
     kinds = np.array([s.kind for s in samples])
@@ -133,13 +130,13 @@ def fit_model(
     )
 
 
-def save_model(model: CalibrationModel, path: Path = DEFAULT_MODEL_PATH) -> None:
+def save_model(model: CalibrationModel, path: Path) -> None:
     data = model.model_dump(mode="json")
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def field_correctness(
-    truth: PerformanceTargets, pred: PerformanceTargets, template: Template
+    truth: FormDocument, pred: FormDocument, template: Template
 ) -> dict[str, bool]:
     """Short predicted field path -> right, with task and indicator rows aligned first; a
     field of a row the truth lacks is wrong, one of an empty row the truth omits is right."""
@@ -149,14 +146,14 @@ def field_correctness(
     correct = dict.fromkeys(rows.ignored, True) | dict.fromkeys(rows.extra, False)
     for path, truth_value in value_paths(truth):
         pred_path = rows.pred_of.get(path, path)
-        if pred_path in pred_values and not is_long_text(path):
+        if pred_path in pred_values and not truth.is_long_text(path):
             correct[pred_path] = values_equal(truth_value, pred_values[pred_path], kinds[pred_path])
-    return {p: ok for p, ok in correct.items() if not is_long_text(p)}
+    return {p: ok for p, ok in correct.items() if not truth.is_long_text(p)}
 
 
 def samples_for(
     mapped: MappedDocument,
-    truth: PerformanceTargets,
+    truth: FormDocument,
     template: Template,
     model: CalibrationModel,
 ) -> list[Sample]:

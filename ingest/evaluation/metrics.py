@@ -33,8 +33,7 @@ from models.contract import (
     DocumentFlagStatus,
     FieldStatus,
     FieldValue,
-    PerformanceTargets,
-    is_long_text,
+    FormDocument,
     value_paths,
 )
 from models.truth import Engine, GroundTruth, Level, Split
@@ -163,6 +162,7 @@ class DocumentScore(BaseModel):
     level: Level
     split: Split
     engine: Engine = "native"
+    form: str = "department_overall"  # the id of the truth's form (`ingest.forms`)
     pages: int
     counts: Counts
     error: str | None = None  # why the pipeline produced no result for this document
@@ -192,16 +192,24 @@ def _row_similarity(a: BaseModel, b: BaseModel, columns: list[str]) -> float:
     return sum(text_similarity(getattr(a, k), getattr(b, k)) for k in columns) / len(columns)
 
 
+def _pairing_columns(section: SectionSpec) -> list[str]:
+    """What rows are paired by: their own values, and the half a two-half row's item is of
+    (a 中期 and a 年度 indicator often print the same name and value)."""
+    halves = [section.halves.field] if section.halves is not None else []
+    return _value_columns(section) + halves
+
+
 def _match_section(
     section: SectionSpec, truth_rows: list[BaseModel], pred_rows: list[BaseModel]
 ) -> _RowMatch:
     """Align one list; an empty row on one side only is allowed and ignored (FORM.md)."""
     name, columns = section.list or section.key, _value_columns(section)
+    pairing = _pairing_columns(section)
     match = _RowMatch()
     pairs = align_rows(
         len(truth_rows),
         len(pred_rows),
-        lambda i, j: _row_similarity(truth_rows[i], pred_rows[j], columns),
+        lambda i, j: _row_similarity(truth_rows[i], pred_rows[j], pairing),
     )
     for t, p in pairs:
         if t is not None:
@@ -219,9 +227,7 @@ def _match_section(
     return match
 
 
-def match_rows(
-    truth: PerformanceTargets, pred: PerformanceTargets, template: Template
-) -> _RowMatch:
+def match_rows(truth: FormDocument, pred: FormDocument, template: Template) -> _RowMatch:
     total = _RowMatch()
     for section in template.sections:
         if section.layout != "rows" or section.list is None:
@@ -277,9 +283,11 @@ def score_document(
     result: PipelineResult,
     template: Template,
     review_page: ReviewPage = CURRENT_PAGE,
+    form: str = "department_overall",
 ) -> DocumentScore:
-    """Compare one result with its truth; rows of tasks and indicators are aligned first.
-    Review effort is counted as `review_page` presents the flags."""
+    """Compare one result with its truth (of `form`, read with its `template`); rows of tasks
+    and indicators are aligned first. Review effort is counted as `review_page` presents the
+    flags."""
     kinds = template.kinds_by_key()
     pred = result.document
     truth_values = value_paths(truth.document)
@@ -301,7 +309,7 @@ def score_document(
         pred_value = pred_values.get(pred_path) if pred_path else None
         row_covered = lost.get(path.split(".", 1)[0])  # None: the row was not lost
         flagged = pred_path in flagged_paths or bool(row_covered)
-        if is_long_text(path):
+        if truth.document.is_long_text(path):
             edits = edit_distance(normalize_text(truth_value), normalize_text(pred_value))
             c["long_chars"] += len(normalize_text(truth_value))
             c["long_edits"] += edits
@@ -322,7 +330,7 @@ def score_document(
             truth_at[pred_path] = truth_value
     for path in rows.extra:
         correct_at[path] = False
-        if is_long_text(path):
+        if truth.document.is_long_text(path):
             c["long_edits"] += len(normalize_text(pred_values[path]))
         else:
             c["extra_fields"] += 1
@@ -333,7 +341,7 @@ def score_document(
         if record.status == FieldStatus.FLAGGED:
             c["flagged"] += 1
             c["flagged_wrong"] += not ok
-        if not is_long_text(record.path):
+        if not truth.document.is_long_text(record.path):
             samples.append((record.confidence, ok))
     c["missing_rows"], c["extra_rows"] = len(rows.missing), rows.extra_rows
     c["silent_rows"] = len(rows.missing) - len(covered)
@@ -352,6 +360,7 @@ def score_document(
         level=truth.level,
         split=truth.split,
         engine=truth.engine,
+        form=form,
         pages=len(truth.pages),
         counts=counts,
     )

@@ -26,6 +26,7 @@ class EvalReport(BaseModel):
     documents: list[DocumentScore]
     levels: list[GroupSummary]
     engines: list[GroupSummary] = []  # each engine, then each engine's levels ("office/scan")
+    forms: list[GroupSummary] = []  # each form, then each form's levels, when a corpus mixes forms
     total: GroupSummary
 
 
@@ -50,15 +51,22 @@ def _by_level(scores: list[DocumentScore], prefix: str = "") -> list[GroupSummar
 
 
 def summarize(scores: list[DocumentScore]) -> EvalReport:
-    """Levels in their order of difficulty, engines in theirs; only those present are listed."""
+    """Levels in their order of difficulty, engines in theirs, forms in the order first met;
+    only those present are listed, forms only when there are several."""
     engines = []
     for engine in get_args(Engine):
         if group := [s for s in scores if s.engine == engine]:
             engines += [_summary(engine, group), *_by_level(group, f"{engine}/")]
+    forms = []
+    form_ids = list(dict.fromkeys(s.form for s in scores))
+    for form in form_ids if len(form_ids) > 1 else []:
+        group = [s for s in scores if s.form == form]
+        forms += [_summary(form, group), *_by_level(group, f"{form}/")]
     return EvalReport(
         documents=scores,
         levels=_by_level(scores),
         engines=engines,
+        forms=forms,
         total=_summary("total", scores),
     )
 
@@ -122,9 +130,15 @@ def print_report(report: EvalReport, console: "Console") -> None:
     groups = [*report.levels, report.total]
     if len({s.engine for s in report.documents}) > 1:
         groups = [*report.engines, *groups]
-    levels = Table(title="Engines, levels and total", box=box.SIMPLE_HEAD)
+    groups = [*report.forms, *groups]
+    form_names = {g.name for g in report.forms if "/" not in g.name}
+    levels = Table(title="Forms, engines, levels and total", box=box.SIMPLE_HEAD)
+    widest = max(len(g.name) for g in groups)  # a form's id is kept whole
     for name in ("group", "docs", *_METRIC_COLUMNS, *_TAIL_COLUMNS, "median s/page"):
-        levels.add_column(name, justify="left" if name == "group" else "right")
+        if name == "group":
+            levels.add_column(name, justify="left", no_wrap=True, min_width=widest)
+        else:
+            levels.add_column(name, justify="right")
     for group in groups:
         levels.add_row(
             group.name,
@@ -132,7 +146,9 @@ def print_report(report: EvalReport, console: "Console") -> None:
             *_metric_cells(group.counts),
             _num(group.counts.seconds_per_page),
             _num(group.median_seconds_per_page),
-            style="bold" if group is report.total or group.name in get_args(Engine) else None,
+            style="bold"
+            if group is report.total or group.name in {*get_args(Engine), *form_names}
+            else None,
         )
     console.print(levels)
 

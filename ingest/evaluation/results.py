@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ingest.artifacts import Grid
-from models.contract import PerformanceTargets
+from models.contract import AnyFormDocument, parse_document
 
 if TYPE_CHECKING:
     from ingest.pipeline import ReadResult
@@ -48,7 +48,7 @@ class Timings(BaseModel):
 
 
 class PipelineResult(BaseModel):
-    document: PerformanceTargets
+    document: AnyFormDocument
     grids: list[Grid | None] | None = None  # per page, None where no grid was found
     timings: Timings | None = None
 
@@ -69,7 +69,7 @@ def load_result(results_dir: Path, doc_id: str) -> PipelineResult | None:
     path = results_dir / f"{doc_id}.json"
     if not path.is_file():
         return None
-    document = PerformanceTargets.model_validate_json(path.read_bytes())
+    document = parse_document(path.read_bytes())
     grids_path = results_dir / f"{doc_id}.grids.json"
     timings_path = results_dir / f"{doc_id}.timings.json"
     return PipelineResult(

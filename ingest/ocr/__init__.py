@@ -1,49 +1,49 @@
 """OCR engines by name, each created once per process.
 
 Loading models costs seconds, so `create_engine` hands back the same instance for the same
-name and settings. Engines are imported only when chosen: a site without PaddleOCR installed
+options. Engines are imported only when chosen: a site without PaddleOCR installed
 can run the default engine, and gets a clear error only if it asks for `paddleocr`.
 """
 
 import threading
 from collections.abc import Callable
 
-from ingest.ocr.base import EngineUnavailable, OcrEngine
-from jixiao.settings import Settings
+from ingest.ocr.base import EngineUnavailable, OcrEngine, OcrOptions
 
 
-def _rapidocr(settings: Settings) -> OcrEngine:
+def _rapidocr(options: OcrOptions) -> OcrEngine:
     from ingest.ocr.rapid import RapidOcrEngine
 
-    return RapidOcrEngine(settings)
+    return RapidOcrEngine(options)
 
 
-def _paddleocr(settings: Settings) -> OcrEngine:
+def _paddleocr(options: OcrOptions) -> OcrEngine:
     try:
         from ingest.ocr.paddle import PaddleOcrEngine
     except ImportError as exc:
         raise EngineUnavailable(
             f"the paddleocr engine needs its extra: pip install 'jixiao[paddle]' ({exc})"
         ) from exc
-    return PaddleOcrEngine(settings)
+    return PaddleOcrEngine(options)
 
 
-ENGINES: dict[str, Callable[[Settings], OcrEngine]] = {
+ENGINES: dict[str, Callable[[OcrOptions], OcrEngine]] = {
     "rapidocr": _rapidocr,
     "paddleocr": _paddleocr,
 }
 
-_cache: dict[tuple[str, str], OcrEngine] = {}
+_cache: dict[OcrOptions, OcrEngine] = {}
 _lock = threading.Lock()
 
 
-def create_engine(name: str, settings: Settings) -> OcrEngine:
-    """The process's engine for `name` and these settings, built on first use."""
-    factory = ENGINES.get(name)
+def create_engine(options: OcrOptions) -> OcrEngine:
+    """The process's engine for these options, built on first use."""
+    factory = ENGINES.get(options.engine)
     if factory is None:
-        raise EngineUnavailable(f"unknown OCR engine {name!r}; choose one of {sorted(ENGINES)}")
-    key = (name, settings.model_dump_json())
+        raise EngineUnavailable(
+            f"unknown OCR engine {options.engine!r}; choose one of {sorted(ENGINES)}"
+        )
     with _lock:
-        if key not in _cache:
-            _cache[key] = factory(settings)
-        return _cache[key]
+        if options not in _cache:
+            _cache[options] = factory(options)
+        return _cache[options]

@@ -1,11 +1,13 @@
-"""The one shape every OCR engine is normalised to.
+"""The one shape every OCR engine is normalised to, and the options an engine is built from.
 
 Engines are created once per process (model loading costs seconds) and then called per page.
 """
 
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import BBox, OcrToken
 from models.contract import EngineInfo
@@ -13,6 +15,20 @@ from models.contract import EngineInfo
 
 class EngineUnavailable(RuntimeError):
     """The chosen engine cannot run here: unknown name, package or model files missing."""
+
+
+class OcrOptions(BaseModel):
+    """Everything an engine is built from, and nothing else: an engine is kept per process
+    for each distinct value, so options that do not change it cannot load its models twice."""
+
+    model_config = ConfigDict(frozen=True)
+
+    engine: str  # a name in `ingest.ocr.ENGINES`
+    threads: int  # ONNX Runtime threads; 0: every core this process may run on
+    # Line crops are resized to the recogniser's height, then to this share of their width.
+    width_factor: float
+    paddle_model_dir: Path | None  # `paddleocr`'s model folders, used as they are
+    paddle_build_dir: Path  # where they are built on first use when that names none
 
 
 @runtime_checkable

@@ -13,17 +13,15 @@ is therefore less visible than with the default engine.
 """
 
 import os
-from pathlib import Path
 
 import numpy as np
 
 from ingest.artifacts import BBox, OcrToken
-from ingest.ocr.base import EngineUnavailable, as_bgr, unit
+from ingest.ocr.base import EngineUnavailable, OcrOptions, as_bgr, unit
 from ingest.ocr.paddle_models import PaddleModelDirs, build_model_dirs, load_model_dirs
 from ingest.ocr.rapid import engine_threads
 from ingest.ocr.runtime import without_telemetry
 from ingest.ocr.signs import doubt_signs
-from jixiao.settings import Settings
 from models.contract import EngineInfo
 
 # Pages are detected at their own resolution up to this longest side (a 200 DPI A4 page is
@@ -34,21 +32,16 @@ DET_LIMIT_SIDE = 2000
 REC_BATCH = 6
 
 
-def default_model_root(settings: Settings) -> Path:
-    """Where model folders are built when `paddle_model_dir` is not set."""
-    return settings.data_dir / "paddle-models"
-
-
 class PaddleOcrEngine:
     """PaddleOCR on ONNX Runtime; create once per process and reuse for every page."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, options: OcrOptions) -> None:
         # Read from the environment only, by PaddleX when it is first imported (it would
         # otherwise probe model hosters before any download); setdefault leaves an operator's
         # own choice alone.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         without_telemetry()
-        dirs = _model_dirs(settings)  # building them opens an ONNX Runtime session
+        dirs = _model_dirs(options)  # building them opens an ONNX Runtime session
         try:
             from paddleocr import PaddleOCR, TextRecognition
         except ImportError as exc:
@@ -56,7 +49,7 @@ class PaddleOcrEngine:
                 f"paddleocr is not installed: pip install 'jixiao[paddle]' ({exc})"
             ) from exc
 
-        threads = engine_threads(settings)
+        threads = engine_threads(options)
         # ONNX Runtime's memory arena keeps the largest detection buffers for the life of the
         # process: without it the peak RSS on a 200 DPI page was 0.9-1.1 GB instead of 1.5 GB
         # (docs/paddleocr.md). The default engine runs without it too.
@@ -129,15 +122,14 @@ class PaddleOcrEngine:
         return tokens
 
 
-def _model_dirs(settings: Settings) -> PaddleModelDirs:
+def _model_dirs(options: OcrOptions) -> PaddleModelDirs:
     """Configured folders are used as they are; the default ones are built on first use."""
-    if settings.paddle_model_dir is not None:
-        return load_model_dirs(settings.paddle_model_dir)
-    root = default_model_root(settings)
+    if options.paddle_model_dir is not None:
+        return load_model_dirs(options.paddle_model_dir)
     try:
-        return load_model_dirs(root)
+        return load_model_dirs(options.paddle_build_dir)
     except EngineUnavailable:
-        return build_model_dirs(root)
+        return build_model_dirs(options.paddle_build_dir)
 
 
 def _clip(box: np.ndarray, width: int, height: int) -> BBox:

@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from ingest.artifacts import BBox, OcrToken
-from ingest.ocr.base import EngineUnavailable, as_bgr
+from ingest.ocr.base import EngineUnavailable, OcrOptions, as_bgr
 from ingest.ocr.recognizer import LineRecognizer
 from ingest.ocr.runtime import without_telemetry
-from jixiao.settings import Settings
 from models.contract import EngineInfo
 
 MODEL_FILES = {
@@ -30,17 +29,17 @@ MODEL_FILES = {
 }
 
 
-def engine_threads(settings: Settings) -> int:
+def engine_threads(options: OcrOptions) -> int:
     """ONNX Runtime threads: the configured number, else every core this process may run on."""
-    if settings.ocr_threads > 0:
-        return settings.ocr_threads
+    if options.threads > 0:
+        return options.threads
     return max(len(os.sched_getaffinity(0)), 1)
 
 
 class RapidOcrEngine:
     """PP-OCR on ONNX Runtime; create once per process and reuse for every page."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, options: OcrOptions) -> None:
         without_telemetry()
         try:
             import rapidocr
@@ -52,7 +51,7 @@ class RapidOcrEngine:
         missing = [str(p) for p in paths.values() if not p.is_file()]
         if missing:
             raise EngineUnavailable(f"rapidocr model files missing: {', '.join(missing)}")
-        threads = engine_threads(settings)
+        threads = engine_threads(options)
         # rapidocr loads each model on first use, so its own recogniser is never loaded.
         self._ocr = rapidocr.RapidOCR(
             params={
@@ -69,7 +68,7 @@ class RapidOcrEngine:
             }
         )
         self.rec_model = paths["rec"]
-        self.recognizer = LineRecognizer(paths["rec"], threads, settings.ocr_width_factor)
+        self.recognizer = LineRecognizer(paths["rec"], threads, options.width_factor)
         self.threads = threads
         self._info = EngineInfo(
             engine="rapidocr", models={task: p.stem for task, p in paths.items()}

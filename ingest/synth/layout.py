@@ -9,7 +9,7 @@ cells of a page tile its table exactly.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ingest.synth.degrade import PageMarks, TitleSpan
@@ -240,8 +240,18 @@ class _Paginator:
         return pages
 
 
+def _title_px(style: DocStyle, lines: list[str]) -> int:
+    """The style's title size, or smaller where a line would run wider than the table."""
+    width = style.col_edges[-1] - style.col_edges[0]
+    widest = max(load_font(style.title_font, style.title_px).getlength(t) for t in lines)
+    if widest <= width:
+        return style.title_px
+    return int(style.title_px * width / widest)
+
+
 def _title_texts(style: DocStyle, title: str) -> tuple[list[FreeText], int]:
-    """Title block of page 1 and the y where the table starts below it."""
+    """Title block of page 1 (one line per line of `title`) and the y where the table starts
+    below it."""
     texts: list[FreeText] = []
     y = style.margin_top
     cx = (style.col_edges[0] + style.col_edges[-1]) // 2
@@ -252,12 +262,13 @@ def _title_texts(style: DocStyle, title: str) -> tuple[list[FreeText], int]:
             )
         )
         y += round(style.body_px * 2.2)
-    texts.append(
-        FreeText(
-            title, (cx, y + style.title_px // 2), "mm", style.title_font, style.title_px, "title"
-        )
-    )
-    y += round(style.title_px * 1.9)
+    lines = title.split("\n")
+    px = _title_px(style, lines)
+    for k, line in enumerate(lines):
+        if k:
+            y += round(px * 1.4)
+        texts.append(FreeText(line, (cx, y + px // 2), "mm", style.title_font, px, "title"))
+    y += round(px * 1.9)
     if style.unit_note:
         texts.append(
             FreeText(
@@ -335,16 +346,28 @@ def layout_pages(table: LogicalTable, style: DocStyle, title: str) -> list[PageL
     out = []
     for p in range(len(pages)):
         texts = (title_texts if p == 0 else []) + _page_number(style, p + 1, len(pages))
+        col_edges, placed = _own_columns(cells[p])
         out.append(
             PageLayout(
                 index=p,
                 row_edges=edges[p],
-                col_edges=style.col_edges,
-                cells=tuple(sorted(cells[p], key=lambda c: (c.row, c.col))),
+                col_edges=col_edges,
+                cells=tuple(sorted(placed, key=lambda c: (c.row, c.col))),
                 texts=tuple(texts),
             )
         )
     return out
+
+
+def _own_columns(cells: list[PlacedCell]) -> tuple[tuple[int, ...], list[PlacedCell]]:
+    """The page's own columns: the x of the vertical rules its cells draw, cells indexed by
+    them (a page whose rows all merge two of the table's columns has one column there)."""
+    xs = sorted({x for c in cells for x in (c.bbox[0], c.bbox[2])})
+    placed = []
+    for cell in cells:
+        col = xs.index(cell.bbox[0])
+        placed.append(replace(cell, col=col, col_span=xs.index(cell.bbox[2]) - col))
+    return tuple(xs), placed
 
 
 def _part_texts(
@@ -389,10 +412,14 @@ def _part_texts(
     return [(blk.text, *printed[k]) if k in printed else ("", [], False) for k in range(len(parts))]
 
 
-def page_marks(page: PageLayout, style: DocStyle) -> PageMarks:
-    """What degradation needs of a drawn page: its cells, its title and its department cell."""
+def page_marks(
+    page: PageLayout, style: DocStyle, seal_anchor: tuple[str, int] = ("department", 1)
+) -> PageMarks:
+    """What degradation needs of a drawn page: its cells, its title and the cell a seal is
+    stamped near (the table's `seal_anchor`: the department's name)."""
     title = next((t for t in page.texts if t.kind == "title"), None)
-    dept = next((c for c in page.cells if c.key == "department" and c.col == 1), None)
+    key, col = seal_anchor
+    dept = next((c for c in page.cells if c.key == key and c.col == col), None)
     return PageMarks(
         dpi=style.dpi,
         cell_boxes=tuple(c.bbox for c in page.cells),

@@ -9,7 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ingest.synth.columns import ColumnWidths
 from ingest.synth.fonts import BODY_FACES, TITLE_FACES
+from ingest.synth.table import COLUMNS
 
 A4_MM = (210.0, 297.0)
 
@@ -30,7 +32,7 @@ class DocStyle(BaseModel):
     page_h: int
     margin_top: int
     margin_bottom: int
-    col_edges: tuple[int, ...]  # x of the 6 vertical rules
+    col_edges: tuple[int, ...]  # x of the vertical rules, one more than the table's columns
     font: str
     title_font: str
     body_px: int
@@ -49,24 +51,16 @@ class DocStyle(BaseModel):
     unit_note: bool  # "单位：万元" above the table's right edge
 
 
-def pick_style(rng: random.Random, dpi: int, compact: bool = False) -> DocStyle:
-    """A random but typical office-document look; `compact` sets it as tight as the seed's
-    filing (9 pt, single-spaced, low rows) so that its three pages hold what they held."""
+def pick_style(
+    rng: random.Random, dpi: int, compact: bool = False, columns: ColumnWidths = COLUMNS
+) -> DocStyle:
+    """A random but typical office-document look for a table of `columns` (the 部门整体
+    form's by default); `compact` sets it as tight as the seed's filing (9 pt, single-spaced,
+    low rows) so that its three pages hold what they held."""
     page_w, page_h = mm_to_px(A4_MM[0], dpi), mm_to_px(A4_MM[1], dpi)
     left = mm_to_px(15 if compact else rng.uniform(14, 26), dpi)
     right = mm_to_px(15 if compact else rng.uniform(14, 24), dpi)
-    fractions = (
-        [0.09, 0.15, 0.0, 0.15, 0.2]
-        if compact
-        else [
-            rng.uniform(0.085, 0.12),
-            rng.uniform(0.14, 0.19),
-            0.0,
-            rng.uniform(0.15, 0.2),
-            rng.uniform(0.18, 0.25),
-        ]
-    )
-    fractions[2] = 1.0 - sum(fractions)
+    fractions = columns.draw(rng, compact)
     width = page_w - left - right
     edges = [left]
     for f in fractions:

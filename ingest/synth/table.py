@@ -1,15 +1,26 @@
-"""The form's 5-column ruled table as logical rows and merged blocks, before any page exists.
+"""A form's ruled table as logical rows and merged blocks, before any page exists, and the
+部门整体 form's 5-column table built from its content.
 
 A block is one merged cell of the whole table; the layout later cuts the tall ones at page
 breaks. Row keys (`budget:3`, `tasks:header`, `indicators:12`) let content pin page breaks.
+`TableBuilder` is what every form's table is built with.
 """
 
 import random
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from ingest.synth.columns import ColumnWidths
 from ingest.synth.content import FormContent, format_amount
 from models.contract import Indicator
+
+# The 部门整体 form's columns: label, name, wide text, amount, text (drawn and printed looks).
+COLUMNS = ColumnWidths(
+    ranges=((0.085, 0.12), (0.14, 0.19), None, (0.15, 0.2), (0.18, 0.25)),
+    compact=(0.09, 0.15, None, 0.15, 0.2),
+)
+PRINTED_COLUMNS = ColumnWidths(ranges=((0.07, 0.12), (0.12, 0.2), None, (0.14, 0.22), (0.17, 0.26)))
 
 Role = Literal["label", "header", "value"]
 Align = Literal["left", "center", "right"]
@@ -45,16 +56,22 @@ class LogicalTable:
     blocks: tuple[Block, ...]
     repeat_headers: dict[str, str] = field(default_factory=dict)  # row key -> header row key
     breaks_before: frozenset[str] = frozenset()
+    seal_anchor: tuple[str, int] = ("department", 1)  # (row key, column) a seal is stamped near
 
     def row_of(self, key: str) -> int:
         return self.keys.index(key)
 
 
-class _Builder:
-    def __init__(self, style: TableLook, rng: random.Random, fixed_cut: bool) -> None:
+class TableBuilder:
+    """Rows and blocks of a table of `columns` columns whose column 0 holds the labels."""
+
+    def __init__(
+        self, style: TableLook, rng: random.Random, fixed_cut: bool, columns: int = 5
+    ) -> None:
         self.style = style
         self.rng = rng
         self.fixed_cut = fixed_cut
+        self.columns = columns
         self.keys: list[str] = []
         self.blocks: list[Block] = []
 
@@ -80,6 +97,13 @@ class _Builder:
             )
         )
 
+    def cell(
+        self, row: int, col: int, text: str, role: Role, align: Align = "center", col_span: int = 1
+    ) -> None:
+        self.blocks.append(
+            Block(row=row, col=col, text=text, role=role, align=align, col_span=col_span)
+        )
+
     def cells(
         self,
         row: int,
@@ -90,17 +114,58 @@ class _Builder:
     ) -> None:
         aligns = aligns or ("center",) * len(texts)
         for i, (text, role, align) in enumerate(zip(texts, roles, aligns, strict=True)):
-            self.blocks.append(Block(row=row, col=first_col + i, text=text, role=role, align=align))
+            self.cell(row, first_col + i, text, role, align)
 
     def wide(self, row: int, text: str, align: Align = "left") -> None:
-        self.blocks.append(Block(row=row, col=1, col_span=4, text=text, role="value", align=align))
+        """A value over every column right of the label."""
+        self.cell(row, 1, text, "value", align, col_span=self.columns - 1)
+
+    def merge_down(
+        self,
+        start: int,
+        col: int,
+        texts: Sequence[str],
+        groups: Sequence[Hashable],
+        col_span: int = 1,
+    ) -> None:
+        """Rows `start`, `start + 1`, ... in column `col`: one merged value block for each run
+        of rows whose `groups` agree (a 一级 or 二级 printed once for its rows)."""
+        i = 0
+        while i < len(texts):
+            j = i + 1
+            while j < len(texts) and groups[j] == groups[i]:
+                j += 1
+            self.blocks.append(
+                Block(
+                    row=start + i,
+                    col=col,
+                    text=texts[i],
+                    role="value",
+                    row_span=j - i,
+                    col_span=col_span,
+                    cut=self.cut("first"),
+                )
+            )
+            i = j
+
+    def repeat_headers(self, sections: Sequence[tuple[str, float]]) -> dict[str, str]:
+        """Each section's header row repeated on its continued pages, with its chance."""
+        repeats: dict[str, str] = {}
+        for section, chance in sections:
+            if self.rng.random() < chance:
+                repeats |= {
+                    k: f"{section}:header"
+                    for k in self.keys
+                    if k.startswith(f"{section}:") and k != f"{section}:header"
+                }
+        return repeats
 
 
 def build_table(content: FormContent, style: TableLook, rng: random.Random) -> LogicalTable:
     """Rows and merged blocks of the whole form, in the order the seed table prints them."""
     doc, lab = content.document, content.labels
     seed_like = bool(content.breaks_before)
-    b = _Builder(style, rng, fixed_cut=seed_like)
+    b = TableBuilder(style, rng, fixed_cut=seed_like)
 
     def amount(value: str | None) -> str:
         return format_amount(value, content.thousands_sep)
@@ -192,35 +257,14 @@ def build_table(content: FormContent, style: TableLook, rng: random.Random) -> L
             first_col=3,
         )
     for col, key in ((1, "level1"), (2, "level2")):
-        i = 0
-        while i < len(rows):
-            j = i + 1
-            while j < len(rows) and _group(rows[j], key) == _group(rows[i], key):
-                j += 1
-            b.blocks.append(
-                Block(
-                    row=start + i,
-                    col=col,
-                    text=getattr(rows[i], key) or "",
-                    role="value",
-                    row_span=j - i,
-                    cut=b.cut("first"),
-                )
-            )
-            i = j
+        texts = [getattr(row, key) or "" for row in rows]
+        b.merge_down(start, col, texts, [_group(row, key) for row in rows])
     b.section_label(first, lab.indicators, len(rows) + 1, default_cut="last")
 
     if seed_like:
         repeats = dict(content.repeat_headers)
     else:
-        repeats = {}
-        for section, chance in (("tasks", 0.8), ("indicators", 0.6)):
-            if rng.random() < chance:
-                repeats |= {
-                    k: f"{section}:header"
-                    for k in b.keys
-                    if k.startswith(f"{section}:") and k != f"{section}:header"
-                }
+        repeats = b.repeat_headers((("tasks", 0.8), ("indicators", 0.6)))
     return LogicalTable(
         keys=tuple(b.keys),
         blocks=tuple(sorted(b.blocks, key=lambda blk: (blk.row, blk.col))),

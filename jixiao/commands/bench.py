@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ingest.bench.readers import Pipeline
     from ingest.bench.runner import PhaseRun
-    from jixiao.settings import Settings
+    from ingest.pipeline import ReadOptions
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -76,7 +76,7 @@ def _interleaved(
     workers: int,
     repeats: dict[str, int],
     pdfs: list[Path],
-    settings: "Settings",
+    options: "ReadOptions",
     log: "Console",
 ) -> dict[str, list["PhaseRun"]]:
     """Runs of the pipelines taken in turn, each pool kept warm, so that both see the same
@@ -85,7 +85,7 @@ def _interleaved(
 
     runs: dict[str, list[PhaseRun]] = {p: [] for p in pipelines}
     with ExitStack() as stack:
-        pools = {p: stack.enter_context(WorkerPool(p, workers, settings)) for p in pipelines}
+        pools = {p: stack.enter_context(WorkerPool(p, workers, options)) for p in pipelines}
         for k in range(max(repeats[p] for p in pipelines)):
             for pipeline, pool in pools.items():
                 if k < repeats[pipeline]:
@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from ingest.bench.runner import WorkerFailed, soak, threads_per_worker
     from ingest.evaluation.corpus import load_truths
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     console = Console()
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         errors.print(f"no <doc_id>.pdf with a .truth.json in {args.corpus}", markup=False)
         return EXIT_USAGE
     pdfs = [args.corpus / f"{t.doc_id}.pdf" for t in truths]
-    settings = get_settings()
+    options = read_options(get_settings())
 
     load_before = os.getloadavg()
     pipelines: list[Pipeline] = ["jixiao"] if args.no_peer else ["jixiao", "peer"]
@@ -140,12 +141,12 @@ def run(args: argparse.Namespace) -> int:
     soak_run = None
     try:
         for workers in args.workers:
-            runs = _interleaved(pipelines, workers, repeats, pdfs, settings, errors)
+            runs = _interleaved(pipelines, workers, repeats, pdfs, options, errors)
             for pipeline in pipelines:
                 all_figures.append(figures(runs[pipeline], threads_per_worker(workers)))
                 scores.setdefault(pipeline, accuracy(runs[pipeline][0], truths))
         if args.soak:
-            soak_run = soak(pdfs, args.soak, settings)
+            soak_run = soak(pdfs, args.soak, options)
     except WorkerFailed as exc:
         errors.print(f"benchmark stopped: {exc}", markup=False)
         return EXIT_FAILED
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         corpus=str(args.corpus),
         documents=len(truths),
         pages=sum(len(t.pages) for t in truths),
-        dpi=settings.raster_dpi,
+        dpi=options.limits.raster_dpi,
         cores=len(os.sched_getaffinity(0)),
         load_before=load_before,
         load_after=os.getloadavg(),

@@ -1,5 +1,6 @@
-"""`jixiao calibrate --corpus DIR --results DIR`: refit field confidence and flag thresholds
-on the corpus's calibration split (never its test split).
+"""`jixiao calibrate --corpus DIR --results DIR [--form ID]`: refit field confidence and flag
+thresholds of one form, for the configured OCR engine, on the corpus's calibration split
+(never its test split); the model goes to the form's folder unless `--out` says otherwise.
 
 The fit needs each field's reading evidence, which the contract JSON does not carry, so every
 calibration document's mapped form is kept as `RESULTS/<doc_id>.mapped.json`; documents
@@ -17,12 +18,11 @@ from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argu
 if TYPE_CHECKING:
     from ingest.artifacts import MappedDocument
     from ingest.ocr.base import OcrEngine
-    from jixiao.settings import Settings
+    from ingest.pipeline import ReadOptions
+    from ingest.template import Template
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    from ingest.calibration import DEFAULT_MODEL_PATH
-
     add_corpus_argument(parser)
     parser.add_argument(
         "--results",
@@ -30,7 +30,17 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         required=True,
         help="folder of <doc_id>.mapped.json; missing ones are read and written here",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH, help="model file to write")
+    parser.add_argument(
+        "--form",
+        default="department_overall",
+        help="the form whose documents are fitted (others in the corpus are left out)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="model file to write (default: the form's calibration/<engine>.json)",
+    )
     parser.add_argument(
         "--target",
         type=float,
@@ -48,20 +58,32 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ingest.artifacts import MappedDocument
-    from ingest.calibration import default_model, load_model
+    from ingest.calibration import model_at
     from ingest.errors import UnknownTemplate
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.fitting import fit_model, samples_for, save_model
-    from ingest.template import default_template
+    from ingest.forms import form_by_id
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     settings = get_settings()
-    truths = load_truths(args.corpus, "calibration", args.limit)
-    if not truths:
-        print(f"no calibration documents in {args.corpus}")
+    options = read_options(settings)
+    try:
+        form = form_by_id(args.form)
+    except KeyError as exc:
+        print(exc)
         return EXIT_USAGE
-    template = default_template()
-    base = load_model(args.out) if args.out.is_file() else default_model()
+    truths = [
+        t
+        for t in load_truths(args.corpus, "calibration", args.limit)
+        if t.document.schema_id == form.schema_id
+    ]
+    if not truths:
+        print(f"no calibration documents of {form.name} in {args.corpus}")
+        return EXIT_USAGE
+    template = form.template
+    out = args.out or form.calibration_path(settings.ocr_engine)
+    base = model_at(out)
     engine = None
     samples = []
     unread: list[str] = []
@@ -70,14 +92,15 @@ def run(args: argparse.Namespace) -> int:
         if path.is_file():
             mapped = MappedDocument.model_validate_json(path.read_bytes())
         else:
-            engine = engine or _engine(settings)
+            engine = engine or _engine(options)
             try:
                 mapped = _read(
                     args.corpus / f"{truth.doc_id}.pdf",
                     args.results,
                     truth.doc_id,
                     engine,
-                    settings,
+                    options,
+                    template,
                 )
             except UnknownTemplate as exc:
                 mapped = None
@@ -90,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         samples += samples_for(mapped, truth.document, template, base)
     target = settings.residual_error_target if args.target is None else args.target
     model = fit_model(samples, len(truths), target, args.margin, base)
-    save_model(model, args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, out)
     fit = model.fit
     print(
         f"{fit.documents} documents, {fit.fields} short fields, {fit.wrong} wrong; "
@@ -99,32 +123,36 @@ def run(args: argparse.Namespace) -> int:
     )
     for kind, threshold in sorted(model.thresholds.items()):
         print(f"  flag {kind} below {threshold:.4f}")
-    print(f"wrote {args.out}")
+    print(f"wrote {out}")
     if unread:
         print(f"left out, unreadable: {', '.join(unread)}")
         return EXIT_READ_FAILED
     return 0
 
 
-def _engine(settings: "Settings") -> "OcrEngine":
+def _engine(options: "ReadOptions") -> "OcrEngine":
     from ingest.ocr import create_engine
 
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(options.ocr)
 
 
 def _read(
-    pdf: Path, results: Path, doc_id: str, engine: "OcrEngine", settings: "Settings"
+    pdf: Path,
+    results: Path,
+    doc_id: str,
+    engine: "OcrEngine",
+    options: "ReadOptions",
+    template: "Template",
 ) -> "MappedDocument | None":
     """Read one document; keep its mapped form and its contract JSON in `results`."""
     from ingest.evaluation.results import from_read_result, save_result
     from ingest.mapping import map_table
     from ingest.pipeline import read_document
-    from ingest.template import default_template
 
-    read = read_document(pdf, engine=engine, settings=settings)
+    read = read_document(pdf, options, engine=engine)
     if read.table is None:
         return None
-    mapped = map_table(read.table, default_template())
+    mapped = map_table(read.table, template)
     save_result(results, doc_id, from_read_result(read))
     (results / f"{doc_id}.mapped.json").write_text(mapped.model_dump_json(), encoding="utf-8")
     return mapped

@@ -15,7 +15,7 @@ from jixiao.commands.corpus import EXIT_READ_FAILED, EXIT_USAGE, add_corpus_argu
 if TYPE_CHECKING:
     from ingest.evaluation.results import PipelineResult
     from ingest.ocr.base import OcrEngine
-    from jixiao.settings import Settings
+    from ingest.pipeline import ReadOptions
     from models.truth import GroundTruth
 
 
@@ -65,22 +65,22 @@ def input_path(corpus: Path, truth: "GroundTruth", which: str) -> Path | None:
 class _Reader:
     """Reads documents in-process with one OCR engine, created only if a read is needed."""
 
-    def __init__(self, settings: "Settings") -> None:
-        self.settings = settings
+    def __init__(self, options: "ReadOptions") -> None:
+        self.options = options
         self._engine: OcrEngine | None = None
 
     def engine(self) -> "OcrEngine":
         from ingest.ocr import create_engine
 
         if self._engine is None:
-            self._engine = create_engine(self.settings.ocr_engine, self.settings)
+            self._engine = create_engine(self.options.ocr)
         return self._engine
 
     def read(self, pdf: Path) -> "PipelineResult":
         from ingest.evaluation.results import from_read_result
         from ingest.pipeline import read_document
 
-        read = read_document(pdf, engine=self.engine(), settings=self.settings)
+        read = read_document(pdf, self.options, engine=self.engine())
         return from_read_result(read)
 
 
@@ -89,7 +89,6 @@ def _result_for(
 ) -> tuple["PipelineResult", str | None]:
     """The stored result, else a fresh read; a failed read scores as an empty document."""
     from ingest.evaluation.results import PipelineResult, load_result, save_result
-    from models.contract import PerformanceTargets
 
     if args.results is not None and (stored := load_result(args.results, truth.doc_id)):
         return stored, None
@@ -98,7 +97,8 @@ def _result_for(
         result = reader.read(args.inputs[truth.doc_id])
     except Exception as exc:  # reported per document; the others are still scored
         traceback.print_exc()
-        return PipelineResult(document=PerformanceTargets()), f"{type(exc).__name__}: {exc}"
+        empty = type(truth.document)()  # nothing read, in the truth's own form
+        return PipelineResult(document=empty), f"{type(exc).__name__}: {exc}"
     if args.results is not None:
         save_result(args.results, truth.doc_id, result)
     return result, None
@@ -110,8 +110,9 @@ def run(args: argparse.Namespace) -> int:
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.metrics import score_document
     from ingest.evaluation.report import WIDTH, print_report, summarize
+    from ingest.forms import form_for_schema
     from ingest.ocr.base import EngineUnavailable
-    from ingest.template import default_template
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     console = Console()
@@ -142,8 +143,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
 
-    template = default_template()
-    reader = _Reader(get_settings())
+    reader = _Reader(read_options(get_settings()))
     scores = []
     for truth in truths:
         try:
@@ -151,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         except EngineUnavailable as exc:
             errors.print(f"cannot start the OCR engine: {exc}", markup=False)
             return EXIT_READ_FAILED
-        score = score_document(truth, result, template)
+        form = form_for_schema(truth.document.schema_id)  # each truth scored by its own form
+        score = score_document(truth, result, form.template, form=form.id)
         scores.append(score.model_copy(update={"error": error}))
     report = summarize(scores)
     print_report(report, console)

@@ -66,17 +66,18 @@ def run(args: argparse.Namespace) -> int:
     from ingest.errors import InputRejected, UnknownTemplate
     from ingest.ocr import create_engine
     from ingest.pipeline import read_document
+    from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     settings = get_settings()
     updates = {k: v for k, v in {"ocr_engine": args.engine, "raster_dpi": args.dpi}.items() if v}
-    settings = settings.model_copy(update=updates)
+    options = read_options(settings.model_copy(update=updates))
     console = Console(stderr=True)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         console.print(f"[red]no such file:[/red] {', '.join(map(str, missing))}")
         return 2
-    engine = create_engine(settings.ocr_engine, settings)
+    engine = create_engine(options.ocr)
     several = len(args.files) > 1
     worst = 0
     with Progress(
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                 bar.update(task, completed=done, total=total, description=f"{name} {stage}")
 
             try:
-                result = read_document(path, engine=engine, settings=settings, progress=progress)
+                result = read_document(path, options, engine=engine, progress=progress)
             except InputRejected as exc:
                 console.print(f"[red]{path}: rejected ({exc.code}):[/red] {exc.message}")
                 worst = max(worst, EXIT_REJECTED)

@@ -1,5 +1,6 @@
 """`jixiao synth`: render a synthetic corpus of scanned forms with ground truth.
 
+`--form` picks the form (`department_overall`, the default, or `project_expenditure`).
 `--engine` picks what lays the pages out: `native` draws them itself; `office` writes XLSX or
 DOCX and prints it with LibreOffice; `browser` writes HTML and prints it with Chromium. Several
 engines, comma-separated, make a mixed corpus.
@@ -14,6 +15,7 @@ from models.truth import Engine, Level
 
 _LEVELS = ("clean", "scan", "heavy", "photo")
 _ENGINES = ("native", "office", "browser")
+_FORMS = ("department_overall", "project_expenditure")  # ingest.synth.registry.SYNTH_FORMS
 
 
 def _choices(name: str, allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
@@ -50,13 +52,19 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "several, comma-separated, taking turns per cycle of levels (default native)",
     )
     parser.add_argument(
+        "--form",
+        choices=_FORMS,
+        default=_FORMS[0],
+        help="which form the documents are of: the 部门整体 table (default) or the 项目支出 one",
+    )
+    parser.add_argument(
         "--page-images", action="store_true", help="also write pages/<doc_id>_p<k>.png"
     )
     parser.add_argument(
         "--include-seed",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="document 0 is the seed table (default on)",
+        help="document 0 is the seed table (default on; only the 部门整体 form has one)",
     )
 
 
@@ -64,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.synth.corpus import write_corpus
     from ingest.synth.fonts import missing_faces
     from ingest.synth.printed.printers import missing_printers
+    from ingest.synth.registry import synth_form
 
     if missing := missing_faces():
         print(
@@ -91,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         page_images=args.page_images,
         include_seed=args.include_seed,
         engines=args.engine,
+        form=synth_form(args.form),
     )
     pages = sum(d.pages for d in manifest.documents)
     seconds = time.perf_counter() - started

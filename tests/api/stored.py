@@ -7,12 +7,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ingest.forms import form_of
 from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
 from models.contract import (
     FieldRecord,
     FieldStatus,
+    FormDocument,
     PerformanceTargets,
     ReviewState,
     value_paths,
@@ -34,7 +36,7 @@ def seed_document() -> PerformanceTargets:
     return PerformanceTargets.model_validate(json.loads(SEED.read_text(encoding="utf-8")))
 
 
-def with_records(doc: PerformanceTargets, flagged: dict[str, list[str]]) -> PerformanceTargets:
+def with_records(doc: FormDocument, flagged: dict[str, list[str]]) -> FormDocument:
     """`doc` with a field record per value, `flagged` ones at low confidence with reasons."""
     fields = [
         FieldRecord(
@@ -53,7 +55,7 @@ def with_records(doc: PerformanceTargets, flagged: dict[str, list[str]]) -> Perf
 def store_processed(
     settings: Settings,
     document_id: str,
-    doc: PerformanceTargets,
+    doc: FormDocument,
     *,
     auto_accept: bool = False,
     covered: dict[str, str] | None = None,
@@ -67,5 +69,8 @@ def store_processed(
         page = store.upsert_page(session, document_id, 1, dpi=100, image_path=image)
         page.clean_image_path = image
         store.set_stage(session, document_id, "assemble", "processing")
-        store.save_result(session, document_id, doc, auto_accept=auto_accept, covered=covered)
+        form = form_of(doc).id
+        store.save_result(
+            session, document_id, doc, form=form, auto_accept=auto_accept, covered=covered
+        )
         session.commit()

@@ -10,6 +10,7 @@ from ingest.bench.peer import PeerReader
 from ingest.ocr.base import EngineUnavailable
 from ingest.pipeline import rasterize_source
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from models.truth import GroundTruth
 
@@ -20,9 +21,9 @@ def test_peer_finds_the_table_and_is_scored_on_it(corpus: tuple[Path, GroundTrut
         peer = PeerReader(threads=1)
     except EngineUnavailable as exc:
         pytest.skip(str(exc))
-    settings = Settings()
-    source = accept_upload(folder / f"{truth.doc_id}.pdf", "doc.pdf", settings)
-    page = next(iter(rasterize_source(source, settings)))
+    limits = input_limits(Settings())
+    source = accept_upload(folder / f"{truth.doc_id}.pdf", "doc.pdf", limits)
+    page = next(iter(rasterize_source(source, limits)))
     prediction = peer.read_page(page.image, page.index)
 
     assert prediction.frame is not None

@@ -5,7 +5,7 @@ import pytest
 
 from ingest.evaluation.results import PipelineResult, Timings, save_result
 from jixiao.cli import main
-from models.contract import is_long_text, value_paths
+from models.contract import value_paths
 from tests.evaluation.cases import grid, predicted, seed_document, truth
 
 
@@ -23,7 +23,7 @@ def _corpus(tmp_path: Path) -> tuple[Path, Path, int]:
         (corpus / f"{doc_id}.truth.json").write_text(gt.model_dump_json(by_alias=True))
         timings = Timings(seconds={"ocr": 4.0, "grid": 2.0}, pages=2)
         save_result(results, doc_id, PipelineResult(document=pred, grids=grids, timings=timings))
-    n = sum(not is_long_text(p) for p, _ in value_paths(doc))
+    n = sum(not doc.is_long_text(p) for p, _ in value_paths(doc))
     return corpus, results, n
 
 
@@ -76,11 +76,11 @@ def test_in_process_run_uses_one_engine_and_stores_results(
     engines: list[_FakeEngine] = []
     seen: list[tuple[str, object]] = []
 
-    def create_engine(name: str, settings: object) -> _FakeEngine:
+    def create_engine(options: object) -> _FakeEngine:
         engines.append(_FakeEngine())
         return engines[-1]
 
-    def read_document(path: Path, *, engine: object, settings: object) -> ReadResult:
+    def read_document(path: Path, options: object, *, engine: object) -> ReadResult:
         seen.append((path.name, engine))
         if path.stem == "b":
             raise RuntimeError("grid not found")

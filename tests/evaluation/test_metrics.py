@@ -10,7 +10,6 @@ from models.contract import (
     PerformanceTargets,
     ReadingAccount,
     Task,
-    is_long_text,
     value_paths,
 )
 from models.truth import GroundTruth
@@ -24,7 +23,7 @@ def _score(pred: PerformanceTargets, **result):
 
 
 def _short_paths(doc: PerformanceTargets) -> int:
-    return sum(not is_long_text(path) for path, _ in value_paths(doc))
+    return sum(not doc.is_long_text(path) for path, _ in value_paths(doc))
 
 
 def _with_budget(doc: PerformanceTargets, **values: str) -> PerformanceTargets:
@@ -138,7 +137,7 @@ def test_long_text_character_accuracy() -> None:
     goal = doc.overall_goal
     pred = doc.model_copy(update={"overall_goal": "侨" + goal[1:-3] + "\n" + goal[-3:]})  # 1 edit
     c = _score(predicted(pred))
-    total = sum(len(normalize_text(v)) for p, v in value_paths(doc) if is_long_text(p))
+    total = sum(len(normalize_text(v)) for p, v in value_paths(doc) if doc.is_long_text(p))
     assert c.long_chars == total and c.long_edits == 1
     assert c.char_accuracy == pytest.approx(1 - 1 / total)
     assert c.short_accuracy == 1.0
@@ -179,7 +178,7 @@ def test_structure_and_timings_when_reported() -> None:
 def test_empty_prediction_scores_every_truth_field_as_an_unflagged_error() -> None:
     doc = seed_document()
     c = _score(PerformanceTargets())
-    nulls = sum(v is None for p, v in value_paths(doc) if not is_long_text(p) and "[" not in p)
+    nulls = sum(v is None for p, v in value_paths(doc) if not doc.is_long_text(p) and "[" not in p)
     assert c.short_correct == nulls  # only the empty cells are right
     assert c.unflagged_errors == c.short_fields - nulls
     assert c.missing_rows == len(doc.tasks) + len(doc.indicators)

@@ -100,7 +100,8 @@ def _rules(spans: list[tuple[int, int, int, int]]) -> tuple[dict[int, int], tupl
 
 
 def page_table(page: TruthPage, title: str | None = None) -> PageTable:
-    """What a perfect reader returns for one truth page; `title` is printed above the table."""
+    """What a perfect reader returns for one truth page; `title` is printed above the table
+    (a line break in it starts another line)."""
     index = page.page - 1
     rows, row_edges = _rules(
         [(c.row, c.row + c.row_span, c.bbox[1], c.bbox[3]) for c in page.cells]
@@ -136,10 +137,18 @@ def page_table(page: TruthPage, title: str | None = None) -> PageTable:
         for cell, truth in zip(grid.cells, page.cells, strict=True)
     )
     outside: tuple[OcrToken, ...] = ()
-    if title:
+    if title:  # a line above the table per line of the title
         x0, y0, x1, _ = page.table_bbox
-        box = (x0, max(y0 - 90, 0), x1, max(y0 - 30, 1))
-        outside = (OcrToken(text=title, bbox=box, confidence=1.0),)
+        lines = title.split("\n")
+        top = y0 - 30 - 60 * len(lines)
+        outside = tuple(
+            OcrToken(
+                text=line,
+                bbox=(x0, max(top + 60 * k, 0), x1, max(top + 60 * k + 60, 1)),
+                confidence=1.0,
+            )
+            for k, line in enumerate(lines)
+        )
     return PageTable(
         page=index, width=page.width, height=page.height, grid=grid, cells=cells, outside=outside
     )

@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 
-from ingest.calibration import FEATURES, CalibrationModel, default_model, load_model
+from ingest.calibration import FEATURES, CalibrationModel, load_model
 from ingest.evaluation.calibration import reliability
 from ingest.evaluation.fitting import (
     Sample,
@@ -13,6 +13,7 @@ from ingest.evaluation.fitting import (
     save_model,
     select_thresholds,
 )
+from ingest.forms import default_form
 from ingest.review import with_values
 from ingest.template import default_template
 from jixiao.cli import main
@@ -21,6 +22,7 @@ from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_record
 
 TEMPLATE = default_template()
 OCR = FEATURES.index("log_ocr_confidence")
+SHIPPED = default_form().calibration("rapidocr")
 
 
 def synthetic_samples(n: int, seed: int) -> list[Sample]:
@@ -45,7 +47,9 @@ def ece(model: CalibrationModel, samples: list[Sample]) -> float:
 
 
 def test_fitted_model_is_calibrated_on_held_out_samples_where_raw_confidence_is_not():
-    model = fit_model(synthetic_samples(20000, 1), documents=200, target=0.005)
+    model = fit_model(
+        synthetic_samples(20000, 1), documents=200, target=0.005, margin=0.5, base=SHIPPED
+    )
     held_out = synthetic_samples(20000, 2)
     assert model.method == "logistic"
     assert ece(model, held_out) < 0.03
@@ -92,8 +96,8 @@ def test_fields_flagged_anyway_do_not_push_the_threshold_up():
 
 
 def test_fit_keeps_what_it_does_not_learn_from_the_base():
-    base = default_model()
-    model = fit_model(synthetic_samples(500, 4), documents=5, target=0.005, base=base)
+    base = default_form().calibration("rapidocr")
+    model = fit_model(synthetic_samples(500, 4), documents=5, target=0.005, margin=0.5, base=base)
     assert model.thresholds["long_text"] == base.thresholds["long_text"]
     doubts = ("structure_doubt", "seal_doubt", "reading_doubt")
     assert [getattr(model, d) for d in doubts] == [getattr(base, d) for d in doubts]
@@ -101,7 +105,9 @@ def test_fit_keeps_what_it_does_not_learn_from_the_base():
 
 
 def test_model_file_round_trip(tmp_path):
-    model = fit_model(synthetic_samples(500, 5), documents=5, target=0.005)
+    model = fit_model(
+        synthetic_samples(500, 5), documents=5, target=0.005, margin=0.5, base=SHIPPED
+    )
     save_model(model, tmp_path / "m.json")
     assert load_model(tmp_path / "m.json") == model
 
@@ -121,7 +127,7 @@ def test_field_correctness_aligns_rows_and_compares_amounts_as_numbers():
 def test_samples_mark_fields_that_checks_flag_anyway():
     truth = seed_document()
     doc = with_records(seed_document(budget__basic_expenditure="391.72"))
-    samples = samples_for(mapped(doc), truth, TEMPLATE, default_model())
+    samples = samples_for(mapped(doc), truth, TEMPLATE, default_form().calibration("rapidocr"))
     wrong = [s for s in samples if not s.correct]
     assert len(wrong) == 1 and wrong[0].flagged_anyway and wrong[0].kind == "amount"
 
@@ -188,7 +194,7 @@ def test_calibrate_command_without_calibration_documents(tmp_path):
 
 
 def test_shipped_model_was_fitted_and_says_on_what():
-    model = default_model()
+    model = default_form().calibration("rapidocr")
     assert model.method == "logistic" and len(model.weights) == len(model.features) + 1
     assert model.fit is not None and model.fit.documents >= 10 and model.fit.ece <= 0.05
     assert model.fit.residual_error <= model.fit.target

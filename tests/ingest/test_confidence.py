@@ -1,7 +1,8 @@
 import numpy as np
 
-from ingest.calibration import FEATURES, CalibrationModel, default_model
+from ingest.calibration import FEATURES, CalibrationModel
 from ingest.confidence import assess, review_state
+from ingest.forms import default_form
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import (
@@ -137,7 +138,7 @@ def test_a_logistic_model_sets_confidence_and_its_kind_thresholds():
 
 
 def test_shipped_model_loads_and_flags_below_its_threshold():
-    model = default_model()
+    model = default_form().calibration("rapidocr")
     assert model.default_threshold > 0
     rows = np.zeros((2, len(FEATURES)))
     rows[:, FEATURES.index("log_ocr_confidence")] = np.log([0.999, 0.05])

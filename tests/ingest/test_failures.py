@@ -16,6 +16,7 @@ from ingest.ocr.base import OcrEngine
 from ingest.preprocess import clean_page
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from models.contract import PageOutcome, ReviewState
 from models.truth import GroundTruth
@@ -31,9 +32,9 @@ def _truth(doc_id: str) -> GroundTruth:
 
 
 def _images(doc_id: str) -> list[PageImage]:
-    settings = Settings()
-    source = accept_upload(CORPUS / f"{doc_id}.pdf", f"{doc_id}.pdf", settings)
-    return list(rasterize(source, dpi=settings.raster_dpi))
+    limits = input_limits(Settings())
+    source = accept_upload(CORPUS / f"{doc_id}.pdf", f"{doc_id}.pdf", limits)
+    return list(rasterize(source, dpi=limits.raster_dpi, limits=limits))
 
 
 def _read(page: CleanPage, engine: OcrEngine) -> PageTable:

@@ -11,6 +11,7 @@ from ingest.artifacts import PageImage
 from ingest.ocr.base import OcrEngine
 from ingest.pipeline import read_document
 from ingest.preprocess.orientation import upright
+from jixiao.options import ocr_options, read_options
 from jixiao.settings import Settings
 from tests.service.helpers import read_path_missing, render_seed_pdf
 
@@ -30,8 +31,7 @@ def first_page(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
 def engine() -> OcrEngine:
     from ingest.ocr import create_engine
 
-    settings = Settings(ocr_threads=1)
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(ocr_options(Settings(ocr_threads=1)))
 
 
 @pytest.mark.parametrize("quarter_turns", [0, 1, 2, 3])
@@ -55,6 +55,6 @@ def test_a_page_scanned_sideways_is_read_as_the_form(
 ) -> None:
     path = tmp_path / "sideways.png"
     Image.fromarray(np.rot90(first_page, 1)[:, :, ::-1]).save(path)  # no EXIF orientation
-    result = read_document(path, settings=Settings(ocr_threads=1))
+    result = read_document(path, read_options(Settings(ocr_threads=1)))
     assert result.document.department == "湛江市归国华侨联合会"
     assert "turned by 270°" in result.pages[0].notes

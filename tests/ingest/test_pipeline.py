@@ -11,6 +11,8 @@ import pytest
 from ingest import pipeline
 from ingest.artifacts import PageImage
 from ingest.pipeline import StageTimer
+from jixiao.options import read_options
+from jixiao.settings import Settings
 
 
 def _pages(n: int) -> Iterator[PageImage]:
@@ -70,7 +72,7 @@ def test_a_read_that_fails_leaves_no_renderer_behind(monkeypatch):
     monkeypatch.setattr(pipeline, "read_prepared", read)
     scan = Path(__file__).parents[1] / "data" / "corpus" / "syn11_0000.pdf"  # 3 pages
     with pytest.raises(RuntimeError, match="first page") as failed:
-        pipeline.read_document(scan, engine=object())
+        pipeline.read_document(scan, read_options(Settings()), engine=object())
     assert failed.value.__traceback__ is not None  # the failed read's frames are still held
     renderers = [p for p in psutil.Process().children(recursive=True) if p.name() == "pdftoppm"]
     assert renderers == []

@@ -13,6 +13,7 @@ from ingest.evaluation.results import from_read_result
 from ingest.ocr.base import OcrEngine
 from ingest.pipeline import read_document
 from ingest.template import default_template
+from jixiao.options import read_options
 from jixiao.settings import Settings
 from models.truth import GroundTruth
 
@@ -27,7 +28,7 @@ def test_a_printed_document_loses_no_row_and_no_unflagged_field(
     truth: GroundTruth, engine: OcrEngine, tmp_path: Path
 ) -> None:
     read = read_document(
-        PRINTED / f"{truth.doc_id}.pdf", engine=engine, settings=Settings(data_dir=tmp_path)
+        PRINTED / f"{truth.doc_id}.pdf", read_options(Settings(data_dir=tmp_path)), engine=engine
     )
     counts = score_document(truth, from_read_result(read), default_template()).counts
     assert counts.missing_rows == 0 and counts.extra_rows == 0

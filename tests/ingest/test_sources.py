@@ -12,7 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ingest.errors import InputRejected
-from ingest.sources import accept_upload, safe_filename
+from ingest.sources import InputLimits, accept_upload, safe_filename
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 
 
@@ -68,21 +69,27 @@ def _tiff_headers(path: Path, frames: list[tuple[int, int]]) -> Path:
     return path
 
 
+def _limits(**changes: object) -> InputLimits:
+    return input_limits(Settings(**changes))
+
+
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(max_pages=5, max_upload_bytes=10_000_000, max_image_pixels=60_000_000)
+def limits() -> InputLimits:
+    return _limits(max_pages=5, max_upload_bytes=10_000_000, max_image_pixels=60_000_000)
 
 
-def _code(path: Path, settings: Settings) -> str:
+def _code(path: Path, limits: InputLimits) -> str:
     with pytest.raises(InputRejected) as caught:
-        accept_upload(path, path.name, settings)
+        accept_upload(path, path.name, limits)
     assert caught.value.message
     return caught.value.code
 
 
-def test_a_pdf_is_accepted_with_its_hash_and_page_count(tmp_path: Path, settings: Settings) -> None:
+def test_a_pdf_is_accepted_with_its_hash_and_page_count(
+    tmp_path: Path, limits: InputLimits
+) -> None:
     path = _pdf(tmp_path / "doc.bin", pages=3)
-    source = accept_upload(path, "../../secret/表格 1.pdf", settings)
+    source = accept_upload(path, "../../secret/表格 1.pdf", limits)
     assert source.media_type == "application/pdf"
     assert source.pages == 3
     assert source.size == path.stat().st_size
@@ -90,40 +97,40 @@ def test_a_pdf_is_accepted_with_its_hash_and_page_count(tmp_path: Path, settings
     assert source.filename == "表格 1.pdf"
 
 
-def test_images_are_sniffed_from_bytes_not_names(tmp_path: Path, settings: Settings) -> None:
+def test_images_are_sniffed_from_bytes_not_names(tmp_path: Path, limits: InputLimits) -> None:
     png = tmp_path / "scan.pdf"
     Image.new("RGB", (40, 30), "white").save(png, format="PNG")
     jpeg = tmp_path / "scan.png"
     Image.new("RGB", (40, 30), "white").save(jpeg, format="JPEG")
-    assert accept_upload(png, png.name, settings).media_type == "image/png"
-    assert accept_upload(jpeg, jpeg.name, settings).media_type == "image/jpeg"
+    assert accept_upload(png, png.name, limits).media_type == "image/png"
+    assert accept_upload(jpeg, jpeg.name, limits).media_type == "image/jpeg"
 
 
-def test_tiff_frames_are_pages(tmp_path: Path, settings: Settings) -> None:
+def test_tiff_frames_are_pages(tmp_path: Path, limits: InputLimits) -> None:
     path = tmp_path / "pages.tif"
     frames = [Image.new("L", (50, 70), value) for value in (0, 128, 255)]
     frames[0].save(path, save_all=True, append_images=frames[1:])
-    source = accept_upload(path, path.name, settings)
+    source = accept_upload(path, path.name, limits)
     assert (source.media_type, source.pages) == ("image/tiff", 3)
 
 
 def test_owner_password_only_pdf_is_readable_and_accepted(
-    tmp_path: Path, settings: Settings
+    tmp_path: Path, limits: InputLimits
 ) -> None:
     encrypt = pdfencrypt.StandardEncryption("", "owner", canPrint=0)
     path = _pdf(tmp_path / "restricted.pdf", encrypt=encrypt)
-    assert accept_upload(path, path.name, settings).pages == 1
+    assert accept_upload(path, path.name, limits).pages == 1
 
 
-def test_empty_file(tmp_path: Path, settings: Settings) -> None:
+def test_empty_file(tmp_path: Path, limits: InputLimits) -> None:
     path = tmp_path / "empty.pdf"
     path.write_bytes(b"")
-    assert _code(path, settings) == "empty_file"
+    assert _code(path, limits) == "empty_file"
 
 
 def test_file_over_the_size_limit(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "doc.pdf")
-    limit = Settings(max_upload_bytes=path.stat().st_size - 1)
+    limit = _limits(max_upload_bytes=path.stat().st_size - 1)
     assert _code(path, limit) == "file_too_large"
 
 
@@ -137,80 +144,80 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     ],
     ids=["html", "elf", "windows-exe", "zip"],
 )
-def test_other_types_renamed_pdf(tmp_path: Path, settings: Settings, content: bytes) -> None:
+def test_other_types_renamed_pdf(tmp_path: Path, limits: InputLimits, content: bytes) -> None:
     path = tmp_path / "invoice.pdf"
     path.write_bytes(content)
-    assert _code(path, settings) == "unsupported_type"
+    assert _code(path, limits) == "unsupported_type"
 
 
-def test_truncated_pdf(tmp_path: Path, settings: Settings) -> None:
+def test_truncated_pdf(tmp_path: Path, limits: InputLimits) -> None:
     data = _pdf(tmp_path / "whole.pdf", pages=2).read_bytes()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: len(data) // 2])
-    assert _code(path, settings) == "corrupt_pdf"
+    assert _code(path, limits) == "corrupt_pdf"
 
 
-def test_pdf_with_garbage_body(tmp_path: Path, settings: Settings) -> None:
+def test_pdf_with_garbage_body(tmp_path: Path, limits: InputLimits) -> None:
     path = tmp_path / "garbage.pdf"
     path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n")
-    assert _code(path, settings) == "corrupt_pdf"
+    assert _code(path, limits) == "corrupt_pdf"
 
 
-def test_password_protected_pdf(tmp_path: Path, settings: Settings) -> None:
+def test_password_protected_pdf(tmp_path: Path, limits: InputLimits) -> None:
     encrypt = pdfencrypt.StandardEncryption("user-secret", "owner-secret")
     path = _pdf(tmp_path / "locked.pdf", encrypt=encrypt)
-    assert _code(path, settings) == "encrypted_pdf"
+    assert _code(path, limits) == "encrypted_pdf"
 
 
-def test_pdf_without_pages(tmp_path: Path, settings: Settings) -> None:
+def test_pdf_without_pages(tmp_path: Path, limits: InputLimits) -> None:
     path = tmp_path / "zero.pdf"
     path.write_bytes(
         b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
         b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
         b"trailer << /Root 1 0 R >>\n%%EOF\n"
     )
-    assert _code(path, settings) == "no_pages"
+    assert _code(path, limits) == "no_pages"
 
 
-def test_pdf_with_too_many_pages(tmp_path: Path, settings: Settings) -> None:
-    path = _pdf(tmp_path / "long.pdf", pages=settings.max_pages + 1)
-    assert _code(path, settings) == "too_many_pages"
-    assert accept_upload(path, path.name, Settings(max_pages=settings.max_pages + 1)).pages == 6
+def test_pdf_with_too_many_pages(tmp_path: Path, limits: InputLimits) -> None:
+    path = _pdf(tmp_path / "long.pdf", pages=limits.max_pages + 1)
+    assert _code(path, limits) == "too_many_pages"
+    assert accept_upload(path, path.name, _limits(max_pages=limits.max_pages + 1)).pages == 6
 
 
-def test_pdf_page_too_large_to_render(tmp_path: Path, settings: Settings) -> None:
+def test_pdf_page_too_large_to_render(tmp_path: Path, limits: InputLimits) -> None:
     path = _pdf(tmp_path / "poster.pdf", size=(14_000, 14_000))  # 194 inches square
-    assert _code(path, settings) == "image_too_large"
+    assert _code(path, limits) == "image_too_large"
 
 
 def test_png_decompression_bomb_is_refused_from_its_header(
-    tmp_path: Path, settings: Settings
+    tmp_path: Path, limits: InputLimits
 ) -> None:
     path = _png_header_only(tmp_path / "bomb.png", 30_000, 30_000)
     assert path.stat().st_size < 100
-    assert _code(path, settings) == "image_too_large"
+    assert _code(path, limits) == "image_too_large"
 
 
 def test_png_over_the_configured_pixel_limit(tmp_path: Path) -> None:
     path = _png_header_only(tmp_path / "big.png", 4_000, 3_000)
-    assert _code(path, Settings(max_image_pixels=10_000_000)) == "image_too_large"
-    assert accept_upload(path, path.name, Settings(max_image_pixels=12_000_000)).pages == 1
+    assert _code(path, _limits(max_image_pixels=10_000_000)) == "image_too_large"
+    assert accept_upload(path, path.name, _limits(max_image_pixels=12_000_000)).pages == 1
 
 
-def test_tiff_with_a_huge_later_frame(tmp_path: Path, settings: Settings) -> None:
+def test_tiff_with_a_huge_later_frame(tmp_path: Path, limits: InputLimits) -> None:
     path = _tiff_headers(tmp_path / "bomb.tif", [(100, 100), (20_000, 20_000), (20_000, 20_000)])
-    assert _code(path, settings) == "image_too_large"
+    assert _code(path, limits) == "image_too_large"
 
 
-def test_tiff_with_too_many_frames(tmp_path: Path, settings: Settings) -> None:
+def test_tiff_with_too_many_frames(tmp_path: Path, limits: InputLimits) -> None:
     path = _tiff_headers(tmp_path / "many.tif", [(100, 100)] * 10_000)
-    assert _code(path, settings) == "too_many_pages"
+    assert _code(path, limits) == "too_many_pages"
 
 
-def test_image_with_a_valid_signature_and_broken_body(tmp_path: Path, settings: Settings) -> None:
+def test_image_with_a_valid_signature_and_broken_body(tmp_path: Path, limits: InputLimits) -> None:
     path = tmp_path / "broken.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
-    assert _code(path, settings) == "corrupt_image"
+    assert _code(path, limits) == "corrupt_image"
 
 
 @pytest.mark.parametrize(

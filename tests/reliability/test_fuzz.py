@@ -22,6 +22,7 @@ from api.app import create_app
 from ingest.errors import InputRejected
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from models.contract import value_paths
 from tests.conftest import CLIENT_HEADERS
@@ -174,16 +175,16 @@ def test_any_multipart_upload_is_stored_or_refused(
 @given(data=st.data())
 def test_sniffing_and_rasterising_any_bytes_ends_in_pages_or_a_reason(data: st.DataObject) -> None:
     content = _mangled(data.draw(st.sampled_from(SEEDS)), data)
-    config = Settings(max_pages=5)
+    limits = input_limits(Settings(max_pages=5))
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as folder:
         path = Path(folder) / "upload"
         path.write_bytes(content)
         try:
-            source = accept_upload(path, "upload", config)
+            source = accept_upload(path, "upload", limits)
         except InputRejected:
             return
         try:
-            for page in rasterize(source, 20, config):
+            for page in rasterize(source, 20, limits):
                 assert page.image.ndim == 3 and page.image.size > 0
         except InputRejected:
             return

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from ingest.errors import InputRejected
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from models.blobs import BlobStore
 from tests.conftest import CLIENT_HEADERS
@@ -44,11 +45,10 @@ def test_each_hostile_file_gets_its_answer(
     (doc,) = response.json()["documents"]
     detail = client.get(f"/api/v1/documents/{doc['id']}").json()
     assert detail["pages_total"] == expected["pages"]
-    source = accept_upload(
-        BlobStore(settings.data_dir).upload_path(detail["sha256"]), name, settings
-    )
+    limits = input_limits(settings)
+    source = accept_upload(BlobStore(settings.data_dir).upload_path(detail["sha256"]), name, limits)
     try:  # what a worker does with it: pages, or a reason; nothing else
-        pages = list(rasterize(source, settings.raster_dpi, settings))
+        pages = list(rasterize(source, limits.raster_dpi, limits))
     except InputRejected:
         return
     assert len(pages) == expected["pages"]

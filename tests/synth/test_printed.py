@@ -15,7 +15,7 @@ from ingest.synth.printed.document import LostInPrint, check_printed, print_docu
 from ingest.synth.printed.printers import Printer, printer_program
 from ingest.synth.printed.readback import Rule, rule_shows
 from ingest.synth.table import Block, LogicalTable
-from models.contract import is_long_text, value_paths
+from models.contract import PerformanceTargets, value_paths
 from models.truth import GroundTruth, SourceFormat
 from tests.synth.test_corpus import _check_tiling
 
@@ -126,7 +126,7 @@ def _assert_values_printed(truth: GroundTruth) -> None:
         if value is None or path.endswith(("level1", "level2")) or path in ("title", "year"):
             continue
         dense = "".join(str(value).split())
-        if is_long_text(path):
+        if PerformanceTargets.is_long_text(path):
             assert any(c.startswith(dense[:12]) for c in cells), path
         else:
             assert dense in cells or dense in cut, path

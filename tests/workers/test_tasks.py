@@ -17,6 +17,7 @@ from PIL import Image
 import ingest.pipeline
 from ingest.artifacts import CleanPage, PageImage, PageTable
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import get_settings
 from models import store
 from models.contract import EngineInfo, FieldRecord, FieldStatus, PerformanceTargets
@@ -68,7 +69,7 @@ def _three_page_pdf(path: Path) -> Path:
 def _register(data_dir: Path, pdf: Path) -> str:
     settings = get_settings()
     upgrade_database(settings.resolved_database_url)
-    source = accept_upload(pdf, pdf.name, settings)
+    source = accept_upload(pdf, pdf.name, input_limits(settings))
     upload = data_dir / "uploads" / source.sha256
     upload.parent.mkdir(parents=True)
     upload.write_bytes(pdf.read_bytes())

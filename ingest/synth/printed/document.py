@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.synth.content import FormContent
 from ingest.synth.degrade import PageMarks, TitleSpan
+from ingest.synth.form import SynthContent
 from ingest.synth.printed.cells import BlockMatcher, page_cells
 from ingest.synth.printed.look import PrintLook, pick_look, seal_fonts
 from ingest.synth.printed.printers import Printer
@@ -23,7 +23,8 @@ from ingest.synth.printed.readback import PrintedPage, read_printed
 from ingest.synth.printed.sheet import write_xlsx
 from ingest.synth.printed.web import write_html
 from ingest.synth.printed.word import write_docx
-from ingest.synth.table import LogicalTable, build_table
+from ingest.synth.registry import SynthForm, synth_form
+from ingest.synth.table import LogicalTable
 from models.truth import Engine, SourceFormat, TruthPage
 
 _ATTEMPTS = 4  # looks tried before a document whose values keep getting clipped is given up
@@ -35,7 +36,7 @@ class LostInPrint(ValueError):
 
 @dataclass(frozen=True)
 class PrintedDocument:
-    content: FormContent
+    content: SynthContent
     look: PrintLook
     source: Path  # the XLSX, DOCX or HTML file
     pdf: Path  # what the engine printed, with its text layer
@@ -50,7 +51,7 @@ def source_format_for(engine: Engine, rng: random.Random) -> SourceFormat:
     return rng.choice(("xlsx", "docx"))
 
 
-def _write_source(table: LogicalTable, content: FormContent, look: PrintLook, path: Path) -> None:
+def _write_source(table: LogicalTable, content: SynthContent, look: PrintLook, path: Path) -> None:
     title = content.document.title or ""
     if look.source_format == "html":
         path.write_text(write_html(table, title, look), encoding="utf-8")
@@ -83,16 +84,14 @@ def _title_span(page: PrintedPage, title: str) -> TitleSpan | None:
 
 
 def _marks(
-    page: PrintedPage, cells: TruthPage | None, look: PrintLook, content: FormContent
+    page: PrintedPage, cells: TruthPage | None, look: PrintLook, content: SynthContent
 ) -> PageMarks:
     boxes = (
         tuple((c.bbox[0], c.bbox[1], c.bbox[2], c.bbox[3]) for c in cells.cells) if cells else ()
     )
-    department = content.document.department
+    anchor = content.seal_cell
     dept = (
-        next((c.bbox for c in cells.cells if department and c.text == department), None)
-        if cells
-        else None
+        next((c.bbox for c in cells.cells if anchor and c.text == anchor), None) if cells else None
     )
     widths = [r.width for r in page.rules]
     return PageMarks(
@@ -120,20 +119,23 @@ def _blank_truth(page: PrintedPage) -> TruthPage:
 
 def print_document(
     rng: random.Random,
-    content: FormContent,
+    content: SynthContent,
     fmt: SourceFormat,
     dpi: int,
     printer: Printer,
     folder: Path,
     name: str,
+    form: SynthForm | None = None,
 ) -> PrintedDocument:
-    """Lay `content` out as a user of `fmt` would, print it into `folder` and read it back;
-    a look whose print clipped a value is replaced by another."""
+    """Lay `content` (of `form`, the 部门整体 form by default) out as a user of `fmt` would,
+    print it into `folder` and read it back; a look whose print clipped a value is replaced by
+    another."""
+    form = form or synth_form()
     source = folder / f"{name}.{fmt}"
     pdf = folder / f"{name}.printed.pdf"
     for attempt in range(_ATTEMPTS):
-        look = pick_look(rng, fmt)
-        table = build_table(content, look, rng)
+        look = pick_look(rng, fmt, form.printed_columns)
+        table = form.build_table(content, look, rng)
         _write_source(table, content, look, source)
         printer.print_pdf(source, pdf)
         printed = read_printed(pdf, dpi)

@@ -10,9 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ingest.synth.columns import ColumnWidths
 from ingest.synth.fonts import BODY_FACES, FACES, Measure
 from ingest.synth.layout import wrap
-from ingest.synth.table import Align
+from ingest.synth.table import PRINTED_COLUMNS, Align
 from models.truth import SourceFormat
 
 TitleFace = Literal["Noto Serif CJK SC", "Noto Sans CJK SC"]
@@ -29,7 +30,7 @@ class PrintLook(BaseModel):
     line_spacing: float  # line height over font size, where the format sets one
     landscape: bool
     margins_mm: tuple[float, float, float, float]  # top, right, bottom, left
-    col_fractions: tuple[float, float, float, float, float]  # of the table's width
+    col_fractions: tuple[float, ...]  # of the table's width, one per column
     table_scale: float  # the table's width over the printable width (> 1 only when fit_width)
     min_row_pt: float  # XLSX: the lowest row height the sheet uses
     pad_mm: tuple[float, float]  # cell padding: vertical, horizontal
@@ -81,18 +82,14 @@ def text_width_pt(text: str, font: str, size_pt: float) -> float:
     return _measure(font).width(text) * size_pt / _MEASURE_PX
 
 
-def pick_look(rng: random.Random, source_format: SourceFormat) -> PrintLook:
-    """A random but typical setup of the format; spreadsheets go landscape more often."""
+def pick_look(
+    rng: random.Random, source_format: SourceFormat, columns: ColumnWidths = PRINTED_COLUMNS
+) -> PrintLook:
+    """A random but typical setup of the format for a table of `columns` (the 部门整体 form's
+    by default); spreadsheets go landscape more often."""
     landscape_chance = {"xlsx": 0.3, "docx": 0.1, "html": 0.15}[source_format]
     landscape = rng.random() < landscape_chance
-    fractions = [
-        rng.uniform(0.07, 0.12),
-        rng.uniform(0.12, 0.2),
-        0.0,
-        rng.uniform(0.14, 0.22),
-        rng.uniform(0.17, 0.26),
-    ]
-    fractions[2] = 1.0 - sum(fractions)
+    fractions = columns.draw(rng)
     vertical = rng.random() < 0.7
     fit_width = source_format == "xlsx" and rng.random() < 0.5
     return PrintLook(
@@ -109,7 +106,7 @@ def pick_look(rng: random.Random, source_format: SourceFormat) -> PrintLook:
             rng.uniform(12, 26),
             rng.uniform(10, 22),
         ),
-        col_fractions=tuple(fractions),  # type: ignore[arg-type]
+        col_fractions=tuple(fractions),
         table_scale=rng.uniform(1.0, 1.35) if fit_width else rng.uniform(0.88, 1.0),
         min_row_pt=rng.uniform(14.0, 24.0),
         pad_mm=(rng.uniform(0.3, 2.0), rng.uniform(0.8, 2.5)),

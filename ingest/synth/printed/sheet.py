@@ -70,7 +70,7 @@ def _print_setup(ws: Worksheet, look: PrintLook, title_rows: int, last_row: int)
         ws.print_title_rows = f"1:{title_rows}"
     if look.page_numbers:
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_area = f"A1:E{last_row}"
+    ws.print_area = f"A1:{get_column_letter(len(look.col_fractions))}{last_row}"
 
 
 def write_xlsx(table: LogicalTable, title: str, look: PrintLook, path: Path) -> None:
@@ -79,6 +79,7 @@ def write_xlsx(table: LogicalTable, title: str, look: PrintLook, path: Path) -> 
     ws = wb.active
     ws.title = "绩效目标表"
     widths = _col_widths_pt(look)
+    columns = len(widths)
     for k, pt in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = _excel_width(pt)
     body = Font(name=look.font, size=look.size_pt)
@@ -86,15 +87,18 @@ def write_xlsx(table: LogicalTable, title: str, look: PrintLook, path: Path) -> 
     if look.attachment:
         ws.cell(row, 1, look.attachment).font = body
         row += 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     cell = ws.cell(row, 1, title)
     cell.font = Font(name=look.title_font, size=look.title_pt, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[row].height = look.title_pt * 2.0
+    lines = title.count("\n") + 1
+    cell.alignment = Alignment(
+        horizontal="center", vertical="center", wrap_text=True if lines > 1 else None
+    )
+    ws.row_dimensions[row].height = look.title_pt * (2.0 if lines == 1 else 1.6 * lines)
     row += 1
     if look.unit_note:
-        ws.cell(row, 5, "单位：万元").font = body
-        ws.cell(row, 5).alignment = Alignment(horizontal="right")
+        ws.cell(row, columns, "单位：万元").font = body
+        ws.cell(row, columns).alignment = Alignment(horizontal="right")
         row += 1
     title_rows = row - 1
 
@@ -102,7 +106,7 @@ def write_xlsx(table: LogicalTable, title: str, look: PrintLook, path: Path) -> 
     border = Border(left=rule, right=rule, top=rule, bottom=rule)
     for r, height in enumerate(_row_heights(table, look, widths)):
         ws.row_dimensions[row + r].height = round(height, 1)
-        for c in range(1, 6):
+        for c in range(1, columns + 1):
             ws.cell(row + r, c).border = border
     for block in table.blocks:
         r0, c0 = row + block.row, block.col + 1

@@ -40,7 +40,8 @@ def write_html(table: LogicalTable, title: str, look: PrintLook) -> str:
     notes = []
     if look.attachment:
         notes.append(f'<div class="note">{escape(look.attachment)}</div>')
-    notes.append(f'<div class="title">{escape(title)}</div>')
+    heading = "<br>".join(escape(line) for line in title.split("\n"))
+    notes.append(f'<div class="title">{heading}</div>')
     if look.unit_note:
         notes.append('<div class="unit">单位：万元</div>')
     pad_y, pad_x = look.pad_mm

@@ -116,7 +116,7 @@ def write_docx(table: LogicalTable, title: str, look: PrintLook, path: Path) -> 
     if look.unit_note:
         _paragraph(document.add_paragraph(), "单位：万元", "right", look.size_pt)
 
-    grid = document.add_table(rows=len(table.keys), cols=5)
+    grid = document.add_table(rows=len(table.keys), cols=len(look.col_fractions))
     _table_look(grid, look)
     widths = [Mm(f * look.table_width_mm()) for f in look.col_fractions]
     for k, column in enumerate(grid.columns):

@@ -10,14 +10,15 @@ import pytest
 
 from ingest.digital.package import DOCX, XLSX, office_kind
 from ingest.errors import InputRejected
-from ingest.sources import accept_upload, sniff_media_type
+from ingest.sources import InputLimits, accept_upload, sniff_media_type
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from tests.ingest.digital.fixtures import SEED_DOCX, SEED_PDF, SEED_XLSX
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None)
+def limits(tmp_path: Path) -> InputLimits:
+    return input_limits(Settings(data_dir=tmp_path / "data", REDIS_URL=None, DATABASE_URL=None))
 
 
 def _rezip(source: Path, target: Path, extra: dict[str, bytes], drop: tuple[str, ...] = ()) -> Path:
@@ -45,32 +46,32 @@ def test_office_files_are_told_by_their_parts_not_their_names(tmp_path: Path) ->
     assert caught.value.code == "unsupported_type"
 
 
-def test_office_files_are_accepted(settings: Settings) -> None:
+def test_office_files_are_accepted(limits: InputLimits) -> None:
     for path, kind in ((SEED_XLSX, XLSX), (SEED_DOCX, DOCX)):
-        source = accept_upload(path, path.name, settings)
+        source = accept_upload(path, path.name, limits)
         assert source.media_type == kind
 
 
-def _rejected(path: Path, settings: Settings) -> str:
+def _rejected(path: Path, limits: InputLimits) -> str:
     with pytest.raises(InputRejected) as caught:
-        accept_upload(path, path.name, settings)
+        accept_upload(path, path.name, limits)
     return caught.value.code
 
 
-def test_a_zip_bomb_disguised_as_xlsx_is_refused(tmp_path: Path, settings: Settings) -> None:
+def test_a_zip_bomb_disguised_as_xlsx_is_refused(tmp_path: Path, limits: InputLimits) -> None:
     bomb = _rezip(SEED_XLSX, tmp_path / "bomb.xlsx", {"xl/media/padding.xml": b"<a/>" * 5_000_000})
-    assert _rejected(bomb, settings.model_copy(update={"max_upload_bytes": 1_000_000})) == (
+    assert _rejected(bomb, limits.model_copy(update={"max_upload_bytes": 1_000_000})) == (
         "office_unsafe"
     )
 
 
-def test_macros_and_external_links_are_refused(tmp_path: Path, settings: Settings) -> None:
+def test_macros_and_external_links_are_refused(tmp_path: Path, limits: InputLimits) -> None:
     macros = _rezip(SEED_XLSX, tmp_path / "m.xlsx", {"xl/vbaProject.bin": b"\x00" * 64})
-    assert _rejected(macros, settings) == "office_macros"
+    assert _rejected(macros, limits) == "office_macros"
     linked = _rezip(
         SEED_XLSX, tmp_path / "l.xlsx", {"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}
     )
-    assert _rejected(linked, settings) == "office_external_links"
+    assert _rejected(linked, limits) == "office_external_links"
     rels = (
         b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
         b'2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
@@ -78,34 +79,34 @@ def test_macros_and_external_links_are_refused(tmp_path: Path, settings: Setting
         b'TargetMode="External"/></Relationships>'
     )
     fetched = _rezip(SEED_DOCX, tmp_path / "r.docx", {"word/_rels/header1.xml.rels": rels})
-    assert _rejected(fetched, settings) == "office_external_links"
+    assert _rejected(fetched, limits) == "office_external_links"
 
 
-def test_an_xml_entity_bomb_is_refused(tmp_path: Path, settings: Settings) -> None:
+def test_an_xml_entity_bomb_is_refused(tmp_path: Path, limits: InputLimits) -> None:
     laughs = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">]><sst>&a;</sst>'
     bomb = _rezip(SEED_XLSX, tmp_path / "e.xlsx", {"xl/sharedStrings.xml": laughs})
-    assert _rejected(bomb, settings) == "office_unsafe"
+    assert _rejected(bomb, limits) == "office_unsafe"
 
 
-def test_a_docx_with_10000_nested_tables_is_refused(tmp_path: Path, settings: Settings) -> None:
+def test_a_docx_with_10000_nested_tables_is_refused(tmp_path: Path, limits: InputLimits) -> None:
     with zipfile.ZipFile(SEED_DOCX) as z:
         body = z.read("word/document.xml")
     nested = b"<w:tbl><w:tr><w:tc>" * 10_000 + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * 10_000
     deep = body.replace(b"<w:body>", b"<w:body>" + nested, 1)
     path = _rezip(SEED_DOCX, tmp_path / "deep.docx", {"word/document.xml": deep})
-    assert _rejected(path, settings) == "office_too_complex"
+    assert _rejected(path, limits) == "office_too_complex"
 
 
-def test_damaged_office_files_are_refused(tmp_path: Path, settings: Settings) -> None:
+def test_damaged_office_files_are_refused(tmp_path: Path, limits: InputLimits) -> None:
     data = SEED_XLSX.read_bytes()
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(data[: len(data) // 2])
-    assert _rejected(cut, settings) == "unsupported_type"  # no central directory: no package
+    assert _rejected(cut, limits) == "unsupported_type"  # no central directory: no package
     broken = _rezip(SEED_XLSX, tmp_path / "b.xlsx", {"xl/workbook.xml": b"<not-a-workbook"})
-    assert _rejected(broken, settings) == "corrupt_office"
+    assert _rejected(broken, limits) == "corrupt_office"
     empty = io.BytesIO()
     with zipfile.ZipFile(empty, "w") as z:
         z.writestr("[Content_Types].xml", b"<Types/>")
         z.writestr("word/document.xml", b"<w:document/>")
     (tmp_path / "e.docx").write_bytes(empty.getvalue())
-    assert _rejected(tmp_path / "e.docx", settings) == "corrupt_office"
+    assert _rejected(tmp_path / "e.docx", limits) == "corrupt_office"

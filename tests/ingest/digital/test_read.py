@@ -13,6 +13,7 @@ from ingest.ocr import create_engine
 from ingest.ocr.base import OcrEngine
 from ingest.pipeline import ReadResult, read_document
 from jixiao.cli import main as cli
+from jixiao.options import ocr_options, read_options
 from jixiao.settings import Settings
 from models.contract import PerformanceTargets, value_paths
 from tests.ingest.digital.fixtures import (
@@ -36,11 +37,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def engine(settings: Settings) -> OcrEngine:
-    return create_engine(settings.ocr_engine, settings)
+    return create_engine(ocr_options(settings))
 
 
 def _read(path: Path, engine: OcrEngine, settings: Settings) -> ReadResult:
-    return read_document(path, engine=engine, settings=settings)
+    return read_document(path, read_options(settings), engine=engine)
 
 
 def _readers(document: PerformanceTargets) -> list[tuple[str, str | None]]:

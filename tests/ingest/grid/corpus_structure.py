@@ -24,6 +24,7 @@ from ingest.grid import find_grid
 from ingest.preprocess import clean_page
 from ingest.rasterize import rasterize
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import get_settings
 from models.truth import GroundTruth, TruthPage
 
@@ -38,10 +39,10 @@ class PageScore:
 
 
 def _pages(truth: GroundTruth, corpus: Path) -> Iterator[CleanPage]:
-    settings = get_settings()
+    limits = input_limits(get_settings())
     path = corpus / f"{truth.doc_id}.pdf"
-    source = accept_upload(path, path.name, settings)
-    for page in rasterize(source, settings.raster_dpi):
+    source = accept_upload(path, path.name, limits)
+    for page in rasterize(source, limits.raster_dpi, limits):
         yield clean_page(page)
 
 

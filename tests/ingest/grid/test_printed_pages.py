@@ -10,6 +10,7 @@ from ingest.evaluation.structure import score_page
 from ingest.ocr.base import OcrEngine
 from ingest.pipeline import StageTimer, prepare_page, rasterize_source
 from ingest.sources import accept_upload
+from jixiao.options import input_limits
 from jixiao.settings import Settings
 from models.truth import GroundTruth
 
@@ -26,9 +27,9 @@ def test_the_printed_corpus_stays_small() -> None:
 def test_every_printed_page_gets_the_truth_grid(
     truth: GroundTruth, engine: OcrEngine, tmp_path: Path
 ) -> None:
-    settings = Settings(data_dir=tmp_path)
-    source = accept_upload(PRINTED / f"{truth.doc_id}.pdf", f"{truth.doc_id}.pdf", settings)
-    pages = list(rasterize_source(source, settings))
+    limits = input_limits(Settings(data_dir=tmp_path))
+    source = accept_upload(PRINTED / f"{truth.doc_id}.pdf", f"{truth.doc_id}.pdf", limits)
+    pages = list(rasterize_source(source, limits))
     assert len(pages) == len(truth.pages)
     for page, expected in zip(pages, truth.pages, strict=True):
         _, grid = prepare_page(page, engine, StageTimer())

@@ -23,6 +23,7 @@ import time
 from ingest.evaluation.compare import edit_distance
 from ingest.ocr import create_engine
 from ingest.ocr.assign import read_cells
+from jixiao.options import ocr_options
 from jixiao.settings import Settings
 from tests.ingest.ocr.compare_strategies import form_page
 from tests.ingest.ocr.render import RenderedPage, degrade
@@ -42,7 +43,9 @@ def measure(engine_name: str, pages: int, repeat: int) -> dict:
     """One engine, in this process: what `main` runs in a child per engine."""
     rendered = scan_pages(pages)
     with tempfile.TemporaryDirectory() as data_dir:
-        load_s, _, engine = _timed(lambda: create_engine(engine_name, Settings(data_dir=data_dir)))
+        load_s, _, engine = _timed(
+            lambda: create_engine(ocr_options(Settings(ocr_engine=engine_name, data_dir=data_dir)))
+        )
         engine.detect_and_read(rendered[0].page.gray)  # first inference allocates; not timed
         detect, cells, texts = [], [], []
         for k, page in enumerate(rendered):

@@ -20,6 +20,7 @@ from PIL import ImageFont
 from ingest.artifacts import Grid
 from ingest.ocr import create_engine
 from ingest.ocr.assign import Strategy, read_cells
+from jixiao.options import input_limits, ocr_options
 from jixiao.settings import Settings
 from tests.ingest.ocr.render import SERIF, CellSpec, RenderedPage, degrade, render_table, wrap
 
@@ -150,16 +151,16 @@ def corpus_pages(corpus: Path, levels: list[str], limit: int) -> dict[str, list[
     from ingest.sources import accept_upload
     from models.truth import GroundTruth
 
-    settings = Settings()
+    limits = input_limits(Settings())
     out: dict[str, list[RenderedPage]] = {level: [] for level in levels}
     for truth_path in sorted(corpus.glob("*.truth.json")):
         truth = GroundTruth.model_validate_json(truth_path.read_text())
         if truth.level not in levels or len(out[truth.level]) >= limit:
             continue
         pdf = truth_path.with_name(f"{truth.doc_id}.pdf")
-        source = accept_upload(pdf, pdf.name, settings)
+        source = accept_upload(pdf, pdf.name, limits)
         for raw, page_truth in zip(
-            rasterize(source, truth.pages[0].dpi), truth.pages, strict=False
+            rasterize(source, truth.pages[0].dpi, limits), truth.pages, strict=False
         ):
             clean = clean_page(raw)
             grid = find_grid(clean)
@@ -208,7 +209,7 @@ def main() -> None:
     parser.add_argument("--levels", nargs="+", default=["clean", "scan"])
     parser.add_argument("--strategies", nargs="+", default=["cell_lines", "full_page"])
     args = parser.parse_args()
-    engine = create_engine("rapidocr", Settings())
+    engine = create_engine(ocr_options(Settings(ocr_engine="rapidocr")))
     if args.corpus:
         sets = corpus_pages(args.corpus, args.levels, args.pages)
     else:

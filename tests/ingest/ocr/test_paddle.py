@@ -26,6 +26,7 @@ from ingest.ocr.paddle_models import (
     load_model_dirs,
 )
 from jixiao.cli import main
+from jixiao.options import ocr_options
 from jixiao.settings import Settings
 from tests.ingest.ocr.render import CellSpec, RenderedPage, render_table
 
@@ -76,7 +77,7 @@ def test_incomplete_folders_are_a_clear_error(tmp_path):
     with pytest.raises(EngineUnavailable, match="jixiao paddle-models --out"):
         load_model_dirs(tmp_path)
     with pytest.raises(EngineUnavailable, match="incomplete"):
-        create_engine("paddleocr", Settings(paddle_model_dir=tmp_path))
+        create_engine(ocr_options(Settings(ocr_engine="paddleocr", paddle_model_dir=tmp_path)))
 
 
 def test_command_writes_loadable_folders(tmp_path, capsys):
@@ -104,7 +105,7 @@ def engine(data_dir) -> OcrEngine:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(socket.socket, "connect", _offline_connect)
         patch.setattr(socket, "getaddrinfo", _offline_connect)
-        engine = create_engine("paddleocr", Settings(data_dir=data_dir))
+        engine = create_engine(ocr_options(Settings(ocr_engine="paddleocr", data_dir=data_dir)))
         engine.read_lines([_table().page.gray[200:260, 260:700]])  # first inference, offline too
     return engine
 
@@ -132,7 +133,7 @@ def test_engine_builds_its_default_folders_and_names_them(engine, data_dir):
     assert engine.info.models == {"det": "PP-OCRv6_small_det", "rec": "PP-OCRv6_small_rec"}
     assert load_model_dirs(data_dir / "paddle-models").detection_name == "PP-OCRv6_small_det"
     assert isinstance(engine, OcrEngine)
-    assert create_engine("paddleocr", Settings(data_dir=data_dir)) is engine
+    assert create_engine(ocr_options(Settings(ocr_engine="paddleocr", data_dir=data_dir))) is engine
 
 
 def test_detects_and_reads_lines_on_a_page(engine):

@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ingest.ocr import create_engine
 from ingest.ocr.base import EngineUnavailable, OcrEngine
 from ingest.ocr.rapid import engine_threads
+from jixiao.options import ocr_options
 from jixiao.settings import Settings
 from tests.ingest.ocr.render import SERIF, CellSpec, render_table
 
@@ -15,7 +16,7 @@ LINE = "预算金额397.72万元"
 
 @pytest.fixture(scope="module")
 def engine() -> OcrEngine:
-    return create_engine("rapidocr", Settings())
+    return create_engine(ocr_options(Settings(ocr_engine="rapidocr")))
 
 
 def _line_image(text: str, font_px: int = 32) -> np.ndarray:
@@ -66,19 +67,26 @@ def test_info_names_the_bundled_models(engine):
     assert set(engine.info.models) == {"det", "rec", "cls"}
 
 
-def test_engine_is_created_once_per_settings(engine):
-    assert create_engine("rapidocr", Settings()) is engine
+def test_engine_is_created_once_per_options(engine):
+    assert create_engine(ocr_options(Settings(ocr_engine="rapidocr"))) is engine
     assert isinstance(engine, OcrEngine)
+
+
+def test_settings_the_engine_does_not_read_leave_it_as_it_is(engine):
+    """Limits and queue settings are no part of the engine's options: no second engine."""
+    other = Settings(ocr_engine="rapidocr", max_pages=3, raster_dpi=300, max_queue_depth=1)
+    assert create_engine(ocr_options(other)) is engine
 
 
 def test_unknown_engine_is_a_clear_error():
     with pytest.raises(EngineUnavailable, match="unknown OCR engine"):
-        create_engine("tesseract", Settings())
+        create_engine(ocr_options(Settings(ocr_engine="tesseract")))
 
 
 def test_threads_follow_settings_or_the_cores():
-    assert engine_threads(Settings(ocr_threads=3)) == 3
-    assert 1 <= engine_threads(Settings(ocr_threads=0)) <= 64
+    options = ocr_options(Settings())
+    assert engine_threads(options.model_copy(update={"threads": 3})) == 3
+    assert 1 <= engine_threads(options.model_copy(update={"threads": 0})) <= 64
 
 
 def test_reads_a_ruled_table_with_a_vertical_label(engine):

@@ -1,0 +1,164 @@
+"""The second form (项目支出绩效目标表) mapped from perfectly read pages: header pairs, the funds
+block's two columns, goals under their header, and the indicator table's three layouts."""
+
+import pytest
+
+from ingest.artifacts import MappedDocument
+from ingest.forms import form_by_id
+from ingest.mapping import map_table
+from ingest.stitch import stitch
+from models.project import ProjectTargets
+from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
+
+FORM = form_by_id("project_expenditure")
+TEMPLATE = FORM.template
+WIDTHS = (150, 150, 160, 220, 170, 160, 220, 170)
+TITLE = "2021年度项目支出绩效目标申报表"
+
+HEAD: list[list[Entry]] = [
+    ["项目名称", Span("社区养老服务中心建设", 7)],
+    [
+        "主管部门及代码",
+        Span("[015001]武汉市青山区民政局", 3),
+        "实施单位",
+        Span("青山区养老服务中心", 3),
+    ],
+    ["项目属性", Span("延续性项目", 3), "项目期", Span("3年", 3)],
+    [
+        "项目资金（万元）",
+        Span("中期资金总额", 2),
+        "300.00",
+        Span("年度资金总额", 2),
+        Span("120.50", 2),
+    ],
+    [UP, Span("其中：财政拨款", 2), "280.00", Span("其中：财政拨款", 2), Span("100.50", 2)],
+    [UP, Span("其他资金", 2), "20.00", Span("其他资金", 2), Span("20", 2)],
+    ["总体目标", Span("中期目标（2021年－2023年）", 4), Span("年度目标", 3)],
+    [UP, Span("目标1：建成养老服务中心。", 4), Span("目标1：完成主体工程。", 3)],
+]
+SIDE_BY_SIDE: list[list[Entry]] = [
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+    [UP, "产出指标", "数量指标", "床位数", "≥200张", "数量指标", "完成床位", "≥80张"],
+    [UP, UP, UP, "服务人次", "≥5000人次", "时效指标", "完工时间", "2021年12月底前"],
+    [UP, UP, "质量指标", "验收合格率", "100%", UP, "", ""],
+    [UP, "满意度指标", "满意度指标", "老人满意度", "≥90%", "满意度指标", "老人满意度", "≥85%"],
+]
+
+
+def read(*pages: list[list[Entry]], title: str | None = TITLE) -> MappedDocument:
+    tables = [
+        page_table(truth_page(n, rows, column_widths=WIDTHS), title if n == 1 else None)
+        for n, rows in enumerate(pages, 1)
+    ]
+    return map_table(stitch(tables, TEMPLATE), TEMPLATE)
+
+
+def test_header_pairs_funds_and_goals_are_read():
+    doc = read(HEAD + SIDE_BY_SIDE).document
+    assert isinstance(doc, ProjectTargets)
+    assert doc.year == 2021
+    assert doc.project.name == "社区养老服务中心建设"
+    assert (doc.project.department, doc.project.department_code) == ("武汉市青山区民政局", "015001")
+    assert doc.project.implementing_unit == "青山区养老服务中心"
+    assert (doc.project.attribute, doc.project.period) == ("延续性项目", "3年")
+    funds = doc.funds
+    assert (funds.mid_term.total, funds.mid_term.fiscal, funds.mid_term.other) == (
+        "300.00",
+        "280.00",
+        "20.00",
+    )
+    assert (funds.annual.total, funds.annual.fiscal, funds.annual.other) == (
+        "120.50",
+        "100.50",
+        "20",
+    )
+    assert doc.goals.mid_term == "目标1：建成养老服务中心。"
+    assert doc.goals.annual == "目标1：完成主体工程。"
+
+
+def test_side_by_side_halves_give_the_mid_term_items_first_then_the_annual_ones():
+    doc = read(HEAD + SIDE_BY_SIDE).document
+    got = [(i.scope, i.level1, i.level2, i.name, i.value) for i in doc.indicators]
+    assert got == [
+        ("mid_term", "产出指标", "数量指标", "床位数", "≥200张"),
+        ("mid_term", "产出指标", "数量指标", "服务人次", "≥5000人次"),
+        ("mid_term", "产出指标", "质量指标", "验收合格率", "100%"),
+        ("mid_term", "满意度指标", "满意度指标", "老人满意度", "≥90%"),
+        ("annual", "产出指标", "数量指标", "完成床位", "≥80张"),
+        ("annual", "产出指标", "时效指标", "完工时间", "2021年12月底前"),
+        ("annual", "满意度指标", "满意度指标", "老人满意度", "≥85%"),
+    ]
+    records = {f.path: f for f in read(HEAD + SIDE_BY_SIDE).document.fields}
+    assert records["indicators[4].scope"].value == "annual"
+    assert records["indicators[4].scope"].bbox is not None  # the half's header is its source
+
+
+@pytest.mark.parametrize(
+    ("label", "scope"), [("中期绩效指标", "mid_term"), ("长期绩效指标", "mid_term")]
+)
+def test_two_tables_one_after_the_other_are_told_by_their_labels(label: str, scope: str):
+    tables = [
+        [label, "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "项目完成指标", "数量指标", "床位数", Span("≥200张", 4)],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "项目效益指标", "社会效益指标", "入住率", Span("≥60%", 4)],
+    ]
+    doc = read(HEAD + tables).document
+    got = [(i.scope, i.level1, i.level2, i.name, i.value) for i in doc.indicators]
+    assert got == [
+        (scope, "项目完成指标", "数量指标", "床位数", "≥200张"),
+        ("annual", "项目效益指标", "社会效益指标", "入住率", "≥60%"),
+    ]
+
+
+def test_one_half_only_is_the_annual_one_unless_a_title_row_names_the_other():
+    header = ["绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)]
+    row = [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)]
+    assert [i.scope for i in read([*HEAD, header, row]).document.indicators] == ["annual"]
+    titled = [["绩效指标", Span("中期指标", 7)], [UP, *header[1:]], row]
+    mapped = read(HEAD + titled)
+    assert [i.scope for i in mapped.document.indicators] == ["mid_term"]
+
+
+def test_a_goals_section_of_one_cell_is_the_annual_goal():
+    head = [*HEAD[:6], ["总体目标", Span("目标1：完成主体工程。", 7)]]
+    doc = read(head + SIDE_BY_SIDE).document
+    assert (doc.goals.mid_term, doc.goals.annual) == (None, "目标1：完成主体工程。")
+
+
+def test_a_name_printed_without_a_code_has_no_code():
+    head = [list(r) for r in HEAD]
+    head[1][1] = Span("武汉市青山区民政局", 3)
+    doc = read(head + SIDE_BY_SIDE).document
+    assert (doc.project.department, doc.project.department_code) == ("武汉市青山区民政局", None)
+
+
+def test_a_half_table_continued_on_the_next_page_keeps_its_half():
+    first = [
+        ["长期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)],
+    ]
+    second = [
+        ["", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],  # the header repeated
+        [UP, "效益指标", "社会效益指标", "年度入住率", Span("≥60%", 4)],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    ]
+    doc = read(HEAD + first, second).document
+    assert [(i.scope, i.name) for i in doc.indicators] == [
+        ("mid_term", "床位数"),
+        ("mid_term", "年度入住率"),  # a word of the other half inside a row names nothing
+        ("annual", "完成床位"),
+    ]
+
+
+def test_a_year_printed_under_a_long_title_is_the_forms_year():
+    title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
+    doc = read(HEAD + SIDE_BY_SIDE, title=title).document
+    assert doc.year == 2021 and doc.title == title
+
+
+def test_a_department_row_not_read_leaves_its_code_missing_too():
+    head = [r for r in HEAD if r[0] != "主管部门及代码"]
+    evidence = read(head + SIDE_BY_SIDE).evidence
+    assert evidence["project.department"].missing and evidence["project.department_code"].missing

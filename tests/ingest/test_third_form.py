@@ -1,0 +1,75 @@
+"""A third form defined only in test data (`tests/data/forms/meeting_budget`: its form file,
+template and contract) is recognised, mapped, checked and exported with no change elsewhere."""
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ingest import forms
+from ingest.confidence import assess
+from ingest.export import export
+from ingest.forms import load_form, recognise
+from ingest.mapping import map_table
+from ingest.stitch import stitch
+from ingest.validate import run_checks
+from tests.ingest.oracle import UP, Span, page_table, truth_page
+
+FOLDER = Path(__file__).parents[1] / "data" / "forms" / "meeting_budget"
+ROWS = [
+    ["会议名称", Span("全市财政工作会议", 3)],
+    ["主办单位", Span("湛江市财政局", 3)],
+    ["经费明细", "支出项目", "金额(万元)", "测算依据"],
+    [UP, "场地费", "1.20", "1天×1.2万元"],
+    [UP, "资料印刷费", "0.35", "150份"],
+]
+
+
+@pytest.fixture
+def meeting(monkeypatch: pytest.MonkeyPatch) -> forms.Form:
+    forms.forms()  # the built-in ones first
+    form = load_form(FOLDER)
+    monkeypatch.setitem(forms._REGISTRY, form.id, form)
+    return form
+
+
+def test_a_form_from_its_own_folder_is_read_checked_and_exported(meeting: forms.Form):
+    table = page_table(
+        truth_page(1, ROWS, column_widths=(180, 400, 260, 400)), "2025年会议经费预算表"
+    )
+    assert recognise(["2025年会议经费预算表"]) is meeting
+    template = meeting.template
+    mapped = map_table(stitch([table], template), template)
+    doc = assess(mapped, run_checks(mapped.document, template), template, meeting.calibration("x"))
+    assert doc.schema_id == "meeting-budget/1"
+    assert (doc.year, doc.meeting.name, doc.meeting.host) == (
+        2025,
+        "全市财政工作会议",
+        "湛江市财政局",
+    )
+    assert [(c.item, c.amount) for c in doc.costs] == [("场地费", "1.20"), ("资料印刷费", "0.35")]
+    data = json.loads(export([doc], "json").content)
+    assert data["costs"][1]["note"] == "150份"
+    out = export([doc], "csv")
+    with zipfile.ZipFile(io.BytesIO(out.content)) as zf:
+        text = zf.read(f"{out.name}-经费明细.csv").decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text))) == [
+        "文档编号",
+        "序号",
+        "支出项目",
+        "金额(万元)",
+        "测算依据",
+    ]
+    assert out.name == "湛江市财政局-2025年-会议经费预算表"
+
+
+def test_a_broken_template_in_a_forms_folder_fails_at_load_naming_file_and_line(tmp_path: Path):
+    for name in ("form.yaml", "contract.py"):
+        (tmp_path / name).write_text((FOLDER / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = (FOLDER / "template.yaml").read_text(encoding="utf-8")
+    (tmp_path / "template.yaml").write_text(text.replace("meeting.host", "meeting.hots"), "utf-8")
+    with pytest.raises(forms.TemplateError, match=r"template.yaml, line 19: .*meeting.hots"):
+        load_form(tmp_path)
