@@ -35,7 +35,7 @@ from ingest.artifacts import (
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
-from ingest.labels import LabelMatch, match_label, match_row
+from ingest.labels import LabelMatch, fold_label, match_label, match_row
 from ingest.template import (
     SPANNING_KINDS,
     ColumnSpec,
@@ -68,6 +68,24 @@ _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
 _TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+
+
+def _split_labels(text: str, candidates: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """`一级指标二级指标` -> [一级指标, 二级指标]: the text as column labels one after the other,
+    longest wording first; None unless the labels take the whole text."""
+    wordings = sorted(
+        {fold_label(w) for labels in candidates.values() for w in labels} - {""},
+        key=len,
+        reverse=True,
+    )
+    rest, parts = fold_label(text), []
+    while rest:
+        head = next((w for w in wordings if rest.startswith(w)), None)
+        if head is None:
+            return None
+        parts.append(head)
+        rest = rest[len(head) :]
+    return parts if len(parts) > 1 else None
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -193,7 +211,7 @@ class _Mapper:
 
     def _header_section(self, block: _Block) -> SectionSpec | None:
         for section in self.template.sections:
-            if section.layout == "rows" and any(self._header(r, section) for r in block.rows):
+            if section.layout == "rows" and any(self._header_cells(r, section) for r in block.rows):
                 return section
         return None
 
@@ -231,9 +249,27 @@ class _Mapper:
     # -- section layouts ------------------------------------------------------------------
     def _header(self, row: int, section: SectionSpec) -> dict[int, LabelMatch] | None:
         texts = [c.text for c in self._content(row)]
-        if section.layout == "rows":
-            return match_row(texts, {c.key: c.labels for c in section.columns})
         return match_row(texts, {h: (h,) for h in section.headers})
+
+    def _header_cells(
+        self, row: int, section: SectionSpec
+    ) -> list[tuple[LogicalCell, int, LabelMatch]] | None:
+        """A rows section's header row as (cell, grid column, column label) left to right, or
+        None when the row is not one. A cell spanning columns whose text is as many column
+        labels one after the other (a rule between two header cells not seen) names each
+        column it spans."""
+        candidates = {c.key: c.labels for c in section.columns}
+        entries: list[tuple[LogicalCell, int, str]] = []
+        for cell in self._content(row):
+            parts = _split_labels(cell.text, candidates) if cell.col_span > 1 else None
+            if parts is not None and len(parts) == cell.col_span:
+                entries += [(cell, cell.col + j, text) for j, text in enumerate(parts)]
+            else:
+                entries.append((cell, cell.col, cell.text))
+        found = match_row([text for _, _, text in entries], candidates)
+        if found is None:
+            return None
+        return [(entries[i][0], entries[i][1], match) for i, match in sorted(found.items())]
 
     def value_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
         cells = [c for r in rows for c in self._content(r)]
@@ -337,7 +373,7 @@ class _Mapper:
         current: list[tuple[str, dict[str, tuple[int, float]]]] = []
         first_columns: dict[str, tuple[int, float]] = {}
         for row in rows:
-            header = self._header(row, section)
+            header = self._header_cells(row, section)
             if header is not None:
                 named = self._halves(section, row, header, score, half_sources, set(rows))
                 # A header repeated over a page break, with no half named, goes on as before.
@@ -377,7 +413,7 @@ class _Mapper:
         self,
         section: SectionSpec,
         row: int,
-        header: dict[int, LabelMatch],
+        header: list[tuple[LogicalCell, int, LabelMatch]],
         score: float,
         half_sources: dict[str, _Source],
         section_rows: set[int],
@@ -387,16 +423,15 @@ class _Mapper:
         one half is named by a title row right above it in the section (`中期指标`), else by
         its section label (`中期绩效指标`); None when neither names one."""
         assert section.halves is not None
-        cells = self._content(row)
-        self._use([cells[i] for i in header], as_value=False)
+        self._use([cell for cell, _, _ in header], as_value=False)
         first: dict[str, tuple[int, float]] = {}
         second: dict[str, tuple[int, float]] = {}
         starts: list[LogicalCell] = []
-        for i, found in sorted(header.items()):
+        for cell, col, found in header:
             target = second if found.key in first or second else first
             if not target:
-                starts.append(cells[i])
-            target.setdefault(found.key, (cells[i].col, min(score, found.score)))
+                starts.append(cell)
+            target.setdefault(found.key, (col, min(score, found.score)))
         if second:
             for key in section.halves.shared:
                 if key in first:
@@ -463,12 +498,11 @@ class _Mapper:
         items: list[dict[str, _Read]] = []
         item_rows: list[list[int]] = []
         for row in rows:
-            header = self._header(row, section)
+            header = self._header_cells(row, section)
             if header is not None:
-                cells = self._content(row)
-                self._use([cells[i] for i in header], as_value=False)
-                for i, found in sorted(header.items()):
-                    columns.setdefault(found.key, (cells[i].col, min(score, found.score)))
+                self._use([cell for cell, _, _ in header], as_value=False)
+                for _, col, found in header:
+                    columns.setdefault(found.key, (col, min(score, found.score)))
             elif columns and items and self._within_item_above(row, section, columns):
                 self._continue_item(items[-1], row, section, columns)
                 item_rows[-1].append(row)

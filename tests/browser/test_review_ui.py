@@ -34,6 +34,7 @@ from tests.service.helpers import free_port, read_path_missing, wait_for
 
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "tests" / "data" / "corpus"
+PROJECT_SCAN = ROOT / "tests" / "data" / "corpus_project" / "syn12_0000.pdf"
 SCAN = "syn11_0006"  # a 3-page photo; small ≧ it reads as ≥ stay flagged for a clerk to fix
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -507,3 +508,40 @@ def test_a_workbooks_flags_are_shown_on_crops_of_its_print(
     assert png.headers["content-type"] == "image/png"
     x0, y0, x1, y1 = field["bbox"]
     assert 100 < x1 - x0 < 700 and 20 < y1 - y0 < 200  # one cell of the printed page
+
+
+def test_a_project_form_is_shown_in_its_own_layout_and_words(server: Server, page) -> None:
+    """A 项目支出 scan read by the worker: the queue names its form, the document page lays out
+    its header pairs, funds and the two halves of its indicators, and the review list names
+    fields by the form's own labels, not by their paths."""
+    files = {"files": ("项目支出.pdf", PROJECT_SCAN.read_bytes(), "application/pdf")}
+    answer = httpx.post(server.api("documents"), files=files, headers=CLIENT_HEADERS).json()
+    doc_id = answer["documents"][0]["id"]
+    deadline = time.monotonic() + READ_TIMEOUT_MS / 1000
+    while (doc := httpx.get(server.api(f"documents/{doc_id}")).json())["status"] not in {
+        "needs_review",
+        "ready",
+        "failed",
+    }:
+        assert time.monotonic() < deadline, doc
+        time.sleep(0.5)
+    assert doc["form"] == "project_expenditure", doc
+    truth = json.loads(PROJECT_SCAN.with_suffix(".truth.json").read_text("utf-8"))["document"]
+
+    page.goto(f"{server.url}/ui/queue")
+    assert "项目支出绩效目标表" in page.locator(f"tr[data-id='{doc_id}']").inner_text()
+
+    page.goto(f"{server.url}/ui/document?doc={doc_id}")
+    total = page.locator("td[data-path='funds.mid_term.total']")
+    total.wait_for()
+    assert total.inner_text().startswith(truth["funds"]["mid_term"]["total"])
+    sheet = page.locator("#form").inner_text()
+    for word in ("项目名称", "中期资金总额", "年度资金·财政拨款", "期间", "中期", "年度"):
+        assert word in sheet, word
+    assert truth["project"]["name"] in sheet
+
+    if doc["flagged_count"]:
+        page.goto(f"{server.url}/ui/review?doc={doc_id}")
+        page.locator("#flag-list li").first.wait_for()
+        names = page.locator("#flag-list .flag-name").all_inner_texts()
+        assert names and not any(re.search(r"[a-z_]+\.[a-z_]+", n) for n in names), names

@@ -162,3 +162,19 @@ def test_a_department_row_not_read_leaves_its_code_missing_too():
     head = [r for r in HEAD if r[0] != "主管部门及代码"]
     evidence = read(head + SIDE_BY_SIDE).evidence
     assert evidence["project.department"].missing and evidence["project.department_code"].missing
+
+
+def test_header_cells_joined_by_a_rule_not_seen_name_each_column():
+    header = [
+        "绩效指标",
+        Span("一级指标二级指标", 2),
+        "三级指标",
+        "指标值",
+        "二级指标",
+        Span("三级指标指标值", 2),
+    ]
+    doc = read([*HEAD, header, *SIDE_BY_SIDE[1:]]).document
+    got = [(i.scope, i.level2, i.name, i.value) for i in doc.indicators]
+    assert got[0] == ("mid_term", "数量指标", "床位数", "≥200张")
+    assert got[4] == ("annual", "数量指标", "完成床位", "≥80张")
+    assert len(got) == 7

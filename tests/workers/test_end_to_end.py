@@ -5,17 +5,20 @@ Upload the seed table rendered as a 4-page PDF → poll to done → list flags �
 the export shows the correction and the audit trail has it. Uses the real reading pipeline.
 """
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 
 from jixiao.cli import main as cli
@@ -33,6 +36,7 @@ from tests.service.helpers import (
 
 ROOT = Path(__file__).parents[2]
 SEED = ROOT / "tests" / "data" / "seed" / "seed_gold.json"
+PROJECT_SCAN = ROOT / "tests" / "data" / "corpus_project" / "syn12_0001.pdf"
 DONE = {"needs_review", "ready", "accepted", "failed"}
 
 pytestmark = [
@@ -177,3 +181,45 @@ def test_documents_are_read_in_upload_order_with_an_eta(
     assert one["status"] == "needs_review", one["errors"]
     assert two["pages_done"] < two["pages_total"], two  # the second was still being read
     assert etas and all(e > 0 for e in etas)
+
+
+def test_a_package_of_both_forms_is_read_form_by_form(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip holding a 部门整体 table and a 项目支出 table: one batch, each document recognised
+    and read as its own form, and the batch workbook has each form's sheets."""
+    package = tmp_path / "package.zip"
+    with zipfile.ZipFile(package, "w") as zf:
+        zf.write(render_seed_pdf(tmp_path / "department.pdf"), "部门整体.pdf")
+        zf.write(PROJECT_SCAN, "项目支出.pdf")
+    port = free_port()
+    env = _env(tmp_path / "data")
+    with _processes([["serve", "--port", str(port)]], env):
+        server = f"http://127.0.0.1:{port}"
+        wait_for(f"{server}/readyz")
+        auth = _login(env, monkeypatch)
+        assert cli(["upload", str(package), "--server", server]) == 0
+        uploaded = json.loads(capsys.readouterr().out)
+        deadline = time.monotonic() + 540
+        while True:
+            listed = httpx.get(
+                f"{server}/api/v1/documents", params={"batch": uploaded["batch_id"]}, headers=auth
+            ).json()["items"]
+            assert time.monotonic() < deadline, listed
+            if len(listed) == 2 and all(d["status"] in DONE for d in listed):
+                break
+            time.sleep(0.5)
+        forms = {d["filename"]: (d["form"], d["status"]) for d in listed}
+        assert forms == {
+            "部门整体.pdf": ("department_overall", "needs_review"),
+            "项目支出.pdf": ("project_expenditure", forms["项目支出.pdf"][1]),
+        }
+        assert forms["项目支出.pdf"][1] in {"needs_review", "ready"}
+        book = httpx.get(
+            f"{server}/api/v1/batches/{uploaded['batch_id']}/export",
+            params={"format": "xlsx"},
+            headers=auth,
+        )
+    sheets = openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames
+    assert {"绩效目标表", "项目支出绩效目标表"} <= set(sheets)
+    assert {"部门整体预算绩效目标表·绩效指标", "项目支出绩效目标表·绩效指标"} <= set(sheets)
