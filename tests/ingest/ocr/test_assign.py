@@ -331,17 +331,22 @@ def test_faint_characters_past_the_end_of_a_line_the_page_saw_are_read_and_doubt
     sheet = Sheet()
     sheet.cell(0, 0, (100, 100, 600, 200))
     sheet.cell(0, 1, (600, 100, 1100, 200))
+    sheet.cell(1, 0, (100, 200, 600, 300))
     for left in (120, 148, 620, 648):  # pale digits the page's threshold just sees
         sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 90
     for left in (176, 204):  # and paler ones after them, in the first cell
         sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 160
     sheet.gray[150:154, 690:693] = 160  # a faint speck past the end is no character
+    for left in (120, 148):
+        sheet.gray[230 : 230 + GLYPH_H, left : left + 14] = 90
+    sheet.gray[232:256, 176:260] = 215  # a photo's shading: light, and nowhere as dark as ink
     page, grid = sheet.page()
     table = read_cells(page, grid, FiveEngine())
-    cells = {c.cell.col: c for c in table.cells}
-    assert cells[0].confidence <= 0.5
-    assert cells[0].tokens[0].bbox[2] >= 218  # the line was read to its faint end
-    assert cells[1].confidence == 0.99
+    cells = {(c.cell.row, c.cell.col): c for c in table.cells}
+    assert cells[0, 0].confidence <= 0.5
+    assert cells[0, 0].tokens[0].bbox[2] >= 218  # the line was read to its faint end
+    assert cells[0, 1].confidence == 0.99
+    assert cells[1, 0].confidence == 0.99
 
 
 def test_a_faint_value_is_read_beside_a_blot_of_toner_darker_than_itself():
