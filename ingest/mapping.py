@@ -210,10 +210,22 @@ class _Mapper:
         return blocks
 
     def _header_section(self, block: _Block) -> SectionSpec | None:
-        for section in self.template.sections:
-            if section.layout == "rows" and any(self._header_cells(r, section) for r in block.rows):
-                return section
-        return None
+        """The one section whose own labels the block's cells print: a rows section's or a
+        headed section's header row, or two labels of a pairs section's pairs."""
+        fits = [s for s in self.template.sections if self._prints_own_labels(block, s)]
+        return fits[0] if len(fits) == 1 else None
+
+    def _prints_own_labels(self, block: _Block, section: SectionSpec) -> bool:
+        if section.layout == "rows":
+            return any(self._header_cells(r, section) for r in block.rows)
+        if section.layout == "headed":
+            labels = {c.key: c.labels for c in section.columns}
+            return any(match_row([c.text for c in self._content(r)], labels) for r in block.rows)
+        if section.layout == "pairs" and not section.labels_in_first_column:
+            labels = {p.field: p.labels for p in section.pairs}
+            cells = [c for r in block.rows for c in self._content(r)]
+            return len({m.key for c in cells if (m := match_label(c.text, labels))}) >= 2
+        return False
 
     def _layout(self, row: int) -> set[tuple[int, int]]:
         return {

@@ -178,3 +178,15 @@ def test_header_cells_joined_by_a_rule_not_seen_name_each_column():
     assert got[0] == ("mid_term", "数量指标", "床位数", "≥200张")
     assert got[4] == ("annual", "数量指标", "完成床位", "≥80张")
     assert len(got) == 7
+
+
+def test_sections_whose_labels_were_not_read_are_told_by_what_they_print():
+    head = [list(r) for r in HEAD]
+    for row in head:
+        if row[0] == "项目资金（万元）":
+            row[0] = "项直资金万元"  # a vertical label read badly
+        if row[0] == "总体目标":
+            row[0] = "总直标"
+    doc = read(head + SIDE_BY_SIDE).document
+    assert doc.funds.annual.total == "120.50" and doc.funds.mid_term.other == "20.00"
+    assert doc.goals.mid_term == "目标1：建成养老服务中心。"
