@@ -220,8 +220,9 @@ class MappingTrace(_Frozen):
     title_lines: tuple[tuple[int, BBox], ...] = ()  # (page, box) of the line read as title
     section_rows: dict[str, tuple[int, ...]] = Field(default_factory=dict)  # section -> rows
     item_rows: dict[str, tuple[tuple[int, ...], ...]] = Field(default_factory=dict)
-    # list name -> column key -> the logical column its header named
-    item_columns: dict[str, dict[str, int]] = Field(default_factory=dict)
+    # list name -> column key -> the logical columns its header named (one per half of a
+    # table printing two items side by side)
+    item_columns: dict[str, dict[str, tuple[int, ...]]] = Field(default_factory=dict)
 
 
 class MappedDocument(_Frozen):

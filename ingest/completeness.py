@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
+from ingest.labels import split_wordings
 from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
 from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, FormDocument
@@ -126,7 +127,12 @@ class _Checker:
         entries: two rows may have been read as one, and the lost row has no field to flag."""
         name = section.list or section.key
         columns = self.trace.item_columns.get(name, {})
-        own = {columns.get(c.key) for c in section.columns if c.kind not in SPANNING_KINDS}
+        own = {
+            col
+            for c in section.columns
+            if c.kind not in SPANNING_KINDS
+            for col in columns.get(c.key, ())
+        }
         stacked = [
             rows
             for rows in self._item_rows(section)
@@ -140,6 +146,78 @@ class _Checker:
                 f"{section.labels[0]}有{len(stacked)}行的单元格内上下叠有两项内容（"
                 f"{_pages_text(pages)}），可能是两行未分开、有行未读入，请核对",
             )
+
+    def halves_aligned(self, section: SectionSpec) -> None:
+        """In a table printing two halves side by side, an item of one half read over the rows
+        of two items of the other half: its cells may hold two rows (the rule between them
+        not seen on its side), and the lost row has no field to flag."""
+        halves = section.halves
+        if halves is None:
+            return
+        name = section.list or section.key
+        items = getattr(self.doc, name)
+        item_rows = self._item_rows(section)
+        starts: dict[object, set[int]] = {}
+        for item, rows in zip(items, item_rows, strict=False):
+            starts.setdefault(getattr(item, halves.field), set()).add(rows[0])
+        merged = [
+            i
+            for i, (item, rows) in enumerate(zip(items, item_rows, strict=False))
+            if len(rows) > 1
+            and any(
+                len(set(rows) & others) > 1
+                for half, others in starts.items()
+                if half != getattr(item, halves.field)
+            )
+        ]
+        if not merged:
+            return
+        pages = self._pages(r for i in merged for r in item_rows[i])
+        self._flag(
+            section,
+            pages,
+            f"{section.labels[0]}有{len(merged)}行在另一半对应两行及以上的位置只读到一行（"
+            f"{_pages_text(pages)}），可能是两行未分开、有行未读入，请核对",
+        )
+        self.doubtful.update(f"{name}[{i}].{c.key}" for i in merged for c in section.columns)
+
+    def joined_levels(self, section: SectionSpec) -> None:
+        """Items whose 一级 or 二级 reads as two names of the taxonomy one after the other
+        (`质量指标成本指标`): two groups' cells were read as one, and rows with them."""
+        levels = [c.key for c in section.columns if c.kind in ("taxonomy1", "taxonomy2")]
+        if not levels:
+            return
+        names = [
+            *(
+                w
+                for l1 in self.template.taxonomy
+                for w in (l1, *self.template.level1_variants.get(l1, ()))
+            ),
+            *(
+                w
+                for l2s in self.template.taxonomy.values()
+                for l2 in l2s
+                for w in (l2, *self.template.level2_variants.get(l2, ()))
+            ),
+        ]
+        name = section.list or section.key
+        items = getattr(self.doc, name)
+        joined = [
+            i
+            for i, item in enumerate(items)
+            if any(len(split_wordings(getattr(item, key) or "", names) or ()) > 1 for key in levels)
+        ]
+        if not joined:
+            return
+        item_rows = self._item_rows(section)
+        pages = self._pages(r for i in joined if i < len(item_rows) for r in item_rows[i])
+        self._flag(
+            section,
+            pages,
+            f"{section.labels[0]}有{len(joined)}行的一级或二级指标栏连着两个指标名称（"
+            f"{_pages_text(pages)}），可能是两组行未分开、有行未读入，请核对",
+        )
+        self.doubtful.update(f"{name}[{i}].{c.key}" for i in joined for c in section.columns)
 
     # -- the template's expectations ------------------------------------------------------------
     def at_least_one(self, section: SectionSpec, items: list) -> None:
@@ -191,12 +269,12 @@ class _Checker:
 
     def _printed_level1(self, section: SectionSpec, level1_key: str) -> set[str]:
         """一级 names printed in the section's 一级 column, rows without content included."""
-        column = self.trace.item_columns.get(section.list or section.key, {}).get(level1_key)
+        columns = self.trace.item_columns.get(section.list or section.key, {}).get(level1_key, ())
         rows = set(self.trace.section_rows.get(section.key, ()))
         printed = {
             self.template.canonical_level1("".join(cell.text.split()))
             for cell in self.table.cells
-            if cell.col == column and cell.row in rows
+            if cell.col in columns and cell.row in rows
         }
         return printed & set(self.template.taxonomy)
 
@@ -298,6 +376,8 @@ def check_sections(mapped: MappedDocument, table: Table, template: Template) -> 
         checker.taxonomy(section)
         checker.pages_without_rows(section, checker.unheld_rows(section))
         checker.stacked_rows(section)
+        checker.halves_aligned(section)
+        checker.joined_levels(section)
         checker.columns(section)
         checker.shifted_rows(section)
     return Completeness(flags=tuple(checker.flags), doubtful=frozenset(checker.doubtful))

@@ -7,7 +7,7 @@ equality. Scores are in [0, 1] and travel on as the field's `label_score`.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -104,3 +104,17 @@ def match_row(
     if len(matches) >= 2 and 2 * len(matches) >= filled:
         return matches
     return None
+
+
+def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
+    """`一级指标二级指标` -> [一级指标, 二级指标]: the text as wordings one after the other,
+    compared folded, longest first; None unless they take the whole text."""
+    folded = sorted({fold_label(w) for w in wordings} - {""}, key=len, reverse=True)
+    rest, parts = fold_label(text), []
+    while rest:
+        head = next((w for w in folded if rest.startswith(w)), None)
+        if head is None:
+            return None
+        parts.append(head)
+        rest = rest[len(head) :]
+    return parts

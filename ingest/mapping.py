@@ -35,7 +35,7 @@ from ingest.artifacts import (
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
-from ingest.labels import LabelMatch, fold_label, match_label, match_row
+from ingest.labels import LabelMatch, match_label, match_row, split_wordings
 from ingest.template import (
     SPANNING_KINDS,
     ColumnSpec,
@@ -68,24 +68,6 @@ _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
 _TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
-
-
-def _split_labels(text: str, candidates: dict[str, tuple[str, ...]]) -> list[str] | None:
-    """`一级指标二级指标` -> [一级指标, 二级指标]: the text as column labels one after the other,
-    longest wording first; None unless the labels take the whole text."""
-    wordings = sorted(
-        {fold_label(w) for labels in candidates.values() for w in labels} - {""},
-        key=len,
-        reverse=True,
-    )
-    rest, parts = fold_label(text), []
-    while rest:
-        head = next((w for w in wordings if rest.startswith(w)), None)
-        if head is None:
-            return None
-        parts.append(head)
-        rest = rest[len(head) :]
-    return parts if len(parts) > 1 else None
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -172,7 +154,7 @@ class _Mapper:
         self.title_lines: list[tuple[int, tuple[int, int, int, int]]] = []
         self.section_rows: dict[str, tuple[int, ...]] = {}
         self.item_rows: dict[str, tuple[tuple[int, ...], ...]] = {}
-        self.item_columns: dict[str, dict[str, int]] = {}
+        self.item_columns: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def _use(self, cells: list[LogicalCell] | tuple[LogicalCell, ...], as_value: bool) -> None:
         """Record what cells became: values, or template labels and headers."""
@@ -273,7 +255,8 @@ class _Mapper:
         candidates = {c.key: c.labels for c in section.columns}
         entries: list[tuple[LogicalCell, int, str]] = []
         for cell in self._content(row):
-            parts = _split_labels(cell.text, candidates) if cell.col_span > 1 else None
+            wordings = (w for labels in candidates.values() for w in labels)
+            parts = split_wordings(cell.text, wordings) if cell.col_span > 1 else None
             if parts is not None and len(parts) == cell.col_span:
                 entries += [(cell, cell.col + j, text) for j, text in enumerate(parts)]
             else:
@@ -383,7 +366,7 @@ class _Mapper:
         item_rows: dict[str, list[list[int]]] = {h: [] for h in order}
         half_sources: dict[str, _Source] = {}
         current: list[tuple[str, dict[str, tuple[int, float]]]] = []
-        first_columns: dict[str, tuple[int, float]] = {}
+        every_columns: list[dict[str, tuple[int, float]]] = []
         for row in rows:
             header = self._header_cells(row, section)
             if header is not None:
@@ -391,7 +374,7 @@ class _Mapper:
                 # A header repeated over a page break, with no half named, goes on as before.
                 current = named if named[0][0] is not None or not current else current
                 current = [(h or section.halves.single, c) for h, c in current]
-                first_columns = first_columns or current[0][1]
+                every_columns += [columns for _, columns in current]
                 continue
             if not current:
                 titles = [c for c in self._content(row) if self._half_named(section, c.text)]
@@ -419,7 +402,11 @@ class _Mapper:
                 index += 1
         self.counts[prefix] = index
         self.item_rows[prefix] = tuple(kept_rows)
-        self.item_columns[prefix] = {key: col for key, (col, _) in first_columns.items()}
+        read_from: dict[str, set[int]] = {}
+        for columns in every_columns:
+            for key, (col, _) in columns.items():
+                read_from.setdefault(key, set()).add(col)
+        self.item_columns[prefix] = {key: tuple(sorted(cols)) for key, cols in read_from.items()}
 
     def _halves(
         self,
@@ -527,7 +514,7 @@ class _Mapper:
             self._put_item(prefix, index, item)
         self.counts[prefix] = len(kept)
         self.item_rows[prefix] = tuple(tuple(item_rows[i]) for i in kept)
-        self.item_columns[prefix] = {key: col for key, (col, _) in columns.items()}
+        self.item_columns[prefix] = {key: (col,) for key, (col, _) in columns.items()}
 
     def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
         """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the

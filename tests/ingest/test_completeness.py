@@ -20,11 +20,21 @@ def _section_messages(doc, section: str) -> list[str]:
     return [f.message for f in flags(doc, "section_incomplete") if f.section == section]
 
 
-def test_a_header_cell_over_two_columns_shifts_names_into_values_and_flags_every_field():
-    """The header's rule between 三级指标 and 指标值 was not seen: every name lands in the value
-    column, read at high confidence, and the values in a column no header named."""
+def test_a_header_cell_over_two_columns_naming_one_is_named_column_by_column():
+    """The header's rule between 三级指标 and 指标值 was not seen: the cell's text is both
+    labels, so each column it spans is still named and nothing shifts."""
     block = indicators(INDICATOR_ROWS)
     block[0] = ["绩效指标", "一级指标", "二级指标", Span("三级指标指标值(包含数字及文字描述)", 2)]
+    doc = assembled(tables(HEAD + TASKS + block))
+    assert [(i.name, i.value) for i in doc.indicators] == [(r[2], r[3]) for r in INDICATOR_ROWS]
+    assert not [m for m in _section_messages(doc, "indicators") if "错位" in m]
+
+
+def test_a_header_cell_over_two_columns_shifts_names_into_values_and_flags_every_field():
+    """The rule between 三级指标 and 指标值 was not seen and 三级指标 not read: every name lands
+    in the value column, read at high confidence, and the values in a column no header named."""
+    block = indicators(INDICATOR_ROWS)
+    block[0] = ["绩效指标", "一级指标", "二级指标", Span("指标值(包含数字及文字描述)", 2)]
     doc = assembled(tables(HEAD + TASKS + block))
     assert [i.value for i in doc.indicators] == [row[2] for row in INDICATOR_ROWS]
     (shift,) = [m for m in _section_messages(doc, "indicators") if "错位" in m]
@@ -168,3 +178,14 @@ def test_a_row_whose_value_holds_two_stacked_entries_may_hide_a_row_and_is_flagg
 def test_stacked_lines_in_a_paragraph_or_a_merged_level_are_no_hidden_row():
     pages = _stacked(tables(HEAD + TASKS + indicators(INDICATOR_ROWS)), {"产出指标", "数量指标"})
     assert assembled(pages).document_flags == []
+
+
+def test_a_level_cell_holding_two_names_flags_rows_read_together():
+    """A rule between two 二级 groups not seen: one cell reads `质量指标成本指标`, and the rows
+    of both groups were read as one (the lost one has no field)."""
+    rows = [*INDICATOR_ROWS]
+    rows[2] = ("产出指标", "质量指标成本指标", "资金使用合规率", "100%")
+    doc = assembled(tables(HEAD + TASKS + indicators(rows)))
+    (joined,) = [m for m in _section_messages(doc, "indicators") if "两个指标名称" in m]
+    assert "有1行" in joined
+    assert all("structure" in f.reasons for f in doc.fields if f.path.startswith("indicators[2]."))

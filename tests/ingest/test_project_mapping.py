@@ -8,6 +8,7 @@ from ingest.forms import form_by_id
 from ingest.mapping import map_table
 from ingest.stitch import stitch
 from models.project import ProjectTargets
+from tests.ingest.losses import assembled
 from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
 
 FORM = form_by_id("project_expenditure")
@@ -190,3 +191,29 @@ def test_sections_whose_labels_were_not_read_are_told_by_what_they_print():
     doc = read(head + SIDE_BY_SIDE).document
     assert doc.funds.annual.total == "120.50" and doc.funds.mid_term.other == "20.00"
     assert doc.goals.mid_term == "目标1：建成养老服务中心。"
+
+
+def test_two_annual_rows_read_as_one_are_flagged_like_any_others():
+    """The 年度 half's own cells are watched for stacked entries as the 中期 half's are."""
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[2][6:8] = ["完工时间\n验收时间", "2021年12月底前\n2022年3月底前"]
+    table = page_table(truth_page(1, HEAD + rows, column_widths=WIDTHS), TITLE)
+    stacked = {"2021年12月底前\n2022年3月底前"}
+    cells = tuple(c.model_copy(update={"stacked_lines": c.text in stacked}) for c in table.cells)
+    doc = assembled([table.model_copy(update={"cells": cells})])
+    messages = [f.message for f in doc.document_flags if f.section == "indicators"]
+    assert any("上下叠" in m for m in messages), messages
+
+
+def test_an_annual_item_over_two_mid_term_rows_is_flagged():
+    """The rule between two 年度 rows not seen while the 中期 half has it: one 年度 item read
+    over two rows, and the second 年度 indicator has no field to flag."""
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[1][6:8] = ["完成床位入住人数", "≥80张≥500人"]
+    rows[2][6:8] = [UP, UP]
+    doc = assembled([page_table(truth_page(1, HEAD + rows, column_widths=WIDTHS), TITLE)])
+    messages = [f.message for f in doc.document_flags if f.section == "indicators"]
+    assert any("另一半" in m for m in messages), messages
+    merged = next(i for i, ind in enumerate(doc.indicators) if ind.name == "完成床位入住人数")
+    record = {f.path: f for f in doc.fields}[f"indicators[{merged}].value"]
+    assert "structure" in record.reasons
