@@ -361,10 +361,12 @@ def _beyond(
     a cell where the page's saw none; else a line beside none the page's threshold saw, or a
     stretch of one past both ends of what it saw on those rows (`282.56` read `282`), either
     at least `_UNSEEN_WIDTH` long and holding ink as `dark` as a faint glyph's (the shading
-    of a photo's paper is lighter)."""
+    of a photo's paper is lighter); a band lower than a mark is a rule's fringe."""
     if not seen:
         return bool(own)
     for band in own:
+        if band.height < _SMALLEST_MARK * line_height:
+            continue  # a rule's faint fringe along the cell's edge, not a line of text
         beside = [b for b in seen if b.y0 < band.y1 and band.y0 < b.y1]
         if not beside:
             stretches = [(band.x0, band.x1)]

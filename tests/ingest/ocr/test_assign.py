@@ -340,6 +340,7 @@ def test_faint_characters_past_the_end_of_a_line_the_page_saw_are_read_and_doubt
     for left in (120, 148):
         sheet.gray[230 : 230 + GLYPH_H, left : left + 14] = 90
     sheet.gray[232:256, 176:260] = 215  # a photo's shading: light, and nowhere as dark as ink
+    sheet.gray[212:214, 110:300] = 160  # a faint rule fringe along the top of the cell
     page, grid = sheet.page()
     table = read_cells(page, grid, FiveEngine())
     cells = {(c.cell.row, c.cell.col): c for c in table.cells}
