@@ -101,12 +101,13 @@ _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
-_EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·。，、：；")
+_EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # A dot or stray sign after an ideograph and before an ideograph or a digit: Chinese text has
 # no such mark there (a decimal point stands between digits), so it is a speck read inside the
-# text (`11月.30日`). Commas and semicolons are left out: the recogniser reads a printed
-# full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^])\s*(?=[\u4e00-\u9fff\d])")
+# text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
+# value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
+# out: the recogniser reads a printed full-width ， or ； as the half-width one.
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:

@@ -55,10 +55,15 @@ _BLOB_FILL = 0.6
 # end with low probability: such readings below this confidence are dropped.
 _SPECK_CONFIDENCE = 0.6
 _SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
-# A cell the page's ink threshold left empty gets a threshold of its own when its darkest
-# mark is this many grey levels below its paper; what is read from such ink is worth this
-# much at most, so it is always flagged.
+# A cell gets a threshold of its own when its darkest mark is this many grey levels below its
+# paper; it is read from that threshold's ink when the page's threshold left it empty, or saw
+# it only in part: ink _UNSEEN_CONTRAST levels below its paper, _UNSEEN_WIDTH line heights
+# long (most of a character) and as dark as such a mark somewhere, that the page's threshold
+# did not see. What is read from such ink is worth _FAINT_CONFIDENCE at most, so it is always
+# flagged.
 _FAINT_CONTRAST = 60
+_UNSEEN_CONTRAST = 35
+_UNSEEN_WIDTH = 0.8
 _FAINT_CONFIDENCE = 0.5
 # The confidence a line outside the table needs to count as text, unless it reads as two
 # ideographs or more.
@@ -143,10 +148,11 @@ def _read_by_cell_lines(
     faint = set()
     for i, cell in enumerate(grid.cells):
         box = _inset(cell.bbox, inset)
-        if not raw[i] and (bands := _faint_bands(page.gray, ink, box, page.dpi)):
-            # the page's threshold took the faint glyph's darkest bits for specks
+        # the page's threshold took the faint glyphs, or some of them, for specks
+        own, paper = _faint_bands(page.gray, ink, box, page.dpi)
+        if _beyond(own, raw[i], line_height, page.gray, paper - _FAINT_CONTRAST):
             crop(gray, box)[:] = crop(page.gray, box)
-            raw[i] = bands
+            raw[i] = own
             faint.add(i)
 
     crops: list[np.ndarray] = []
@@ -313,16 +319,22 @@ def _ink_bands(
     return bands
 
 
-def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list[_Band]:
-    """Rows of ink in a cell the page's threshold left empty, by the cell's own threshold.
+def _faint_bands(
+    gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int
+) -> tuple[list[_Band], float]:
+    """Rows of ink in a cell by the cell's own threshold — halfway between its paper and its
+    darkest ink, or `_UNSEEN_CONTRAST` grey levels under its paper where that is lighter —
+    and the cell's paper level.
 
     A glyph printed light, or blurred by a photo, can be lighter than the threshold that
-    suits the whole page, yet dark against its own cell's paper. What the page's threshold
-    saw along the cell's edges (a rule's residue, with its blurred fringe) is left out.
+    suits the whole page, yet dark against its own cell's paper. Halfway to the darkest ink
+    misses it where something darker shares the cell: the darker start of a line whose print
+    fades, or a blot of toner. What the page's threshold saw along the cell's edges (a rule's
+    residue, with its blurred fringe) is left out.
     """
     x0, y0, x1, y1 = box
     if x1 - x0 < 4 or y1 - y0 < 4:
-        return []
+        return [], 255.0
     cell, seen = gray[y0:y1, x0:x1], np.ascontiguousarray(ink[y0:y1, x0:x1], np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(seen, 8)
     left, top, width, height = (stats[1:, k] for k in range(4))
@@ -332,13 +344,40 @@ def _faint_bands(gray: np.ndarray, ink: np.ndarray, box: BBox, dpi: int) -> list
     rules = cv2.dilate(rules, np.ones((fringe, fringe), np.uint8)).astype(bool)
     free = cell[~rules]
     if free.size == 0:
-        return []
+        return [], 255.0
     paper, darkest = float(np.percentile(free, 90)), float(free.min())
     if paper - darkest < _FAINT_CONTRAST:
-        return []
+        return [], paper
+    threshold = max((paper + darkest) / 2, paper - _UNSEEN_CONTRAST)
     local = np.zeros(ink.shape, bool)
-    local[y0:y1, x0:x1] = (cell < (paper + darkest) / 2) & ~rules
-    return _ink_bands(local, box, dpi)
+    local[y0:y1, x0:x1] = (cell < threshold) & ~rules
+    return _ink_bands(local, box, dpi), paper
+
+
+def _beyond(
+    own: list[_Band], seen: list[_Band], line_height: float, gray: np.ndarray, dark: float
+) -> bool:
+    """Whether the cell's own threshold finds characters the page's did not see: any ink in
+    a cell where the page's saw none; else a line beside none the page's threshold saw, or a
+    stretch of one past both ends of what it saw on those rows (`282.56` read `282`), either
+    at least `_UNSEEN_WIDTH` long and holding ink as `dark` as a faint glyph's (the shading
+    of a photo's paper is lighter); a band lower than a mark is a rule's fringe."""
+    if not seen:
+        return bool(own)
+    for band in own:
+        if band.height < _SMALLEST_MARK * line_height:
+            continue  # a rule's faint fringe along the cell's edge, not a line of text
+        beside = [b for b in seen if b.y0 < band.y1 and band.y0 < b.y1]
+        if not beside:
+            stretches = [(band.x0, band.x1)]
+        else:
+            start, end = min(b.x0 for b in beside), max(b.x1 for b in beside)
+            stretches = [(band.x0, min(start, band.x1)), (max(end, band.x0), band.x1)]
+        stretches = [(a, b) for a, b in stretches if b > a]
+        wide = sum(b - a for a, b in stretches) >= _UNSEEN_WIDTH * line_height
+        if wide and any(gray[band.y0 : band.y1, a:b].min() <= dark for a, b in stretches):
+            return True
+    return False
 
 
 def _doubted(token: OcrToken) -> OcrToken:
@@ -361,8 +400,11 @@ def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:
 
 
 def _trim_specks(token: OcrToken) -> OcrToken:
-    """Drop doubtful speck readings from both ends of a line (`trim_ends`)."""
-    return trim_ends(token, lambda end: _is_speck_reading(end.char, end.confidence, end.rest))
+    """Drop doubtful speck readings from both ends of a line (`trim_ends`). A character is
+    judged by its own confidence: the doubt a dropped speck leaves on its neighbour says
+    nothing of the neighbour's ink (`·6个` is `6个`, not `个`)."""
+    own = token.char_confidences
+    return trim_ends(token, lambda end: _is_speck_reading(end.char, own[end.index], end.rest))
 
 
 def _drop_specks(cell: np.ndarray, character: float) -> np.ndarray:

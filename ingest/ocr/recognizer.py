@@ -21,6 +21,7 @@ import numpy as np
 
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
+from ingest.ocr.coverage import doubt_unread_ends
 from ingest.ocr.runtime import without_telemetry
 from ingest.ocr.signs import settle_signs
 from ingest.ocr.strays import drop_stray_ends
@@ -76,8 +77,10 @@ class LineRecognizer:
     def read(self, crops: list[np.ndarray]) -> list[OcrToken]:
         """Read each crop (gray or BGR) as one text line; boxes are the crops' own.
 
-        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`), and
-        characters read from dust at a line's ends are dropped (`ingest.ocr.strays`).
+        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`), a
+        line end whose ink reaches past the characters read is doubted
+        (`ingest.ocr.coverage`), and characters read from dust at a line's ends are dropped
+        (`ingest.ocr.strays`).
         """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
@@ -99,6 +102,7 @@ class LineRecognizer:
                 to_crop = crops[i].shape[1] / widths[i]
                 char_x = [(step + 0.5) * step_columns * to_crop for step in steps]
                 token = settle_signs(token, crops[i], char_x)
+                token = doubt_unread_ends(token, crops[i], char_x)
                 tokens[i] = drop_stray_ends(token, crops[i], char_x)
         return tokens
 

@@ -346,6 +346,8 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
         ("·4个", "4个"),
         ("不低于上年度水.平", "不低于上年度水平"),
         ("2024年11月.30日前完成", "2024年11月30日前完成"),
+        ("≥98%°", "≥98%"),  # a speck read as a degree sign
+        ("不低于上年度水·平", "不低于上年度水平"),
     ],
 )
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):

@@ -327,6 +327,42 @@ def test_a_glyph_fainter_than_the_pages_ink_is_read_in_its_cell_but_never_truste
     assert cells[2].text == ""
 
 
+def test_faint_characters_past_the_end_of_a_line_the_page_saw_are_read_and_doubted():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 600, 200))
+    sheet.cell(0, 1, (600, 100, 1100, 200))
+    sheet.cell(1, 0, (100, 200, 600, 300))
+    for left in (120, 148, 620, 648):  # pale digits the page's threshold just sees
+        sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 90
+    for left in (176, 204):  # and paler ones after them, in the first cell
+        sheet.gray[130 : 130 + GLYPH_H, left : left + 14] = 160
+    sheet.gray[150:154, 690:693] = 160  # a faint speck past the end is no character
+    for left in (120, 148):
+        sheet.gray[230 : 230 + GLYPH_H, left : left + 14] = 90
+    sheet.gray[232:256, 176:260] = 215  # a photo's shading: light, and nowhere as dark as ink
+    sheet.gray[212:214, 110:300] = 160  # a faint rule fringe along the top of the cell
+    page, grid = sheet.page()
+    table = read_cells(page, grid, FiveEngine())
+    cells = {(c.cell.row, c.cell.col): c for c in table.cells}
+    assert cells[0, 0].confidence <= 0.5
+    assert cells[0, 0].tokens[0].bbox[2] >= 218  # the line was read to its faint end
+    assert cells[0, 1].confidence == 0.99
+    assert cells[1, 0].confidence == 0.99
+
+
+def test_a_faint_value_is_read_beside_a_blot_of_toner_darker_than_itself():
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 600, 300))
+    for left in (200, 228, 256):  # faint digits, far lighter than halfway to the blot
+        sheet.gray[200 : 200 + GLYPH_H, left : left + 14] = 200
+    yy, xx = np.ogrid[:900, :1200]
+    sheet.gray[(yy - 140) ** 2 + (xx - 400) ** 2 <= 36] = 40  # a blot of toner
+    page, grid = sheet.page()
+    (cell,) = read_cells(page, grid, FiveEngine()).cells
+    assert cell.text == "5" and cell.confidence <= 0.5
+    assert cell.tokens[0].bbox[0] <= 200 and cell.tokens[0].bbox[2] >= 270
+
+
 def _disc(ink: np.ndarray, cy: int, cx: int, r: int) -> None:
     yy, xx = np.ogrid[: ink.shape[0], : ink.shape[1]]
     ink[(yy - cy) ** 2 + (xx - cx) ** 2 <= r * r] = True
@@ -359,6 +395,7 @@ def test_dust_blobs_are_dropped_and_whitened_but_a_comma_head_beside_text_stays(
         ("效率提高.", (0.99, 0.98, 0.99, 0.97, 0.95), "效率提高."),  # read with confidence
         ("98%", (0.99, 0.98, 0.3), "98%"),  # the form's own signs stay
         ("（概述）", (0.3, 0.99, 0.98, 0.3), "（概述）"),
+        ("·6个", (0.55, 0.99, 0.99), "6个"),  # the speck's doubt does not make 6 a speck
     ],
 )
 def test_doubtful_stray_marks_at_a_lines_ends_are_dropped_keeping_the_doubt(text, confs, kept):
