@@ -18,7 +18,7 @@ OCR confidence: the reader put text in the wrong column, and the text itself was
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -83,6 +83,19 @@ class _Checker:
                 message=message,
             )
         )
+
+    def _flag_items(
+        self, section: SectionSpec, indices: list[int], message: Callable[[str], str]
+    ) -> None:
+        """A flag on items `indices` of a rows section (`message` of where their rows are
+        printed), and every field of them in doubt; nothing when there are none."""
+        if not indices:
+            return
+        name = section.list or section.key
+        item_rows = self._item_rows(section)
+        pages = self._pages(r for i in indices if i < len(item_rows) for r in item_rows[i])
+        self._flag(section, pages, message(_pages_text(pages)))
+        self.doubtful.update(f"{name}[{i}].{c.key}" for i in indices for c in section.columns)
 
     def _item_rows(self, section: SectionSpec) -> tuple[tuple[int, ...], ...]:
         return self.trace.item_rows.get(section.list or section.key, ())
@@ -170,16 +183,14 @@ class _Checker:
                 if half != getattr(item, halves.field)
             )
         ]
-        if not merged:
-            return
-        pages = self._pages(r for i in merged for r in item_rows[i])
-        self._flag(
+        self._flag_items(
             section,
-            pages,
-            f"{section.labels[0]}有{len(merged)}行在另一半对应两行及以上的位置只读到一行（"
-            f"{_pages_text(pages)}），可能是两行未分开、有行未读入，请核对",
+            merged,
+            lambda where: (
+                f"{section.labels[0]}有{len(merged)}行在另一半对应两行及以上的位置"
+                f"只读到一行（{where}），可能是两行未分开、有行未读入，请核对"
+            ),
         )
-        self.doubtful.update(f"{name}[{i}].{c.key}" for i in merged for c in section.columns)
 
     def joined_levels(self, section: SectionSpec) -> None:
         """Items whose 一级 or 二级 reads as two names of the taxonomy one after the other
@@ -207,17 +218,14 @@ class _Checker:
             for i, item in enumerate(items)
             if any(len(split_wordings(getattr(item, key) or "", names) or ()) > 1 for key in levels)
         ]
-        if not joined:
-            return
-        item_rows = self._item_rows(section)
-        pages = self._pages(r for i in joined if i < len(item_rows) for r in item_rows[i])
-        self._flag(
+        self._flag_items(
             section,
-            pages,
-            f"{section.labels[0]}有{len(joined)}行的一级或二级指标栏连着两个指标名称（"
-            f"{_pages_text(pages)}），可能是两组行未分开、有行未读入，请核对",
+            joined,
+            lambda where: (
+                f"{section.labels[0]}有{len(joined)}行的一级或二级指标栏连着两个指标"
+                f"名称（{where}），可能是两组行未分开、有行未读入，请核对"
+            ),
         )
-        self.doubtful.update(f"{name}[{i}].{c.key}" for i in joined for c in section.columns)
 
     # -- the template's expectations ------------------------------------------------------------
     def at_least_one(self, section: SectionSpec, items: list) -> None:
@@ -320,15 +328,14 @@ class _Checker:
         if not shifted:
             return
         named = "、".join(f"“{c.labels[0]}”" for c in own if any(c in hits[i] for i in shifted))
-        item_rows = self._item_rows(section)
-        pages = self._pages(r for i in shifted if i < len(item_rows) for r in item_rows[i])
-        self._flag(
+        self._flag_items(
             section,
-            pages,
-            f"{section.labels[0]}有{len(shifted)}行的列可能错位（{named}栏是"
-            "一级或二级指标的名称），请逐项核对",
+            shifted,
+            lambda _: (
+                f"{section.labels[0]}有{len(shifted)}行的列可能错位（{named}栏是"
+                "一级或二级指标的名称），请逐项核对"
+            ),
         )
-        self.doubtful.update(f"{name}[{i}].{c.key}" for i in shifted for c in section.columns)
 
     def _shifted(
         self, items: list, empty: str, empty_kind: ValueKind, full: str, full_kind: ValueKind
