@@ -84,10 +84,8 @@ def file_stem(docs: list[FormDocument], *, batch: bool = False) -> str:
         span = f"{years[0]}-{years[-1]}年-" if len(years) > 1 else f"{years[0]}年-" if years else ""
         return f"绩效目标表-{span}{len(docs)}份"
     doc = docs[0]
-    form = form_of(doc)
-    values = dict(value_paths(doc))
-    said = {key: values.get(path) for key, path in form.summary.items()}
-    kind = "绩效目标表" if doc.schema_id == SCHEMA_ID else form.name
+    said = _summary(doc)
+    kind = "绩效目标表" if doc.schema_id == SCHEMA_ID else form_of(doc).name
     parts = [
         said.get("department") or "未识别部门",
         said.get("project"),
@@ -154,10 +152,14 @@ def _field_rows(doc: FormDocument) -> list[list[Any]]:
     ]  # fmt: skip
 
 
+def _summary(doc: FormDocument) -> dict[str, Any]:
+    """What the document's form says a document is (`department`, `project`), by value."""
+    values = dict(value_paths(doc))
+    return {key: values.get(path) for key, path in form_of(doc).summary.items()}
+
+
 def _trail_rows(doc: FormDocument) -> list[list[Any]]:
-    department = getattr(doc, "department", None) or getattr(
-        getattr(doc, "project", None), "department", None
-    )
+    department = _summary(doc).get("department")
     return [
         [doc.document_id, department, c.at.isoformat(timespec="seconds"), c.who,
          ACTION_NAMES.get(c.action.value, c.action.value), c.path, _text(c.before),

@@ -10,17 +10,29 @@ the taxonomy admits exactly one 一级 for each 二级, so the value is not a gu
 """
 
 from ingest.artifacts import FieldEvidence, MappedDocument
+from ingest.forms import form_of
 from ingest.template import Template
 from models.contract import FieldRecord, FormDocument
 
 SPANNING_KEYS = ("level1", "level2")
 
 
+def _half_key(doc: FormDocument) -> str | None:
+    """The field naming an indicator's half, where the form prints two halves."""
+    section = next((s for s in form_of(doc).template.sections if s.list == "indicators"), None)
+    return section.halves.field if section is not None and section.halves else None
+
+
 def _same_cell(
-    doc: FormDocument, records: dict[str, FieldRecord], key: str, a: int, b: int
+    doc: FormDocument,
+    records: dict[str, FieldRecord],
+    key: str,
+    a: int,
+    b: int,
+    half: str | None,
 ) -> bool:
     first_row, second_row = doc.indicators[a], doc.indicators[b]
-    if getattr(first_row, "scope", None) != getattr(second_row, "scope", None):
+    if half is not None and getattr(first_row, half) != getattr(second_row, half):
         return False  # the 中期 and 年度 halves are printed apart
     if key == "level2" and first_row.level1 != second_row.level1:
         return False  # a 二级 cell never spans two 一级
@@ -38,10 +50,11 @@ def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     records = {f.path: f for f in doc.fields}
     spans: dict[str, tuple[str, ...]] = {}
     n = len(getattr(doc, "indicators", ()))
+    half = _half_key(doc) if n > 1 else None
     for key in SPANNING_KEYS:
         start = 0
         for k in range(1, n + 1):
-            if k < n and _same_cell(doc, records, key, k - 1, k):
+            if k < n and _same_cell(doc, records, key, k - 1, k, half):
                 continue
             if k - start > 1:
                 paths = tuple(f"indicators[{i}].{key}" for i in range(start, k))

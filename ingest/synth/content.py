@@ -11,9 +11,9 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ingest.synth.form import SynthContent
+from ingest.synth.form import Frozen, SynthContent
 from ingest.synth.wording import (
     BUREAUS,
     CITIES,
@@ -32,11 +32,7 @@ from models.contract import Budget, Indicator, PerformanceTargets, Task
 SEED_GOLD = Path(__file__).parent / "data" / "seed_gold.json"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FormLabels(_Frozen):
+class FormLabels(Frozen):
     """The printed wording of every fixed label; defaults are the seed table's."""
 
     department: str = "部门名称"

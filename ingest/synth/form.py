@@ -6,11 +6,15 @@ from pydantic import BaseModel, ConfigDict
 from models.contract import FormDocument
 
 
-class SynthContent(BaseModel):
-    """One document's content. `violations` names the form's checks broken on purpose,
-    `errors` maps a path to the value printed wrong on purpose."""
+class Frozen(BaseModel):
+    """The shapes a form's content is drawn in: fixed once drawn, no key unknown."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SynthContent(Frozen):
+    """One document's content. `violations` names the form's checks broken on purpose,
+    `errors` maps a path to the value printed wrong on purpose."""
 
     document: FormDocument
     violations: tuple[str, ...] = ()

@@ -11,10 +11,10 @@ printed wrong in `errors`.
 import random
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ingest.forms import form_by_id
-from ingest.synth.form import SynthContent
+from ingest.synth.form import Frozen, SynthContent
 from ingest.synth.wording import (
     BUREAUS,
     CITIES,
@@ -43,11 +43,7 @@ AmountStyle = Literal["cents", "four_decimals", "with_unit"]
 NARRATIVE_KEYS = ("overview", "basis", "necessity", "measures", "plan")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ProjectLabels(_Frozen):
+class ProjectLabels(Frozen):
     """The printed wording of every fixed label; defaults are the national template's."""
 
     name: str = "项目名称"
@@ -75,7 +71,7 @@ class ProjectLabels(_Frozen):
     header: tuple[str, str, str, str] = ("一级指标", "二级指标", "三级指标", "指标值")
 
 
-class IndicatorGroup(_Frozen):
+class IndicatorGroup(Frozen):
     """One 一级指标 with its 中期 and 年度 indicators; side by side, row k of the group holds
     the k-th of each."""
 

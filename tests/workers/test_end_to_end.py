@@ -80,6 +80,20 @@ def _login(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     return {"Authorization": f"Bearer {token}"}
 
 
+@contextmanager
+def _embedded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """`jixiao serve` on embedded defaults under `tmp_path/data`, ready: its address and a
+    reviewer's auth header."""
+    port = free_port()
+    env = _env(tmp_path / "data")
+    with _processes([["serve", "--port", str(port)]], env):
+        server = f"http://127.0.0.1:{port}"
+        wait_for(f"{server}/readyz")
+        yield server, _login(env, monkeypatch)
+
+
 def _review_round_trip(
     server: str, pdf: Path, tmp_path: Path, capsys, auth: dict[str, str]
 ) -> float:
@@ -125,12 +139,8 @@ def _review_round_trip(
 
 def test_embedded_mode(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = render_seed_pdf(tmp_path / "seed.pdf")
-    port = free_port()
-    env = _env(tmp_path / "data")
-    with _processes([["serve", "--port", str(port)]], env):
-        server = f"http://127.0.0.1:{port}"
-        wait_for(f"{server}/readyz")
-        _review_round_trip(server, pdf, tmp_path, capsys, _login(env, monkeypatch))
+    with _embedded(tmp_path, monkeypatch) as (server, auth):
+        _review_round_trip(server, pdf, tmp_path, capsys, auth)
     assert (tmp_path / "data" / "jixiao.db").is_file()
     assert (tmp_path / "data" / "broker.sqlite").is_file()
 
@@ -158,12 +168,7 @@ def test_documents_are_read_in_upload_order_with_an_eta(
     being read (not after every page of both), and a waiting document shows an ETA."""
     first = render_seed_pdf(tmp_path / "first.pdf", seed=7)
     second = render_seed_pdf(tmp_path / "second.pdf", seed=8)
-    port = free_port()
-    env = _env(tmp_path / "data")
-    with _processes([["serve", "--port", str(port)]], env):
-        server = f"http://127.0.0.1:{port}"
-        wait_for(f"{server}/readyz")
-        auth = _login(env, monkeypatch)
+    with _embedded(tmp_path, monkeypatch) as (server, auth):
         assert cli(["upload", str(first), str(second), "--server", server]) == 0
         urls = [
             f"{server}/api/v1/documents/{d['id']}"
@@ -192,12 +197,7 @@ def test_a_package_of_both_forms_is_read_form_by_form(
     with zipfile.ZipFile(package, "w") as zf:
         zf.write(render_seed_pdf(tmp_path / "department.pdf"), "部门整体.pdf")
         zf.write(PROJECT_SCAN, "项目支出.pdf")
-    port = free_port()
-    env = _env(tmp_path / "data")
-    with _processes([["serve", "--port", str(port)]], env):
-        server = f"http://127.0.0.1:{port}"
-        wait_for(f"{server}/readyz")
-        auth = _login(env, monkeypatch)
+    with _embedded(tmp_path, monkeypatch) as (server, auth):
         assert cli(["upload", str(package), "--server", server]) == 0
         uploaded = json.loads(capsys.readouterr().out)
         deadline = time.monotonic() + 540
