@@ -167,6 +167,7 @@ def make_document(
             raise ValueError(f"the {engine} engine needs a printer and a folder")
         source_format = source_format_for(engine, rng)
         printed = print_document(rng, content, source_format, dpi, printer, folder, doc_id, form)
+        source_format = printed.look.source_format
         images, qualities, seals = _degraded(printed.clean, printed.marks, level, owner, noise)
         truth_pages = [
             page.model_copy(update={"seal_bbox": list(seal) if seal else None})

@@ -172,3 +172,27 @@ def test_a_browser_document_in_a_corpus_is_degraded_and_sealed(tmp_path: Path) -
     for image, page in zip(doc.images, truth.pages, strict=True):
         assert image.shape == (page.height, page.width, 3)
     _assert_values_printed(truth)
+
+
+@pytest.mark.printing
+@_needs("xlsx")
+@_needs("docx")
+def test_a_paragraph_no_spreadsheet_row_can_hold_is_typed_in_word_instead(
+    tmp_path: Path,
+) -> None:
+    # A spreadsheet clips a row taller than a page whatever the look; a Word row breaks.
+    rng = random.Random("printed-test/too-tall")
+    content = generate_content(rng)
+    task = content.document.tasks[0]
+    item = "扎实推进传染病监测工作，做好资料收集整理、统计分析和归档工作。"
+    long = "".join(f"{k}.{item}" for k in range(40))
+    tasks = [task.model_copy(update={"content": long}), *content.document.tasks[1:]]
+    content = content.model_copy(
+        update={"document": content.document.model_copy(update={"tasks": tasks})}
+    )
+    with Printer() as printer:
+        doc = print_document(rng, content, "xlsx", 150, printer, tmp_path, "doc")
+    assert doc.look.source_format == "docx"
+    assert (tmp_path / "doc.docx").is_file() and not (tmp_path / "doc.xlsx").exists()
+    cells = "".join("".join(c.text.split()) for p in doc.pages for c in p.cells)
+    assert "39.扎实推进传染病监测工作" in cells

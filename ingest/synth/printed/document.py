@@ -129,31 +129,36 @@ def print_document(
 ) -> PrintedDocument:
     """Lay `content` (of `form`, the 部门整体 form by default) out as a user of `fmt` would,
     print it into `folder` and read it back; a look whose print clipped a value is replaced by
-    another."""
+    another. A spreadsheet cannot print a row taller than a page (its text is clipped whatever
+    the look), so where every XLSX look clipped a value the table is typed in Word instead,
+    whose rows break across pages."""
     form = form or synth_form()
-    source = folder / f"{name}.{fmt}"
     pdf = folder / f"{name}.printed.pdf"
-    for attempt in range(_ATTEMPTS):
-        look = pick_look(rng, fmt, form.printed_columns)
-        table = form.build_table(content, look, rng)
-        _write_source(table, content, look, source)
-        printer.print_pdf(source, pdf)
-        printed = read_printed(pdf, dpi)
-        matcher = BlockMatcher(table.blocks)
-        cells = [page_cells(p, matcher) for p in printed]
-        try:
-            check_printed(table, matcher)
-        except LostInPrint:
-            if attempt == _ATTEMPTS - 1:
-                raise
-            continue
-        return PrintedDocument(
-            content=content,
-            look=look,
-            source=source,
-            pdf=pdf,
-            pages=[c or _blank_truth(p) for p, c in zip(printed, cells, strict=True)],
-            clean=[p.image for p in printed],
-            marks=[_marks(p, c, look, content) for p, c in zip(printed, cells, strict=True)],
-        )
+    formats = (fmt, "docx") if fmt == "xlsx" else (fmt,)
+    for source_format in formats:
+        source = folder / f"{name}.{source_format}"
+        for attempt in range(_ATTEMPTS):
+            look = pick_look(rng, source_format, form.printed_columns)
+            table = form.build_table(content, look, rng)
+            _write_source(table, content, look, source)
+            printer.print_pdf(source, pdf)
+            printed = read_printed(pdf, dpi)
+            matcher = BlockMatcher(table.blocks)
+            cells = [page_cells(p, matcher) for p in printed]
+            try:
+                check_printed(table, matcher)
+            except LostInPrint:
+                if attempt == _ATTEMPTS - 1 and source_format == formats[-1]:
+                    raise
+                continue
+            return PrintedDocument(
+                content=content,
+                look=look,
+                source=source,
+                pdf=pdf,
+                pages=[c or _blank_truth(p) for p, c in zip(printed, cells, strict=True)],
+                clean=[p.image for p in printed],
+                marks=[_marks(p, c, look, content) for p, c in zip(printed, cells, strict=True)],
+            )
+        source.unlink(missing_ok=True)
     raise AssertionError("unreachable")
