@@ -27,7 +27,7 @@ from ingest.synth.registry import SynthForm, synth_form
 from ingest.synth.table import LogicalTable
 from models.truth import Engine, SourceFormat, TruthPage
 
-_ATTEMPTS = 4  # looks tried before a document whose values keep getting clipped is given up
+_ATTEMPTS = 8  # looks tried before a document whose values keep getting clipped is given up
 
 
 class LostInPrint(ValueError):
