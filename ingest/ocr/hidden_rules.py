@@ -5,15 +5,21 @@ where the paper has two, and every cell of it holds two entries set one above th
 (`CellText.stacked_lines`). One entry left out of the table costs all its fields with nothing
 to flag, so when a one-row cell of a row holds stacked entries, another one-row cell's lines
 open as wide a gap (stacked too, or centred wrapped names, whose short last lines do not show),
-and their line gaps line up, the row is cut along that gap. The cells made so are marked with
-a low structure confidence: the rule was inferred, not seen, and a reviewer should confirm it.
+and their line gaps line up, the row is cut along that gap. A rule broken too much to be
+taken for one may still be read as text: a run of marks (`_`, `-`) as wide as the cell and no
+taller than a stroke, between lines of text. That stub is the rule itself, so the row is cut
+along it whatever its cells look like (centred entries never look stacked), and it is no line
+of text when gaps are measured. The cells made so are marked with a low structure confidence:
+the rule was inferred, not seen, and a reviewer should confirm it.
 """
 
 import itertools
+import re
+from collections.abc import Iterable
 
 import numpy as np
 
-from ingest.artifacts import CellText, Grid, GridCell, PageTable
+from ingest.artifacts import CellText, Grid, GridCell, OcrToken, PageTable
 from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
 
 # A cut inferred from the text is a structure doubt (below the flagging threshold).
@@ -25,6 +31,11 @@ _MIN_STACKED_CELLS = 2
 # heights, and this many times any other line gap of the cell.
 _ROW_GAP = 0.8
 _GAP_RATIO = 1.5
+# A rule's stub read as text: marks only, across this share of its cell's width at least, and
+# no taller than this share of the cell's text lines.
+_RULE_STUB = re.compile(r"^[\s_\-—–~=.·]+$")
+_STUB_WIDTH = 0.6
+_STUB_HEIGHT = 0.4
 
 
 def split_stacked_rows(table: PageTable) -> PageTable:
@@ -43,6 +54,9 @@ def _find_cut(table: PageTable) -> tuple[int, int] | None:
     assert table.grid is not None
     for row in range(table.grid.n_rows):
         own = [c for c in table.cells if c.cell.row == row and c.cell.row_span == 1]
+        stub = next((y for c in own if (y := _rule_stub(c)) is not None), None)
+        if stub is not None:
+            return row, stub
         if not any(c.stacked_lines for c in own):
             continue
         gaps = [g for c in own if (g := _line_gaps(c))]
@@ -54,11 +68,41 @@ def _find_cut(table: PageTable) -> tuple[int, int] | None:
     return None
 
 
+def _is_stub(token: OcrToken, cell: CellText, line_height: float) -> bool:
+    x0, y0, x1, y1 = token.bbox
+    width = cell.cell.bbox[2] - cell.cell.bbox[0]
+    return (
+        _RULE_STUB.match(token.text) is not None
+        and x1 - x0 >= _STUB_WIDTH * width
+        and y1 - y0 <= _STUB_HEIGHT * line_height
+    )
+
+
+def _text_height(tokens: Iterable[OcrToken]) -> float:
+    heights = [t.bbox[3] - t.bbox[1] for t in tokens if _RULE_STUB.match(t.text) is None]
+    return float(np.median(heights)) if heights else 0.0
+
+
+def _rule_stub(cell: CellText) -> int | None:
+    """The middle of a rule's stub read as text between lines of `cell`, or None."""
+    height = _text_height(cell.tokens)
+    for token in cell.tokens:
+        if not _is_stub(token, cell, height):
+            continue
+        middle = (token.bbox[1] + token.bbox[3]) // 2
+        others = [t for t in cell.tokens if t is not token]
+        if any(t.bbox[3] <= middle for t in others) and any(t.bbox[1] >= middle for t in others):
+            return middle
+    return None
+
+
 def _line_gaps(cell: CellText) -> list[tuple[int, int]]:
     """The blank bands between a cell's lines wide enough to hold a rule with the padding of
     the rows on both sides, and clearly wider than the cell's other line gaps (a paragraph's
     line spacing is even), top to bottom."""
-    boxes = sorted((t.bbox for t in cell.tokens), key=lambda b: b[1])
+    height = _text_height(cell.tokens)
+    text = [t for t in cell.tokens if not _is_stub(t, cell, height)]
+    boxes = sorted((t.bbox for t in text), key=lambda b: b[1])
     if len(boxes) < 2:
         return []
     line_height = float(np.median([b[3] - b[1] for b in boxes]))
@@ -116,9 +160,11 @@ def _moved(text: CellText, cell: GridCell) -> CellText:
 def _halves(text: CellText, y: int) -> list[CellText]:
     cell = text.cell
     x0, y0, x1, y1 = cell.bbox
+    height = _text_height(text.tokens)
+    words = [t for t in text.tokens if not _is_stub(t, text, height)]  # the rule is no text
     parts = []
     for row, box in ((cell.row, (x0, y0, x1, y)), (cell.row + 1, (x0, y, x1, y1))):
-        tokens = [t for t in text.tokens if box[1] <= (t.bbox[1] + t.bbox[3]) / 2 < box[3]]
+        tokens = [t for t in words if box[1] <= (t.bbox[1] + t.bbox[3]) / 2 < box[3]]
         lines = group_lines(tokens)
         confidence = min(cell.confidence, INFERRED_RULE_CONFIDENCE)
         part = cell.model_copy(update={"row": row, "bbox": box, "confidence": confidence})
