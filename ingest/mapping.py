@@ -472,7 +472,8 @@ class _Mapper:
     def _doubt_split_levels(self, section: SectionSpec, items: list[dict[str, _Read]]) -> None:
         """An empty level cell right above a cell that starts another group may be the top of
         that group's merged cell, cut by a rule the reader saw in it (the text sits in the
-        lower part): the value carried into it from above may be the wrong group's."""
+        lower part): the value carried into it from above may be the wrong group's, on every
+        row the empty cell spans."""
         for item, below in pairwise(items):
             for key in section.carry_down:
                 read, after = item[key], below[key]
@@ -482,7 +483,9 @@ class _Mapper:
                 starts = after.cells[0].row == empty.row + empty.row_span
                 if starts and after.value not in (None, read.value) and read.source is not None:
                     doubt = replace(read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
-                    item[key] = replace(read, source=doubt)
+                    for spanned in items:
+                        if spanned[key].carried_into is empty:
+                            spanned[key] = replace(spanned[key], source=doubt)
 
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
         """The items with content of their own; a row with none (a bare 成本指标) prints only

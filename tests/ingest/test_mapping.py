@@ -343,3 +343,20 @@ def test_an_empty_level_cell_above_another_group_is_in_doubt():
     assert structure[1] == 1.0  # under its own group's text, with another empty cell below
     assert structure[2] == STACKED_STRUCTURE_CONFIDENCE  # right above another group
     assert structure[3] == 1.0
+
+
+def test_every_row_of_an_empty_merged_level_cell_above_another_group_is_in_doubt():
+    """The empty part spans two rows (the rule under 时效指标 seen, the one inside the part
+    lost): the value it carries down may be the wrong group's on both."""
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "时效指标", "完成时间", "年底前"],
+        [UP, UP, "", "开展培训", "6次"],
+        [UP, UP, UP, "补助标准", "≤802元"],
+        [UP, UP, "成本指标", "宣传支出", "预算控制98%以内"],
+    ]
+    mapped = read(HEAD + rows)
+    levels = [i.level2 for i in mapped.document.indicators]
+    assert levels == ["时效指标", "时效指标", "时效指标", "成本指标"]
+    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
+    assert structure == [1.0, STACKED_STRUCTURE_CONFIDENCE, STACKED_STRUCTURE_CONFIDENCE, 1.0]
