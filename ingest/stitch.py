@@ -19,6 +19,11 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   after a name whose last line before the break was full (a name wrapped over the break), or
   (single-value section) holds the same one wide cell.
   Its texts are concatenated and the cell remembers every page part.
+- Undecided row: a name whose last line before the break is full may go on after it, even
+  where the next page's first row has a name of its own and no new group starts (Word breaks a
+  row line by line: `党建工作经费实施` / `时间`), as when the name after the break is one
+  short line. Nothing tells a name that fills its last line exactly from one cut there, so
+  both rows are kept apart and their cells' structure is in doubt.
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +35,8 @@ from ingest.template import SectionSpec, Template
 
 # Column rules of different pages closer than this (share of the table width) are one rule.
 LATTICE_TOLERANCE = 0.015
+# The structure confidence of the cells of two rows a page break may have cut from one.
+UNDECIDED_ROW_CONFIDENCE = 0.3
 
 
 @dataclass
@@ -123,6 +130,7 @@ class _Stitcher:
         self.cover: dict[tuple[int, int], _Open] = {}
         self.n_rows = 0
         self.headers: dict[int, _Header] = {}
+        self.undecided: set[int] = set()  # ids of page cells of rows a break may have cut
 
     # -- reading a page ------------------------------------------------------------------
     def _place(self, grid: Grid, cells: tuple[CellText, ...]) -> list[_Part]:
@@ -250,12 +258,35 @@ class _Stitcher:
                 break  # a new 一级 starts a new 二级 too
             joins[id(after)] = (before, True)
         if not self._continues(label, context, page_cover, top, last):
+            if context is not None and self._name_may_go_on(context, page_cover, top, last):
+                own = set(range(1, len(self.lattice) - 1)) - set(context.carry_columns)
+                after = [p.cell for k, p in page_cover.items() if k[0] == top and k[1] in own]
+                before = [
+                    c.parts[-1] for k, c in self.cover.items() if k[0] == last and k[1] in own
+                ]
+                self.undecided.update(id(cell) for cell in after + before)
             return joins, False
         for k in range(1, len(self.lattice) - 1):
             after = page_cover.get((top, k))
             if after is not None and id(after) not in joins:
                 joins[id(after)] = (self.cover[(last, after.c0)], False)
         return joins, True
+
+    def _name_may_go_on(self, context: _Header, page_cover: dict, top: int, last: int) -> bool:
+        """Whether the last row's name fills its last line before the break and the page's
+        first row, in the same group (its levels empty or the same), has a name of one short
+        line, as the rest of a wrapped name has."""
+        key = context.key_column
+        before, after = self.cover.get((last, key)), page_cover.get((top, key))
+        if before is None or after is None or not before.parts or not after.cell.text.strip():
+            return False
+        for column in context.carry_columns:
+            above, below = self.cover.get((last, column)), page_cover.get((top, column))
+            text = fold_label(below.cell.text) if below is not None else ""
+            if text and (above is None or fold_label(above.text) != text):
+                return False  # a new group starts: a new row
+        name, tail = before.parts[-1], after.cell
+        return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail)
 
     # -- building -------------------------------------------------------------------------
     @staticmethod
@@ -342,7 +373,12 @@ class _Stitcher:
                 col_span=c.col_end - c.col,
                 text=c.text,
                 confidence=min(p.confidence for p in c.parts),
-                structure_confidence=min(p.cell.confidence for p in c.parts),
+                structure_confidence=min(
+                    min(p.cell.confidence, UNDECIDED_ROW_CONFIDENCE)
+                    if id(p) in self.undecided
+                    else p.cell.confidence
+                    for p in c.parts
+                ),
                 seal_overlap=max(p.seal_overlap for p in c.parts),
                 pieces=tuple(CellPiece(page=p.page, bbox=p.cell.bbox) for p in c.parts),
                 joined_across_pages=len({p.page for p in c.parts}) > 1,
@@ -359,6 +395,15 @@ class _Stitcher:
             outside=tuple(t for _, t in outside),
             outside_pages=tuple(p for p, _ in outside),
         )
+
+
+def _one_short_line(cell: CellText) -> bool:
+    if not cell.tokens:
+        return False
+    line = union_box(t.bbox for t in cell.tokens)
+    height = min(t.bbox[3] - t.bbox[1] for t in cell.tokens)
+    left_pad = line[0] - cell.cell.bbox[0]
+    return line[3] - line[1] < 1.5 * height and ends_short(line, cell.cell.bbox, left_pad)
 
 
 def stitch(pages: list[PageTable], template: Template) -> Table:

@@ -161,6 +161,41 @@ def test_a_name_wrapped_over_the_page_break_is_one_name():
     assert table.n_rows == 3
 
 
+def _full_last_line(page: PageTable, text: str) -> PageTable:
+    """The page as a reader boxes it: the cell holding `text` ends on a line as wide as it."""
+    cells = []
+    for cell in page.cells:
+        if cell.text == text:
+            x0, y0, x1, y1 = cell.cell.bbox
+            line = OcrToken(text=text, bbox=(x0 + 4, y0 + 4, x1 - 4, y1 - 4), confidence=1.0)
+            cell = cell.model_copy(update={"tokens": (line,)})
+        cells.append(cell)
+    return page.model_copy(update={"cells": tuple(cells)})
+
+
+def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
+    """A name that fills its last line before the break, and a first row after it with a name
+    and an amount of its own: one row broken line by line (Word) or two rows."""
+    page1, page2 = tasks_pages("门户网站建设")
+    page2[1][3] = "12.00"
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    after = _short_last_line(pages[1], "门户网站建设")
+    table = stitch([_full_last_line(pages[0], "市侨联工作经费"), after], TEMPLATE)
+    assert table.n_rows == 3
+    assert [cell_at(table, r, 1).text for r in (1, 2)] == ["市侨联工作经费", "门户网站建设"]
+    doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
+    assert doubtful == {(r, c) for r in (1, 2) for c in (1, 2, 3, 4)}
+    # The same rows after a name that ended on a short line, or before a name that fills
+    # its line, are two rows, in no doubt.
+    for first, second in (
+        (_short_last_line(pages[0], "市侨联工作经费"), after),
+        (_full_last_line(pages[0], "市侨联工作经费"), _full_last_line(pages[1], "门户网站建设")),
+    ):
+        table = stitch([first, second], TEMPLATE)
+        assert table.n_rows == 3
+        assert all(c.structure_confidence == 1.0 for c in table.cells)
+
+
 def _centred_lines(page: PageTable, text: str, lines: tuple[str, str]) -> PageTable:
     """The cell holding `text` as a browser prints a centred cell: two lines of equal width,
     a wide margin on both sides of each."""
