@@ -310,8 +310,10 @@ class _Checker:
     def shifted_rows(self, section: SectionSpec) -> None:
         """Rows whose name (三级指标) or value (指标值) is the name of a 一级 or 二级: the levels
         of that row were read one or two columns to the right, and its name and value with
-        them."""
-        if not any(c.kind.startswith("taxonomy") for c in section.columns):
+        them. In a section without levels (tasks) such rows are indicator rows read into it,
+        their header lost."""
+        with_levels = any(c.kind.startswith("taxonomy") for c in section.columns)
+        if not self.template.taxonomy:
             return
         levels = {
             *self.template.taxonomy,
@@ -328,11 +330,12 @@ class _Checker:
         if not shifted:
             return
         named = "、".join(f"“{c.labels[0]}”" for c in own if any(c in hits[i] for i in shifted))
+        what = "的列可能错位" if with_levels else "可能是绩效指标的行误读入本栏目"
         self._flag_items(
             section,
             shifted,
             lambda _: (
-                f"{section.labels[0]}有{len(shifted)}行的列可能错位（{named}栏是"
+                f"{section.labels[0]}有{len(shifted)}行{what}（{named}栏是"
                 "一级或二级指标的名称），请逐项核对"
             ),
         )

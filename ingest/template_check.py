@@ -87,7 +87,7 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
             if key not in keys:
                 problems.append(((*at, "carry_down"), f"'{key}' is not a column of the section"))
     for i, path in enumerate(template.required):
-        field(("required", i), path, None)
+        field(("required", i), path.replace("[*]", ""), None)
     for i, check in enumerate(template.checks):
         for side in ("left", "right"):
             for term in getattr(check, side):

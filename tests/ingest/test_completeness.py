@@ -80,6 +80,24 @@ def test_amounts_in_the_expected_column_beside_an_empty_amount_column_are_a_shif
     assert all(f.status == FieldStatus.FLAGGED for f in doc.fields if f.path.startswith("tasks["))
 
 
+def test_indicator_rows_read_into_the_tasks_are_flagged_whole():
+    """The indicators' header lost on a photo: their rows land in the tasks section, a level
+    name for a task name, and a row with no name at all."""
+    tasks = [
+        *TASKS[:-1],
+        [UP, "满意度指标", "服务对象满意度指标", "", "≥95%"],
+        [UP, "", "时效指标成本指标", "", "100%"],
+        TASKS[-1],
+    ]
+    doc = assembled(tables(HEAD + tasks))
+    (misplaced,) = [m for m in _section_messages(doc, "tasks") if "误读入" in m]
+    assert "有1行" in misplaced and "名称" in misplaced
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert {f"tasks[2].{k}" for k in ("name", "content", "amount", "expected")} <= set(flagged)
+    assert "missing" in flagged["tasks[3].name"]
+    assert not any(p.startswith(("tasks[0]", "tasks[1]")) for p in flagged)
+
+
 def test_rows_under_a_header_that_was_not_seen_are_flagged():
     doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS, header=False)))
     assert doc.indicators == []

@@ -69,7 +69,7 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
             "cannot be stored",
         ),
         ("carry_down: [level1, level2]", "carry_down: [level1, levl2]", "not a column"),
-        ("           budget.fiscal_appropriation]", "           budget.fiscal]", "not a field of"),
+        ('"tasks[*].name"]', '"task[*].name"]', "not a field of"),
         ("left: ['tasks[*].amount']", "left: ['task[*].amount']", "not a field of"),
         ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
     ],
