@@ -340,6 +340,34 @@ class _Checker:
             ),
         )
 
+    def row_in_value(self, section: SectionSpec) -> None:
+        """A one-value section (其他需完成的任务) one of whose printed rows holds several cells
+        with text side by side: a row of the rows section printed before it, read under its
+        label (a task on a page after one that lost its grid). The value is in doubt, and the
+        rows section is flagged: it lost the row."""
+        rows = [
+            r
+            for r in self.trace.section_rows.get(section.key, ())
+            if sum(
+                bool(c.text.strip()) and (c.row, c.col) not in self.trace.label_cells
+                for c in self.starting.get(r, ())
+            )
+            > 1
+        ]
+        if not rows or section.field is None:
+            return
+        at = self.template.sections.index(section)
+        before = [s for s in self.template.sections[:at] if s.layout == "rows"]
+        owner = before[-1] if before else section
+        pages = self._pages(rows)
+        self._flag(
+            owner,
+            pages,
+            f"“{section.labels[0]}”栏中有{len(rows)}行并排的多个单元格（{_pages_text(pages)}），"
+            f"可能是{owner.labels[0]}的行误读入该栏，请核对并补录",
+        )
+        self.doubtful.add(section.field)
+
     def _shifted(
         self, items: list, empty: str, empty_kind: ValueKind, full: str, full_kind: ValueKind
     ) -> bool:
@@ -376,9 +404,12 @@ class _Checker:
 
 
 def check_sections(mapped: MappedDocument, table: Table, template: Template) -> Completeness:
-    """Flags for every rows section that lost rows or shifted a column."""
+    """Flags for every rows section that lost rows or shifted a column, and for a one-value
+    section holding such a section's row."""
     checker = _Checker(mapped, table, template)
     for section in template.sections:
+        if section.layout == "value":
+            checker.row_in_value(section)
         if section.layout != "rows":
             continue
         items = getattr(mapped.document, section.list or section.key)

@@ -98,6 +98,21 @@ def test_indicator_rows_read_into_the_tasks_are_flagged_whole():
     assert not any(p.startswith(("tasks[0]", "tasks[1]")) for p in flagged)
 
 
+def test_a_task_row_read_under_the_one_value_after_the_tasks_is_flagged():
+    """A task printed on a page after one that lost its grid: its cells side by side under
+    the 其他需完成的任务 label, one wide cell on paper."""
+    tasks = [
+        *TASKS[:-1],
+        ["其他需完成的任务(可选填)", "应急救援物资储备经费", "1、组织开展。", "28.81", "做好。"],
+    ]
+    doc = assembled(tables(HEAD + tasks + indicators(INDICATOR_ROWS)))
+    (message,) = _section_messages(doc, "tasks")
+    assert "其他需完成的任务" in message and "年度重点工作任务" in message
+    other = next(f for f in doc.fields if f.path == "other_tasks")
+    assert other.status == FieldStatus.FLAGGED and "structure" in other.reasons
+    assert "应急救援物资储备经费" in other.value
+
+
 def test_rows_under_a_header_that_was_not_seen_are_flagged():
     doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS, header=False)))
     assert doc.indicators == []
