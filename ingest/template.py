@@ -37,6 +37,7 @@ ValueKind = Literal[
 # Kinds whose cells normally hold several lines and span rows and pages: paragraphs and the
 # merged 一级/二级 labels. Every other kind is one entry, wrapped at most.
 SPANNING_KINDS: frozenset[str] = frozenset({"long_text", "taxonomy1", "taxonomy2"})
+LEVEL_KINDS: frozenset[str] = frozenset({"taxonomy1", "taxonomy2"})  # a taxonomy's 一级/二级
 
 
 class _Spec(BaseModel):
@@ -160,6 +161,18 @@ class Template(_Spec):
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
+
+    def levels_section(self) -> SectionSpec | None:
+        """The rows section whose items carry the taxonomy's 一级/二级 (the indicators), None
+        for a form without one; its `list` names the items in the contract."""
+        return next(
+            (
+                s
+                for s in self.sections
+                if s.layout == "rows" and any(c.kind in LEVEL_KINDS for c in s.columns)
+            ),
+            None,
+        )
 
     def kinds_by_key(self) -> dict[str, ValueKind]:
         """Value kind per field path with list indices dropped (`tasks.amount`, `budget.x`)."""

@@ -1,5 +1,6 @@
 """A template checked against the contract it fills: a typo in a field path would otherwise load
-quietly and lose the value it names, with no flag. Each mistake is reported with the path of
+quietly and lose the value it names, with no flag; a message a check needs would otherwise fail
+mid-document (`ingest.messages`). Each mistake is reported with the path of
 the YAML entry (`load_template` turns it into a file and line)."""
 
 import types
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 import models.project  # noqa: F401  (the second form's contract, registered for templates)
+from ingest.messages import message_problems
 from models.contract import Amount, contract_for
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ Problem = tuple[tuple[Any, ...], str]  # where in the YAML, what is wrong
 
 def template_problems(template: "Template", paths: dict[str, Any] | None = None) -> list[Problem]:
     """Field paths the contract lacks, kinds it cannot store, checks and carried columns that
-    name nothing, and taxonomy entries that name no 二级指标."""
+    name nothing, messages the checks need that are missing or misfilled, and taxonomy entries
+    that name no 二级指标."""
     if paths is None:
         try:
             paths = contract_paths(contract_for(template.schema_id))
@@ -92,6 +95,7 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
         for side in ("left", "right"):
             for term in getattr(check, side):
                 field(("checks", i, side), term.replace("[*]", ""), None)
+    problems += message_problems(template)
     level2s = {l2 for l2s in template.taxonomy.values() for l2 in l2s}
     for key in ("indicator_value_kinds", "level2_variants"):
         for name in getattr(template, key):

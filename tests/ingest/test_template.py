@@ -91,3 +91,38 @@ def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_li
     assert str(path) in message and complaint in message
     line = int(message.split("line ")[1].split(":")[0])
     assert changed_line - 3 <= line <= changed_line, message
+
+
+def _line_of_error(err: pytest.ExceptionInfo[TemplateError]) -> int:
+    return int(str(err.value).split("line ")[1].split(":")[0])
+
+
+def test_a_message_a_check_tells_that_the_template_lacks_fails_at_load(tmp_path: Path) -> None:
+    """A check needing a sentence the form does not give would otherwise fail mid-document."""
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    removed = "  not_level2: “{value}”不是二级指标\n"
+    assert text.count(removed) == 1
+    changed = text.replace(removed, "")
+    path = tmp_path / "short.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert str(path) in str(err.value) and "'not_level2' is missing" in str(err.value)
+    # the line of the messages' first entry, where the block to add it to starts
+    assert _line_of_error(err) == changed.splitlines().index("messages:") + 2
+
+
+def test_a_message_naming_a_placeholder_its_check_does_not_fill_fails_at_its_line(
+    tmp_path: Path,
+) -> None:
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    original = "  date_after_year: 时效晚于表格年度{year}年"
+    assert text.count(original) == 1
+    broken = "  date_after_year: 时效晚于{yaer}年"
+    changed = text.replace(original, broken)
+    path = tmp_path / "misfilled.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert "{yaer} is not filled here (placeholders: {year})" in str(err.value)
+    assert _line_of_error(err) == changed.splitlines().index(broken) + 1
