@@ -61,11 +61,19 @@ def field_kinds(doc: FormDocument, template: Template) -> dict[str, ValueKind]:
     """The value kind of every field of `doc`; indicator values by their 二级指标."""
     by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template.kinds_by_key()}
     kinds = {path: by_key.get(kind_key(path), "text") for path, _ in value_paths(doc)}
-    for i, ind in enumerate(getattr(doc, "indicators", ())):
+    name, rows = _levelled_rows(doc, template)
+    for i, ind in enumerate(rows):
         level2 = template.canonical_level2(ind.level2) if ind.level2 else None
         if level2 in template.indicator_value_kinds:
-            kinds[f"indicators[{i}].value"] = template.indicator_value_kinds[level2]
+            kinds[f"{name}[{i}].value"] = template.indicator_value_kinds[level2]
     return kinds
+
+
+def _levelled_rows(doc: FormDocument, template: Template) -> tuple[str | None, list]:
+    """The name and items of the list whose rows carry the taxonomy's 一级/二级 (the
+    indicators); none for a form without such a list."""
+    section = template.levels_section()
+    return (section.list, getattr(doc, section.list)) if section else (None, [])
 
 
 def run_checks(doc: FormDocument, template: Template) -> list[CheckIssue]:
@@ -155,7 +163,8 @@ def _level_in_doubt(
     rows, a group's name lost), so it is in doubt with the value."""
     row = ROW_PATH.match(path)
     expected = set(template.indicator_value_kinds.values())
-    if row is None or row.group(1) != "indicators" or not path.endswith(".value"):
+    levels = template.levels_section()
+    if row is None or levels is None or row.group(1) != levels.list or not path.endswith(".value"):
         return ()
     if kind not in expected:
         return ()  # not a kind its 二级 asked for
@@ -376,8 +385,9 @@ def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
-    if template.levels_section() is None:
-        return []  # no rows carry a taxonomy's levels
+    name, rows = _levelled_rows(doc, template)
+    if name is None:
+        return []
     reason = say(template, "taxonomy")
     level1_terms = {l1: (l1, *template.level1_variants.get(l1, ())) for l1 in template.taxonomy}
     level1_names = {normalize_label(w) for terms in level1_terms.values() for w in terms}
@@ -387,10 +397,10 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
         for l2 in l2s
     }
     issues = []
-    for i, ind in enumerate(getattr(doc, "indicators", ())):
+    for i, ind in enumerate(rows):
         level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
         if not level1_ok:
-            path = f"indicators[{i}].level1"
+            path = f"{name}[{i}].level1"
             nearest = _nearest_term(ind.level1 or "", level1_terms)
             issues.append(
                 CheckIssue(
@@ -411,7 +421,7 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
             continue
         expected = template.level1_of(ind.level2)
         nearest = None
-        path = f"indicators[{i}].level2"
+        path = f"{name}[{i}].level2"
         paths: tuple[str, ...] = (path,)
         if expected is None:
             detail = say(template, "not_level2", value=ind.level2)
@@ -420,7 +430,7 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
             # printed so: kept, no suggestion
             detail = say(template, "level2_under", level2=ind.level2, level1=expected)
             # Printed so, or a merged 一级 cell read over the wrong rows: either may be wrong.
-            paths = (f"indicators[{i}].level1", *paths)
+            paths = (f"{name}[{i}].level1", *paths)
         else:
             continue
         issues.append(
