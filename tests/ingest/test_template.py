@@ -72,8 +72,34 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         ("           budget.fiscal_appropriation]", "           budget.fiscal]", "not a field of"),
         ("left: ['tasks[*].amount']", "left: ['task[*].amount']", "not a field of"),
         ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
+        (
+            "      - headers: [事业发展性支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
+            "      - headers: [事业发展支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
+            "'事业发展支出' is not a header of the section",
+        ),
+        (
+            "      - pairs: [budget.special_funds, budget.city_level_funds]",
+            "      - pairs: [budget.special_funds]",
+            "fills 2 columns, not the 4 right of the label",
+        ),
+        (
+            "      - pairs: [budget.special_funds, budget.city_level_funds]",
+            "      - pairs: [budget.special_funds, budget.other_funds]",
+            "'budget.other_funds' is printed twice",
+        ),
     ],
-    ids=["pair", "column", "kind", "carry_down", "required", "check", "value_kind"],
+    ids=[
+        "pair",
+        "column",
+        "kind",
+        "carry_down",
+        "required",
+        "check",
+        "value_kind",
+        "printed_header",
+        "printed_width",
+        "printed_twice",
+    ],
 )
 def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_line(
     tmp_path: Path, original: str, broken: str, complaint: str
