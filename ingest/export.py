@@ -1,8 +1,9 @@
 """Exports of checked documents: contract JSON, CSV (one file per section, zipped) and XLSX.
 
 Documents of several forms export together, each form's tables apart (a sheet or file per form
-and table). The 部门整体 form has its own layout below; another form's tables are derived from
-its template (`ingest.flat_tables`), with a sheet per document listing its fields in order.
+and table). The 部门整体 form has its own layout below (its budget block as its template's
+`printed_rows`); another form's tables are derived from its template (`ingest.flat_tables`),
+with a sheet per document listing its fields in order.
 
 The XLSX holds, per document, a sheet laid out like the printed form (merged cells where the
 form merges them, and the empty indicator rows the paper prints for a 二级指标 with nothing
@@ -27,7 +28,7 @@ from typing import Any, Literal
 from ingest.flat_tables import FlatTable, flat_tables
 from ingest.forms import Form, form_of
 from ingest.sheet_cells import append_row, csv_cell
-from ingest.template import Template
+from ingest.template import SectionSpec, Template
 from models.contract import (
     ACTION_NAMES,
     BUDGET_KEYS,
@@ -260,6 +261,22 @@ def printed_indicator_rows(doc: PerformanceTargets, template: Template) -> list[
     return rows
 
 
+def _printed_block(section: SectionSpec, values: dict[str, Any]) -> list[list[Any]]:
+    """A pairs section's rows as the form prints them (its `printed_rows`): header texts, and
+    each pair's label and value, amounts as numbers."""
+    pairs = {pair.field: pair for pair in section.pairs}
+
+    def cells(path: str) -> tuple[Any, Any]:
+        pair = pairs[path]
+        value = _number(values[path]) if pair.kind == "amount" else values[path]
+        return pair.title or pair.labels[0], value
+
+    return [
+        list(row.headers) or [cell for path in row.pairs for cell in cells(path)]
+        for row in section.printed_rows
+    ]
+
+
 def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
     """The printed form's layout: 5 columns, section labels merged down the left column."""
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -282,22 +299,14 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
         if len(body) > 1:
             merges.append((first, 1, len(rows), 1))
 
-    budget = {k: _number(getattr(doc.budget, k)) for k in BUDGET_KEYS}
     indicators = printed_indicator_rows(doc, template)
     rows.append([doc.title, None, None, None, None])
     merges.append((1, 1, 1, 5))
     add(["部门名称", doc.department], span_value=True)
     add(["基本信息", "财政供养人员数", doc.basic_info.staff_count, "下属二级单位数",
          doc.basic_info.subunit_count])  # fmt: skip
-    section("预算整体情况", [
-        ["部门预算支出", "预算金额(万元)", "收入来源", "预算金额(万元)"],
-        ["基本支出", budget["basic_expenditure"], "财政拨款", budget["fiscal_appropriation"]],
-        ["项目支出", budget["project_expenditure"], "其他资金", budget["other_funds"]],
-        ["事业发展性支出", "预算金额(万元)", "按预算级次划分", "预算金额(万元)"],
-        ["财政专项资金", budget["special_funds"], "市本级使用资金", budget["city_level_funds"]],
-        ["其他事业发展性支出", budget["other_development_expenditure"], "拟用于对下转移支付资金",
-         budget["transfer_payment_funds"]],
-    ])  # fmt: skip
+    budget = template.section("budget")
+    section(budget.labels[0], _printed_block(budget, dict(value_paths(doc))))
     add(["总体绩效目标", doc.overall_goal], span_value=True)
     section("年度重点工作任务", [
         ["名称", "主要实施内容", "拟投入的资金(万元)", "期望达到的目标(概述)"],

@@ -11,53 +11,51 @@ the taxonomy admits exactly one 一级 for each 二级, so the value is not a gu
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.forms import form_of
-from ingest.template import Template
+from ingest.template import SectionSpec, Template
 from models.contract import FieldRecord, FormDocument
-
-SPANNING_KEYS = ("level1", "level2")
-
-
-def _half_key(doc: FormDocument) -> str | None:
-    """The field naming an indicator's half, where the form prints two halves."""
-    section = next((s for s in form_of(doc).template.sections if s.list == "indicators"), None)
-    return section.halves.field if section is not None and section.halves else None
 
 
 def _same_cell(
-    doc: FormDocument,
+    section: SectionSpec,
+    rows: list,
     records: dict[str, FieldRecord],
     key: str,
     a: int,
     b: int,
-    half: str | None,
 ) -> bool:
-    first_row, second_row = doc.indicators[a], doc.indicators[b]
+    first_row, second_row = rows[a], rows[b]
+    half = section.halves.field if section.halves else None
     if half is not None and getattr(first_row, half) != getattr(second_row, half):
         return False  # the 中期 and 年度 halves are printed apart
-    if key == "level2" and first_row.level1 != second_row.level1:
-        return False  # a 二级 cell never spans two 一级
-    first = records.get(f"indicators[{a}].{key}")
-    second = records.get(f"indicators[{b}].{key}")
+    outer = section.carry_down[: section.carry_down.index(key)]
+    if any(getattr(first_row, k) != getattr(second_row, k) for k in outer):
+        return False  # a carried cell never spans two of the one before it (二级 two 一级)
+    first = records.get(f"{section.list}[{a}].{key}")
+    second = records.get(f"{section.list}[{b}].{key}")
     boxed = [r is not None and r.bbox is not None for r in (first, second)]
     if all(boxed):
         return (first.page, first.bbox) == (second.page, second.bbox)  # type: ignore[union-attr]
-    return not any(boxed) and getattr(doc.indicators[a], key) == getattr(doc.indicators[b], key)
+    return not any(boxed) and getattr(first_row, key) == getattr(second_row, key)
 
 
 def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     """Each 一级/二级 path of a cell spanning several rows -> every path that cell covers,
-    in row order (the first is the one review shows)."""
+    in row order (the first is the one review shows). The merged cells are the carried-down
+    columns of the rows section with the taxonomy's levels."""
+    section = form_of(doc).template.levels_section()
+    if section is None:
+        return {}
+    rows = getattr(doc, section.list)
     records = {f.path: f for f in doc.fields}
     spans: dict[str, tuple[str, ...]] = {}
-    n = len(getattr(doc, "indicators", ()))
-    half = _half_key(doc) if n > 1 else None
-    for key in SPANNING_KEYS:
+    n = len(rows)
+    for key in section.carry_down:
         start = 0
         for k in range(1, n + 1):
-            if k < n and _same_cell(doc, records, key, k - 1, k, half):
+            if k < n and _same_cell(section, rows, records, key, k - 1, k):
                 continue
             if k - start > 1:
-                paths = tuple(f"indicators[{i}].{key}" for i in range(start, k))
+                paths = tuple(f"{section.list}[{i}].{key}" for i in range(start, k))
                 spans.update(dict.fromkeys(paths, paths))
             start = k
     return spans
@@ -72,15 +70,18 @@ def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
     """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`. Where the
     form prints that 一级 in more than one wording (`项目效益指标` for 效益指标), the taxonomy
     names the 一级 but not the words on the paper: the value stays in doubt."""
+    section = template.levels_section()
+    if section is None:
+        return mapped
     doc = mapped.document
-    indicators = list(getattr(doc, "indicators", ()))
+    indicators = list(getattr(doc, section.list))
     records = {f.path: f for f in doc.fields}
     evidence = dict(mapped.evidence)
     for i, indicator in enumerate(indicators):
         level1 = template.level1_of(indicator.level2) if indicator.level2 else None
         if indicator.level1 is not None or level1 is None:
             continue
-        path = f"indicators[{i}].level1"
+        path = f"{section.list}[{i}].level1"
         indicators[i] = indicator.model_copy(update={"level1": level1})
         old = records.get(path)
         records[path] = (
@@ -95,5 +96,5 @@ def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
         )
     fields = [records.get(f.path, f) for f in doc.fields]
     fields += [r for p, r in records.items() if p not in {f.path for f in doc.fields}]
-    document = doc.model_copy(update={"indicators": indicators, "fields": fields})
+    document = doc.model_copy(update={section.list: indicators, "fields": fields})
     return mapped.model_copy(update={"document": document, "evidence": evidence})

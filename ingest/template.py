@@ -37,6 +37,7 @@ ValueKind = Literal[
 # Kinds whose cells normally hold several lines and span rows and pages: paragraphs and the
 # merged 一级/二级 labels. Every other kind is one entry, wrapped at most.
 SPANNING_KINDS: frozenset[str] = frozenset({"long_text", "taxonomy1", "taxonomy2"})
+LEVEL_KINDS: frozenset[str] = frozenset({"taxonomy1", "taxonomy2"})  # a taxonomy's 一级/二级
 
 
 class _Spec(BaseModel):
@@ -76,6 +77,20 @@ class HalvesSpec(_Spec):
     single: str
 
 
+class PrintedRow(_Spec):
+    """One row of a block as the paper prints it, right of the section label: a header text
+    per column, or pairs by field, each a label cell and its value cell."""
+
+    headers: tuple[str, ...] = ()
+    pairs: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _headers_or_pairs(self) -> "PrintedRow":
+        if bool(self.headers) == bool(self.pairs):
+            raise ValueError("a printed row holds either 'headers' or 'pairs'")
+        return self
+
+
 class SectionSpec(_Spec):
     key: str
     labels: tuple[str, ...] = Field(min_length=1)
@@ -95,6 +110,10 @@ class SectionSpec(_Spec):
     columns: tuple[ColumnSpec, ...] = ()
     carry_down: tuple[str, ...] = ()
     halves: HalvesSpec | None = None
+    # A pairs block the paper prints otherwise than two pairs a row in order (header rows
+    # between them, pairs side by side out of order): its rows, as the review page and the
+    # XLSX form sheet lay it out.
+    printed_rows: tuple[PrintedRow, ...] = ()
 
     @model_validator(mode="after")
     def _layout_fields(self) -> "SectionSpec":
@@ -108,6 +127,8 @@ class SectionSpec(_Spec):
             raise ValueError("a 'headed' section needs 'columns'")
         if self.halves is not None and self.layout != "rows":
             raise ValueError("only a 'rows' section has 'halves'")
+        if self.printed_rows and self.layout != "pairs":
+            raise ValueError("only a 'pairs' section has 'printed_rows'")
         return self
 
     def field_of(self, column: ColumnSpec) -> str:
@@ -160,6 +181,18 @@ class Template(_Spec):
 
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
+
+    def levels_section(self) -> SectionSpec | None:
+        """The rows section whose items carry the taxonomy's 一级/二级 (the indicators), None
+        for a form without one; its `list` names the items in the contract."""
+        return next(
+            (
+                s
+                for s in self.sections
+                if s.layout == "rows" and any(c.kind in LEVEL_KINDS for c in s.columns)
+            ),
+            None,
+        )
 
     def kinds_by_key(self) -> dict[str, ValueKind]:
         """Value kind per field path with list indices dropped (`tasks.amount`, `budget.x`)."""

@@ -1,5 +1,6 @@
 """A template checked against the contract it fills: a typo in a field path would otherwise load
-quietly and lose the value it names, with no flag. Each mistake is reported with the path of
+quietly and lose the value it names, with no flag; a message a check needs would otherwise fail
+mid-document (`ingest.messages`). Each mistake is reported with the path of
 the YAML entry (`load_template` turns it into a file and line)."""
 
 import types
@@ -8,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 import models.project  # noqa: F401  (the second form's contract, registered for templates)
+from ingest.messages import message_problems
 from models.contract import Amount, contract_for
 
 if TYPE_CHECKING:
-    from ingest.template import Template
+    from ingest.template import SectionSpec, Template
 
 # What a value of each kind is stored as in the contract.
 _NUMBER_KINDS = {"amount": Amount, "count": int}
@@ -51,9 +53,36 @@ def _kind_fits(kind: str, stored: Any) -> bool:
 Problem = tuple[tuple[Any, ...], str]  # where in the YAML, what is wrong
 
 
+def _printed_row_problems(width: int, section: "SectionSpec", at: tuple[Any, ...]) -> list[Problem]:
+    """A block's printed rows fill the `width` columns right of its label, name only the
+    section's headers and pairs, and print every pair once (a pair not printed could not be
+    seen or corrected)."""
+    problems: list[Problem] = []
+    fields = [pair.field for pair in section.pairs]
+    printed: set[str] = set()
+    for j, row in enumerate(section.printed_rows):
+        cells = len(row.headers) or 2 * len(row.pairs)
+        if cells != width:
+            problems.append(
+                ((*at, j), f"fills {cells} columns, not the {width} right of the label")
+            )
+        for text in row.headers:
+            if text not in section.headers:
+                problems.append(((*at, j, "headers"), f"'{text}' is not a header of the section"))
+        for path in row.pairs:
+            if path not in fields:
+                problems.append(((*at, j, "pairs"), f"'{path}' is not a pair of the section"))
+            elif path in printed:
+                problems.append(((*at, j, "pairs"), f"'{path}' is printed twice"))
+            printed.add(path)
+    problems += [(at, f"'{path}' is not printed") for path in fields if path not in printed]
+    return problems
+
+
 def template_problems(template: "Template", paths: dict[str, Any] | None = None) -> list[Problem]:
     """Field paths the contract lacks, kinds it cannot store, checks and carried columns that
-    name nothing, and taxonomy entries that name no 二级指标."""
+    name nothing, messages the checks need that are missing or misfilled, and taxonomy entries
+    that name no 二级指标."""
     if paths is None:
         try:
             paths = contract_paths(contract_for(template.schema_id))
@@ -86,12 +115,15 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
         for key in section.carry_down:
             if key not in keys:
                 problems.append(((*at, "carry_down"), f"'{key}' is not a column of the section"))
+        if section.printed_rows:
+            problems += _printed_row_problems(template.columns - 1, section, (*at, "printed_rows"))
     for i, path in enumerate(template.required):
         field(("required", i), path.replace("[*]", ""), None)
     for i, check in enumerate(template.checks):
         for side in ("left", "right"):
             for term in getattr(check, side):
                 field(("checks", i, side), term.replace("[*]", ""), None)
+    problems += message_problems(template)
     level2s = {l2 for l2s in template.taxonomy.values() for l2 in l2s}
     for key in ("indicator_value_kinds", "level2_variants"):
         for name in getattr(template, key):

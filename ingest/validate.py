@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import match_label
+from ingest.messages import say
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -60,11 +61,19 @@ def field_kinds(doc: FormDocument, template: Template) -> dict[str, ValueKind]:
     """The value kind of every field of `doc`; indicator values by their 二级指标."""
     by_key: dict[str, ValueKind] = {"title": "text", "year": "count", **template.kinds_by_key()}
     kinds = {path: by_key.get(kind_key(path), "text") for path, _ in value_paths(doc)}
-    for i, ind in enumerate(getattr(doc, "indicators", ())):
+    name, rows = _levelled_rows(doc, template)
+    for i, ind in enumerate(rows):
         level2 = template.canonical_level2(ind.level2) if ind.level2 else None
         if level2 in template.indicator_value_kinds:
-            kinds[f"indicators[{i}].value"] = template.indicator_value_kinds[level2]
+            kinds[f"{name}[{i}].value"] = template.indicator_value_kinds[level2]
     return kinds
+
+
+def _levelled_rows(doc: FormDocument, template: Template) -> tuple[str | None, list]:
+    """The name and items of the list whose rows carry the taxonomy's 一级/二级 (the
+    indicators); none for a form without such a list."""
+    section = template.levels_section()
+    return (section.list, getattr(doc, section.list)) if section else (None, [])
 
 
 def run_checks(doc: FormDocument, template: Template) -> list[CheckIssue]:
@@ -138,7 +147,7 @@ def _format_issues(
                     check=f"kind_{kind}",
                     reason="format",
                     paths=(path, *_level_in_doubt(path, value, kind, year, template)),
-                    message=f"{template.messages.get('format', 'format')}：{problem}",
+                    message=say(template, "found", reason=say(template, "format"), detail=problem),
                     suggestion=suggestion,
                     suggestion_path=path if suggestion is not None else None,
                 )
@@ -154,7 +163,8 @@ def _level_in_doubt(
     rows, a group's name lost), so it is in doubt with the value."""
     row = ROW_PATH.match(path)
     expected = set(template.indicator_value_kinds.values())
-    if row is None or row.group(1) != "indicators" or not path.endswith(".value"):
+    levels = template.levels_section()
+    if row is None or levels is None or row.group(1) != levels.list or not path.endswith(".value"):
         return ()
     if kind not in expected:
         return ()  # not a kind its 二级 asked for
@@ -167,27 +177,27 @@ def _level_in_doubt(
 def _kind_problem(
     kind: ValueKind, value: FieldValue, ocr: str | None, year: int | None, template: Template
 ) -> tuple[str | None, FieldValue]:
-    """What is wrong with `value` for its kind (Chinese, for the reviewer), and a fix if known.
+    """What is wrong with `value` for its kind (in the template's words), and a fix if known.
 
     Numeric kinds are judged on the printed text too: mapping reads a look-alike letter as a
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
-        return _number_problem(kind, value, (ocr or "").strip(), template.amount_decimals)
+        return _number_problem(kind, value, (ocr or "").strip(), template)
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
-        return f"首尾有孤立的“{mark}”，可能是污点", cleaned or None
+        return say(template, "mark_at_edge", mark=mark), cleaned or None
     if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
-        return f"文字中间有孤立的“{inner.group(1)}”，可能是污点", _INNER_MARK.sub("", value)
+        return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)
     fixed = _lookalike_fix(text)
     if fixed != text:
-        return "数字中混有字母", fixed
+        return say(template, "letters_in_digits"), fixed
     if kind == "percent":
-        return _percent_problem(text), None
+        return _percent_problem(text, template), None
     if kind == "date_or_period":
-        return _date_problem(text, year, template.period_words), None
+        return _date_problem(text, year, template), None
     return _operator_problem(text, template), None
 
 
@@ -203,28 +213,29 @@ def _lookalike_fix(text: str) -> str:
 
 
 def _number_problem(
-    kind: ValueKind, value: FieldValue, printed: str, decimals: int
+    kind: ValueKind, value: FieldValue, printed: str, template: Template
 ) -> tuple[str | None, FieldValue]:
-    label = "金额" if kind == "amount" else "数量"
+    what = say(template, f"{kind}_name")
+    decimals = template.amount_decimals
     parse = parse_amount if kind == "amount" else parse_count
     if value is None:
-        return (f"{label}不是数字", None) if printed else (None, None)
+        return (say(template, "not_a_number", what=what), None) if printed else (None, None)
     if _LETTER.search(printed):
         fixed = parse(printed)
-        return f"{label}中混有字母", fixed if fixed != value else None
+        return say(template, "letters_in_number", what=what), fixed if fixed != value else None
     number = as_decimal(value)
     if number is None or (kind == "count" and not isinstance(value, int)):
-        return f"{label}不是{'数字' if kind == 'amount' else '整数'}", None
+        return say(template, "not_a_number" if kind == "amount" else "not_whole", what=what), None
     if number < 0:
-        return f"{label}不应为负数", None
+        return say(template, "negative", what=what), None
     places = _places(number)
     if kind == "amount" and places > decimals:
-        return f"金额最多保留{decimals}位小数", None
+        return say(template, "too_many_decimals", decimals=decimals), None
     if kind == "amount" and 0 < places < decimals:
         # printed with a point but short of the form's decimals: a digit lost at the end
-        return f"金额的小数不足{decimals}位，可能有数字未读出", None
+        return say(template, "too_few_decimals", decimals=decimals), None
     if _LEADING_ZERO.search(printed):
-        return f"{label}以0开头，可能有数字未读出", None
+        return say(template, "leading_zero", what=what), None
     return None, None
 
 
@@ -233,11 +244,12 @@ def _places(number: Decimal) -> int:
     return -int(number.as_tuple().exponent)
 
 
-def _percent_problem(value: str) -> str | None:
+def _percent_problem(value: str, template: Template) -> str | None:
     percents = _PERCENT.findall(value)
     if percents:
-        return "百分比超过100%" if any(Decimal(p) > 100 for p in percents) else None
-    return "数值缺少百分号" if _NUMBER.search(value) else None
+        over = any(Decimal(p) > 100 for p in percents)
+        return say(template, "percent_over_100") if over else None
+    return say(template, "percent_sign_missing") if _NUMBER.search(value) else None
 
 
 def _edge_mark(value: str) -> str | None:
@@ -250,25 +262,26 @@ def _edge_mark(value: str) -> str | None:
     return None
 
 
-def _date_problem(value: str, year: int | None, periods: tuple[str, ...]) -> str | None:
+def _date_problem(value: str, year: int | None, template: Template) -> str | None:
     """A date or period no later than the form's year; a rate (资金支付及时率 100%) is a
     common 时效指标 too, and is judged as a percentage."""
     if _PERCENT.search(value):
-        return _percent_problem(value)
+        return _percent_problem(value, template)
     parts = _DATE_PART.findall(value)
     for number, unit in parts:
         n = int(number)
         if unit == "年" and len(number) == 4 and year is not None and n > year:
-            return f"时效晚于表格年度{year}年"
+            return say(template, "date_after_year", year=year)
         if unit == "年" and len(number) not in (1, 2, 4):
-            return "年份不合理"
+            return say(template, "year_unlikely")
         if unit == "月" and not 1 <= n <= 12 and "个月" not in value:
-            return "月份不合理"
+            return say(template, "month_unlikely")
         if unit == "日" and not 1 <= n <= 31:
-            return "日期不合理"
+            return say(template, "day_unlikely")
+    periods = template.period_words
     if parts or any(u in value for u in _TIME_UNITS) or any(w in value for w in periods):
         return None
-    return "时效指标应为日期或期限"
+    return say(template, "not_date_or_period")
 
 
 def _operator_problem(value: str, template: Template) -> str | None:
@@ -276,10 +289,10 @@ def _operator_problem(value: str, template: Template) -> str | None:
     stripped = value.strip()
     for op in template.operators:
         if stripped == op:
-            return f"只有“{op}”，缺少数值"
+            return say(template, "operator_alone", operator=op)
         rest = stripped[len(op) :].lstrip()
         if op in _SYMBOL_OPERATORS and stripped.startswith(op) and not _NUMBER.match(rest):
-            return f"“{op}”后缺少数值"
+            return say(template, "operator_without_number", operator=op)
     return None
 
 
@@ -372,7 +385,10 @@ def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
-    message = template.messages.get("taxonomy", "taxonomy")
+    name, rows = _levelled_rows(doc, template)
+    if name is None:
+        return []
+    reason = say(template, "taxonomy")
     level1_terms = {l1: (l1, *template.level1_variants.get(l1, ())) for l1 in template.taxonomy}
     level1_names = {normalize_label(w) for terms in level1_terms.values() for w in terms}
     level2_terms = {
@@ -381,17 +397,22 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
         for l2 in l2s
     }
     issues = []
-    for i, ind in enumerate(getattr(doc, "indicators", ())):
+    for i, ind in enumerate(rows):
         level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
         if not level1_ok:
-            path = f"indicators[{i}].level1"
+            path = f"{name}[{i}].level1"
             nearest = _nearest_term(ind.level1 or "", level1_terms)
             issues.append(
                 CheckIssue(
                     check="taxonomy_level1",
                     reason="taxonomy",
                     paths=(path,),
-                    message=f"{message}：“{ind.level1}”不是一级指标",
+                    message=say(
+                        template,
+                        "found",
+                        reason=reason,
+                        detail=say(template, "not_level1", value=ind.level1),
+                    ),
                     suggestion=nearest,
                     suggestion_path=path if nearest else None,
                 )
@@ -400,15 +421,16 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
             continue
         expected = template.level1_of(ind.level2)
         nearest = None
-        path = f"indicators[{i}].level2"
+        path = f"{name}[{i}].level2"
         paths: tuple[str, ...] = (path,)
         if expected is None:
-            detail = f"“{ind.level2}”不是二级指标"
+            detail = say(template, "not_level2", value=ind.level2)
             nearest = _nearest_term(ind.level2, level2_terms)
         elif level1_ok and ind.level1 and template.canonical_level1(ind.level1) != expected:
-            detail = f"“{ind.level2}”应属于{expected}"  # printed so: kept, no suggestion
+            # printed so: kept, no suggestion
+            detail = say(template, "level2_under", level2=ind.level2, level1=expected)
             # Printed so, or a merged 一级 cell read over the wrong rows: either may be wrong.
-            paths = (f"indicators[{i}].level1", *paths)
+            paths = (f"{name}[{i}].level1", *paths)
         else:
             continue
         issues.append(
@@ -416,7 +438,7 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
                 check="taxonomy_level2",
                 reason="taxonomy",
                 paths=paths,
-                message=f"{message}：{detail}",
+                message=say(template, "found", reason=reason, detail=detail),
                 suggestion=nearest,
                 suggestion_path=path if nearest else None,
             )
@@ -461,15 +483,19 @@ def _whole_amount_issues(
                     check="kind_amount",
                     reason="format",
                     paths=(path,),
-                    message=f"{template.messages.get('format', 'format')}："
-                    f"本表其他金额均保留{decimals}位小数，此项没有小数，可能有数字未读出",
+                    message=say(
+                        template,
+                        "found",
+                        reason=say(template, "format"),
+                        detail=say(template, "whole_amount", decimals=decimals),
+                    ),
                 )
             )
     return issues
 
 
 def _required_issues(values: dict[str, FieldValue], template: Template) -> list[CheckIssue]:
-    message = template.messages.get("missing", "missing")
+    message = say(template, "missing")
     return [
         CheckIssue(check="required", reason="missing", paths=(path,), message=message)
         for path in _expand(template.required, values)
@@ -486,7 +512,7 @@ def _row_key(row: BaseModel) -> tuple[str, ...] | None:
 
 def _duplicate_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
     """Rows repeated word for word (a header or row read twice at a page break)."""
-    message = template.messages.get("duplicate", "duplicate")
+    reason = say(template, "duplicate")
     issues = []
     for name in row_lists(type(doc)):
         rows = getattr(doc, name)
@@ -501,7 +527,7 @@ def _duplicate_issues(doc: FormDocument, template: Template) -> list[CheckIssue]
                         check=f"duplicate_{name}",
                         reason="duplicate",
                         paths=tuple(f"{name}[{i}].{k}" for k in type(row).model_fields),
-                        message=f"{message}（第{seen[key] + 1}行）",
+                        message=say(template, "duplicate_of", reason=reason, row=seen[key] + 1),
                     )
                 )
             else:

@@ -21,16 +21,6 @@ import {
 
 const docId = param("doc");
 const base = `/api/v1/documents/${docId}`;
-// Where the budget's values sit on paper: two label/value pairs per row, with the template's
-// header texts (by index) on the rows that carry them.
-const BUDGET_ROWS = [
-  { headers: [0, 1, 2, 1] },
-  { pairs: ["basic_expenditure", "fiscal_appropriation"] },
-  { pairs: ["project_expenditure", "other_funds"] },
-  { headers: [3, 1, 4, 1] },
-  { pairs: ["special_funds", "city_level_funds"] },
-  { pairs: ["other_development_expenditure", "transfer_payment_funds"] },
-];
 
 let records = new Map(); // path -> field record of the export
 let before = new Map(); // path -> first correction (original value, who)
@@ -95,12 +85,14 @@ function pairCells(pair, content, width, labelProps = {}) {
 }
 
 function pairRows(section, content) {
-  const pairs = new Map(section.pairs.map((p) => [p.field.split(".").at(-1), p]));
-  if (section.key === "budget" && form.id === "department_overall") {
-    const rows = BUDGET_ROWS.map((row) =>
-      row.headers
-        ? h("tr", {}, row.headers.map((i) => h("th", { class: "head" }, section.headers[i] ?? "")))
-        : h("tr", {}, row.pairs.flatMap((key) => pairCells(pairs.get(key), content, 2))),
+  if (section.printed_rows.length) {
+    // The block as the template says the paper prints it: header rows and rows of pairs, a
+    // label and a value cell each (the template checks they fill the columns).
+    const pairs = new Map(section.pairs.map((p) => [p.field, p]));
+    const rows = section.printed_rows.map((row) =>
+      row.headers.length
+        ? h("tr", {}, row.headers.map((text) => h("th", { class: "head" }, text)))
+        : h("tr", {}, row.pairs.flatMap((field) => pairCells(pairs.get(field), content, 2))),
     );
     rows[0].prepend(sectionLabel(section, rows.length));
     return rows;

@@ -62,6 +62,10 @@ def test_form_description_comes_from_the_template(client: TestClient) -> None:
     indicators = next(s for s in form["sections"] if s["key"] == "indicators")
     assert indicators["carry_down"] == ["level1", "level2"]
     assert form["messages"]["sum_mismatch"] and "产出指标" in form["taxonomy"]
+    budget = next(s for s in form["sections"] if s["key"] == "budget")
+    printed = budget["printed_rows"]  # the page lays the block out as the paper does
+    assert printed[0]["headers"][0] == "部门预算支出"
+    assert printed[1]["pairs"] == ["budget.basic_expenditure", "budget.fiscal_appropriation"]
 
 
 def test_queue_lists_department_year_and_flags_left(client: TestClient, settings: Settings) -> None:

@@ -72,8 +72,34 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         ('"tasks[*].name"]', '"task[*].name"]', "not a field of"),
         ("left: ['tasks[*].amount']", "left: ['task[*].amount']", "not a field of"),
         ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
+        (
+            "      - headers: [事业发展性支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
+            "      - headers: [事业发展支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
+            "'事业发展支出' is not a header of the section",
+        ),
+        (
+            "      - pairs: [budget.special_funds, budget.city_level_funds]",
+            "      - pairs: [budget.special_funds]",
+            "fills 2 columns, not the 4 right of the label",
+        ),
+        (
+            "      - pairs: [budget.special_funds, budget.city_level_funds]",
+            "      - pairs: [budget.special_funds, budget.other_funds]",
+            "'budget.other_funds' is printed twice",
+        ),
     ],
-    ids=["pair", "column", "kind", "carry_down", "required", "check", "value_kind"],
+    ids=[
+        "pair",
+        "column",
+        "kind",
+        "carry_down",
+        "required",
+        "check",
+        "value_kind",
+        "printed_header",
+        "printed_width",
+        "printed_twice",
+    ],
 )
 def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_line(
     tmp_path: Path, original: str, broken: str, complaint: str
@@ -91,3 +117,38 @@ def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_li
     assert str(path) in message and complaint in message
     line = int(message.split("line ")[1].split(":")[0])
     assert changed_line - 3 <= line <= changed_line, message
+
+
+def _line_of_error(err: pytest.ExceptionInfo[TemplateError]) -> int:
+    return int(str(err.value).split("line ")[1].split(":")[0])
+
+
+def test_a_message_a_check_tells_that_the_template_lacks_fails_at_load(tmp_path: Path) -> None:
+    """A check needing a sentence the form does not give would otherwise fail mid-document."""
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    removed = "  not_level2: “{value}”不是二级指标\n"
+    assert text.count(removed) == 1
+    changed = text.replace(removed, "")
+    path = tmp_path / "short.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert str(path) in str(err.value) and "'not_level2' is missing" in str(err.value)
+    # the line of the messages' first entry, where the block to add it to starts
+    assert _line_of_error(err) == changed.splitlines().index("messages:") + 2
+
+
+def test_a_message_naming_a_placeholder_its_check_does_not_fill_fails_at_its_line(
+    tmp_path: Path,
+) -> None:
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    original = "  date_after_year: 时效晚于表格年度{year}年"
+    assert text.count(original) == 1
+    broken = "  date_after_year: 时效晚于{yaer}年"
+    changed = text.replace(original, broken)
+    path = tmp_path / "misfilled.yaml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert "{yaer} is not filled here (placeholders: {year})" in str(err.value)
+    assert _line_of_error(err) == changed.splitlines().index(broken) + 1

@@ -73,3 +73,23 @@ def test_a_broken_template_in_a_forms_folder_fails_at_load_naming_file_and_line(
     (tmp_path / "template.yaml").write_text(text.replace("meeting.host", "meeting.hots"), "utf-8")
     with pytest.raises(forms.TemplateError, match=r"template.yaml, line 19: .*meeting.hots"):
         load_form(tmp_path)
+
+
+def test_a_form_tells_reviewers_in_its_own_words(tmp_path: Path):
+    """The checks' sentences are the form's: a rewording in its folder is what reviewers read,
+    and a form without a taxonomy, rates or dates needs no sentence about them."""
+    for name in ("form.yaml", "contract.py"):
+        (tmp_path / name).write_text((FOLDER / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = (FOLDER / "template.yaml").read_text(encoding="utf-8")
+    assert "not_level2" not in text and "date_after_year" not in text
+    reworded = text.replace("金额最多保留{decimals}位小数", "金额请保留{decimals}位小数以内")
+    (tmp_path / "template.yaml").write_text(reworded, encoding="utf-8")
+    template = load_form(tmp_path).template
+    rows = [*ROWS[:3], [UP, "场地费", "1.205", "1天×1.2万元"]]
+    table = page_table(
+        truth_page(1, rows, column_widths=(180, 400, 260, 400)), "2025年会议经费预算表"
+    )
+    mapped = map_table(stitch([table], template), template)
+    (issue,) = [i for i in run_checks(mapped.document, template) if i.reason == "format"]
+    assert issue.paths == ("costs[0].amount",)
+    assert issue.message == "数值格式与该栏目不符：金额请保留2位小数以内"

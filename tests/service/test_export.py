@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ingest import forms
 from ingest.export import export
 from models.contract import CorrectionEntry, PerformanceTargets
 
@@ -121,3 +122,24 @@ def test_the_form_sheet_keeps_the_empty_rows_printed_on_paper(seed: PerformanceT
         "经济效益指标",
     ]
     assert wb["绩效指标"].max_row == len(no_cost) + 1  # the flat sheet holds what was read
+
+
+def test_the_budget_block_is_laid_out_as_the_forms_template_prints_it(
+    seed: PerformanceTargets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The block's rows are the template's `printed_rows`: a region printing two pairs the
+    other way round changes its template, not the export."""
+    built_in = forms.form_by_id("department_overall")
+    text = (built_in.folder / "template.yaml").read_text(encoding="utf-8")
+    printed = "      - pairs: [budget.special_funds, budget.city_level_funds]"
+    swapped = "      - pairs: [budget.city_level_funds, budget.special_funds]"
+    assert text.count(printed) == 1
+    (tmp_path / "template.yaml").write_text(text.replace(printed, swapped), encoding="utf-8")
+    form = forms.Form(built_in.id, built_in.name, tmp_path, built_in.summary)
+    monkeypatch.setitem(forms._REGISTRY, form.id, form)
+    budget = seed.budget.model_copy(update={"special_funds": "12.50", "city_level_funds": "3.00"})
+    doc = seed.model_copy(update={"budget": budget})
+    wb = openpyxl.load_workbook(io.BytesIO(export([doc], "xlsx").content))
+    rows = [[c.value for c in row] for row in wb["绩效目标表"].iter_rows()]
+    row = next(r for r in rows if "财政专项资金" in r)
+    assert row[1:] == ["市本级使用资金", pytest.approx(3.0), "财政专项资金", pytest.approx(12.5)]

@@ -1,0 +1,109 @@
+"""What the checks tell reviewers, by key of the template's `messages`: the sentences are the
+form's words and live in its folder, so rewording one (or a form in another wording) changes
+no code.
+
+`say` fills a message's named placeholders. `message_problems` runs when a template loads: a
+message a check of that form may tell but the template lacks, or one naming a placeholder the
+check does not fill, fails there with its file and line, not in the middle of a document.
+"""
+
+import string
+from collections.abc import Mapping
+
+from ingest.template import Template
+
+Placeholders = tuple[str, ...]
+
+# Every form needs these: its title is text (a speck at an edge), its year a count, and any
+# list of rows may hold a row read twice.
+_EVERY_FORM: dict[str, Placeholders] = {
+    "format": (),
+    "found": ("reason", "detail"),  # a reason's text, then what was found
+    "mark_at_edge": ("mark",),
+    "mark_inside": ("mark",),
+    "count_name": (),  # `what` of the number messages for a count
+    "not_a_number": ("what",),
+    "not_whole": ("what",),
+    "letters_in_number": ("what",),
+    "negative": ("what",),
+    "leading_zero": ("what",),
+    "duplicate": (),
+    "duplicate_of": ("reason", "row"),
+}
+_PERCENT: dict[str, Placeholders] = {"percent_over_100": (), "percent_sign_missing": ()}
+_LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": ()}
+# Those a value kind brings, where a field or an indicator's 二级 has that kind.
+_BY_KIND: dict[str, dict[str, Placeholders]] = {
+    "amount": {
+        "amount_name": (),  # `what` of the number messages for an amount
+        "too_many_decimals": ("decimals",),
+        "too_few_decimals": ("decimals",),
+        "whole_amount": ("decimals",),
+    },
+    "percent": {**_LOOKALIKE, **_PERCENT},
+    "date_or_period": {
+        **_LOOKALIKE,
+        **_PERCENT,  # a rate (资金支付及时率 100%) is judged as a percentage
+        "date_after_year": ("year",),
+        "year_unlikely": (),
+        "month_unlikely": (),
+        "day_unlikely": (),
+        "not_date_or_period": (),
+    },
+    "indicator_value": {
+        **_LOOKALIKE,
+        "operator_alone": ("operator",),
+        "operator_without_number": ("operator",),
+    },
+}
+# Those of a form whose rows carry the taxonomy's 一级/二级.
+_TAXONOMY: dict[str, Placeholders] = {
+    "taxonomy": (),
+    "not_level1": ("value",),
+    "not_level2": ("value",),
+    "level2_under": ("level2", "level1"),
+}
+
+
+def needed_messages(template: Template) -> dict[str, Placeholders]:
+    """The messages the checks may tell for documents of `template`, with the placeholders
+    each is filled with."""
+    needed = dict(_EVERY_FORM)
+    kinds = {*template.kinds_by_key().values(), *template.indicator_value_kinds.values()}
+    for kind in sorted(kinds):
+        needed.update(_BY_KIND.get(kind, {}))
+    if template.levels_section() is not None:
+        needed.update(_TAXONOMY)
+    if template.required:
+        needed["missing"] = ()
+    return needed
+
+
+def say(template: Template, key: str, **values: object) -> str:
+    """The template's message `key` with its placeholders filled from `values`."""
+    return template.messages[key].format(**values)
+
+
+def _placeholders(text: str) -> set[str]:
+    """The names a message's placeholders use; ValueError for a malformed one."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def message_problems(template: Template) -> list[tuple[tuple[object, ...], str]]:
+    """Messages the checks need that the template lacks, and placeholders they do not fill."""
+    problems: list[tuple[tuple[object, ...], str]] = []
+    messages: Mapping[str, str] = template.messages
+    for key, filled in needed_messages(template).items():
+        if key not in messages:
+            problems.append((("messages",), f"'{key}' is missing: a check of this form tells it"))
+            continue
+        try:
+            unknown = sorted(_placeholders(messages[key]) - set(filled))
+        except ValueError as exc:
+            problems.append((("messages", key), f"not a message with placeholders: {exc}"))
+            continue
+        if unknown:
+            offered = ", ".join(f"{{{name}}}" for name in filled) or "none"
+            told = f"{{{unknown[0]}}} is not filled here (placeholders: {offered})"
+            problems.append((("messages", key), told))
+    return problems
