@@ -21,6 +21,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "found": ("reason", "detail"),  # a reason's text, then what was found
     "mark_at_edge": ("mark",),
     "mark_inside": ("mark",),
+    "list_number": ("number",),
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

@@ -119,6 +119,13 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 _INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
 
 
+# A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
+# digits right before an ideograph that is no measure word (`3个`, `12月` are the name's own).
+_LIST_NUMBER = re.compile(
+    r"\s*(\d{1,2})(?=[\u4e00-\u9fff])(?![个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍])"
+)
+
+
 def as_decimal(value: FieldValue) -> Decimal | None:
     """An amount field as a number; None for an empty cell or a value that is not a number."""
     if value is None:
@@ -188,6 +195,8 @@ def _kind_problem(
         return say(template, "mark_at_edge", mark=mark), cleaned or None
     if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
         return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
+    if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
+        return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)

@@ -367,3 +367,22 @@ def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
     worded.indicators[quality].value = "合格"  # unlike a percentage, and unlike a date
     issues = [i for i in run_checks(worded, TEMPLATE) if f"indicators[{quality}].value" in i.paths]
     assert all(f"indicators[{quality}].level2" not in i.paths for i in issues)
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("tasks[0].name", "1劳动保障监察经费", "劳动保障监察经费"),
+        ("indicators[0].name", "12侨务接待次数", "侨务接待次数"),
+        ("tasks[1].name", "3个重点项目经费", None),  # a measure word: the name's own number
+        ("tasks[1].name", "12345热线运行经费", None),  # no list number has five digits
+    ],
+)
+def test_a_list_number_glued_to_a_name_is_suggested_away(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    found = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    if suggested is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert "序号" in issue.message and issue.suggestion == suggested
