@@ -343,8 +343,9 @@ class _Checker:
     def row_in_value(self, section: SectionSpec) -> None:
         """A one-value section (其他需完成的任务) one of whose printed rows holds several cells
         with text side by side: a row of the rows section printed before it, read under its
-        label (a task on a page after one that lost its grid). The value is in doubt, and the
-        rows section is flagged: it lost the row."""
+        label (a task on a page after one that lost its grid), and the rows section is flagged:
+        it lost the row. Before any rows section (总体绩效目标) the wide cell was cut by a rule
+        read in it, its text read column by column. Either way the value is in doubt."""
         rows = [
             r
             for r in self.trace.section_rows.get(section.key, ())
@@ -358,14 +359,15 @@ class _Checker:
             return
         at = self.template.sections.index(section)
         before = [s for s in self.template.sections[:at] if s.layout == "rows"]
-        owner = before[-1] if before else section
         pages = self._pages(rows)
-        self._flag(
-            owner,
-            pages,
+        where = (
             f"“{section.labels[0]}”栏中有{len(rows)}行并排的多个单元格（{_pages_text(pages)}），"
-            f"可能是{owner.labels[0]}的行误读入该栏，请核对并补录",
         )
+        if before:
+            owner = before[-1]
+            self._flag(owner, pages, f"{where}可能是{owner.labels[0]}的行误读入该栏，请核对并补录")
+        else:  # nothing to lose a row from: a wide cell cut by a rule read in its text
+            self._flag(section, pages, f"{where}文字可能被拆开或顺序错乱，请对照原件核对")
         self.doubtful.add(section.field)
 
     def _shifted(

@@ -222,3 +222,14 @@ def test_a_level_cell_holding_two_names_flags_rows_read_together():
     (joined,) = [m for m in _section_messages(doc, "indicators") if "两个指标名称" in m]
     assert "有1行" in joined
     assert all("structure" in f.reasons for f in doc.fields if f.path.startswith("indicators[2]."))
+
+
+def test_a_wide_cell_before_any_rows_section_read_as_cells_side_by_side_is_in_doubt():
+    head = [list(row) for row in HEAD]
+    goal = next(k for k, row in enumerate(head) if row[0] == "总体绩效目标")
+    head[goal] = ["总体绩效目标", Span("在市委市政府的坚强领", 2), Span("导下，全面完成任务。", 2)]
+    doc = assembled(tables(head + TASKS + indicators(INDICATOR_ROWS)))
+    (message,) = _section_messages(doc, "overall_goal")
+    assert "拆开" in message
+    goal_field = next(f for f in doc.fields if f.path == "overall_goal")
+    assert goal_field.status == FieldStatus.FLAGGED and "structure" in goal_field.reasons
