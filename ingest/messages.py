@@ -22,6 +22,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "mark_at_edge": ("mark",),
     "mark_inside": ("mark",),
     "list_number": ("number",),
+    "rare_character": ("char",),
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

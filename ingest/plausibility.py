@@ -28,6 +28,7 @@ WINDOW = 14
 MIN_WORD_SHARE = 0.2
 _LONGEST_WORD = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"[0-9][0-9.%％]*")
 _LATIN = re.compile(r"[A-Za-z]+")
 
@@ -135,4 +136,26 @@ def implausible_stretch(text: str | None, template: Template) -> str | None:
             inside += flags[start + WINDOW - 1] - flags[start - 1]
         if inside < MIN_WORD_SHARE * WINDOW:
             return "".join(c for c, _ in chars[start : start + WINDOW])
+    return None
+
+
+# A character this rare in jieba's counts, standing in no word, is doubted in a short value.
+RARE_COUNT = 1000
+
+
+def rare_lone_character(text: str | None, template: Template) -> str | None:
+    """The first rare character of a short value that belongs to no word, or None.
+
+    A recogniser sure of a misread character most often picks a look-alike that is rare
+    (`宰` 798 and `辜` 110 for `率` 8,539; `茨` 584 for `次`), and a rare character of a real
+    name sits inside a word of jieba's list or the template's (`浈江区`, `榕城区`). Set on real
+    text: none of the seed table's 61 short values has one; of 38 Guangdong place names three
+    do (`莞城`, `坂田`, `坪山`), a doubt a reviewer clears at a glance."""
+    if not text:
+        return None
+    counts, log_total = vocabulary(template)
+    for run in _HAN_RUN.findall(unicodedata.normalize("NFKC", text)):
+        for char, in_word in zip(run, _in_words(run, counts, log_total), strict=True):
+            if not in_word and counts.get(char, 0) < RARE_COUNT:
+                return char
     return None

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import match_label
 from ingest.messages import say
+from ingest.plausibility import rare_lone_character
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -197,6 +198,8 @@ def _kind_problem(
         return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
+    if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
+        return say(template, "rare_character", char=rare), None
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)

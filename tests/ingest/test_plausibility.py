@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.confidence import assess
-from ingest.plausibility import implausible_stretch
+from ingest.plausibility import implausible_stretch, rare_lone_character
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldStatus
@@ -36,3 +36,23 @@ def test_a_garbled_paragraph_is_flagged_whatever_its_confidence():
     assert records["tasks[0].content"].status == FieldStatus.FLAGGED
     assert records["tasks[0].content"].reasons == ["garbled"]
     assert records["tasks[1].content"].status == FieldStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("text", "rare"),
+    [
+        ("校园安全检查完成辜", "辜"),  # 率 read as a rare look-alike
+        ("资金使用合规宰", "宰"),
+        ("≥13场茨", "茨"),
+        ("韶关市浈江区卫生健康局", None),  # a rare character inside a place name's word
+        ("资金使用合规率", None),
+    ],
+)
+def test_a_rare_character_standing_in_no_word_is_found(text, rare):
+    assert rare_lone_character(text, TEMPLATE) == rare
+
+
+def test_no_short_value_of_the_seed_holds_a_rare_lone_character():
+    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
+    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
+    assert [v for v in values if rare_lone_character(v, TEMPLATE)] == []

@@ -386,3 +386,9 @@ def test_a_list_number_glued_to_a_name_is_suggested_away(path, printed, suggeste
     else:
         (issue,) = found
         assert "序号" in issue.message and issue.suggestion == suggested
+
+
+def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金使用合规宰"}))
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+    assert "宰" in issue.message and issue.suggestion is None
