@@ -35,7 +35,7 @@ from ingest.artifacts import (
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
-from ingest.labels import LabelMatch, match_label, match_row, split_wordings
+from ingest.labels import LabelMatch, match_label, match_row, nearest_wording, split_wordings
 from ingest.template import (
     SPANNING_KINDS,
     ColumnSpec,
@@ -43,6 +43,7 @@ from ingest.template import (
     SectionSpec,
     Template,
     ValueKind,
+    normalize_label,
 )
 from ingest.values import normalize_value
 from models.contract import (
@@ -60,8 +61,6 @@ INFERRED_SECTION_SCORE = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
-# Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
-LEVEL1_READABLE = 0.5
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 
@@ -144,6 +143,12 @@ class _Mapper:
                 for c in range(cell.col, cell.col + cell.col_span):
                     self.cover.setdefault((r, c), cell)
         self.starting = table.rows()
+        self.printed = tuple(cell.text for cell in table.cells)
+        names = template.taxonomy_names()
+        self.level_terms = {
+            "taxonomy1": {k: w for k, w in names.items() if k in template.taxonomy},
+            "taxonomy2": {k: w for k, w in names.items() if k not in template.taxonomy},
+        }
         self.values: dict[str, FieldValue] = {}
         self.sources: dict[str, _Source] = {}
         self.expected: set[str] = set()
@@ -377,8 +382,13 @@ class _Mapper:
                 if named[0][0] is None and current and block is label:
                     named = current  # the header repeated over a page break: the same table
                 elif named[0][0] is None:
-                    # A table no label or title names: after one half, likely the next.
-                    after = order.index(current[-1][0]) + 1 if current else len(order)
+                    # A table no label or title names: after one half, likely the next; before
+                    # a table named as a later half, the half before that one.
+                    if current:
+                        after = order.index(current[-1][0]) + 1
+                    else:
+                        later = self._later_half(section, row, rows)
+                        after = order.index(later) - 1 if later in order[1:] else len(order)
                     half = order[after] if after < len(order) else section.halves.single
                     guessed.add(half)
                     named = [(half, named[0][1])]
@@ -447,18 +457,31 @@ class _Mapper:
                     second.setdefault(key, first[key])
             halves = list(zip(section.halves.values, (first, second), strict=True))
         else:
-            label = self.cover.get((row, 0))
-            above = [c.text for c in self._content(row - 1) if c.text.strip()]
-            titled = row - 1 in section_rows and above
-            title = self._half_named(section, "".join(above)) if titled else None
-            if title is not None and not all(self._half_named(section, t) for t in above):
-                title = None  # a data row that happens to hold such a word
-            half = title or self._half_named(section, label.text if label else "")
-            halves = [(half, first)]
+            halves = [(self._table_half(section, row, section_rows), first)]
         for (half, _), start in zip(halves, starts, strict=False):
             if half is not None:
                 half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
         return halves
+
+    def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
+        """The half the table of one half whose header is `row` is of: named by a title row
+        right above the header in the section (`中期指标`), else by its section label
+        (`中期绩效指标`); None when neither names one."""
+        label = self.cover.get((row, 0))
+        above = [c.text for c in self._content(row - 1) if c.text.strip()]
+        titled = row - 1 in section_rows and above
+        title = self._half_named(section, "".join(above)) if titled else None
+        if title is not None and not all(self._half_named(section, t) for t in above):
+            title = None  # a data row that happens to hold such a word
+        return title or self._half_named(section, label.text if label else "")
+
+    def _later_half(self, section: SectionSpec, row: int, rows: list[int]) -> str | None:
+        """The half the first table after the header `row` that names one is of."""
+        for later in (r for r in rows if r > row and self._header_cells(r, section)):
+            half = self._table_half(section, later, set(rows))
+            if half is not None:
+                return half
+        return None
 
     @staticmethod
     def _half_named(section: SectionSpec, text: str) -> str | None:
@@ -627,17 +650,15 @@ class _Mapper:
                 item[spec.key] = _Read(None, None)
                 continue
             value = normalize_value(cell.text, spec.kind)
-            if spec.kind == "taxonomy1" and value is not None and not self._is_level1(value):
-                inferred = self._level1_by_taxonomy(section, columns, cell)
-                if inferred is not None:
-                    # An unreadable 一级 (a vertical label the OCR garbled) is told by the 二级
-                    # under it; the low label score keeps it in front of a reviewer.
-                    source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
-                    item[spec.key] = _Read(
-                        inferred, replace(source, label_score=INFERRED_SECTION_SCORE), cells=(cell,)
-                    )
-                    new_group = new_group or self._changes(spec.key, inferred, above, section)
-                    continue
+            named = self._level_name(section, spec, columns, cell, value)
+            if named is not None:
+                # The low label score keeps a name the reading did not give in front of a
+                # reviewer.
+                source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE)
+                item[spec.key] = _Read(named, placed, cells=(cell,))
+                new_group = new_group or self._changes(spec.key, named, above, section)
+                continue
             if spec.key not in section.carry_down or value is not None:
                 source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
                 item[spec.key] = _Read(value, source, cells=(cell,))
@@ -676,18 +697,43 @@ class _Mapper:
             inferred = self._level1_by_taxonomy(section, columns, cell)
             if inferred is not None:
                 placed = replace(source, label_score=INFERRED_SECTION_SCORE)
-                return _Read(inferred, placed, cells=(cell,))
+                worded = self.template.level1_wording(inferred, self.printed)
+                return _Read(worded, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
             return _Read(None, source, lost=True, cells=(cell,))
         return replace(above[spec.key], carried_into=cell)
 
-    def _is_level1(self, text: str) -> bool:
-        """Whether `text` reads as one of the taxonomy's 一级指标, allowing OCR slips."""
-        candidates = {
-            level1: (level1, *self.template.level1_variants.get(level1, ()))
-            for level1 in self.template.taxonomy
-        }
-        return match_label(text, candidates, threshold=LEVEL1_READABLE) is not None
+    def _level_name(
+        self,
+        section: SectionSpec,
+        spec: ColumnSpec,
+        columns: dict[str, tuple[int, float]],
+        cell: LogicalCell,
+        value: FieldValue,
+    ) -> str | None:
+        """The taxonomy name a 一级/二级 cell stands for where its text reads as none; None
+        where it reads as one, or as nothing to decide by.
+
+        A level column prints only the taxonomy's names. A 一级 (a vertical label the OCR
+        garbled, a name cut by a rule) is told by the 二级指标 beside it, in the wording its
+        text is a misreading of, else in the document's (`Template.level1_wording`); a 二级
+        by the wording its text is a misreading of (`质量指` for 质量指标), a 一级 without a
+        二级 beside it too."""
+        if spec.kind not in ("taxonomy1", "taxonomy2") or not isinstance(value, str):
+            return None
+        terms = self.level_terms[spec.kind]
+        wordings = [w for ws in terms.values() for w in ws]
+        if normalize_label(value) in {normalize_label(w) for w in wordings}:
+            return None
+        if len(split_wordings(value, wordings) or ()) > 1:
+            return None  # two groups' cells read as one: kept for the completeness check
+        near = nearest_wording(value, terms)
+        told = (
+            self._level1_by_taxonomy(section, columns, cell) if spec.kind == "taxonomy1" else None
+        )
+        if told is None or (near is not None and self.template.canonical_level1(near) == told):
+            return near
+        return self.template.level1_wording(told, self.printed)
 
     def _level1_by_taxonomy(
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell

@@ -6,6 +6,7 @@ import pytest
 from ingest.artifacts import MappedDocument
 from ingest.forms import form_by_id
 from ingest.mapping import map_table
+from ingest.merged import infer_level1
 from ingest.stitch import stitch
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
@@ -230,3 +231,73 @@ def test_a_second_table_whose_label_was_not_read_is_taken_for_the_next_half_in_d
     assert [i.scope for i in mapped.document.indicators] == ["mid_term", "annual"]
     assert mapped.evidence["indicators[0].scope"].structure_confidence == 1.0
     assert mapped.evidence["indicators[1].scope"].structure_confidence == 0.0  # no source
+
+
+TWO_TABLES = [
+    ["中期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+    [UP, "项目完成指标", "数量指标", "床位数", Span("≥200张", 4)],
+    [UP, UP, "质量指标", "验收合格率", Span("100%", 4)],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+    [UP, "项目完成指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    [UP, "项目效益指标", "社会效益指标", "入住率", Span("≥60%", 4)],
+]
+
+
+def test_a_level1_read_as_no_name_is_told_by_its_level2_in_the_documents_wording():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[1][1] = "元成指标"  # the top of 项目完成指标 cut off
+    tables[4][1] = "怕标"  # a garbled cell: only the 二级 beside it tells the 一级
+    mapped = read(HEAD + tables)
+    doc = mapped.document
+    assert [i.level1 for i in doc.indicators] == ["项目完成指标"] * 3 + ["项目效益指标"]
+    # not what was read: in doubt
+    assert mapped.evidence["indicators[0].level1"].label_score < 1.0
+    assert mapped.evidence["indicators[2].level1"].label_score < 1.0
+    assert mapped.evidence["indicators[3].level1"].label_score == 1.0
+    # a document printing the taxonomy's own names
+    tables[1][1], tables[5][1] = "产出指标", "效益指标"
+    assert [i.level1 for i in read(HEAD + tables).document.indicators] == (
+        ["产出指标"] * 3 + ["效益指标"]
+    )
+
+
+def test_a_level1_column_not_found_is_filled_in_the_wording_of_the_table():
+    # The rule under the 一级 header cell was not seen: the header reads with the first 一级
+    # and names no column; every 一级 is then told by its 二级.
+    tables = [list(r) for r in TWO_TABLES]
+    tables[3][1], tables[4][1] = "一级指标项目完成指标", UP
+    table = stitch(
+        [page_table(truth_page(1, HEAD + tables, column_widths=WIDTHS), TITLE)], TEMPLATE
+    )
+    mapped = map_table(table, TEMPLATE)
+    assert mapped.document.indicators[2].level1 is None
+    filled = infer_level1(mapped, TEMPLATE, (c.text for c in table.cells)).document
+    assert [i.level1 for i in filled.indicators[2:]] == ["项目完成指标", "项目效益指标"]
+
+
+def test_a_level2_misread_is_taken_for_the_name_it_is_a_misreading_of():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[2][2] = "质量指"  # its last character cut off by a rule
+    tables[5][2] = "社会效益指标二级指标"  # a header cell read with it
+    mapped = read(HEAD + tables)
+    assert [i.level2 for i in mapped.document.indicators] == [
+        "数量指标",
+        "质量指标",
+        "数量指标",
+        "社会效益指标",
+    ]
+    assert mapped.evidence["indicators[1].level2"].label_score < 1.0
+    tables[2][2] = "87日标"  # nothing it could be a misreading of: kept as read
+    tables[5][2] = "社会效益指标生态效益指标"  # two groups' cells read as one: kept too
+    kept = read(HEAD + tables).document.indicators
+    assert (kept[1].level2, kept[3].level2) == ("87日标", "社会效益指标生态效益指标")
+
+
+def test_a_first_table_whose_label_was_not_read_is_the_half_before_the_named_one():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[0][0] = ""  # the 中期 table's label printed on neither part of a cut cell
+    mapped = read(HEAD + tables)
+    assert [i.scope for i in mapped.document.indicators] == ["mid_term"] * 2 + ["annual"] * 2
+    assert mapped.evidence["indicators[0].scope"].structure_confidence == 0.0  # in doubt
+    alone = read(HEAD + tables[:3])  # one table alone, named by nothing: the single half
+    assert [i.scope for i in alone.document.indicators] == ["annual"] * 2

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import TemplateError
+from ingest.forms import form_by_id
 from ingest.template import DEFAULT_TEMPLATE, default_template, load_template, normalize_label
 
 
@@ -91,3 +92,14 @@ def test_a_template_that_names_what_the_contract_lacks_fails_at_load_with_its_li
     assert str(path) in message and complaint in message
     line = int(message.split("line ")[1].split(":")[0])
     assert changed_line - 3 <= line <= changed_line, message
+
+
+def test_a_level1_told_by_the_taxonomy_takes_the_wording_of_the_documents_version():
+    template = form_by_id("project_expenditure").template
+    assert template.level1_wording("产出指标", ["项目效益指标", "满意度指标"]) == "项目完成指标"
+    assert template.level1_wording("效益指标", ["项目完成指标"]) == "项目效益指标"
+    assert template.level1_wording("产出指标", ["效益指标", "数量指标"]) == "产出指标"
+    assert template.level1_wording("满意度指标", ["项目效益指标"]) == "满意度指标"
+    # nothing printed that tells a version, or both versions: the taxonomy's name
+    assert template.level1_wording("产出指标", ["满意度指标"]) == "产出指标"
+    assert template.level1_wording("产出指标", ["项目效益指标", "产出指标"]) == "产出指标"
