@@ -108,9 +108,15 @@ def match_row(
 
 def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
     """`一级指标二级指标` -> [一级指标, 二级指标]: the text as wordings one after the other,
-    compared folded, longest first; None unless they take the whole text."""
+    compared folded, longest first; None unless they take the whole text. Characters at
+    either end that no wording holds (a speck or a rule's end read as `1`) are left out."""
     folded = sorted({fold_label(w) for w in wordings} - {""}, key=len, reverse=True)
+    known = set("".join(folded))
     rest, parts = fold_label(text), []
+    while rest and rest[0] not in known:
+        rest = rest[1:]
+    while rest and rest[-1] not in known:
+        rest = rest[:-1]
     while rest:
         head = next((w for w in folded if rest.startswith(w)), None)
         if head is None:
