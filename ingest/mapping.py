@@ -452,6 +452,7 @@ class _Mapper:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
         if second:
+            self._unread_header_cells(row, header, first, second, section.halves.shared)
             for key in section.halves.shared:
                 if key in first:
                     second.setdefault(key, first[key])
@@ -462,6 +463,30 @@ class _Mapper:
             if half is not None:
                 half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
         return halves
+
+    def _unread_header_cells(
+        self,
+        row: int,
+        header: list[tuple[LogicalCell, int, LabelMatch]],
+        first: dict[str, tuple[int, float]],
+        second: dict[str, tuple[int, float]],
+        shared: tuple[str, ...],
+    ) -> None:
+        """The second half prints the first half's own columns in the same order: where as
+        many of its header cells were not read as a label (a long header wrapped in a narrow
+        cell, garbled) as it lacks columns, those cells are them, in order; with a low label
+        score, so what is read under them stays in doubt."""
+        missing = sorted((k for k in first if k not in second and k not in shared), key=first.get)
+        if not missing:
+            return
+        named = {id(cell) for cell, _, _ in header}
+        start = min(col for col, _ in second.values())
+        unread = [c for c in self._content(row) if id(c) not in named and c.col > start]
+        if len(unread) != len(missing):
+            return
+        self._use(unread, as_value=False)
+        for key, cell in zip(missing, unread, strict=True):
+            second[key] = (cell.col, INFERRED_SECTION_SCORE)
 
     def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
         """The half the table of one half whose header is `row` is of: named by a title row

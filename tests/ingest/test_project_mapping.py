@@ -308,3 +308,12 @@ def test_a_first_table_whose_label_was_not_read_is_the_half_before_the_named_one
     assert mapped.evidence["indicators[0].scope"].structure_confidence == 0.0  # in doubt
     alone = read(HEAD + tables[:3])  # one table alone, named by nothing: the single half
     assert [i.scope for i in alone.document.indicators] == ["annual"] * 2
+
+
+def test_a_header_cell_of_the_second_half_not_read_is_the_column_the_half_lacks():
+    header = list(SIDE_BY_SIDE[0])
+    header[-1] = "撒包字描述包数及字"  # 指标值（包含数字及文字描述） wrapped in a narrow cell
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    annual = [(i.name, i.value) for i in mapped.document.indicators if i.scope == "annual"]
+    assert annual == [("完成床位", "≥80张"), ("完工时间", "2021年12月底前"), ("老人满意度", "≥85%")]
+    assert mapped.evidence["indicators[4].value"].label_score < 1.0  # in doubt
