@@ -126,13 +126,19 @@ def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
     return parts
 
 
+def wordings_inside(text: str, terms: Mapping[str, Sequence[str]]) -> list[str]:
+    """The wordings of `terms` (key -> its wordings) printed whole inside `text`, none of them
+    part of another (`社会效益指标` holds `效益指标`), in the order of `terms`."""
+    folded = normalize_label(text)
+    inside = [w for wordings in terms.values() for w in wordings if normalize_label(w) in folded]
+    return [w for w in dict.fromkeys(inside) if not any(w != o and w in o for o in inside)]
+
+
 def nearest_wording(text: str, terms: Mapping[str, Sequence[str]]) -> str | None:
     """The wording of `terms` (key -> its wordings) that `text` is a misreading of: the one
     wording printed whole inside it (a neighbouring cell's text read with it), else one close
     enough (a stray mark, a wrong character); the wording as the template prints it."""
-    folded = normalize_label(text)
-    inside = {w for wordings in terms.values() for w in wordings if normalize_label(w) in folded}
-    longest = [w for w in inside if not any(w != o and w in o for o in inside)]
+    longest = wordings_inside(text, terms)
     if len(longest) == 1:
         return longest[0]
     found = match_label(text, terms)

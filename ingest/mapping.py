@@ -35,7 +35,14 @@ from ingest.artifacts import (
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
-from ingest.labels import LabelMatch, match_label, match_row, nearest_wording, split_wordings
+from ingest.labels import (
+    LabelMatch,
+    match_label,
+    match_row,
+    nearest_wording,
+    split_wordings,
+    wordings_inside,
+)
 from ingest.template import (
     SPANNING_KINDS,
     ColumnSpec,
@@ -675,7 +682,7 @@ class _Mapper:
                 item[spec.key] = _Read(None, None)
                 continue
             value = normalize_value(cell.text, spec.kind)
-            named = self._level_name(section, spec, columns, cell, value)
+            named = self._level_name(section, spec, columns, cell, row, value)
             if named is not None:
                 # The low label score keeps a name the reading did not give in front of a
                 # reviewer.
@@ -734,6 +741,7 @@ class _Mapper:
         spec: ColumnSpec,
         columns: dict[str, tuple[int, float]],
         cell: LogicalCell,
+        row: int,
         value: FieldValue,
     ) -> str | None:
         """The taxonomy name a 一级/二级 cell stands for where its text reads as none; None
@@ -743,15 +751,19 @@ class _Mapper:
         garbled, a name cut by a rule) is told by the 二级指标 beside it, in the wording its
         text is a misreading of, else in the document's (`Template.level1_wording`); a 二级
         by the wording its text is a misreading of (`质量指` for 质量指标), a 一级 without a
-        二级 beside it too."""
+        二级 beside it too. A cell printing several names is two groups' cells read as one
+        (the rule between them not seen): a 一级 on row `row` is the one of them the row's
+        二级 falls under; anything else is left as read (`completeness` flags it)."""
         if spec.kind not in ("taxonomy1", "taxonomy2") or not isinstance(value, str):
             return None
         terms = self.level_terms[spec.kind]
         wordings = [w for ws in terms.values() for w in ws]
         if normalize_label(value) in {normalize_label(w) for w in wordings}:
             return None
-        if len(split_wordings(value, wordings) or ()) > 1:
-            return None  # two groups' cells read as one: kept for the completeness check
+        several = wordings_inside(value, terms)
+        if len(several) > 1 or len(split_wordings(value, wordings) or ()) > 1:
+            own = self._level1_beside(section, columns, row) if spec.kind == "taxonomy1" else None
+            return next((w for w in several if self.template.canonical_level1(w) == own), None)
         near = nearest_wording(value, terms)
         told = (
             self._level1_by_taxonomy(section, columns, cell) if spec.kind == "taxonomy1" else None
@@ -759,6 +771,16 @@ class _Mapper:
         if told is None or (near is not None and self.template.canonical_level1(near) == told):
             return near
         return self.template.level1_wording(told, self.printed)
+
+    def _level1_beside(
+        self, section: SectionSpec, columns: dict[str, tuple[int, float]], row: int
+    ) -> str | None:
+        """The 一级 the 二级指标 printed beside row `row` belongs to."""
+        level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
+        beside = self.cover.get((row, columns[level2][0])) if level2 in columns else None
+        if beside is None:
+            return None
+        return self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
 
     def _level1_by_taxonomy(
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell

@@ -317,3 +317,11 @@ def test_a_header_cell_of_the_second_half_not_read_is_the_column_the_half_lacks(
     annual = [(i.name, i.value) for i in mapped.document.indicators if i.scope == "annual"]
     assert annual == [("完成床位", "≥80张"), ("完工时间", "2021年12月底前"), ("老人满意度", "≥85%")]
     assert mapped.evidence["indicators[4].value"].label_score < 1.0  # in doubt
+
+
+def test_a_level1_cell_printing_two_names_gives_each_row_the_one_its_level2_falls_under():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[4][1], tables[5][1] = "项目完成指标_项目效益指标", UP  # the rule between not seen
+    mapped = read(HEAD + tables)
+    assert [i.level1 for i in mapped.document.indicators][2:] == ["项目完成指标", "项目效益指标"]
+    assert mapped.evidence["indicators[3].level1"].label_score < 1.0  # in doubt
