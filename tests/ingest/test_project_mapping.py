@@ -325,3 +325,21 @@ def test_a_level1_cell_printing_two_names_gives_each_row_the_one_its_level2_fall
     mapped = read(HEAD + tables)
     assert [i.level1 for i in mapped.document.indicators][2:] == ["项目完成指标", "项目效益指标"]
     assert mapped.evidence["indicators[3].level1"].label_score < 1.0  # in doubt
+
+
+def test_a_level2_name_cut_between_its_lines_is_one_cell_in_doubt():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[2][2] = "质量指"  # a rule seen between the lines of 质量指标 merged over two rows
+    tables.insert(3, [UP, UP, "标", "完工率", Span("100%", 4)])
+    mapped = read(HEAD + tables)
+    assert [i.level2 for i in mapped.document.indicators][:3] == [
+        "数量指标",
+        "质量指标",
+        "质量指标",
+    ]
+    assert mapped.evidence["indicators[2].level2"].structure_confidence < 0.5
+    # wrapped over a page break
+    first = [*HEAD, *TWO_TABLES[:2], [UP, UP, "社会效益", "入住率", Span("≥60%", 4)]]
+    second = [["", "", "指标", "回访率", Span("≥50%", 4)], *TWO_TABLES[3:]]
+    doc = read(first, second).document
+    assert [i.level2 for i in doc.indicators][:3] == ["数量指标", "社会效益指标", "社会效益指标"]
