@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any
 
 from ingest.artifacts import (
+    BBox,
     FieldEvidence,
     LogicalCell,
     MappedDocument,
@@ -74,6 +75,8 @@ _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
 _TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+# A title too long for its line may wrap onto this many lines before the year line under it.
+TITLE_WRAPS = 1
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -812,7 +815,8 @@ class _Mapper:
 
     def title(self) -> None:
         """The title line and the year in it, or, where the title names no year, on the line
-        under it (`（2021年度）` printed below a long title)."""
+        under it (`（2021年度）` printed below a long title), or under the title's last words
+        where it wrapped (`…绩效目标申` / `报表` / `（2022年度）`)."""
         pattern = re.compile(self.template.title_pattern)
         lines = [
             (page, "".join("".join(t.text for t in tokens).split()), tokens)
@@ -829,14 +833,21 @@ class _Mapper:
             if found.group("year"):
                 self._put("year", int(found.group("year")), source)
                 return
-            for next_page, below, below_tokens in lines[at + 1 : at + 2]:
-                year = _TITLE_YEAR.fullmatch(below) if next_page == page else None
-                if year is not None:
-                    box = union_box(t.bbox for t in below_tokens)
-                    self.title_lines.append((page, box))
-                    read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
-                    self._put("title", f"{text}\n{below}", source)
-                    self._put("year", int(year.group("year")), read)
+            wrapped: list[tuple[str, BBox]] = []  # the title's own words wrapped under it
+            for next_page, below, below_tokens in lines[at + 1 : at + 2 + TITLE_WRAPS]:
+                if next_page != page:
+                    break
+                box = union_box(t.bbox for t in below_tokens)
+                year = _TITLE_YEAR.fullmatch(below)
+                if year is None:
+                    wrapped.append((below, box))
+                    continue
+                self.title_lines += [(page, b) for _, b in wrapped] + [(page, box)]
+                read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
+                whole = text + "".join(w for w, _ in wrapped)
+                self._put("title", f"{whole}\n{below}", source)
+                self._put("year", int(year.group("year")), read)
+                break
             return
 
     # -- the document ---------------------------------------------------------------------

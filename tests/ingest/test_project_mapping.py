@@ -158,6 +158,9 @@ def test_a_year_printed_under_a_long_title_is_the_forms_year():
     title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
     doc = read(HEAD + SIDE_BY_SIDE, title=title).document
     assert doc.year == 2021 and doc.title == title
+    wrapped = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申\n报表\n（2021年度）"
+    doc = read(HEAD + SIDE_BY_SIDE, title=wrapped).document
+    assert doc.year == 2021 and doc.title == title
 
 
 def test_a_department_row_not_read_leaves_its_code_missing_too():
