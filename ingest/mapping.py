@@ -38,6 +38,7 @@ from ingest.artifacts import (
 from ingest.errors import UnknownTemplate
 from ingest.labels import (
     LabelMatch,
+    best_label,
     match_label,
     match_row,
     nearest_wording,
@@ -66,6 +67,9 @@ from models.contract import (
 
 # The label score given to a section placed without reading its label.
 INFERRED_SECTION_SCORE = 0.5
+# A garbled label in a pairs section's first column names the unread pair it reads this much
+# like (`主管部方夏代码` for 主管部门及代码).
+PAIR_LABEL_GUESS = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
@@ -218,10 +222,16 @@ class _Mapper:
         if section.layout == "headed":
             labels = {c.key: c.labels for c in section.columns}
             return any(match_row([c.text for c in self._content(r)], labels) for r in block.rows)
-        if section.layout == "pairs" and not section.labels_in_first_column:
+        if section.layout == "pairs":
+            # Two of its pairs' labels; where a pair's label is the block's own, one more
+            # beside the block's label if that reads somewhat like a pair's.
             labels = {p.field: p.labels for p in section.pairs}
             cells = [c for r in block.rows for c in self._content(r)]
-            return len({m.key for c in cells if (m := match_label(c.text, labels))}) >= 2
+            named = len({m.key for c in cells if (m := match_label(c.text, labels))})
+            if section.labels_in_first_column:
+                own = best_label(block.label.text, labels, threshold=PAIR_LABEL_GUESS)
+                return named >= 1 and own is not None
+            return named >= 2
         return False
 
     def _layout(self, row: int) -> set[tuple[int, int]]:
@@ -303,6 +313,8 @@ class _Mapper:
             i = 0
             while i < len(cells):
                 found = match_label(cells[i].text, candidates)
+                if found is None and i == 0 and section.labels_in_first_column:
+                    found = self._unread_pair_label(cells[0].text, fields)
                 if found is not None:
                     self._use([cells[i]], as_value=False)
                 if found is None or found.key not in fields or i + 1 >= len(cells):
@@ -315,6 +327,17 @@ class _Mapper:
                     source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
                     self._put_pair(spec, source)
                 i += 2
+
+    def _unread_pair_label(
+        self, text: str, fields: dict[str, tuple[str, ...]]
+    ) -> LabelMatch | None:
+        """A row's first cell in a section printing its labels there is a label whatever it
+        reads as: garbled (a label wrapped in a narrow column on a heavy page), it names the
+        pair not yet read whose labels it reads most like, if it reads like one at all; with
+        a low score, so the value stays in doubt."""
+        unread = {f: labels for f, labels in fields.items() if f not in self.values}
+        found = best_label(text, unread, threshold=PAIR_LABEL_GUESS)
+        return replace(found, score=INFERRED_SECTION_SCORE) if found is not None else None
 
     def _put_pair(self, spec: PairSpec, source: _Source) -> None:
         if spec.code_field is None:

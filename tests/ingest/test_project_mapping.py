@@ -346,3 +346,15 @@ def test_a_level2_name_cut_between_its_lines_is_one_cell_in_doubt():
     second = [["", "", "指标", "回访率", Span("≥50%", 4)], *TWO_TABLES[3:]]
     doc = read(first, second).document
     assert [i.level2 for i in doc.indicators][:3] == ["数量指标", "社会效益指标", "社会效益指标"]
+
+
+def test_a_garbled_label_in_the_first_column_names_the_pair_not_yet_read_it_reads_like():
+    head = [list(r) for r in HEAD]
+    head[1][0] = "主管部方夏代码"  # 主管部门及代码 wrapped in a narrow cell on a heavy page
+    mapped = read(head + SIDE_BY_SIDE)
+    project = mapped.document.project
+    assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
+    assert project.implementing_unit == "青山区养老服务中心"  # the row is still the project's
+    assert mapped.evidence["project.department"].label_score < 1.0  # in doubt
+    head[1][0] = "绩效"  # reads like no pair's label: nothing guessed
+    assert read(head + SIDE_BY_SIDE).document.project.department is None
