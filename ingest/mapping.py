@@ -305,6 +305,7 @@ class _Mapper:
             p.field: [q.field for q in section.pairs if q.labels == p.labels] for p in section.pairs
         }
         candidates = {**fields, **{f"header:{h}": (h,) for h in section.headers}}
+        joined: list[tuple[LogicalCell, list[tuple[str, str]]]] = []
         for row in rows:
             cells = self._content(row, section.labels_in_first_column)
             if section.headers and self._header(row, section):
@@ -312,6 +313,10 @@ class _Mapper:
                 continue
             i = 0
             while i < len(cells):
+                if runs := self._label_value_runs(cells[i].text, section):
+                    joined.append((cells[i], runs))
+                    i += 1
+                    continue
                 found = match_label(cells[i].text, candidates)
                 if found is None and i == 0 and section.labels_in_first_column:
                     found = self._unread_pair_label(cells[0].text, fields)
@@ -327,6 +332,40 @@ class _Mapper:
                     source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
                     self._put_pair(spec, source)
                 i += 2
+        # Cells holding labels and their values together (the rules between them not seen)
+        # come after the cells read apart: a label printed twice names its first pair there.
+        for cell, runs in joined:
+            for key, value in runs:
+                free = [f for f in same_label[key] if f not in self.values]
+                if free:
+                    self._use([cell], as_value=True)
+                    spec = specs[free[0]]
+                    source = _Source.of_cell(cell, INFERRED_SECTION_SCORE, spec.kind)
+                    self._put_pair(spec, replace(source, text=value))
+
+    @staticmethod
+    def _label_value_runs(text: str, section: SectionSpec) -> list[tuple[str, str]] | None:
+        """(pair, value text) of a cell reading as a pair's label, its value, maybe another
+        label and value (`年度资金总额18595万元财政拨款12841万元`): label and value cells
+        merged where the rules between them were not seen. None unless the text starts with
+        a label and every label is followed by a value of its pair's kind."""
+        kinds = {p.field: p.kind for p in section.pairs}
+        wordings = sorted(
+            ((normalize_label(w), p.field) for p in section.pairs for w in p.labels),
+            key=lambda wk: -len(wk[0]),
+        )
+        rest, runs = normalize_label(text), []
+        while rest:
+            head = next(((w, k) for w, k in wordings if w and rest.startswith(w)), None)
+            if head is None:
+                return None
+            rest = rest[len(head[0]) :]
+            cut = min((p for w, _ in wordings if w and (p := rest.find(w)) > 0), default=len(rest))
+            value, rest = rest[:cut], rest[cut:]
+            if normalize_value(value, kinds[head[1]]) is None:
+                return None
+            runs.append((head[1], value))
+        return runs or None
 
     def _unread_pair_label(
         self, text: str, fields: dict[str, tuple[str, ...]]

@@ -358,3 +358,24 @@ def test_a_garbled_label_in_the_first_column_names_the_pair_not_yet_read_it_read
     assert mapped.evidence["project.department"].label_score < 1.0  # in doubt
     head[1][0] = "绩效"  # reads like no pair's label: nothing guessed
     assert read(head + SIDE_BY_SIDE).document.project.department is None
+
+
+def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
+    head = [list(r) for r in HEAD]
+    # the rules between the 年度 labels and their values not seen, nor the one under 年度资金总额
+    head[3][3:] = [Span("年度资金总额120.50其中：财政拨款100.50", 4)]
+    head[4][3:] = [Span("", 4)]
+    head[5][3:] = [Span("其他资金20", 4)]
+    mapped = read(head + SIDE_BY_SIDE)
+    funds = mapped.document.funds
+    assert (funds.mid_term.total, funds.mid_term.fiscal, funds.mid_term.other) == (
+        "300.00",
+        "280.00",
+        "20.00",
+    )
+    assert (funds.annual.total, funds.annual.fiscal, funds.annual.other) == (
+        "120.50",
+        "100.50",
+        "20",
+    )
+    assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
