@@ -136,10 +136,12 @@ def wordings_inside(text: str, terms: Mapping[str, Sequence[str]]) -> list[str]:
 
 def nearest_wording(text: str, terms: Mapping[str, Sequence[str]]) -> str | None:
     """The wording of `terms` (key -> its wordings) that `text` is a misreading of: the one
-    wording printed whole inside it (a neighbouring cell's text read with it), else one close
-    enough (a stray mark, a wrong character); the wording as the template prints it."""
+    wording printed whole inside it (a neighbouring cell's text read with it) unless another
+    reads closer (`务对象满意度指标` holds 满意度指标 but is 服务对象满意度指标 lacking its first
+    character), else one close enough (a stray mark, a wrong character); the wording as the
+    template prints it."""
     longest = wordings_inside(text, terms)
-    if len(longest) == 1:
-        return longest[0]
     found = match_label(text, terms)
+    if len(longest) == 1 and (found is None or label_similarity(text, longest[0]) >= found.score):
+        return longest[0]
     return found.label if found is not None else None

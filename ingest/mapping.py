@@ -104,6 +104,9 @@ class _Source:
     seal_overlap: float = 0.0
     joined_across_pages: bool = False
     text_cut_by_page_break: bool = False
+    # The value is not the text as read but what the template makes of it (the name a garbled
+    # level cell stands for, a pair whose label was guessed): a reviewer confirms it.
+    decided: bool = False
 
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
@@ -318,7 +321,8 @@ class _Mapper:
                     i += 1
                     continue
                 found = match_label(cells[i].text, candidates)
-                if found is None and i == 0 and section.labels_in_first_column:
+                guessed = found is None and i == 0 and section.labels_in_first_column
+                if guessed:
                     found = self._unread_pair_label(cells[0].text, fields)
                 if found is not None:
                     self._use([cells[i]], as_value=False)
@@ -330,7 +334,7 @@ class _Mapper:
                     spec = specs[free[0]]
                     self._use([cells[i + 1]], as_value=True)
                     source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
-                    self._put_pair(spec, source)
+                    self._put_pair(spec, replace(source, decided=guessed))
                 i += 2
         # Cells holding labels and their values together (the rules between them not seen)
         # come after the cells read apart: a label printed twice names its first pair there.
@@ -341,7 +345,7 @@ class _Mapper:
                     self._use([cell], as_value=True)
                     spec = specs[free[0]]
                     source = _Source.of_cell(cell, INFERRED_SECTION_SCORE, spec.kind)
-                    self._put_pair(spec, replace(source, text=value))
+                    self._put_pair(spec, replace(source, text=value, decided=True))
 
     @staticmethod
     def _label_value_runs(text: str, section: SectionSpec) -> list[tuple[str, str]] | None:
@@ -749,10 +753,8 @@ class _Mapper:
             value = normalize_value(cell.text, spec.kind)
             named = self._level_name(section, spec, columns, cell, row, value)
             if named is not None:
-                # The low label score keeps a name the reading did not give in front of a
-                # reviewer.
                 source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
-                placed = replace(source, label_score=INFERRED_SECTION_SCORE)
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE, decided=True)
                 item[spec.key] = _Read(named, placed, cells=(cell,))
                 new_group = new_group or self._changes(spec.key, named, above, section)
                 continue
@@ -982,6 +984,7 @@ class _Mapper:
                 joined_across_pages=source.joined_across_pages if source else False,
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,
                 missing=missing,
+                structure_in_doubt=source.decided if source else False,
             )
         trace = MappingTrace(
             value_cells=frozenset(self.value_cells),
