@@ -462,10 +462,9 @@ class _Mapper:
                     # a table named as a later half, the half before that one.
                     if current:
                         after = order.index(current[-1][0]) + 1
+                        half = order[after] if after < len(order) else section.halves.single
                     else:
-                        later = self._later_half(section, row, rows)
-                        after = order.index(later) - 1 if later in order[1:] else len(order)
-                    half = order[after] if after < len(order) else section.halves.single
+                        half = self._first_table_half(section, row, rows) or section.halves.single
                     guessed.add(half)
                     named = [(half, named[0][1])]
                 current = [(h, c) for h, c in named if h is not None]
@@ -576,13 +575,20 @@ class _Mapper:
             title = None  # a data row that happens to hold such a word
         return title or self._half_named(section, label.text if label else "")
 
-    def _later_half(self, section: SectionSpec, row: int, rows: list[int]) -> str | None:
-        """The half the first table after the header `row` that names one is of."""
-        for later in (r for r in rows if r > row and self._header_cells(r, section)):
-            half = self._table_half(section, later, set(rows))
+    def _first_table_half(self, section: SectionSpec, row: int, rows: list[int]) -> str | None:
+        """The half of the section's first table where nothing names it (`row`: its header):
+        the half before the one a later table names; else, with another table after it under
+        a label of its own, the first half; None when neither tells."""
+        assert section.halves is not None
+        order = section.halves.values
+        label = self.cover.get((row, 0))
+        later = [r for r in rows if r > row and self._header_cells(r, section)]
+        for other in later:
+            half = self._table_half(section, other, set(rows))
             if half is not None:
-                return half
-        return None
+                at = order.index(half)
+                return order[at - 1] if at > 0 else None
+        return order[0] if any(self.cover.get((r, 0)) is not label for r in later) else None
 
     @staticmethod
     def _half_named(section: SectionSpec, text: str) -> str | None:

@@ -311,6 +311,9 @@ def test_a_first_table_whose_label_was_not_read_is_the_half_before_the_named_one
     assert mapped.evidence["indicators[0].scope"].structure_confidence == 0.0  # in doubt
     alone = read(HEAD + tables[:3])  # one table alone, named by nothing: the single half
     assert [i.scope for i in alone.document.indicators] == ["annual"] * 2
+    tables[3][0] = "蛾"  # neither label read (printed in two columns of upright characters)
+    both = read(HEAD + tables).document.indicators
+    assert [i.scope for i in both] == ["mid_term"] * 2 + ["annual"] * 2
 
 
 def test_a_header_cell_of_the_second_half_not_read_is_the_column_the_half_lacks():
