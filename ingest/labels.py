@@ -109,7 +109,9 @@ def match_row(
 def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
     """`一级指标二级指标` -> [一级指标, 二级指标]: the text as wordings one after the other,
     compared folded, longest first; None unless they take the whole text. Characters at
-    either end that no wording holds (a speck or a rule's end read as `1`) are left out."""
+    either end that no wording holds (a speck or a rule's end read as `1`) are left out, and
+    so is one character between two wordings (`三级指标一指标值`: a mark on the rule between
+    two header cells read with them)."""
     folded = sorted({fold_label(w) for w in wordings} - {""}, key=len, reverse=True)
     known = set("".join(folded))
     rest, parts = fold_label(text), []
@@ -119,6 +121,9 @@ def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
         rest = rest[:-1]
     while rest:
         head = next((w for w in folded if rest.startswith(w)), None)
+        if head is None and parts:
+            rest = rest[1:]  # one mark between two wordings
+            head = next((w for w in folded if rest.startswith(w)), None)
         if head is None:
             return None
         parts.append(head)
