@@ -801,7 +801,9 @@ class _Mapper:
         if spec.kind == "taxonomy1":
             inferred = self._level1_by_taxonomy(section, columns, cell)
             if inferred is not None:
-                placed = replace(source, label_score=INFERRED_SECTION_SCORE)
+                # Where the form prints that 一级 in several wordings, which one is a guess.
+                guess = len(self.template.level1_wordings(inferred)) > 1
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE, decided=guess)
                 worded = self.template.level1_wording(inferred, self.printed)
                 return _Read(worded, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
@@ -846,12 +848,17 @@ class _Mapper:
         return self.template.level1_wording(told, self.printed)
 
     def _level1_beside(
-        self, section: SectionSpec, columns: dict[str, tuple[int, float]], row: int
+        self,
+        section: SectionSpec,
+        columns: dict[str, tuple[int, float]],
+        row: int,
+        starting: bool = False,
     ) -> str | None:
-        """The 一级 the 二级指标 printed beside row `row` belongs to."""
+        """The 一级 the 二级指标 printed beside row `row` belongs to (`starting`: only a 二级
+        cell that starts on that row)."""
         level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
         beside = self.cover.get((row, columns[level2][0])) if level2 in columns else None
-        if beside is None:
+        if beside is None or (starting and beside.row != row):
             return None
         return self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
 
@@ -859,16 +866,12 @@ class _Mapper:
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell
     ) -> str | None:
         """The 一级 that most 二级指标 beside `cell` belong to (a misplaced one is outvoted)."""
-        level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
-        if level2 is None or level2 not in columns:
-            return None
-        votes: Counter[str] = Counter()
-        for row in range(cell.row, cell.row + cell.row_span):
-            beside = self.cover.get((row, columns[level2][0]))
-            if beside is not None and beside.row == row:
-                level1 = self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
-                if level1 is not None:
-                    votes[level1] += 1
+        rows = range(cell.row, cell.row + cell.row_span)
+        votes = Counter(
+            level1
+            for row in rows
+            if (level1 := self._level1_beside(section, columns, row, starting=True)) is not None
+        )
         return votes.most_common(1)[0][0] if votes else None
 
     # -- title ----------------------------------------------------------------------------
