@@ -198,19 +198,7 @@ class _Checker:
         levels = [c.key for c in section.columns if c.kind in ("taxonomy1", "taxonomy2")]
         if not levels:
             return
-        names = [
-            *(
-                w
-                for l1 in self.template.taxonomy
-                for w in (l1, *self.template.level1_variants.get(l1, ()))
-            ),
-            *(
-                w
-                for l2s in self.template.taxonomy.values()
-                for l2 in l2s
-                for w in (l2, *self.template.level2_variants.get(l2, ()))
-            ),
-        ]
+        names = [w for wordings in self.template.taxonomy_names().values() for w in wordings]
         name = section.list or section.key
         items = getattr(self.doc, name)
         joined = [

@@ -108,13 +108,45 @@ def match_row(
 
 def split_wordings(text: str, wordings: Iterable[str]) -> list[str] | None:
     """`一级指标二级指标` -> [一级指标, 二级指标]: the text as wordings one after the other,
-    compared folded, longest first; None unless they take the whole text."""
+    compared folded, longest first; None unless they take the whole text. Characters at
+    either end that no wording holds (a speck or a rule's end read as `1`) are left out, and
+    so is one character between two wordings (`三级指标一指标值`: a mark on the rule between
+    two header cells read with them)."""
     folded = sorted({fold_label(w) for w in wordings} - {""}, key=len, reverse=True)
+    known = set("".join(folded))
     rest, parts = fold_label(text), []
+    while rest and rest[0] not in known:
+        rest = rest[1:]
+    while rest and rest[-1] not in known:
+        rest = rest[:-1]
     while rest:
         head = next((w for w in folded if rest.startswith(w)), None)
+        if head is None and parts:
+            rest = rest[1:]  # one mark between two wordings
+            head = next((w for w in folded if rest.startswith(w)), None)
         if head is None:
             return None
         parts.append(head)
         rest = rest[len(head) :]
     return parts
+
+
+def wordings_inside(text: str, terms: Mapping[str, Sequence[str]]) -> list[str]:
+    """The wordings of `terms` (key -> its wordings) printed whole inside `text`, none of them
+    part of another (`社会效益指标` holds `效益指标`), in the order of `terms`."""
+    folded = normalize_label(text)
+    inside = [w for wordings in terms.values() for w in wordings if normalize_label(w) in folded]
+    return [w for w in dict.fromkeys(inside) if not any(w != o and w in o for o in inside)]
+
+
+def nearest_wording(text: str, terms: Mapping[str, Sequence[str]]) -> str | None:
+    """The wording of `terms` (key -> its wordings) that `text` is a misreading of: the one
+    wording printed whole inside it (a neighbouring cell's text read with it) unless another
+    reads closer (`务对象满意度指标` holds 满意度指标 but is 服务对象满意度指标 lacking its first
+    character), else one close enough (a stray mark, a wrong character); the wording as the
+    template prints it."""
+    longest = wordings_inside(text, terms)
+    found = match_label(text, terms)
+    if len(longest) == 1 and (found is None or label_similarity(text, longest[0]) >= found.score):
+        return longest[0]
+    return found.label if found is not None else None

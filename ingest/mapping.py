@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any
 
 from ingest.artifacts import (
+    BBox,
     FieldEvidence,
     LogicalCell,
     MappedDocument,
@@ -35,7 +36,15 @@ from ingest.artifacts import (
     weakest_confidence,
 )
 from ingest.errors import UnknownTemplate
-from ingest.labels import LabelMatch, match_label, match_row, split_wordings
+from ingest.labels import (
+    LabelMatch,
+    best_label,
+    match_label,
+    match_row,
+    nearest_wording,
+    split_wordings,
+    wordings_inside,
+)
 from ingest.template import (
     SPANNING_KINDS,
     ColumnSpec,
@@ -43,6 +52,7 @@ from ingest.template import (
     SectionSpec,
     Template,
     ValueKind,
+    normalize_label,
 )
 from ingest.values import normalize_value
 from models.contract import (
@@ -57,17 +67,20 @@ from models.contract import (
 
 # The label score given to a section placed without reading its label.
 INFERRED_SECTION_SCORE = 0.5
+# A garbled label in a pairs section's first column names the unread pair it reads this much
+# like (`主管部方夏代码` for 主管部门及代码).
+PAIR_LABEL_GUESS = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
-# Below this similarity to every 一级指标 a printed 一级 is taken as unreadable, not as a 一级.
-LEVEL1_READABLE = 0.5
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
 _TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+# A title too long for its line may wrap onto this many lines before the year line under it.
+TITLE_WRAPS = 1
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -91,6 +104,9 @@ class _Source:
     seal_overlap: float = 0.0
     joined_across_pages: bool = False
     text_cut_by_page_break: bool = False
+    # The value is not the text as read but what the template makes of it (the name a garbled
+    # level cell stands for, a pair whose label was guessed): a reviewer confirms it.
+    decided: bool = False
 
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
@@ -144,6 +160,12 @@ class _Mapper:
                 for c in range(cell.col, cell.col + cell.col_span):
                     self.cover.setdefault((r, c), cell)
         self.starting = table.rows()
+        self.printed = tuple(cell.text for cell in table.cells)
+        names = template.taxonomy_names()
+        self.level_terms = {
+            "taxonomy1": {k: w for k, w in names.items() if k in template.taxonomy},
+            "taxonomy2": {k: w for k, w in names.items() if k not in template.taxonomy},
+        }
         self.values: dict[str, FieldValue] = {}
         self.sources: dict[str, _Source] = {}
         self.expected: set[str] = set()
@@ -203,10 +225,16 @@ class _Mapper:
         if section.layout == "headed":
             labels = {c.key: c.labels for c in section.columns}
             return any(match_row([c.text for c in self._content(r)], labels) for r in block.rows)
-        if section.layout == "pairs" and not section.labels_in_first_column:
+        if section.layout == "pairs":
+            # Two of its pairs' labels; where a pair's label is the block's own, one more
+            # beside the block's label if that reads somewhat like a pair's.
             labels = {p.field: p.labels for p in section.pairs}
             cells = [c for r in block.rows for c in self._content(r)]
-            return len({m.key for c in cells if (m := match_label(c.text, labels))}) >= 2
+            named = len({m.key for c in cells if (m := match_label(c.text, labels))})
+            if section.labels_in_first_column:
+                own = best_label(block.label.text, labels, threshold=PAIR_LABEL_GUESS)
+                return named >= 1 and own is not None
+            return named >= 2
         return False
 
     def _layout(self, row: int) -> set[tuple[int, int]]:
@@ -280,6 +308,7 @@ class _Mapper:
             p.field: [q.field for q in section.pairs if q.labels == p.labels] for p in section.pairs
         }
         candidates = {**fields, **{f"header:{h}": (h,) for h in section.headers}}
+        joined: list[tuple[LogicalCell, list[tuple[str, str]]]] = []
         for row in rows:
             cells = self._content(row, section.labels_in_first_column)
             if section.headers and self._header(row, section):
@@ -287,7 +316,14 @@ class _Mapper:
                 continue
             i = 0
             while i < len(cells):
+                if runs := self._label_value_runs(cells[i].text, section):
+                    joined.append((cells[i], runs))
+                    i += 1
+                    continue
                 found = match_label(cells[i].text, candidates)
+                guessed = found is None and i == 0 and section.labels_in_first_column
+                if guessed:
+                    found = self._unread_pair_label(cells[0].text, fields)
                 if found is not None:
                     self._use([cells[i]], as_value=False)
                 if found is None or found.key not in fields or i + 1 >= len(cells):
@@ -298,8 +334,53 @@ class _Mapper:
                     spec = specs[free[0]]
                     self._use([cells[i + 1]], as_value=True)
                     source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
-                    self._put_pair(spec, source)
+                    self._put_pair(spec, replace(source, decided=guessed))
                 i += 2
+        # Cells holding labels and their values together (the rules between them not seen)
+        # come after the cells read apart: a label printed twice names its first pair there.
+        for cell, runs in joined:
+            for key, value in runs:
+                free = [f for f in same_label[key] if f not in self.values]
+                if free:
+                    self._use([cell], as_value=True)
+                    spec = specs[free[0]]
+                    source = _Source.of_cell(cell, INFERRED_SECTION_SCORE, spec.kind)
+                    self._put_pair(spec, replace(source, text=value, decided=True))
+
+    @staticmethod
+    def _label_value_runs(text: str, section: SectionSpec) -> list[tuple[str, str]] | None:
+        """(pair, value text) of a cell reading as a pair's label, its value, maybe another
+        label and value (`年度资金总额18595万元财政拨款12841万元`): label and value cells
+        merged where the rules between them were not seen. None unless the text starts with
+        a label and every label is followed by a value of its pair's kind."""
+        kinds = {p.field: p.kind for p in section.pairs}
+        wordings = sorted(
+            ((normalize_label(w), p.field) for p in section.pairs for w in p.labels),
+            key=lambda wk: -len(wk[0]),
+        )
+        rest, runs = normalize_label(text), []
+        while rest:
+            head = next(((w, k) for w, k in wordings if w and rest.startswith(w)), None)
+            if head is None:
+                return None
+            rest = rest[len(head[0]) :]
+            cut = min((p for w, _ in wordings if w and (p := rest.find(w)) > 0), default=len(rest))
+            value, rest = rest[:cut], rest[cut:]
+            if normalize_value(value, kinds[head[1]]) is None:
+                return None
+            runs.append((head[1], value))
+        return runs or None
+
+    def _unread_pair_label(
+        self, text: str, fields: dict[str, tuple[str, ...]]
+    ) -> LabelMatch | None:
+        """A row's first cell in a section printing its labels there is a label whatever it
+        reads as: garbled (a label wrapped in a narrow column on a heavy page), it names the
+        pair not yet read whose labels it reads most like, if it reads like one at all; with
+        a low score, so the value stays in doubt."""
+        unread = {f: labels for f, labels in fields.items() if f not in self.values}
+        found = best_label(text, unread, threshold=PAIR_LABEL_GUESS)
+        return replace(found, score=INFERRED_SECTION_SCORE) if found is not None else None
 
     def _put_pair(self, spec: PairSpec, source: _Source) -> None:
         if spec.code_field is None:
@@ -377,9 +458,13 @@ class _Mapper:
                 if named[0][0] is None and current and block is label:
                     named = current  # the header repeated over a page break: the same table
                 elif named[0][0] is None:
-                    # A table no label or title names: after one half, likely the next.
-                    after = order.index(current[-1][0]) + 1 if current else len(order)
-                    half = order[after] if after < len(order) else section.halves.single
+                    # A table no label or title names: after one half, likely the next; before
+                    # a table named as a later half, the half before that one.
+                    if current:
+                        after = order.index(current[-1][0]) + 1
+                        half = order[after] if after < len(order) else section.halves.single
+                    else:
+                        half = self._first_table_half(section, row, rows) or section.halves.single
                     guessed.add(half)
                     named = [(half, named[0][1])]
                 current = [(h, c) for h, c in named if h is not None]
@@ -442,23 +527,68 @@ class _Mapper:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
         if second:
+            self._unread_header_cells(row, header, first, second, section.halves.shared)
             for key in section.halves.shared:
                 if key in first:
                     second.setdefault(key, first[key])
             halves = list(zip(section.halves.values, (first, second), strict=True))
         else:
-            label = self.cover.get((row, 0))
-            above = [c.text for c in self._content(row - 1) if c.text.strip()]
-            titled = row - 1 in section_rows and above
-            title = self._half_named(section, "".join(above)) if titled else None
-            if title is not None and not all(self._half_named(section, t) for t in above):
-                title = None  # a data row that happens to hold such a word
-            half = title or self._half_named(section, label.text if label else "")
-            halves = [(half, first)]
+            halves = [(self._table_half(section, row, section_rows), first)]
         for (half, _), start in zip(halves, starts, strict=False):
             if half is not None:
                 half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
         return halves
+
+    def _unread_header_cells(
+        self,
+        row: int,
+        header: list[tuple[LogicalCell, int, LabelMatch]],
+        first: dict[str, tuple[int, float]],
+        second: dict[str, tuple[int, float]],
+        shared: tuple[str, ...],
+    ) -> None:
+        """The second half prints the first half's own columns in the same order: where as
+        many of its header cells were not read as a label (a long header wrapped in a narrow
+        cell, garbled) as it lacks columns, those cells are them, in order; with a low label
+        score, so what is read under them stays in doubt."""
+        missing = sorted((k for k in first if k not in second and k not in shared), key=first.get)
+        if not missing:
+            return
+        named = {id(cell) for cell, _, _ in header}
+        start = min(col for col, _ in second.values())
+        unread = [c for c in self._content(row) if id(c) not in named and c.col > start]
+        if len(unread) != len(missing):
+            return
+        self._use(unread, as_value=False)
+        for key, cell in zip(missing, unread, strict=True):
+            second[key] = (cell.col, INFERRED_SECTION_SCORE)
+
+    def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
+        """The half the table of one half whose header is `row` is of: named by a title row
+        right above the header in the section (`中期指标`), else by its section label
+        (`中期绩效指标`); None when neither names one."""
+        label = self.cover.get((row, 0))
+        above = [c.text for c in self._content(row - 1) if c.text.strip()]
+        titled = row - 1 in section_rows and above
+        title = self._half_named(section, "".join(above)) if titled else None
+        if title is not None and not all(self._half_named(section, t) for t in above):
+            title = None  # a data row that happens to hold such a word
+        return title or self._half_named(section, label.text if label else "")
+
+    def _first_table_half(self, section: SectionSpec, row: int, rows: list[int]) -> str | None:
+        """The half of the section's first table where nothing names it (`row`: its header):
+        the half before the one a later table names; else, with another table after it under
+        a label of its own, the first half; None when neither tells."""
+        assert section.halves is not None
+        order = section.halves.values
+        label = self.cover.get((row, 0))
+        later = [r for r in rows if r > row and self._header_cells(r, section)]
+        for other in later:
+            half = self._table_half(section, other, set(rows))
+            if half is not None:
+                at = order.index(half)
+                return order[at - 1] if at > 0 else None
+        return order[0] if any(self.cover.get((r, 0)) is not label for r in later) else None
 
     @staticmethod
     def _half_named(section: SectionSpec, text: str) -> str | None:
@@ -630,17 +760,13 @@ class _Mapper:
                 item[spec.key] = _Read(None, None)
                 continue
             value = normalize_value(cell.text, spec.kind)
-            if spec.kind == "taxonomy1" and value is not None and not self._is_level1(value):
-                inferred = self._level1_by_taxonomy(section, columns, cell)
-                if inferred is not None:
-                    # An unreadable 一级 (a vertical label the OCR garbled) is told by the 二级
-                    # under it; the low label score keeps it in front of a reviewer.
-                    source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
-                    item[spec.key] = _Read(
-                        inferred, replace(source, label_score=INFERRED_SECTION_SCORE), cells=(cell,)
-                    )
-                    new_group = new_group or self._changes(spec.key, inferred, above, section)
-                    continue
+            named = self._level_name(section, spec, columns, cell, row, value)
+            if named is not None:
+                source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE, decided=True)
+                item[spec.key] = _Read(named, placed, cells=(cell,))
+                new_group = new_group or self._changes(spec.key, named, above, section)
+                continue
             if spec.key not in section.carry_down or value is not None:
                 source = _Source.of_cell(cell, columns[spec.key][1], spec.kind)
                 item[spec.key] = _Read(value, source, cells=(cell,))
@@ -678,34 +804,77 @@ class _Mapper:
         if spec.kind == "taxonomy1":
             inferred = self._level1_by_taxonomy(section, columns, cell)
             if inferred is not None:
-                placed = replace(source, label_score=INFERRED_SECTION_SCORE)
-                return _Read(inferred, placed, cells=(cell,))
+                # Where the form prints that 一级 in several wordings, which one is a guess.
+                guess = len(self.template.level1_wordings(inferred)) > 1
+                placed = replace(source, label_score=INFERRED_SECTION_SCORE, decided=guess)
+                worded = self.template.level1_wording(inferred, self.printed)
+                return _Read(worded, placed, cells=(cell,))
         if cell.joined_across_pages or new_group or above is None:
             return _Read(None, source, lost=True, cells=(cell,))
         return replace(above[spec.key], carried_into=cell)
 
-    def _is_level1(self, text: str) -> bool:
-        """Whether `text` reads as one of the taxonomy's 一级指标, allowing OCR slips."""
-        candidates = {
-            level1: (level1, *self.template.level1_variants.get(level1, ()))
-            for level1 in self.template.taxonomy
-        }
-        return match_label(text, candidates, threshold=LEVEL1_READABLE) is not None
+    def _level_name(
+        self,
+        section: SectionSpec,
+        spec: ColumnSpec,
+        columns: dict[str, tuple[int, float]],
+        cell: LogicalCell,
+        row: int,
+        value: FieldValue,
+    ) -> str | None:
+        """The taxonomy name a 一级/二级 cell stands for where its text reads as none; None
+        where it reads as one, or as nothing to decide by.
+
+        A level column prints only the taxonomy's names. A 一级 (a vertical label the OCR
+        garbled, a name cut by a rule) is told by the 二级指标 beside it, in the wording its
+        text is a misreading of, else in the document's (`Template.level1_wording`); a 二级
+        by the wording its text is a misreading of (`质量指` for 质量指标), a 一级 without a
+        二级 beside it too. A cell printing several names is two groups' cells read as one
+        (the rule between them not seen): a 一级 on row `row` is the one of them the row's
+        二级 falls under; anything else is left as read (`completeness` flags it)."""
+        if spec.kind not in ("taxonomy1", "taxonomy2") or not isinstance(value, str):
+            return None
+        terms = self.level_terms[spec.kind]
+        wordings = [w for ws in terms.values() for w in ws]
+        if normalize_label(value) in {normalize_label(w) for w in wordings}:
+            return None
+        several = wordings_inside(value, terms)
+        if len(several) > 1 or len(split_wordings(value, wordings) or ()) > 1:
+            own = self._level1_beside(section, columns, row) if spec.kind == "taxonomy1" else None
+            return next((w for w in several if self.template.canonical_level1(w) == own), None)
+        near = nearest_wording(value, terms)
+        told = (
+            self._level1_by_taxonomy(section, columns, cell) if spec.kind == "taxonomy1" else None
+        )
+        if told is None or (near is not None and self.template.canonical_level1(near) == told):
+            return near
+        return self.template.level1_wording(told, self.printed)
+
+    def _level1_beside(
+        self,
+        section: SectionSpec,
+        columns: dict[str, tuple[int, float]],
+        row: int,
+        starting: bool = False,
+    ) -> str | None:
+        """The 一级 the 二级指标 printed beside row `row` belongs to (`starting`: only a 二级
+        cell that starts on that row)."""
+        level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
+        beside = self.cover.get((row, columns[level2][0])) if level2 in columns else None
+        if beside is None or (starting and beside.row != row):
+            return None
+        return self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
 
     def _level1_by_taxonomy(
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell
     ) -> str | None:
         """The 一级 that most 二级指标 beside `cell` belong to (a misplaced one is outvoted)."""
-        level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
-        if level2 is None or level2 not in columns:
-            return None
-        votes: Counter[str] = Counter()
-        for row in range(cell.row, cell.row + cell.row_span):
-            beside = self.cover.get((row, columns[level2][0]))
-            if beside is not None and beside.row == row:
-                level1 = self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
-                if level1 is not None:
-                    votes[level1] += 1
+        rows = range(cell.row, cell.row + cell.row_span)
+        votes = Counter(
+            level1
+            for row in rows
+            if (level1 := self._level1_beside(section, columns, row, starting=True)) is not None
+        )
         return votes.most_common(1)[0][0] if votes else None
 
     # -- title ----------------------------------------------------------------------------
@@ -722,7 +891,8 @@ class _Mapper:
 
     def title(self) -> None:
         """The title line and the year in it, or, where the title names no year, on the line
-        under it (`（2021年度）` printed below a long title)."""
+        under it (`（2021年度）` printed below a long title), or under the title's last words
+        where it wrapped (`…绩效目标申` / `报表` / `（2022年度）`)."""
         pattern = re.compile(self.template.title_pattern)
         lines = [
             (page, "".join("".join(t.text for t in tokens).split()), tokens)
@@ -739,14 +909,21 @@ class _Mapper:
             if found.group("year"):
                 self._put("year", int(found.group("year")), source)
                 return
-            for next_page, below, below_tokens in lines[at + 1 : at + 2]:
-                year = _TITLE_YEAR.fullmatch(below) if next_page == page else None
-                if year is not None:
-                    box = union_box(t.bbox for t in below_tokens)
-                    self.title_lines.append((page, box))
-                    read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
-                    self._put("title", f"{text}\n{below}", source)
-                    self._put("year", int(year.group("year")), read)
+            wrapped: list[tuple[str, BBox]] = []  # the title's own words wrapped under it
+            for next_page, below, below_tokens in lines[at + 1 : at + 2 + TITLE_WRAPS]:
+                if next_page != page:
+                    break
+                box = union_box(t.bbox for t in below_tokens)
+                year = _TITLE_YEAR.fullmatch(below)
+                if year is None:
+                    wrapped.append((below, box))
+                    continue
+                self.title_lines += [(page, b) for _, b in wrapped] + [(page, box)]
+                read = _Source(below, weakest_confidence(below_tokens), 1.0, page, box, 1.0)
+                whole = text + "".join(w for w, _ in wrapped)
+                self._put("title", f"{whole}\n{below}", source)
+                self._put("year", int(year.group("year")), read)
+                break
             return
 
     # -- the document ---------------------------------------------------------------------
@@ -819,6 +996,7 @@ class _Mapper:
                 joined_across_pages=source.joined_across_pages if source else False,
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,
                 missing=missing,
+                structure_in_doubt=source.decided if source else False,
             )
         trace = MappingTrace(
             value_cells=frozenset(self.value_cells),

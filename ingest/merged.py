@@ -9,6 +9,8 @@ the taxonomy admits exactly one 一级 for each 二级, so the value is not a gu
 `evidence: inferred` and stays flagged only when the 二级 does not decide it.
 """
 
+from collections.abc import Iterable
+
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.forms import form_of
 from ingest.template import SectionSpec, Template
@@ -66,10 +68,15 @@ def covered_by(doc: FormDocument) -> dict[str, str]:
     return {path: span[0] for path, span in merged_spans(doc).items() if span[0] != path}
 
 
-def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
+def infer_level1(
+    mapped: MappedDocument, template: Template, printed: Iterable[str] = ()
+) -> MappedDocument:
     """Unread 一级指标 filled from their 二级指标 by the taxonomy, marked `inferred`. Where the
     form prints that 一级 in more than one wording (`项目效益指标` for 效益指标), the taxonomy
-    names the 一级 but not the words on the paper: the value stays in doubt."""
+    names the 一级 but not the words on the paper: they are the wording of the version of
+    the form the table's cell texts (`printed`) show (`Template.level1_wording`), and the
+    value stays in doubt."""
+    printed = tuple(printed)
     section = template.levels_section()
     if section is None:
         return mapped
@@ -81,13 +88,14 @@ def infer_level1(mapped: MappedDocument, template: Template) -> MappedDocument:
         level1 = template.level1_of(indicator.level2) if indicator.level2 else None
         if indicator.level1 is not None or level1 is None:
             continue
+        level1 = template.level1_wording(level1, printed)
         path = f"{section.list}[{i}].level1"
         indicators[i] = indicator.model_copy(update={"level1": level1})
         old = records.get(path)
         records[path] = (
             old or FieldRecord(path=path, value=None, confidence=1.0, status="accepted")
         ).model_copy(update={"value": level1, "evidence": "inferred"})
-        worded = bool(template.level1_variants.get(level1))
+        worded = len(template.level1_wordings(template.canonical_level1(level1))) > 1
         evidence[path] = FieldEvidence(
             path=path,
             ocr_confidence=1.0,

@@ -176,7 +176,7 @@ def assemble(
     timer = timer or StageTimer()
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
-    mapped = infer_level1(map_table(table, template), template)
+    mapped = infer_level1(map_table(table, template), template, (c.text for c in table.cells))
     accounting = account(page_tables, table, mapped.trace, template, source.pages)
     completeness = check_sections(mapped, table, template)
     doubtful = completeness.doubtful | accounting.doubtful

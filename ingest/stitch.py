@@ -37,6 +37,9 @@ from ingest.template import SectionSpec, Template
 LATTICE_TOLERANCE = 0.015
 # The structure confidence of the cells of two rows a page break may have cut from one.
 UNDECIDED_ROW_CONFIDENCE = 0.3
+# The structure confidence of a cell joined across a rule the grid saw because its parts'
+# texts make one name: under any flagging threshold, a reviewer confirms it.
+JOINED_NAME_CONFIDENCE = 0.45
 
 
 @dataclass
@@ -60,6 +63,9 @@ class _Open:
     col_end: int
     text: str
     parts: list[CellText] = field(default_factory=list)
+    # Two cells the grid cut apart whose texts make one name: the rule between them is
+    # taken for none, on the text's word alone.
+    joined_by_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ class _Stitcher:
         self.n_rows = 0
         self.headers: dict[int, _Header] = {}
         self.undecided: set[int] = set()  # ids of page cells of rows a break may have cut
+        self.names = {
+            fold_label(w) for wordings in template.taxonomy_names().values() for w in wordings
+        }
 
     # -- reading a page ------------------------------------------------------------------
     def _place(self, grid: Grid, cells: tuple[CellText, ...]) -> list[_Part]:
@@ -254,7 +263,7 @@ class _Stitcher:
             ):
                 break
             a, b = fold_label(before.text), fold_label(after.cell.text)
-            if a and b and a != b:
+            if a and b and a != b and not self._one_name(before.text, after.cell.text):
                 break  # a new 一级 starts a new 二级 too
             joins[id(after)] = (before, True)
         if not self._continues(label, context, page_cover, top, last):
@@ -287,6 +296,30 @@ class _Stitcher:
                 return False  # a new group starts: a new row
         name, tail = before.parts[-1], after.cell
         return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail)
+
+    def _one_name(self, above: str, below: str) -> bool:
+        """Whether two texts one above the other are one 一级/二级 name wrapped over two
+        lines (`社会效益` / `指标`) that neither is alone."""
+        a, b = fold_label(above), fold_label(below)
+        return bool(a and b) and a not in self.names and b not in self.names and a + b in self.names
+
+    def _join_cut_names(self) -> None:
+        """A name wrapped in a cell merged over rows can be cut between its lines by a rule
+        the grid saw there (the rule the next columns have between those rows, where the
+        lines sit close to it): two cells one above the other whose texts make one name
+        (`_one_name`) are that name's one cell, in doubt."""
+        by_top = {(c.row, c.col, c.col_end): c for c in self.cells}
+        gone: set[int] = set()
+        for cell in sorted(self.cells, key=lambda c: (c.col, c.row)):
+            below = by_top.get((cell.row_end, cell.col, cell.col_end))
+            if id(cell) in gone or below is None or not self._one_name(cell.text, below.text):
+                continue
+            cell.text += below.text
+            cell.parts += below.parts
+            cell.row_end = below.row_end
+            cell.joined_by_name = True
+            gone.add(id(below))
+        self.cells = [c for c in self.cells if id(c) not in gone]
 
     # -- building -------------------------------------------------------------------------
     @staticmethod
@@ -365,6 +398,7 @@ class _Stitcher:
                 self.headers[row_map[r]] = header
 
     def table(self, pages: list[PageTable]) -> Table:
+        self._join_cut_names()
         cells = tuple(
             LogicalCell(
                 row=c.row,
@@ -374,10 +408,13 @@ class _Stitcher:
                 text=c.text,
                 confidence=min(p.confidence for p in c.parts),
                 structure_confidence=min(
-                    min(p.cell.confidence, UNDECIDED_ROW_CONFIDENCE)
-                    if id(p) in self.undecided
-                    else p.cell.confidence
-                    for p in c.parts
+                    *(
+                        min(p.cell.confidence, UNDECIDED_ROW_CONFIDENCE)
+                        if id(p) in self.undecided
+                        else p.cell.confidence
+                        for p in c.parts
+                    ),
+                    JOINED_NAME_CONFIDENCE if c.joined_by_name else 1.0,
                 ),
                 seal_overlap=max(p.seal_overlap for p in c.parts),
                 pieces=tuple(CellPiece(page=p.page, bbox=p.cell.bbox) for p in c.parts),

@@ -5,6 +5,7 @@ A malformed file raises `TemplateError` naming the file and the line of the offe
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -225,17 +226,49 @@ class Template(_Spec):
             if section.columns:
                 row = "".join(c.labels[0] for c in section.columns)
                 labels[f"header_row:{section.key}"] = (row,)
-        for level1, level2s in self.taxonomy.items():
-            labels[level1] = (level1, *self.level1_variants.get(level1, ()))
-            labels.update({l2: (l2, *self.level2_variants.get(l2, ())) for l2 in level2s})
+        labels.update(self.taxonomy_names())
         return labels
+
+    def level1_wordings(self, level1: str) -> tuple[str, ...]:
+        """The wordings a 一级 of the taxonomy is printed in: its name, then its variants."""
+        return (level1, *self.level1_variants.get(level1, ()))
+
+    def level2_wordings(self, level2: str) -> tuple[str, ...]:
+        """The wordings a 二级 of the taxonomy is printed in: its name, then its variants."""
+        return (level2, *self.level2_variants.get(level2, ()))
+
+    def taxonomy_names(self) -> dict[str, tuple[str, ...]]:
+        """Every 一级 and 二级 of the taxonomy -> the wordings it is printed in."""
+        names = {level1: self.level1_wordings(level1) for level1 in self.taxonomy}
+        names.update({l2: self.level2_wordings(l2) for l2s in self.taxonomy.values() for l2 in l2s})
+        return names
+
+    def level1_wording(self, level1: str, printed: Iterable[str]) -> str:
+        """The words a 一级 told by the taxonomy (not read) stands in on the paper.
+
+        A form printing its 一级 in more than one wording (`产出指标` or `项目完成指标`) keeps to
+        one version of its template throughout a document: the wordings the document prints
+        readably (`printed`, any cell texts) name that version by their place in the
+        template's lists, so beside a printed `项目效益指标` (效益指标's first variant) 产出指标
+        stands as `项目完成指标`. With no such wording printed, or versions mixed, the
+        taxonomy's own name."""
+        place: dict[str, int] = {}
+        for name in self.taxonomy:
+            wordings = self.level1_wordings(name)
+            if len(wordings) > 1:  # a 一级 printed one way only tells no version
+                place.update({normalize_label(w): k for k, w in enumerate(wordings)})
+        seen = {place[key] for text in printed if (key := normalize_label(text)) in place}
+        if len(seen) != 1:
+            return level1
+        (version,) = seen
+        wordings = self.level1_wordings(level1)
+        return wordings[version] if version < len(wordings) else level1
 
     def canonical_level1(self, level1: str) -> str:
         """The taxonomy's 一级 a printed wording names (`项目完成指标` -> 产出指标)."""
         key = normalize_label(level1)
         for canonical in self.taxonomy:
-            variants = (canonical, *self.level1_variants.get(canonical, ()))
-            if key in {normalize_label(v) for v in variants}:
+            if key in {normalize_label(v) for v in self.level1_wordings(canonical)}:
                 return canonical
         return level1
 

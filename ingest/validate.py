@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ingest.labels import match_label
+from ingest.labels import nearest_wording
 from ingest.messages import say
 from ingest.plausibility import rare_lone_character
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
@@ -383,37 +383,22 @@ def _single_suspect(
 # ---- taxonomy, required, duplicates ------------------------------------------------------
 
 
-def _nearest_term(text: str, terms: dict[str, tuple[str, ...]]) -> str | None:
-    """The taxonomy wording `text` is a misreading of: the one wording printed whole inside it
-    (a neighbouring cell's text read with it), else one close enough (a stray mark, a wrong
-    character); the wording as the template prints it."""
-    folded = normalize_label(text)
-    inside = {w for wordings in terms.values() for w in wordings if normalize_label(w) in folded}
-    longest = [w for w in inside if not any(w != o and w in o for o in inside)]
-    if len(longest) == 1:
-        return longest[0]
-    found = match_label(text, terms)
-    return found.label if found is not None else None
-
-
 def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
     name, rows = _levelled_rows(doc, template)
     if name is None:
         return []
     reason = say(template, "taxonomy")
-    level1_terms = {l1: (l1, *template.level1_variants.get(l1, ())) for l1 in template.taxonomy}
+    level1_terms = {l1: template.level1_wordings(l1) for l1 in template.taxonomy}
     level1_names = {normalize_label(w) for terms in level1_terms.values() for w in terms}
     level2_terms = {
-        l2: (l2, *template.level2_variants.get(l2, ()))
-        for l2s in template.taxonomy.values()
-        for l2 in l2s
+        l2: template.level2_wordings(l2) for l2s in template.taxonomy.values() for l2 in l2s
     }
     issues = []
     for i, ind in enumerate(rows):
         level1_ok = ind.level1 is None or normalize_label(ind.level1) in level1_names
         if not level1_ok:
             path = f"{name}[{i}].level1"
-            nearest = _nearest_term(ind.level1 or "", level1_terms)
+            nearest = nearest_wording(ind.level1 or "", level1_terms)
             issues.append(
                 CheckIssue(
                     check="taxonomy_level1",
@@ -437,7 +422,7 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
         paths: tuple[str, ...] = (path,)
         if expected is None:
             detail = say(template, "not_level2", value=ind.level2)
-            nearest = _nearest_term(ind.level2, level2_terms)
+            nearest = nearest_wording(ind.level2, level2_terms)
         elif level1_ok and ind.level1 and template.canonical_level1(ind.level1) != expected:
             # printed so: kept, no suggestion
             detail = say(template, "level2_under", level2=ind.level2, level1=expected)

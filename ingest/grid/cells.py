@@ -8,12 +8,12 @@ the weakest decision about it was, so a border seen at 62% coverage, or a missin
 with 55%, makes the cell doubtful while clean rules and clear gaps make it certain.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ingest.artifacts import BBox, GridCell
-from ingest.grid.lines import Rule, crossings
+from ingest.grid.lines import Rule, Scale, crosses_text, crossings
 
 RULE_PRESENT = 0.6  # share of a boundary covered by rule ink for a rule to be there
 RULE_PRESENT_BROKEN = 0.2  # the same on a page whose rules are broken
@@ -97,6 +97,12 @@ def _band(rule: Rule, ppi: float) -> int:
     return int(np.ceil(rule.thickness / 2 + ppi * 0.01))
 
 
+def _trim(first: Rule, second: Rule, ppi: float) -> int:
+    """How far from each end a boundary between two crossing rules is not judged: their own
+    ink would count."""
+    return max(_band(first, ppi), _band(second, ppi)) + 1
+
+
 def build_lattice(
     horizontal: list[Rule], vertical: list[Rule], shape: tuple[int, int], ppi: float
 ) -> Lattice:
@@ -118,13 +124,32 @@ def build_lattice(
     h_cover = np.zeros((n_rows + 1, n_cols))
     for j in range(n_cols + 1):
         for i in range(n_rows):
-            trim = max(_band(horizontal[i], ppi), _band(horizontal[i + 1], ppi)) + 1
+            trim = _trim(horizontal[i], horizontal[i + 1], ppi)
             v_cover[i, j] = _covered(v_sums[j], y[i, j], y[i + 1, j], trim)
     for i in range(n_rows + 1):
         for j in range(n_cols):
-            trim = max(_band(vertical[j], ppi), _band(vertical[j + 1], ppi)) + 1
+            trim = _trim(vertical[j], vertical[j + 1], ppi)
             h_cover[i, j] = _covered(h_sums[i], x[i, j], x[i, j + 1], trim)
     return Lattice(horizontal, vertical, v_cover, h_cover)
+
+
+def without_text_crossings(lattice: Lattice, ink: np.ndarray, scale: Scale) -> Lattice:
+    """`lattice` with no rule ink counted on an inner row boundary where it is the middle of
+    a line of text (`lines.crosses_text`): a name centred in a cell merged over two rows sits
+    on the line of the rule the next column has between those rows, and its strokes, touching
+    that rule, were seen as the rule running on; cut there, the cell would be read as the top
+    and bottom halves of its glyphs. Column boundaries are left alone: a glyph's vertical
+    stroke is shorter than a vertical rule's seed run, while text crowding both sides of a
+    vertical rule between narrow cells is common. `ink` is the page's ink mask ([y, x])."""
+    x, _ = crossings(lattice.horizontal, lattice.vertical)
+    h_cover = lattice.h_cover.copy()
+    for i in range(1, len(lattice.horizontal) - 1):
+        for j in range(h_cover.shape[1]):
+            trim = _trim(lattice.vertical[j], lattice.vertical[j + 1], scale.ppi)
+            rule = lattice.horizontal[i]
+            if crosses_text(rule, ink, scale, x[i, j] + trim, x[i, j + 1] - trim):
+                h_cover[i, j] = 0.0
+    return replace(lattice, h_cover=h_cover)
 
 
 def _certainty(cover: np.ndarray, present: bool, threshold: float) -> float:

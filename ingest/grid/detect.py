@@ -1,7 +1,7 @@
 """Find the ruled table on a cleaned page: rules, then the table's rules, then cells."""
 
 from ingest.artifacts import CleanPage, Grid
-from ingest.grid.cells import build_lattice, grid_cells, merge_cells
+from ingest.grid.cells import build_lattice, grid_cells, merge_cells, without_text_crossings
 from ingest.grid.edges import open_edges
 from ingest.grid.frame import table_rules
 from ingest.grid.lines import Scale, find_rules, ink_mask
@@ -17,5 +17,6 @@ def find_grid(page: CleanPage) -> Grid | None:
     if not horizontal:
         return None
     lattice = build_lattice(horizontal, vertical, ink.shape, scale.ppi)
+    lattice = without_text_crossings(lattice, ink, scale)
     row_edges, col_edges, cells = grid_cells(lattice, merge_cells(lattice))
     return Grid(page=page.index, row_edges=row_edges, col_edges=col_edges, cells=cells)

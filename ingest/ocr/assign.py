@@ -26,7 +26,7 @@ import numpy as np
 
 from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTable, union_box
 from ingest.ocr.base import OcrEngine, crop
-from ingest.ocr.hidden_rules import split_stacked_rows
+from ingest.ocr.hidden_rules import split_spanning_cells, split_stacked_rows
 from ingest.ocr.lines import TextLine, compose_text, group_lines, has_stacked_lines
 from ingest.ocr.strays import trim_ends
 
@@ -113,7 +113,7 @@ def read_cells(
         unread=tuple(unread),
         seal_boxes=seal_boxes,
     )
-    return split_stacked_rows(table)
+    return split_spanning_cells(split_stacked_rows(table))
 
 
 # --- cell_lines ---------------------------------------------------------------------------

@@ -11,6 +11,11 @@ taller than a stroke, between lines of text. That stub is the rule itself, so th
 along it whatever its cells look like (centred entries never look stacked), and it is no line
 of text when gaps are measured. The cells made so are marked with a low structure confidence:
 the rule was inferred, not seen, and a reviewer should confirm it.
+
+The other way round, a rule the cells beside a cell show between two rows can be too faint
+inside that one cell (a worn stretch, a browser's hairline): the grid then merges the cell over
+both rows, and it holds both rows' entries. A cell spanning rows whose lines sit one entry per
+row, each centred in its row, is cut along those rows' edges, in doubt the same way.
 """
 
 import itertools
@@ -19,7 +24,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ingest.artifacts import CellText, Grid, GridCell, OcrToken, PageTable
+from ingest.artifacts import BBox, CellText, Grid, GridCell, OcrToken, PageTable
 from ingest.ocr.lines import compose_text, group_lines, has_stacked_lines
 
 # A cut inferred from the text is a structure doubt (below the flagging threshold).
@@ -36,6 +41,11 @@ _GAP_RATIO = 1.5
 _RULE_STUB = re.compile(r"^[\s_\-—–~=.·]+$")
 _STUB_WIDTH = 0.6
 _STUB_HEIGHT = 0.4
+# An entry of one row of a cell spanning rows has its lines' middle this close to the row's
+# middle, as a share of the row's height.
+_ROW_CENTRED = 0.15
+# A token this flat against the cell's text height is a rule's faint ink read as a stroke.
+_FLAT = 0.3
 
 
 def split_stacked_rows(table: PageTable) -> PageTable:
@@ -46,6 +56,52 @@ def split_stacked_rows(table: PageTable) -> PageTable:
             return table
         table = _cut_row(table, *cut)
     return table
+
+
+def split_spanning_cells(table: PageTable) -> PageTable:
+    """`table` with every cell spanning rows that holds one entry per row (`_per_row`) cut
+    into one cell per row: the rule between those rows, which the cells beside it show, was
+    too faint in this cell to be seen (one cell's worn stretch, or a browser's hairline)."""
+    grid = table.grid
+    if grid is None:
+        return table
+    cells: list[CellText] = []
+    for text in table.cells:
+        cells.extend(_per_row(text, grid) or [text])
+    if len(cells) == len(table.cells):
+        return table
+    new_grid = grid.model_copy(update={"cells": tuple(c.cell for c in cells)})
+    return table.model_copy(update={"grid": new_grid, "cells": tuple(cells)})
+
+
+def _per_row(text: CellText, grid: Grid) -> list[CellText] | None:
+    """The cell as one cell per grid row it spans, when each row holds its own entry: lines
+    centred in that row, apart from the next row's by a row's padding and rule, not one text
+    centred in the merged cell (a name wrapped over two lines sits close around the rule's
+    line). A flat mark on the rule's line (its faint ink read as `一`) is no entry. None for
+    a cell of the left label column, of one row, or not holding one entry per row."""
+    cell = text.cell
+    if cell.row_span < 2 or cell.col == 0:
+        return None
+    tokens = [t for t in text.tokens if t.text.strip()]
+    if len(tokens) < cell.row_span:
+        return None
+    height = float(np.median([t.bbox[3] - t.bbox[1] for t in tokens]))
+    words = [t for t in tokens if t.bbox[3] - t.bbox[1] >= _FLAT * height]
+    edges = grid.row_edges[cell.row : cell.row + cell.row_span + 1]
+    x0, _, x1, _ = cell.bbox
+    rows: list[tuple[BBox, list[OcrToken]]] = []
+    for top, bottom in itertools.pairwise(edges):
+        own = [t for t in words if top <= (t.bbox[1] + t.bbox[3]) / 2 < bottom]
+        if not own:
+            return None
+        y0, y1 = min(t.bbox[1] for t in own), max(t.bbox[3] for t in own)
+        if abs((y0 + y1) - (top + bottom)) / 2 > _ROW_CENTRED * (bottom - top):
+            return None
+        if rows and y0 - max(t.bbox[3] for t in rows[-1][1]) < _ROW_GAP * height:
+            return None
+        rows.append(((x0, top, x1, bottom), own))
+    return [_part(text, cell.row + k, box, own) for k, (box, own) in enumerate(rows)]
 
 
 def _find_cut(table: PageTable) -> tuple[int, int] | None:
@@ -165,17 +221,21 @@ def _halves(text: CellText, y: int) -> list[CellText]:
     parts = []
     for row, box in ((cell.row, (x0, y0, x1, y)), (cell.row + 1, (x0, y, x1, y1))):
         tokens = [t for t in words if box[1] <= (t.bbox[1] + t.bbox[3]) / 2 < box[3]]
-        lines = group_lines(tokens)
-        confidence = min(cell.confidence, INFERRED_RULE_CONFIDENCE)
-        part = cell.model_copy(update={"row": row, "bbox": box, "confidence": confidence})
-        parts.append(
-            text.model_copy(
-                update={
-                    "cell": part,
-                    "text": compose_text(lines, box),
-                    "tokens": tuple(t for line in lines for t in line.tokens),
-                    "stacked_lines": has_stacked_lines(lines, box),
-                }
-            )
-        )
+        parts.append(_part(text, row, box, tokens))
     return parts
+
+
+def _part(text: CellText, row: int, box: BBox, tokens: list[OcrToken]) -> CellText:
+    """One row's part of a cell cut along a rule inferred from its text: the tokens inside
+    `box`, a structure doubt."""
+    lines = group_lines(tokens)
+    confidence = min(text.cell.confidence, INFERRED_RULE_CONFIDENCE)
+    update = {"row": row, "row_span": 1, "bbox": box, "confidence": confidence}
+    return text.model_copy(
+        update={
+            "cell": text.cell.model_copy(update=update),
+            "text": compose_text(lines, box),
+            "tokens": tuple(t for line in lines for t in line.tokens),
+            "stacked_lines": has_stacked_lines(lines, box),
+        }
+    )

@@ -1,6 +1,13 @@
 import pytest
 
-from ingest.labels import LABEL_THRESHOLD, best_label, label_similarity, match_label, match_row
+from ingest.labels import (
+    LABEL_THRESHOLD,
+    best_label,
+    label_similarity,
+    match_label,
+    match_row,
+    nearest_wording,
+)
 from ingest.template import default_template
 
 TEMPLATE = default_template()
@@ -61,3 +68,14 @@ def test_data_row_is_not_a_header_row():
     columns = {c.key: c.labels for c in TEMPLATE.section("indicators").columns}
     assert match_row(["产出指标", "数量指标", "培训次数", "6次"], columns) is None
     assert match_row(["-级指标", "=级指标", "三级指标", "指标值"], columns) is not None
+
+
+def test_the_nearest_wording_is_one_printed_inside_unless_another_reads_closer():
+    terms = {
+        "社会效益指标": ("社会效益指标",),
+        "服务对象满意度指标": ("服务对象满意度指标", "满意度指标"),
+    }
+    assert nearest_wording("社会效益指标二级指标", terms) == "社会效益指标"  # a header read along
+    assert nearest_wording("满意度指标", terms) == "满意度指标"
+    assert nearest_wording("务对象满意度指标", terms) == "服务对象满意度指标"  # its first lost
+    assert nearest_wording("87日标", terms) is None

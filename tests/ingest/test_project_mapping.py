@@ -6,6 +6,7 @@ import pytest
 from ingest.artifacts import MappedDocument
 from ingest.forms import form_by_id
 from ingest.mapping import map_table
+from ingest.merged import infer_level1
 from ingest.stitch import stitch
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
@@ -157,6 +158,9 @@ def test_a_year_printed_under_a_long_title_is_the_forms_year():
     title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
     doc = read(HEAD + SIDE_BY_SIDE, title=title).document
     assert doc.year == 2021 and doc.title == title
+    wrapped = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申\n报表\n（2021年度）"
+    doc = read(HEAD + SIDE_BY_SIDE, title=wrapped).document
+    assert doc.year == 2021 and doc.title == title
 
 
 def test_a_department_row_not_read_leaves_its_code_missing_too():
@@ -179,6 +183,14 @@ def test_header_cells_joined_by_a_rule_not_seen_name_each_column():
     assert got[0] == ("mid_term", "数量指标", "床位数", "≥200张")
     assert got[4] == ("annual", "数量指标", "完成床位", "≥80张")
     assert len(got) == 7
+    for joined in ("1三级指标指标值1", "三级指标一指标值"):  # rule ends or a mark read along
+        header[-1] = Span(joined, 2)
+        doc = read([*HEAD, header, *SIDE_BY_SIDE[1:]]).document
+        assert [(i.scope, i.name, i.value) for i in doc.indicators][4:] == [
+            ("annual", "完成床位", "≥80张"),
+            ("annual", "完工时间", "2021年12月底前"),
+            ("annual", "老人满意度", "≥85%"),
+        ]
 
 
 def test_sections_whose_labels_were_not_read_are_told_by_what_they_print():
@@ -230,3 +242,144 @@ def test_a_second_table_whose_label_was_not_read_is_taken_for_the_next_half_in_d
     assert [i.scope for i in mapped.document.indicators] == ["mid_term", "annual"]
     assert mapped.evidence["indicators[0].scope"].structure_confidence == 1.0
     assert mapped.evidence["indicators[1].scope"].structure_confidence == 0.0  # no source
+
+
+TWO_TABLES = [
+    ["中期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+    [UP, "项目完成指标", "数量指标", "床位数", Span("≥200张", 4)],
+    [UP, UP, "质量指标", "验收合格率", Span("100%", 4)],
+    ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+    [UP, "项目完成指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    [UP, "项目效益指标", "社会效益指标", "入住率", Span("≥60%", 4)],
+]
+
+
+def test_a_level1_read_as_no_name_is_told_by_its_level2_in_the_documents_wording():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[1][1] = "元成指标"  # the top of 项目完成指标 cut off
+    tables[4][1] = "怕标"  # a garbled cell: only the 二级 beside it tells the 一级
+    mapped = read(HEAD + tables)
+    doc = mapped.document
+    assert [i.level1 for i in doc.indicators] == ["项目完成指标"] * 3 + ["项目效益指标"]
+    # not what was read: in doubt
+    assert mapped.evidence["indicators[0].level1"].label_score < 1.0
+    assert mapped.evidence["indicators[2].level1"].label_score < 1.0
+    assert mapped.evidence["indicators[3].level1"].label_score == 1.0
+    # a document printing the taxonomy's own names
+    tables[1][1], tables[5][1] = "产出指标", "效益指标"
+    assert [i.level1 for i in read(HEAD + tables).document.indicators] == (
+        ["产出指标"] * 3 + ["效益指标"]
+    )
+
+
+def test_a_level1_column_not_found_is_filled_in_the_wording_of_the_table():
+    # The rule under the 一级 header cell was not seen: the header reads with the first 一级
+    # and names no column; every 一级 is then told by its 二级.
+    tables = [list(r) for r in TWO_TABLES]
+    tables[3][1], tables[4][1] = "一级指标项目完成指标", UP
+    table = stitch(
+        [page_table(truth_page(1, HEAD + tables, column_widths=WIDTHS), TITLE)], TEMPLATE
+    )
+    mapped = map_table(table, TEMPLATE)
+    assert mapped.document.indicators[2].level1 is None
+    filled = infer_level1(mapped, TEMPLATE, (c.text for c in table.cells)).document
+    assert [i.level1 for i in filled.indicators[2:]] == ["项目完成指标", "项目效益指标"]
+
+
+def test_a_level2_misread_is_taken_for_the_name_it_is_a_misreading_of():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[2][2] = "质量指"  # its last character cut off by a rule
+    tables[5][2] = "社会效益指标二级指标"  # a header cell read with it
+    mapped = read(HEAD + tables)
+    assert [i.level2 for i in mapped.document.indicators] == [
+        "数量指标",
+        "质量指标",
+        "数量指标",
+        "社会效益指标",
+    ]
+    assert mapped.evidence["indicators[1].level2"].structure_in_doubt  # flagged whatever
+    tables[2][2] = "87日标"  # nothing it could be a misreading of: kept as read
+    tables[5][2] = "社会效益指标生态效益指标"  # two groups' cells read as one: kept too
+    kept = read(HEAD + tables).document.indicators
+    assert (kept[1].level2, kept[3].level2) == ("87日标", "社会效益指标生态效益指标")
+
+
+def test_a_first_table_whose_label_was_not_read_is_the_half_before_the_named_one():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[0][0] = ""  # the 中期 table's label printed on neither part of a cut cell
+    mapped = read(HEAD + tables)
+    assert [i.scope for i in mapped.document.indicators] == ["mid_term"] * 2 + ["annual"] * 2
+    assert mapped.evidence["indicators[0].scope"].structure_confidence == 0.0  # in doubt
+    alone = read(HEAD + tables[:3])  # one table alone, named by nothing: the single half
+    assert [i.scope for i in alone.document.indicators] == ["annual"] * 2
+    tables[3][0] = "蛾"  # neither label read (printed in two columns of upright characters)
+    both = read(HEAD + tables).document.indicators
+    assert [i.scope for i in both] == ["mid_term"] * 2 + ["annual"] * 2
+
+
+def test_a_header_cell_of_the_second_half_not_read_is_the_column_the_half_lacks():
+    header = list(SIDE_BY_SIDE[0])
+    header[-1] = "撒包字描述包数及字"  # 指标值（包含数字及文字描述） wrapped in a narrow cell
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    annual = [(i.name, i.value) for i in mapped.document.indicators if i.scope == "annual"]
+    assert annual == [("完成床位", "≥80张"), ("完工时间", "2021年12月底前"), ("老人满意度", "≥85%")]
+    assert mapped.evidence["indicators[4].value"].label_score < 1.0  # in doubt
+
+
+def test_a_level1_cell_printing_two_names_gives_each_row_the_one_its_level2_falls_under():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[4][1], tables[5][1] = "项目完成指标_项目效益指标", UP  # the rule between not seen
+    mapped = read(HEAD + tables)
+    assert [i.level1 for i in mapped.document.indicators][2:] == ["项目完成指标", "项目效益指标"]
+    assert mapped.evidence["indicators[3].level1"].label_score < 1.0  # in doubt
+
+
+def test_a_level2_name_cut_between_its_lines_is_one_cell_in_doubt():
+    tables = [list(r) for r in TWO_TABLES]
+    tables[2][2] = "质量指"  # a rule seen between the lines of 质量指标 merged over two rows
+    tables.insert(3, [UP, UP, "标", "完工率", Span("100%", 4)])
+    mapped = read(HEAD + tables)
+    assert [i.level2 for i in mapped.document.indicators][:3] == [
+        "数量指标",
+        "质量指标",
+        "质量指标",
+    ]
+    assert mapped.evidence["indicators[2].level2"].structure_confidence < 0.5
+    # wrapped over a page break
+    first = [*HEAD, *TWO_TABLES[:2], [UP, UP, "社会效益", "入住率", Span("≥60%", 4)]]
+    second = [["", "", "指标", "回访率", Span("≥50%", 4)], *TWO_TABLES[3:]]
+    doc = read(first, second).document
+    assert [i.level2 for i in doc.indicators][:3] == ["数量指标", "社会效益指标", "社会效益指标"]
+
+
+def test_a_garbled_label_in_the_first_column_names_the_pair_not_yet_read_it_reads_like():
+    head = [list(r) for r in HEAD]
+    head[1][0] = "主管部方夏代码"  # 主管部门及代码 wrapped in a narrow cell on a heavy page
+    mapped = read(head + SIDE_BY_SIDE)
+    project = mapped.document.project
+    assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
+    assert project.implementing_unit == "青山区养老服务中心"  # the row is still the project's
+    assert mapped.evidence["project.department"].label_score < 1.0  # in doubt
+    head[1][0] = "绩效"  # reads like no pair's label: nothing guessed
+    assert read(head + SIDE_BY_SIDE).document.project.department is None
+
+
+def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
+    head = [list(r) for r in HEAD]
+    # the rules between the 年度 labels and their values not seen, nor the one under 年度资金总额
+    head[3][3:] = [Span("年度资金总额120.50其中：财政拨款100.50", 4)]
+    head[4][3:] = [Span("", 4)]
+    head[5][3:] = [Span("其他资金20", 4)]
+    mapped = read(head + SIDE_BY_SIDE)
+    funds = mapped.document.funds
+    assert (funds.mid_term.total, funds.mid_term.fiscal, funds.mid_term.other) == (
+        "300.00",
+        "280.00",
+        "20.00",
+    )
+    assert (funds.annual.total, funds.annual.fiscal, funds.annual.other) == (
+        "120.50",
+        "100.50",
+        "20",
+    )
+    assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0

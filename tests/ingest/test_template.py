@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import TemplateError
+from ingest.forms import form_by_id
 from ingest.template import DEFAULT_TEMPLATE, default_template, load_template, normalize_label
 
 
@@ -152,3 +153,14 @@ def test_a_message_naming_a_placeholder_its_check_does_not_fill_fails_at_its_lin
         load_template(path)
     assert "{yaer} is not filled here (placeholders: {year})" in str(err.value)
     assert _line_of_error(err) == changed.splitlines().index(broken) + 1
+
+
+def test_a_level1_told_by_the_taxonomy_takes_the_wording_of_the_documents_version():
+    template = form_by_id("project_expenditure").template
+    assert template.level1_wording("产出指标", ["项目效益指标", "满意度指标"]) == "项目完成指标"
+    assert template.level1_wording("效益指标", ["项目完成指标"]) == "项目效益指标"
+    assert template.level1_wording("产出指标", ["效益指标", "数量指标"]) == "产出指标"
+    assert template.level1_wording("满意度指标", ["项目效益指标"]) == "满意度指标"
+    # nothing printed that tells a version, or both versions: the taxonomy's name
+    assert template.level1_wording("产出指标", ["满意度指标"]) == "产出指标"
+    assert template.level1_wording("产出指标", ["项目效益指标", "产出指标"]) == "产出指标"

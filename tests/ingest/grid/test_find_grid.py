@@ -1,6 +1,7 @@
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from ingest.artifacts import Grid
 from ingest.grid import find_grid
@@ -282,4 +283,23 @@ def test_a_faint_rule_under_a_text_row_is_not_pulled_onto_the_text():
     for y in (374, 380):
         page[y : y + 2, 1020:1100] = 0
     grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+
+
+@needs_cjk_font
+@pytest.mark.parametrize("size", [24, 27, 30])
+@pytest.mark.parametrize("name", ["数量指标", "成本指标", "时效指标"])
+def test_a_name_centred_on_the_next_columns_row_rule_does_not_cut_its_merged_cell(
+    name: str, size: int
+):
+    # A 二级 cell merged over two rows prints its name centred, right on the line of the rule
+    # the next columns have between those rows; the name's strokes touch that rule's end.
+    spec = TableSpec(
+        rows=[300, 436, 572, 700], cols=[200, 338, 476, 900, 1300], merges=[(0, 1, 2, 1)]
+    )
+    image = Image.fromarray(draw_rules(spec, thickness=2))
+    font = ImageFont.truetype(str(CJK_FONTS[0]), size)
+    left = 338 + (138 - font.getlength(name)) / 2
+    ImageDraw.Draw(image).text((left, 436), name, font=font, fill=0, anchor="lm")
+    grid = find_grid(clean_page(np.asarray(image).copy()))
     _assert_cells(grid, spec.cells())

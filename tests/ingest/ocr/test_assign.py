@@ -520,3 +520,33 @@ def test_lines_around_the_table_are_text_only_with_an_ideograph_or_a_digit():
         )
     assert [t.text for t in kept] == ["-2-", "附件2", "一一"]  # a paper edge reads as the others
     assert len(unread) == 3
+
+
+def test_a_cell_over_two_rows_holding_one_entry_centred_in_each_is_cut_between_them():
+    from ingest.ocr.hidden_rules import INFERRED_RULE_CONFIDENCE
+
+    sheet = Sheet()
+    sheet.cell(0, 0, (300, 100, 700, 200))  # two names, the rule between them seen
+    sheet.text(315, 135, "开展")
+    sheet.cell(1, 0, (300, 200, 700, 300))
+    sheet.text(315, 235, "考察")
+    sheet.cell(0, 1, (700, 100, 1100, 300), row_span=2)  # too faint here: merged over both
+    sheet.text(715, 135, "60")
+    sheet.text(715, 235, "100")
+    sheet.cell(0, 2, (1100, 100, 1190, 300), row_span=2)  # a name wrapped around the rule
+    sheet.text(1110, 200 - LINE, "产")
+    sheet.text(1110, 200 + LINE - GLYPH_H, "出")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    assert _row_texts(table) == {
+        (0, 0, 1): "开展",
+        (1, 0, 1): "考察",
+        (0, 1, 1): "60",
+        (1, 1, 1): "100",
+        (0, 2, 2): "产出",
+    }
+    cut = {(c.cell.row, c.cell.col): c.cell for c in table.cells}
+    assert cut[(0, 1)].bbox == (700, 100, 1100, 200) and cut[(1, 1)].bbox == (700, 200, 1100, 300)
+    assert cut[(1, 1)].confidence == INFERRED_RULE_CONFIDENCE
