@@ -47,6 +47,11 @@ SIDE_BY_SIDE: list[list[Entry]] = [
 ]
 
 
+def _funds(funds) -> tuple[tuple, tuple]:
+    """(total, fiscal, other) of the 中期 and the 年度 funds."""
+    return tuple((f.total, f.fiscal, f.other) for f in (funds.mid_term, funds.annual))
+
+
 def read(*pages: list[list[Entry]], title: str | None = TITLE) -> MappedDocument:
     tables = [
         page_table(truth_page(n, rows, column_widths=WIDTHS), title if n == 1 else None)
@@ -64,16 +69,7 @@ def test_header_pairs_funds_and_goals_are_read():
     assert doc.project.implementing_unit == "青山区养老服务中心"
     assert (doc.project.attribute, doc.project.period) == ("延续性项目", "3年")
     funds = doc.funds
-    assert (funds.mid_term.total, funds.mid_term.fiscal, funds.mid_term.other) == (
-        "300.00",
-        "280.00",
-        "20.00",
-    )
-    assert (funds.annual.total, funds.annual.fiscal, funds.annual.other) == (
-        "120.50",
-        "100.50",
-        "20",
-    )
+    assert _funds(funds) == (("300.00", "280.00", "20.00"), ("120.50", "100.50", "20"))
     assert doc.goals.mid_term == "目标1：建成养老服务中心。"
     assert doc.goals.annual == "目标1：完成主体工程。"
 
@@ -372,14 +368,5 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     head[5][3:] = [Span("其他资金20", 4)]
     mapped = read(head + SIDE_BY_SIDE)
     funds = mapped.document.funds
-    assert (funds.mid_term.total, funds.mid_term.fiscal, funds.mid_term.other) == (
-        "300.00",
-        "280.00",
-        "20.00",
-    )
-    assert (funds.annual.total, funds.annual.fiscal, funds.annual.other) == (
-        "120.50",
-        "100.50",
-        "20",
-    )
+    assert _funds(funds) == (("300.00", "280.00", "20.00"), ("120.50", "100.50", "20"))
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
