@@ -124,3 +124,38 @@ def degrade(page: RenderedPage, seed: int = 0) -> RenderedPage:
     gray = np.clip(gray, 0, 255).astype(np.uint8)
     clean = CleanPage(index=0, image=np.dstack([gray] * 3), gray=gray, dpi=page.page.dpi)
     return RenderedPage(page=clean, grid=page.grid, expected=page.expected, title=page.title)
+
+
+LINE_PX = 29  # glyph size of `draw_line`
+
+
+@dataclass
+class DrawnLine:
+    """One line of text on white, drawable for marks around it."""
+
+    image: Image.Image
+    draw: ImageDraw.ImageDraw
+    left: float  # where the first character starts
+    right: float  # where the last one ends
+    middle: int  # the y of the line's middle
+    xs: list[float]  # the column the recogniser reports for each character
+
+    def pixels(self) -> np.ndarray:
+        return np.asarray(self.image).copy()
+
+
+def draw_line(text: str, reported_at: float = 0.5) -> DrawnLine:
+    """`text` in the serif face with two characters' margin on each side; each character's
+    column is taken `reported_at` of the way across it, as the recogniser reports it."""
+    font = ImageFont.truetype(SERIF, LINE_PX)
+    left = 2 * LINE_PX
+    width = round(font.getlength(text)) + 4 * LINE_PX
+    image = Image.new("L", (width, 2 * LINE_PX), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((left, LINE_PX // 3), text, 0, font)
+    xs, x = [], float(left)
+    for ch in text:
+        step = font.getlength(ch)
+        xs.append(x + reported_at * step)
+        x += step
+    return DrawnLine(image, draw, left, x, LINE_PX // 3 + LINE_PX // 2, xs)

@@ -1,36 +1,21 @@
 """A line end whose glyph was read as nothing is doubted; a fully read line is not."""
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
-
 from ingest.ocr.coverage import UNREAD_INK_CONFIDENCE, doubt_unread_ends
+from tests.ingest.ocr.render import LINE_PX, draw_line
 from tests.ingest.ocr.tokens import read_line
-
-SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
-PX = 29
 
 
 def _line(text: str, stub_before: bool = False, dot_after: bool = False):
     """A rendered line and the column of each character's middle, as the recogniser reports
     them (a little right of the middle); optionally a rule's stub before it, taller than the
     line, and a speck after it."""
-    font = ImageFont.truetype(SERIF, PX)
-    left = 2 * PX
-    width = round(font.getlength(text)) + 4 * PX
-    image = Image.new("L", (width, 2 * PX), 255)
-    draw = ImageDraw.Draw(image)
-    draw.text((left, PX // 3), text, 0, font)
-    xs, x = [], float(left)
-    for ch in text:
-        step = font.getlength(ch)
-        xs.append(x + 0.6 * step)
-        x += step
+    line = draw_line(text, reported_at=0.6)
     if stub_before:
-        draw.rectangle((left - 20, 2, left - 18, 2 * PX - 3), fill=0)
+        line.draw.rectangle((line.left - 20, 2, line.left - 18, 2 * LINE_PX - 3), fill=0)
     if dot_after:
-        middle = PX // 3 + PX // 2
-        draw.ellipse((x + 6, middle, x + 12, middle + 6), fill=0)
-    return np.asarray(image).copy(), xs
+        x, middle = line.right, line.middle
+        line.draw.ellipse((x + 6, middle, x + 12, middle + 6), fill=0)
+    return line.pixels(), line.xs
 
 
 def test_a_first_character_read_as_nothing_doubts_the_line_start():

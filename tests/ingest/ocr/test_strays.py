@@ -1,36 +1,21 @@
 """Characters read from dust at a line's ends are dropped; printed ones stay."""
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
-
 from ingest.ocr.strays import drop_stray_ends
+from tests.ingest.ocr.render import draw_line
 from tests.ingest.ocr.tokens import read_line
-
-SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
-PX = 29
 
 
 def _line(text: str, dot_before: bool = False, dot_after: bool = False):
     """A rendered line, the column of each character's middle, and optional dust dots."""
-    font = ImageFont.truetype(SERIF, PX)
-    left = 2 * PX
-    width = round(font.getlength(text)) + 4 * PX
-    image = Image.new("L", (width, 2 * PX), 255)
-    draw = ImageDraw.Draw(image)
-    draw.text((left, PX // 3), text, 0, font)
-    xs, x = [], float(left)
-    for ch in text:
-        step = font.getlength(ch)
-        xs.append(x + step / 2)
-        x += step
-    middle = PX // 3 + PX // 2
+    line = draw_line(text)
+    left, right, middle, xs = line.left, line.right, line.middle, line.xs
     if dot_before:
-        draw.ellipse((left - 16, middle, left - 10, middle + 6), fill=0)
+        line.draw.ellipse((left - 16, middle, left - 10, middle + 6), fill=0)
         xs.insert(0, left - 13.0)
     if dot_after:
-        draw.ellipse((x + 6, middle, x + 12, middle + 6), fill=0)
-        xs.append(x + 9.0)
-    return np.asarray(image).copy(), xs
+        line.draw.ellipse((right + 6, middle, right + 12, middle + 6), fill=0)
+        xs.append(right + 9.0)
+    return line.pixels(), xs
 
 
 def test_dust_read_as_characters_at_both_ends_is_dropped():
