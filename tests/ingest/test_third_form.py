@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,16 @@ def test_a_form_lacking_a_sentence_of_the_page_accounting_fails_at_load(tmp_path
     folder = _folder_with(tmp_path, without_message(text, "page_failed"))
     with pytest.raises(forms.TemplateError, match="'page_failed' is missing"):
         load_form(folder)
+
+
+def test_the_form_read_when_nothing_tells_is_the_one_whose_folder_says_so(
+    meeting: forms.Form, monkeypatch: pytest.MonkeyPatch
+):
+    assert "default" not in (FOLDER / "form.yaml").read_text(encoding="utf-8")
+    built_in = forms.default_form()
+    assert built_in.id == "department_overall"
+    monkeypatch.setitem(forms._REGISTRY, meeting.id, replace(meeting, default=True))
+    with pytest.raises(forms.TemplateError, match="exactly one form"):
+        forms.default_form()
+    monkeypatch.setitem(forms._REGISTRY, built_in.id, replace(built_in, default=False))
+    assert forms.default_form().id == meeting.id
