@@ -52,11 +52,12 @@ export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"])
 
 const formPromises = new Map(); // form id -> its description, fetched once
 
-// The description of a document's form (its `form`; the 部门整体 form when not yet known).
-export function loadForm(id = "department_overall") {
-  const key = id ?? "department_overall";
+// The description of a document's form (its `form`; when not yet known, the form the service
+// reads a document as when nothing tells, which /ui/form.json gives without `form`).
+export function loadForm(id = null) {
+  const key = id ?? "";
   if (!formPromises.has(key)) {
-    const url = `/ui/form.json?form=${encodeURIComponent(key)}`;
+    const url = key ? `/ui/form.json?form=${encodeURIComponent(key)}` : "/ui/form.json";
     formPromises.set(
       key,
       getJson(url).then((form) => {
