@@ -300,8 +300,8 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
 
     def section(label: str, body: list[list[Any]]) -> None:
         first = len(rows) + 1
-        for i, values in enumerate(body):
-            add([label if i == 0 else None, *values])
+        for i, cells in enumerate(body):
+            add([label if i == 0 else None, *cells])
         if len(body) > 1:
             merges.append((first, 1, len(rows), 1))
 
