@@ -44,8 +44,7 @@ from models.contract import (
     ACTION_NAMES,
     STATUS_NAMES,
     FormDocument,
-    Indicator,
-    PerformanceTargets,
+    row_lists,
     value_paths,
 )
 
@@ -235,25 +234,38 @@ def _text_row(row: list[Any]) -> list[Any]:
     return [_text(v) for v in row]
 
 
-def printed_indicator_rows(doc: PerformanceTargets, template: Template) -> list[Indicator]:
-    """The indicators as the paper prints them: every 二级指标 of a 一级 that is present has a
-    row, an empty one where nothing is under it (成本指标 with no 三级指标)."""
-    rows = list(doc.indicators)
-    present = {template.canonical_level2(i.level2) for i in rows if i.level2}
+def printed_level_rows(doc: FormDocument, section: SectionSpec, template: Template) -> list[Any]:
+    """The items of the list carrying the taxonomy's levels (`section`, the indicators) as the
+    paper prints them: every 二级 of a 一级 that is present has a row, an empty one where
+    nothing is under it (成本指标 with no 三级指标)."""
+    name = section.list or section.key
+    rows = list(getattr(doc, name))
+    keys = {c.kind: c.key for c in section.columns}
+    if "taxonomy1" not in keys or "taxonomy2" not in keys:
+        return rows
+    item, level1_of, level2_of = row_lists(type(doc))[name], keys["taxonomy1"], keys["taxonomy2"]
+
+    def level2(row: Any) -> str | None:
+        printed = getattr(row, level2_of)
+        return template.canonical_level2(printed) if printed else None
+
+    present = {level2(r) for r in rows} - {None}
     for level1, level2s in template.taxonomy.items():
-        if not any(i.level1 == level1 for i in rows):
+        under = [n for n, r in enumerate(rows) if getattr(r, level1_of) == level1]
+        if not under:
             continue
-        for k, level2 in enumerate(level2s):
-            if level2 in present:
+        for k, wanted in enumerate(level2s):
+            if wanted in present:
                 continue
             before = set(level2s[:k])
             at = max(
-                (n + 1 for n, i in enumerate(rows) if i.level1 == level1
-                 and (i.level2 is None or template.canonical_level2(i.level2) in before)),
-                default=min(n for n, i in enumerate(rows) if i.level1 == level1),
+                (n + 1 for n in under
+                 if getattr(rows[n], level2_of) is None or level2(rows[n]) in before),
+                default=min(under),
             )  # fmt: skip
-            rows.insert(at, Indicator(level1=level1, level2=level2))
-            present.add(level2)
+            rows.insert(at, item(**{level1_of: level1, level2_of: wanted}))
+            present.add(wanted)
+            under = [n for n, r in enumerate(rows) if getattr(r, level1_of) == level1]
     return rows
 
 
@@ -277,7 +289,7 @@ def _printed_block(section: SectionSpec, values: dict[str, Any]) -> list[list[An
     ]
 
 
-def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
+def _form_sheet(ws: Any, doc: FormDocument, template: Template) -> None:
     """The printed form's layout under its title, section by section in the template's order,
     every word the template's: a label in the left column (merged down the rows of its
     section), a value across the columns right of it, pairs side by side, a block as its
@@ -307,7 +319,7 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
 
     def items(spec: SectionSpec) -> None:
         listed = (
-            printed_indicator_rows(doc, template)
+            printed_level_rows(doc, spec, template)
             if spec is template.levels_section()
             else getattr(doc, spec.list or spec.key)
         )
@@ -412,7 +424,7 @@ def to_xlsx(docs: list[FormDocument], *, batch: bool = False) -> ExportFile:
         for i, doc in enumerate(group):
             title = form.export_name if len(group) == 1 else f"{form.export_name}{i + 1}"
             if form.printed:
-                _form_sheet(wb.create_sheet(title), doc, form.template)  # type: ignore[arg-type]
+                _form_sheet(wb.create_sheet(title), doc, form.template)
             else:
                 _listing_sheet(wb.create_sheet(title), doc, form.template)
         for table in _form_tables(form, group, _number):
