@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ingest import forms
@@ -133,3 +134,33 @@ def test_the_form_read_when_nothing_tells_is_the_one_whose_folder_says_so(
         forms.default_form()
     monkeypatch.setitem(forms._REGISTRY, built_in.id, replace(built_in, default=False))
     assert forms.default_form().id == meeting.id
+
+
+def test_a_form_whose_folder_says_printed_gets_a_form_sheet_in_its_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder_with(tmp_path, (FOLDER / "template.yaml").read_text(encoding="utf-8"))
+    declared = (FOLDER / "form.yaml").read_text(encoding="utf-8")
+    (folder / "form.yaml").write_text(declared + "printed: true\n", encoding="utf-8")
+    forms.forms()
+    form = load_form(folder)
+    monkeypatch.setitem(forms._REGISTRY, form.id, form)
+    template = form.template
+    table = page_table(
+        truth_page(1, ROWS, column_widths=(180, 400, 260, 400)), "2025年会议经费预算表"
+    )
+    doc = map_table(stitch([table], template), template).document
+    book = openpyxl.load_workbook(io.BytesIO(export([doc], "xlsx").content))
+    assert book.sheetnames == ["会议经费预算表", "经费明细", "修改记录"]
+    sheet = book["会议经费预算表"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[:4] == [
+        ["2025年会议经费预算表", None, None, None],
+        ["会议名称", "全市财政工作会议", None, None],
+        ["主办单位", "湛江市财政局", None, None],
+        ["经费明细", "支出项目", "金额(万元)", "测算依据"],
+    ]
+    assert rows[4][1:3] == ["场地费", pytest.approx(1.2)]  # an amount a spreadsheet sums
+    assert {"B2:D2", "A4:A6"} <= {str(r) for r in sheet.merged_cells.ranges}
+    header = [c.value for c in book["经费明细"][1]]
+    assert header == ["文档编号", "主办单位", "序号", "支出项目", "金额(万元)", "测算依据"]
