@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from ingest.artifacts import BBox, MappingTrace, PageTable, Table, union_box
 from ingest.labels import fold_label, match_label
 from ingest.mapping import outside_lines
+from ingest.messages import say
 from ingest.template import Template
 from models.contract import (
     DocumentFlag,
@@ -74,6 +75,7 @@ class _PageTally:
 class _Accountant:
     def __init__(self, table: Table, trace: MappingTrace, template: Template) -> None:
         self.trace = trace
+        self.template = template
         self.flag_sections = contract_for(template.schema_id).SECTION_KEYS
         self.labels = template.printed_labels()
         self.page_text = [re.compile(p) for p in template.page_text]
@@ -132,7 +134,7 @@ class _Accountant:
                 page=page + 1,
                 bbox=list(bbox),
                 text=text,
-                message=f"第{page + 1}页有文字未归入任何栏目，请核对：{quoted}",
+                message=say(self.template, "unassigned_text", page=page + 1, text=quoted),
             )
         )
 
@@ -195,7 +197,8 @@ class _Accountant:
     def page(self, index: int, page: PageTable | None) -> PageAccount:
         tally = _PageTally()
         if page is None:
-            self._page_unread(index, f"第{index + 1}页未能读取，请核对原件该页", None, None)
+            message = say(self.template, "page_failed", page=index + 1)
+            self._page_unread(index, message, None, None)
             return PageAccount(page=index + 1, outcome=PageOutcome.UNREAD)
         self.cells(page, tally)
         self.around(index, tally)
@@ -207,11 +210,11 @@ class _Accountant:
             else:
                 outcome = PageOutcome.UNREAD
                 text = "\n".join(text for text, _, _ in self.outside[index])
-                message = f"第{index + 1}页未找到表格，请核对该页内容"
+                message = say(self.template, "page_without_table", page=index + 1)
                 self._page_unread(index, message, union_box(boxes), text)
         elif tally.value_cells == 0:
             outcome = PageOutcome.UNREAD
-            message = f"第{index + 1}页的表格未能归入任何栏目，请核对该页内容"
+            message = say(self.template, "page_table_unplaced", page=index + 1)
             self._page_unread(index, message, page.grid.bbox, None)
         return PageAccount(
             page=index + 1, outcome=outcome, text_lines=tally.lines, placed_lines=tally.placed

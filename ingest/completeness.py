@@ -18,12 +18,13 @@ OCR confidence: the reader put text in the wrong column, and the text itself was
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
 from ingest.labels import split_wordings
+from ingest.messages import say
 from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
 from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, FormDocument
@@ -49,10 +50,6 @@ class Completeness:
     doubtful: frozenset[str]  # field paths a column shift puts in doubt
 
 
-def _pages_text(pages: Iterable[int]) -> str:
-    return "、".join(f"第{p}页" for p in sorted(pages))
-
-
 class _Checker:
     def __init__(self, mapped: MappedDocument, table: Table, template: Template) -> None:
         self.doc: FormDocument = mapped.document
@@ -74,6 +71,13 @@ class _Checker:
     def _pages(self, rows: Iterable[int]) -> set[int]:
         return {p for r in rows for p in self.row_pages.get(r, ())}
 
+    def _joined(self, texts: Iterable[str]) -> str:
+        return say(self.template, "list_separator").join(texts)
+
+    def _pages_text(self, pages: Iterable[int]) -> str:
+        """The pages as the form's messages name them (`第2页、第3页`)."""
+        return self._joined(say(self.template, "page", page=p) for p in sorted(pages))
+
     def _flag(self, section: SectionSpec, pages: set[int], message: str) -> None:
         self.flags.append(
             DocumentFlag(
@@ -85,16 +89,25 @@ class _Checker:
         )
 
     def _flag_items(
-        self, section: SectionSpec, indices: list[int], message: Callable[[str], str]
+        self, section: SectionSpec, indices: list[int], key: str, **values: object
     ) -> None:
-        """A flag on items `indices` of a rows section (`message` of where their rows are
-        printed), and every field of them in doubt; nothing when there are none."""
+        """A flag on items `indices` of a rows section (message `key` with the section's label,
+        their count, the pages their rows are printed on and `values`), and every field of
+        them in doubt; nothing when there are none."""
         if not indices:
             return
         name = section.list or section.key
         item_rows = self._item_rows(section)
         pages = self._pages(r for i in indices if i < len(item_rows) for r in item_rows[i])
-        self._flag(section, pages, message(_pages_text(pages)))
+        message = say(
+            self.template,
+            key,
+            section=section.labels[0],
+            count=len(indices),
+            pages=self._pages_text(pages),
+            **values,
+        )
+        self._flag(section, pages, message)
         self.doubtful.update(f"{name}[{i}].{c.key}" for i in indices for c in section.columns)
 
     def _item_rows(self, section: SectionSpec) -> tuple[tuple[int, ...], ...]:
@@ -111,12 +124,14 @@ class _Checker:
             unheld = [c for c in content if (c.row, c.col) not in held]
             if unheld:
                 (lost if len(unheld) == len(content) else partly).append(row)
-        name = section.labels[0]
-        for rows, what in ((lost, "未能读入"), (partly, "有内容未读入任何栏")):
+        for rows, key in ((lost, "rows_unread"), (partly, "rows_partly_unread")):
             if rows:
                 pages = self._pages(rows)
-                where = _pages_text(pages)
-                self._flag(section, pages, f"{name}有{len(rows)}行{what}（{where}），请核对并补录")
+                where = self._pages_text(pages)
+                message = say(
+                    self.template, key, section=section.labels[0], count=len(rows), pages=where
+                )
+                self._flag(section, pages, message)
         return self._pages(lost + partly)
 
     def pages_without_rows(self, section: SectionSpec, reported: set[int]) -> None:
@@ -129,11 +144,8 @@ class _Checker:
         section_pages = self._pages(self.trace.section_rows.get(section.key, ()))
         later = {page for page in section_pages if page > min(item_pages)}
         for page in sorted(later - item_pages - reported):
-            self._flag(
-                section,
-                {page},
-                f"{section.labels[0]}在第{page}页没有读到任何行，请核对该页",
-            )
+            message = say(self.template, "page_without_rows", section=section.labels[0], page=page)
+            self._flag(section, {page}, message)
 
     def stacked_rows(self, section: SectionSpec) -> None:
         """Items one of whose own cells (not a paragraph or merged level) holds stacked
@@ -153,12 +165,14 @@ class _Checker:
         ]
         if stacked:
             pages = self._pages(r for rows in stacked for r in rows)
-            self._flag(
-                section,
-                pages,
-                f"{section.labels[0]}有{len(stacked)}行的单元格内上下叠有两项内容（"
-                f"{_pages_text(pages)}），可能是两行未分开、有行未读入，请核对",
+            message = say(
+                self.template,
+                "stacked_rows",
+                section=section.labels[0],
+                count=len(stacked),
+                pages=self._pages_text(pages),
             )
+            self._flag(section, pages, message)
 
     def halves_aligned(self, section: SectionSpec) -> None:
         """In a table printing two halves side by side, an item of one half read over the rows
@@ -183,14 +197,7 @@ class _Checker:
                 if half != getattr(item, halves.field)
             )
         ]
-        self._flag_items(
-            section,
-            merged,
-            lambda where: (
-                f"{section.labels[0]}有{len(merged)}行在另一半对应两行及以上的位置"
-                f"只读到一行（{where}），可能是两行未分开、有行未读入，请核对"
-            ),
-        )
+        self._flag_items(section, merged, "halves_one_row")
 
     def joined_levels(self, section: SectionSpec) -> None:
         """Items whose 一级 or 二级 reads as two names of the taxonomy one after the other
@@ -206,20 +213,13 @@ class _Checker:
             for i, item in enumerate(items)
             if any(len(split_wordings(getattr(item, key) or "", names) or ()) > 1 for key in levels)
         ]
-        self._flag_items(
-            section,
-            joined,
-            lambda where: (
-                f"{section.labels[0]}有{len(joined)}行的一级或二级指标栏连着两个指标"
-                f"名称（{where}），可能是两组行未分开、有行未读入，请核对"
-            ),
-        )
+        self._flag_items(section, joined, "joined_levels")
 
     # -- the template's expectations ------------------------------------------------------------
     def at_least_one(self, section: SectionSpec, items: list) -> None:
         if not items:
             pages = self._pages(self.trace.section_rows.get(section.key, ()))
-            self._flag(section, pages, f"{section.labels[0]}未读到任何行，请核对并补录")
+            self._flag(section, pages, say(self.template, "no_rows", section=section.labels[0]))
 
     def taxonomy(self, section: SectionSpec) -> None:
         """Every 一级 of the taxonomy has rows (printed, if empty), and within a 一级 its
@@ -237,11 +237,13 @@ class _Checker:
         absent = [level1 for level1 in self.template.taxonomy if level1 not in seen]
         pages = self._pages(self.trace.section_rows.get(section.key, ()))
         if absent:
-            self._flag(
-                section,
-                pages,
-                f"{section.labels[0]}缺少一级指标：{'、'.join(absent)}，请核对是否有行未读入",
+            message = say(
+                self.template,
+                "level1_absent",
+                section=section.labels[0],
+                absent=self._joined(absent),
             )
+            self._flag(section, pages, message)
         # The order holds within each half of a table printing a 中期 and a 年度 half.
         half = section.halves.field if section.halves else None
         rank: dict[tuple[object, str], int] = {}
@@ -254,12 +256,14 @@ class _Checker:
             if canonical not in order:
                 continue  # a 二级 under the wrong 一级 is the taxonomy check's
             if order.index(canonical) < rank.get(group, 0):
-                self._flag(
-                    section,
-                    pages,
-                    f"{section.labels[0]}中“{level1}”下的二级指标顺序与模板不符"
-                    f"（{canonical}出现在后面），可能有行错位或未读入，请核对",
+                message = say(
+                    self.template,
+                    "level2_order",
+                    section=section.labels[0],
+                    level1=level1,
+                    level2=canonical,
                 )
+                self._flag(section, pages, message)
                 return
             rank[group] = order.index(canonical)
 
@@ -284,12 +288,14 @@ class _Checker:
             for empty, full in ((a, b), (b, a)):
                 if self._shifted(items, empty.key, empty.kind, full.key, full.kind):
                     pages = self._pages(r for rows in self._item_rows(section) for r in rows)
-                    self._flag(
-                        section,
-                        pages,
-                        f"{section.labels[0]}的列可能错位：“{empty.labels[0]}”栏几乎为空，"
-                        f"而“{full.labels[0]}”栏的内容像“{empty.labels[0]}”，请逐项核对",
+                    message = say(
+                        self.template,
+                        "column_shift",
+                        section=section.labels[0],
+                        empty=empty.labels[0],
+                        full=full.labels[0],
                     )
+                    self._flag(section, pages, message)
                     self.doubtful.update(
                         f"{name}[{i}].{c.key}" for i in range(len(items)) for c in section.columns
                     )
@@ -317,16 +323,13 @@ class _Checker:
         shifted = [i for i, columns in hits.items() if columns]
         if not shifted:
             return
-        named = "、".join(f"“{c.labels[0]}”" for c in own if any(c in hits[i] for i in shifted))
-        what = "的列可能错位" if with_levels else "可能是绩效指标的行误读入本栏目"
-        self._flag_items(
-            section,
-            shifted,
-            lambda _: (
-                f"{section.labels[0]}有{len(shifted)}行{what}（{named}栏是"
-                "一级或二级指标的名称），请逐项核对"
-            ),
+        named = self._joined(
+            say(self.template, "column_named", column=c.labels[0])
+            for c in own
+            if any(c in hits[i] for i in shifted)
         )
+        key = "level_names_shifted" if with_levels else "level_rows_in_section"
+        self._flag_items(section, shifted, key, columns=named)
 
     def row_in_value(self, section: SectionSpec) -> None:
         """A one-value section (其他需完成的任务) one of whose printed rows holds several cells
@@ -348,14 +351,13 @@ class _Checker:
         at = self.template.sections.index(section)
         before = [s for s in self.template.sections[:at] if s.layout == "rows"]
         pages = self._pages(rows)
-        where = (
-            f"“{section.labels[0]}”栏中有{len(rows)}行并排的多个单元格（{_pages_text(pages)}），"
-        )
+        where = {"section": section.labels[0], "count": len(rows), "pages": self._pages_text(pages)}
         if before:
             owner = before[-1]
-            self._flag(owner, pages, f"{where}可能是{owner.labels[0]}的行误读入该栏，请核对并补录")
+            message = say(self.template, "rows_in_value", owner=owner.labels[0], **where)
+            self._flag(owner, pages, message)
         else:  # nothing to lose a row from: a wide cell cut by a rule read in its text
-            self._flag(section, pages, f"{where}文字可能被拆开或顺序错乱，请对照原件核对")
+            self._flag(section, pages, say(self.template, "value_cut", **where))
         self.doubtful.add(section.field)
 
     def _shifted(

@@ -1,18 +1,20 @@
 """Exports of checked documents: contract JSON, CSV (one file per section, zipped) and XLSX.
 
 Documents of several forms export together, each form's tables apart (a sheet or file per form
-and table). The 部门整体 form has its own layout below (its budget block as its template's
-`printed_rows`); another form's tables are derived from its template (`ingest.flat_tables`),
-with a sheet per document listing its fields in order.
+and table). Every word over a form's field, table or section is its template's (a section's
+`title`, else its first label); the words over what every document has (its source, status,
+acceptance, fields and audit trail) are the export's own.
 
-The XLSX holds, per document, a sheet laid out like the printed form (merged cells where the
-form merges them, and the empty indicator rows the paper prints for a 二级指标 with nothing
-under it) and, for all documents together, flat sheets 预算, 重点工作任务 and 绩效指标 whose
-amounts are numbers, so they sum in a spreadsheet without retyping, and 修改记录, the audit
-trail. Headers are the form's own Chinese words. Text that a spreadsheet would run as a formula
-is made inert in both XLSX and CSV (`ingest.sheet_cells`). Pure: documents in, bytes out; the
-service puts the audit trail and acceptance into the documents (`corrections[]`,
-`acceptance`).
+A form whose folder says so (`printed` in `form.yaml`, the 部门整体 form) has, per document, a
+sheet laid out like the printed form (merged cells where the form merges them, a block as its
+template's `printed_rows`, and the empty rows the paper prints for a 二级指标 with nothing
+under it) and flat tables of its documents, of each printed block (预算) and of each rows
+section (重点工作任务, 绩效指标), each row naming the department. Another form's tables are
+derived from its template (`ingest.flat_tables`), with a sheet per document listing its fields
+in order. Amounts are numbers in the XLSX, so they sum in a spreadsheet without retyping; 修改记录
+is the audit trail. Text that a spreadsheet would run as a formula is made inert in both XLSX
+and CSV (`ingest.sheet_cells`). Pure: documents in, bytes out; the service puts the audit trail
+and acceptance into the documents (`corrections[]`, `acceptance`).
 """
 
 import csv
@@ -25,44 +27,34 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ingest.flat_tables import FlatTable, flat_tables
+from ingest.flat_tables import (
+    DOCUMENT_ID,
+    TITLE_AND_YEAR,
+    FlatTable,
+    cell_of,
+    flat_tables,
+    rows_table,
+    single_cells,
+    single_fields,
+)
 from ingest.forms import Form, form_of
 from ingest.sheet_cells import append_row, csv_cell
-from ingest.template import SectionSpec, Template
+from ingest.template import PairSpec, SectionSpec, Template
 from models.contract import (
     ACTION_NAMES,
-    BUDGET_KEYS,
-    SCHEMA_ID,
     STATUS_NAMES,
     FormDocument,
-    Indicator,
-    PerformanceTargets,
+    row_lists,
     value_paths,
 )
 
 Format = Literal["json", "csv", "xlsx"]
 Number = Callable[[str | None], Any]
 
-BUDGET_LABELS: dict[str, str] = {
-    "basic_expenditure": "基本支出",
-    "project_expenditure": "项目支出",
-    "fiscal_appropriation": "财政拨款",
-    "other_funds": "其他资金",
-    "special_funds": "财政专项资金",
-    "other_development_expenditure": "其他事业发展性支出",
-    "city_level_funds": "市本级使用资金",
-    "transfer_payment_funds": "拟用于对下转移支付资金",
-}
-DOCUMENT_HEADER = (
-    "文档编号", "文件名", "SHA-256", "页数", "状态", "表名", "年度", "部门", "财政供养人员数",
-    "下属二级单位数", "总体绩效目标", "其他需完成的任务", "接受人", "接受时间", "接受说明",
-)  # fmt: skip
-BUDGET_HEADER = ("文档编号", "部门", *BUDGET_LABELS.values())
-TASK_HEADER = (
-    "文档编号", "部门", "序号", "名称", "主要实施内容", "拟投入的资金(万元)",
-    "期望达到的目标(概述)",
-)  # fmt: skip
-INDICATOR_HEADER = ("文档编号", "部门", "序号", "一级指标", "二级指标", "三级指标", "指标值")
+# The words over the columns of a document's source, review and acceptance: the export's own,
+# every form's; the form's fields are under its template's words.
+SOURCE_HEADER = ("文档编号", "文件名", "SHA-256", "页数", "状态")
+ACCEPTANCE_HEADER = ("接受人", "接受时间", "接受说明")
 FIELD_HEADER = ("文档编号", "字段", "值", "识别原文", "置信度", "状态", "原因", "页码", "位置")
 TRAIL_HEADER = ("文档编号", "部门", "时间", "复核人", "操作", "对象", "原值", "新值", "备注")
 FIELD_STATUS_NAMES = {"accepted": "无疑问", "flagged": "待复核", "corrected": "已更正"}
@@ -86,7 +78,7 @@ def file_stem(docs: list[FormDocument], *, batch: bool = False) -> str:
         return f"绩效目标表-{span}{len(docs)}份"
     doc = docs[0]
     said = _summary(doc)
-    kind = "绩效目标表" if doc.schema_id == SCHEMA_ID else form_of(doc).name
+    kind = form_of(doc).export_name
     parts = [
         said.get("department") or "未识别部门",
         said.get("project"),
@@ -113,35 +105,14 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _document_row(doc: PerformanceTargets) -> list[Any]:
+def _document_row(doc: FormDocument, fields: list[Any]) -> list[Any]:
+    """A document's source and status, its `fields` and its acceptance."""
     src, accepted = doc.source, doc.acceptance
     return [
         doc.document_id, src and src.filename, src and src.sha256, src and src.pages,
-        STATUS_NAMES.get(doc.status.value, doc.status.value), doc.title, doc.year,
-        doc.department, doc.basic_info.staff_count, doc.basic_info.subunit_count,
-        doc.overall_goal, doc.other_tasks, accepted and accepted.by,
+        STATUS_NAMES.get(doc.status.value, doc.status.value), *fields, accepted and accepted.by,
         accepted and accepted.at.isoformat(timespec="seconds"), accepted and accepted.reason,
     ]  # fmt: skip
-
-
-def _budget_row(doc: PerformanceTargets, number: Callable[[str | None], Any]) -> list[Any]:
-    return [doc.document_id, doc.department] + [
-        number(getattr(doc.budget, key)) for key in BUDGET_KEYS
-    ]
-
-
-def _task_rows(doc: PerformanceTargets, number: Callable[[str | None], Any]) -> list[list[Any]]:
-    return [
-        [doc.document_id, doc.department, i + 1, t.name, t.content, number(t.amount), t.expected]
-        for i, t in enumerate(doc.tasks)
-    ]
-
-
-def _indicator_rows(doc: PerformanceTargets) -> list[list[Any]]:
-    return [
-        [doc.document_id, doc.department, i + 1, *(getattr(ind, k) for k in Indicator.model_fields)]
-        for i, ind in enumerate(doc.indicators)
-    ]
 
 
 def _field_rows(doc: FormDocument) -> list[list[Any]]:
@@ -184,14 +155,38 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
-def _department_tables(docs: list[PerformanceTargets], number: Number) -> list[FlatTable]:
-    """The 部门整体 form's own tables: documents, budget, tasks, indicators."""
-    return [
-        FlatTable("文档", DOCUMENT_HEADER, [_document_row(d) for d in docs]),
-        FlatTable("预算", BUDGET_HEADER, [_budget_row(d, number) for d in docs]),
-        FlatTable("重点工作任务", TASK_HEADER, [r for d in docs for r in _task_rows(d, number)]),
-        FlatTable("绩效指标", INDICATOR_HEADER, [r for d in docs for r in _indicator_rows(d)]),
+def _printed_tables(form: Form, docs: list[FormDocument], number: Number) -> list[FlatTable]:
+    """The tables of a form laid out as printed (`Form.printed`): its documents (source and
+    status, the fields outside any list or block, acceptance), then one table per block the
+    paper prints with rows of its own (`printed_rows`) and one per rows section, each row
+    naming the document's department; every word over a field is its template's."""
+    template = form.template
+    cell = cell_of(template, number)
+    headers = dict(f for s in template.sections for f in single_fields(s))
+    path = form.summary.get("department")
+    by_department = ((headers[path], lambda d: _summary(d)["department"]),) if path else ()
+    singles = [
+        *TITLE_AND_YEAR,
+        *(f for s in template.sections if s.layout != "rows" and not s.printed_rows
+          for f in single_fields(s)),
+    ]  # fmt: skip
+    header = (*SOURCE_HEADER, *(h for _, h in singles), *ACCEPTANCE_HEADER)
+    rows = [_document_row(d, single_cells(d, singles, cell)) for d in docs]
+    tables = [FlatTable("文档", header, rows)]
+    for block in (s for s in template.sections if s.printed_rows):
+        fields = single_fields(block)
+        header = (DOCUMENT_ID, *(h for h, _ in by_department), *(h for _, h in fields))
+        rows = [
+            [d.document_id, *(of(d) for _, of in by_department), *single_cells(d, fields, cell)]
+            for d in docs
+        ]
+        tables.append(FlatTable(block.heading(), header, rows))
+    tables += [
+        rows_table(section, docs, template, number, by_department)
+        for section in template.sections
+        if section.layout == "rows"
     ]
+    return tables
 
 
 def _by_form(docs: list[FormDocument]) -> list[tuple[Form, list[FormDocument]]]:
@@ -204,8 +199,8 @@ def _by_form(docs: list[FormDocument]) -> list[tuple[Form, list[FormDocument]]]:
 
 
 def _form_tables(form: Form, docs: list[FormDocument], number: Number) -> list[FlatTable]:
-    if form.schema_id == SCHEMA_ID:
-        return _department_tables(docs, number)  # type: ignore[arg-type]
+    if form.printed:
+        return _printed_tables(form, docs, number)
     return flat_tables(docs, form.template, number)
 
 
@@ -239,101 +234,135 @@ def _text_row(row: list[Any]) -> list[Any]:
     return [_text(v) for v in row]
 
 
-def printed_indicator_rows(doc: PerformanceTargets, template: Template) -> list[Indicator]:
-    """The indicators as the paper prints them: every 二级指标 of a 一级 that is present has a
-    row, an empty one where nothing is under it (成本指标 with no 三级指标)."""
-    rows = list(doc.indicators)
-    present = {template.canonical_level2(i.level2) for i in rows if i.level2}
+def printed_level_rows(doc: FormDocument, section: SectionSpec, template: Template) -> list[Any]:
+    """The items of the list carrying the taxonomy's levels (`section`, the indicators) as the
+    paper prints them: every 二级 of a 一级 that is present has a row, an empty one where
+    nothing is under it (成本指标 with no 三级指标)."""
+    name = section.list or section.key
+    rows = list(getattr(doc, name))
+    keys = {c.kind: c.key for c in section.columns}
+    if "taxonomy1" not in keys or "taxonomy2" not in keys:
+        return rows
+    item, level1_of, level2_of = row_lists(type(doc))[name], keys["taxonomy1"], keys["taxonomy2"]
+
+    def level2(row: Any) -> str | None:
+        printed = getattr(row, level2_of)
+        return template.canonical_level2(printed) if printed else None
+
+    present = {level2(r) for r in rows} - {None}
     for level1, level2s in template.taxonomy.items():
-        if not any(i.level1 == level1 for i in rows):
+        under = [n for n, r in enumerate(rows) if getattr(r, level1_of) == level1]
+        if not under:
             continue
-        for k, level2 in enumerate(level2s):
-            if level2 in present:
+        for k, wanted in enumerate(level2s):
+            if wanted in present:
                 continue
             before = set(level2s[:k])
             at = max(
-                (n + 1 for n, i in enumerate(rows) if i.level1 == level1
-                 and (i.level2 is None or template.canonical_level2(i.level2) in before)),
-                default=min(n for n, i in enumerate(rows) if i.level1 == level1),
+                (n + 1 for n in under
+                 if getattr(rows[n], level2_of) is None or level2(rows[n]) in before),
+                default=min(under),
             )  # fmt: skip
-            rows.insert(at, Indicator(level1=level1, level2=level2))
-            present.add(level2)
+            rows.insert(at, item(**{level1_of: level1, level2_of: wanted}))
+            present.add(wanted)
+            under = [n for n, r in enumerate(rows) if getattr(r, level1_of) == level1]
     return rows
+
+
+def _as_cell(kind: str, value: Any) -> Any:
+    """A value in the form sheet: amounts as numbers."""
+    return _number(value) if kind == "amount" else value
+
+
+def _pair_cells(pair: PairSpec, values: dict[str, Any]) -> list[Any]:
+    """A pair's label and value cells."""
+    return [pair.title or pair.labels[0], _as_cell(pair.kind, values[pair.field])]
 
 
 def _printed_block(section: SectionSpec, values: dict[str, Any]) -> list[list[Any]]:
     """A pairs section's rows as the form prints them (its `printed_rows`): header texts, and
     each pair's label and value, amounts as numbers."""
     pairs = {pair.field: pair for pair in section.pairs}
-
-    def cells(path: str) -> tuple[Any, Any]:
-        pair = pairs[path]
-        value = _number(values[path]) if pair.kind == "amount" else values[path]
-        return pair.title or pair.labels[0], value
-
     return [
-        list(row.headers) or [cell for path in row.pairs for cell in cells(path)]
+        list(row.headers) or [c for path in row.pairs for c in _pair_cells(pairs[path], values)]
         for row in section.printed_rows
     ]
 
 
-def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
-    """The printed form's layout: 5 columns, section labels merged down the left column."""
+def _form_sheet(ws: Any, doc: FormDocument, template: Template) -> None:
+    """The printed form's layout under its title, section by section in the template's order,
+    every word the template's: a label in the left column (merged down the rows of its
+    section), a value across the columns right of it, pairs side by side, a block as its
+    `printed_rows`, a list under its columns' labels with carried cells merged down over
+    equal neighbours, the levels' list with the empty rows the paper prints."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
     wrap = Alignment(wrap_text=True, vertical="center")
+    width = template.columns
+    values = dict(value_paths(doc))
     rows: list[list[Any]] = []
     merges: list[tuple[int, int, int, int]] = []  # (row0, col0, row1, col1), 1-based
 
-    def add(values: list[Any], *, span_value: bool = False) -> int:
-        rows.append(values + [None] * (5 - len(values)))
+    def add(cells: list[Any], *, span_value: bool = False) -> int:
+        rows.append(cells + [None] * (width - len(cells)))
         r = len(rows)
         if span_value:
-            merges.append((r, 2, r, 5))
+            merges.append((r, 2, r, width))
         return r
 
     def section(label: str, body: list[list[Any]]) -> None:
         first = len(rows) + 1
-        for i, values in enumerate(body):
-            add([label if i == 0 else None, *values])
+        for i, cells in enumerate(body):
+            add([label if i == 0 else None, *cells])
         if len(body) > 1:
             merges.append((first, 1, len(rows), 1))
 
-    indicators = printed_indicator_rows(doc, template)
-    rows.append([doc.title, None, None, None, None])
-    merges.append((1, 1, 1, 5))
-    add(["部门名称", doc.department], span_value=True)
-    add(["基本信息", "财政供养人员数", doc.basic_info.staff_count, "下属二级单位数",
-         doc.basic_info.subunit_count])  # fmt: skip
-    budget = template.section("budget")
-    section(budget.labels[0], _printed_block(budget, dict(value_paths(doc))))
-    add(["总体绩效目标", doc.overall_goal], span_value=True)
-    section("年度重点工作任务", [
-        ["名称", "主要实施内容", "拟投入的资金(万元)", "期望达到的目标(概述)"],
-        *([t.name, t.content, _number(t.amount), t.expected] for t in doc.tasks),
-    ])  # fmt: skip
-    add(["其他需完成的任务(可选填)", doc.other_tasks], span_value=True)
-    first_indicator = len(rows) + 2
-    section("绩效指标", [
-        ["一级指标", "二级指标", "三级指标", "指标值"],
-        *([i.level1, i.level2, i.name, i.value] for i in indicators),
-    ])  # fmt: skip
-    for col, key in ((2, "level1"), (3, "level2")):  # merged down over equal neighbours
-        start = 0
-        for k in range(1, len(indicators) + 1):
-            same = k < len(indicators) and (
-                getattr(indicators[k], key) == getattr(indicators[start], key)
-                and (col == 2 or indicators[k].level1 == indicators[start].level1)
-            )
-            if not same:
-                if k - start > 1:
-                    merges.append((first_indicator + start, col, first_indicator + k - 1, col))
-                start = k
+    def items(spec: SectionSpec) -> None:
+        listed = (
+            printed_level_rows(doc, spec, template)
+            if spec is template.levels_section()
+            else getattr(doc, spec.list or spec.key)
+        )
+        first = len(rows) + 2  # under the columns' labels
+        section(spec.labels[0], [
+            [c.labels[0] for c in spec.columns],
+            *([_as_cell(c.kind, getattr(item, c.key)) for c in spec.columns] for item in listed),
+        ])  # fmt: skip
+        keys = [c.key for c in spec.columns]
+        for j, key in enumerate(spec.carry_down):  # within the cell carried left of it
+            col = 2 + keys.index(key)
+            start = 0
+            for k in range(1, len(listed) + 1):
+                same = k < len(listed) and all(
+                    getattr(listed[k], held) == getattr(listed[start], held)
+                    for held in spec.carry_down[: j + 1]
+                )
+                if not same:
+                    if k - start > 1:
+                        merges.append((first + start, col, first + k - 1, col))
+                    start = k
+
+    rows.append([doc.title, *[None] * (width - 1)])
+    merges.append((1, 1, 1, width))
+    for spec in template.sections:
+        if spec.layout == "value" and spec.field:
+            add([spec.labels[0], values[spec.field]], span_value=True)
+        elif spec.printed_rows:
+            section(spec.labels[0], _printed_block(spec, values))
+        elif spec.layout == "pairs":
+            add([spec.labels[0], *(c for pair in spec.pairs for c in _pair_cells(pair, values))])
+        elif spec.layout == "rows":
+            items(spec)
+        else:  # headed: a header row naming the cells under it
+            section(spec.labels[0], [
+                [c.labels[0] for c in spec.columns],
+                [_as_cell(c.kind, values[c.key]) for c in spec.columns],
+            ])  # fmt: skip
 
     thin = Side(style="thin")
     for values in rows:
         append_row(ws, values)
-    for row in ws.iter_rows(min_row=2, max_row=len(rows), max_col=5):
+    for row in ws.iter_rows(min_row=2, max_row=len(rows), max_col=width):
         for cell in row:
             cell.alignment = wrap
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -343,8 +372,8 @@ def _form_sheet(ws: Any, doc: PerformanceTargets, template: Template) -> None:
         ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    for letter, width in zip("ABCDE", (16, 22, 40, 22, 40), strict=True):
-        ws.column_dimensions[letter].width = width
+    for letter, wide in zip("ABCDE", (16, 22, 40, 22, 40), strict=False):
+        ws.column_dimensions[letter].width = wide
 
 
 def _flat_sheet(wb: Any, title: str, header: Iterable[str], rows: Iterable[list[Any]]) -> None:
@@ -392,16 +421,14 @@ def to_xlsx(docs: list[FormDocument], *, batch: bool = False) -> ExportFile:
     wb.remove(wb.active)
     groups = _by_form(docs)
     for form, group in groups:
-        own = form.schema_id == SCHEMA_ID
-        name = "绩效目标表" if own else form.name
         for i, doc in enumerate(group):
-            title = name if len(group) == 1 else f"{name}{i + 1}"
-            if own:
-                _form_sheet(wb.create_sheet(title), doc, form.template)  # type: ignore[arg-type]
+            title = form.export_name if len(group) == 1 else f"{form.export_name}{i + 1}"
+            if form.printed:
+                _form_sheet(wb.create_sheet(title), doc, form.template)
             else:
                 _listing_sheet(wb.create_sheet(title), doc, form.template)
         for table in _form_tables(form, group, _number):
-            if own and table.name == "文档":
+            if form.printed and table.name == "文档":
                 continue  # the form sheets show it
             title = f"{form.name}·{table.name}" if len(groups) > 1 else table.name
             _flat_sheet(wb, title[:31], table.header, table.rows)

@@ -14,8 +14,9 @@ from ingest.template import Template
 
 Placeholders = tuple[str, ...]
 
-# Every form needs these: its title is text (a speck at an edge), its year a count, and any
-# list of rows may hold a row read twice.
+# Every form needs these: its title is text (a speck at an edge), its year a count, any list
+# of rows may hold a row read twice, any rows section may lose rows or shift a column
+# (`ingest.completeness`), and any page or line may end nowhere (`ingest.accounting`).
 _EVERY_FORM: dict[str, Placeholders] = {
     "format": (),
     "found": ("reason", "detail"),  # a reason's text, then what was found
@@ -31,6 +32,27 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "leading_zero": ("what",),
     "duplicate": (),
     "duplicate_of": ("reason", "row"),
+    # where and what, in the sentences below: a page, items of a list, a column's label
+    "page": ("page",),
+    "list_separator": (),
+    "column_named": ("column",),
+    # a rows section ({section}: its label) that lost rows or shifted a column; {pages}: the
+    # `page` of each, joined by the `list_separator`
+    "no_rows": ("section",),
+    "rows_unread": ("section", "count", "pages"),
+    "rows_partly_unread": ("section", "count", "pages"),
+    "page_without_rows": ("section", "page"),
+    "stacked_rows": ("section", "count", "pages"),
+    "column_shift": ("section", "empty", "full"),
+    # a one-value section ({section}) with a row's cells side by side: a row of the rows
+    # section before it ({owner}), or its own text cut
+    "rows_in_value": ("section", "count", "pages", "owner"),
+    "value_cut": ("section", "count", "pages"),
+    # a page ({page}) or a line ({text}) that ended nowhere
+    "unassigned_text": ("page", "text"),
+    "page_failed": ("page",),
+    "page_without_table": ("page",),
+    "page_table_unplaced": ("page",),
 }
 _PERCENT: dict[str, Placeholders] = {"percent_over_100": (), "percent_sign_missing": ()}
 _LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": ()}
@@ -64,7 +86,18 @@ _TAXONOMY: dict[str, Placeholders] = {
     "not_level1": ("value",),
     "not_level2": ("value",),
     "level2_under": ("level2", "level1"),
+    "level1_absent": ("section", "absent"),  # `absent`: the 一级 with no row, joined
+    "level2_order": ("section", "level1", "level2"),
+    "joined_levels": ("section", "count", "pages"),
 }
+# Those of a form with a taxonomy: a row whose own column ({columns}: each `column_named`,
+# joined) holds a 一级 or 二级 name, in a section with the levels or in one without them.
+_LEVEL_NAMES: dict[str, Placeholders] = {
+    "level_names_shifted": ("section", "count", "columns"),
+    "level_rows_in_section": ("section", "count", "columns"),
+}
+# Those of a form printing a table in two halves side by side.
+_HALVES: dict[str, Placeholders] = {"halves_one_row": ("section", "count", "pages")}
 
 
 def needed_messages(template: Template) -> dict[str, Placeholders]:
@@ -76,6 +109,10 @@ def needed_messages(template: Template) -> dict[str, Placeholders]:
         needed.update(_BY_KIND.get(kind, {}))
     if template.levels_section() is not None:
         needed.update(_TAXONOMY)
+    if template.taxonomy:
+        needed.update(_LEVEL_NAMES)
+    if any(section.halves is not None for section in template.sections):
+        needed.update(_HALVES)
     if template.required:
         needed["missing"] = ()
     return needed

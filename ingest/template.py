@@ -115,6 +115,9 @@ class SectionSpec(_Spec):
     # between them, pairs side by side out of order): its rows, as the review page and the
     # XLSX form sheet lay it out.
     printed_rows: tuple[PrintedRow, ...] = ()
+    # How the exports name the section (its table, the column of its field) where the paper's
+    # first label is longer than a sheet or column needs (`预算` for 预算整体情况).
+    title: str | None = None
 
     @model_validator(mode="after")
     def _layout_fields(self) -> "SectionSpec":
@@ -131,6 +134,10 @@ class SectionSpec(_Spec):
         if self.printed_rows and self.layout != "pairs":
             raise ValueError("only a 'pairs' section has 'printed_rows'")
         return self
+
+    def heading(self) -> str:
+        """The section's name in the exports: its `title`, else its first printed label."""
+        return self.title or self.labels[0]
 
     def field_of(self, column: ColumnSpec) -> str:
         """The path key of a column: `list.key` for a rows section, the key itself (a field

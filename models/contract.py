@@ -69,18 +69,6 @@ class BasicInfo(_Strict):
     subunit_count: int | None = None
 
 
-BUDGET_KEYS: tuple[str, ...] = (
-    "basic_expenditure",
-    "project_expenditure",
-    "fiscal_appropriation",
-    "other_funds",
-    "special_funds",
-    "other_development_expenditure",
-    "city_level_funds",
-    "transfer_payment_funds",
-)
-
-
 class Budget(_Strict):
     basic_expenditure: Amount | None = None
     project_expenditure: Amount | None = None

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, RedirectResponse
 
 from api.errors import NotFound
-from ingest.forms import form_by_id
+from ingest.forms import default_form, form_by_id
 from models.contract import ACTION_NAMES, STATUS_NAMES
 
 WEB_DIR = Path(__file__).parents[1] / "web"
@@ -34,13 +34,14 @@ def home() -> RedirectResponse:
 
 @router.get("/ui/form.json")
 def form_description(
-    form: Annotated[str, Query(max_length=64)] = "department_overall",
+    form: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """A form's section and column labels, layout, taxonomy and reason texts from its template,
     and the names of statuses and reviewer acts, so the pages use the same words as the
-    exports instead of a second copy of them."""
+    exports instead of a second copy of them; without `form`, the form a document is read as
+    when nothing tells."""
     try:
-        found = form_by_id(form)
+        found = default_form() if form is None else form_by_id(form)
     except KeyError:
         raise NotFound("no_form", f"没有表式 {form}") from None
     keys = {"name", "columns", "sections", "taxonomy", "messages"}

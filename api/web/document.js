@@ -7,6 +7,7 @@ import {
   ACTION_NAMES,
   FIELD_STATUS_NAMES,
   fieldLabel,
+  flaggedList,
   formatTime,
   h,
   labelText,
@@ -178,7 +179,8 @@ async function addRow(list, index, flagIndex = null) {
 }
 
 async function removeRow(list, index) {
-  const why = window.prompt(`删除${list === "tasks" ? "任务" : "指标"}第 ${index + 1} 行？请说明原因（记入修改记录）：`, "");
+  const named = form.sections.find((s) => s.list === list)?.labels[0] ?? list;
+  const why = window.prompt(`删除${named}第 ${index + 1} 行？请说明原因（记入修改记录）：`, "");
   if (why === null) return;
   try {
     await request(`${base}/rows/${list}/${index}`, { method: "DELETE", json: { revision: doc.revision, comment: why.trim() || null } });
@@ -206,8 +208,7 @@ function renderFlags(flags) {
           toast(`未能处理：${error.message}`, "error");
         }
       });
-      const lists = form.sections.filter((s) => s.layout === "rows").map((s) => s.list);
-      const list = lists.includes(flag.section) ? flag.section : (lists.at(-1) ?? "indicators");
+      const list = flaggedList(form, flag);
       const add = h("button", { type: "button", class: "small primary", dataset: { fromFlag: i } }, "补录为一行");
       add.addEventListener("click", () => addRow(list, (content[list] ?? []).length, flag.reason === "unassigned_text" ? i : null));
       return h(

@@ -14,6 +14,7 @@ import {
   REASON_NAMES,
   fieldKind,
   fieldLabel,
+  flaggedList,
   h,
   labelText,
   loadForm,
@@ -215,7 +216,7 @@ function showFlag(item) {
   comment = h("textarea", { id: "resolve-comment", class: "value long", rows: 2, placeholder: "核对结果（必填），例如：该页为签章页，无表格" });
   const resolve = h("button", { type: "button", id: "resolve-flag" }, "已核对，标记为已处理（Ctrl+Enter）");
   resolve.addEventListener("click", () => resolveFlag(item));
-  const list = flag.section === "tasks" || flag.section === "indicators" ? flag.section : "indicators";
+  const list = flaggedList(form, flag);
   const add = h("button", { type: "button", class: "primary", id: "add-row" }, flag.reason === "unassigned_text" ? "补录为一行（Enter）" : "添加一行（Enter）");
   add.addEventListener("click", () => addRow(item, list));
   card.replaceChildren(

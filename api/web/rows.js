@@ -6,12 +6,13 @@
 // the row above (the merged 一级/二级 carry down). The reviewer can draw a box on the page:
 // the service reads that region with the OCR engine and the text goes into the focused column.
 import { REVIEWER_KEY, TOKEN_KEY, objectUrl, sendJson } from "./api.js";
-import { h, toast } from "./ui.js";
+import { carriesLevels, h, toast } from "./ui.js";
 
-// "办理侨务咨询件数 ≥50件" -> name and value; anything else stays the name.
-export function prefillFromText(list, text) {
+// "办理侨务咨询件数 ≥50件" -> name and value, for a row of the levels' list (an indicator);
+// anything else stays the name.
+export function prefillFromText(section, text) {
   const clean = (text ?? "").split(/\s+/).filter(Boolean);
-  if (list === "indicators" && clean.length > 1 && /\d/.test(clean.at(-1))) {
+  if (carriesLevels(section) && clean.length > 1 && /\d/.test(clean.at(-1))) {
     return { name: clean.slice(0, -1).join(" "), value: clean.at(-1) };
   }
   return { name: clean.join(" ") };
@@ -89,7 +90,7 @@ export function addRowDialog({ base, form, doc, content, list, index, flagIndex 
   const section = form.sections.find((s) => s.list === list);
   const rows = content[list] ?? [];
   const flag = flagIndex === null ? null : doc.document_flags[flagIndex];
-  const values = { ...carried(section, rows, index), ...(flag ? prefillFromText(list, flag.text) : {}) };
+  const values = { ...carried(section, rows, index), ...(flag ? prefillFromText(section, flag.text) : {}) };
   let source = flag ? { page: flag.page, bbox: flag.bbox } : { page: null, bbox: null };
   const inputs = new Map(
     section.columns.map((c) => [
@@ -103,12 +104,12 @@ export function addRowDialog({ base, form, doc, content, list, index, flagIndex 
   const position = h("input", { type: "number", id: "row-position", min: 1, max: rows.length + 1, value: index + 1 });
   const comment = h("input", { type: "text", id: "row-comment", placeholder: "备注（可选，记入修改记录）" });
   const picker = regionPicker(base, doc.pages_total, flag?.page ?? 1, (text, page, bbox) => {
-    const parts = prefillFromText(list, text);
+    const parts = prefillFromText(section, text);
     if (focused === inputs.get("name") && parts.value !== undefined && inputs.get("value")) {
       inputs.get("name").value = parts.name;
       inputs.get("value").value = parts.value;
     } else {
-      focused.value = text.replace(/\n/g, list === "tasks" ? "\n" : "");
+      focused.value = text.replace(/\n/g, carriesLevels(section) ? "" : "\n");
     }
     source = { page, bbox };
   });

@@ -52,11 +52,12 @@ export const FINISHED = new Set(["needs_review", "ready", "accepted", "failed"])
 
 const formPromises = new Map(); // form id -> its description, fetched once
 
-// The description of a document's form (its `form`; the 部门整体 form when not yet known).
-export function loadForm(id = "department_overall") {
-  const key = id ?? "department_overall";
+// The description of a document's form (its `form`; when not yet known, the form the service
+// reads a document as when nothing tells, which /ui/form.json gives without `form`).
+export function loadForm(id = null) {
+  const key = id ?? "";
   if (!formPromises.has(key)) {
-    const url = `/ui/form.json?form=${encodeURIComponent(key)}`;
+    const url = key ? `/ui/form.json?form=${encodeURIComponent(key)}` : "/ui/form.json";
     formPromises.set(
       key,
       getJson(url).then((form) => {
@@ -123,6 +124,21 @@ export function statusBadge(status) {
   return h("span", { class: `badge status-${status}` }, STATUS_NAMES[status] ?? status);
 }
 
+const LEVEL_KINDS = new Set(["taxonomy1", "taxonomy2"]);
+
+// Whether a rows section's items carry the taxonomy's 一级/二级 (the indicators), as the
+// template says it (`Template.levels_section`), not by the name of its list.
+export function carriesLevels(section) {
+  return Boolean(section?.columns.some((c) => LEVEL_KINDS.has(c.kind)));
+}
+
+// The rows section a document flag names, else the form's last one (where a lost row most
+// often belongs: the long list at the end of the form).
+export function flaggedList(form, flag) {
+  const lists = form.sections.filter((s) => s.layout === "rows").map((s) => s.list);
+  return lists.includes(flag.section) ? flag.section : lists.at(-1);
+}
+
 // `tasks[2].amount` -> {section: "年度重点工作任务", label: "第3项 · 拟投入的资金(万元)",
 // context: the task's name}; `values` maps paths to values, for the row's context.
 export function fieldLabel(form, path, values) {
@@ -133,11 +149,14 @@ export function fieldLabel(form, path, values) {
     const column = section?.columns.find((c) => c.key === key) ??
       (section?.halves?.field === key ? { labels: ["期间"] } : null);
     const sibling = (name) => values.get(`${list}[${index}].${name}`);
-    const context =
-      list === "indicators"
-        ? ["level1", "level2", "name"].map(sibling).filter(Boolean).join(" › ")
-        : key !== "name" ? (sibling("name") ?? "") : "";
-    const unit = list === "indicators" ? "行" : "项";
+    const levels = carriesLevels(section);
+    const context = levels
+      ? [...section.columns.filter((c) => LEVEL_KINDS.has(c.kind)).map((c) => c.key), "name"]
+          .map(sibling)
+          .filter(Boolean)
+          .join(" › ")
+      : key !== "name" ? (sibling("name") ?? "") : "";
+    const unit = levels ? "行" : "项";
     return {
       section: section?.labels[0] ?? list,
       label: `第${Number(index) + 1}${unit} · ${column?.labels[0] ?? key}`,

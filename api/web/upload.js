@@ -87,6 +87,12 @@ function accept(files) {
 
 setupChrome("upload");
 loadForm();
+// The forms the service reads, by the names their folders give them.
+getJson("/api/v1/forms")
+  .then((forms) => {
+    document.getElementById("form-names").textContent = forms.map((form) => form.name).join("、");
+  })
+  .catch(() => {}); // the page still says 绩效目标表
 const drop = document.getElementById("drop");
 const input = document.getElementById("file-input");
 input.addEventListener("change", () => {

@@ -38,6 +38,13 @@ class _FormFile(BaseModel):
     name: str
     # What the queue shows of a document of this form: `department`, `project` -> value path.
     summary: dict[str, str] = {}
+    # How export files and sheets call a document of this form, where not by its `name`.
+    short_name: str | None = None
+    # Whether the XLSX lays each document out as the paper prints it (else it lists its fields)
+    # and the flat tables give a printed block a table of its own (`ingest.export`).
+    printed: bool = False
+    # The form a document is read as when nothing tells (one form says so).
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,14 @@ class Form:
     name: str
     folder: Path
     summary: dict[str, str]
+    short_name: str | None = None
+    printed: bool = False
+    default: bool = False
+
+    @property
+    def export_name(self) -> str:
+        """How export files and sheets call a document of this form."""
+        return self.short_name or self.name
 
     @cached_property
     def template(self) -> Template:
@@ -84,7 +99,15 @@ def load_form(folder: Path) -> Form:
         if spec is None or spec.loader is None:
             raise TemplateError(f"{contract}: cannot be loaded")
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
-    form = Form(id=declared.id, name=declared.name, folder=folder, summary=declared.summary)
+    form = Form(
+        id=declared.id,
+        name=declared.name,
+        folder=folder,
+        summary=declared.summary,
+        short_name=declared.short_name,
+        printed=declared.printed,
+        default=declared.default,
+    )
     form.template  # noqa: B018  (a broken template fails here, at load, not mid-document)
     return form
 
@@ -135,8 +158,13 @@ def form_of(document: FormDocument) -> Form:
 
 
 def default_form() -> Form:
-    """The form a document is read as when nothing tells (the 部门整体 form, contract v1)."""
-    return form_by_id("department_overall")
+    """The form a document is read as when nothing tells: the one whose folder says `default`
+    (the 部门整体 form); none, or more than one, is a mistake in the forms' folders."""
+    defaults = [form for form in forms() if form.default]
+    if len(defaults) != 1:
+        named = ", ".join(str(form.folder / "form.yaml") for form in defaults) or "none"
+        raise TemplateError(f"exactly one form must say 'default: true' ({named})")
+    return defaults[0]
 
 
 def recognise(texts: Iterable[str], candidates: list[Form] | None = None) -> Form | None:

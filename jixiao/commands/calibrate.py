@@ -32,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
     parser.add_argument(
         "--form",
-        default="department_overall",
-        help="the form whose documents are fitted (others in the corpus are left out)",
+        default=None,
+        help="the form whose documents are fitted (others in the corpus are left out; "
+        "default: the form a document is read as when nothing tells)",
     )
     parser.add_argument(
         "--out",
@@ -62,14 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from ingest.errors import UnknownTemplate
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.fitting import fit_model, samples_for, save_model
-    from ingest.forms import form_by_id
+    from ingest.forms import default_form, form_by_id
     from jixiao.options import read_options
     from jixiao.settings import get_settings
 
     settings = get_settings()
     options = read_options(settings)
     try:
-        form = form_by_id(args.form)
+        form = default_form() if args.form is None else form_by_id(args.form)
     except KeyError as exc:
         print(exc)
         return EXIT_USAGE

@@ -25,6 +25,7 @@ import httpx
 import openpyxl
 import pytest
 
+from ingest.forms import forms
 from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets, value_paths
 from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
@@ -152,6 +153,10 @@ def _cells(xlsx: bytes) -> list:
 @pytest.mark.skipif(bool(read_path_missing()), reason=read_path_missing() or "")
 def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Path) -> None:
     page.goto(f"{server.url}/ui/upload")
+    # the page names the forms the service reads, as their folders name them
+    names = "、".join(form.name for form in forms())
+    page.locator("#form-names", has_text=names).wait_for()
+    assert page.locator("#form-names").inner_text() == names
     # a drop the server rejects shows the server's own reason
     fake = b"<html>not a scan</html>"
     answer = httpx.post(

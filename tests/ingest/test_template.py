@@ -5,6 +5,7 @@ import pytest
 from ingest.errors import TemplateError
 from ingest.forms import form_by_id
 from ingest.template import DEFAULT_TEMPLATE, default_template, load_template, normalize_label
+from tests.ingest.template_text import without_message
 
 
 def test_default_template_describes_the_form():
@@ -137,6 +138,30 @@ def test_a_message_a_check_tells_that_the_template_lacks_fails_at_load(tmp_path:
     assert str(path) in str(err.value) and "'not_level2' is missing" in str(err.value)
     # the line of the messages' first entry, where the block to add it to starts
     assert _line_of_error(err) == changed.splitlines().index("messages:") + 2
+
+
+@pytest.mark.parametrize(
+    ("form", "key"),
+    [
+        ("department_overall", "rows_unread"),  # a rows section lost rows
+        ("department_overall", "level_rows_in_section"),  # indicator rows read under tasks
+        ("department_overall", "list_separator"),  # how pages are listed in those sentences
+        ("department_overall", "unassigned_text"),  # a line that ended nowhere
+        ("project_expenditure", "halves_one_row"),  # a form printing two halves
+        ("project_expenditure", "page_without_table"),  # a page that ended nowhere
+    ],
+)
+def test_a_sentence_of_the_row_and_page_checks_the_template_lacks_fails_at_load(
+    tmp_path: Path, form: str, key: str
+) -> None:
+    """The checks every form runs (rows lost or shifted, pages and lines that ended nowhere)
+    tell reviewers the form's own sentences: one missing fails at load, naming it."""
+    text = (form_by_id(form).folder / "template.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "short.yaml"
+    path.write_text(without_message(text, key), encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert str(path) in str(err.value) and f"'{key}' is missing" in str(err.value)
 
 
 def test_a_message_naming_a_placeholder_its_check_does_not_fill_fails_at_its_line(

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def test_the_budget_block_is_laid_out_as_the_forms_template_prints_it(
     swapped = "      - pairs: [budget.city_level_funds, budget.special_funds]"
     assert text.count(printed) == 1
     (tmp_path / "template.yaml").write_text(text.replace(printed, swapped), encoding="utf-8")
-    form = forms.Form(built_in.id, built_in.name, tmp_path, built_in.summary)
+    form = replace(built_in, folder=tmp_path)
     monkeypatch.setitem(forms._REGISTRY, form.id, form)
     budget = seed.budget.model_copy(update={"special_funds": "12.50", "city_level_funds": "3.00"})
     doc = seed.model_copy(update={"budget": budget})
@@ -143,3 +144,35 @@ def test_the_budget_block_is_laid_out_as_the_forms_template_prints_it(
     rows = [[c.value for c in row] for row in wb["绩效目标表"].iter_rows()]
     row = next(r for r in rows if "财政专项资金" in r)
     assert row[1:] == ["市本级使用资金", pytest.approx(3.0), "财政专项资金", pytest.approx(12.5)]
+
+
+def test_the_first_forms_words_in_its_exports_are_its_templates(
+    seed: PerformanceTargets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A region wording the budget block, a pair or a task column otherwise changes its
+    template, and the form sheet, the flat sheets and the CSV files follow it."""
+    built_in = forms.form_by_id("department_overall")
+    text = (built_in.folder / "template.yaml").read_text(encoding="utf-8")
+    reworded = {
+        "    title: 预算\n": "    title: 部门预算\n",
+        "        labels: [基本支出]\n": "        labels: [人员经费]\n",
+        "        labels: [名称, 任务名称]\n": "        labels: [任务名称, 名称]\n",
+        "    labels: [部门名称, 单位名称, 部门(单位)名称]\n": "    labels: [单位名称, 部门名称]\n",
+    }
+    for before, after in reworded.items():
+        assert text.count(before) == 1, before
+        text = text.replace(before, after)
+    (tmp_path / "template.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setitem(forms._REGISTRY, built_in.id, replace(built_in, folder=tmp_path))
+    wb = openpyxl.load_workbook(io.BytesIO(export([seed], "xlsx").content))
+    assert wb.sheetnames == ["绩效目标表", "部门预算", "重点工作任务", "绩效指标", "修改记录"]
+    budget = [c.value for c in wb["部门预算"][1]]
+    assert budget[:4] == ["文档编号", "部门", "人员经费", "项目支出"]
+    assert [c.value for c in wb["重点工作任务"][1]][3] == "任务名称"
+    rows = [[c.value for c in row] for row in wb["绩效目标表"].iter_rows()]
+    assert rows[1][:2] == ["单位名称", seed.department]
+    assert next(r for r in rows if "人员经费" in r)[2] == pytest.approx(397.72)
+    out = export([seed], "csv")
+    with zipfile.ZipFile(io.BytesIO(out.content)) as zf:
+        header = zf.read(f"{out.name}-部门预算.csv").decode("utf-8-sig").splitlines()[0]
+    assert header.split(",")[2] == "人员经费"

@@ -64,3 +64,23 @@ def test_a_batch_of_both_forms_has_a_sheet_per_form_and_table():
     assert float(amount) == 300.0  # a number a spreadsheet can sum
     listing = [[c.value for c in row] for row in book["项目支出绩效目标表"].iter_rows()]
     assert ["项目名称", "社区养老服务中心建设"] in [r[:2] for r in listing]
+
+
+def test_the_xlsx_of_the_second_form_is_in_its_own_layout_and_words():
+    book = openpyxl.load_workbook(io.BytesIO(export([_project()], "xlsx").content))
+    assert book.sheetnames == ["项目支出绩效目标表", "基本信息", "绩效指标", "修改记录"]
+    info = [c.value for c in book["基本信息"][1]]
+    assert info[:9] == [
+        "文档编号", "表名", "年度", "项目名称", "主管部门及代码", "主管部门及代码·代码",
+        "实施单位", "项目属性", "项目期",
+    ]  # fmt: skip
+    assert {"中期资金总额", "年度资金·财政拨款", "中期目标", "年度目标"} <= set(info)
+    indicators = [c.value for c in book["绩效指标"][1]]
+    assert indicators == ["文档编号", "序号", "期间", "一级指标", "二级指标", "三级指标", "指标值"]
+    listing = [[c.value for c in row] for row in book["项目支出绩效目标表"].iter_rows()]
+    assert listing[0][0] == "2021年度项目支出绩效目标申报表"
+    under = listing[[r[0] for r in listing].index("绩效指标") + 1]
+    assert under[:6] == ["序号", "期间", "一级指标", "二级指标", "三级指标", "指标值"]
+    # nothing of the first form's words: its budget block, department line, tasks
+    words = {c for row in listing for c in row} | set(info) | set(indicators)
+    assert not words & {"预算", "预算整体情况", "基本支出", "部门名称", "重点工作任务", "部门"}
