@@ -512,20 +512,25 @@ class _Mapper:
         half_sources: dict[str, _Source],
         section_rows: set[int],
     ) -> list[tuple[str | None, dict[str, tuple[int, float]]]]:
-        """The halves a header row names, each with its columns: a column named a second time
+        """The halves a header row names, each with its columns: a column named a second time,
+        or one that each half prints before a column the first half already has (a half prints
+        its columns in the template's order: a 二级指标 right of a 三级指标 is the next half's),
         starts the second half, which shares the `shared` columns of the first. A header of
         one half is named by a title row right above it in the section (`中期指标`), else by
         its section label (`中期绩效指标`); None when neither names one."""
         assert section.halves is not None
         self._use([cell for cell, _, _ in header], as_value=False)
+        order = [c.key for c in section.columns]
         first: dict[str, tuple[int, float]] = {}
         second: dict[str, tuple[int, float]] = {}
         starts: list[LogicalCell] = []
         for cell, col, found in header:
-            target = second if found.key in first or second else first
+            before = any(order.index(found.key) < order.index(key) for key in first)
+            target = second if found.key in first or before or second else first
             if not target:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
+        self._unread_leading_header_cells(row, header, first, order)
         if second:
             self._unread_header_cells(row, header, first, second, section.halves.shared)
             for key in section.halves.shared:
@@ -562,6 +567,34 @@ class _Mapper:
         self._use(unread, as_value=False)
         for key, cell in zip(missing, unread, strict=True):
             second[key] = (cell.col, INFERRED_SECTION_SCORE)
+
+    def _unread_leading_header_cells(
+        self,
+        row: int,
+        header: list[tuple[LogicalCell, int, LabelMatch]],
+        first: dict[str, tuple[int, float]],
+        order: list[str],
+    ) -> None:
+        """The first half prints, before its first named column, the columns of the template
+        that come before it (一级指标 and 二级指标 before 三级指标): where the header cells left
+        of it not read as a label (two labels joined by a rule not seen and read line by line,
+        `一级指二级指标」标`) end on the header row and span as many grid columns as those,
+        they are them, in order, with a low label score, so what is read under them stays in
+        doubt."""
+        start = min(col for col, _ in first.values())
+        missing = order[: min(order.index(key) for key in first)]
+        if not missing:
+            return
+        named = {id(cell) for cell, _, _ in header}
+        unread = [c for c in self._content(row) if id(c) not in named and c.col < start]
+        if any(c.row_span > 1 for c in unread):
+            return  # a header cell read with the value under it: the column is told otherwise
+        columns = [c.col + j for c in unread for j in range(c.col_span)]
+        if len(columns) != len(missing) or (columns and columns[-1] != start - 1):
+            return
+        self._use(unread, as_value=False)
+        for key, col in zip(missing, columns, strict=True):
+            first[key] = (col, INFERRED_SECTION_SCORE)
 
     def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
         """The half the table of one half whose header is `row` is of: named by a title row

@@ -370,3 +370,38 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     funds = mapped.document.funds
     assert _funds(funds) == (("300.00", "280.00", "20.00"), ("120.50", "100.50", "20"))
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
+
+
+def test_a_level2_header_right_of_the_first_halfs_name_starts_the_second_half():
+    # 一级指标 and 二级指标 joined by a rule not seen and read line by line: the first half's
+    # header starts at 三级指标, and the next 二级指标 is the 年度 half's, not the first's.
+    header = list(SIDE_BY_SIDE[0])
+    header[1:3] = [Span("一级指二级指标」标", 2)]
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    got = [(i.scope, i.level2, i.name) for i in mapped.document.indicators]
+    assert got == [
+        ("mid_term", "数量指标", "床位数"),
+        ("mid_term", "数量指标", "服务人次"),
+        ("mid_term", "质量指标", "验收合格率"),
+        ("mid_term", "满意度指标", "老人满意度"),
+        ("annual", "数量指标", "完成床位"),
+        ("annual", "时效指标", "完工时间"),
+        ("annual", "满意度指标", "老人满意度"),
+    ]
+    assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # in doubt
+    assert mapped.evidence["indicators[4].level2"].label_score == 1.0
+
+
+def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_the_next_halfs():
+    # The joined cell spans one grid column only: nothing tells which column it is, so the
+    # first half's 二级 stays unread rather than taken from the 年度 half's column.
+    header = list(SIDE_BY_SIDE[0])
+    header[2] = "撒二双"
+    doc = read([*HEAD, header, *SIDE_BY_SIDE[1:]]).document
+    annual = [(i.level2, i.name) for i in doc.indicators if i.scope == "annual"]
+    assert annual == [
+        ("数量指标", "完成床位"),
+        ("时效指标", "完工时间"),
+        ("满意度指标", "老人满意度"),
+    ]
+    assert all(i.level2 != "时效指标" for i in doc.indicators if i.scope == "mid_term")
