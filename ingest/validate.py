@@ -118,6 +118,9 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
 # out: the recogniser reads a printed full-width ， or ； as the half-width one.
 _INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
+# The same mark between a number and its measure word (`7775.人次`): a decimal point is
+# followed by a digit, and nothing stands between a number and its unit.
+_UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
 
 
 # A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
@@ -194,8 +197,9 @@ def _kind_problem(
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
-    if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
-        return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
+    for inner_mark in (_INNER_MARK, _UNIT_MARK):
+        if isinstance(value, str) and kind != "long_text" and (inner := inner_mark.search(value)):
+            return say(template, "mark_inside", mark=inner.group(1)), inner_mark.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):

@@ -348,6 +348,8 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
         ("2024年11月.30日前完成", "2024年11月30日前完成"),
         ("≥98%°", "≥98%"),  # a speck read as a degree sign
         ("不低于上年度水·平", "不低于上年度水平"),
+        ("7775.人次", "7775人次"),  # between a number and its unit: no decimal point
+        ("≥5.万元", "≥5万元"),
     ],
 )
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):
@@ -355,6 +357,12 @@ def test_a_stray_edge_mark_is_suggested_away(value, suggested):
     doc, i = _indicator(level2, value)
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (f"indicators[{i}].value",)]
     assert (issue.suggestion, issue.suggestion_path) == (suggested, f"indicators[{i}].value")
+
+
+@pytest.mark.parametrize("value", ["≤12.5万元", "1478人次", "≥3.5倍"])
+def test_a_decimal_point_before_its_digits_is_no_stray_mark(value):
+    doc, i = _indicator("数量指标", value)
+    assert not [x for x in issues_for(doc, "format") if f"indicators[{i}].value" in x.paths]
 
 
 def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
