@@ -304,9 +304,11 @@ class _Stitcher:
 
     def _one_name(self, above: str, below: str) -> bool:
         """Whether two texts one above the other are one 一级/二级 name wrapped over two
-        lines (`社会效益` / `指标`) that neither is alone."""
+        lines (`社会效益` / `指标`, `项目` / `效益指标`) whose upper part is no name alone: a
+        level cell never prints a bare `项目` or `社会效益`, but the lower part may read as a
+        shorter name of its own."""
         a, b = fold_label(above), fold_label(below)
-        return bool(a and b) and a not in self.names and b not in self.names and a + b in self.names
+        return bool(a and b) and a not in self.names and a + b in self.names
 
     def _join_cut_names(self) -> None:
         """A name wrapped in a cell merged over rows can be cut between its lines by a rule

@@ -348,6 +348,22 @@ def test_a_level2_name_cut_between_its_lines_is_one_cell_in_doubt():
     assert [i.level2 for i in doc.indicators][:3] == ["数量指标", "社会效益指标", "社会效益指标"]
 
 
+def test_a_level1_cut_between_its_lines_into_a_shorter_name_is_one_cell_in_doubt():
+    # 项目效益指标 merged over two rows, cut by the rule the next columns have between them:
+    # the lower part reads as the taxonomy's own 效益指标, the upper as no name at all.
+    tables = [list(r) for r in TWO_TABLES]
+    tables[5] = [UP, "项目", "社会效益指标", "入住率", Span("≥60%", 4)]
+    tables.append([UP, "效益指标", UP, "回访率", Span("≥50%", 4)])
+    mapped = read(HEAD + tables)
+    annual = [i.level1 for i in mapped.document.indicators if i.scope == "annual"]
+    assert annual == ["项目完成指标", "项目效益指标", "项目效益指标"]
+    assert mapped.evidence["indicators[3].level1"].structure_confidence < 0.5
+    # two groups' names one above the other stay two
+    tables[5][1], tables[6][1] = "项目完成指标", "项目效益指标"
+    doc = read(HEAD + tables).document
+    assert [i.level1 for i in doc.indicators][2:] == ["项目完成指标"] * 2 + ["项目效益指标"]
+
+
 def test_a_garbled_label_in_the_first_column_names_the_pair_not_yet_read_it_reads_like():
     head = [list(r) for r in HEAD]
     head[1][0] = "主管部方夏代码"  # 主管部门及代码 wrapped in a narrow cell on a heavy page
