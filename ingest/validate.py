@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import nearest_wording
 from ingest.messages import say
-from ingest.plausibility import rare_lone_character
+from ingest.plausibility import rare_lone_character, unworded_pair
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -149,9 +149,14 @@ def _format_issues(
     template: Template,
 ) -> list[CheckIssue]:
     issues = []
+    texts = {path: value for path, value in values.items() if isinstance(value, str)}
     for path, value in values.items():
         kind = kinds[path]
         problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
+        if not problem and kind in ("text", "indicator_value") and isinstance(value, str):
+            elsewhere = (text for other, text in texts.items() if other != path)
+            if pair := unworded_pair(value, elsewhere, template):
+                problem = say(template, "unworded_pair", pair=pair)
         if problem:
             issues.append(
                 CheckIssue(

@@ -400,3 +400,12 @@ def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
     doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金使用合规宰"}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
     assert "宰" in issue.message and issue.suggestion is None
+
+
+def test_a_common_look_alike_breaking_a_word_is_a_format_doubt_unless_written_elsewhere():
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": "校园安舍检查完成率"}))
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+    assert "安舍" in issue.message and issue.suggestion is None
+    both = {"indicators[0].name": "校园安舍检查完成率", "indicators[1].name": "校园安舍检查次数"}
+    doc = with_records(with_values(seed_document(), both))
+    assert not [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
