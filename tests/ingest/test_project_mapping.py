@@ -421,3 +421,11 @@ def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_th
         ("满意度指标", "老人满意度"),
     ]
     assert all(i.level2 != "时效指标" for i in doc.indicators if i.scope == "mid_term")
+
+
+def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract():
+    # `jixiao calibrate` keeps each mapped document as JSON dumped by field name (`schema_id`)
+    mapped = read(HEAD + SIDE_BY_SIDE)
+    again = MappedDocument.model_validate_json(mapped.model_dump_json())
+    assert isinstance(again.document, ProjectTargets)
+    assert again.document == mapped.document
