@@ -94,6 +94,7 @@ def run_checks(doc: FormDocument, template: Template) -> list[CheckIssue]:
     issues += _taxonomy_issues(doc, template)
     issues += _required_issues(values, template)
     issues += _duplicate_issues(doc, template)
+    issues += _title_issues(doc.title, template)
     return issues
 
 
@@ -507,6 +508,25 @@ def _required_issues(values: dict[str, FieldValue], template: Template) -> list[
         for path in _expand(template.required, values)
         if values[path] is None or (isinstance(values[path], str) and not values[path].strip())
     ]
+
+
+# What may follow a form's name on its title line: a bracketed year or region (`（2025年度）`).
+_TITLE_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
+def _title_issues(title: str | None, template: Template) -> list[CheckIssue]:
+    """A title whose form name does not end as the form's name does (`…绩效目标申报` for
+    申报表): its last characters were clipped or not read. The name is the title's last words
+    on its line, before a bracketed year; a year printed on the line under it is left out."""
+    if not title:
+        return []
+    line = _TITLE_TAIL.sub("", title.split("\n")[0]).rstrip()
+    end = template.name[-1]
+    if not line or line.endswith(end):
+        return []
+    detail = say(template, "title_cut", end=end)
+    message = say(template, "found", reason=say(template, "format"), detail=detail)
+    return [CheckIssue(check="title", reason="format", paths=("title",), message=message)]
 
 
 def _row_key(row: BaseModel) -> tuple[str, ...] | None:

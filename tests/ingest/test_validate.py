@@ -409,3 +409,18 @@ def test_a_common_look_alike_breaking_a_word_is_a_format_doubt_unless_written_el
     both = {"indicators[0].name": "校园安舍检查完成率", "indicators[1].name": "校园安舍检查次数"}
     doc = with_records(with_values(seed_document(), both))
     assert not [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+
+
+@pytest.mark.parametrize(
+    ("title", "cut"),
+    [
+        ("2021年度部门整体支出绩效目标表", False),
+        ("部门整体支出绩效目标表（2021年度）", False),
+        ("广东省部门整体支出绩效目标表\n（2021年度）", False),
+        ("广东省部门整体支出绩效目标\n（2021年度）", True),  # 表 clipped at the line's end
+        ("2021年度部门整体支出绩效目", True),
+    ],
+)
+def test_a_title_not_ending_as_the_forms_name_is_a_format_doubt(title, cut):
+    doc = with_records(with_values(seed_document(), {"title": title}))
+    assert bool([x for x in issues_for(doc, "format") if x.paths == ("title",)]) == cut
