@@ -197,11 +197,14 @@ class _Mapper:
         labels = {s.key: s.labels for s in self.template.sections}
         blocks = []
         for cell in self.table.cells:
-            if cell.col != 0 or cell.col_span >= self.table.n_cols:
+            joined = self._joined_pair_section(cell) if cell.col_span >= self.table.n_cols else None
+            if cell.col != 0 or (cell.col_span >= self.table.n_cols and joined is None):
                 continue
             block = _Block(cell, range(cell.row, cell.row + cell.row_span))
             found = match_label(cell.text, labels)
-            if found is not None:
+            if joined is not None:
+                block.section, block.score = joined, INFERRED_SECTION_SCORE
+            elif found is not None:
                 block.section, block.score = self.template.section(found.key), found.score
             blocks.append(block)
         for before, block in zip([None, *blocks], blocks, strict=False):
@@ -212,6 +215,19 @@ class _Mapper:
         self._place_by_order(blocks)
         self._use([b.label for b in blocks if b.section is not None], as_value=False)
         return blocks
+
+    def _joined_pair_section(self, cell: LogicalCell) -> SectionSpec | None:
+        """The section of a row read as one cell across the table that holds a pair's label
+        and its value (`项目名称党建工作经费`, the rule between them not seen): a pairs
+        section printing its labels in the first column."""
+        fits = [
+            s
+            for s in self.template.sections
+            if s.layout == "pairs"
+            and s.labels_in_first_column
+            and self._label_value_runs(cell.text, s) is not None
+        ]
+        return fits[0] if len(fits) == 1 else None
 
     def _header_section(self, block: _Block) -> SectionSpec | None:
         """The one section whose own labels the block's cells print: a rows section's or a

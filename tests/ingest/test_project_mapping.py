@@ -388,6 +388,17 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
 
 
+def test_a_first_row_read_as_one_cell_across_the_table_gives_its_pair_in_doubt():
+    head = [list(r) for r in HEAD]
+    head[0] = [Span("项目名称社区养老服务中心建设", 8)]  # the rule after the label not seen
+    mapped = read(head + SIDE_BY_SIDE)
+    assert mapped.document.project.name == "社区养老服务中心建设"
+    assert mapped.evidence["project.name"].structure_in_doubt
+    assert mapped.document.project.department == "武汉市青山区民政局"
+    head[0] = [Span("社区养老服务中心建设", 8)]  # no label: nothing tells which pair it is
+    assert read(head + SIDE_BY_SIDE).document.project.name is None
+
+
 def test_a_level2_header_right_of_the_first_halfs_name_starts_the_second_half():
     # 一级指标 and 二级指标 joined by a rule not seen and read line by line: the first half's
     # header starts at 三级指标, and the next 二级指标 is the 年度 half's, not the first's.
