@@ -570,8 +570,8 @@ class _Mapper:
     ) -> None:
         """The second half prints the first half's own columns in the same order: where as
         many of its header cells were not read as a label (a long header wrapped in a narrow
-        cell, garbled) as it lacks columns, those cells are them, in order; with a low label
-        score, so what is read under them stays in doubt."""
+        cell, garbled) as it lacks columns, those cells are them, in order; with the label
+        score of a column told by position."""
         missing = sorted((k for k in first if k not in second and k not in shared), key=first.get)
         if not missing:
             return
@@ -595,8 +595,7 @@ class _Mapper:
         that come before it (一级指标 and 二级指标 before 三级指标): where the header cells left
         of it not read as a label (two labels joined by a rule not seen and read line by line,
         `一级指二级指标」标`) end on the header row and span as many grid columns as those,
-        they are them, in order, with a low label score, so what is read under them stays in
-        doubt."""
+        they are them, in order, with the label score of a column told by position."""
         start = min(col for col, _ in first.values())
         missing = order[: min(order.index(key) for key in first)]
         if not missing:
@@ -711,8 +710,10 @@ class _Mapper:
     def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
         """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the
         二级 come in the taxonomy's order, so a group between two known ones (or before or after
-        one) with a single possible 二级 there is that one. Its low label score keeps it in
-        front of a reviewer; a group with several possibilities stays empty and missing."""
+        one) with a single possible 二级 there is that one. It is decided, not read: in doubt
+        whatever the confidence model makes of its low label score (the empty top of a cell
+        whose name a page break put below it is taken for the group before that name); a
+        group with several possibilities stays empty and missing."""
         level1_key = next((c.key for c in section.columns if c.kind == "taxonomy1"), None)
         level2_key = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
         if level1_key is None or level2_key is None:
@@ -742,7 +743,11 @@ class _Mapper:
             if len(candidates) == 1 and (before or after):
                 for item in items[start:end]:
                     source = item[level2_key].source
-                    placed = replace(source, label_score=INFERRED_SECTION_SCORE) if source else None
+                    placed = (
+                        replace(source, label_score=INFERRED_SECTION_SCORE, decided=True)
+                        if source
+                        else None
+                    )
                     item[level2_key] = _Read(candidates[0], placed, cells=item[level2_key].cells)
             start = end
 

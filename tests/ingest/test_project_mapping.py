@@ -415,7 +415,7 @@ def test_a_level2_header_right_of_the_first_halfs_name_starts_the_second_half():
         ("annual", "时效指标", "完工时间"),
         ("annual", "满意度指标", "老人满意度"),
     ]
-    assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # in doubt
+    assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # told by position
     assert mapped.evidence["indicators[4].level2"].label_score == 1.0
 
 
