@@ -8,6 +8,7 @@ from ingest.forms import form_by_id
 from ingest.mapping import map_table
 from ingest.merged import infer_level1
 from ingest.stitch import stitch
+from ingest.validate import run_checks
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
 from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
@@ -440,3 +441,16 @@ def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract()
     again = MappedDocument.model_validate_json(mapped.model_dump_json())
     assert isinstance(again.document, ProjectTargets)
     assert again.document == mapped.document
+
+
+def test_a_satisfaction_over_100_percent_is_a_format_doubt():
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[4][4] = "285%"  # ≧85% with its sign read as a digit
+
+    def doubted(rows: list[list[Entry]]) -> list[tuple[str, ...]]:
+        issues = run_checks(read(HEAD + rows).document, TEMPLATE)
+        return [i.paths for i in issues if i.reason == "format" and "indicators" in i.paths[0]]
+
+    assert doubted(rows) == [("indicators[3].value",)]
+    rows[4][4] = "≥90%"
+    assert doubted(rows) == []
