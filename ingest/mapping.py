@@ -197,11 +197,14 @@ class _Mapper:
         labels = {s.key: s.labels for s in self.template.sections}
         blocks = []
         for cell in self.table.cells:
-            if cell.col != 0 or cell.col_span >= self.table.n_cols:
+            joined = self._joined_pair_section(cell) if cell.col_span >= self.table.n_cols else None
+            if cell.col != 0 or (cell.col_span >= self.table.n_cols and joined is None):
                 continue
             block = _Block(cell, range(cell.row, cell.row + cell.row_span))
             found = match_label(cell.text, labels)
-            if found is not None:
+            if joined is not None:
+                block.section, block.score = joined, INFERRED_SECTION_SCORE
+            elif found is not None:
                 block.section, block.score = self.template.section(found.key), found.score
             blocks.append(block)
         for before, block in zip([None, *blocks], blocks, strict=False):
@@ -212,6 +215,19 @@ class _Mapper:
         self._place_by_order(blocks)
         self._use([b.label for b in blocks if b.section is not None], as_value=False)
         return blocks
+
+    def _joined_pair_section(self, cell: LogicalCell) -> SectionSpec | None:
+        """The section of a row read as one cell across the table that holds a pair's label
+        and its value (`项目名称党建工作经费`, the rule between them not seen): a pairs
+        section printing its labels in the first column."""
+        fits = [
+            s
+            for s in self.template.sections
+            if s.layout == "pairs"
+            and s.labels_in_first_column
+            and self._label_value_runs(cell.text, s) is not None
+        ]
+        return fits[0] if len(fits) == 1 else None
 
     def _header_section(self, block: _Block) -> SectionSpec | None:
         """The one section whose own labels the block's cells print: a rows section's or a
@@ -512,20 +528,25 @@ class _Mapper:
         half_sources: dict[str, _Source],
         section_rows: set[int],
     ) -> list[tuple[str | None, dict[str, tuple[int, float]]]]:
-        """The halves a header row names, each with its columns: a column named a second time
+        """The halves a header row names, each with its columns: a column named a second time,
+        or one that each half prints before a column the first half already has (a half prints
+        its columns in the template's order: a 二级指标 right of a 三级指标 is the next half's),
         starts the second half, which shares the `shared` columns of the first. A header of
         one half is named by a title row right above it in the section (`中期指标`), else by
         its section label (`中期绩效指标`); None when neither names one."""
         assert section.halves is not None
         self._use([cell for cell, _, _ in header], as_value=False)
+        order = [c.key for c in section.columns]
         first: dict[str, tuple[int, float]] = {}
         second: dict[str, tuple[int, float]] = {}
         starts: list[LogicalCell] = []
         for cell, col, found in header:
-            target = second if found.key in first or second else first
+            before = any(order.index(found.key) < order.index(key) for key in first)
+            target = second if found.key in first or before or second else first
             if not target:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
+        self._unread_leading_header_cells(row, header, first, order)
         if second:
             self._unread_header_cells(row, header, first, second, section.halves.shared)
             for key in section.halves.shared:
@@ -549,8 +570,8 @@ class _Mapper:
     ) -> None:
         """The second half prints the first half's own columns in the same order: where as
         many of its header cells were not read as a label (a long header wrapped in a narrow
-        cell, garbled) as it lacks columns, those cells are them, in order; with a low label
-        score, so what is read under them stays in doubt."""
+        cell, garbled) as it lacks columns, those cells are them, in order; with the label
+        score of a column told by position."""
         missing = sorted((k for k in first if k not in second and k not in shared), key=first.get)
         if not missing:
             return
@@ -562,6 +583,33 @@ class _Mapper:
         self._use(unread, as_value=False)
         for key, cell in zip(missing, unread, strict=True):
             second[key] = (cell.col, INFERRED_SECTION_SCORE)
+
+    def _unread_leading_header_cells(
+        self,
+        row: int,
+        header: list[tuple[LogicalCell, int, LabelMatch]],
+        first: dict[str, tuple[int, float]],
+        order: list[str],
+    ) -> None:
+        """The first half prints, before its first named column, the columns of the template
+        that come before it (一级指标 and 二级指标 before 三级指标): where the header cells left
+        of it not read as a label (two labels joined by a rule not seen and read line by line,
+        `一级指二级指标」标`) end on the header row and span as many grid columns as those,
+        they are them, in order, with the label score of a column told by position."""
+        start = min(col for col, _ in first.values())
+        missing = order[: min(order.index(key) for key in first)]
+        if not missing:
+            return
+        named = {id(cell) for cell, _, _ in header}
+        unread = [c for c in self._content(row) if id(c) not in named and c.col < start]
+        if any(c.row_span > 1 for c in unread):
+            return  # a header cell read with the value under it: the column is told otherwise
+        columns = [c.col + j for c in unread for j in range(c.col_span)]
+        if len(columns) != len(missing) or (columns and columns[-1] != start - 1):
+            return
+        self._use(unread, as_value=False)
+        for key, col in zip(missing, columns, strict=True):
+            first[key] = (col, INFERRED_SECTION_SCORE)
 
     def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
         """The half the table of one half whose header is `row` is of: named by a title row
@@ -662,8 +710,10 @@ class _Mapper:
     def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
         """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the
         二级 come in the taxonomy's order, so a group between two known ones (or before or after
-        one) with a single possible 二级 there is that one. Its low label score keeps it in
-        front of a reviewer; a group with several possibilities stays empty and missing."""
+        one) with a single possible 二级 there is that one. It is decided, not read: in doubt
+        whatever the confidence model makes of its low label score (the empty top of a cell
+        whose name a page break put below it is taken for the group before that name); a
+        group with several possibilities stays empty and missing."""
         level1_key = next((c.key for c in section.columns if c.kind == "taxonomy1"), None)
         level2_key = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
         if level1_key is None or level2_key is None:
@@ -693,7 +743,11 @@ class _Mapper:
             if len(candidates) == 1 and (before or after):
                 for item in items[start:end]:
                     source = item[level2_key].source
-                    placed = replace(source, label_score=INFERRED_SECTION_SCORE) if source else None
+                    placed = (
+                        replace(source, label_score=INFERRED_SECTION_SCORE, decided=True)
+                        if source
+                        else None
+                    )
                     item[level2_key] = _Read(candidates[0], placed, cells=item[level2_key].cells)
             start = end
 

@@ -24,6 +24,8 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "mark_inside": ("mark",),
     "list_number": ("number",),
     "rare_character": ("char",),
+    "unworded_pair": ("pair",),
+    "title_cut": ("end",),  # the title does not end as the form's name
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

@@ -283,8 +283,9 @@ class _Stitcher:
 
     def _name_may_go_on(self, context: _Header, page_cover: dict, top: int, last: int) -> bool:
         """Whether the last row's name fills its last line before the break and the page's
-        first row, in the same group (its levels empty or the same), has a name of one short
-        line, as the rest of a wrapped name has."""
+        first row, in the same group (its levels empty, the same, or the rest of a level name
+        the break cut: `产出` / `指标`), has a name of one short line, as the rest of a wrapped
+        name has."""
         key = context.key_column
         before, after = self.cover.get((last, key)), page_cover.get((top, key))
         if before is None or after is None or not before.parts or not after.cell.text.strip():
@@ -292,16 +293,22 @@ class _Stitcher:
         for column in context.carry_columns:
             above, below = self.cover.get((last, column)), page_cover.get((top, column))
             text = fold_label(below.cell.text) if below is not None else ""
-            if text and (above is None or fold_label(above.text) != text):
+            if not text:
+                continue
+            if above is None or (
+                fold_label(above.text) != text and not self._one_name(above.text, text)
+            ):
                 return False  # a new group starts: a new row
         name, tail = before.parts[-1], after.cell
         return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail)
 
     def _one_name(self, above: str, below: str) -> bool:
         """Whether two texts one above the other are one 一级/二级 name wrapped over two
-        lines (`社会效益` / `指标`) that neither is alone."""
+        lines (`社会效益` / `指标`, `项目` / `效益指标`) whose upper part is no name alone: a
+        level cell never prints a bare `项目` or `社会效益`, but the lower part may read as a
+        shorter name of its own."""
         a, b = fold_label(above), fold_label(below)
-        return bool(a and b) and a not in self.names and b not in self.names and a + b in self.names
+        return bool(a and b) and a not in self.names and a + b in self.names
 
     def _join_cut_names(self) -> None:
         """A name wrapped in a cell merged over rows can be cut between its lines by a rule

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import nearest_wording
 from ingest.messages import say
-from ingest.plausibility import rare_lone_character
+from ingest.plausibility import rare_lone_character, unworded_pair
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -94,6 +94,7 @@ def run_checks(doc: FormDocument, template: Template) -> list[CheckIssue]:
     issues += _taxonomy_issues(doc, template)
     issues += _required_issues(values, template)
     issues += _duplicate_issues(doc, template)
+    issues += _title_issues(doc.title, template)
     return issues
 
 
@@ -118,6 +119,9 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
 # out: the recogniser reads a printed full-width ， or ； as the half-width one.
 _INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
+# The same mark between a number and its measure word (`7775.人次`): a decimal point is
+# followed by a digit, and nothing stands between a number and its unit.
+_UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
 
 
 # A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
@@ -146,9 +150,14 @@ def _format_issues(
     template: Template,
 ) -> list[CheckIssue]:
     issues = []
+    texts = {path: value for path, value in values.items() if isinstance(value, str)}
     for path, value in values.items():
         kind = kinds[path]
         problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
+        if not problem and kind in ("text", "indicator_value") and isinstance(value, str):
+            elsewhere = (text for other, text in texts.items() if other != path)
+            if pair := unworded_pair(value, elsewhere, template):
+                problem = say(template, "unworded_pair", pair=pair)
         if problem:
             issues.append(
                 CheckIssue(
@@ -194,8 +203,9 @@ def _kind_problem(
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
-    if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
-        return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
+    for inner_mark in (_INNER_MARK, _UNIT_MARK):
+        if isinstance(value, str) and kind != "long_text" and (inner := inner_mark.search(value)):
+            return say(template, "mark_inside", mark=inner.group(1)), inner_mark.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
@@ -498,6 +508,25 @@ def _required_issues(values: dict[str, FieldValue], template: Template) -> list[
         for path in _expand(template.required, values)
         if values[path] is None or (isinstance(values[path], str) and not values[path].strip())
     ]
+
+
+# What may follow a form's name on its title line: a bracketed year or region (`（2025年度）`).
+_TITLE_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
+def _title_issues(title: str | None, template: Template) -> list[CheckIssue]:
+    """A title whose form name does not end as the form's name does (`…绩效目标申报` for
+    申报表): its last characters were clipped or not read. The name is the title's last words
+    on its line, before a bracketed year; a year printed on the line under it is left out."""
+    if not title:
+        return []
+    line = _TITLE_TAIL.sub("", title.split("\n")[0]).rstrip()
+    end = template.name[-1]
+    if not line or line.endswith(end):
+        return []
+    detail = say(template, "title_cut", end=end)
+    message = say(template, "found", reason=say(template, "format"), detail=detail)
+    return [CheckIssue(check="title", reason="format", paths=("title",), message=message)]
 
 
 def _row_key(row: BaseModel) -> tuple[str, ...] | None:

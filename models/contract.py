@@ -410,12 +410,14 @@ def contract_for(schema: str) -> type[FormDocument]:
 
 
 def parse_document(data: Any) -> FormDocument:
-    """A stored or exported document in its own form's contract (v1 when it names none)."""
+    """A stored or exported document in its own form's contract (v1 when it names none). The
+    schema is named by its alias (`schema`, as exported) or by the field's own name (a dump
+    without aliases, such as a cached mapped document)."""
     if isinstance(data, FormDocument):
         return data
     if isinstance(data, str | bytes):
         data = json.loads(data)
-    return contract_for(data.get("schema", SCHEMA_ID)).model_validate(data)
+    return contract_for(data.get("schema", data.get("schema_id", SCHEMA_ID))).model_validate(data)
 
 
 register_contract(PerformanceTargets)

@@ -207,6 +207,7 @@ def test_a_level2_printed_nowhere_is_placed_by_the_taxonomy_order_when_only_one_
     got = [(i.level1, i.level2) for i in mapped.document.indicators]
     assert got == [*[("产出指标", "数量指标")] * 2, ("产出指标", "质量指标")]
     assert mapped.evidence["indicators[0].level2"].label_score == 0.5
+    assert mapped.evidence["indicators[0].level2"].structure_in_doubt  # decided, not read
     assert not mapped.evidence["indicators[0].level2"].missing
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.confidence import assess
-from ingest.plausibility import implausible_stretch, rare_lone_character
+from ingest.plausibility import implausible_stretch, rare_lone_character, unworded_pair
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldStatus
@@ -56,3 +56,25 @@ def test_no_short_value_of_the_seed_holds_a_rare_lone_character():
     values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
     values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
     assert [v for v in values if rare_lone_character(v, TEMPLATE)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere", "pair"),
+    [
+        ("校园安舍检查任务量", [], "安舍"),  # 全 read as a common character: 安全 broken
+        ("教助政策宣传次数", ["救助政策宣传场次"], "教助"),
+        ("不低王上年度水平", ["不低于上年度水平"], "低王"),  # 不低 is written elsewhere
+        ("校园安全检查任务量", [], None),
+        ("信息化建设及运维经费支出", ["信息化建设及运维经费"], None),  # a term of the document
+        ("信息化建设及运维经费支出", [], "及运"),
+        ("因公出国(境)访率(%)", [], None),  # a word cut by a bracket
+    ],
+)
+def test_two_lone_characters_side_by_side_written_nowhere_else_are_found(text, elsewhere, pair):
+    assert unworded_pair(text, elsewhere, TEMPLATE) == pair
+
+
+def test_no_short_value_of_the_seed_holds_a_pair_in_no_word():
+    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
+    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
+    assert [v for v in values if unworded_pair(v, [], TEMPLATE)] == []

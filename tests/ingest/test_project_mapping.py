@@ -8,6 +8,7 @@ from ingest.forms import form_by_id
 from ingest.mapping import map_table
 from ingest.merged import infer_level1
 from ingest.stitch import stitch
+from ingest.validate import run_checks
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
 from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
@@ -348,6 +349,22 @@ def test_a_level2_name_cut_between_its_lines_is_one_cell_in_doubt():
     assert [i.level2 for i in doc.indicators][:3] == ["数量指标", "社会效益指标", "社会效益指标"]
 
 
+def test_a_level1_cut_between_its_lines_into_a_shorter_name_is_one_cell_in_doubt():
+    # 项目效益指标 merged over two rows, cut by the rule the next columns have between them:
+    # the lower part reads as the taxonomy's own 效益指标, the upper as no name at all.
+    tables = [list(r) for r in TWO_TABLES]
+    tables[5] = [UP, "项目", "社会效益指标", "入住率", Span("≥60%", 4)]
+    tables.append([UP, "效益指标", UP, "回访率", Span("≥50%", 4)])
+    mapped = read(HEAD + tables)
+    annual = [i.level1 for i in mapped.document.indicators if i.scope == "annual"]
+    assert annual == ["项目完成指标", "项目效益指标", "项目效益指标"]
+    assert mapped.evidence["indicators[3].level1"].structure_confidence < 0.5
+    # two groups' names one above the other stay two
+    tables[5][1], tables[6][1] = "项目完成指标", "项目效益指标"
+    doc = read(HEAD + tables).document
+    assert [i.level1 for i in doc.indicators][2:] == ["项目完成指标"] * 2 + ["项目效益指标"]
+
+
 def test_a_garbled_label_in_the_first_column_names_the_pair_not_yet_read_it_reads_like():
     head = [list(r) for r in HEAD]
     head[1][0] = "主管部方夏代码"  # 主管部门及代码 wrapped in a narrow cell on a heavy page
@@ -370,3 +387,70 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     funds = mapped.document.funds
     assert _funds(funds) == (("300.00", "280.00", "20.00"), ("120.50", "100.50", "20"))
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
+
+
+def test_a_first_row_read_as_one_cell_across_the_table_gives_its_pair_in_doubt():
+    head = [list(r) for r in HEAD]
+    head[0] = [Span("项目名称社区养老服务中心建设", 8)]  # the rule after the label not seen
+    mapped = read(head + SIDE_BY_SIDE)
+    assert mapped.document.project.name == "社区养老服务中心建设"
+    assert mapped.evidence["project.name"].structure_in_doubt
+    assert mapped.document.project.department == "武汉市青山区民政局"
+    head[0] = [Span("社区养老服务中心建设", 8)]  # no label: nothing tells which pair it is
+    assert read(head + SIDE_BY_SIDE).document.project.name is None
+
+
+def test_a_level2_header_right_of_the_first_halfs_name_starts_the_second_half():
+    # 一级指标 and 二级指标 joined by a rule not seen and read line by line: the first half's
+    # header starts at 三级指标, and the next 二级指标 is the 年度 half's, not the first's.
+    header = list(SIDE_BY_SIDE[0])
+    header[1:3] = [Span("一级指二级指标」标", 2)]
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    got = [(i.scope, i.level2, i.name) for i in mapped.document.indicators]
+    assert got == [
+        ("mid_term", "数量指标", "床位数"),
+        ("mid_term", "数量指标", "服务人次"),
+        ("mid_term", "质量指标", "验收合格率"),
+        ("mid_term", "满意度指标", "老人满意度"),
+        ("annual", "数量指标", "完成床位"),
+        ("annual", "时效指标", "完工时间"),
+        ("annual", "满意度指标", "老人满意度"),
+    ]
+    assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # told by position
+    assert mapped.evidence["indicators[4].level2"].label_score == 1.0
+
+
+def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_the_next_halfs():
+    # The joined cell spans one grid column only: nothing tells which column it is, so the
+    # first half's 二级 stays unread rather than taken from the 年度 half's column.
+    header = list(SIDE_BY_SIDE[0])
+    header[2] = "撒二双"
+    doc = read([*HEAD, header, *SIDE_BY_SIDE[1:]]).document
+    annual = [(i.level2, i.name) for i in doc.indicators if i.scope == "annual"]
+    assert annual == [
+        ("数量指标", "完成床位"),
+        ("时效指标", "完工时间"),
+        ("满意度指标", "老人满意度"),
+    ]
+    assert all(i.level2 != "时效指标" for i in doc.indicators if i.scope == "mid_term")
+
+
+def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract():
+    # `jixiao calibrate` keeps each mapped document as JSON dumped by field name (`schema_id`)
+    mapped = read(HEAD + SIDE_BY_SIDE)
+    again = MappedDocument.model_validate_json(mapped.model_dump_json())
+    assert isinstance(again.document, ProjectTargets)
+    assert again.document == mapped.document
+
+
+def test_a_satisfaction_over_100_percent_is_a_format_doubt():
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[4][4] = "285%"  # ≧85% with its sign read as a digit
+
+    def doubted(rows: list[list[Entry]]) -> list[tuple[str, ...]]:
+        issues = run_checks(read(HEAD + rows).document, TEMPLATE)
+        return [i.paths for i in issues if i.reason == "format" and "indicators" in i.paths[0]]
+
+    assert doubted(rows) == [("indicators[3].value",)]
+    rows[4][4] = "≥90%"
+    assert doubted(rows) == []

@@ -196,6 +196,32 @@ def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
         assert all(c.structure_confidence == 1.0 for c in table.cells)
 
 
+def test_a_row_broken_line_by_line_inside_a_level_name_cut_by_the_break_is_in_doubt():
+    """The break cuts the group's level names (`产出` / `指标`, `数量指` / `标`) and the row's
+    name and value, each line by line: the level cells are one, and the two rows' own cells,
+    which may be one row or two, are in doubt, not accepted as two rows."""
+    page1 = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出", "数量指", "社区矫正走访任务", "根据下达"],
+    ]
+    page2 = [["", "指标", "标", "量", "任务目标要求确定"]]
+    widths = (150, 150, 150, 360, 200)
+    pages = [
+        page_table(truth_page(n, rows, column_widths=widths))
+        for n, rows in enumerate((page1, page2), 1)
+    ]
+    first = _full_last_line(pages[0], "社区矫正走访任务")
+    table = stitch([first, _short_last_line(pages[1], "量")], TEMPLATE)
+    assert (cell_at(table, 1, 1).text, cell_at(table, 2, 2).text) == ("产出指标", "数量指标")
+    doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
+    assert {(r, c) for r in (1, 2) for c in (3, 4)} <= doubtful
+    # a new group after the break (its own level names) starts a new row, in no doubt
+    page2 = [["", "效益指标", "社会效益指标", "量", "任务目标要求确定"]]
+    second = _short_last_line(page_table(truth_page(2, page2, column_widths=widths)), "量")
+    table = stitch([first, second], TEMPLATE)
+    assert all(c.structure_confidence == 1.0 for c in table.cells)
+
+
 def _centred_lines(page: PageTable, text: str, lines: tuple[str, str]) -> PageTable:
     """The cell holding `text` as a browser prints a centred cell: two lines of equal width,
     a wide margin on both sides of each."""

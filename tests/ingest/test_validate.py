@@ -348,6 +348,8 @@ def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
         ("2024年11月.30日前完成", "2024年11月30日前完成"),
         ("≥98%°", "≥98%"),  # a speck read as a degree sign
         ("不低于上年度水·平", "不低于上年度水平"),
+        ("7775.人次", "7775人次"),  # between a number and its unit: no decimal point
+        ("≥5.万元", "≥5万元"),
     ],
 )
 def test_a_stray_edge_mark_is_suggested_away(value, suggested):
@@ -355,6 +357,12 @@ def test_a_stray_edge_mark_is_suggested_away(value, suggested):
     doc, i = _indicator(level2, value)
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (f"indicators[{i}].value",)]
     assert (issue.suggestion, issue.suggestion_path) == (suggested, f"indicators[{i}].value")
+
+
+@pytest.mark.parametrize("value", ["≤12.5万元", "1478人次", "≥3.5倍"])
+def test_a_decimal_point_before_its_digits_is_no_stray_mark(value):
+    doc, i = _indicator("数量指标", value)
+    assert not [x for x in issues_for(doc, "format") if f"indicators[{i}].value" in x.paths]
 
 
 def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
@@ -392,3 +400,27 @@ def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
     doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金使用合规宰"}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
     assert "宰" in issue.message and issue.suggestion is None
+
+
+def test_a_common_look_alike_breaking_a_word_is_a_format_doubt_unless_written_elsewhere():
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": "校园安舍检查完成率"}))
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+    assert "安舍" in issue.message and issue.suggestion is None
+    both = {"indicators[0].name": "校园安舍检查完成率", "indicators[1].name": "校园安舍检查次数"}
+    doc = with_records(with_values(seed_document(), both))
+    assert not [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+
+
+@pytest.mark.parametrize(
+    ("title", "cut"),
+    [
+        ("2021年度部门整体支出绩效目标表", False),
+        ("部门整体支出绩效目标表（2021年度）", False),
+        ("广东省部门整体支出绩效目标表\n（2021年度）", False),
+        ("广东省部门整体支出绩效目标\n（2021年度）", True),  # 表 clipped at the line's end
+        ("2021年度部门整体支出绩效目", True),
+    ],
+)
+def test_a_title_not_ending_as_the_forms_name_is_a_format_doubt(title, cut):
+    doc = with_records(with_values(seed_document(), {"title": title}))
+    assert bool([x for x in issues_for(doc, "format") if x.paths == ("title",)]) == cut
