@@ -17,7 +17,10 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   merged some of its cells into whole neighbours, the name cell kept) and (rows section) lacks
   the name cell while other content continues, or lacks the row's figure (amount, 指标值)
   after a name whose last line before the break was full (a name wrapped over the break), or
-  (single-value section) holds the same one wide cell.
+  (single-value section) holds the same one wide cell. In a table printing two halves side by
+  side, a later half whose name goes on after the break where its name ended short before it,
+  or whose figure has text on both sides, printed one row more than the first half there: a new
+  row, both names in doubt.
   Its texts are concatenated and the cell remembers every page part.
 - Undecided row: a name whose last line before the break is full may go on after it, even
   where the next page's first row has a name of its own and no new group starts (Word breaks a
@@ -73,7 +76,8 @@ class _Header:
     """A rows-section header row: the section and the lattice column of each of its columns."""
 
     section: SectionSpec
-    columns: dict[str, int]
+    columns: dict[str, int]  # a key's first column
+    repeated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # every half's columns
 
     @property
     def carry_columns(self) -> list[int]:
@@ -91,6 +95,17 @@ class _Header:
         """The column that names a row (task name, 三级指标): empty only on a continued row."""
         keys = [c.key for c in self.section.columns if c.key not in self.section.carry_down]
         return next((self.columns[k] for k in keys if k in self.columns), None)
+
+    def other_halves(self) -> list[tuple[int, int | None]]:
+        """The name and figure columns of the halves after the first, in a table printing two
+        side by side."""
+
+        def later(column: int | None) -> tuple[int, ...]:
+            cols = next((c for c in self.repeated.values() if column in c), ())
+            return tuple(c for c in cols if c != column)
+
+        names, figures = later(self.key_column), later(self.figure_column)
+        return [(name, figures[i] if i < len(figures) else None) for i, name in enumerate(names)]
 
 
 def _merges(after: dict[int, _Part], spans: set[tuple[int, int]]) -> bool:
@@ -161,9 +176,11 @@ class _Stitcher:
             found = match_row(texts, {c.key: c.labels for c in section.columns})
             if found:
                 columns: dict[str, int] = {}
+                repeated: dict[str, tuple[int, ...]] = {}
                 for i, m in sorted(found.items()):
                     columns.setdefault(m.key, content[i].c0)
-                return _Header(section, columns)
+                    repeated[m.key] = (*repeated.get(m.key, ()), content[i].c0)
+                return _Header(section, columns, repeated)
         return None
 
     # -- decisions at a page break -----------------------------------------------------------
@@ -219,7 +236,9 @@ class _Stitcher:
             if not fold_label(before[key].text):
                 return False
             if not fold_label(after[key].cell.text):
-                return any(t.strip() for t in rest)
+                return any(t.strip() for t in rest) and not self._other_half_starts(
+                    context, before, after
+                )
             # The name itself ran over the break (a two-line task name): its last line before
             # the break is full, the row's figure was printed before the break, none after.
             figure = context.figure_column
@@ -280,6 +299,26 @@ class _Stitcher:
             if after is not None and id(after) not in joins:
                 joins[id(after)] = (self.cover[(last, after.c0)], False)
         return joins, True
+
+    def _other_half_starts(
+        self, context: _Header, before: dict[int, "_Open"], after: dict[int, _Part]
+    ) -> bool:
+        """Whether another half's name goes on after the break where its name before it ended
+        on a short line, or where its figure (printed once a row) has text on both sides:
+        that half printed one more row than the first (its level cell merged over both), which
+        starts at the break. Both names stay in doubt: a tall row may be cut through both."""
+        starts = []
+        for name, figure in context.other_halves():
+            if name not in before or name not in after or not before[name].parts:
+                continue
+            if not fold_label(after[name].cell.text):
+                continue
+            both = figure in before and figure in after
+            figured = both and bool(before[figure].text.strip() and after[figure].cell.text.strip())
+            if figured or self._separator(before[name].parts[-1]) == "\n":
+                starts.append(name)
+                self.undecided.update((id(after[name].cell), id(before[name].parts[-1])))
+        return bool(starts)
 
     def _name_may_go_on(self, context: _Header, page_cover: dict, top: int, last: int) -> bool:
         """Whether the last row's name fills its last line before the break and the page's

@@ -454,3 +454,28 @@ def test_a_satisfaction_over_100_percent_is_a_format_doubt():
     assert doubted(rows) == [("indicators[3].value",)]
     rows[4][4] = "≥90%"
     assert doubted(rows) == []
+
+
+def test_a_half_printing_one_more_row_over_the_page_break_keeps_it_as_a_row_in_doubt():
+    """The 年度 half's last group runs one row longer than the 中期 half's: after the break
+    its row has a name and a value of its own beside an empty 中期 half. It is a row, not the
+    rest of the row above (whose value was printed whole before the break), and both names are
+    in doubt: nothing but the figure tells a new row from a tall one cut."""
+    rows = [list(r) for r in SIDE_BY_SIDE[:3]]
+    after = [["", "", "", "", "", "", "残疾人康复服务经费成本控制", "控制在预算范围内"]]
+    doc = assembled(
+        [
+            page_table(truth_page(n, page, column_widths=WIDTHS), TITLE if n == 1 else None)
+            for n, page in enumerate((HEAD + rows, after), 1)
+        ]
+    )
+    annual = [(i.name, i.value) for i in doc.indicators if i.scope == "annual"]
+    assert annual[-2:] == [
+        ("完工时间", "2021年12月底前"),
+        ("残疾人康复服务经费成本控制", "控制在预算范围内"),
+    ]
+    record = {f.path: f for f in doc.fields}
+    names = [
+        f"indicators[{i}].name" for i, ind in enumerate(doc.indicators) if ind.scope == "annual"
+    ]
+    assert all(record[p].reasons for p in names[-2:])
