@@ -23,6 +23,8 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "mark_inside": ("mark",),
     "list_number": ("number",),
     "rare_character": ("char",),
+    "lookalike_character": ("char", "other"),
+    "unreadable_mark": ("mark",),
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import nearest_wording
 from ingest.messages import say
-from ingest.plausibility import rare_lone_character
+from ingest.plausibility import lookalike_in_word, rare_lone_character
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -117,7 +117,10 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
 # value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
 # out: the recogniser reads a printed full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])")
+# A question mark is no part of a form's value: the recogniser's guess at a glyph it could not
+# make out (`?个` for `7个`). No suggestion: what it stands for is unknown.
+_UNREADABLE = re.compile(r"[?？\ufffd]")
 
 
 # A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
@@ -191,6 +194,8 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
+    if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
+        return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
@@ -200,6 +205,9 @@ def _kind_problem(
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
         return say(template, "rare_character", char=rare), None
+    if kind in ("text", "indicator_value") and (alike := lookalike_in_word(value, template)):
+        char, other, fixed = alike
+        return say(template, "lookalike_character", char=char, other=other), fixed
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)

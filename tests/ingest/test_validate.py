@@ -392,3 +392,35 @@ def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
     doc = with_records(with_values(seed_document(), {"indicators[0].name": "资金使用合规宰"}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
     assert "宰" in issue.message and issue.suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "char", "suggested"),
+    [
+        ("tasks[0].name", "保障白常办公经费", "白", "保障日常办公经费"),  # 日 read as 白
+        ("indicators[0].name", "任务完威率", "威", "任务完成率"),  # 成 read as 威
+        ("indicators[0].name", "耕地保护检查合格事", "事", "耕地保护检查合格率"),
+        ("indicators[0].value", "≥13场茨", "茨", None),  # rare too: told as rare, no guess
+    ],
+)
+def test_a_look_alike_standing_in_no_word_is_doubted_with_the_word(path, printed, char, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}), confidence={path: 0.995})
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert f"“{char}”" in issue.message and issue.suggestion == suggested
+
+
+@pytest.mark.parametrize(
+    ("path", "printed"),
+    [("indicators[0].value", "?个"), ("indicators[0].name", "侨务接待？次数")],
+)
+def test_a_question_mark_in_a_short_value_is_a_glyph_not_made_out(path, printed):
+    doc = with_records(with_values(seed_document(), {path: printed}), confidence={path: 0.994})
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert "识别不出" in issue.message and issue.suggestion is None
+
+
+def test_a_full_stop_inside_a_name_is_a_speck():
+    path = "indicators[0].name"
+    doc = with_records(with_values(seed_document(), {path: "信息化建设及运维经费成本。控制"}))
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert issue.suggestion == "信息化建设及运维经费成本控制"
