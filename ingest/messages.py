@@ -22,6 +22,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "mark_at_edge": ("mark",),
     "mark_inside": ("mark",),
     "list_number": ("number",),
+    "digit_at_end": ("digit",),
     "rare_character": ("char",),
     "lookalike_character": ("char", "other"),
     "unreadable_mark": ("mark",),

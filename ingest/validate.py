@@ -129,6 +129,11 @@ _LIST_NUMBER = re.compile(
     r"\s*(\d{1,2})(?=[\u4e00-\u9fff])(?![个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍])"
 )
 
+# One digit glued to a name's end (`办公设备购置经费项目数量6`): a count in a name carries its
+# measure word (`1次`) and a year or code has more digits, so a lone digit there is a speck read
+# as one.
+_DIGIT_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])\s*(\d)\s*$")
+
 
 def as_decimal(value: FieldValue) -> Decimal | None:
     """An amount field as a number; None for an empty cell or a value that is not a number."""
@@ -203,6 +208,8 @@ def _kind_problem(
         return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
+    if isinstance(value, str) and kind == "text" and (digit := _DIGIT_AT_END.search(value)):
+        return say(template, "digit_at_end", digit=digit.group(1)), value[: digit.start()]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
         return say(template, "rare_character", char=rare), None
     if kind in ("text", "indicator_value") and (alike := lookalike_in_word(value, template)):

@@ -424,3 +424,22 @@ def test_a_full_stop_inside_a_name_is_a_speck():
     doc = with_records(with_values(seed_document(), {path: "信息化建设及运维经费成本。控制"}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
     assert issue.suggestion == "信息化建设及运维经费成本控制"
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[0].name", "办公设备购置经费项目数量6", "办公设备购置经费项目数量"),
+        ("tasks[0].name", "劳动保障监察经费3", "劳动保障监察经费"),
+        ("indicators[0].name", "开展培训1次", None),  # a count with its measure word
+        ("tasks[0].name", "PM2.5监测经费", None),
+    ],
+)
+def test_a_lone_digit_at_a_names_end_is_a_speck(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    found = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    if suggested is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert "“" + printed[-1] + "”" in issue.message and issue.suggestion == suggested
