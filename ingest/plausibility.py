@@ -163,11 +163,11 @@ def rare_lone_character(text: str | None, template: Template) -> str | None:
 
 # Characters told apart by one stroke or a small part, which a recogniser reading a faint or
 # speckled glyph takes for one another (形近字): each group's members are look-alikes of each
-# other. `事` for `率` is the recogniser's own confusion of their dense lower halves.
+# other. `事` and `翠` for `率` are the recogniser's own confusions of its dense lower half.
 LOOKALIKE_GROUPS = (
     "日白旦目曰",
     "成威戚咸",
-    "率事宰辜",
+    "率事宰辜翠",
     "次茨欠",
     "任住",
     "自目",

@@ -117,7 +117,10 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
 # value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
 # out: the recogniser reads a printed full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])")
+_INNER_MARK = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])"
+    r"|(?<=\d)\s*([·•])\s*(?=[\u4e00-\u9fff])"  # a middle dot after a digit too (`30·日`)
+)
 # A question mark is no part of a form's value: the recogniser's guess at a glyph it could not
 # make out (`?个` for `7个`). No suggestion: what it stands for is unknown.
 _UNREADABLE = re.compile(r"[?？\ufffd]")
@@ -205,7 +208,8 @@ def _kind_problem(
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
     if isinstance(value, str) and kind != "long_text" and (inner := _INNER_MARK.search(value)):
-        return say(template, "mark_inside", mark=inner.group(1)), _INNER_MARK.sub("", value)
+        mark = inner.group(1) or inner.group(2)
+        return say(template, "mark_inside", mark=mark), _INNER_MARK.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if isinstance(value, str) and kind == "text" and (digit := _DIGIT_AT_END.search(value)):

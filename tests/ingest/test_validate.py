@@ -400,6 +400,7 @@ def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
         ("tasks[0].name", "保障白常办公经费", "白", "保障日常办公经费"),  # 日 read as 白
         ("indicators[0].name", "任务完威率", "威", "任务完成率"),  # 成 read as 威
         ("indicators[0].name", "耕地保护检查合格事", "事", "耕地保护检查合格率"),
+        ("indicators[0].name", "侨务调研完成翠", "翠", "侨务调研完成率"),
         ("indicators[0].value", "≥13场茨", "茨", None),  # rare too: told as rare, no guess
     ],
 )
@@ -419,11 +420,17 @@ def test_a_question_mark_in_a_short_value_is_a_glyph_not_made_out(path, printed)
     assert "识别不出" in issue.message and issue.suggestion is None
 
 
-def test_a_full_stop_inside_a_name_is_a_speck():
-    path = "indicators[0].name"
-    doc = with_records(with_values(seed_document(), {path: "信息化建设及运维经费成本。控制"}))
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[0].name", "信息化建设及运维经费成本。控制", "信息化建设及运维经费成本控制"),
+        ("indicators[0].value", "2023年6月30·日前完成", "2023年6月30日前完成"),
+    ],
+)
+def test_a_full_stop_or_a_middle_dot_inside_a_short_value_is_a_speck(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
-    assert issue.suggestion == "信息化建设及运维经费成本控制"
+    assert issue.suggestion == suggested
 
 
 @pytest.mark.parametrize(
