@@ -23,9 +23,12 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "mark_at_edge": ("mark",),
     "mark_inside": ("mark",),
     "list_number": ("number",),
+    "digit_at_end": ("digit",),
     "rare_character": ("char",),
     "unworded_pair": ("pair",),
     "title_cut": ("end",),  # the title does not end as the form's name
+    "lookalike_character": ("char", "other"),
+    "unreadable_mark": ("mark",),
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

@@ -186,3 +186,84 @@ def unworded_pair(text: str | None, elsewhere: Iterable[str], template: Template
         return None
     others = [unicodedata.normalize("NFKC", other) for other in elsewhere]
     return next((pair for pair in pairs if not any(pair in other for other in others)), None)
+
+
+# Characters told apart by one stroke or a small part, which a recogniser reading a faint or
+# speckled glyph takes for one another (形近字): each group's members are look-alikes of each
+# other. `事` and `翠` for `率` are the recogniser's own confusions of its dense lower half.
+LOOKALIKE_GROUPS = (
+    "日白旦目曰",
+    "成威戚咸",
+    "率事宰辜翠",
+    "次茨欠",
+    "任住",
+    "自目",
+    "未末",
+    "已己",
+    "人入八",
+    "土士",
+    "天夫",
+    "千干于",
+    "王玉主",
+    "大太犬",
+    "田由甲申",
+    "间问",
+    "准淮",
+    "候侯",
+    "拨拔",
+    "持特",
+    "理埋",
+    "经轻",
+    "析折拆",
+    "治冶",
+)
+_LOOKALIKES: dict[str, str] = {}
+for _group in LOOKALIKE_GROUPS:
+    for _char in _group:
+        _LOOKALIKES[_char] = _LOOKALIKES.get(_char, "") + _group.replace(_char, "")
+# The word a look-alike makes must be a common one, not a rare entry of jieba's list; jieba
+# counts terms of three characters low (`合格率` 156, `场次` 151), so the bar is under theirs.
+WORD_COUNT = 100
+
+
+def lookalike_in_word(text: str | None, template: Template) -> tuple[str, str, str] | None:
+    """A character of a short value that stands in no word while a look-alike of it would
+    stand in a common one (`白常` where `日常` is a word): the character, its look-alike and
+    the text with the look-alike, or None.
+
+    A recogniser's confident misreading is most often such a look-alike, and real text puts
+    its characters in words: a lone character whose look-alike reads as a word is the word's
+    character misread."""
+    if not text:
+        return None
+    counts, log_total = vocabulary(template)
+    for match in _HAN_RUN.finditer(text):
+        run = match.group(0)
+        for i, in_word in enumerate(_in_words(run, counts, log_total)):
+            if in_word:
+                continue
+            for other in _LOOKALIKES.get(run[i], ""):
+                if _stands_in_common_word(run[:i] + other + run[i + 1 :], i, counts, log_total):
+                    at = match.start() + i
+                    return run[i], other, text[:at] + other + text[at + 1 :]
+    return None
+
+
+def _stands_in_common_word(run: str, i: int, counts: dict[str, int], log_total: float) -> bool:
+    """Whether the best segmentation of `run` puts its `i`-th character in a common word."""
+    flags = _in_words(run, counts, log_total)
+    if not flags[i]:
+        return False
+    start = i
+    while start > 0 and flags[start - 1]:
+        start -= 1
+    end = i + 1
+    while end < len(run) and flags[end]:
+        end += 1
+    # consecutive word characters may be several words: take any common one holding `i`
+    return any(
+        counts.get(run[a:b], 0) >= WORD_COUNT
+        for a in range(start, i + 1)
+        for b in range(i + 2 if a == i else i + 1, min(end, a + _LONGEST_WORD) + 1)
+        if b - a > 1
+    )

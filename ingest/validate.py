@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import nearest_wording
 from ingest.messages import say
-from ingest.plausibility import rare_lone_character, unworded_pair
+from ingest.plausibility import lookalike_in_word, rare_lone_character, unworded_pair
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -118,10 +118,16 @@ _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
 # text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
 # value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
 # out: the recogniser reads a printed full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°])\s*(?=[\u4e00-\u9fff\d])")
+_INNER_MARK = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])"
+    r"|(?<=\d)\s*([·•])\s*(?=[\u4e00-\u9fff])"  # a middle dot after a digit too (`30·日`)
+)
 # The same mark between a number and its measure word (`7775.人次`): a decimal point is
 # followed by a digit, and nothing stands between a number and its unit.
 _UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
+# A question mark is no part of a form's value: the recogniser's guess at a glyph it could not
+# make out (`?个` for `7个`). No suggestion: what it stands for is unknown.
+_UNREADABLE = re.compile(r"[?？\ufffd]")
 
 
 # A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
@@ -129,6 +135,11 @@ _UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项�
 _LIST_NUMBER = re.compile(
     r"\s*(\d{1,2})(?=[\u4e00-\u9fff])(?![个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍])"
 )
+
+# One digit glued to a name's end (`办公设备购置经费项目数量6`): a count in a name carries its
+# measure word (`1次`) and a year or code has more digits, so a lone digit there is a speck read
+# as one.
+_DIGIT_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])\s*(\d)\s*$")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -200,16 +211,25 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
+    if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
+        return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
     for inner_mark in (_INNER_MARK, _UNIT_MARK):
         if isinstance(value, str) and kind != "long_text" and (inner := inner_mark.search(value)):
-            return say(template, "mark_inside", mark=inner.group(1)), inner_mark.sub("", value)
+            return say(
+                template, "mark_inside", mark=next(g for g in inner.groups() if g)
+            ), inner_mark.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
+    if isinstance(value, str) and kind == "text" and (digit := _DIGIT_AT_END.search(value)):
+        return say(template, "digit_at_end", digit=digit.group(1)), value[: digit.start()]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
         return say(template, "rare_character", char=rare), None
+    if kind in ("text", "indicator_value") and (alike := lookalike_in_word(value, template)):
+        char, other, fixed = alike
+        return say(template, "lookalike_character", char=char, other=other), fixed
     if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)

@@ -19,6 +19,7 @@ followed by a new numbered item. A vertical label (one character per row) reads 
 """
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import cv2
@@ -65,6 +66,9 @@ _FAINT_CONTRAST = 60
 _UNSEEN_CONTRAST = 35
 _UNSEEN_WIDTH = 0.8
 _FAINT_CONFIDENCE = 0.5
+# In line heights: how far right of the line it wraps onto a wrapped line may start when it
+# lost one glyph at its start (a glyph is about a line height wide; a paragraph's indent is two).
+_LOST_GLYPH = (0.6, 1.5)
 # The confidence a line outside the table needs to count as text, unless it reads as two
 # ideographs or more.
 _OUTSIDE_CONFIDENCE = 0.5
@@ -189,6 +193,10 @@ def _read_by_cell_lines(
             tokens_by_cell[i].append(_doubted(token) if i in faint else token)
     for i in fallback:
         tokens_by_cell[i] = _detect_in(gray, _inset(grid.cells[i].bbox, inset), engine)
+        # detected boxes are not the ink's: their starts say nothing of a glyph unseen
+    for i, tokens in enumerate(tokens_by_cell):
+        if i not in fallback:
+            tokens_by_cell[i] = _doubt_lost_starts(tokens, line_height)
 
     lines_by_cell = [
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
@@ -378,6 +386,32 @@ def _beyond(
         if wide and any(gray[band.y0 : band.y1, a:b].min() <= dark for a, b in stretches):
             return True
     return False
+
+
+def _doubt_lost_starts(tokens: list[OcrToken], line_height: float) -> list[OcrToken]:
+    """Lines of one cell, top to bottom, with the first character doubted where a line that
+    wraps starts one glyph to the right of the line under it.
+
+    A wrapped line is the fuller one: left-aligned, centred or right-aligned, it starts at or
+    left of the shorter line it wraps onto. Starting a glyph's width right of it, it lost its
+    first glyph to the page's threshold (a faint `不` of `不动产登记社会影响`), and the line was
+    cut and read without it. A first line indented two glyphs (a paragraph's) is left alone."""
+    doubted = list(tokens)
+    for k, (line, below) in enumerate(pairwise(tokens)):
+        (x0, _, x1, y1), (bx0, by0, bx1, _) = line.bbox, below.bbox
+        shift = x0 - bx0
+        wraps = by0 >= y1 - line_height / 2 and x1 - x0 > bx1 - bx0
+        if wraps and _LOST_GLYPH[0] * line_height < shift < _LOST_GLYPH[1] * line_height:
+            confs = list(line.char_confidences)
+            if confs:
+                confs[0] = min(confs[0], _FAINT_CONFIDENCE)
+                doubted[k] = line.model_copy(
+                    update={
+                        "char_confidences": tuple(confs),
+                        "confidence": min(line.confidence, confs[0]),
+                    }
+                )
+    return doubted
 
 
 def _doubted(token: OcrToken) -> OcrToken:

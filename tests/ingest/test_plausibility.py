@@ -1,12 +1,18 @@
 """Paragraphs judged as Chinese against jieba's general word list and the template's words."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from ingest.confidence import assess
-from ingest.plausibility import implausible_stretch, rare_lone_character, unworded_pair
+from ingest.plausibility import (
+    implausible_stretch,
+    lookalike_in_word,
+    rare_lone_character,
+    unworded_pair,
+)
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldStatus
@@ -78,3 +84,25 @@ def test_no_short_value_of_the_seed_holds_a_pair_in_no_word():
     values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
     values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
     assert [v for v in values if unworded_pair(v, [], TEMPLATE)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("保障白常办公", ("白", "日", "保障日常办公")),
+        ("项自管理经费", ("自", "目", "项目管理经费")),
+        ("住务完成率", ("住", "任", "任务完成率")),
+        ("资金使用合规率", None),
+        ("白云区社区服务中心", None),  # 白 in a word of its own
+        ("12月31日前", None),
+    ],
+)
+def test_a_look_alike_that_makes_the_word_is_found(text, found):
+    assert lookalike_in_word(text, TEMPLATE) == found
+
+
+def test_no_real_value_or_clause_of_the_seed_is_taken_for_a_look_alike():
+    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
+    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
+    clauses = [c for p in PARAGRAPHS for c in re.split(r"[，。；：、（）()\s]+", p) if c]
+    assert [v for v in values + clauses if lookalike_in_word(v, TEMPLATE)] == []

@@ -424,3 +424,61 @@ def test_a_common_look_alike_breaking_a_word_is_a_format_doubt_unless_written_el
 def test_a_title_not_ending_as_the_forms_name_is_a_format_doubt(title, cut):
     doc = with_records(with_values(seed_document(), {"title": title}))
     assert bool([x for x in issues_for(doc, "format") if x.paths == ("title",)]) == cut
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "char", "suggested"),
+    [
+        ("tasks[0].name", "保障白常办公经费", "白", "保障日常办公经费"),  # 日 read as 白
+        ("indicators[0].name", "任务完威率", "威", "任务完成率"),  # 成 read as 威
+        ("indicators[0].name", "耕地保护检查合格事", "事", "耕地保护检查合格率"),
+        ("indicators[0].name", "侨务调研完成翠", "翠", "侨务调研完成率"),
+        ("indicators[0].value", "≥13场茨", "茨", None),  # rare too: told as rare, no guess
+    ],
+)
+def test_a_look_alike_standing_in_no_word_is_doubted_with_the_word(path, printed, char, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}), confidence={path: 0.995})
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert f"“{char}”" in issue.message and issue.suggestion == suggested
+
+
+@pytest.mark.parametrize(
+    ("path", "printed"),
+    [("indicators[0].value", "?个"), ("indicators[0].name", "侨务接待？次数")],
+)
+def test_a_question_mark_in_a_short_value_is_a_glyph_not_made_out(path, printed):
+    doc = with_records(with_values(seed_document(), {path: printed}), confidence={path: 0.994})
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert "识别不出" in issue.message and issue.suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[0].name", "信息化建设及运维经费成本。控制", "信息化建设及运维经费成本控制"),
+        ("indicators[0].value", "2023年6月30·日前完成", "2023年6月30日前完成"),
+    ],
+)
+def test_a_full_stop_or_a_middle_dot_inside_a_short_value_is_a_speck(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert issue.suggestion == suggested
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[0].name", "办公设备购置经费项目数量6", "办公设备购置经费项目数量"),
+        ("tasks[0].name", "劳动保障监察经费3", "劳动保障监察经费"),
+        ("indicators[0].name", "开展培训1次", None),  # a count with its measure word
+        ("tasks[0].name", "PM2.5监测经费", None),
+    ],
+)
+def test_a_lone_digit_at_a_names_end_is_a_speck(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    found = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    if suggested is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert "“" + printed[-1] + "”" in issue.message and issue.suggestion == suggested

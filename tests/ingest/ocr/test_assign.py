@@ -550,3 +550,25 @@ def test_a_cell_over_two_rows_holding_one_entry_centred_in_each_is_cut_between_t
     cut = {(c.cell.row, c.cell.col): c.cell for c in table.cells}
     assert cut[(0, 1)].bbox == (700, 100, 1100, 200) and cut[(1, 1)].bbox == (700, 200, 1100, 300)
     assert cut[(1, 1)].confidence == INFERRED_RULE_CONFIDENCE
+
+
+def test_a_wrapped_line_starting_a_glyph_right_of_the_line_under_it_lost_its_first_glyph():
+    sheet = Sheet()
+    for col, (x0, x1) in enumerate([(100, 500), (500, 900), (900, 1190)]):
+        sheet.cell(0, col, (x0, 100, x1, 220))
+    # the first glyph of a wrapped name was too faint for the page: its line starts a glyph in
+    sheet.text(115 + ADVANCE, 120, "开展活动组织考察")
+    sheet.text(115, 120 + LINE, "完成")
+    # a centred name's short second line starts right of the first, as it should
+    sheet.text(515, 120, "开展活动组织考察")
+    sheet.text(515 + 3 * ADVANCE, 120 + LINE, "完成")
+    # a paragraph's first line indented by two glyphs
+    sheet.text(915 + 2 * ADVANCE, 120, "开展活动组织")
+    sheet.text(915, 120 + LINE, "考察完成")
+    page, grid = sheet.page()
+    table = read_cells(page, grid, BlockEngine(), "cell_lines")
+    cells = {c.cell.col: c for c in table.cells}
+    assert cells[0].text == "开展活动组织考察完成"
+    assert cells[0].tokens[0].char_confidences[0] <= 0.5
+    assert cells[0].tokens[0].char_confidences[1:] == (0.9,) * 7
+    assert cells[1].confidence == 0.9 and cells[2].confidence == 0.9
