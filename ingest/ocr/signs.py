@@ -30,6 +30,7 @@ SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
 _DOUBLE = frozenset("≧≦")
 # A bare angle the form never prints, and the signs it may be when a bar shows under it.
 _BARE_ANGLES = {">": ("≥", "≧"), "<": ("≤", "≦")}
+_READ_AS_SIGN = SIGN_PAIRS.keys() | _BARE_ANGLES.keys()
 # A sign whose bars cannot be counted is as likely one as the other.
 DOUBTFUL_SIGN_CONFIDENCE = 0.5
 # Glyph pixels are upsampled this much before counting, so bars one pixel apart separate.
@@ -82,14 +83,14 @@ def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> 
     """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one)."""
-    if not (SIGN_PAIRS.keys() | _BARE_ANGLES.keys()) & set(token.text):
+    if not _READ_AS_SIGN & set(token.text):
         return token
     if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
         return doubt_signs(token)
     gray = as_gray(crop)
     text, confs = list(token.text), list(token.char_confidences)
     for i, char in enumerate(text):
-        if char not in SIGN_PAIRS and char not in _BARE_ANGLES:
+        if char not in _READ_AS_SIGN:
             continue
         counted = count_bars(gray, char_x[i])
         if counted is None or not counted.sure:
@@ -105,10 +106,10 @@ def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> 
 
 def doubt_signs(token: OcrToken) -> OcrToken:
     """For readings without character positions: a line holding a sign is only half sure."""
-    if not SIGN_PAIRS.keys() & set(token.text):
+    if not _READ_AS_SIGN & set(token.text):
         return token
     confs = tuple(
-        min(c, DOUBTFUL_SIGN_CONFIDENCE) if ch in SIGN_PAIRS else c
+        min(c, DOUBTFUL_SIGN_CONFIDENCE) if ch in _READ_AS_SIGN else c
         for ch, c in zip(token.text, token.char_confidences, strict=False)
     )
     return token.model_copy(

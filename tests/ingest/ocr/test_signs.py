@@ -213,3 +213,5 @@ def test_a_bare_angle_is_doubted():
     settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
     assert settled.text == ">9"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99)
+    without_positions = settle_signs(read_line(">9"), image, [])
+    assert without_positions.confidence == DOUBTFUL_SIGN_CONFIDENCE
