@@ -77,10 +77,10 @@ class LineRecognizer:
     def read(self, crops: list[np.ndarray]) -> list[OcrToken]:
         """Read each crop (gray or BGR) as one text line; boxes are the crops' own.
 
-        ≥/≧ and ≤/≦ are settled from the glyph where each was read (`ingest.ocr.signs`), a
-        line end whose ink reaches past the characters read is doubted
-        (`ingest.ocr.coverage`), and characters read from dust at a line's ends are dropped
-        (`ingest.ocr.strays`).
+        ≥/≧ and ≤/≦ (and a > or < read for one) are settled from the glyph where each was
+        read (`ingest.ocr.signs`), a line end whose ink reaches past the characters read is
+        doubted (`ingest.ocr.coverage`), and characters read from dust at a line's ends are
+        dropped (`ingest.ocr.strays`).
         """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops

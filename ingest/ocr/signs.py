@@ -10,7 +10,11 @@ and is marked doubtful, so the value is flagged rather than trusted. Two kinds o
 fourth crossing on a degraded ≥: a blot that joins the sign to its neighbour (the neighbour's
 strokes are then counted too), and a speck beside a slanted bar. Neither count is trusted: a
 glyph held together by one mark is counted on its own columns only, and a second bar is only
-sure when the lowest stroke lies level, as both bars of ≧ do.
+sure when the lowest stroke lies level, as both bars of ≧ do, and runs unbroken across most of
+the glyph, as a bar does and a speck on a heavy print does not. On a small glyph (a photo, a
+small print) the two bars of ≧ lie a pixel apart and blur into one, so one bar seen there is
+only likely. The form prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged
+with its lower arm, so it is counted like a sign, and doubted where the count fails.
 """
 
 from collections.abc import Sequence
@@ -24,6 +28,9 @@ from ingest.ocr.glyphs import as_gray, line_ink
 
 SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
 _DOUBLE = frozenset("≧≦")
+# A bare angle the form never prints, and the signs it may be when a bar shows under it.
+_BARE_ANGLES = {">": ("≥", "≧"), "<": ("≤", "≦")}
+_READ_AS_SIGN = SIGN_PAIRS.keys() | _BARE_ANGLES.keys()
 # A sign whose bars cannot be counted is as likely one as the other.
 DOUBTFUL_SIGN_CONFIDENCE = 0.5
 # Glyph pixels are upsampled this much before counting, so bars one pixel apart separate.
@@ -54,6 +61,15 @@ _NARROWEST_SINGLE = 0.62
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
 # (rows per column) is a slanted single bar.
 _STEEPEST_LEVEL_BAR = 0.25
+# Bars span the glyph: the rows of each of the two lowest strokes hold ink in at least this share
+# of the glyph's columns (0.89 or more for ≧ and ≦ in every corpus font and DejaVu, 22 to 40 px,
+# clean or scanned); a speck of one to three pixels beside a bar holds it in a quarter or less.
+_BAR_SPAN_SHARE = 0.6
+# The ink of one bar, summed down a column, is about that of the arm above it (0.63 to 1.17 times
+# in every corpus font and DejaVu, 20 to 29 px, blurred as a photo blurs); on a small ≧ whose
+# bars blur into one the lowest stroke holds about twice the arm's ink, or, where the upper bar
+# has run into the lower arm, about a third of it. Outside this range one bar is only likely.
+_SINGLE_BAR_INK = (0.55, 1.3)
 
 Bars = Literal[1, 2]
 
@@ -67,29 +83,33 @@ def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> 
     """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one)."""
-    if not SIGN_PAIRS.keys() & set(token.text):
+    if not _READ_AS_SIGN & set(token.text):
         return token
     if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
         return doubt_signs(token)
     gray = as_gray(crop)
     text, confs = list(token.text), list(token.char_confidences)
     for i, char in enumerate(text):
-        if char not in SIGN_PAIRS:
+        if char not in _READ_AS_SIGN:
             continue
         counted = count_bars(gray, char_x[i])
         if counted is None or not counted.sure:
             confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-        if counted is not None and (counted.bars == 2) != (char in _DOUBLE):
+        if counted is None:
+            continue
+        if char in _BARE_ANGLES:
+            text[i] = _BARE_ANGLES[char][counted.bars - 1]
+        elif (counted.bars == 2) != (char in _DOUBLE):
             text[i] = SIGN_PAIRS[char]
     return token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
 
 
 def doubt_signs(token: OcrToken) -> OcrToken:
     """For readings without character positions: a line holding a sign is only half sure."""
-    if not SIGN_PAIRS.keys() & set(token.text):
+    if not _READ_AS_SIGN & set(token.text):
         return token
     confs = tuple(
-        min(c, DOUBTFUL_SIGN_CONFIDENCE) if ch in SIGN_PAIRS else c
+        min(c, DOUBTFUL_SIGN_CONFIDENCE) if ch in _READ_AS_SIGN else c
         for ch, c in zip(token.text, token.char_confidences, strict=False)
     )
     return token.model_copy(
@@ -110,7 +130,8 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     big = cv2.resize(pixels, None, fx=_UPSAMPLE, fy=_UPSAMPLE, interpolation=cv2.INTER_CUBIC)
     ink = big < threshold
     width = ink.shape[1]
-    middle = ink[:, int(width * 0.2) : max(int(width * 0.8), int(width * 0.2) + 1)]
+    middle_columns = slice(int(width * 0.2), max(int(width * 0.8), int(width * 0.2) + 1))
+    middle = ink[:, middle_columns]
     if middle.shape[1] < 3:
         return None
     # Strokes crossed per column: the number of paper-to-ink steps going down it.
@@ -123,17 +144,38 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     if four >= _WEAK_DOUBLE_SHARE:
         if _lowest_slope(edges, crossings >= 4) > _STEEPEST_LEVEL_BAR:
             return BarCount(1, sure=False)
-        return BarCount(2, sure=four >= _DOUBLE_SHARE and not joined)
+        spans = _bar_cover(ink, edges, crossings >= 4, middle_columns.start) >= _BAR_SPAN_SHARE
+        return BarCount(2, sure=four >= _DOUBLE_SHARE and spans and not joined)
     if four <= _SINGLE_NOISE_SHARE and three >= _SINGLE_SHARE:
         thick = float(
             np.median([_bar_to_arm(middle[:, c]) for c in np.flatnonzero(crossings == 3)])
         )
         if thick <= _THICKEST_SINGLE_BAR:
             wide = pixels.shape[1] >= _NARROWEST_SINGLE * pixels.shape[0]
-            return BarCount(1, sure=wide and not joined)
+            lo, hi = _SINGLE_BAR_INK
+            ink_share = _bar_ink_to_arm(big[:, middle_columns], middle, crossings == 3)
+            return BarCount(1, sure=wide and lo <= ink_share <= hi and not joined)
         if thick >= _THINNEST_BLURRED_PAIR:
             return BarCount(2, sure=False)
     return None
+
+
+def _bar_cover(ink: np.ndarray, edges: np.ndarray, columns: np.ndarray, offset: int) -> float:
+    """Of the two lowest strokes crossed in the middle's `columns` (`offset` columns into the
+    glyph), the smaller share of the glyph's columns with ink in that stroke's rows: both bars
+    of ≧ span the glyph, a speck only its own width."""
+    picked = np.flatnonzero(columns) + offset
+    covers = []
+    for stroke in (-1, -2):
+        tops = [int(np.flatnonzero(edges[:, c - offset])[stroke]) for c in picked]
+        # The stroke's last row: the row above the first paper under its top.
+        ends = [
+            t + int(np.argmin(np.append(ink[t:, c], False)))
+            for t, c in zip(tops, picked, strict=True)
+        ]
+        band = ink[int(np.median(tops)) : int(np.median(ends))]
+        covers.append(float(band.any(axis=0).mean()))
+    return min(covers)
 
 
 def _lowest_slope(edges: np.ndarray, columns: np.ndarray) -> float:
@@ -145,6 +187,20 @@ def _lowest_slope(edges: np.ndarray, columns: np.ndarray) -> float:
     if picked.size < 2 or np.ptp(tops) <= _UPSAMPLE:
         return 0.0
     return abs(float(np.polyfit(picked, tops, 1)[0]))
+
+
+def _bar_ink_to_arm(pixels: np.ndarray, ink: np.ndarray, columns: np.ndarray) -> float:
+    """The median over `columns` (each crossing three strokes) of the ink in the lowest stroke
+    over the ink in the one above it, each stroke's rows reaching halfway into the gaps so that
+    blurred ink beside it counts too."""
+    darkness = np.clip(np.percentile(pixels, 95) - pixels, 0, None)
+    shares = []
+    for c in np.flatnonzero(columns):
+        steps = np.diff(ink[:, c].astype(np.int8), prepend=0, append=0)
+        starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
+        upper, lower = (ends[0] + starts[1]) // 2, (ends[1] + starts[2]) // 2
+        shares.append(darkness[lower:, c].sum() / max(darkness[upper:lower, c].sum(), 1.0))
+    return float(np.median(shares))
 
 
 def _bar_to_arm(column: np.ndarray) -> float:

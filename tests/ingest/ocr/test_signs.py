@@ -160,3 +160,58 @@ def test_two_bars_blurred_into_one_thick_bar_are_not_a_sure_single_bar():
     image[29:34, 10:31] = 0  # two bars a pixel apart, run together
     blurred = np.clip(cv2.GaussianBlur(image.astype(np.float32), (0, 0), 0.7), 0, 255)
     assert count_bars(blurred.astype(np.uint8), 20.0) != BarCount(1, sure=True)
+
+
+def _photographed(image: np.ndarray, seed: int) -> np.ndarray:
+    """A phone photo of a print: shrunk, dimmer, blurred, noisy and JPEG-compressed."""
+    rng = np.random.default_rng(seed)
+    shrunk = cv2.resize(image.astype(np.float32), None, fx=0.8, fy=0.8)
+    dim = cv2.GaussianBlur(shrunk * 0.7 + 10, (0, 0), rng.uniform(0.9, 1.2))
+    noisy = np.clip(dim + rng.normal(0, 3, dim.shape), 0, 255).astype(np.uint8)
+    return cv2.imdecode(cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 70])[1], 0)
+
+
+@pytest.mark.parametrize("px", [22, 25, 29])
+@pytest.mark.parametrize(("sign", "bars"), SIGNS)
+def test_photographed_signs_are_never_misjudged_for_sure(sign: str, bars: int, px: int):
+    """A photo shrinks and blurs a ≧ until its bars run together (or the upper bar into the lower
+    arm); the ink of the one stroke left shows it is not a single bar."""
+    for name, font in _fonts():
+        image, x = _line(sign + "91人", font.font_variant(size=px), px)
+        for seed in range(4):
+            counted = count_bars(_photographed(image, seed), x * 0.8)
+            assert counted is None or counted.bars == bars or not counted.sure, (name, seed)
+
+
+def test_a_speck_under_the_bar_is_not_a_sure_second_bar():
+    """A speck on a heavy print, a few pixels under the bar of ≤, crosses like a second bar in
+    the columns it covers, but does not span the glyph as a bar does."""
+    for name, font in _fonts():
+        image, x = _line("≤95%", font.font_variant(size=26), 26)
+        rows, cols = np.nonzero(image[:, : round(2 * x)] < 128)
+        for cx in range(cols.min(), cols.max() + 1):
+            specked = image.copy()
+            cv2.circle(specked, (int(cx), int(rows.max()) + 2), 1, 40, -1)
+            counted = count_bars(specked, x)
+            assert counted is None or counted.bars == 1 or not counted.sure, (name, cx)
+
+
+@pytest.mark.parametrize("slanted_bar", [False, True])
+def test_an_angle_read_for_a_sign_gets_its_bar_back_or_is_doubted(slanted_bar: bool):
+    """The form prints no >: one read where a ≥ stands is settled from the glyph."""
+    image = _drawn_sign(slanted_bar)
+    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    blurred = cv2.GaussianBlur(image, (0, 0), 1.5)  # bar and lower arm run together
+    settled = settle_signs(read_line(">9"), blurred, [20.0, 40.0])
+    assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+
+
+def test_a_bare_angle_is_doubted():
+    image = np.full((44, 90), 255, np.uint8)
+    cv2.polylines(image, [np.array([(10, 8), (30, 16), (10, 24)])], False, 0, 2, cv2.LINE_AA)
+    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    assert settled.text == ">9"
+    assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99)
+    without_positions = settle_signs(read_line(">9"), image, [])
+    assert without_positions.confidence == DOUBTFUL_SIGN_CONFIDENCE
