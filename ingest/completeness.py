@@ -45,9 +45,9 @@ _OPERATOR = "≥≧≤≦><＞＜"
 # Kinds whose value is one measure (`≥95%`, `100%`, `2024年12月底前`).
 _MEASURE_KINDS = frozenset({"indicator_value", "percent", "date_or_period"})
 # A value that is two measures one after the other: a number with its percent sign or a short
-# unit, then a comparison and a number (`100%≥85%`, `≥80张≥500人`), or a percentage straight
-# after a percentage (`100%85%`). One measure is written once; a range or a condition joins its
-# two numbers with a word or a mark (`80%-90%`, `≥80%且≤95%`).
+# unit, then a comparison and a number (`100%≥85%`, `≥80张≥500人`), or a number straight after
+# a percentage (`100%85%`, `100%2024年6月底前完成`). One measure is written once; a range or a
+# condition joins its two numbers with a word or a mark (`80%-90%`, `≥80%且≤95%`).
 _TWO_VALUES = re.compile(
     rf"^[{_OPERATOR}]?=?\d[\d.]*"
     rf"(?:[%％][{_OPERATOR}]?|[^\d.%％{_OPERATOR}，,、；;且或至到~～/\-—]{{0,4}}[{_OPERATOR}])=?\d"
