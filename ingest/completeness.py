@@ -7,8 +7,9 @@ A row that was never read has no field to flag; what shows its loss is the secti
 - rows of the section the grid found whose content no item holds (a header not seen above
   them, a column lattice that misplaced them);
 - a page the section runs over on which it produced no row;
-- a row one of whose own one-row cells holds entries stacked one above the other: a rule
-  between two rows was not seen, so the row may be two printed rows, one of them lost.
+- a row read as two printed rows, a rule between them not seen: one of its own one-row cells
+  holds entries stacked one above the other, an own column holds two cells of it one above the
+  other, or a value is two values (`100%≥85%`); one of the two rows is lost.
 Each is a `section_incomplete` document flag naming the section and its pages.
 
 Column sanity: across a section, an own column (task name, amount, 三级指标, 指标值) that is
@@ -40,6 +41,17 @@ NAME_CHARS = 30
 LONG_TEXT_CHARS = 15
 
 _MEASURE = re.compile(r"\d|[%％≥≧≤≦><＞＜]")
+_OPERATOR = "≥≧≤≦><＞＜"
+# Kinds whose value is one measure (`≥95%`, `100%`, `2024年12月底前`).
+_MEASURE_KINDS = frozenset({"indicator_value", "percent", "date_or_period"})
+# A value that is two measures one after the other: a number with its percent sign or a short
+# unit, then a comparison and a number (`100%≥85%`, `≥80张≥500人`), or a number straight after
+# a percentage (`100%85%`, `100%2024年6月底前完成`). One measure is written once; a range or a
+# condition joins its two numbers with a word or a mark (`80%-90%`, `≥80%且≤95%`).
+_TWO_VALUES = re.compile(
+    rf"^[{_OPERATOR}]?=?\d[\d.]*"
+    rf"(?:[%％][{_OPERATOR}]?|[^\d.%％{_OPERATOR}，,、；;且或至到~～/\-—]{{0,4}}[{_OPERATOR}])=?\d"
+)
 
 
 @dataclass(frozen=True)
@@ -147,9 +159,12 @@ class _Checker:
             message = say(self.template, "page_without_rows", section=section.labels[0], page=page)
             self._flag(section, {page}, message)
 
-    def stacked_rows(self, section: SectionSpec) -> None:
-        """Items one of whose own cells (not a paragraph or merged level) holds stacked
-        entries: two rows may have been read as one, and the lost row has no field to flag."""
+    def rows_read_as_one(self, section: SectionSpec) -> None:
+        """Items whose reading shows two printed rows in one, a rule between them not seen:
+        one of its own cells (not a paragraph or merged level) holds stacked entries; an own
+        column holds text in cells of two of its rows on one page (the rule seen there, not
+        across the row); or a value is two values one after the other (`100%≥85%`). The lost
+        row has no field to flag, so the section says a row may be missing."""
         name = section.list or section.key
         columns = self.trace.item_columns.get(name, {})
         own = {
@@ -158,21 +173,29 @@ class _Checker:
             if c.kind not in SPANNING_KINDS
             for col in columns.get(c.key, ())
         }
-        stacked = [
-            rows
-            for rows in self._item_rows(section)
-            if any(c.stacked_lines and c.col in own for r in rows for c in self.starting.get(r, ()))
-        ]
-        if stacked:
-            pages = self._pages(r for rows in stacked for r in rows)
-            message = say(
-                self.template,
-                "stacked_rows",
-                section=section.labels[0],
-                count=len(stacked),
-                pages=self._pages_text(pages),
-            )
-            self._flag(section, pages, message)
+        measures = [c.key for c in section.columns if c.kind in _MEASURE_KINDS]
+        stacked, doubled = [], []
+        items = getattr(self.doc, name)
+        for item, rows in zip(items, self._item_rows(section), strict=False):
+            cells = [c for r in rows for c in self.starting.get(r, ()) if c.col in own]
+            if any(c.stacked_lines for c in cells):
+                stacked.append(rows)
+            elif _two_cells_in_a_column(cells) or any(
+                _TWO_VALUES.match("".join(str(getattr(item, key) or "").split()))
+                for key in measures
+            ):
+                doubled.append(rows)
+        for found, key in ((stacked, "stacked_rows"), (doubled, "rows_read_as_one")):
+            if found:
+                pages = self._pages(r for rows in found for r in rows)
+                message = say(
+                    self.template,
+                    key,
+                    section=section.labels[0],
+                    count=len(found),
+                    pages=self._pages_text(pages),
+                )
+                self._flag(section, pages, message)
 
     def halves_aligned(self, section: SectionSpec) -> None:
         """In a table printing two halves side by side, an item of one half read over the rows
@@ -395,6 +418,20 @@ class _Checker:
         return not symbols and 2 <= len(compact) <= NAME_CHARS  # a name (资金支付及时率)
 
 
+def _two_cells_in_a_column(cells: list[LogicalCell]) -> bool:
+    """Whether two of `cells` with text stand in one column on one page: one above the
+    other, each a row of its own there."""
+    seen: set[tuple[int, int]] = set()
+    for cell in cells:
+        if not cell.text.strip():
+            continue
+        where = (cell.col, cell.pieces[0].page)
+        if where in seen:
+            return True
+        seen.add(where)
+    return False
+
+
 def check_sections(mapped: MappedDocument, table: Table, template: Template) -> Completeness:
     """Flags for every rows section that lost rows or shifted a column, and for a one-value
     section holding such a section's row."""
@@ -408,7 +445,7 @@ def check_sections(mapped: MappedDocument, table: Table, template: Template) -> 
         checker.at_least_one(section, items)
         checker.taxonomy(section)
         checker.pages_without_rows(section, checker.unheld_rows(section))
-        checker.stacked_rows(section)
+        checker.rows_read_as_one(section)
         checker.halves_aligned(section)
         checker.joined_levels(section)
         checker.columns(section)

@@ -48,6 +48,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "rows_partly_unread": ("section", "count", "pages"),
     "page_without_rows": ("section", "page"),
     "stacked_rows": ("section", "count", "pages"),
+    "rows_read_as_one": ("section", "count", "pages"),
     "column_shift": ("section", "empty", "full"),
     # a one-value section ({section}) with a row's cells side by side: a row of the rows
     # section before it ({owner}), or its own text cut

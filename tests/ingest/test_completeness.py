@@ -233,3 +233,36 @@ def test_a_wide_cell_before_any_rows_section_read_as_cells_side_by_side_is_in_do
     assert "拆开" in message
     goal_field = next(f for f in doc.fields if f.path == "overall_goal")
     assert goal_field.status == FieldStatus.FLAGGED and "structure" in goal_field.reasons
+
+
+def _read_as_one(doc) -> list[str]:
+    return [m for m in _section_messages(doc, "indicators") if "读成了一行" in m]
+
+
+def test_a_name_cell_over_two_rows_beside_two_value_cells_may_hide_a_row_and_is_flagged():
+    """The rule between two names not seen, the one between their values seen: one item holds
+    both rows, the second row's name is lost with no field to flag."""
+    block = indicators(INDICATOR_ROWS)
+    block[2][3] = UP  # 培训人次's name cell merged into 侨务接待次数's
+    block[2][4] = "逐步扩大"  # no measure: the two cells alone show it
+    doc = assembled(tables(HEAD + TASKS + block))
+    assert len(doc.indicators) == len(INDICATOR_ROWS) - 1
+    (message,) = _read_as_one(doc)
+    assert "有1行" in message and "第1页" in message
+
+
+def test_a_value_holding_two_values_may_hide_a_row_and_is_flagged():
+    for value in ("100%≥85%", "≥80张≥500人", "100%95%"):
+        rows = [*INDICATOR_ROWS]
+        rows[2] = ("产出指标", "质量指标", "资金使用合规率抽检完成率", value)
+        (message,) = _read_as_one(assembled(tables(HEAD + TASKS + indicators(rows))))
+        assert "有1行" in message
+
+
+def test_one_value_with_two_numbers_or_a_long_name_is_no_second_row():
+    """A range, a condition, a date, and a name long enough to wrap are one printed row."""
+    rows = [*INDICATOR_ROWS]
+    rows[0] = ("产出指标", "数量指标", "地质灾害隐患点巡查长效管理机制建设完成数量", "≥80%且≤95%")
+    rows[1] = ("产出指标", "数量指标", "培训人次", "80%-90%")
+    rows[3] = ("产出指标", "时效指标", "任务完成时间", "2024年12月31日前")
+    assert _read_as_one(assembled(tables(HEAD + TASKS + indicators(rows)))) == []
