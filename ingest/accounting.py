@@ -76,7 +76,7 @@ class _Accountant:
     def __init__(self, table: Table, trace: MappingTrace, template: Template) -> None:
         self.trace = trace
         self.template = template
-        self.flag_sections = contract_for(template.schema_id).SECTION_KEYS
+        self.contract = contract_for(template.schema_id)
         self.labels = template.printed_labels()
         self.page_text = [re.compile(p) for p in template.page_text]
         self.title = re.compile(template.title_pattern)
@@ -130,7 +130,7 @@ class _Accountant:
         self.flags.append(
             DocumentFlag(
                 reason=DocumentFlagReason.UNASSIGNED_TEXT,
-                section=section if section in self.flag_sections else None,
+                section=self.contract.flag_section(section),
                 page=page + 1,
                 bbox=list(bbox),
                 text=text,

@@ -28,7 +28,13 @@ from ingest.labels import split_wordings
 from ingest.messages import say
 from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
 from ingest.values import parse_amount, parse_count
-from models.contract import DocumentFlag, DocumentFlagReason, FieldValue, FormDocument
+from models.contract import (
+    DocumentFlag,
+    DocumentFlagReason,
+    FieldValue,
+    FormDocument,
+    contract_for,
+)
 
 # Column sanity: an own column counts as empty when it is empty in at least this share of the
 # rows whose neighbour holds something, and the neighbour's values then look like the empty
@@ -68,6 +74,7 @@ class _Checker:
         self.trace: MappingTrace = mapped.trace
         self.table = table
         self.template = template
+        self.contract = contract_for(template.schema_id)
         # Logical row -> pages (1-based) of its own content cells (a merged 一级 starting on it
         # runs over the rows below, maybe onto later pages).
         self.row_pages: dict[int, set[int]] = {}
@@ -94,7 +101,7 @@ class _Checker:
         self.flags.append(
             DocumentFlag(
                 reason=DocumentFlagReason.SECTION_INCOMPLETE,
-                section=section.key,
+                section=self.contract.flag_section(section.key),
                 page=min(pages) if pages else None,
                 message=message,
             )

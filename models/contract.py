@@ -300,6 +300,13 @@ class FormDocument(_Strict):
         """The contract JSON: aliases applied, run-specific keys kept even when empty."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=False)
 
+    @classmethod
+    def flag_section(cls, key: str | None) -> str | None:
+        """The section a document flag may name for a template section `key`: the contract's
+        own, or none (a template section the contract does not list, such as the department
+        line, leaves the flag to its page)."""
+        return key if key in cls.SECTION_KEYS else None
+
     @model_validator(mode="after")
     def _flags_name_sections(self) -> "FormDocument":
         for flag in getattr(self, "document_flags", ()):

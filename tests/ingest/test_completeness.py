@@ -266,3 +266,12 @@ def test_one_value_with_two_numbers_or_a_long_name_is_no_second_row():
     rows[1] = ("产出指标", "数量指标", "培训人次", "80%-90%")
     rows[3] = ("产出指标", "时效指标", "任务完成时间", "2024年12月31日前")
     assert _read_as_one(assembled(tables(HEAD + TASKS + indicators(rows)))) == []
+
+
+def test_a_department_line_read_as_cells_side_by_side_is_flagged_by_its_page():
+    """The department line is a section of the template but not of the contract's flags: its
+    cells read side by side are flagged with its page and no section, not a failed read."""
+    head = [["部门名称", "湛江市", "测试局", "", ""], *HEAD[1:]]
+    doc = assembled(tables(head + TASKS + indicators(INDICATOR_ROWS)))
+    (flag,) = [f for f in flags(doc, "section_incomplete") if "部门名称" in f.message]
+    assert (flag.section, flag.page) == (None, 1)
