@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ingest.labels import nearest_wording
+from ingest.labels import fold_label, nearest_wording
 from ingest.messages import say
 from ingest.plausibility import lookalike_in_word, rare_lone_character, unworded_pair
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
@@ -162,6 +162,8 @@ def _format_issues(
 ) -> list[CheckIssue]:
     issues = []
     texts = {path: value for path, value in values.items() if isinstance(value, str)}
+    labels = _folded_labels(template)
+    labels.pop("", None)
     for path, value in values.items():
         kind = kinds[path]
         problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
@@ -169,6 +171,8 @@ def _format_issues(
             elsewhere = (text for other, text in texts.items() if other != path)
             if pair := unworded_pair(value, elsewhere, template):
                 problem = say(template, "unworded_pair", pair=pair)
+            elif label := labels.get(fold_label(value)):
+                problem = say(template, "value_is_label", label=label)
         if problem:
             issues.append(
                 CheckIssue(
@@ -181,6 +185,17 @@ def _format_issues(
                 )
             )
     return issues
+
+
+def _folded_labels(template: Template) -> dict[str, str]:
+    """The form's printed labels by their folded form. A label is never a value: a value that
+    reads as one is a neighbouring label cell read into an empty value cell (`项目期` as the
+    项目属性). The taxonomy's names are left out: a 三级 may be worded as a 二级 is
+    (服务对象满意度)."""
+    taxonomy = template.taxonomy_names()
+    printed = template.printed_labels().items()
+    labels = (label for key, wordings in printed if key not in taxonomy for label in wordings)
+    return {fold_label(label): label for label in labels}
 
 
 def _level_in_doubt(

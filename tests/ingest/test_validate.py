@@ -468,3 +468,20 @@ def test_a_full_stop_or_a_middle_dot_inside_a_short_value_is_a_speck(path, print
     doc = with_records(with_values(seed_document(), {path: printed}))
     (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
     assert issue.suggestion == suggested
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "doubted"),
+    [
+        ("tasks[0].name", "指标值", True),  # a header read into an empty cell
+        ("department", "部门名称", True),
+        ("tasks[0].name", "部门名称经费", False),
+        ("indicators[0].name", "服务对象满意度", False),
+    ],
+)
+def test_a_value_reading_as_a_printed_label_is_a_format_doubt(path, printed, doubted):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    found = [x for x in issues_for(doc, "format") if x.paths[0] == path]
+    assert bool(found) == doubted
+    if doubted:
+        assert "栏目名称" in found[0].message
