@@ -63,7 +63,7 @@ def _vocabulary(template: Template) -> tuple[dict[str, int], float]:
     words += [w for s in template.sections for w in s.labels]
     words += [w for s in template.sections for p in s.pairs for w in p.labels]
     words += [w for s in template.sections for c in s.columns for w in c.labels]
-    words += [*template.operators, *template.period_words]
+    words += [*template.operators, *template.period_words, *template.words]
     common = max(counts.values())
     for word in words:
         for part in re.findall(r"[\u4e00-\u9fff]{2,}", word):

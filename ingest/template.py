@@ -173,6 +173,8 @@ class Template(_Spec):
     messages: dict[str, str] = Field(default_factory=dict)  # reason code -> text for reviewers
     operators: tuple[str, ...] = ()  # comparison words an indicator value may start or end with
     period_words: tuple[str, ...] = ()  # 时效指标 values that name a period instead of a date
+    # Terms of budget work a general word list lacks (运维 for 运行维护): words, not misreadings
+    words: tuple[str, ...] = ()
     # Patterns (over a line with its whitespace removed) of text printed around the table that
     # belongs to the page rather than to a field: unit line, page number, attachment mark.
     page_text: tuple[str, ...] = ()
