@@ -58,6 +58,13 @@ _TWO_VALUES = re.compile(
     rf"^[{_OPERATOR}]?=?\d[\d.]*"
     rf"(?:[%％][{_OPERATOR}]?|[^\d.%％{_OPERATOR}，,、；;且或至到~～/\-—]{{0,4}}[{_OPERATOR}])=?\d"
 )
+# A date or period, then a comparison and a number (`2023年10月底前完成≧95%`): a time is
+# written to its end (前, 底, 内, 止, 完成), and nothing compares after it.
+_PERIOD_THEN_MEASURE = re.compile(rf"\d.*?(?:前|底|内|止|完成)[{_OPERATOR}]=?\d")
+
+
+def _two_values(text: str) -> bool:
+    return bool(_TWO_VALUES.match(text) or _PERIOD_THEN_MEASURE.search(text))
 
 
 @dataclass(frozen=True)
@@ -183,26 +190,28 @@ class _Checker:
         measures = [c.key for c in section.columns if c.kind in _MEASURE_KINDS]
         stacked, doubled = [], []
         items = getattr(self.doc, name)
-        for item, rows in zip(items, self._item_rows(section), strict=False):
+        for i, (item, rows) in enumerate(zip(items, self._item_rows(section), strict=False)):
             cells = [c for r in rows for c in self.starting.get(r, ()) if c.col in own]
             if any(c.stacked_lines for c in cells):
                 stacked.append(rows)
             elif _two_cells_in_a_column(cells) or any(
-                _TWO_VALUES.match("".join(str(getattr(item, key) or "").split()))
-                for key in measures
+                _two_values("".join(str(getattr(item, key) or "").split())) for key in measures
             ):
-                doubled.append(rows)
-        for found, key in ((stacked, "stacked_rows"), (doubled, "rows_read_as_one")):
-            if found:
-                pages = self._pages(r for rows in found for r in rows)
-                message = say(
-                    self.template,
-                    key,
-                    section=section.labels[0],
-                    count=len(found),
-                    pages=self._pages_text(pages),
-                )
-                self._flag(section, pages, message)
+                doubled.append(i)
+        if stacked:
+            pages = self._pages(r for rows in stacked for r in rows)
+            message = say(
+                self.template,
+                "stacked_rows",
+                section=section.labels[0],
+                count=len(stacked),
+                pages=self._pages_text(pages),
+            )
+            self._flag(section, pages, message)
+        # Two rows' texts run together in each of the item's cells (a name holding two names
+        # beside a value holding two values): every field of it is in doubt, not only the row
+        # it may hide.
+        self._flag_items(section, doubled, "rows_read_as_one")
 
     def halves_aligned(self, section: SectionSpec) -> None:
         """In a table printing two halves side by side, an item of one half read over the rows

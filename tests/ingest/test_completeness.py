@@ -252,7 +252,7 @@ def test_a_name_cell_over_two_rows_beside_two_value_cells_may_hide_a_row_and_is_
 
 
 def test_a_value_holding_two_values_may_hide_a_row_and_is_flagged():
-    for value in ("100%≥85%", "≥80张≥500人", "100%95%"):
+    for value in ("100%≥85%", "≥80张≥500人", "100%95%", "2023年10月底前完成≧95%"):
         rows = [*INDICATOR_ROWS]
         rows[2] = ("产出指标", "质量指标", "资金使用合规率抽检完成率", value)
         (message,) = _read_as_one(assembled(tables(HEAD + TASKS + indicators(rows))))
@@ -265,6 +265,7 @@ def test_one_value_with_two_numbers_or_a_long_name_is_no_second_row():
     rows[0] = ("产出指标", "数量指标", "地质灾害隐患点巡查长效管理机制建设完成数量", "≥80%且≤95%")
     rows[1] = ("产出指标", "数量指标", "培训人次", "80%-90%")
     rows[3] = ("产出指标", "时效指标", "任务完成时间", "2024年12月31日前")
+    rows[4] = ("效益指标", "社会效益指标", "侨界群众受益面", "2024年底前支付≥90%资金")
     assert _read_as_one(assembled(tables(HEAD + TASKS + indicators(rows)))) == []
 
 
@@ -275,3 +276,11 @@ def test_a_department_line_read_as_cells_side_by_side_is_flagged_by_its_page():
     doc = assembled(tables(head + TASKS + indicators(INDICATOR_ROWS)))
     (flag,) = [f for f in flags(doc, "section_incomplete") if "部门名称" in f.message]
     assert (flag.section, flag.page) == (None, 1)
+
+
+def test_every_field_of_an_item_holding_two_values_is_in_doubt():
+    rows = [*INDICATOR_ROWS]
+    rows[2] = ("产出指标", "质量指标", "资金使用合规率资金支付及时率", "100%≥95%")
+    doc = assembled(tables(HEAD + TASKS + indicators(rows)))
+    record = {f.path: f for f in doc.fields}
+    assert record["indicators[2].name"].status == FieldStatus.FLAGGED
