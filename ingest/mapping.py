@@ -651,7 +651,7 @@ class _Mapper:
         """An empty level cell right above a cell that starts another group may be the top of
         that group's merged cell, cut by a rule the reader saw in it (the text sits in the
         lower part): the value carried into it from above may be the wrong group's, on every
-        row the empty cell spans."""
+        row the empty cell spans and on those of the empty cells right above it."""
         for item, below in pairwise(items):
             for key in section.carry_down:
                 read, after = item[key], below[key]
@@ -661,8 +661,9 @@ class _Mapper:
                 starts = after.cells[0].row == empty.row + empty.row_span
                 if starts and after.value not in (None, read.value) and read.source is not None:
                     doubt = replace(read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
+                    run = _empty_run(items, key, empty)
                     for spanned in items:
-                        if spanned[key].carried_into is empty:
+                        if spanned[key].carried_into in run:
                             spanned[key] = replace(spanned[key], source=doubt)
 
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
@@ -1116,3 +1117,17 @@ def map_table(table: Table, template: Template) -> MappedDocument:
     if not table.cells and not mapper.names_form():
         raise UnknownTemplate(f"not a {template.name}: no table cells were found")
     return mapper.run()
+
+
+def _empty_run(items: list[dict[str, "_Read"]], key: str, last: LogicalCell) -> list[LogicalCell]:
+    """The empty level cells one above the other that end at `last`, each with a rule of its
+    own above it: the value carried into all of them crossed a rule, and the group printed
+    under them may begin at any of them."""
+    empties = {id(c): c for item in items if (c := item[key].carried_into) is not None}
+    run = [last]
+    while above := next(
+        (c for c in empties.values() if c.row + c.row_span == run[-1].row and c.col == last.col),
+        None,
+    ):
+        run.append(above)
+    return run

@@ -327,9 +327,10 @@ def test_stacked_entries_doubt_the_structure_of_one_entry_fields_only():
     assert structure["overall_goal"] == 1.0  # so do paragraphs
 
 
-def test_an_empty_level_cell_above_another_group_is_in_doubt():
-    """The top of a merged 成本指标 cut by a rule seen in it: empty, it carries 时效指标 down,
-    which may be the wrong group's; an empty cell under its own group's text is no doubt."""
+def test_empty_level_cells_above_another_group_are_in_doubt():
+    """The top of a merged 成本指标 cut by rules seen in it: empty, each part carries 时效指标
+    down, which may be the wrong group's (the group's label may have been lost in any of
+    them); a run of empty cells not ending above another group is no doubt."""
     rows = [
         ["绩效指标", *INDICATORS_HEADER],
         [UP, "产出指标", "时效指标", "完成时间", "年底前"],
@@ -341,9 +342,11 @@ def test_an_empty_level_cell_above_another_group_is_in_doubt():
     levels = [i.level2 for i in mapped.document.indicators]
     assert levels == ["时效指标", "时效指标", "时效指标", "成本指标"]
     structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
-    assert structure[1] == 1.0  # under its own group's text, with another empty cell below
-    assert structure[2] == STACKED_STRUCTURE_CONFIDENCE  # right above another group
-    assert structure[3] == 1.0
+    assert structure == [1.0, STACKED_STRUCTURE_CONFIDENCE, STACKED_STRUCTURE_CONFIDENCE, 1.0]
+    rows[4] = [UP, UP, UP, "宣传支出", "预算控制98%以内"]
+    mapped = read(HEAD + rows)
+    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
+    assert structure == [1.0, 1.0, 1.0, 1.0]
 
 
 def test_every_row_of_an_empty_merged_level_cell_above_another_group_is_in_doubt():
