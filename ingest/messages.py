@@ -27,6 +27,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "rare_character": ("char",),
     "unworded_pair": ("pair",),
     "title_cut": ("end",),  # the title does not end as the form's name
+    "title_misread": ("found", "endings"),  # the form's name ends in none of its wordings
     "value_is_label": ("label",),  # a value that reads as one of the form's printed labels
     "lookalike_character": ("char", "other"),
     "unreadable_mark": ("mark",),

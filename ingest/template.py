@@ -161,6 +161,8 @@ class Template(_Spec):
     name: str
     title_pattern: str
     form_title_pattern: str
+    # How a title's form name may end after `form_title_pattern` (表, 申报表); none: not judged
+    title_endings: tuple[str, ...] = ()
     columns: int = Field(ge=2)
     amount_decimals: int = Field(ge=0, le=6)
     sections: tuple[SectionSpec, ...] = Field(min_length=1)

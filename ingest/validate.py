@@ -551,15 +551,26 @@ _TITLE_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 
 def _title_issues(title: str | None, template: Template) -> list[CheckIssue]:
     """A title whose form name does not end as the form's name does (`…绩效目标申报` for
-    申报表): its last characters were clipped or not read. The name is the title's last words
-    on its line, before a bracketed year; a year printed on the line under it is left out."""
+    申报表): its last characters were clipped or not read; one whose name ends in none of the
+    form's wordings after the words naming the form (`…绩效目标电报表`): a character misread.
+    The name is the title's last words on its line, before a bracketed year; a year printed on
+    the line under it is left out."""
     if not title:
         return []
     line = _TITLE_TAIL.sub("", title.split("\n")[0]).rstrip()
     end = template.name[-1]
-    if not line or line.endswith(end):
+    named = re.search(template.form_title_pattern, line)
+    ending = line[named.end() :] if named else None
+    if not line or (line.endswith(end) and ending in (None, *template.title_endings)):
         return []
-    detail = say(template, "title_cut", end=end)
+    if not line.endswith(end):
+        detail = say(template, "title_cut", end=end)
+    elif not template.title_endings:
+        return []
+    else:
+        # a character of the name misread (`绩效目标电报表` for 申报表)
+        endings = say(template, "list_separator").join(template.title_endings)
+        detail = say(template, "title_misread", found=ending, endings=endings)
     message = say(template, "found", reason=say(template, "format"), detail=detail)
     return [CheckIssue(check="title", reason="format", paths=("title",), message=message)]
 

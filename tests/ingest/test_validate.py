@@ -424,6 +424,9 @@ def test_a_common_look_alike_breaking_a_word_is_a_format_doubt_unless_written_el
         ("广东省部门整体支出绩效目标表\n（2021年度）", False),
         ("广东省部门整体支出绩效目标\n（2021年度）", True),  # 表 clipped at the line's end
         ("2021年度部门整体支出绩效目", True),
+        ("2021年度部门整体支出绩效目标申报表", False),
+        ("2021年度部门整体支出绩效目标电报表", True),  # 申 misread: no wording of the form
+        ("2021年度部门整体支出绩效目标衣", True),
     ],
 )
 def test_a_title_not_ending_as_the_forms_name_is_a_format_doubt(title, cut):
