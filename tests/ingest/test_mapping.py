@@ -327,40 +327,33 @@ def test_stacked_entries_doubt_the_structure_of_one_entry_fields_only():
     assert structure["overall_goal"] == 1.0  # so do paragraphs
 
 
-def test_empty_level_cells_above_another_group_are_in_doubt():
-    """The top of a merged 成本指标 cut by rules seen in it: empty, each part carries 时效指标
-    down, which may be the wrong group's (the group's label may have been lost in any of
-    them); a run of empty cells not ending above another group is no doubt."""
+def _level2_reading(third: Entry, last: Entry) -> tuple[list, list[float]]:
+    """The 二级 and their structure confidence of a 时效指标 group over three rows whose third
+    row's cell is `third` ("" under its own rule, UP the second row's cell going on) and whose
+    fourth row's cell is `last` (another group's label, or UP)."""
     rows = [
         ["绩效指标", *INDICATORS_HEADER],
         [UP, "产出指标", "时效指标", "完成时间", "年底前"],
         [UP, UP, "", "开展培训", "6次"],
-        [UP, UP, "", "补助标准", "≤802元"],
-        [UP, UP, "成本指标", "宣传支出", "预算控制98%以内"],
+        [UP, UP, third, "补助标准", "≤802元"],
+        [UP, UP, last, "宣传支出", "预算控制98%以内"],
     ]
     mapped = read(HEAD + rows)
     levels = [i.level2 for i in mapped.document.indicators]
+    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
+    return levels, structure
+
+
+@pytest.mark.parametrize("third", ["", UP])
+def test_empty_level_cells_above_another_group_are_in_doubt(third):
+    """The top of a merged 成本指标 cut by rules seen in it, each part under its own rule ("")
+    or the parts one cell (UP): empty, they carry 时效指标 down, which may be the wrong
+    group's (the group's label may have been lost in any of them)."""
+    levels, structure = _level2_reading(third, "成本指标")
     assert levels == ["时效指标", "时效指标", "时效指标", "成本指标"]
-    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
     assert structure == [1.0, STACKED_STRUCTURE_CONFIDENCE, STACKED_STRUCTURE_CONFIDENCE, 1.0]
-    rows[4] = [UP, UP, UP, "宣传支出", "预算控制98%以内"]
-    mapped = read(HEAD + rows)
-    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
+
+
+def test_empty_level_cells_not_ending_above_another_group_are_no_doubt():
+    _, structure = _level2_reading("", UP)
     assert structure == [1.0, 1.0, 1.0, 1.0]
-
-
-def test_every_row_of_an_empty_merged_level_cell_above_another_group_is_in_doubt():
-    """The empty part spans two rows (the rule under 时效指标 seen, the one inside the part
-    lost): the value it carries down may be the wrong group's on both."""
-    rows = [
-        ["绩效指标", *INDICATORS_HEADER],
-        [UP, "产出指标", "时效指标", "完成时间", "年底前"],
-        [UP, UP, "", "开展培训", "6次"],
-        [UP, UP, UP, "补助标准", "≤802元"],
-        [UP, UP, "成本指标", "宣传支出", "预算控制98%以内"],
-    ]
-    mapped = read(HEAD + rows)
-    levels = [i.level2 for i in mapped.document.indicators]
-    assert levels == ["时效指标", "时效指标", "时效指标", "成本指标"]
-    structure = [mapped.evidence[f"indicators[{i}].level2"].structure_confidence for i in range(4)]
-    assert structure == [1.0, STACKED_STRUCTURE_CONFIDENCE, STACKED_STRUCTURE_CONFIDENCE, 1.0]

@@ -21,6 +21,10 @@ from tests.ingest.trust_docs import IDENTITY, mapped, seed_document
 TEMPLATE = default_template()
 SEED = json.loads((Path(__file__).parents[1] / "data" / "seed" / "seed_gold.json").read_text())
 PARAGRAPHS = [SEED["overall_goal"], *(t["content"] for t in SEED["tasks"])]
+# The seed table's real short values: the department, task names, indicator names and values.
+SEED_SHORT_VALUES = [SEED["department"], *(t["name"] for t in SEED["tasks"])] + [
+    v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v
+]
 GARBLED = ["协联晚力地们用江站沿能益", "国经拓服文侨介用权律华地"]
 
 
@@ -59,9 +63,7 @@ def test_a_rare_character_standing_in_no_word_is_found(text, rare):
 
 
 def test_no_short_value_of_the_seed_holds_a_rare_lone_character():
-    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
-    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
-    assert [v for v in values if rare_lone_character(v, TEMPLATE)] == []
+    assert [v for v in SEED_SHORT_VALUES if rare_lone_character(v, TEMPLATE)] == []
 
 
 @pytest.mark.parametrize(
@@ -81,9 +83,7 @@ def test_two_lone_characters_side_by_side_written_nowhere_else_are_found(text, e
 
 
 def test_no_short_value_of_the_seed_holds_a_pair_in_no_word():
-    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
-    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
-    assert [v for v in values if unworded_pair(v, [], TEMPLATE)] == []
+    assert [v for v in SEED_SHORT_VALUES if unworded_pair(v, [], TEMPLATE)] == []
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,5 @@ def test_a_look_alike_that_makes_the_word_is_found(text, found):
 
 
 def test_no_real_value_or_clause_of_the_seed_is_taken_for_a_look_alike():
-    values = [SEED["department"], *(t["name"] for t in SEED["tasks"])]
-    values += [v for i in SEED["indicators"] for v in (i["name"], i["value"]) if v]
     clauses = [c for p in PARAGRAPHS for c in re.split(r"[，。；：、（）()\s]+", p) if c]
-    assert [v for v in values + clauses if lookalike_in_word(v, TEMPLATE)] == []
+    assert [v for v in [*SEED_SHORT_VALUES, *clauses] if lookalike_in_word(v, TEMPLATE)] == []
