@@ -115,11 +115,17 @@ class _Checker:
         )
 
     def _flag_items(
-        self, section: SectionSpec, indices: list[int], key: str, **values: object
+        self,
+        section: SectionSpec,
+        indices: list[int],
+        key: str,
+        *,
+        doubt: bool = True,
+        **values: object,
     ) -> None:
         """A flag on items `indices` of a rows section (message `key` with the section's label,
-        their count, the pages their rows are printed on and `values`), and every field of
-        them in doubt; nothing when there are none."""
+        their count, the pages their rows are printed on and `values`), and, with `doubt`,
+        every field of them in doubt; nothing when there are none."""
         if not indices:
             return
         name = section.list or section.key
@@ -134,7 +140,8 @@ class _Checker:
             **values,
         )
         self._flag(section, pages, message)
-        self.doubtful.update(f"{name}[{i}].{c.key}" for i in indices for c in section.columns)
+        if doubt:
+            self.doubtful.update(f"{name}[{i}].{c.key}" for i in indices for c in section.columns)
 
     def _item_rows(self, section: SectionSpec) -> tuple[tuple[int, ...], ...]:
         return self.trace.item_rows.get(section.list or section.key, ())
@@ -193,21 +200,13 @@ class _Checker:
         for i, (item, rows) in enumerate(zip(items, self._item_rows(section), strict=False)):
             cells = [c for r in rows for c in self.starting.get(r, ()) if c.col in own]
             if any(c.stacked_lines for c in cells):
-                stacked.append(rows)
+                stacked.append(i)
             elif _two_cells_in_a_column(cells) or any(
                 _two_values("".join(str(getattr(item, key) or "").split())) for key in measures
             ):
                 doubled.append(i)
-        if stacked:
-            pages = self._pages(r for rows in stacked for r in rows)
-            message = say(
-                self.template,
-                "stacked_rows",
-                section=section.labels[0],
-                count=len(stacked),
-                pages=self._pages_text(pages),
-            )
-            self._flag(section, pages, message)
+        # The stacked cell's own value is already in doubt (`mapping.STACKED_STRUCTURE_CONFIDENCE`).
+        self._flag_items(section, stacked, "stacked_rows", doubt=False)
         # Two rows' texts run together in each of the item's cells (a name holding two names
         # beside a value holding two values): every field of it is in doubt, not only the row
         # it may hide.

@@ -1123,11 +1123,10 @@ def _empty_run(items: list[dict[str, "_Read"]], key: str, last: LogicalCell) -> 
     """The empty level cells one above the other that end at `last`, each with a rule of its
     own above it: the value carried into all of them crossed a rule, and the group printed
     under them may begin at any of them."""
-    empties = {id(c): c for item in items if (c := item[key].carried_into) is not None}
+    empties = [c for item in items if (c := item[key].carried_into) is not None]
     run = [last]
     while above := next(
-        (c for c in empties.values() if c.row + c.row_span == run[-1].row and c.col == last.col),
-        None,
+        (c for c in empties if c.row + c.row_span == run[-1].row and c.col == last.col), None
     ):
         run.append(above)
     return run

@@ -73,11 +73,16 @@ class _Open:
 
 @dataclass(frozen=True)
 class _Header:
-    """A rows-section header row: the section and the lattice column of each of its columns."""
+    """A rows-section header row: the section and the lattice columns of each of its columns
+    (one, or one per half in a table printing two side by side)."""
 
     section: SectionSpec
-    columns: dict[str, int]  # a key's first column
-    repeated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # every half's columns
+    repeated: dict[str, tuple[int, ...]]
+
+    @property
+    def columns(self) -> dict[str, int]:
+        """Each column's first lattice column: the first half's."""
+        return {key: cols[0] for key, cols in self.repeated.items()}
 
     @property
     def carry_columns(self) -> list[int]:
@@ -175,12 +180,10 @@ class _Stitcher:
         for section in self.rows_sections:
             found = match_row(texts, {c.key: c.labels for c in section.columns})
             if found:
-                columns: dict[str, int] = {}
                 repeated: dict[str, tuple[int, ...]] = {}
                 for i, m in sorted(found.items()):
-                    columns.setdefault(m.key, content[i].c0)
                     repeated[m.key] = (*repeated.get(m.key, ()), content[i].c0)
-                return _Header(section, columns, repeated)
+                return _Header(section, repeated)
         return None
 
     # -- decisions at a page break -----------------------------------------------------------
@@ -307,7 +310,7 @@ class _Stitcher:
         on a short line, or where its figure (printed once a row) has text on both sides:
         that half printed one more row than the first (its level cell merged over both), which
         starts at the break. Both names stay in doubt: a tall row may be cut through both."""
-        starts = []
+        starts = False
         for name, figure in context.other_halves():
             if name not in before or name not in after or not before[name].parts:
                 continue
@@ -316,9 +319,9 @@ class _Stitcher:
             both = figure in before and figure in after
             figured = both and bool(before[figure].text.strip() and after[figure].cell.text.strip())
             if figured or self._separator(before[name].parts[-1]) == "\n":
-                starts.append(name)
+                starts = True
                 self.undecided.update((id(after[name].cell), id(before[name].parts[-1])))
-        return bool(starts)
+        return starts
 
     def _name_may_go_on(self, context: _Header, page_cover: dict, top: int, last: int) -> bool:
         """Whether the last row's name fills its last line before the break and the page's

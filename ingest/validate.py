@@ -163,7 +163,6 @@ def _format_issues(
     issues = []
     texts = {path: value for path, value in values.items() if isinstance(value, str)}
     labels = _folded_labels(template)
-    labels.pop("", None)
     for path, value in values.items():
         kind = kinds[path]
         problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
@@ -195,7 +194,7 @@ def _folded_labels(template: Template) -> dict[str, str]:
     taxonomy = template.taxonomy_names()
     printed = template.printed_labels().items()
     labels = (label for key, wordings in printed if key not in taxonomy for label in wordings)
-    return {fold_label(label): label for label in labels}
+    return {folded: label for label in labels if (folded := fold_label(label))}
 
 
 def _level_in_doubt(
