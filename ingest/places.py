@@ -4,16 +4,20 @@ recogniser can be sure of, and real names are facts that can be checked.
 
 The divisions are China's province, prefecture and county levels with their codes
 (`ingest/data/divisions.tsv`, from the code table of the MIT-licensed `cpca` 0.5.5 package).
-A division name ends in one of a few characters (区 县 市 旗 州 盟 省, read from the data). At
+A division name ends in one of a few characters (区 县 市 旗 州 盟 省, and 岛 of 西沙群岛: the
+names' last characters). At
 each such character of a value, the stretches of text ending there are compared with the known
 names of their length: one of them known, the character ends a real name; none known and a
 stretch of three or more characters, no word of jieba's list or the template's, one character
 from a known name (not in its last), the stretch is a misread name.
 
-Names missing from the list (a new district, 高新区, 两江新区, a long 自治县 name cut short) are
-no misreading unless they are one character from a known name, and a stretch that overlaps a
-name read whole (`南山区城市` in …南山区城市管理局, 广州市市场…) is no name of its own: its
-suffix character belongs to an ordinary word.
+Names missing from the list (a new district, 高新区, 两江新区, a county made a district) are
+no misreading unless they are one character from a known name. A stretch is judged only where a
+name may start (the value's start, after a year or a division named before it), never from the
+middle of a word (`江新区` of 两江新区), and one that overlaps a name read whole (`区城市` in
+…南山区城市管理局, 广州市市场…) is no name of its own: its suffix character starts or ends an
+ordinary word. The list is a snapshot (临安市 still a city, 深圳's 光明区 not yet made): a
+district named since is doubted, one character from an older name.
 """
 
 import re
