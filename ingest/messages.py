@@ -104,6 +104,13 @@ _LEVEL_NAMES: dict[str, Placeholders] = {
     "level_names_shifted": ("section", "count", "columns"),
     "level_rows_in_section": ("section", "count", "columns"),
 }
+# Those of a form naming places in its fields: a name that is no known division, the names it
+# may be (`place_named` each, joined by the `list_separator`; `place_more` after the first few).
+_PLACES: dict[str, Placeholders] = {
+    "place_unknown": ("found", "names"),
+    "place_named": ("name",),
+    "place_more": ("names",),
+}
 # Those of a form printing a table in two halves side by side.
 _HALVES: dict[str, Placeholders] = {"halves_one_row": ("section", "count", "pages")}
 
@@ -123,6 +130,8 @@ def needed_messages(template: Template) -> dict[str, Placeholders]:
         needed.update(_HALVES)
     if template.required:
         needed["missing"] = ()
+    if template.place_fields:
+        needed.update(_PLACES)
     return needed
 
 

@@ -177,6 +177,9 @@ class Template(_Spec):
     period_words: tuple[str, ...] = ()  # 时效指标 values that name a period instead of a date
     # Terms of budget work a general word list lacks (运维 for 运行维护): words, not misreadings
     words: tuple[str, ...] = ()
+    # Fields that name a department, a unit or a place (`title`, `department`): the division
+    # names in them are checked against the known ones (`ingest.places`)
+    place_fields: tuple[str, ...] = ()
     # Patterns (over a line with its whitespace removed) of text printed around the table that
     # belongs to the page rather than to a field: unit line, page number, attachment mark.
     page_text: tuple[str, ...] = ()

@@ -119,6 +119,8 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
             problems += _printed_row_problems(template.columns - 1, section, (*at, "printed_rows"))
     for i, path in enumerate(template.required):
         field(("required", i), path.replace("[*]", ""), None)
+    for i, path in enumerate(template.place_fields):
+        field(("place_fields", i), path, None)
     for i, check in enumerate(template.checks):
         for side in ("left", "right"):
             for term in getattr(check, side):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.labels import fold_label, nearest_wording
 from ingest.messages import say
+from ingest.places import misread_place
 from ingest.plausibility import lookalike_in_word, rare_lone_character, unworded_pair
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
@@ -165,7 +166,13 @@ def _format_issues(
     labels = _folded_labels(template)
     for path, value in values.items():
         kind = kinds[path]
-        problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
+        problem, suggestion = None, None
+        if path in template.place_fields and isinstance(value, str):
+            # first: a misread place name tells which of its characters is wrong (`浈汪区`:
+            # 汪, not the rare 浈 the word checks would name)
+            problem, suggestion = _place_problem(value, template)
+        if not problem:
+            problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
         if not problem and kind in ("text", "indicator_value") and isinstance(value, str):
             elsewhere = (text for other, text in texts.items() if other != path)
             if pair := unworded_pair(value, elsewhere, template):
@@ -184,6 +191,23 @@ def _format_issues(
                 )
             )
     return issues
+
+
+# At most this many of the known names a misread division name may be are told.
+_PLACES_TOLD = 3
+
+
+def _place_problem(value: str, template: Template) -> tuple[str | None, FieldValue]:
+    """A division name in a field naming a department or place that is one character from
+    known ones (`淡江区`): what it may be, and the corrected value when only one fits."""
+    place = misread_place(value, template)
+    if place is None:
+        return None, None
+    told = [say(template, "place_named", name=name) for name in place.candidates[:_PLACES_TOLD]]
+    names = say(template, "list_separator").join(told)
+    if len(place.candidates) > _PLACES_TOLD:
+        names = say(template, "place_more", names=names)
+    return say(template, "place_unknown", found=place.found, names=names), place.corrected
 
 
 def _folded_labels(template: Template) -> dict[str, str]:

@@ -74,6 +74,7 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         ('"tasks[*].name"]', '"task[*].name"]', "not a field of"),
         ("left: ['tasks[*].amount']", "left: ['task[*].amount']", "not a field of"),
         ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
+        ("place_fields: [title, department]", "place_fields: [title, departmant]", "not a field"),
         (
             "      - headers: [事业发展性支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
             "      - headers: [事业发展支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
@@ -98,6 +99,7 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         "required",
         "check",
         "value_kind",
+        "place_field",
         "printed_header",
         "printed_width",
         "printed_twice",
@@ -149,6 +151,7 @@ def test_a_message_a_check_tells_that_the_template_lacks_fails_at_load(tmp_path:
         ("department_overall", "unassigned_text"),  # a line that ended nowhere
         ("project_expenditure", "halves_one_row"),  # a form printing two halves
         ("project_expenditure", "page_without_table"),  # a page that ended nowhere
+        ("project_expenditure", "place_named"),  # a form whose fields name places
     ],
 )
 def test_a_sentence_of_the_row_and_page_checks_the_template_lacks_fails_at_load(

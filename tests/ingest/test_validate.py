@@ -1,11 +1,17 @@
+import json
+from pathlib import Path
+
 import pytest
 
+from ingest.forms import form_by_id
 from ingest.review import with_values
 from ingest.template import default_template
 from ingest.validate import CheckIssue, field_kinds, run_checks
+from models.project import ProjectTargets
 from tests.ingest.trust_docs import seed_document, with_records
 
 TEMPLATE = default_template()
+PROJECT_TRUTH = Path(__file__).parents[1] / "data" / "corpus_project" / "syn12_0000.truth.json"
 
 
 def issues_for(doc, reason: str | None = None) -> list[CheckIssue]:
@@ -14,6 +20,12 @@ def issues_for(doc, reason: str | None = None) -> list[CheckIssue]:
 
 def flagged_paths(doc, reason: str) -> set[str]:
     return {p for i in issues_for(doc, reason) for p in i.paths}
+
+
+def project_document() -> ProjectTargets:
+    """A document of the second form as its contract stores it (a synthetic one's truth)."""
+    truth = json.loads(PROJECT_TRUTH.read_text(encoding="utf-8"))
+    return ProjectTargets.model_validate(truth["document"])
 
 
 def test_seed_document_passes_every_check():
@@ -488,3 +500,42 @@ def test_a_value_reading_as_a_printed_label_is_a_format_doubt(path, printed, dou
     assert bool(found) == doubted
     if doubted:
         assert "栏目名称" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "said", "suggested"),
+    [
+        (
+            "department",
+            "韶关市淡江区财政局",
+            "“淡江区”不是已知的行政区划名称，可能是“武江区”、“浈江区”、“曲江区”等",
+            None,
+        ),
+        ("department", "韶关市浈汪区财政局", "可能是“浈江区”、“贾汪区”", "韶关市浈江区财政局"),
+        ("title", "2021年韶美市财政局部门整体支出绩效目标表", "“韶美市”", None),
+    ],
+)
+def test_a_place_name_one_character_from_known_divisions_is_a_format_doubt(
+    path, printed, said, suggested
+):
+    doc = with_records(with_values(seed_document(), {path: printed}), confidence={path: 0.991})
+    (issue,) = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    assert said in issue.message and issue.suggestion == suggested
+
+
+def test_a_place_name_in_an_indicator_is_not_judged_as_a_division():
+    """Indicators speak of places in ordinary words (全县, 市区): only the fields a template
+    names as places are checked."""
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": "淡江区侨务接待次数"}))
+    assert not [x for x in issues_for(doc, "format") if x.paths == ("indicators[0].name",)]
+
+
+def test_the_second_forms_department_and_unit_are_checked_for_misread_places():
+    template = form_by_id("project_expenditure").template
+    names = {
+        "project.department": "韶关市淡江区财政局",
+        "project.implementing_unit": "淡江区财政局",
+    }
+    doc = with_values(project_document(), names)
+    found = [i for i in run_checks(doc, template) if "淡江区" in i.message]
+    assert sorted(p for i in found for p in i.paths) == sorted(names)
