@@ -3,7 +3,8 @@ away from a known administrative division (`韶关市淡江区财政局` for 浈
 recogniser can be sure of, and real names are facts that can be checked.
 
 The divisions are China's province, prefecture and county levels with their codes
-(`ingest/data/divisions.tsv`, from the code table of the MIT-licensed `cpca` 0.5.5 package).
+(`ingest/data/divisions.tsv`, from the location table of the Apache-licensed `jionlp` 1.5.31
+package, which names the districts made up to 2025).
 A division name ends in one of a few characters (区 县 市 旗 州 盟 省, and 岛 of 西沙群岛: the
 names' last characters). At
 each such character of a value, the stretches of text ending there are compared with the known
@@ -16,8 +17,8 @@ no misreading unless they are one character from a known name. A stretch is judg
 name may start (the value's start, after a year or a division named before it), never from the
 middle of a word (`江新区` of 两江新区), and one that overlaps a name read whole (`区城市` in
 …南山区城市管理局, 广州市市场…) is no name of its own: its suffix character starts or ends an
-ordinary word. The list is a snapshot (临安市 still a city, 深圳's 光明区 not yet made): a
-district named since is doubted, one character from an older name.
+ordinary word. A division named after the list was made is doubted, one character from an
+older name: the list is replaced as the divisions change.
 """
 
 import re

@@ -57,6 +57,13 @@ REAL_NAMES = [
     "仙桃市财政局",
     "神农架林区财政局",
     "长治市屯留区教育局",  # 屯留县 until 2018: a county made a district keeps its name
+    # districts made since 2016, one character from older names (南山区, 钱塘江's 上城区 ...)
+    "深圳市坪山区财政局",
+    "深圳市光明区教育局",
+    "杭州市钱塘区财政局",
+    "杭州市临平区民政局",
+    "长治市潞州区财政局",
+    "三沙市西沙区管理委员会",
 ]
 
 
@@ -125,11 +132,11 @@ def test_a_word_a_part_of_a_word_or_a_renamed_division_is_no_misread_place(value
 def test_the_divisions_are_read_once_from_the_packaged_list():
     text = resources.files("ingest").joinpath("data/divisions.tsv").read_text(encoding="utf-8")
     first, *rows = text.splitlines()
-    assert "cpca" in first and "MIT" in first
+    assert "jionlp" in first and "Apache" in first
     assert rows == sorted(rows) and len(rows) == len(set(rows)) > 3000
     known = divisions()
     assert known is divisions()
     assert {"浈江区", "韶关市", "广东省", "本溪满族自治县"} <= set(known.codes)
     assert known.codes["浈江区"] == ("440204",)
-    assert "市辖区" not in known.codes  # a placeholder of the code table, no name
+    assert not [n for n in known.codes if "直辖" in n]  # placeholders of the code table
     assert set("区县市旗州盟省") <= known.suffixes
