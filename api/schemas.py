@@ -137,6 +137,7 @@ class CheckGroupOut(BaseModel):
 
     checks: list[str]
     messages: list[str]
+    reasons: list[str]  # what the checks flag; a term's other reasons are its own doubts
     terms: list[FieldOut]
 
 

@@ -51,6 +51,7 @@ def list_fields(
         group.paths[0]: CheckGroupOut(
             checks=list(group.checks),
             messages=list(group.messages),
+            reasons=sorted(group.reasons),
             terms=[by_path[p] for p in group.paths if p in by_path],
         )
         for group in groups

@@ -333,6 +333,7 @@ def test_a_failed_sum_is_one_item_confirmed_in_one_act(client, settings):
     assert group["checks"] == ["budget_identity"]
     assert group["messages"] == ["基本支出与项目支出之和应等于财政拨款与其他资金之和"]
     assert [t["path"] for t in group["terms"]] == IDENTITY_TERMS
+    assert group["reasons"] == ["sum_mismatch"]
     assert group["terms"][0]["reasons"] == ["low_confidence", "sum_mismatch"]
     assert item["span"] == []
     detail = _detail(client, doc_id)
