@@ -5,7 +5,7 @@ from ingest.evaluation.effort import CURRENT_PAGE, TERMS_PAGE, review_effort
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldRecord, FieldStatus, value_paths
-from tests.ingest.trust_docs import IDENTITY, mapped, seed_document
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
 KINDS = TEMPLATE.kinds_by_key()
@@ -93,3 +93,16 @@ def test_a_misread_term_of_a_sum_the_paper_breaks_leaves_the_group_to_confirm():
     counts = _effort(pred, truth)
     typed = len("397.72") + 1
     assert (counts["review_items"], counts["review_keys"]) == (1, typed + 1 + 1)
+
+
+def test_a_right_term_in_doubt_of_its_own_still_takes_its_press_once_the_sum_is_fixed():
+    doc = seed_document(budget__fiscal_appropriation="461.39")
+    doc = with_records(doc, confidence={"budget.basic_expenditure": 0.6})
+    pred = assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+    suggestions = {"budget.fiscal_appropriation": "461.89"}
+    fields = [f.model_copy(update={"suggestion": suggestions.get(f.path)}) for f in pred.fields]
+    pred = pred.model_copy(update={"fields": fields})
+    truth = dict(value_paths(seed_document()))
+    counts = _effort(pred, truth)
+    # Tab, Enter on 财政拨款; 基本支出 stays flagged for its reading: Ctrl+Enter; accept
+    assert (counts["review_items"], counts["review_keys"]) == (1, 2 + 1 + 1)
