@@ -1,5 +1,6 @@
-"""Reviewer actions: correct a field, undo a correction, add or delete a row, resolve a
-document flag, accept. Each is re-validated, audited and versioned.
+"""Reviewer actions: correct a field, confirm the terms of a failed sum check as printed, undo
+a correction, add or delete a row, resolve a document flag, accept. Each is re-validated,
+audited and versioned.
 
 `ingest.review` applies the act and re-runs the document's checks, so a fixed total can clear
 the flags it caused, or raise others. A field's version is compared and set in the same
@@ -73,7 +74,7 @@ def _commit(session: Session, doc: Document, content: FormDocument, who: str) ->
 
 
 def _covered(content: FormDocument) -> dict[str, str]:
-    from ingest.merged import covered_by
+    from ingest.review_items import covered_by
 
     return covered_by(content)
 
@@ -137,6 +138,70 @@ def correct_field(
     changed = [r for r in rows if r.path not in span and before.get(r.path) != r.status]
     session.commit()
     return row, changed, doc
+
+
+def confirm_group(
+    session: Session,
+    document_id: str,
+    check: str,
+    *,
+    versions: dict[str, int],
+    comment: str | None,
+    who: str,
+) -> tuple[list[FieldRow], list[FieldRow], Document]:
+    """Confirm every flagged term of the failed sum check `check` as printed, in one act: each
+    term is audited as its own confirmation (the same value before and after) and versioned,
+    and the checks run again. `versions` names the terms the reviewer saw, each at the version
+    seen; a group that has changed since (a term corrected, confirmed or newly flagged) or a
+    term edited meanwhile answers 409. Returns the terms, the other fields whose status
+    moved, the document."""
+    from ingest.review import revalidate
+    from ingest.review_items import check_groups
+
+    doc, current = _reviewable(session, document_id)
+    template = form_of(current).template
+    if check not in {spec.id for spec in template.checks}:
+        raise NotFound("no_check", f"没有名为 {check} 的合计校验")
+    group = next((g for g in check_groups(current) if check in g.checks), None)
+    if group is None or set(group.paths) != set(versions):
+        raise Conflict("stale_group", "这组合计校验的待核对项已有变动，请刷新后再核对")
+    rows = []
+    for path in group.paths:
+        row = store.get_field(session, document_id, path)
+        if row is None:
+            raise NotFound("no_field", f"没有字段 {path}")
+        if row.version != versions[path]:
+            raise Conflict(
+                "stale_version", f"{path} 已被修改（版本 {row.version}，而非 {versions[path]}）"
+            )
+        rows.append(row)
+    values = dict(value_paths(current))
+    checked = _apply(revalidate, current, {p: values[p] for p in group.paths}, template)
+    after = dict(value_paths(checked))
+    before = {r.path: r.status for r in store.fields_of(session, document_id)}
+    olds = {f.path: f.model_dump(mode="json") for f in current.fields}
+    for row in rows:
+        if not store.claim_field_version(session, row.id, row.version):
+            raise Conflict("stale_version", f"{row.path} 已被他人修改")
+        session.add(
+            _entry(
+                doc,
+                ReviewAction.CORRECT,
+                row.path,
+                who,
+                field_id=row.id,
+                before=row.value,
+                after=after[row.path],
+                comment=comment,
+                record=[olds[row.path]],
+            )
+        )
+    synced = store.sync_fields(session, document_id, checked, covered=_covered(checked))
+    _commit(session, doc, checked, who)
+    by_path = {r.path: r for r in synced}
+    changed = [r for r in synced if r.path not in versions and before.get(r.path) != r.status]
+    session.commit()
+    return [by_path[p] for p in group.paths], changed, doc
 
 
 def undo_last(

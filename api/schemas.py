@@ -127,6 +127,36 @@ class FieldOut(_Out):
     version: int
     evidence: str | None = None  # `inferred`: not read, follows from another field
     span: list[str] = Field(default_factory=list)  # every row of its merged cell, if merged
+    group: "CheckGroupOut | None" = None  # the failed sum check it stands for, if it does
+
+
+class CheckGroupOut(BaseModel):
+    """The flagged terms of a failed sum check, one review item: the checks (`checks[0]`
+    names it to confirm the group) and their messages, and every term, the first being the
+    field that stands for the group, a term flagged for a reason of its own first."""
+
+    checks: list[str]
+    messages: list[str]
+    reasons: list[str]  # what the checks flag; a term's other reasons are its own doubts
+    terms: list[FieldOut]
+
+
+class GroupConfirm(BaseModel):
+    """The terms the reviewer saw, each at the version seen, all confirmed as printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    versions: dict[Annotated[str, StringConstraints(max_length=128)], Counter] = Field(
+        min_length=1, max_length=1000
+    )
+    comment: Note | None = None
+
+
+class GroupConfirmResult(_Out):
+    fields: list[FieldOut]  # the confirmed terms
+    changed: list[FieldOut]  # other fields whose status the re-validation moved
+    flagged_count: int
+    document_status: str
 
 
 class FieldPatch(BaseModel):

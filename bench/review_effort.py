@@ -1,17 +1,18 @@
 """Review effort per document on stored results, as one version of the review page presents
-them: `python -m bench.review_effort --corpus C --results R [--page earlier]` from the
+them: `python -m bench.review_effort --corpus C --results R [--page earlier|terms]` from the
 repository root (results as `jixiao eval --results R` writes them, by any version).
 
 `--page earlier` counts as the page did before merged cells were one item and acceptance a
-person's act (every flagged field an item, no press to accept); the default counts as the
-page does now. Same documents, same clerk model (`ingest/evaluation/effort.py`).
+person's act (every flagged field an item, no press to accept); `--page terms` as it did
+before a failed sum check was one item (each of its flagged terms an item); the default counts
+as the page does now. Same documents, same clerk model (`ingest/evaluation/effort.py`).
 """
 
 import argparse
 from pathlib import Path
 
 from ingest.evaluation.corpus import load_truths
-from ingest.evaluation.effort import CURRENT_PAGE, EARLIER_PAGE
+from ingest.evaluation.effort import CURRENT_PAGE, EARLIER_PAGE, TERMS_PAGE
 from ingest.evaluation.metrics import Counts, score_document
 from ingest.evaluation.results import load_result
 from ingest.template import default_template
@@ -22,9 +23,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--split", default="test", choices=("test", "calibration", "all"))
-    parser.add_argument("--page", default="current", choices=("current", "earlier"))
+    pages = {"current": CURRENT_PAGE, "earlier": EARLIER_PAGE, "terms": TERMS_PAGE}
+    parser.add_argument("--page", default="current", choices=tuple(pages))
     args = parser.parse_args()
-    page = CURRENT_PAGE if args.page == "current" else EARLIER_PAGE
+    page = pages[args.page]
     template = default_template()
     by_level: dict[str, list[Counts]] = {}
     for truth in load_truths(args.corpus, args.split):

@@ -63,11 +63,6 @@ def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     return spans
 
 
-def covered_by(doc: FormDocument) -> dict[str, str]:
-    """Every path a merged cell's first row stands for -> that first row's path."""
-    return {path: span[0] for path, span in merged_spans(doc).items() if span[0] != path}
-
-
 def infer_level1(
     mapped: MappedDocument, template: Template, printed: Iterable[str] = ()
 ) -> MappedDocument:

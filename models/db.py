@@ -164,8 +164,9 @@ class FieldRow(Base):
     page: Mapped[int | None] = mapped_column(Integer)
     bbox: Mapped[list[Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # the path of the first row of the merged 一级/二级 cell this field's row is under: review
-    # shows and counts that cell once, and a correction applies to every row it covers
+    # the path of the field that stands for this one in review, which shows and counts them
+    # once: the first row of the merged 一级/二级 cell this field's row is under (a correction
+    # applies to every row it covers), or the first term of the failed sum check it is a term of
     covered_by: Mapped[str | None] = mapped_column(String(128))
     evidence: Mapped[str | None] = mapped_column(String(16))  # `inferred`: not read
 

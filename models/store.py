@@ -320,8 +320,8 @@ def sync_fields(
 
     Versions are left alone here: only a correction moves one (`claim_field_version`). A row
     created during review (a row a reviewer added) starts at `new_version`, above any version
-    a stale page could still hold for that path. `covered` maps a field to the first row of
-    the merged cell over it (`ingest.merged.covered_by`)."""
+    a stale page could still hold for that path. `covered` maps a field to the one that
+    stands for it in review (`ingest.review_items.covered_by`)."""
     covered = covered or {}
     rows = {
         r.path: r
@@ -359,7 +359,8 @@ def fields_of(
     session: Session, document_id: str, status: str | None = None, *, cells_once: bool = False
 ) -> list[FieldRow]:
     """Fields in risk order: flagged first, then the least confident, then reading order;
-    `cells_once` leaves out the rows a merged cell's first row stands for."""
+    `cells_once` leaves out the fields another stands for (a merged cell's rows below its
+    first, a failed sum check's terms after its first)."""
     query = select(FieldRow).where(FieldRow.document_id == document_id)
     if status:
         query = query.where(FieldRow.status == status)
@@ -379,7 +380,8 @@ def flagged_count(session: Session, document_id: str) -> int:
 
 
 def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
-    """Flags left per document (a merged cell counts once), in one query for a queue page."""
+    """Items left per document (a merged cell or a failed sum check counts once), in one
+    query for a queue page."""
     rows = session.execute(
         select(FieldRow.document_id, func.count())
         .where(FieldRow.document_id.in_(document_ids))

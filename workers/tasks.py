@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from ingest.artifacts import PageImage, PageTable, SourceDocument
 from ingest.errors import InputRejected, UnknownTemplate
 from ingest.forms import form_of
-from ingest.merged import covered_by
 from ingest.ocr.base import OcrEngine
+from ingest.review_items import covered_by
 from jixiao.options import input_limits, ocr_options
 from jixiao.settings import get_settings
 from models import store

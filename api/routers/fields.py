@@ -7,9 +7,16 @@ from api import review
 from api.auth import Reviewer, require
 from api.deps import BlobsDep, PageNumber, SessionDep, require_document
 from api.errors import NotFound
-from api.schemas import FieldOut, FieldPatch, PatchResult
+from api.schemas import (
+    CheckGroupOut,
+    FieldOut,
+    FieldPatch,
+    GroupConfirm,
+    GroupConfirmResult,
+    PatchResult,
+)
 from models import store
-from models.contract import FieldStatus
+from models.contract import FieldStatus, parse_document
 from models.tokens import Role
 
 # values, page images and crops are the documents' content: reviewers only
@@ -25,16 +32,35 @@ def list_fields(
     document_id: str, session: SessionDep, status: FieldStatus | None = None
 ) -> list[FieldOut]:
     """Flagged first, then the least confident, then reading order. Asked for the flagged ones,
-    a merged 一级/二级 cell comes once, its first row standing for all (`span`)."""
-    require_document(session, document_id)
+    a merged 一级/二级 cell comes once, its first row standing for all (`span`), and so do the
+    flagged terms of a failed sum check, the first standing for all (`group`)."""
+    from ingest.review_items import check_groups
+
+    doc = require_document(session, document_id)
     flagged = status == FieldStatus.FLAGGED
     rows = store.fields_of(session, document_id, status, cells_once=flagged)
+    every = store.fields_of(session, document_id)
+    groups = check_groups(parse_document(doc.content)) if doc.content else []
+    terms = {path for group in groups for path in group.paths}
     spans: dict[str, list[str]] = {}
-    for row in store.fields_of(session, document_id):
-        if row.covered_by:
+    for row in every:
+        if row.covered_by and row.path not in terms:
             spans.setdefault(row.covered_by, [row.covered_by]).append(row.path)
+    by_path = {row.path: FieldOut.model_validate(row) for row in every}
+    group_of = {
+        group.paths[0]: CheckGroupOut(
+            checks=list(group.checks),
+            messages=list(group.messages),
+            reasons=sorted(group.reasons),
+            terms=[by_path[p] for p in group.paths if p in by_path],
+        )
+        for group in groups
+    }
     return [
-        FieldOut.model_validate(r).model_copy(update={"span": spans.get(r.path, [])}) for r in rows
+        FieldOut.model_validate(r).model_copy(
+            update={"span": spans.get(r.path, []), "group": group_of.get(r.path)}
+        )
+        for r in rows
     ]
 
 
@@ -83,6 +109,28 @@ def correct(
     )
     return PatchResult(
         field=FieldOut.model_validate(row),
+        changed=[FieldOut.model_validate(r) for r in changed],
+        flagged_count=store.flagged_count(session, document_id),
+        document_status=doc.status,
+    )
+
+
+@router.post("/checks/{check}/confirm", response_model=GroupConfirmResult)
+def confirm_group(
+    document_id: str, check: str, body: GroupConfirm, session: SessionDep, who: Reviewer
+) -> GroupConfirmResult:
+    """Confirm the flagged terms of a failed sum check as printed, in one act (each audited as a
+    confirmation); the checks re-run. A group or term changed since answers 409."""
+    terms, changed, doc = review.confirm_group(
+        session,
+        document_id,
+        check,
+        versions=body.versions,
+        comment=body.comment,
+        who=who.name,
+    )
+    return GroupConfirmResult(
+        fields=[FieldOut.model_validate(r) for r in terms],
         changed=[FieldOut.model_validate(r) for r in changed],
         flagged_count=store.flagged_count(session, document_id),
         document_status=doc.status,

@@ -8,6 +8,11 @@
 // re-runs the document's checks after every save, so the list is fetched again: a corrected
 // total can clear the sum flags of other fields, or raise new ones. Clearing every item makes
 // the document 待接受; accepting it is the reviewer's own act (Enter on the last card).
+//
+// The flagged terms of a failed sum check are one item (the API lists the first, its `group`
+// holding every term): the card asks the check's question once and shows each term's value,
+// crop and own reasons. Ctrl+Enter confirms every term as printed in one act; Alt+↓/Alt+↑
+// move into a term, where Enter saves what is typed, Tab takes its suggestion, as for a field.
 import { ApiError, getJson, objectUrl, request, sendJson } from "./api.js";
 import { addRowDialog, ensureReviewerName } from "./rows.js";
 import {
@@ -40,6 +45,7 @@ let values = new Map(); // path -> value, for labels and context
 let items = []; // open document flags, then flagged fields in the API's risk order
 let index = 0;
 let current = null; // the item on screen (may be outside `items` after a conflict)
+let term = 0; // on a failed sum check's card: the term whose box has the focus
 let input = null;
 let comment = null;
 let busy = false;
@@ -57,7 +63,16 @@ function cropOf(field) {
   return crops.get(field.path);
 }
 
+// The field a key acts on: the focused term of a failed sum check, else the item on screen.
+const editing = () => (current?.group ? current.group.terms[term] : current);
+
+// A term's reasons that are its own, not the check's: it needs its own look.
+const ownReasons = (group, field) => field.reasons.filter((r) => !group.reasons.includes(r));
+
 function label(item) {
+  if (item.group) {
+    return { section: "合计校验", label: item.group.messages.join("；"), context: "" };
+  }
   if (item.flagIndex !== undefined) {
     const section = form.sections.find((s) => s.key === item.flag.section || s.list === item.flag.section);
     return { section: "文档标记", label: FLAG_NAMES[item.flag.reason] ?? item.flag.reason, context: section?.labels[0] ?? "" };
@@ -92,16 +107,23 @@ function renderList() {
     ...items.map((item, i) => {
       const { label: name } = label(item);
       const isFlag = item.flagIndex !== undefined;
+      const terms = item.group?.terms;
+      const kind = isFlag ? "doc-flag" : terms ? "check-group" : null;
+      const reasons = terms ? [...new Set(terms.flatMap((t) => t.reasons))] : item.reasons;
       return h(
         "li",
         {
-          class: [keyOf(item) === (current && keyOf(current)) ? "active" : null, isFlag ? "doc-flag" : null].filter(Boolean).join(" ") || null,
+          class: [keyOf(item) === (current && keyOf(current)) ? "active" : null, kind].filter(Boolean).join(" ") || null,
           dataset: { path: keyOf(item) },
           onclick: () => go(i),
         },
-        h("div", { class: "flag-name" }, isFlag ? name : labelText(label(item))),
-        h("div", { class: "flag-value" }, isFlag ? (item.flag.text ?? item.flag.message) : showValue(item.value)),
-        h("div", { class: "chips" }, isFlag ? h("span", { class: "chip reason-structure" }, "文档标记") : reasonChips(item.reasons)),
+        h("div", { class: "flag-name" }, isFlag || terms ? name : labelText(label(item))),
+        h(
+          "div",
+          { class: "flag-value" },
+          isFlag ? (item.flag.text ?? item.flag.message) : terms ? `${terms.length} 项：${terms.map((t) => showValue(t.value)).join("、")}` : showValue(item.value),
+        ),
+        h("div", { class: "chips" }, isFlag ? h("span", { class: "chip reason-structure" }, "文档标记") : reasonChips(reasons)),
       );
     }),
   );
@@ -201,9 +223,9 @@ function scrollToInk(image, frame) {
 }
 
 function applyZoom() {
-  const image = card.querySelector("img.crop");
-  if (!image || !image.naturalWidth) return;
-  image.style.setProperty("width", `${image.naturalWidth * ZOOMS[zoom]}px`);
+  for (const image of card.querySelectorAll("img.crop")) {
+    if (image.naturalWidth) image.style.setProperty("width", `${image.naturalWidth * ZOOMS[zoom]}px`);
+  }
   const label = card.querySelector("#zoom-level");
   if (label) label.textContent = `${Math.round(ZOOMS[zoom] * 100)}%`;
 }
@@ -286,22 +308,7 @@ function show(field, notice = null) {
   input.value = field.value === null || field.value === undefined ? "" : String(field.value);
   input.dataset.original = input.value;
   comment = h("input", { type: "text", id: "comment-input", class: "comment", placeholder: "备注（可选，随更正记入修改记录）", maxlength: 2000 });
-  const image = h("img", { class: "crop", alt: `${name} 原图`, hidden: true });
-  const crop = cropOf(field);
-  const frame = h("div", { class: "crop-frame", tabindex: -1 }, image);
-  const figure = h(
-    "figure",
-    { class: "crop-box" },
-    crop
-      ? [frame, h("figcaption", { class: "zoom muted" }, "缩放 ", h("span", { id: "zoom-level" }, "100%"), " · Alt+= 放大 · Alt+- 缩小 · Alt+0 复原 · PageUp/PageDown 滚动")]
-      : h(
-          "div",
-          { class: "no-crop" },
-          field.page
-            ? "该项没有单元格位置（该处未能识别出单元格，或该值由其他栏推断），请按 F2 查看整页。"
-            : "该项没有页码（未能在任何页面上找到对应单元格），请按 F2 选择页面查看，或对照纸质原件。",
-        ),
-  );
+  const figure = cropFigure(field, name, true);
   const reasons = field.reasons.map((r) =>
     h("li", {}, h("span", { class: `chip reason-${r}` }, REASON_NAMES[r] ?? r), " ", form.messages[r] ?? ""),
   );
@@ -354,6 +361,16 @@ function show(field, notice = null) {
   renderList();
   input.focus();
   input.select();
+  showPanel(field);
+  const upcoming = items[index + 1];
+  if (upcoming?.path) cropOf(upcoming); // fetch the next crop while this one is read
+}
+
+// The crop of a field's cell (zoom and scroll), or why there is none; shown once loaded.
+function cropFigure(field, name, withZoom) {
+  const image = h("img", { class: "crop", alt: `${name} 原图`, hidden: true });
+  const crop = cropOf(field);
+  const frame = h("div", { class: "crop-frame", tabindex: -1 }, image);
   crop?.then(async (url) => {
     image.src = url;
     await image.decode();
@@ -361,9 +378,83 @@ function show(field, notice = null) {
     applyZoom();
     scrollToInk(image, frame);
   });
-  showPanel(field);
-  const upcoming = items[index + 1];
-  if (upcoming?.path) cropOf(upcoming); // fetch the next crop while this one is read
+  const zoomNote = h("figcaption", { class: "zoom muted" }, "缩放 ", h("span", { id: "zoom-level" }, "100%"), " · Alt+= 放大 · Alt+- 缩小 · Alt+0 复原 · PageUp/PageDown 滚动");
+  return h(
+    "figure",
+    { class: "crop-box" },
+    crop
+      ? [frame, withZoom ? zoomNote : null].filter(Boolean)
+      : h(
+          "div",
+          { class: "no-crop" },
+          field.page
+            ? "该项没有单元格位置（该处未能识别出单元格，或该值由其他栏推断），请按 F2 查看整页。"
+            : "该项没有页码（未能在任何页面上找到对应单元格），请按 F2 选择页面查看，或对照纸质原件。",
+        ),
+  );
+}
+
+// A failed sum check: its question once, then every term with its value, crop and own doubts
+// (a term in doubt for its own reading first, marked). Ctrl+Enter confirms them all as printed.
+function showGroup(item, focusAt = 0) {
+  current = item;
+  card.dataset.path = item.path;
+  const { group } = item;
+  term = Math.min(focusAt, group.terms.length - 1);
+  const boxes = group.terms.map((field, k) => {
+    const { section, label: name, context } = fieldLabel(form, field.path, values);
+    const own = ownReasons(group, field);
+    const box = h("textarea", { id: `term-input-${k}`, class: "value", rows: 1, spellcheck: "false", "aria-label": `${section} ${name}` });
+    box.value = field.value === null || field.value === undefined ? "" : String(field.value);
+    box.dataset.original = box.value;
+    box.addEventListener("focus", () => {
+      term = k;
+      input = box;
+      for (const node of card.querySelectorAll(".term")) node.classList.toggle("focused", node.dataset.path === field.path);
+    });
+    const block = h(
+      "section",
+      { class: own.length ? "term own-doubt" : "term", dataset: { path: field.path } },
+      h("header", { class: "term-head" }, h("span", { class: "term-no" }, String(k + 1)), h("strong", {}, labelText({ section, label: name })), context ? h("span", { class: "context" }, ` ${context}`) : null, " ", ...reasonChips(field.reasons)),
+      own.length ? h("p", { class: "own-note" }, `此项另有疑点（${own.map((r) => REASON_NAMES[r] ?? r).join("、")}），请单独核对：${own.map((r) => form.messages[r] ?? "").join(" ")}`) : null,
+      cropFigure(field, name, k === 0),
+      h("dl", { class: "facts" }, h("dt", {}, "识别原文"), h("dd", {}, showValue(field.ocr_text)), h("dt", {}, "置信度"), h("dd", {}, `${Math.round(field.confidence * 100)}%`), h("dt", {}, "位置"), h("dd", {}, field.page ? `第 ${field.page} 页` : "—")),
+      field.suggestion !== null && field.suggestion !== undefined
+        ? h("div", { class: "suggestion" }, "建议值：", h("strong", {}, String(field.suggestion)), h("span", { class: "muted" }, " 在此项按 "), h("kbd", {}, "Tab"), h("span", { class: "muted" }, " 填入"))
+        : null,
+      box,
+    );
+    return { block, box };
+  });
+  comment = h("input", { type: "text", id: "comment-input", class: "comment", placeholder: "备注（可选，随确认或更正记入修改记录）", maxlength: 2000 });
+  const confirm = h("button", { type: "button", class: "primary", id: "confirm-group" }, `${group.terms.length} 项均与原件一致，全部确认（Ctrl+Enter）`);
+  confirm.addEventListener("click", () => confirmGroup(item));
+  card.replaceChildren(
+    h("header", { class: "card-head" }, h("div", { class: "crumb" }, "合计校验"), ...group.messages.map((m) => h("h2", { class: "check-message" }, m))),
+    h(
+      "p",
+      { class: "group-note" },
+      `以下 ${group.terms.length} 个数字合计不符。请逐项对照原件：都与原件一致（原件本身不符）时按 Ctrl+Enter 一次确认全部；某项识别有误时用 Alt+↓ / Alt+↑ 移到该项，输入正确值后按 Enter（或按 Tab 采用建议值），其余各项随重新校验解除。`,
+    ),
+    ...boxes.map(({ block }) => block),
+    h("div", { id: "input-error", class: "error-text" }),
+    comment,
+    h("div", { class: "actions" }, confirm),
+  );
+  renderList();
+  input = boxes[term].box;
+  input.focus();
+  input.select();
+  showPanel(group.terms[term]);
+}
+
+function focusTerm(by) {
+  const next = card.querySelector(`#term-input-${term + by}`);
+  if (next) {
+    next.focus();
+    next.select();
+    next.closest(".term").scrollIntoView({ block: "nearest" });
+  }
 }
 
 const rowNumber = (path) => Number(/\[(\d+)\]/.exec(path)[1]) + 1;
@@ -372,7 +463,8 @@ function go(i) {
   if (!items.length) return renderDone();
   index = Math.max(0, Math.min(i, items.length - 1));
   const item = items[index];
-  return item.flagIndex !== undefined ? showFlag(item) : show(item);
+  if (item.flagIndex !== undefined) return showFlag(item);
+  return item.group ? showGroup(item) : show(item);
 }
 
 let allFields = [];
@@ -403,7 +495,7 @@ function reportChanges(result) {
     toast(`复核后重新校验：另有 ${cleared.length} 项标记解除（${names}）`, "ok");
   }
   if (raised.length) toast(`重新校验发现 ${raised.length} 项新问题，已加入列表`, "warn");
-  if (result.field.reasons.length) {
+  if (result.field?.reasons.length) {
     const words = result.field.reasons.map((r) => REASON_NAMES[r] ?? r).join("、");
     toast(`已保存，但校验仍未通过：${words}`, "warn");
   }
@@ -432,7 +524,7 @@ async function conflict(field, typed) {
 async function save(value) {
   if (busy || !current || current.flagIndex !== undefined) return;
   busy = true;
-  const field = current;
+  const field = editing();
   try {
     const result = await sendJson("PATCH", `${base}/fields/${encodeURIComponent(field.path)}`, {
       value,
@@ -459,6 +551,37 @@ async function save(value) {
   }
 }
 
+// Every term of a failed sum check confirmed as printed, in one act; the API answers 409 when
+// the group or a term changed since it was fetched (the list is then fetched again).
+async function confirmGroup(item) {
+  if (busy) return;
+  busy = true;
+  const { group } = item;
+  try {
+    const result = await sendJson("POST", `${base}/checks/${encodeURIComponent(group.checks[0])}/confirm`, {
+      versions: Object.fromEntries(group.terms.map((t) => [t.path, t.version])),
+      comment: comment?.value.trim() || null,
+    });
+    for (const field of result.fields) values.set(field.path, field.value);
+    toast(`已按原件确认 ${result.fields.length} 项`, "ok");
+    reportChanges(result);
+    doc = { ...doc, status: result.document_status, revision: doc.revision + 1 };
+    renderHeader();
+    await refresh();
+    go(index);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      toast(`未能确认：${error.message}`, "warn");
+      await refresh();
+      go(index);
+    } else {
+      toast(`确认失败：${error.message}`, "error");
+    }
+  } finally {
+    busy = false;
+  }
+}
+
 async function undo() {
   if (busy) return;
   busy = true;
@@ -478,7 +601,8 @@ async function undo() {
 }
 
 async function openPage() {
-  let page = current?.page ?? current?.flag?.page;
+  const shown = editing();
+  let page = shown?.page ?? shown?.flag?.page;
   if (!page) {
     const asked = window.prompt(`该项没有页码。查看第几页？（1–${doc.pages_total}）`, "1");
     page = Number(asked);
@@ -486,12 +610,12 @@ async function openPage() {
   }
   const image = document.getElementById("page-image");
   const box = document.getElementById("page-box");
-  document.getElementById("page-view-title").textContent = `第 ${page} 页 · ${labelText(label(current))}`;
+  document.getElementById("page-view-title").textContent = `第 ${page} 页 · ${labelText(shown.group ? fieldLabel(form, shown.path, values) : label(shown))}`;
   box.hidden = true;
   dialog.showModal();
   image.src = await objectUrl(`${base}/pages/${page}/image`);
   await image.decode();
-  const bbox = current.bbox ?? current.flag?.bbox;
+  const bbox = shown.bbox ?? shown.flag?.bbox;
   if (bbox) {
     placeBox(box, image, bbox);
     box.scrollIntoView({ block: "center", inline: "center" });
@@ -549,6 +673,11 @@ function onKey(event) {
     scrollCrop(key === "PageDown" ? 1 : -1);
     return;
   }
+  if (current.group && altKey && (key === "ArrowDown" || key === "ArrowUp")) {
+    event.preventDefault();
+    focusTerm(key === "ArrowDown" ? 1 : -1);
+    return;
+  }
   if (key === "ArrowDown" || key === "ArrowUp") {
     if (event.target === comment && current.flagIndex !== undefined) return;
     event.preventDefault();
@@ -572,7 +701,8 @@ function onKey(event) {
   }
   if (key === "Enter" && (ctrlKey || metaKey)) {
     event.preventDefault();
-    save(current.value);
+    if (current.group) confirmGroup(current);
+    else save(current.value);
   } else if (key === "Enter" && !shiftKey && !altKey) {
     event.preventDefault();
     save(input.value);
@@ -580,8 +710,9 @@ function onKey(event) {
     event.preventDefault();
   } else if (key === "Tab" && !shiftKey) {
     event.preventDefault();
-    if (current.suggestion !== null && current.suggestion !== undefined) {
-      input.value = String(current.suggestion);
+    const field = editing();
+    if (field.suggestion !== null && field.suggestion !== undefined) {
+      input.value = String(field.suggestion);
       input.focus();
     }
   } else if (key === "Escape") {

@@ -3,33 +3,52 @@ to settle them, and how often a suggestion was there and right.
 
 The clerk of this count knows the paper: an item whose value is right is confirmed (Ctrl+Enter,
 one press), one whose suggestion is right takes it (Tab, Enter), any other is typed as printed
-(its characters and Enter). A merged 一级/二级 cell is one item however many rows it spans; an
-open document flag is one item of one press (resolving it; typing a lost row is not counted);
-every document ends with one press to accept it. A lower bound for people, comparable between
-two versions on the same documents.
+(its characters and Enter). A merged 一级/二级 cell is one item however many rows it spans; so
+are the flagged terms of a failed sum check (`ingest.review_items.check_groups`, as the review
+page groups them): one press confirms them all when every term is right, otherwise the wrong
+terms are fixed as above, and what the fixes leave flagged among the others (a sum the paper
+itself breaks, a term's own reading doubt) takes a press per item it then is. An open document
+flag is one item of one press (resolving it; typing a lost row is not counted); every document
+ends with one press to accept it. A lower bound for people, comparable between two versions
+on the same documents.
 """
 
 from dataclasses import dataclass
 
 from ingest.evaluation.compare import values_equal
+from ingest.forms import form_of
 from ingest.merged import merged_spans
+from ingest.review import revalidate
+from ingest.review_items import CheckGroup, check_groups
 from ingest.template import ValueKind, kind_key
-from models.contract import DocumentFlagStatus, FieldStatus, FieldValue, FormDocument
+from models.contract import (
+    DocumentFlagStatus,
+    FieldRecord,
+    FieldStatus,
+    FieldValue,
+    FormDocument,
+)
 
 
 @dataclass(frozen=True)
 class ReviewPage:
-    """How a version of the review page presents the work: a merged cell once or per row, and
-    the presses to accept a document once nothing is left."""
+    """How a version of the review page presents the work: a merged cell once or per row, a
+    failed sum check's terms once or each alone, and the presses to accept a document once
+    nothing is left."""
 
     cells_once: bool = True
+    checks_once: bool = True
     accept_presses: int = 1
 
 
 CURRENT_PAGE = ReviewPage()
-# The page before merged cells were one item and acceptance a person's act (a document with
-# no flag left accepted itself): kept to measure the change on the same documents.
-EARLIER_PAGE = ReviewPage(cells_once=False, accept_presses=0)
+# The page before merged cells and failed sum checks were one item and acceptance a person's
+# act (a document with no flag left accepted itself): kept to measure the change on the same
+# documents.
+EARLIER_PAGE = ReviewPage(cells_once=False, checks_once=False, accept_presses=0)
+# The page with merged cells once and acceptance a person's act, but every term of a failed
+# sum check an item of its own.
+TERMS_PAGE = ReviewPage(checks_once=False)
 
 
 def review_effort(
@@ -42,26 +61,72 @@ def review_effort(
     """review_items, review_keys, suggested and suggested_right of one document; `truth_at`
     maps a predicted path to the printed value (absent: a row the paper does not have)."""
     spans = merged_spans(pred) if page.cells_once else {}
+    groups = check_groups(pred) if page.checks_once else []
+    group_of = {path: group for group in groups for path in group.paths}
+    records = {f.path: f for f in pred.fields}
     done: set[str] = set()
     counts = dict.fromkeys(("review_items", "review_keys", "suggested", "suggested_right"), 0)
     for record in pred.fields:
         if record.status != FieldStatus.FLAGGED or record.path in done:
             continue
-        done.update(spans.get(record.path, (record.path,)))
-        truth = truth_at.get(record.path)
-        suggestion_right = record.suggestion is not None and values_equal(
-            truth, record.suggestion, kinds.get(kind_key(record.path))
-        )
+        group = group_of.get(record.path)
+        terms = [records[p] for p in group.paths] if group else [record]
+        done.update(group.paths if group else spans.get(record.path, (record.path,)))
+        rights = [_suggestion_right(r, truth_at, kinds) for r in terms if r.suggestion is not None]
         counts["review_items"] += 1
-        counts["suggested"] += record.suggestion is not None
-        counts["suggested_right"] += suggestion_right
-        if correct_at.get(record.path, False) or record.path not in truth_at:
-            counts["review_keys"] += 1
-        elif suggestion_right:
-            counts["review_keys"] += 2
+        counts["suggested"] += bool(rights)
+        counts["suggested_right"] += bool(rights) and all(rights)
+        if group is None:
+            counts["review_keys"] += _fix_keys(record, truth_at, correct_at, kinds) or 1
         else:
-            counts["review_keys"] += len("" if truth is None else str(truth)) + 1
+            counts["review_keys"] += _group_keys(pred, group, truth_at, correct_at, kinds)
     open_flags = sum(f.status == DocumentFlagStatus.OPEN for f in pred.document_flags)
     counts["review_items"] += open_flags
     counts["review_keys"] += open_flags + page.accept_presses
     return counts
+
+
+def _suggestion_right(
+    record: FieldRecord, truth_at: dict[str, FieldValue], kinds: dict[str, ValueKind]
+) -> bool:
+    return values_equal(
+        truth_at.get(record.path), record.suggestion, kinds.get(kind_key(record.path))
+    )
+
+
+def _fix_keys(
+    record: FieldRecord,
+    truth_at: dict[str, FieldValue],
+    correct_at: dict[str, bool],
+    kinds: dict[str, ValueKind],
+) -> int:
+    """The presses that put the printed value in a wrong field (Tab, Enter for a right
+    suggestion; else the value typed and Enter); 0 for a field that is right as read, or on
+    no row of the paper."""
+    if correct_at.get(record.path, False) or record.path not in truth_at:
+        return 0
+    if record.suggestion is not None and _suggestion_right(record, truth_at, kinds):
+        return 2
+    truth = truth_at[record.path]
+    return len("" if truth is None else str(truth)) + 1
+
+
+def _group_keys(
+    pred: FormDocument,
+    group: CheckGroup,
+    truth_at: dict[str, FieldValue],
+    correct_at: dict[str, bool],
+    kinds: dict[str, ValueKind],
+) -> int:
+    """One press when every term is right; else the fixes of the wrong terms and a press for
+    each item still flagged among the right ones once the fixes are re-validated."""
+    records = {f.path: f for f in pred.fields}
+    fixes = {p: _fix_keys(records[p], truth_at, correct_at, kinds) for p in group.paths}
+    wrong = {p: truth_at[p] for p, keys in fixes.items() if keys}
+    if not wrong:
+        return 1
+    fixed = revalidate(pred, wrong, form_of(pred).template)
+    still = {f.path for f in fixed.fields if f.status == FieldStatus.FLAGGED} & set(group.paths)
+    regrouped = [g for g in check_groups(fixed) if still & set(g.paths)]
+    alone = still - {p for g in regrouped for p in g.paths}
+    return sum(fixes.values()) + len(regrouped) + len(alone)

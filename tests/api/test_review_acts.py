@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.merged import covered_by
+from ingest.review_items import covered_by
 from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets
 from tests.api.stored import page_png, seed_document, store_processed, with_records
@@ -296,3 +296,115 @@ def test_a_merged_cell_is_one_flag_and_one_correction(client, settings):
     exported = client.get(f"{base}/export").json()
     assert [i["level1"] for i in exported["indicators"][:22]] == ["产出指木"] * 22
     assert len(client.get(f"{base}/fields", params={"status": "flagged"}).json()) == 1
+
+
+IDENTITY_TERMS = [
+    "budget.basic_expenditure",
+    "budget.project_expenditure",
+    "budget.fiscal_appropriation",
+    "budget.other_funds",
+]
+
+
+def _broken_identity(client: TestClient, settings: Settings) -> str:
+    """The seed with its 财政拨款 printed 461.39, so the budget identity fails as printed: every
+    term flagged, 基本支出 also read at low confidence."""
+    doc = seed_document()
+    budget = doc.budget.model_copy(update={"fiscal_appropriation": "461.39"})
+    flagged = {path: ["sum_mismatch"] for path in IDENTITY_TERMS}
+    flagged["budget.basic_expenditure"] = ["low_confidence", "sum_mismatch"]
+    stored = with_records(doc.model_copy(update={"budget": budget}), flagged)
+    response = client.post("/api/v1/documents", files={"files": ("s.png", page_png(next(_n)))})
+    doc_id = response.json()["documents"][0]["id"]
+    store_processed(settings, doc_id, stored, covered=covered_by(stored))
+    return doc_id
+
+
+def _flagged(client: TestClient, doc_id: str) -> list[dict]:
+    return client.get(f"/api/v1/documents/{doc_id}/fields", params={"status": "flagged"}).json()
+
+
+def test_a_failed_sum_is_one_item_confirmed_in_one_act(client, settings):
+    doc_id = _broken_identity(client, settings)
+    base = f"/api/v1/documents/{doc_id}"
+    (item,) = _flagged(client, doc_id)
+    assert item["path"] == "budget.basic_expenditure"  # the term in doubt of its own first
+    group = item["group"]
+    assert group["checks"] == ["budget_identity"]
+    assert group["messages"] == ["基本支出与项目支出之和应等于财政拨款与其他资金之和"]
+    assert [t["path"] for t in group["terms"]] == IDENTITY_TERMS
+    assert group["reasons"] == ["sum_mismatch"]
+    assert group["terms"][0]["reasons"] == ["low_confidence", "sum_mismatch"]
+    assert item["span"] == []
+    detail = _detail(client, doc_id)
+    assert detail["flagged_count"] == 1
+
+    versions = {t["path"]: t["version"] for t in group["terms"]}
+    confirmed = client.post(
+        f"{base}/checks/budget_identity/confirm",
+        json={"versions": versions, "comment": "原件如此"},
+        headers={"X-Reviewer": "%E6%9D%8E%E6%98%8E"},
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    body = confirmed.json()
+    assert [f["path"] for f in body["fields"]] == IDENTITY_TERMS
+    assert all(f["status"] == "corrected" and f["version"] == 2 for f in body["fields"])
+    assert (body["flagged_count"], body["document_status"]) == (0, "ready")
+    assert _flagged(client, doc_id) == []
+    after = _detail(client, doc_id)
+    assert (after["flagged_count"], after["revision"]) == (0, detail["revision"] + 1)
+    trail = client.get(f"{base}/corrections").json()
+    assert [(c["action"], c["path"], c["who"], c["comment"]) for c in trail] == [
+        ("correct", path, "李明", "原件如此") for path in IDENTITY_TERMS
+    ]
+    assert all(c["before"] == c["after"] for c in trail)  # each a confirmation
+    exported = client.get(f"{base}/export").json()
+    assert exported["budget"]["fiscal_appropriation"] == "461.39"  # as printed
+    # the last confirmation is taken back like any other
+    assert client.post(f"{base}/undo", json={}).status_code == 200
+    assert _field(client, doc_id, "budget.other_funds")["status"] == "flagged"
+
+
+def test_a_group_changed_since_it_was_seen_is_refused(client, settings):
+    doc_id = _broken_identity(client, settings)
+    base = f"/api/v1/documents/{doc_id}"
+    confirm = f"{base}/checks/budget_identity/confirm"
+    versions = dict.fromkeys(IDENTITY_TERMS, 1)
+    stale = client.post(confirm, json={"versions": {**versions, "budget.other_funds": 2}})
+    assert stale.status_code == 409 and stale.json()["error"] == "stale_version"
+    part = client.post(confirm, json={"versions": dict.fromkeys(IDENTITY_TERMS[:2], 1)})
+    assert part.status_code == 409 and part.json()["error"] == "stale_group"
+    unknown = client.post(f"{base}/checks/no_such_check/confirm", json={"versions": versions})
+    assert unknown.status_code == 404 and unknown.json()["error"] == "no_check"
+    # another reviewer corrects a term meanwhile; the sum still fails without it
+    other = client.patch(
+        f"{base}/fields/budget.fiscal_appropriation", json={"value": "461.49", "version": 1}
+    )
+    assert other.status_code == 200
+    moved = client.post(confirm, json={"versions": versions})
+    assert moved.status_code == 409 and moved.json()["error"] == "stale_group"
+    assert "刷新" in moved.json()["message"]
+    (item,) = _flagged(client, doc_id)
+    assert [t["path"] for t in item["group"]["terms"]] == [
+        p for p in IDENTITY_TERMS if p != "budget.fiscal_appropriation"
+    ]
+    assert len(client.get(f"{base}/corrections").json()) == 1  # nothing of the refused acts
+
+
+def test_correcting_one_term_clears_the_group(client, settings):
+    doc_id = _broken_identity(client, settings)
+    base = f"/api/v1/documents/{doc_id}"
+    fixed = client.patch(
+        f"{base}/fields/budget.fiscal_appropriation", json={"value": "461.89", "version": 1}
+    )
+    assert fixed.status_code == 200, fixed.text
+    cleared = {f["path"] for f in fixed.json()["changed"]}
+    assert cleared == {"budget.project_expenditure", "budget.other_funds"}
+    # 基本支出 keeps its own reading doubt, now an ordinary item
+    (item,) = _flagged(client, doc_id)
+    assert (item["path"], item["group"], item["reasons"]) == (
+        "budget.basic_expenditure",
+        None,
+        ["low_confidence"],
+    )
+    assert fixed.json()["flagged_count"] == 1

@@ -1,7 +1,7 @@
 """A reviewable document stored directly through `models.store`, without OCR: the seed table
-(corpus document syn11_0000) with its real page images and cell boxes, and ten flagged fields
-whose values and answers are known. Used for the keyboard timing and the conflict test, where
-waiting for real OCR would measure nothing new."""
+(corpus document syn11_0000) with its real page images and cell boxes, and flagged fields whose
+values and answers are known (ten by default). Used for the keyboard timing, the conflict test
+and a failed sum confirmed at once, where waiting for real OCR would measure nothing new."""
 
 import hashlib
 import json
@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.review import with_values
+from ingest.review_items import covered_by
 from jixiao.settings import Settings
 from models import store
 from models.blobs import BlobStore
@@ -58,6 +59,15 @@ FLAGS: tuple[Flag, ...] = (
     Flag("indicators[5].value", "2O次", "structure", 0.64, "type"),
     Flag("indicators[6].value", "12次", "low_confidence", 0.74, "confirm"),
 )
+# A budget identity the paper itself breaks (财政拨款 printed 461.39): its four terms flagged by
+# the check alone, one review item; and one reading doubt elsewhere.
+SUM_AS_PRINTED: tuple[Flag, ...] = (
+    Flag("budget.basic_expenditure", "397.72", "sum_mismatch", 0.97, "confirm"),
+    Flag("budget.project_expenditure", "64.17", "sum_mismatch", 0.97, "confirm"),
+    Flag("budget.fiscal_appropriation", "461.39", "sum_mismatch", 0.96, "confirm"),
+    Flag("budget.other_funds", None, "sum_mismatch", 0.97, "confirm"),
+    Flag("indicators[1].value", "18次", "low_confidence", 0.71, "confirm"),
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,10 @@ def _boxes(truth: dict, values: list[tuple[str, FieldValue]]) -> dict[str, tuple
     return boxes
 
 
-def _fields(doc: PerformanceTargets, boxes: dict[str, tuple[int, list[int]]]) -> list[FieldRecord]:
-    flags = {f.path: f for f in FLAGS}
+def _fields(
+    doc: PerformanceTargets, boxes: dict[str, tuple[int, list[int]]], flagged: tuple[Flag, ...]
+) -> list[FieldRecord]:
+    flags = {f.path: f for f in flagged}
     records = []
     for path, value in value_paths(doc):
         flag = flags.get(path)
@@ -116,12 +128,14 @@ def _fields(doc: PerformanceTargets, boxes: dict[str, tuple[int, list[int]]]) ->
 
 
 def store_flagged_document(
-    settings: Settings, document_flags: tuple[DocumentFlag, ...] = ()
+    settings: Settings,
+    document_flags: tuple[DocumentFlag, ...] = (),
+    flags: tuple[Flag, ...] = FLAGS,
 ) -> StoredDocument:
     truth = json.loads((CORPUS / f"{SEED_DOC}.truth.json").read_text("utf-8"))
     gold = PerformanceTargets.model_validate(truth["document"])
     printed = value_paths(gold)
-    doc = with_values(gold, {f.path: f.shown for f in FLAGS})
+    doc = with_values(gold, {f.path: f.shown for f in flags})
     pdf = CORPUS / f"{SEED_DOC}.pdf"
     sha256 = hashlib.sha256(pdf.read_bytes() + uuid.uuid4().bytes).hexdigest()
     images = _page_images(pdf)
@@ -143,15 +157,15 @@ def store_flagged_document(
             page.clean_image_path = relative
         row.pages_done = len(images)
         source = SourceInfo(filename=FILENAME, sha256=sha256, pages=len(images))
-        fields = _fields(doc, _boxes(truth, printed))
+        fields = _fields(doc, _boxes(truth, printed), flags)
         update = {
             "fields": fields,
             "document_id": row.id,
             "source": source,
             "document_flags": list(document_flags),
         }
-        store.save_result(
-            session, row.id, doc.model_copy(update=update).in_state(ReviewState.NEEDS_REVIEW)
-        )
+        content = doc.model_copy(update=update).in_state(ReviewState.NEEDS_REVIEW)
+        # as the workers store a document: each review item's first field standing for the rest
+        store.save_result(session, row.id, content, covered=covered_by(content))
         session.commit()
         return StoredDocument(id=row.id, truth=dict(printed))

@@ -74,8 +74,9 @@ def test_queue_lists_department_year_and_flags_left(client: TestClient, settings
     doc = store_flagged_document(settings)
     (item,) = client.get("/api/v1/documents").json()["items"]
     assert (item["id"], item["department"], item["year"]) == (doc.id, "湛江市归国华桥联合会", 2024)
-    assert item["flagged_count"] == len(FLAGS)
-    assert client.get(f"/api/v1/documents/{doc.id}").json()["flagged_count"] == len(FLAGS)
+    items = len(FLAGS) - 2  # the broken identity's three flagged terms count once
+    assert item["flagged_count"] == items
+    assert client.get(f"/api/v1/documents/{doc.id}").json()["flagged_count"] == items
 
 
 def test_api_docs_come_from_packaged_files(client: TestClient) -> None:

@@ -26,9 +26,15 @@ import openpyxl
 import pytest
 
 from ingest.forms import forms
+from ingest.template import default_template
 from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets, value_paths
-from tests.browser.stored_document import FLAGS, StoredDocument, store_flagged_document
+from tests.browser.stored_document import (
+    FLAGS,
+    SUM_AS_PRINTED,
+    StoredDocument,
+    store_flagged_document,
+)
 from tests.conftest import CLIENT_HEADERS
 from tests.ingest.digital.fixtures import SEED_XLSX
 from tests.service.helpers import free_port, read_path_missing, wait_for
@@ -214,7 +220,7 @@ def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Pat
     assert page.locator("#left").inner_text().startswith(f"还剩 {before} 项")
     page.keyboard.type(value)
     if target["bbox"]:
-        page.locator("img.crop:not([hidden])").wait_for()
+        page.locator("img.crop:not([hidden])").first.wait_for()  # a sum's card has one per term
     page.screenshot(path=shots / "review-scan.png")
     page.keyboard.press("Enter")
     page.wait_for_function("n => document.querySelectorAll('#flag-list li').length < n", arg=before)
@@ -266,11 +272,15 @@ def _clear_by_keyboard(page, doc: StoredDocument) -> tuple[float, int]:
     return time.perf_counter() - started, keys
 
 
+# The three flagged terms of the broken budget identity are one item.
+ITEMS = len(FLAGS) - 2
+
+
 def test_ten_flags_cleared_with_the_keyboard(server: Server, page, shots: Path) -> None:
     doc = store_flagged_document(server.settings)
     page.goto(f"{server.url}/ui/review?doc={doc.id}")
     page.locator("#card[data-path]").wait_for()
-    assert page.locator("#left").inner_text() == f"还剩 {len(FLAGS)} 项 / 共 {len(FLAGS)} 项"
+    assert page.locator("#left").inner_text() == f"还剩 {ITEMS} 项 / 共 {ITEMS} 项"
     first = _card_path(page)
     page.locator("img.crop:not([hidden])").wait_for()
     page.screenshot(path=shots / "review.png")
@@ -300,10 +310,13 @@ def test_ten_flags_cleared_with_the_keyboard(server: Server, page, shots: Path) 
     seconds, keys = _clear_by_keyboard(page, doc)
     page.locator("#accept-doc").wait_for()
     # re-running the checks may flag a field of a broken sum for a while (其他资金 until the
-    # total is fixed): n counts every field flagged during the visit
+    # total is fixed): n counts every item in doubt during the visit
     left = re.fullmatch(r"还剩 0 项 / 共 (\d+) 项", page.locator("#left").inner_text())
-    assert left and int(left[1]) >= len(FLAGS)
-    print(f"\n10 flags cleared by keyboard: {seconds:.1f}s, {keys} keys (browser lower bound)")
+    assert left and int(left[1]) >= ITEMS
+    print(
+        f"\n10 flags ({ITEMS} items) cleared by keyboard: {seconds:.1f}s, {keys} keys"
+        " (browser lower bound)"
+    )
     assert _flag_count(server, doc.id) == 0
     corrections = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
     assert len(corrections) == sum(f.action != "cleared" for f in FLAGS)
@@ -314,6 +327,43 @@ def test_ten_flags_cleared_with_the_keyboard(server: Server, page, shots: Path) 
     page.keyboard.press("Enter")  # accept the document
     page.wait_for_function("() => document.getElementById('accept-doc').disabled", timeout=30_000)
     assert httpx.get(server.api(f"documents/{doc.id}")).json()["status"] == "accepted"
+
+
+def test_a_failed_sum_is_one_item_confirmed_with_one_key(server: Server, page, shots: Path) -> None:
+    doc = store_flagged_document(server.settings, flags=SUM_AS_PRINTED)
+    terms = [f.path for f in SUM_AS_PRINTED if f.reason == "sum_mismatch"]
+    message = next(c.message for c in default_template().checks if c.id == "budget_identity")
+    page.goto(f"{server.url}/ui/review?doc={doc.id}")
+    page.locator("#card[data-path]").wait_for()
+    assert page.locator("#left").inner_text() == "还剩 2 项 / 共 2 项"
+    entry = page.locator("#flag-list li.check-group")
+    assert entry.count() == 1 and message in entry.inner_text()
+    path = _card_path(page)  # the reading doubt first, the least confident
+    page.keyboard.press("ArrowDown")
+    _wait_card_moves(page, path)
+    assert message in page.locator("#card .check-message").inner_text()
+    shown = page.locator("#card .term")
+    assert sorted(shown.evaluate_all("ts => ts.map(t => t.dataset.path)")) == sorted(terms)
+    assert page.locator("#card .term textarea").count() == len(terms)
+    # the clerk can move into a term (to correct it) and back
+    page.keyboard.press("Alt+ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "term-input-1"
+    page.keyboard.press("Alt+ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "term-input-0"
+    page.locator("#card .term img.crop:not([hidden])").first.wait_for()
+    page.screenshot(path=shots / "review-sum.png")
+
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "() => document.getElementById('left').textContent.startsWith('还剩 1 项')"
+    )
+    assert page.locator("#flag-list li.check-group").count() == 0
+    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
+    assert sorted(c["path"] for c in trail) == sorted(terms)
+    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
+    fields = {f["path"]: f for f in httpx.get(server.api(f"documents/{doc.id}/fields")).json()}
+    assert all(fields[p]["status"] == "corrected" for p in terms)
+    assert fields["budget.fiscal_appropriation"]["value"] == "461.39"  # as printed
 
 
 def test_a_change_made_meanwhile_is_shown_and_kept(server: Server, page) -> None:
@@ -499,13 +549,14 @@ def test_a_workbooks_flags_are_shown_on_crops_of_its_print(
         assert time.monotonic() < deadline, status
         time.sleep(0.5)
     assert status["status"] == "needs_review", status
-    flagged = httpx.get(server.api(f"documents/{doc['id']}/fields?status=flagged")).json()
+    items = httpx.get(server.api(f"documents/{doc['id']}/fields?status=flagged")).json()
+    # the sum's terms are one item, its group holding each
+    flagged = [t for f in items for t in (f["group"]["terms"] if f["group"] else [f])]
     assert "budget.basic_expenditure" in {f["path"] for f in flagged}
     assert all(f["bbox"] for f in flagged)
 
     page.goto(f"{server.url}/ui/review?doc={doc['id']}")
-    crop = page.locator("img.crop:not([hidden])")
-    crop.wait_for()
+    page.locator("img.crop:not([hidden])").first.wait_for()  # a crop per term of the sum
     page.wait_for_function("() => document.querySelector('img.crop').naturalWidth > 0")
     page.screenshot(path=shots / "review-xlsx.png")
     field = next(f for f in flagged if f["path"] == "budget.basic_expenditure")

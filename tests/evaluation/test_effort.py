@@ -1,11 +1,14 @@
 """Review effort counted against the truth: items, key presses, suggestions."""
 
-from ingest.evaluation.effort import review_effort
+from ingest.confidence import assess
+from ingest.evaluation.effort import CURRENT_PAGE, TERMS_PAGE, review_effort
 from ingest.template import default_template
+from ingest.validate import run_checks
 from models.contract import FieldRecord, FieldStatus, value_paths
-from tests.ingest.trust_docs import seed_document
+from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
-KINDS = default_template().kinds_by_key()
+TEMPLATE = default_template()
+KINDS = TEMPLATE.kinds_by_key()
 
 
 def test_items_and_keys_of_a_clerk_who_knows_the_paper():
@@ -38,3 +41,68 @@ def test_items_and_keys_of_a_clerk_who_knows_the_paper():
         "suggested": 1,
         "suggested_right": 1,
     }
+
+
+def _read(**printed: object):
+    """The seed with `printed` values read, flagged as the pipeline flags it."""
+    doc = seed_document(**printed)
+    return assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+
+
+def _effort(pred, truth, page=CURRENT_PAGE) -> dict[str, int]:
+    correct = {path: value == truth.get(path) for path, value in value_paths(pred)}
+    return review_effort(pred, truth, correct, KINDS, page)
+
+
+IDENTITY_TERMS = 4  # 基本支出, 项目支出, 财政拨款, 其他资金: all flagged by a broken identity
+
+
+def test_a_sum_the_paper_breaks_is_one_item_and_one_press():
+    pred = _read(budget__fiscal_appropriation="461.39")
+    truth = dict(value_paths(pred))  # printed so: every term read right
+    assert _effort(pred, truth) == {
+        "review_items": 1,
+        "review_keys": 1 + 1,  # Ctrl+Enter on the group, Enter to accept
+        "suggested": 0,
+        "suggested_right": 0,
+    }
+    each = _effort(pred, truth, TERMS_PAGE)
+    assert (each["review_items"], each["review_keys"]) == (IDENTITY_TERMS, IDENTITY_TERMS + 1)
+
+
+def test_a_misread_term_with_a_right_suggestion_is_taken_and_the_others_clear():
+    pred = _read(budget__fiscal_appropriation="461.39")
+    fields = [
+        f.model_copy(update={"suggestion": "461.89"})
+        if f.path == "budget.fiscal_appropriation" else f
+        for f in pred.fields
+    ]  # fmt: skip
+    pred = pred.model_copy(update={"fields": fields})
+    truth = dict(value_paths(seed_document()))
+    assert _effort(pred, truth) == {
+        "review_items": 1,
+        "review_keys": 2 + 1,  # Tab, Enter; the sum holds, its other terms clear
+        "suggested": 1,
+        "suggested_right": 1,
+    }
+
+
+def test_a_misread_term_of_a_sum_the_paper_breaks_leaves_the_group_to_confirm():
+    pred = _read(budget__fiscal_appropriation="461.39", budget__basic_expenditure="391.72")
+    truth = dict(value_paths(seed_document(budget__fiscal_appropriation="461.39")))
+    counts = _effort(pred, truth)
+    typed = len("397.72") + 1
+    assert (counts["review_items"], counts["review_keys"]) == (1, typed + 1 + 1)
+
+
+def test_a_right_term_in_doubt_of_its_own_still_takes_its_press_once_the_sum_is_fixed():
+    doc = seed_document(budget__fiscal_appropriation="461.39")
+    doc = with_records(doc, confidence={"budget.basic_expenditure": 0.6})
+    pred = assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+    suggestions = {"budget.fiscal_appropriation": "461.89"}
+    fields = [f.model_copy(update={"suggestion": suggestions.get(f.path)}) for f in pred.fields]
+    pred = pred.model_copy(update={"fields": fields})
+    truth = dict(value_paths(seed_document()))
+    counts = _effort(pred, truth)
+    # Tab, Enter on 财政拨款; 基本支出 stays flagged for its reading: Ctrl+Enter; accept
+    assert (counts["review_items"], counts["review_keys"]) == (1, 2 + 1 + 1)
