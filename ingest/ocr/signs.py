@@ -13,8 +13,13 @@ glyph held together by one mark is counted on its own columns only, and a second
 sure when the lowest stroke lies level, as both bars of ≧ do, and runs unbroken across most of
 the glyph, as a bar does and a speck on a heavy print does not. On a small glyph (a photo, a
 small print) the two bars of ≧ lie a pixel apart and blur into one, so one bar seen there is
-only likely. The form prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged
-with its lower arm, so it is counted like a sign, and doubted where the count fails.
+only likely. Where the strokes cannot be counted for sure (bars run together, or a slanted
+bar run into the lower arm), the ink under the upper arm is weighed instead: blur spreads ink
+but keeps its sum, and the lower arm with one bar holds about two arms' worth, with two bars
+about three. That makes one count likelier, not sure, except for one bar whose glyph's lowest
+edge slants as the bar of a CJK ≥ does (both bars of ≧ lie level). The form prints no > or <:
+one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so it is counted like
+a sign, and doubted where the count fails.
 """
 
 from collections.abc import Sequence
@@ -59,7 +64,9 @@ _THINNEST_BLURRED_PAIR = 1.9
 _NARROWEST_SINGLE = 0.62
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
-# (rows per column) is a slanted single bar.
+# (rows per column) is a slanted single bar. So is a glyph's lowest edge sloping more than
+# this: on heavy prints and photos of every corpus font and all three engines, that of a CJK ≥
+# or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
 _STEEPEST_LEVEL_BAR = 0.25
 # Bars span the glyph: the rows of each of the two lowest strokes hold ink in at least this share
 # of the glyph's columns (0.89 or more for ≧ and ≦ in every corpus font and DejaVu, 22 to 40 px,
@@ -70,6 +77,23 @@ _BAR_SPAN_SHARE = 0.6
 # bars blur into one the lowest stroke holds about twice the arm's ink, or, where the upper bar
 # has run into the lower arm, about a third of it. Outside this range one bar is only likely.
 _SINGLE_BAR_INK = (0.55, 1.3)
+
+# The ink under the upper arm, in upper arms, measured near the open side of the angle: about
+# two for one bar, three for two. Heavy prints and photos of every corpus font, all three
+# engines, and DejaVu, 18 to 29 px: ≥ and ≤ 1.7 to 2.8, ≧ and ≦ 2.35 to 4.6 (bench/signs.py
+# figures in README.md). Between the two bounds neither count is likelier.
+_UNDER_ARM_INK = (2.3, 2.5)
+# Below this the first stroke was not told from the ones under it (an arm joined to a bar by
+# blur measures as one stroke): the sum says nothing.
+_UNMEASURED_UNDER_ARM_INK = 1.4
+# A glyph fewer rows high has a row or two per stroke and gap, too few to tell the upper arm
+# from the ink under it (a 12-row ≥ on a photo measured 2.8); the signs it decided were 20 rows
+# high or more.
+_LOWEST_WEIGHED_GLYPH = 14
+# A gap between strokes is at most this share of the darkness of the stroke above it.
+_STROKE_GAP_DEPTH = 0.7
+# Paper is noisy: darkness under this share of the crop's contrast counts as paper.
+_PAPER_NOISE = 0.1
 
 Bars = Literal[1, 2]
 
@@ -122,11 +146,33 @@ def doubt_signs(token: OcrToken) -> OcrToken:
 
 def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     """How many bars lie under the angle of the sign read around column `x`, and whether that
-    is sure; None when neither count is likelier."""
+    is sure; None when neither count is likelier. Where the strokes cannot be counted for sure,
+    the ink under the upper arm decides which count is likelier."""
     glyph = _glyph(gray, x)
     if glyph is None:
         return None
     pixels, threshold, joined = glyph
+    counted = _count_strokes(pixels, threshold, joined)
+    if counted is not None and counted.sure:
+        return counted
+    if pixels.shape[0] < _LOWEST_WEIGHED_GLYPH:
+        return counted
+    ink = pixels < threshold
+    opens_right = _opens_right(ink)
+    share = _ink_under_upper_arm(pixels, ink, opens_right)
+    if share is None or share < _UNMEASURED_UNDER_ARM_INK:
+        return counted
+    low, high = _UNDER_ARM_INK
+    if share <= low:
+        slanted = _slanted_lowest_edge(ink, opens_right)
+        return BarCount(1, sure=slanted and not joined)
+    if share >= high:
+        return BarCount(2, sure=False)
+    return counted
+
+
+def _count_strokes(pixels: np.ndarray, threshold: float, joined: bool) -> BarCount | None:
+    """The bars counted from the strokes a column crosses (see the module docstring)."""
     big = cv2.resize(pixels, None, fx=_UPSAMPLE, fy=_UPSAMPLE, interpolation=cv2.INTER_CUBIC)
     ink = big < threshold
     width = ink.shape[1]
@@ -158,6 +204,67 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
         if thick >= _THINNEST_BLURRED_PAIR:
             return BarCount(2, sure=False)
     return None
+
+
+def _ink_under_upper_arm(pixels: np.ndarray, ink: np.ndarray, opens_right: bool) -> float | None:
+    """The ink under the upper arm, in upper arms: the lower arm and one bar hold about two,
+    the lower arm and two bars about three. Blur spreads ink but keeps its sum, so this holds
+    where the bars have run together; the arm is measured near the open side of the angle,
+    where the arms lie far apart. None where no column shows the arm apart from the rest."""
+    paper, darkest = np.percentile(pixels, 95), np.percentile(pixels, 5)
+    darkness = np.clip(paper - pixels - _PAPER_NOISE * (paper - darkest), 0, None)
+    width = ink.shape[1]
+    columns = np.arange(int(width * 0.1), max(int(width * 0.45), int(width * 0.1) + 1))
+    if opens_right:
+        columns = width - 1 - columns
+    shares = [
+        share for c in columns if (share := _ink_under_first_stroke(darkness[:, c])) is not None
+    ]
+    return float(np.median(shares)) if shares else None
+
+
+def _slanted_lowest_edge(ink: np.ndarray, opens_right: bool) -> bool:
+    """Whether the glyph's lowest ink runs in a straight slanted line rising towards the tip of
+    the angle, as a bar drawn beside the lower arm does (most CJK fonts' ≥); the two bars of ≧
+    lie level, so its lowest edge does not slant."""
+    width = ink.shape[1]
+    columns = [c for c in range(int(width * 0.1), int(np.ceil(width * 0.9))) if ink[:, c].any()]
+    if len(columns) < 3:
+        return False
+    lowest = np.array([np.flatnonzero(ink[:, c])[-1] for c in columns], dtype=float)
+    slope, offset = np.polyfit(columns, lowest, 1)
+    straight = np.median(np.abs(lowest - (slope * np.array(columns) + offset))) <= 1.0
+    rises = slope > 0 if opens_right else slope < 0
+    return straight and rises and abs(slope) > _STEEPEST_LEVEL_BAR
+
+
+def _opens_right(ink: np.ndarray) -> bool:
+    """Whether the angle opens to the right (≤, ≦): its upper arm starts higher on that side."""
+    third = max(ink.shape[1] // 3, 1)
+
+    def first_row(columns: np.ndarray) -> float:
+        inked = columns.any(axis=0)
+        return float(np.argmax(columns[:, inked], axis=0).mean()) if inked.any() else np.inf
+
+    return first_row(ink[:, -third:]) < first_row(ink[:, :third])
+
+
+def _ink_under_first_stroke(column: np.ndarray) -> float | None:
+    """The darkness in `column` below its first stroke over that in it, the stroke ending at
+    the faintest row under its darkest; None where no row under the stroke is that much fainter
+    than it (`_STROKE_GAP_DEPTH`: the stroke has run into the next)."""
+    if column.max() <= 0:
+        return None
+    row = int(np.argmax(column > column.max() / 2))
+    while row < column.size - 1 and column[row + 1] >= column[row]:
+        row += 1  # down to the stroke's darkest row
+    darkest = column[row]
+    while row < column.size - 1 and column[row + 1] <= column[row]:
+        row += 1  # down to the gap under it
+    if row >= column.size - 1 or column[row] > _STROKE_GAP_DEPTH * darkest:
+        return None
+    stroke = column[:row].sum() + column[row] / 2
+    return float((column.sum() - stroke) / max(stroke, 1e-6))
 
 
 def _bar_cover(ink: np.ndarray, edges: np.ndarray, columns: np.ndarray, offset: int) -> float:

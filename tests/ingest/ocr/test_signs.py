@@ -215,3 +215,60 @@ def test_a_bare_angle_is_doubted():
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99)
     without_positions = settle_signs(read_line(">9"), image, [])
     assert without_positions.confidence == DOUBTFUL_SIGN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("font_name", "sign", "counted"),
+    [
+        ("AR PL UMing CN", "≥", BarCount(1, sure=True)),
+        ("AR PL UMing CN", "≤", BarCount(1, sure=True)),
+        ("AR PL UMing CN", "≧", BarCount(2, sure=False)),
+        ("AR PL UMing CN", "≦", BarCount(2, sure=False)),
+        ("WenQuanYi Zen Hei", "≦", BarCount(2, sure=False)),
+    ],
+)
+def test_photographed_strokes_run_together_are_weighed(
+    font_name: str, sign: str, counted: BarCount
+):
+    """On a photo the bar of ≥ runs into its lower arm and the bars of ≧ into each other (or the
+    upper bar into the arm), so the strokes cannot be counted, or one bar too few is; the ink
+    under the upper arm, two arms' worth under ≥ and three under ≧, still tells them apart, and
+    a lowest edge slanted as a CJK ≥ bar is makes one bar sure."""
+    font = dict(_fonts())[font_name].font_variant(size=25)
+    image, x = _line(sign + "91人", font, 25)
+    for seed in range(3):
+        assert count_bars(_photographed(image, seed), x * 0.8) == counted, seed
+
+
+def test_a_glyph_too_small_to_weigh_is_not_given_a_second_bar():
+    """A photographed sign a dozen rows high has a row or two per stroke: its ink is not
+    weighed (it would measure three arms' worth under a ≥)."""
+    for name, font in _fonts():
+        for sign in "≥≤":
+            image, x = _line(sign + "91人", font.font_variant(size=16), 16)
+            for seed in range(4):
+                counted = count_bars(_photographed(image, seed), x * 0.8)
+                assert counted is None or counted.bars == 1, (name, sign, seed)
+
+
+def _heavy(image: np.ndarray, seed: int) -> np.ndarray:
+    """A heavy print: faded toner, blur, strong noise, JPEG-compressed."""
+    rng = np.random.default_rng(seed)
+    faded = 255 - (255 - image.astype(np.float32)) * rng.uniform(0.55, 1.0)
+    blurred = cv2.GaussianBlur(faded, (0, 0), rng.uniform(0.45, 1.0))
+    noisy = np.clip(blurred + rng.normal(0, rng.uniform(4, 7), image.shape), 0, 255)
+    return cv2.imdecode(
+        cv2.imencode(".jpg", noisy.astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60])[1], 0
+    )
+
+
+@pytest.mark.parametrize("px", [18, 20, 22])
+@pytest.mark.parametrize(("sign", "bars"), SIGNS)
+def test_heavy_prints_are_never_misjudged_for_sure(sign: str, bars: int, px: int):
+    """Body text of a 150 DPI heavy print: faded, blurred and noisy glyphs are weighed where
+    their strokes cannot be counted, and a sure count is always the right one."""
+    for name, font in _fonts():
+        image, x = _line(sign + "91人", font.font_variant(size=px), px)
+        for seed in range(3):
+            counted = count_bars(_heavy(image, seed), x)
+            assert counted is None or counted.bars == bars or not counted.sure, (name, seed)
