@@ -17,9 +17,12 @@ only likely. Where the strokes cannot be counted for sure (bars run together, or
 bar run into the lower arm), the ink under the upper arm is weighed instead: blur spreads ink
 but keeps its sum, and the lower arm with one bar holds about two arms' worth, with two bars
 about three. That makes one count likelier, not sure, except for one bar whose glyph's lowest
-edge slants as the bar of a CJK ≥ does (both bars of ≧ lie level). The form prints no > or <:
-one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so it is counted like
-a sign, and doubted where the count fails.
+edge slants as the bar of a CJK ≥ does (both bars of ≧ lie level). The lines of one page share
+font and degradation, so they are settled together: where every sure single bar on the page
+slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
+both signs; a sure level single bar there, another font's ≥, leaves it in doubt). The form
+prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
+it is counted like a sign, and doubted where the count fails.
 """
 
 from collections.abc import Sequence
@@ -68,6 +71,9 @@ _NARROWEST_SINGLE = 0.62
 # this: on heavy prints and photos of every corpus font and all three engines, that of a CJK ≥
 # or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
 _STEEPEST_LEVEL_BAR = 0.25
+# A lowest edge no steeper than this lies level: that of ≧ and ≦ sloped 0.1 at most on the same
+# pages.
+_LEVEL_EDGE = 0.15
 # Bars span the glyph: the rows of each of the two lowest strokes hold ink in at least this share
 # of the glyph's columns (0.89 or more for ≧ and ≦ in every corpus font and DejaVu, 22 to 40 px,
 # clean or scanned); a speck of one to three pixels beside a bar holds it in a quarter or less.
@@ -103,29 +109,76 @@ class BarCount(NamedTuple):
     sure: bool  # False: the likelier count, to be read as printed but shown to a reviewer
 
 
+class SignGlyph(NamedTuple):
+    counted: BarCount | None
+    # How steeply (rows per column) the glyph's lowest edge rises towards the tip of the angle;
+    # None where that edge is no straight line.
+    lowest_rise: float | None
+
+
 def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
     """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one)."""
-    if not _READ_AS_SIGN & set(token.text):
-        return token
-    if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
-        return doubt_signs(token)
-    gray = as_gray(crop)
-    text, confs = list(token.text), list(token.char_confidences)
-    for i, char in enumerate(text):
-        if char not in _READ_AS_SIGN:
+    return settle_signs_together([(token, crop, char_x)])[0]
+
+
+def settle_signs_together(
+    lines: Sequence[tuple[OcrToken, np.ndarray, Sequence[float]]],
+) -> list[OcrToken]:
+    """Each (token, crop, char_x) settled as `settle_signs` does, the lines taken as printed
+    together (one page: one font, one degradation). Where every sure single bar among them
+    slants, the font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest
+    edge lies level is sure: its level edge is a bar of ≧, not of that font's ≥."""
+    glyphs: dict[tuple[int, int], SignGlyph] = {}
+    for n, (token, crop, char_x) in enumerate(lines):
+        if not _READ_AS_SIGN & set(token.text) or not _positioned(token, char_x):
             continue
-        counted = count_bars(gray, char_x[i])
-        if counted is None or not counted.sure:
-            confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-        if counted is None:
+        gray = as_gray(crop)
+        for i, char in enumerate(token.text):
+            if char in _READ_AS_SIGN:
+                glyphs[n, i] = read_glyph(gray, char_x[i])
+    single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
+    slanted_font = bool(single) and all(_slants(g) for g in single)
+    settled = []
+    for n, (token, _, char_x) in enumerate(lines):
+        if not _READ_AS_SIGN & set(token.text):
+            settled.append(token)
             continue
-        if char in _BARE_ANGLES:
-            text[i] = _BARE_ANGLES[char][counted.bars - 1]
-        elif (counted.bars == 2) != (char in _DOUBLE):
-            text[i] = SIGN_PAIRS[char]
-    return token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+        if not _positioned(token, char_x):
+            settled.append(doubt_signs(token))
+            continue
+        text, confs = list(token.text), list(token.char_confidences)
+        for i, char in enumerate(text):
+            if char not in _READ_AS_SIGN:
+                continue
+            counted = glyphs[n, i].counted
+            if slanted_font and counted == BarCount(2, sure=False) and _lies_level(glyphs[n, i]):
+                counted = BarCount(2, sure=True)
+            if counted is None or not counted.sure:
+                confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
+            if counted is None:
+                continue
+            if char in _BARE_ANGLES:
+                text[i] = _BARE_ANGLES[char][counted.bars - 1]
+            elif (counted.bars == 2) != (char in _DOUBLE):
+                text[i] = SIGN_PAIRS[char]
+        settled.append(
+            token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+        )
+    return settled
+
+
+def _positioned(token: OcrToken, char_x: Sequence[float]) -> bool:
+    return len(char_x) == len(token.text) == len(token.char_confidences)
+
+
+def _slants(glyph: SignGlyph) -> bool:
+    return glyph.lowest_rise is not None and glyph.lowest_rise > _STEEPEST_LEVEL_BAR
+
+
+def _lies_level(glyph: SignGlyph) -> bool:
+    return glyph.lowest_rise is not None and abs(glyph.lowest_rise) <= _LEVEL_EDGE
 
 
 def doubt_signs(token: OcrToken) -> OcrToken:
@@ -146,29 +199,32 @@ def doubt_signs(token: OcrToken) -> OcrToken:
 
 def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     """How many bars lie under the angle of the sign read around column `x`, and whether that
-    is sure; None when neither count is likelier. Where the strokes cannot be counted for sure,
-    the ink under the upper arm decides which count is likelier."""
+    is sure; None when neither count is likelier."""
+    return read_glyph(gray, x).counted
+
+
+def read_glyph(gray: np.ndarray, x: float) -> SignGlyph:
+    """The bars counted under the angle of the sign read around column `x`, and the slope of
+    its lowest edge. Where the strokes cannot be counted for sure, the ink under the upper arm
+    decides which count is likelier."""
     glyph = _glyph(gray, x)
     if glyph is None:
-        return None
+        return SignGlyph(None, None)
     pixels, threshold, joined = glyph
-    counted = _count_strokes(pixels, threshold, joined)
-    if counted is not None and counted.sure:
-        return counted
-    if pixels.shape[0] < _LOWEST_WEIGHED_GLYPH:
-        return counted
     ink = pixels < threshold
     opens_right = _opens_right(ink)
+    rise = _lowest_edge_rise(ink, opens_right)
+    counted = _count_strokes(pixels, threshold, joined)
+    if (counted is not None and counted.sure) or pixels.shape[0] < _LOWEST_WEIGHED_GLYPH:
+        return SignGlyph(counted, rise)
     share = _ink_under_upper_arm(pixels, ink, opens_right)
-    if share is None or share < _UNMEASURED_UNDER_ARM_INK:
-        return counted
     low, high = _UNDER_ARM_INK
+    if share is None or share < _UNMEASURED_UNDER_ARM_INK or low < share < high:
+        return SignGlyph(counted, rise)
     if share <= low:
-        slanted = _slanted_lowest_edge(ink, opens_right)
-        return BarCount(1, sure=slanted and not joined)
-    if share >= high:
-        return BarCount(2, sure=False)
-    return counted
+        slanted = rise is not None and rise > _STEEPEST_LEVEL_BAR
+        return SignGlyph(BarCount(1, sure=slanted and not joined), rise)
+    return SignGlyph(BarCount(2, sure=False), rise)
 
 
 def _count_strokes(pixels: np.ndarray, threshold: float, joined: bool) -> BarCount | None:
@@ -223,19 +279,20 @@ def _ink_under_upper_arm(pixels: np.ndarray, ink: np.ndarray, opens_right: bool)
     return float(np.median(shares)) if shares else None
 
 
-def _slanted_lowest_edge(ink: np.ndarray, opens_right: bool) -> bool:
-    """Whether the glyph's lowest ink runs in a straight slanted line rising towards the tip of
-    the angle, as a bar drawn beside the lower arm does (most CJK fonts' ≥); the two bars of ≧
-    lie level, so its lowest edge does not slant."""
+def _lowest_edge_rise(ink: np.ndarray, opens_right: bool) -> float | None:
+    """How steeply (rows per column) the glyph's lowest ink rises towards the tip of the angle,
+    where it runs in a straight line: a bar drawn beside the lower arm (most CJK fonts' ≥)
+    rises about as the arm does, the two bars of ≧ lie level. None where the edge is not
+    straight (a speck under it, too few columns)."""
     width = ink.shape[1]
     columns = [c for c in range(int(width * 0.1), int(np.ceil(width * 0.9))) if ink[:, c].any()]
     if len(columns) < 3:
-        return False
+        return None
     lowest = np.array([np.flatnonzero(ink[:, c])[-1] for c in columns], dtype=float)
     slope, offset = np.polyfit(columns, lowest, 1)
-    straight = np.median(np.abs(lowest - (slope * np.array(columns) + offset))) <= 1.0
-    rises = slope > 0 if opens_right else slope < 0
-    return straight and rises and abs(slope) > _STEEPEST_LEVEL_BAR
+    if np.median(np.abs(lowest - (slope * np.array(columns) + offset))) > 1.0:
+        return None
+    return float(slope if opens_right else -slope)
 
 
 def _opens_right(ink: np.ndarray) -> bool:

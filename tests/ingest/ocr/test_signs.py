@@ -10,9 +10,11 @@ from ingest.ocr import signs
 from ingest.ocr.signs import (
     DOUBTFUL_SIGN_CONFIDENCE,
     BarCount,
+    SignGlyph,
     count_bars,
     doubt_signs,
     settle_signs,
+    settle_signs_together,
 )
 from ingest.synth.fonts import BODY_FACES, FACES
 from tests.ingest.ocr.tokens import read_line
@@ -109,7 +111,7 @@ def test_lines_without_signs_or_without_positions():
 
 
 def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypatch):
-    monkeypatch.setattr(signs, "count_bars", lambda gray, x: BarCount(2, sure=False))
+    monkeypatch.setattr(signs, "read_glyph", lambda gray, x: SignGlyph(BarCount(2, False), None))
     settled = settle_signs(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)
@@ -272,3 +274,43 @@ def test_heavy_prints_are_never_misjudged_for_sure(sign: str, bars: int, px: int
         for seed in range(3):
             counted = count_bars(_heavy(image, seed), x)
             assert counted is None or counted.bars == bars or not counted.sure, (name, seed)
+
+
+def _photographed_line(text: str, font_name: str, seed: int) -> tuple[OcrToken, np.ndarray, list]:
+    """A token read as `text` with ≧ taken for ≥ (as the recogniser does), its photographed
+    crop and each character's column."""
+    font = dict(_fonts())[font_name].font_variant(size=25)
+    image, _ = _line(text, font, 25)
+    columns = [
+        0.8 * (25 // 2 + font.getlength(text[:i]) + font.getlength(text[i]) / 2)
+        for i in range(len(text))
+    ]
+    return read_line(text.replace("≧", "≥")), _photographed(image, seed), columns
+
+
+def test_a_page_whose_single_bars_slant_makes_a_level_double_bar_sure():
+    """One page is one font: where its sure ≥ bars slant (AR PL UMing), a blurred sign leaning
+    to two bars whose lowest edge lies level is a ≧; read alone it stays in doubt."""
+    for seed in range(3):
+        single, double = (
+            _photographed_line("≥91人", "AR PL UMing CN", seed),
+            _photographed_line("≧91人", "AR PL UMing CN", seed),
+        )
+        alone = settle_signs(*double)
+        assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+        page = settle_signs_together([single, double])
+        assert [t.text for t in page] == ["≥91人", "≧91人"]
+        assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
+
+
+def test_a_page_with_a_level_single_bar_leaves_a_double_bar_in_doubt():
+    """A sure ≥ with a level bar (DejaVu) on the page means not all its ≥ slant: a level edge
+    is no longer a ≧ for sure."""
+    image, x = _line("≥91人", ImageFont.truetype(DEJAVU, 29), 29)
+    level = (read_line("≥91人"), image, [x, x + 15.0, x + 30.0, x + 45.0])
+    for seed in range(3):
+        single = _photographed_line("≥91人", "AR PL UMing CN", seed)
+        double = _photographed_line("≧91人", "AR PL UMing CN", seed)
+        page = settle_signs_together([single, level, double])
+        assert page[1].char_confidences[0] == 0.99
+        assert page[2].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
