@@ -5,35 +5,70 @@ writes them, by any version).
 A value's sign is read right when the signs in the read value are those printed (a sign lost,
 `60%` for `≧60%`, is wrong). Each is counted as right or wrong, flagged or not; a wrong sign
 accepted unflagged is the one error that must not happen. A flagged value's `suggestion` (which
-the review page offers, Tab takes it) is counted where it carries the printed sign. Values
-whose row was lost are left out (the row's own flag covers them).
+the review page offers, Tab takes it) is counted where it changes the sign: right where it
+carries the printed one. Values whose row was lost are left out (the row's own flag covers
+them).
 """
 
 import argparse
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest.evaluation.corpus import load_truths
 from ingest.evaluation.metrics import match_rows
 from ingest.evaluation.results import load_result
 from ingest.forms import form_for_schema
-from models.contract import FieldStatus, FieldValue, value_paths
+from ingest.template import Template
+from models.contract import FieldStatus, FieldValue, FormDocument, value_paths
 
 _SIGNS = frozenset("≥≧≤≦<>")
 _PRINTED = frozenset("≥≧≤≦")
-_COLUMNS = (
-    "right",
-    "right, flagged",
-    "wrong, flagged",
-    "wrong, unflagged",
-    "right suggestion",
-    "wrong suggestion",
-)
+OUTCOMES = ("right", "right, flagged", "wrong, flagged", "wrong, unflagged")
+SUGGESTIONS = ("right suggestion", "wrong suggestion")
+
+
+class SignReading(NamedTuple):
+    path: str
+    printed: FieldValue
+    read: FieldValue
+    outcome: str  # one of OUTCOMES
+    suggestion: (
+        str | None
+    )  # one of SUGGESTIONS, where a flagged value's suggestion changes the sign
+    confidence: float | None
 
 
 def signs_of(value: FieldValue) -> str:
     """The comparison signs in `value`, in order."""
     return "".join(ch for ch in str(value or "") if ch in _SIGNS)
+
+
+def sign_readings(truth: FormDocument, pred: FormDocument, template: Template) -> list[SignReading]:
+    """How each printed value holding a sign was read, rows aligned as the evaluation aligns
+    them."""
+    rows = match_rows(truth, pred, template)
+    pred_values = dict(value_paths(pred))
+    records = {r.path: r for r in pred.fields}
+    readings = []
+    for path, printed in value_paths(truth):
+        if not _PRINTED & set(str(printed or "")):
+            continue
+        pred_path = rows.pred_of.get(path, path)
+        if pred_path is None:
+            continue
+        record = records.get(pred_path)
+        read = pred_values.get(pred_path)
+        right = signs_of(read) == signs_of(printed)
+        flagged = record is not None and record.status == FieldStatus.FLAGGED
+        outcome = OUTCOMES[int(flagged) if right else 3 - int(flagged)]
+        suggested = record.suggestion if record is not None and flagged else None
+        suggestion = None
+        if suggested is not None and signs_of(suggested) != signs_of(read):
+            suggestion = SUGGESTIONS[signs_of(suggested) != signs_of(printed)]
+        confidence = record.confidence if record is not None else None
+        readings.append(SignReading(path, printed, read, outcome, suggestion, confidence))
+    return readings
 
 
 def main() -> None:
@@ -48,42 +83,23 @@ def main() -> None:
         result = load_result(args.results, truth.doc_id)
         if result is None:
             raise SystemExit(f"no result for {truth.doc_id} in {args.results}")
-        pred = result.document
-        rows = match_rows(truth.document, pred, form_for_schema(truth.document.schema_id).template)
-        pred_values = dict(value_paths(pred))
-        records = {r.path: r for r in pred.fields}
-        for path, value in value_paths(truth.document):
-            if not _PRINTED & set(str(value or "")):
-                continue
-            pred_path = rows.pred_of.get(path, path)
-            if pred_path is None:
-                continue
-            record = records.get(pred_path)
-            read = pred_values.get(pred_path)
-            right = signs_of(read) == signs_of(value)
-            flagged = record is not None and record.status == FieldStatus.FLAGGED
-            column = ("right" if right else "wrong") + (", flagged" if flagged else "")
-            column = "wrong, unflagged" if column == "wrong" else column
-            counts = by_level.setdefault(truth.level, Counter())
-            counts[column] += 1
-            suggestion = record.suggestion if record is not None and flagged else None
-            if suggestion is not None and signs_of(suggestion) != signs_of(read):
-                counts[
-                    "right suggestion"
-                    if signs_of(suggestion) == signs_of(value)
-                    else "wrong suggestion"
-                ] += 1
-            if args.list and column != "right":
-                conf = f"{record.confidence:.2f}" if record is not None else "–"
+        template = form_for_schema(truth.document.schema_id).template
+        counts = by_level.setdefault(truth.level, Counter())
+        for r in sign_readings(truth.document, result.document, template):
+            counts[r.outcome] += 1
+            counts[r.suggestion or ""] += 1
+            if args.list and r.outcome != "right":
+                conf = "–" if r.confidence is None else f"{r.confidence:.2f}"
                 print(
-                    f"{truth.doc_id} {truth.level:6} {path:32} {value!s:>10} → {read!s:10} "
-                    f"{column:17} conf {conf} suggestion {suggestion}"
+                    f"{truth.doc_id} {truth.level:6} {r.path:24} {r.printed!s:>10} → "
+                    f"{r.read!s:10} {r.outcome:17} confidence {conf} {r.suggestion or ''}"
                 )
     total: Counter[str] = sum(by_level.values(), Counter())
-    print("level   signs " + " ".join(f"{c:>16}" for c in _COLUMNS))
+    columns = (*OUTCOMES, *SUGGESTIONS)
+    print("level   signs " + " ".join(f"{c:>16}" for c in columns))
     for level, counts in [*by_level.items(), ("total", total)]:
-        signs = sum(counts[c] for c in _COLUMNS[:4])
-        print(f"{level:7} {signs:5} " + " ".join(f"{counts[c]:16}" for c in _COLUMNS))
+        signs = sum(counts[c] for c in OUTCOMES)
+        print(f"{level:7} {signs:5} " + " ".join(f"{counts[c]:16}" for c in columns))
 
 
 if __name__ == "__main__":
