@@ -68,8 +68,8 @@ _NARROWEST_SINGLE = 0.62
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
 # (rows per column) is a slanted single bar. So is a glyph's lowest edge sloping more than
-# this: on heavy prints and photos of every corpus font and all three engines, that of a CJK ≥
-# or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
+# this: on heavy prints and photos (seeds 33001 and 33002, all three engines, 14 to 24 rows
+# high), that of a CJK ≥ or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
 _STEEPEST_LEVEL_BAR = 0.25
 # A lowest edge no steeper than this lies level: that of ≧ and ≦ sloped 0.1 at most on the same
 # pages.
@@ -85,16 +85,19 @@ _BAR_SPAN_SHARE = 0.6
 _SINGLE_BAR_INK = (0.55, 1.3)
 
 # The ink under the upper arm, in upper arms, measured near the open side of the angle: about
-# two for one bar, three for two. Heavy prints and photos of every corpus font, all three
-# engines, and DejaVu, 18 to 29 px: ≥ and ≤ 1.7 to 2.8, ≧ and ≦ 2.35 to 4.6 (bench/signs.py
-# figures in README.md). Between the two bounds neither count is likelier.
+# two for one bar, three for two. Measured on photos and heavy prints (seeds 33001 and 33002, all
+# three engines) and on every corpus font and DejaVu rendered at 18 to 29 px and degraded as the
+# tests do: ≥ and ≤ 1.55 to 2.8 (2.9 for one font's ≤ on a 22 px photo), ≧ and ≦ 2.35 to 4.6,
+# or under 1.7 where the upper bar ran into the lower arm. Between the two bounds neither count
+# is likelier; the weighing never makes a two-bar count sure on its own.
 _UNDER_ARM_INK = (2.3, 2.5)
 # Below this the first stroke was not told from the ones under it (an arm joined to a bar by
 # blur measures as one stroke): the sum says nothing.
 _UNMEASURED_UNDER_ARM_INK = 1.4
 # A glyph fewer rows high has a row or two per stroke and gap, too few to tell the upper arm
-# from the ink under it (a 12-row ≥ on a photo measured 2.8); the signs it decided were 20 rows
-# high or more.
+# from the ink under it: a 12-row ≥ on a photo measured 2.8, and photographed ≥ and ≤ of 8 to
+# 12 rows leaned to two bars in five of the six fonts; at 14 to 16 rows (heavy prints at 150
+# ppi) two leaned right, one wrong (flagged).
 _LOWEST_WEIGHED_GLYPH = 14
 # A gap between strokes is at most this share of the darkness of the stroke above it.
 _STROKE_GAP_DEPTH = 0.7
