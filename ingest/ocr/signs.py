@@ -68,7 +68,7 @@ _NARROWEST_SINGLE = 0.62
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
 # (rows per column) is a slanted single bar. So is a glyph's lowest edge sloping more than
-# this: on heavy prints and photos (seeds 33001 and 33002, all three engines, 14 to 24 rows
+# this: on heavy prints and photos (seeds 33001 and 33002, all three engines, 16 to 24 rows
 # high), that of a CJK ≥ or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
 _STEEPEST_LEVEL_BAR = 0.25
 # A lowest edge no steeper than this lies level: that of ≧ and ≦ sloped 0.1 at most on the same
