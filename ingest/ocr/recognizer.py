@@ -23,7 +23,7 @@ from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
 from ingest.ocr.coverage import doubt_unread_ends
 from ingest.ocr.runtime import without_telemetry
-from ingest.ocr.signs import settle_signs_together
+from ingest.ocr.signs import settle_signs
 from ingest.ocr.strays import drop_stray_ends
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class LineRecognizer:
                 to_crop = crops[i].shape[1] / widths[i]
                 char_xs[i] = [(step + 0.5) * step_columns * to_crop for step in steps]
         # The crops of one call are the lines of one page: their signs are settled together.
-        settled = settle_signs_together([(tokens[i], crops[i], char_xs[i]) for i in readable])
+        settled = settle_signs([(tokens[i], crops[i], char_xs[i]) for i in readable])
         for i, token in zip(readable, settled, strict=True):
             token = doubt_unread_ends(token, crops[i], char_xs[i])
             tokens[i] = drop_stray_ends(token, crops[i], char_xs[i])

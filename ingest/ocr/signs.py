@@ -119,17 +119,12 @@ class SignGlyph(NamedTuple):
     lowest_rise: float | None
 
 
-def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
-    """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
-    each character was read at); a sign that cannot be decided for sure gets a doubtful
-    confidence (and the likelier reading, where there is one)."""
-    return settle_signs_together([(token, crop, char_x)])[0]
-
-
-def settle_signs_together(
+def settle_signs(
     lines: Sequence[tuple[OcrToken, np.ndarray, Sequence[float]]],
 ) -> list[OcrToken]:
-    """Each (token, crop, char_x) settled as `settle_signs` does, the lines taken as printed
+    """Each token with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
+    each character was read at); a sign that cannot be decided for sure gets a doubtful
+    confidence (and the likelier reading, where there is one). The lines are taken as printed
     together (one page: one font, one degradation). Where every sure single bar among them
     slants, the font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest
     edge lies level is sure: its level edge is a bar of ≧, not of that font's ≥."""
@@ -198,12 +193,6 @@ def doubt_signs(token: OcrToken) -> OcrToken:
             "char_confidences": confs if len(confs) == len(token.text) else (),
         }
     )
-
-
-def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
-    """How many bars lie under the angle of the sign read around column `x`, and whether that
-    is sure; None when neither count is likelier."""
-    return read_glyph(gray, x).counted
 
 
 def read_glyph(gray: np.ndarray, x: float) -> SignGlyph:

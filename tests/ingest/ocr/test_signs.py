@@ -11,15 +11,23 @@ from ingest.ocr.signs import (
     DOUBTFUL_SIGN_CONFIDENCE,
     BarCount,
     SignGlyph,
-    count_bars,
     doubt_signs,
+    read_glyph,
     settle_signs,
-    settle_signs_together,
 )
 from ingest.synth.fonts import BODY_FACES, FACES
 from tests.ingest.ocr.tokens import read_line
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
+    return read_glyph(gray, x).counted
+
+
+def settle_line(token: OcrToken, crop: np.ndarray, char_x: list[float]) -> OcrToken:
+    """One line settled on its own, as the only line of its page."""
+    return settle_signs([(token, crop, char_x)])[0]
 
 
 def _line(text: str, font: ImageFont.FreeTypeFont, px: int) -> tuple[np.ndarray, float]:
@@ -84,17 +92,17 @@ def test_an_unreadable_glyph_is_not_decided():
 def test_settle_signs_corrects_the_reading_and_keeps_its_confidence():
     font = _fonts()[2][1]
     image, x = _line("≧95%", font, 29)
-    settled = settle_signs(read_line("≥95%"), image, [x, x + 15, x + 30, x + 45])
+    settled = settle_line(read_line("≥95%"), image, [x, x + 15, x + 30, x + 45])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (0.99,) * 4
 
     image, x = _line("≤5次", font, 29)
-    assert settle_signs(read_line("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
+    assert settle_line(read_line("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
 
 
 def test_a_sign_that_cannot_be_settled_becomes_doubtful():
     blank = np.full((50, 120), 255, np.uint8)
-    settled = settle_signs(read_line("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
+    settled = settle_line(read_line("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
     assert settled.text == "≥95%"
     assert settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     assert settled.char_confidences[1:] == (0.99,) * 3
@@ -102,8 +110,8 @@ def test_a_sign_that_cannot_be_settled_becomes_doubtful():
 
 def test_lines_without_signs_or_without_positions():
     plain = read_line("100%")
-    assert settle_signs(plain, np.zeros((5, 5), np.uint8), []) is plain
-    doubted = settle_signs(read_line("≧95%"), np.zeros((5, 5), np.uint8), [])
+    assert settle_line(plain, np.zeros((5, 5), np.uint8), []) is plain
+    doubted = settle_line(read_line("≧95%"), np.zeros((5, 5), np.uint8), [])
     assert doubted.confidence == DOUBTFUL_SIGN_CONFIDENCE
     line_only = OcrToken(text="≥95%", bbox=(0, 0, 1, 1), confidence=0.97)  # no per-character
     assert doubt_signs(line_only).confidence == DOUBTFUL_SIGN_CONFIDENCE
@@ -112,7 +120,7 @@ def test_lines_without_signs_or_without_positions():
 
 def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypatch):
     monkeypatch.setattr(signs, "read_glyph", lambda gray, x: SignGlyph(BarCount(2, False), None))
-    settled = settle_signs(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
+    settled = settle_line(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)
 
@@ -202,20 +210,20 @@ def test_a_speck_under_the_bar_is_not_a_sure_second_bar():
 def test_an_angle_read_for_a_sign_gets_its_bar_back_or_is_doubted(slanted_bar: bool):
     """The form prints no >: one read where a ≥ stands is settled from the glyph."""
     image = _drawn_sign(slanted_bar)
-    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), image, [20.0, 40.0])
     assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     blurred = cv2.GaussianBlur(image, (0, 0), 1.5)  # bar and lower arm run together
-    settled = settle_signs(read_line(">9"), blurred, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), blurred, [20.0, 40.0])
     assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
 
 
 def test_a_bare_angle_is_doubted():
     image = np.full((44, 90), 255, np.uint8)
     cv2.polylines(image, [np.array([(10, 8), (30, 16), (10, 24)])], False, 0, 2, cv2.LINE_AA)
-    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), image, [20.0, 40.0])
     assert settled.text == ">9"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99)
-    without_positions = settle_signs(read_line(">9"), image, [])
+    without_positions = settle_line(read_line(">9"), image, [])
     assert without_positions.confidence == DOUBTFUL_SIGN_CONFIDENCE
 
 
@@ -296,9 +304,9 @@ def test_a_page_whose_single_bars_slant_makes_a_level_double_bar_sure():
             _photographed_line("≥91人", "AR PL UMing CN", seed),
             _photographed_line("≧91人", "AR PL UMing CN", seed),
         )
-        alone = settle_signs(*double)
+        alone = settle_line(*double)
         assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
-        page = settle_signs_together([single, double])
+        page = settle_signs([single, double])
         assert [t.text for t in page] == ["≥91人", "≧91人"]
         assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
 
@@ -311,6 +319,6 @@ def test_a_page_with_a_level_single_bar_leaves_a_double_bar_in_doubt():
     for seed in range(3):
         single = _photographed_line("≥91人", "AR PL UMing CN", seed)
         double = _photographed_line("≧91人", "AR PL UMing CN", seed)
-        page = settle_signs_together([single, level, double])
+        page = settle_signs([single, level, double])
         assert page[1].char_confidences[0] == 0.99
         assert page[2].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
