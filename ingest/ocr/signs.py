@@ -137,7 +137,7 @@ def settle_signs(
             if char in _READ_AS_SIGN:
                 glyphs[n, i] = read_glyph(gray, char_x[i])
     single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
-    slanted_font = bool(single) and all(_slants(g) for g in single)
+    slanted_font = bool(single) and all(_slants(g.lowest_rise) for g in single)
     settled = []
     for n, (token, _, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text):
@@ -151,7 +151,11 @@ def settle_signs(
             if char not in _READ_AS_SIGN:
                 continue
             counted = glyphs[n, i].counted
-            if slanted_font and counted == BarCount(2, sure=False) and _lies_level(glyphs[n, i]):
+            if (
+                slanted_font
+                and counted == BarCount(2, False)
+                and _lies_level(glyphs[n, i].lowest_rise)
+            ):
                 counted = BarCount(2, sure=True)
             if counted is None or not counted.sure:
                 confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
@@ -171,12 +175,12 @@ def _positioned(token: OcrToken, char_x: Sequence[float]) -> bool:
     return len(char_x) == len(token.text) == len(token.char_confidences)
 
 
-def _slants(glyph: SignGlyph) -> bool:
-    return glyph.lowest_rise is not None and glyph.lowest_rise > _STEEPEST_LEVEL_BAR
+def _slants(rise: float | None) -> bool:
+    return rise is not None and rise > _STEEPEST_LEVEL_BAR
 
 
-def _lies_level(glyph: SignGlyph) -> bool:
-    return glyph.lowest_rise is not None and abs(glyph.lowest_rise) <= _LEVEL_EDGE
+def _lies_level(rise: float | None) -> bool:
+    return rise is not None and abs(rise) <= _LEVEL_EDGE
 
 
 def doubt_signs(token: OcrToken) -> OcrToken:
@@ -214,8 +218,7 @@ def read_glyph(gray: np.ndarray, x: float) -> SignGlyph:
     if share is None or share < _UNMEASURED_UNDER_ARM_INK or low < share < high:
         return SignGlyph(counted, rise)
     if share <= low:
-        slanted = rise is not None and rise > _STEEPEST_LEVEL_BAR
-        return SignGlyph(BarCount(1, sure=slanted and not joined), rise)
+        return SignGlyph(BarCount(1, sure=_slants(rise) and not joined), rise)
     return SignGlyph(BarCount(2, sure=False), rise)
 
 
