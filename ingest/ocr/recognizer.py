@@ -78,21 +78,22 @@ class LineRecognizer:
         """Read each crop (gray or BGR) as one text line; boxes are the crops' own.
 
         ≥/≧ and ≤/≦ (and a > or < read for one) are settled from the glyph where each was
-        read (`ingest.ocr.signs`), a line end whose ink reaches past the characters read is
-        doubted (`ingest.ocr.coverage`), and characters read from dust at a line's ends are
-        dropped (`ingest.ocr.strays`).
+        read (`ingest.ocr.signs`; the crops of one call, lines of one page, together), a line
+        end whose ink reaches past the characters read is doubted (`ingest.ocr.coverage`), and
+        characters read from dust at a line's ends are dropped (`ingest.ocr.strays`).
         """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
         ]
         readable = [i for i, c in enumerate(crops) if c.shape[0] >= 2 and c.shape[1] >= 2]
         widths = {i: scaled_width(crops[i], self._width_factor) for i in readable}
+        char_xs: dict[int, list[float]] = {}
         for batch in width_batches(widths):
             width = max(widths[i] for i in batch)
             probs = self._run([(crops[i], widths[i]) for i in batch], width)
             step_columns = width / probs.shape[1]  # input columns per output step
             for i, (text, confidences, steps) in zip(batch, self._decode(probs), strict=True):
-                token = tokens[i].model_copy(
+                tokens[i] = tokens[i].model_copy(
                     update={
                         "text": text,
                         "confidence": unit(np.mean(confidences)) if text else 0.0,
@@ -100,10 +101,12 @@ class LineRecognizer:
                     }
                 )
                 to_crop = crops[i].shape[1] / widths[i]
-                char_x = [(step + 0.5) * step_columns * to_crop for step in steps]
-                token = settle_signs(token, crops[i], char_x)
-                token = doubt_unread_ends(token, crops[i], char_x)
-                tokens[i] = drop_stray_ends(token, crops[i], char_x)
+                char_xs[i] = [(step + 0.5) * step_columns * to_crop for step in steps]
+        # The crops of one call are the lines of one page: their signs are settled together.
+        settled = settle_signs([(tokens[i], crops[i], char_xs[i]) for i in readable])
+        for i, token in zip(readable, settled, strict=True):
+            token = doubt_unread_ends(token, crops[i], char_xs[i])
+            tokens[i] = drop_stray_ends(token, crops[i], char_xs[i])
         return tokens
 
     def _run(self, crops: list[tuple[np.ndarray, int]], width: int) -> np.ndarray:

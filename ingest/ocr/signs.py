@@ -13,8 +13,16 @@ glyph held together by one mark is counted on its own columns only, and a second
 sure when the lowest stroke lies level, as both bars of ≧ do, and runs unbroken across most of
 the glyph, as a bar does and a speck on a heavy print does not. On a small glyph (a photo, a
 small print) the two bars of ≧ lie a pixel apart and blur into one, so one bar seen there is
-only likely. The form prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged
-with its lower arm, so it is counted like a sign, and doubted where the count fails.
+only likely. Where the strokes cannot be counted for sure (bars run together, or a slanted
+bar run into the lower arm), the ink under the upper arm is weighed instead: blur spreads ink
+but keeps its sum, and the lower arm with one bar holds about two arms' worth, with two bars
+about three. That makes one count likelier, not sure, except for one bar whose glyph's lowest
+edge slants as the bar of a CJK ≥ does (both bars of ≧ lie level). The lines of one page share
+font and degradation, so they are settled together: where every sure single bar on the page
+slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
+both signs; a sure level single bar there, another font's ≥, leaves it in doubt). The form
+prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
+it is counted like a sign, and doubted where the count fails.
 """
 
 from collections.abc import Sequence
@@ -59,8 +67,13 @@ _THINNEST_BLURRED_PAIR = 1.9
 _NARROWEST_SINGLE = 0.62
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
-# (rows per column) is a slanted single bar.
+# (rows per column) is a slanted single bar. So is a glyph's lowest edge sloping more than
+# this: on heavy prints and photos (seeds 33001 and 33002, all three engines, 16 to 24 rows
+# high), that of a CJK ≥ or ≤ sloped 0.34 to 0.54, that of ≧ and ≦ 0.1 at most.
 _STEEPEST_LEVEL_BAR = 0.25
+# A lowest edge no steeper than this lies level: that of ≧ and ≦ sloped 0.1 at most on the same
+# pages.
+_LEVEL_EDGE = 0.15
 # Bars span the glyph: the rows of each of the two lowest strokes hold ink in at least this share
 # of the glyph's columns (0.89 or more for ≧ and ≦ in every corpus font and DejaVu, 22 to 40 px,
 # clean or scanned); a speck of one to three pixels beside a bar holds it in a quarter or less.
@@ -71,6 +84,26 @@ _BAR_SPAN_SHARE = 0.6
 # has run into the lower arm, about a third of it. Outside this range one bar is only likely.
 _SINGLE_BAR_INK = (0.55, 1.3)
 
+# The ink under the upper arm, in upper arms, measured near the open side of the angle: about
+# two for one bar, three for two. Measured on photos and heavy prints (seeds 33001 and 33002, all
+# three engines) and on every corpus font and DejaVu rendered at 18 to 29 px and degraded as the
+# tests do: ≥ and ≤ 1.55 to 2.8 (2.9 for one font's ≤ on a 22 px photo), ≧ and ≦ 2.35 to 4.6,
+# or under 1.7 where the upper bar ran into the lower arm. Between the two bounds neither count
+# is likelier; the weighing never makes a two-bar count sure on its own.
+_UNDER_ARM_INK = (2.3, 2.5)
+# Below this the first stroke was not told from the ones under it (an arm joined to a bar by
+# blur measures as one stroke): the sum says nothing.
+_UNMEASURED_UNDER_ARM_INK = 1.4
+# A glyph fewer rows high has a row or two per stroke and gap, too few to tell the upper arm
+# from the ink under it: a 12-row ≥ on a photo measured 2.8, and photographed ≥ and ≤ of 8 to
+# 12 rows leaned to two bars in five of the six fonts; at 14 to 16 rows (heavy prints at 150
+# ppi) two leaned right, one wrong (flagged).
+_LOWEST_WEIGHED_GLYPH = 14
+# A gap between strokes is at most this share of the darkness of the stroke above it.
+_STROKE_GAP_DEPTH = 0.7
+# Paper is noisy: darkness under this share of the crop's contrast counts as paper.
+_PAPER_NOISE = 0.1
+
 Bars = Literal[1, 2]
 
 
@@ -79,29 +112,75 @@ class BarCount(NamedTuple):
     sure: bool  # False: the likelier count, to be read as printed but shown to a reviewer
 
 
-def settle_signs(token: OcrToken, crop: np.ndarray, char_x: Sequence[float]) -> OcrToken:
-    """`token` with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
+class SignGlyph(NamedTuple):
+    counted: BarCount | None
+    # How steeply (rows per column) the glyph's lowest edge rises towards the tip of the angle;
+    # None where that edge is no straight line.
+    lowest_rise: float | None
+
+
+def settle_signs(
+    lines: Sequence[tuple[OcrToken, np.ndarray, Sequence[float]]],
+) -> list[OcrToken]:
+    """Each token with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
-    confidence (and the likelier reading, where there is one)."""
-    if not _READ_AS_SIGN & set(token.text):
-        return token
-    if len(char_x) != len(token.text) or len(token.char_confidences) != len(token.text):
-        return doubt_signs(token)
-    gray = as_gray(crop)
-    text, confs = list(token.text), list(token.char_confidences)
-    for i, char in enumerate(text):
-        if char not in _READ_AS_SIGN:
+    confidence (and the likelier reading, where there is one). The lines are taken as printed
+    together (one page: one font, one degradation). Where every sure single bar among them
+    slants, the font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest
+    edge lies level is sure: its level edge is a bar of ≧, not of that font's ≥."""
+    glyphs: dict[tuple[int, int], SignGlyph] = {}
+    for n, (token, crop, char_x) in enumerate(lines):
+        if not _READ_AS_SIGN & set(token.text) or not _positioned(token, char_x):
             continue
-        counted = count_bars(gray, char_x[i])
-        if counted is None or not counted.sure:
-            confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-        if counted is None:
+        gray = as_gray(crop)
+        for i, char in enumerate(token.text):
+            if char in _READ_AS_SIGN:
+                glyphs[n, i] = read_glyph(gray, char_x[i])
+    single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
+    slanted_font = bool(single) and all(_slants(g.lowest_rise) for g in single)
+    settled = []
+    for n, (token, _, char_x) in enumerate(lines):
+        if not _READ_AS_SIGN & set(token.text):
+            settled.append(token)
             continue
-        if char in _BARE_ANGLES:
-            text[i] = _BARE_ANGLES[char][counted.bars - 1]
-        elif (counted.bars == 2) != (char in _DOUBLE):
-            text[i] = SIGN_PAIRS[char]
-    return token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+        if not _positioned(token, char_x):
+            settled.append(doubt_signs(token))
+            continue
+        text, confs = list(token.text), list(token.char_confidences)
+        for i, char in enumerate(text):
+            if char not in _READ_AS_SIGN:
+                continue
+            counted = glyphs[n, i].counted
+            if (
+                slanted_font
+                and counted == BarCount(2, False)
+                and _lies_level(glyphs[n, i].lowest_rise)
+            ):
+                counted = BarCount(2, sure=True)
+            if counted is None or not counted.sure:
+                confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
+            if counted is None:
+                continue
+            if char in _BARE_ANGLES:
+                text[i] = _BARE_ANGLES[char][counted.bars - 1]
+            elif (counted.bars == 2) != (char in _DOUBLE):
+                text[i] = SIGN_PAIRS[char]
+        settled.append(
+            token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+        )
+    return settled
+
+
+def _positioned(token: OcrToken, char_x: Sequence[float]) -> bool:
+    return len(char_x) == len(token.text) == len(token.char_confidences)
+
+
+def _slants(rise: float | None) -> bool:
+    return rise is not None and rise > _STEEPEST_LEVEL_BAR
+
+
+def _lies_level(rise: float | None) -> bool:
+    return rise is not None and abs(rise) <= _LEVEL_EDGE
 
 
 def doubt_signs(token: OcrToken) -> OcrToken:
@@ -120,13 +199,31 @@ def doubt_signs(token: OcrToken) -> OcrToken:
     )
 
 
-def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
-    """How many bars lie under the angle of the sign read around column `x`, and whether that
-    is sure; None when neither count is likelier."""
+def read_glyph(gray: np.ndarray, x: float) -> SignGlyph:
+    """The bars counted under the angle of the sign read around column `x`, and the slope of
+    its lowest edge. Where the strokes cannot be counted for sure, the ink under the upper arm
+    decides which count is likelier."""
     glyph = _glyph(gray, x)
     if glyph is None:
-        return None
+        return SignGlyph(None, None)
     pixels, threshold, joined = glyph
+    ink = pixels < threshold
+    opens_right = _opens_right(ink)
+    rise = _lowest_edge_rise(ink, opens_right)
+    counted = _count_strokes(pixels, threshold, joined)
+    if (counted is not None and counted.sure) or pixels.shape[0] < _LOWEST_WEIGHED_GLYPH:
+        return SignGlyph(counted, rise)
+    share = _ink_under_upper_arm(pixels, ink, opens_right)
+    low, high = _UNDER_ARM_INK
+    if share is None or share < _UNMEASURED_UNDER_ARM_INK or low < share < high:
+        return SignGlyph(counted, rise)
+    if share <= low:
+        return SignGlyph(BarCount(1, sure=_slants(rise) and not joined), rise)
+    return SignGlyph(BarCount(2, sure=False), rise)
+
+
+def _count_strokes(pixels: np.ndarray, threshold: float, joined: bool) -> BarCount | None:
+    """The bars counted from the strokes a column crosses (see the module docstring)."""
     big = cv2.resize(pixels, None, fx=_UPSAMPLE, fy=_UPSAMPLE, interpolation=cv2.INTER_CUBIC)
     ink = big < threshold
     width = ink.shape[1]
@@ -158,6 +255,68 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
         if thick >= _THINNEST_BLURRED_PAIR:
             return BarCount(2, sure=False)
     return None
+
+
+def _ink_under_upper_arm(pixels: np.ndarray, ink: np.ndarray, opens_right: bool) -> float | None:
+    """The ink under the upper arm, in upper arms: the lower arm and one bar hold about two,
+    the lower arm and two bars about three. Blur spreads ink but keeps its sum, so this holds
+    where the bars have run together; the arm is measured near the open side of the angle,
+    where the arms lie far apart. None where no column shows the arm apart from the rest."""
+    paper, darkest = np.percentile(pixels, 95), np.percentile(pixels, 5)
+    darkness = np.clip(paper - pixels - _PAPER_NOISE * (paper - darkest), 0, None)
+    width = ink.shape[1]
+    columns = np.arange(int(width * 0.1), max(int(width * 0.45), int(width * 0.1) + 1))
+    if opens_right:
+        columns = width - 1 - columns
+    shares = [
+        share for c in columns if (share := _ink_under_first_stroke(darkness[:, c])) is not None
+    ]
+    return float(np.median(shares)) if shares else None
+
+
+def _lowest_edge_rise(ink: np.ndarray, opens_right: bool) -> float | None:
+    """How steeply (rows per column) the glyph's lowest ink rises towards the tip of the angle,
+    where it runs in a straight line: a bar drawn beside the lower arm (most CJK fonts' ≥)
+    rises about as the arm does, the two bars of ≧ lie level. None where the edge is not
+    straight (a speck under it, too few columns)."""
+    width = ink.shape[1]
+    columns = [c for c in range(int(width * 0.1), int(np.ceil(width * 0.9))) if ink[:, c].any()]
+    if len(columns) < 3:
+        return None
+    lowest = np.array([np.flatnonzero(ink[:, c])[-1] for c in columns], dtype=float)
+    slope, offset = np.polyfit(columns, lowest, 1)
+    if np.median(np.abs(lowest - (slope * np.array(columns) + offset))) > 1.0:
+        return None
+    return float(slope if opens_right else -slope)
+
+
+def _opens_right(ink: np.ndarray) -> bool:
+    """Whether the angle opens to the right (≤, ≦): its upper arm starts higher on that side."""
+    third = max(ink.shape[1] // 3, 1)
+
+    def first_row(columns: np.ndarray) -> float:
+        inked = columns.any(axis=0)
+        return float(np.argmax(columns[:, inked], axis=0).mean()) if inked.any() else np.inf
+
+    return first_row(ink[:, -third:]) < first_row(ink[:, :third])
+
+
+def _ink_under_first_stroke(column: np.ndarray) -> float | None:
+    """The darkness in `column` below its first stroke over that in it, the stroke ending at
+    the faintest row under its darkest; None where no row under the stroke is that much fainter
+    than it (`_STROKE_GAP_DEPTH`: the stroke has run into the next)."""
+    if column.max() <= 0:
+        return None
+    row = int(np.argmax(column > column.max() / 2))
+    while row < column.size - 1 and column[row + 1] >= column[row]:
+        row += 1  # down to the stroke's darkest row
+    darkest = column[row]
+    while row < column.size - 1 and column[row + 1] <= column[row]:
+        row += 1  # down to the gap under it
+    if row >= column.size - 1 or column[row] > _STROKE_GAP_DEPTH * darkest:
+        return None
+    stroke = column[:row].sum() + column[row] / 2
+    return float((column.sum() - stroke) / max(stroke, 1e-6))
 
 
 def _bar_cover(ink: np.ndarray, edges: np.ndarray, columns: np.ndarray, offset: int) -> float:

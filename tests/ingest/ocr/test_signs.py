@@ -10,14 +10,24 @@ from ingest.ocr import signs
 from ingest.ocr.signs import (
     DOUBTFUL_SIGN_CONFIDENCE,
     BarCount,
-    count_bars,
+    SignGlyph,
     doubt_signs,
+    read_glyph,
     settle_signs,
 )
 from ingest.synth.fonts import BODY_FACES, FACES
 from tests.ingest.ocr.tokens import read_line
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
+    return read_glyph(gray, x).counted
+
+
+def settle_line(token: OcrToken, crop: np.ndarray, char_x: list[float]) -> OcrToken:
+    """One line settled on its own, as the only line of its page."""
+    return settle_signs([(token, crop, char_x)])[0]
 
 
 def _line(text: str, font: ImageFont.FreeTypeFont, px: int) -> tuple[np.ndarray, float]:
@@ -82,17 +92,17 @@ def test_an_unreadable_glyph_is_not_decided():
 def test_settle_signs_corrects_the_reading_and_keeps_its_confidence():
     font = _fonts()[2][1]
     image, x = _line("≧95%", font, 29)
-    settled = settle_signs(read_line("≥95%"), image, [x, x + 15, x + 30, x + 45])
+    settled = settle_line(read_line("≥95%"), image, [x, x + 15, x + 30, x + 45])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (0.99,) * 4
 
     image, x = _line("≤5次", font, 29)
-    assert settle_signs(read_line("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
+    assert settle_line(read_line("≦5次"), image, [x, x + 15, x + 30]).text == "≤5次"
 
 
 def test_a_sign_that_cannot_be_settled_becomes_doubtful():
     blank = np.full((50, 120), 255, np.uint8)
-    settled = settle_signs(read_line("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
+    settled = settle_line(read_line("≥95%"), blank, [20.0, 35.0, 50.0, 65.0])
     assert settled.text == "≥95%"
     assert settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     assert settled.char_confidences[1:] == (0.99,) * 3
@@ -100,8 +110,8 @@ def test_a_sign_that_cannot_be_settled_becomes_doubtful():
 
 def test_lines_without_signs_or_without_positions():
     plain = read_line("100%")
-    assert settle_signs(plain, np.zeros((5, 5), np.uint8), []) is plain
-    doubted = settle_signs(read_line("≧95%"), np.zeros((5, 5), np.uint8), [])
+    assert settle_line(plain, np.zeros((5, 5), np.uint8), []) is plain
+    doubted = settle_line(read_line("≧95%"), np.zeros((5, 5), np.uint8), [])
     assert doubted.confidence == DOUBTFUL_SIGN_CONFIDENCE
     line_only = OcrToken(text="≥95%", bbox=(0, 0, 1, 1), confidence=0.97)  # no per-character
     assert doubt_signs(line_only).confidence == DOUBTFUL_SIGN_CONFIDENCE
@@ -109,8 +119,8 @@ def test_lines_without_signs_or_without_positions():
 
 
 def test_a_likely_but_unsure_count_sets_the_sign_and_leaves_it_doubtful(monkeypatch):
-    monkeypatch.setattr(signs, "count_bars", lambda gray, x: BarCount(2, sure=False))
-    settled = settle_signs(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
+    monkeypatch.setattr(signs, "read_glyph", lambda gray, x: SignGlyph(BarCount(2, False), None))
+    settled = settle_line(read_line("≥95%"), np.zeros((40, 80), np.uint8), [10.0, 25, 40, 55])
     assert settled.text == "≧95%"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99, 0.99, 0.99)
 
@@ -200,18 +210,115 @@ def test_a_speck_under_the_bar_is_not_a_sure_second_bar():
 def test_an_angle_read_for_a_sign_gets_its_bar_back_or_is_doubted(slanted_bar: bool):
     """The form prints no >: one read where a ≥ stands is settled from the glyph."""
     image = _drawn_sign(slanted_bar)
-    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), image, [20.0, 40.0])
     assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     blurred = cv2.GaussianBlur(image, (0, 0), 1.5)  # bar and lower arm run together
-    settled = settle_signs(read_line(">9"), blurred, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), blurred, [20.0, 40.0])
     assert settled.text == "≥9" or settled.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
 
 
 def test_a_bare_angle_is_doubted():
     image = np.full((44, 90), 255, np.uint8)
     cv2.polylines(image, [np.array([(10, 8), (30, 16), (10, 24)])], False, 0, 2, cv2.LINE_AA)
-    settled = settle_signs(read_line(">9"), image, [20.0, 40.0])
+    settled = settle_line(read_line(">9"), image, [20.0, 40.0])
     assert settled.text == ">9"
     assert settled.char_confidences == (DOUBTFUL_SIGN_CONFIDENCE, 0.99)
-    without_positions = settle_signs(read_line(">9"), image, [])
+    without_positions = settle_line(read_line(">9"), image, [])
     assert without_positions.confidence == DOUBTFUL_SIGN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("font_name", "sign", "counted"),
+    [
+        ("AR PL UMing CN", "≥", BarCount(1, sure=True)),
+        ("AR PL UMing CN", "≤", BarCount(1, sure=True)),
+        ("AR PL UMing CN", "≧", BarCount(2, sure=False)),
+        ("AR PL UMing CN", "≦", BarCount(2, sure=False)),
+        ("WenQuanYi Zen Hei", "≦", BarCount(2, sure=False)),
+    ],
+)
+def test_photographed_strokes_run_together_are_weighed(
+    font_name: str, sign: str, counted: BarCount
+):
+    """On a photo the bar of ≥ runs into its lower arm and the bars of ≧ into each other (or the
+    upper bar into the arm), so the strokes cannot be counted, or one bar too few is; the ink
+    under the upper arm, two arms' worth under ≥ and three under ≧, still tells them apart, and
+    a lowest edge slanted as a CJK ≥ bar is makes one bar sure."""
+    font = dict(_fonts())[font_name].font_variant(size=25)
+    image, x = _line(sign + "91人", font, 25)
+    for seed in range(3):
+        assert count_bars(_photographed(image, seed), x * 0.8) == counted, seed
+
+
+def test_a_glyph_too_small_to_weigh_is_not_given_a_second_bar():
+    """A photographed sign a dozen rows high has a row or two per stroke: its ink is not
+    weighed (it would measure three arms' worth under a ≥)."""
+    for name, font in _fonts():
+        for sign in "≥≤":
+            image, x = _line(sign + "91人", font.font_variant(size=16), 16)
+            for seed in range(4):
+                counted = count_bars(_photographed(image, seed), x * 0.8)
+                assert counted is None or counted.bars == 1, (name, sign, seed)
+
+
+def _heavy(image: np.ndarray, seed: int) -> np.ndarray:
+    """A heavy print: faded toner, blur, strong noise, JPEG-compressed."""
+    rng = np.random.default_rng(seed)
+    faded = 255 - (255 - image.astype(np.float32)) * rng.uniform(0.55, 1.0)
+    blurred = cv2.GaussianBlur(faded, (0, 0), rng.uniform(0.45, 1.0))
+    noisy = np.clip(blurred + rng.normal(0, rng.uniform(4, 7), image.shape), 0, 255)
+    return cv2.imdecode(
+        cv2.imencode(".jpg", noisy.astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60])[1], 0
+    )
+
+
+@pytest.mark.parametrize("px", [18, 20, 22])
+@pytest.mark.parametrize(("sign", "bars"), SIGNS)
+def test_heavy_prints_are_never_misjudged_for_sure(sign: str, bars: int, px: int):
+    """Body text of a 150 DPI heavy print: faded, blurred and noisy glyphs are weighed where
+    their strokes cannot be counted, and a sure count is always the right one."""
+    for name, font in _fonts():
+        image, x = _line(sign + "91人", font.font_variant(size=px), px)
+        for seed in range(3):
+            counted = count_bars(_heavy(image, seed), x)
+            assert counted is None or counted.bars == bars or not counted.sure, (name, seed)
+
+
+def _photographed_line(text: str, font_name: str, seed: int) -> tuple[OcrToken, np.ndarray, list]:
+    """A token read as `text` with ≧ taken for ≥ (as the recogniser does), its photographed
+    crop and each character's column."""
+    font = dict(_fonts())[font_name].font_variant(size=25)
+    image, _ = _line(text, font, 25)
+    columns = [
+        0.8 * (25 // 2 + font.getlength(text[:i]) + font.getlength(text[i]) / 2)
+        for i in range(len(text))
+    ]
+    return read_line(text.replace("≧", "≥")), _photographed(image, seed), columns
+
+
+def test_a_page_whose_single_bars_slant_makes_a_level_double_bar_sure():
+    """One page is one font: where its sure ≥ bars slant (AR PL UMing), a blurred sign leaning
+    to two bars whose lowest edge lies level is a ≧; read alone it stays in doubt."""
+    for seed in range(3):
+        single, double = (
+            _photographed_line("≥91人", "AR PL UMing CN", seed),
+            _photographed_line("≧91人", "AR PL UMing CN", seed),
+        )
+        alone = settle_line(*double)
+        assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+        page = settle_signs([single, double])
+        assert [t.text for t in page] == ["≥91人", "≧91人"]
+        assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
+
+
+def test_a_page_with_a_level_single_bar_leaves_a_double_bar_in_doubt():
+    """A sure ≥ with a level bar (DejaVu) on the page means not all its ≥ slant: a level edge
+    is no longer a ≧ for sure."""
+    image, x = _line("≥91人", ImageFont.truetype(DEJAVU, 29), 29)
+    level = (read_line("≥91人"), image, [x, x + 15.0, x + 30.0, x + 45.0])
+    for seed in range(3):
+        single = _photographed_line("≥91人", "AR PL UMing CN", seed)
+        double = _photographed_line("≧91人", "AR PL UMing CN", seed)
+        page = settle_signs([single, level, double])
+        assert page[1].char_confidences[0] == 0.99
+        assert page[2].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
