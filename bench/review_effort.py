@@ -15,7 +15,7 @@ from ingest.evaluation.corpus import load_truths
 from ingest.evaluation.effort import CURRENT_PAGE, EARLIER_PAGE, TERMS_PAGE
 from ingest.evaluation.metrics import Counts, score_document
 from ingest.evaluation.results import load_result
-from ingest.template import default_template
+from ingest.forms import form_for_schema
 
 
 def main() -> None:
@@ -27,13 +27,13 @@ def main() -> None:
     parser.add_argument("--page", default="current", choices=tuple(pages))
     args = parser.parse_args()
     page = pages[args.page]
-    template = default_template()
     by_level: dict[str, list[Counts]] = {}
     for truth in load_truths(args.corpus, args.split):
         result = load_result(args.results, truth.doc_id)
         if result is None:
             raise SystemExit(f"no result for {truth.doc_id} in {args.results}")
-        counts = score_document(truth, result, template, page).counts
+        form = form_for_schema(truth.document.schema_id)
+        counts = score_document(truth, result, form.template, page, form=form.id).counts
         by_level.setdefault(truth.level, []).append(counts)
         by_level.setdefault("total", []).append(counts)
     print("level  docs  flags/doc  keys/doc  suggested  right  residual  para-residual")
