@@ -19,7 +19,7 @@ MIN_RULES = 3  # vertical rules that must start (or end) together at an open edg
 FRAME_RULES = 4  # a closed edge this many rules end on is the table's (a paper's has two)
 ALIGN_IN = 0.04  # their ends lie this close to each other and to the edge
 MIN_SPREAD = 0.5  # across at least this share of the table's width
-LONG_IN = 0.5  # horizontal rules this long can be the table's (a glyph's stroke is shorter)
+LONG_IN = 0.5  # rules this long can be the table's (a glyph's stroke is shorter)
 ON_RULE_IN = 0.1  # a vertical rule ending this close to a horizontal one ends on it (blur,
 # skew and pooling let a rule overshoot its corner; an open row holds at least a text line)
 
@@ -81,6 +81,8 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
+    # The upright strokes of a title's glyphs end together too, across most of the width.
+    vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
     if not long_ or len(vertical) < MIN_RULES:
         return horizontal
     x0 = min(r.at((r.start + r.end) / 2) for r in vertical)
