@@ -3,7 +3,8 @@
 Word processors, spreadsheets and browsers print the part of a row (or of a merged label
 column) that runs over a page break without a rule at the break: the page's table then
 starts, or ends, where its vertical rules do, with a rule along only some of its columns or
-none. Several vertical rules starting (or ending) together at the table's outermost edge,
+none. Several vertical rules (longer than the strokes of a title's glyphs, which stand
+together above a table too) starting (or ending) together at the table's outermost edge,
 across most of its width, some of them on no horizontal rule, mark that open edge; a rule is
 put along the whole edge so the lattice frames the open row like any other, instead of
 leaving its text outside the table or dropping the vertical rules that have nothing to end on.
