@@ -16,7 +16,8 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   the page before when it has the same column layout (in a rows section, also when a faded rule
   merged some of its cells into whole neighbours, the name cell kept) and (rows section) lacks
   the name cell while other content continues, or lacks the row's figure (amount, 指标值)
-  after a name whose last line before the break was full (a name wrapped over the break), or
+  after a name whose last line before the break was full (a name wrapped over the break; in a
+  table printing one of its halves only, the other left empty, the printed half's name), or
   (single-value section) holds the same one wide cell. In a table printing two halves side by
   side, a later half whose name goes on after the break where its name ended short before it,
   or whose figure has text on both sides, printed one row more than the first half there: a new
@@ -237,25 +238,17 @@ class _Stitcher:
             skip = {key, *context.carry_columns}
             rest = [p.cell.text for k, p in after.items() if k not in skip]
             if not fold_label(before[key].text):
-                return False
+                # The first half left empty on both sides of the break (a table printing one
+                # half only): the half that names the row tells.
+                return not fold_label(after[key].cell.text) and any(
+                    self._name_ran_over(before, after, name, figure)
+                    for name, figure in context.other_halves()
+                )
             if not fold_label(after[key].cell.text):
                 return any(t.strip() for t in rest) and not self._other_half_starts(
                     context, before, after
                 )
-            # The name itself ran over the break (a two-line task name): its last line before
-            # the break is full, the row's figure was printed before the break, none after.
-            figure = context.figure_column
-            name = before[key].parts[-1] if before[key].parts else None
-            return (
-                figure is not None
-                and figure in before
-                and figure in after
-                and bool(before[figure].text.strip())
-                and not after[figure].cell.text.strip()
-                and name is not None
-                and bool(name.tokens)
-                and self._separator(name) == ""
-            )
+            return self._name_ran_over(before, after, key, context.figure_column)
         section = self._section_of(label.text)
         if section is not None:
             return self.template.section(section.key).layout == "value"
@@ -302,6 +295,30 @@ class _Stitcher:
             if after is not None and id(after) not in joins:
                 joins[id(after)] = (self.cover[(last, after.c0)], False)
         return joins, True
+
+    def _name_ran_over(
+        self,
+        before: dict[int, _Open],
+        after: dict[int, _Part],
+        name_column: int,
+        figure: int | None,
+    ) -> bool:
+        """Whether a row's name itself ran over the break (a two-line name): its last line
+        before the break is full, the row's figure was printed before the break, none after."""
+        if name_column not in before or name_column not in after:
+            return False
+        name = before[name_column].parts[-1] if before[name_column].parts else None
+        return (
+            figure is not None
+            and figure in before
+            and figure in after
+            and bool(before[figure].text.strip())
+            and not after[figure].cell.text.strip()
+            and bool(fold_label(after[name_column].cell.text))
+            and name is not None
+            and bool(name.tokens)
+            and self._separator(name) == ""
+        )
 
     def _other_half_starts(
         self, context: _Header, before: dict[int, "_Open"], after: dict[int, _Part]

@@ -3,7 +3,8 @@
 Word processors, spreadsheets and browsers print the part of a row (or of a merged label
 column) that runs over a page break without a rule at the break: the page's table then
 starts, or ends, where its vertical rules do, with a rule along only some of its columns or
-none. Several vertical rules starting (or ending) together at the table's outermost edge,
+none. Several vertical rules (longer than the strokes of a title's glyphs, which stand
+together above a table too) starting (or ending) together at the table's outermost edge,
 across most of its width, some of them on no horizontal rule, mark that open edge; a rule is
 put along the whole edge so the lattice frames the open row like any other, instead of
 leaving its text outside the table or dropping the vertical rules that have nothing to end on.
@@ -19,7 +20,7 @@ MIN_RULES = 3  # vertical rules that must start (or end) together at an open edg
 FRAME_RULES = 4  # a closed edge this many rules end on is the table's (a paper's has two)
 ALIGN_IN = 0.04  # their ends lie this close to each other and to the edge
 MIN_SPREAD = 0.5  # across at least this share of the table's width
-LONG_IN = 0.5  # horizontal rules this long can be the table's (a glyph's stroke is shorter)
+LONG_IN = 0.5  # rules this long can be the table's (a glyph's stroke is shorter)
 ON_RULE_IN = 0.1  # a vertical rule ending this close to a horizontal one ends on it (blur,
 # skew and pooling let a rule overshoot its corner; an open row holds at least a text line)
 
@@ -81,6 +82,8 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
+    # The upright strokes of a title's glyphs end together too, across most of the width.
+    vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
     if not long_ or len(vertical) < MIN_RULES:
         return horizontal
     x0 = min(r.at((r.start + r.end) / 2) for r in vertical)

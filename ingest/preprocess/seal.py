@@ -2,7 +2,8 @@
 
 A seal is red or orange ink (a ring, a star, arc text) stamped over black print. Its pixels are
 those whose red exceeds both green and blue by a margin; blobs of them the size of a seal are
-kept, so a red tick or a coloured letter is not taken for one. Inside a seal's footprint the
+kept, so a red tick or a coloured letter is not taken for one, nor a red desk or cloth around a
+photographed sheet, which spans far more than any seal. Inside a seal's footprint the
 seal ink is unmixed from what lies beneath: red ink turns to paper, and black or grey print
 under it keeps its own level, so the text and rules under the seal survive and the ring no
 longer looks like a ruling line. A seal is
@@ -19,6 +20,8 @@ _WORK_DPI = 50.0
 _MIN_REDNESS = 45
 _JOIN_MM = 2.0
 _MIN_SIDE_MM = 8.0
+# Official seals are at most about 60 mm across (round 38-45 mm, oval 45 x 30 mm).
+_MAX_SIDE_MM = 80.0
 _MIN_INK_MM2 = 15.0
 # The seal's colour is measured where its ink is dense (its other channels below this).
 _DENSE_INK_BELOW = 160
@@ -40,7 +43,7 @@ def seal_footprint(image: np.ndarray, dpi: int) -> np.ndarray:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink, join))
         for label in range(1, count):
             x, y, w, h, _ = stats[label]
-            if min(w, h) < _MIN_SIDE_MM * px_per_mm:
+            if min(w, h) < _MIN_SIDE_MM * px_per_mm or max(w, h) > _MAX_SIDE_MM * px_per_mm:
                 continue
             window = (slice(y, y + h), slice(x, x + w))
             members = ink[window] & (labels[window] == label)

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.artifacts import CleanPage, PageImage
+from ingest.grid import find_grid
 from ingest.preprocess import clean_page
 from ingest.preprocess.deskew import skew_angle
 
@@ -91,8 +92,9 @@ def shadowed(image: np.ndarray, darkest: float = 0.45) -> np.ndarray:
     return (image.astype(np.float32) * ramp).astype(np.uint8)
 
 
-def photographed(image: np.ndarray) -> np.ndarray:
-    """The page seen at an angle (a keystone) on a dark desk."""
+def photographed(image: np.ndarray, desk: tuple[int, int, int] = (70, 70, 70)) -> np.ndarray:
+    """The page seen at an angle (a keystone) on a desk of colour `desk` (BGR), dark grey unless
+    told."""
     height, width = image.shape[:2]
     canvas_w, canvas_h = int(width * 1.15), int(height * 1.1)
     dx, dy = canvas_w * 0.07, canvas_h * 0.05
@@ -106,7 +108,7 @@ def photographed(image: np.ndarray) -> np.ndarray:
         ]
     )
     matrix = cv2.getPerspectiveTransform(source, target)
-    return cv2.warpPerspective(image, matrix, (canvas_w, canvas_h), borderValue=(70, 70, 70))
+    return cv2.warpPerspective(image, matrix, (canvas_w, canvas_h), borderValue=desk)
 
 
 def clean(image: np.ndarray) -> CleanPage:
@@ -207,6 +209,17 @@ def test_seal_is_found_and_the_text_under_it_survives() -> None:
     assert text_under_seal.sum() > 500
     assert np.median(page.gray[text_under_seal]) < 100
     assert page.image[SEAL_CENTRE[1], SEAL_CENTRE[0], 2] > 150  # reviewers still see it red
+
+
+def test_a_red_desk_around_a_photographed_sheet_is_no_seal() -> None:
+    # Lifted as seal ink, the desk turned to paper and left the sheet's edge as a ruled frame
+    # round the whole page, which the grid took for the table's.
+    page = clean(photographed(rotated(ruled_page(), 1.0), desk=(45, 40, 150)))
+    assert page.seal_mask is None
+    grid = find_grid(page)
+    assert grid is not None
+    cols, rows = table_edges()
+    assert (len(grid.col_edges), len(grid.row_edges)) == (len(cols), len(rows))
 
 
 def test_small_red_marks_are_not_seals() -> None:

@@ -456,6 +456,27 @@ def test_a_satisfaction_over_100_percent_is_a_format_doubt():
     assert doubted(rows) == []
 
 
+def test_a_name_of_the_one_half_printed_wrapped_over_the_page_break_is_one_name():
+    """A table printing its 年度 half only, the 中期 half's cells left empty: the last name
+    before the break filled its line and its value was printed there, so the short line after
+    the break, with no value beside it, is the rest of that name, not a row of its own."""
+    rows = [
+        SIDE_BY_SIDE[0],
+        [UP, "产出指标", "", "", "", "数量指标", "服务患者人数", "≧1047人"],
+        [UP, UP, "", "", "", UP, "健康教育讲座次", "30次"],
+    ]
+    after = [
+        ["", "", "", "", "", "", "数", ""],
+        [UP, UP, "", "", "", UP, "健康教育讲座场次", "≥28场"],
+    ]
+    doc = read(HEAD + rows, after).document
+    assert [(i.name, i.value) for i in doc.indicators if i.scope == "annual"] == [
+        ("服务患者人数", "≧1047人"),
+        ("健康教育讲座次数", "30次"),
+        ("健康教育讲座场次", "≥28场"),
+    ]
+
+
 def test_a_half_printing_one_more_row_over_the_page_break_keeps_it_as_a_row_in_doubt():
     """The 年度 half's last group runs one row longer than the 中期 half's: after the break
     its row has a name and a value of its own beside an empty 中期 half. It is a row, not the

@@ -58,6 +58,31 @@ def test_a_closed_table_gets_no_extra_row() -> None:
     assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
 
 
+@pytest.mark.parametrize("title", [False, True], ids=["no title", "a title above"])
+def test_a_label_column_cut_by_the_break_is_framed_by_the_open_top_edge(title: bool) -> None:
+    """A merged label column (绩效指标) running over the break, ruled only at its side and at
+    the table's foot, beside columns whose rows are ruled from the second column on: the open
+    top edge closes it. The upright strokes of a title's glyphs, standing together above the
+    table across most of its width like column rules ending at an open edge, are too short to
+    be that edge."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS:
+        cv2.line(page, (x, 100), (x, ROWS[-1]), 0, 2)
+    for y in ROWS[:-1]:
+        cv2.line(page, (COLS[1], y), (COLS[-1], y), 0, 2)
+    cv2.line(page, (COLS[0], ROWS[-1]), (COLS[-1], ROWS[-1]), 0, 2)
+    cv2.line(page, (COLS[2], 100), (COLS[-1], 100), 0, 2)
+    if title:
+        for x in range(300, 1450, 70):
+            cv2.line(page, (x, 20), (x, 62), 0, 3)
+    grid = find_grid(clean_page(page))
+    assert grid is not None
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+    assert np.abs(np.subtract(grid.row_edges, [100, *ROWS])).max() <= 3
+    label = [c for c in grid.cells if c.col == 0]
+    assert [(c.row, c.row_span) for c in label] == [(0, len(ROWS))]
+
+
 @pytest.mark.parametrize("degrees", [2.0, -2.0])
 def test_a_tilted_table_open_at_the_top_keeps_its_first_row(degrees: float) -> None:
     """A photo's table left tilted by two degrees: the vertical rules' open ends lie along the
