@@ -26,13 +26,22 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
 - Undecided row: a name whose last line before the break is full may go on after it, even
   where the next page's first row has a name of its own and no new group starts (Word breaks a
   row line by line: `党建工作经费实施` / `时间`), as when the name after the break is one
-  short line. Nothing tells a name that fills its last line exactly from one cut there, so
+  line shorter than the full one before it (left-aligned or centred). Nothing tells a name that fills its last line exactly from one cut there, so
   both rows are kept apart and their cells' structure is in doubt.
 """
 
 from dataclasses import dataclass, field
 
-from ingest.artifacts import CellPiece, CellText, Grid, LogicalCell, PageTable, Table, union_box
+from ingest.artifacts import (
+    BBox,
+    CellPiece,
+    CellText,
+    Grid,
+    LogicalCell,
+    PageTable,
+    Table,
+    union_box,
+)
 from ingest.labels import LabelMatch, fold_label, match_label, match_row
 from ingest.ocr.lines import ends_short
 from ingest.template import SectionSpec, Template
@@ -359,7 +368,7 @@ class _Stitcher:
             ):
                 return False  # a new group starts: a new row
         name, tail = before.parts[-1], after.cell
-        return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail)
+        return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail, name)
 
     def _one_name(self, above: str, below: str) -> bool:
         """Whether two texts one above the other are one 一级/二级 name wrapped over two
@@ -396,10 +405,8 @@ class _Stitcher:
         (`ingest.ocr.lines.ends_short`). Without token boxes nothing shows a paragraph end."""
         if not before.tokens or before.text[-1:].isspace():
             return ""
-        bottom = max(before.tokens, key=lambda t: t.bbox[3])
-        last_line = union_box(t.bbox for t in before.tokens if t.bbox[3] > bottom.bbox[1])
         left_pad = min(t.bbox[0] for t in before.tokens) - before.cell.bbox[0]
-        return "\n" if ends_short(last_line, before.cell.bbox, left_pad) else ""
+        return "\n" if ends_short(_last_line(before), before.cell.bbox, left_pad) else ""
 
     def _extend(self, target: _Open, part: CellText, row_end: int, as_label: bool) -> None:
         """Add a page part to a logical cell. A label's text is printed once, not repeated."""
@@ -500,13 +507,24 @@ class _Stitcher:
         )
 
 
-def _one_short_line(cell: CellText) -> bool:
+def _last_line(cell: CellText) -> BBox:
+    """The box of a cell's bottom line of tokens (the cell has tokens)."""
+    bottom = max(cell.tokens, key=lambda t: t.bbox[3])
+    return union_box(t.bbox for t in cell.tokens if t.bbox[3] > bottom.bbox[1])
+
+
+def _one_short_line(cell: CellText, full: CellText) -> bool:
+    """Whether a cell holds one line narrower, by more than one and a half characters, than the
+    full line `full` ends on in the same column: the rest of a wrapped name. Measured against
+    that line rather than the cell's edge, so a short line centred in its cell, with as wide a
+    margin on the left as on the right, is short too (`矛盾纠纷排查社会` / `影响`)."""
     if not cell.tokens:
         return False
     line = union_box(t.bbox for t in cell.tokens)
     height = min(t.bbox[3] - t.bbox[1] for t in cell.tokens)
-    left_pad = line[0] - cell.cell.bbox[0]
-    return line[3] - line[1] < 1.5 * height and ends_short(line, cell.cell.bbox, left_pad)
+    full_line = _last_line(full)
+    shorter = (full_line[2] - full_line[0]) - (line[2] - line[0]) > 1.5 * height
+    return line[3] - line[1] < 1.5 * height and shorter
 
 
 def stitch(pages: list[PageTable], template: Template) -> Table:

@@ -196,6 +196,36 @@ def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
         assert all(c.structure_confidence == 1.0 for c in table.cells)
 
 
+def _centred_short_line(page: PageTable, text: str) -> PageTable:
+    """The cell holding `text` as an office program prints a centred cell: one line about two
+    characters wide, as wide a margin on its left as on its right."""
+    cells = []
+    for cell in page.cells:
+        if cell.text == text:
+            x0, y0, x1, y1 = cell.cell.bbox
+            half = y1 - y0 - 8
+            mid = (x0 + x1) // 2
+            line = OcrToken(
+                text=text, bbox=(mid - half, y0 + 4, mid + half, y1 - 4), confidence=1.0
+            )
+            cell = cell.model_copy(update={"tokens": (line,)})
+        cells.append(cell)
+    return page.model_copy(update={"cells": tuple(cells)})
+
+
+def test_a_short_centred_line_after_a_full_name_keeps_both_rows_in_doubt():
+    """`矛盾纠纷排查社会` / `影响`: the rest of a name broken line by line, printed centred, is
+    short against the full line before the break, though not against the cell's edge."""
+    page1, page2 = tasks_pages("门户网站建设")
+    page2[1][3] = "12.00"
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    after = _centred_short_line(pages[1], "门户网站建设")
+    table = stitch([_full_last_line(pages[0], "市侨联工作经费"), after], TEMPLATE)
+    assert table.n_rows == 3
+    doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
+    assert doubtful == {(r, c) for r in (1, 2) for c in (1, 2, 3, 4)}
+
+
 def test_a_row_broken_line_by_line_inside_a_level_name_cut_by_the_break_is_in_doubt():
     """The break cuts the group's level names (`产出` / `指标`, `数量指` / `标`) and the row's
     name and value, each line by line: the level cells are one, and the two rows' own cells,
