@@ -26,8 +26,9 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
 - Undecided row: a name whose last line before the break is full may go on after it, even
   where the next page's first row has a name of its own and no new group starts (Word breaks a
   row line by line: `党建工作经费实施` / `时间`), as when the name after the break is one
-  line shorter than the full one before it (left-aligned or centred). Nothing tells a name that fills its last line exactly from one cut there, so
-  both rows are kept apart and their cells' structure is in doubt.
+  line shorter than the full one before it (left-aligned or centred). Nothing tells a name
+  that fills its last line exactly from one cut there, so both rows are kept apart and their
+  cells' structure is in doubt.
 """
 
 from dataclasses import dataclass, field

@@ -171,6 +171,9 @@ class Template(_Spec):
     level2_variants: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     indicator_value_kinds: dict[str, ValueKind] = Field(default_factory=dict)
     required: tuple[str, ...] = ()
+    # A row's field required where another of the same row holds a value (`indicators[*].name`
+    # where `indicators[*].value` is printed): a figure is never printed without its name.
+    required_with: dict[str, str] = Field(default_factory=dict)
     checks: tuple[CheckSpec, ...] = ()
     messages: dict[str, str] = Field(default_factory=dict)  # reason code -> text for reviewers
     operators: tuple[str, ...] = ()  # comparison words an indicator value may start or end with

@@ -119,6 +119,11 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
             problems += _printed_row_problems(template.columns - 1, section, (*at, "printed_rows"))
     for i, path in enumerate(template.required):
         field(("required", i), path.replace("[*]", ""), None)
+    for path, witness in template.required_with.items():
+        for checked in (path, witness):
+            field(("required_with", path), checked.replace("[*]", ""), None)
+        if path.rsplit(".", 1)[0] != witness.rsplit(".", 1)[0]:
+            problems.append((("required_with", path), f"'{witness}' is not of the same row"))
     for i, path in enumerate(template.place_fields):
         field(("place_fields", i), path, None)
     for i, check in enumerate(template.checks):

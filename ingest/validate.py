@@ -559,12 +559,24 @@ def _whole_amount_issues(
     return issues
 
 
+def _empty(value: FieldValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _required_issues(values: dict[str, FieldValue], template: Template) -> list[CheckIssue]:
+    """Required fields left empty, and fields empty beside a value of their row that needs
+    them (`required_with`: an indicator's value with no name read beside it)."""
+    missing = [path for path in _expand(template.required, values) if _empty(values[path])]
+    for pattern, witness in template.required_with.items():
+        field, beside = pattern.rsplit(".", 1)[1], witness.rsplit(".", 1)[1]
+        for path in _expand([pattern], values):
+            row = path.rsplit(".", 1)[0]
+            if _empty(values[path]) and not _empty(values.get(f"{row}.{beside}")):
+                missing.append(f"{row}.{field}")
     message = say(template, "missing")
     return [
         CheckIssue(check="required", reason="missing", paths=(path,), message=message)
-        for path in _expand(template.required, values)
-        if values[path] is None or (isinstance(values[path], str) and not values[path].strip())
+        for path in missing
     ]
 
 

@@ -76,6 +76,16 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         ("  时效指标: date_or_period", "  实效指标: date_or_period", "not a 二级指标"),
         ("place_fields: [title, department]", "place_fields: [title, departmant]", "not a field"),
         (
+            '"indicators[*].name": "indicators[*].value"',
+            '"indicators[*].name": "indicators[*].valu"',
+            "not a field",
+        ),
+        (
+            '"indicators[*].name": "indicators[*].value"',
+            '"indicators[*].name": "tasks[*].amount"',
+            "not of the same row",
+        ),
+        (
             "      - headers: [事业发展性支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
             "      - headers: [事业发展支出, 预算金额(万元), 按预算级次划分, 预算金额(万元)]",
             "'事业发展支出' is not a header of the section",
@@ -100,6 +110,8 @@ def test_invalid_yaml_is_reported(tmp_path: Path):
         "check",
         "value_kind",
         "place_field",
+        "required_with",
+        "required_with_row",
         "printed_header",
         "printed_width",
         "printed_twice",

@@ -275,6 +275,14 @@ def test_required_fields(path):
     assert path in flagged_paths(doc, "missing")
 
 
+def test_an_indicator_value_with_no_name_beside_it_is_a_name_missing():
+    doc = with_records(with_values(seed_document(), {"indicators[4].name": None}))
+    assert flagged_paths(doc, "missing") == {"indicators[4].name"}
+    # a row with neither name nor value is an empty row of its 二级, as printed
+    empty = {"indicators[4].name": None, "indicators[4].value": None}
+    assert issues_for(with_records(with_values(seed_document(), empty)), "missing") == []
+
+
 def test_optional_empty_fields_are_not_missing():
     assert issues_for(seed_document(), "missing") == []  # other_funds, subunit_count are null
 
