@@ -34,6 +34,7 @@ from models.contract import (
     FieldValue,
     FormDocument,
     contract_for,
+    is_blank,
 )
 
 # Column sanity: an own column counts as empty when it is empty in at least this share of the
@@ -369,6 +370,35 @@ class _Checker:
         key = "level_names_shifted" if with_levels else "level_rows_in_section"
         self._flag_items(section, shifted, key, columns=named)
 
+    def names_in_levels(self, section: SectionSpec) -> None:
+        """Rows whose 一级 or 二级 holds text that names no level while their own name (三级指标)
+        is empty and their value is not: the row was read one or more columns to the left, its
+        name into a level column (`资金支付及时率` as the 一级) and its value with it, whatever
+        the reading's confidence. A level name misread (`产出指示`) beside an empty name is
+        in doubt alike: nothing tells the two apart."""
+        levels = [c for c in section.columns if c.kind.startswith("taxonomy")]
+        own = [c for c in section.columns if c.key not in section.carry_down]
+        if not levels or len(own) < 2:
+            return
+        name_key, value_key = own[0].key, own[-1].key
+        items = getattr(self.doc, section.list or section.key)
+        shifted = [
+            i
+            for i, item in enumerate(items)
+            if is_blank(getattr(item, name_key))
+            and not is_blank(getattr(item, value_key))
+            and any(not self._names_a_level(c.kind, getattr(item, c.key)) for c in levels)
+        ]
+        self._flag_items(section, shifted, "names_in_levels")
+
+    def _names_a_level(self, kind: ValueKind, text: FieldValue) -> bool:
+        """Whether a level cell is empty or holds a taxonomy name, in any of its wordings."""
+        if is_blank(text):
+            return True
+        if kind == "taxonomy1":
+            return self.template.canonical_level1(str(text)) in self.template.taxonomy
+        return self.template.level1_of(str(text)) is not None
+
     def row_in_value(self, section: SectionSpec) -> None:
         """A one-value section (其他需完成的任务) one of whose printed rows holds several cells
         with text side by side: a row of the rows section printed before it, read under its
@@ -465,4 +495,5 @@ def check_sections(mapped: MappedDocument, table: Table, template: Template) -> 
         checker.joined_levels(section)
         checker.columns(section)
         checker.shifted_rows(section)
+        checker.names_in_levels(section)
     return Completeness(flags=tuple(checker.flags), doubtful=frozenset(checker.doubtful))

@@ -103,6 +103,7 @@ _TAXONOMY: dict[str, Placeholders] = {
 _LEVEL_NAMES: dict[str, Placeholders] = {
     "level_names_shifted": ("section", "count", "columns"),
     "level_rows_in_section": ("section", "count", "columns"),
+    "names_in_levels": ("section", "count", "pages"),
 }
 # Those of a form naming places in its fields: a name that is no known division, the names it
 # may be (`place_named` each, joined by the `list_separator`; `place_more` after the first few).

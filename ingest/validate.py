@@ -24,6 +24,7 @@ from models.contract import (
     FieldStatus,
     FieldValue,
     FormDocument,
+    is_blank,
     row_lists,
     value_paths,
 )
@@ -559,19 +560,15 @@ def _whole_amount_issues(
     return issues
 
 
-def _empty(value: FieldValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _required_issues(values: dict[str, FieldValue], template: Template) -> list[CheckIssue]:
     """Required fields left empty, and fields empty beside a value of their row that needs
     them (`required_with`: an indicator's value with no name read beside it)."""
-    missing = [path for path in _expand(template.required, values) if _empty(values[path])]
+    missing = [path for path in _expand(template.required, values) if is_blank(values[path])]
     for pattern, witness in template.required_with.items():
         field, beside = pattern.rsplit(".", 1)[1], witness.rsplit(".", 1)[1]
         for path in _expand([pattern], values):
             row = path.rsplit(".", 1)[0]
-            if _empty(values[path]) and not _empty(values.get(f"{row}.{beside}")):
+            if is_blank(values[path]) and not is_blank(values.get(f"{row}.{beside}")):
                 missing.append(f"{row}.{field}")
     message = say(template, "missing")
     return [

@@ -97,6 +97,11 @@ class Indicator(_Strict):
 FieldValue = str | int | None
 
 
+def is_blank(value: FieldValue) -> bool:
+    """Whether a value holds nothing printed: none, or only white space."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class FieldRecord(_Strict):
     """One value of the document with where it came from and how sure the system is."""
 

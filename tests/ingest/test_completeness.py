@@ -284,3 +284,20 @@ def test_every_field_of_an_item_holding_two_values_is_in_doubt():
     doc = assembled(tables(HEAD + TASKS + indicators(rows)))
     record = {f.path: f for f in doc.fields}
     assert record["indicators[2].name"].status == FieldStatus.FLAGGED
+
+
+def test_a_name_read_into_the_level_column_beside_an_empty_name_is_a_shifted_row():
+    """The row's cells read one column to the left: its 三级指标 in the 一级 column, its name
+    cell empty, its value read at high confidence: the row is flagged whole."""
+    rows = [*INDICATOR_ROWS]
+    rows[2] = ("资金使用合规率", "", "", "100%")
+    doc = assembled(tables(HEAD + TASKS + indicators(rows)))
+    (shift,) = [m for m in _section_messages(doc, "indicators") if "不是指标类别名称" in m]
+    assert "有1行" in shift
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert {f"indicators[2].{k}" for k in ("level1", "name", "value")} <= flagged
+    assert "indicators[3].value" not in flagged
+    # a row of its 二级 printed with neither name nor value is no shift
+    rows[2] = ("产出指标", "质量指标", "", "")
+    doc = assembled(tables(HEAD + TASKS + indicators(rows)))
+    assert not [m for m in _section_messages(doc, "indicators") if "不是指标类别名称" in m]
