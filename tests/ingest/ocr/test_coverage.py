@@ -44,3 +44,13 @@ def test_a_rules_stub_and_a_speck_beside_the_line_are_no_glyphs():
     image, xs = _line("落地见效", stub_before=True, dot_after=True)
     token = read_line("落地见效")
     assert doubt_unread_ends(token, image, xs) is token
+
+
+def test_a_sign_read_as_nothing_before_a_digit_doubts_the_line_start():
+    """A digit is half as wide as an ideograph, so the ink a lost `≧` leaves before it reaches
+    less far past the digit's column than a lost ideograph does past its neighbour's."""
+    for text in ("≧60%", "≥8次"):
+        image, xs = _line(text)
+        token = doubt_unread_ends(read_line(text[1:]), image, xs[1:])
+        assert token.char_confidences[0] == UNREAD_INK_CONFIDENCE, text
+        assert token.char_confidences[-1] == 0.99, text
