@@ -131,9 +131,9 @@ def _known_spans(text: str, known: Divisions) -> list[tuple[int, int]]:
 def _named_from(start: int, end: int, text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether a name may stand at `start:end`: it starts the text or its ideographs, follows a
     year (2026年湛江市…), or right after a division named whole or without its suffix
-    (韶关市淡江区, 韶关淡江区), and it
-    overlaps no name read whole (`区城市` of …南山区城市管理局). A name is not judged from the
-    middle of a word (`江新区` of 两江新区, `安新区` of 河北雄安新区)."""
+    (韶关市淡江区, 韶关淡江区), and it overlaps no name read whole (`区城市` of
+    …南山区城市管理局). A name is not judged from the middle of a word (`江新区` of 两江新区,
+    `安新区` of 河北雄安新区)."""
     if any(a < end and start < b for a, b in spans):
         return False
     if start == 0 or not _is_han(text[start - 1]) or _YEAR.search(text, 0, start):

@@ -565,11 +565,11 @@ def _required_issues(values: dict[str, FieldValue], template: Template) -> list[
     them (`required_with`: an indicator's value with no name read beside it)."""
     missing = [path for path in _expand(template.required, values) if is_blank(values[path])]
     for pattern, witness in template.required_with.items():
-        field, beside = pattern.rsplit(".", 1)[1], witness.rsplit(".", 1)[1]
+        beside = witness.rsplit(".", 1)[1]
         for path in _expand([pattern], values):
             row = path.rsplit(".", 1)[0]
             if is_blank(values[path]) and not is_blank(values.get(f"{row}.{beside}")):
-                missing.append(f"{row}.{field}")
+                missing.append(path)
     message = say(template, "missing")
     return [
         CheckIssue(check="required", reason="missing", paths=(path,), message=message)

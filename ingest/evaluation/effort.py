@@ -79,7 +79,7 @@ def review_effort(
         if group is None:
             counts["review_keys"] += _fix_keys(record, truth_at, correct_at, kinds) or 1
         else:
-            counts["review_keys"] += _group_keys(pred, group, truth_at, correct_at, kinds)
+            counts["review_keys"] += _group_keys(pred, records, group, truth_at, correct_at, kinds)
     open_flags = sum(f.status == DocumentFlagStatus.OPEN for f in pred.document_flags)
     counts["review_items"] += open_flags
     counts["review_keys"] += open_flags + page.accept_presses
@@ -113,14 +113,15 @@ def _fix_keys(
 
 def _group_keys(
     pred: FormDocument,
+    records: dict[str, FieldRecord],
     group: CheckGroup,
     truth_at: dict[str, FieldValue],
     correct_at: dict[str, bool],
     kinds: dict[str, ValueKind],
 ) -> int:
     """One press when every term is right; else the fixes of the wrong terms and a press for
-    each item still flagged among the right ones once the fixes are re-validated."""
-    records = {f.path: f for f in pred.fields}
+    each item still flagged among the right ones once the fixes are re-validated; `records`
+    are `pred`'s fields by path."""
     fixes = {p: _fix_keys(records[p], truth_at, correct_at, kinds) for p in group.paths}
     wrong = {p: truth_at[p] for p, keys in fixes.items() if keys}
     if not wrong:
