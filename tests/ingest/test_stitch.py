@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 import pytest
 
-from ingest.artifacts import CellText, OcrToken, PageTable, Table
+from ingest.artifacts import BBox, CellText, OcrToken, PageTable, Table
 from ingest.stitch import column_lattice, stitch
 from ingest.template import default_template
 from tests.ingest.layouts import INDICATORS_HEADER, TASKS_HEADER, seed_truth
@@ -129,16 +131,21 @@ def test_row_cut_by_the_page_break_is_joined(label):
     assert cell_at(table, 1, 3).text == "49.41"
 
 
-def _short_last_line(page: PageTable, text: str) -> PageTable:
-    """The page as a reader boxes it: the cell holding `text` ends on a short line."""
+def _one_line(page: PageTable, text: str, box: Callable[[BBox], BBox]) -> PageTable:
+    """The page as a reader boxes it: the cell holding `text` read as one line at `box` of the
+    cell's box."""
     cells = []
     for cell in page.cells:
         if cell.text == text:
-            x0, y0, x1, y1 = cell.cell.bbox
-            line = OcrToken(text=text, bbox=(x0, y0, x0 + (x1 - x0) // 2, y1), confidence=1.0)
+            line = OcrToken(text=text, bbox=box(cell.cell.bbox), confidence=1.0)
             cell = cell.model_copy(update={"tokens": (line,)})
         cells.append(cell)
     return page.model_copy(update={"cells": tuple(cells)})
+
+
+def _short_last_line(page: PageTable, text: str) -> PageTable:
+    """The cell holding `text` ends on a short line: half its width, from its left edge."""
+    return _one_line(page, text, lambda b: (b[0], b[1], b[0] + (b[2] - b[0]) // 2, b[3]))
 
 
 def test_row_with_its_own_name_at_the_page_top_is_a_new_row():
@@ -162,15 +169,19 @@ def test_a_name_wrapped_over_the_page_break_is_one_name():
 
 
 def _full_last_line(page: PageTable, text: str) -> PageTable:
-    """The page as a reader boxes it: the cell holding `text` ends on a line as wide as it."""
-    cells = []
-    for cell in page.cells:
-        if cell.text == text:
-            x0, y0, x1, y1 = cell.cell.bbox
-            line = OcrToken(text=text, bbox=(x0 + 4, y0 + 4, x1 - 4, y1 - 4), confidence=1.0)
-            cell = cell.model_copy(update={"tokens": (line,)})
-        cells.append(cell)
-    return page.model_copy(update={"cells": tuple(cells)})
+    """The cell holding `text` ends on a line as wide as it."""
+    return _one_line(page, text, lambda b: (b[0] + 4, b[1] + 4, b[2] - 4, b[3] - 4))
+
+
+def _centred_short_line(page: PageTable, text: str) -> PageTable:
+    """The cell holding `text` as an office program prints a centred cell: one line about two
+    characters wide, as wide a margin on its left as on its right."""
+
+    def centred(b: BBox) -> BBox:
+        half, mid = b[3] - b[1] - 8, (b[0] + b[2]) // 2
+        return (mid - half, b[1] + 4, mid + half, b[3] - 4)
+
+    return _one_line(page, text, centred)
 
 
 def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
@@ -180,11 +191,14 @@ def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
     page2[1][3] = "12.00"
     pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
     after = _short_last_line(pages[1], "门户网站建设")
-    table = stitch([_full_last_line(pages[0], "市侨联工作经费"), after], TEMPLATE)
-    assert table.n_rows == 3
-    assert [cell_at(table, r, 1).text for r in (1, 2)] == ["市侨联工作经费", "门户网站建设"]
-    doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
-    assert doubtful == {(r, c) for r in (1, 2) for c in (1, 2, 3, 4)}
+    # The name after the break short against the full line before it, left-aligned or centred
+    # (`矛盾纠纷排查社会` / `影响`: not short against the cell's edge, as wide a margin each side).
+    for short in (after, _centred_short_line(pages[1], "门户网站建设")):
+        table = stitch([_full_last_line(pages[0], "市侨联工作经费"), short], TEMPLATE)
+        assert table.n_rows == 3
+        assert [cell_at(table, r, 1).text for r in (1, 2)] == ["市侨联工作经费", "门户网站建设"]
+        doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
+        assert doubtful == {(r, c) for r in (1, 2) for c in (1, 2, 3, 4)}
     # The same rows after a name that ended on a short line, or before a name that fills
     # its line, are two rows, in no doubt.
     for first, second in (
@@ -194,36 +208,6 @@ def test_rows_a_break_may_have_cut_from_one_are_kept_apart_in_doubt():
         table = stitch([first, second], TEMPLATE)
         assert table.n_rows == 3
         assert all(c.structure_confidence == 1.0 for c in table.cells)
-
-
-def _centred_short_line(page: PageTable, text: str) -> PageTable:
-    """The cell holding `text` as an office program prints a centred cell: one line about two
-    characters wide, as wide a margin on its left as on its right."""
-    cells = []
-    for cell in page.cells:
-        if cell.text == text:
-            x0, y0, x1, y1 = cell.cell.bbox
-            half = y1 - y0 - 8
-            mid = (x0 + x1) // 2
-            line = OcrToken(
-                text=text, bbox=(mid - half, y0 + 4, mid + half, y1 - 4), confidence=1.0
-            )
-            cell = cell.model_copy(update={"tokens": (line,)})
-        cells.append(cell)
-    return page.model_copy(update={"cells": tuple(cells)})
-
-
-def test_a_short_centred_line_after_a_full_name_keeps_both_rows_in_doubt():
-    """`矛盾纠纷排查社会` / `影响`: the rest of a name broken line by line, printed centred, is
-    short against the full line before the break, though not against the cell's edge."""
-    page1, page2 = tasks_pages("门户网站建设")
-    page2[1][3] = "12.00"
-    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
-    after = _centred_short_line(pages[1], "门户网站建设")
-    table = stitch([_full_last_line(pages[0], "市侨联工作经费"), after], TEMPLATE)
-    assert table.n_rows == 3
-    doubtful = {(c.row, c.col) for c in table.cells if c.structure_confidence < 0.5}
-    assert doubtful == {(r, c) for r in (1, 2) for c in (1, 2, 3, 4)}
 
 
 def test_a_row_broken_line_by_line_inside_a_level_name_cut_by_the_break_is_in_doubt():
