@@ -205,6 +205,7 @@ class FieldEvidence(_Frozen):
     joined_across_pages: bool = False
     text_cut_by_page_break: bool = False  # see LogicalCell
     missing: bool = False  # the template expects it and no cell held it
+    unprinted: bool = False  # of an optional section the form did not print: nothing read
     # its section's columns look shifted (`ingest.completeness`), its item's rows hold a
     # cell no field took (`ingest.accounting`), or its value is what mapping made of a text
     # that did not read as one (`ingest.mapping`)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, feature_value
 from ingest.plausibility import implausible_stretch
-from ingest.template import SPANNING_KINDS, Template, ValueKind
+from ingest.template import SPANNING_KINDS, Template, ValueKind, kind_key
 from ingest.validate import CheckIssue, Reason, field_kinds
 from models.contract import (
     ROW_PATH,
@@ -41,6 +41,11 @@ class FieldJudgement(BaseModel):
     features: tuple[float, ...]
     reasons: tuple[str, ...]  # from checks and reading doubts, before the threshold
     suggestion: FieldValue = None
+    # Empty because its optional section was not printed, with every text line of the document
+    # accounted for: had the section been printed and missed, its lines would be text no field
+    # took, under an open document flag. The confidence model, fitted on exact matches, cannot
+    # tell this empty from a lost value; the accounting can.
+    vouched_empty: bool = False
 
 
 def ordered_reasons(reasons: set[str]) -> list[str]:
@@ -74,17 +79,22 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
 
 
 def rows_in_doubt(
-    evidence: dict[str, FieldEvidence], kinds: dict[str, ValueKind], model: CalibrationModel
+    evidence: dict[str, FieldEvidence],
+    kinds: dict[str, ValueKind],
+    model: CalibrationModel,
+    table_wide: frozenset[str] = frozenset(),
 ) -> set[str]:
     """Task and indicator rows (`indicators[7]`) one of whose own cells has a doubtful
     structure. A row's cells are cut by the same rules: where one of them is in doubt (two
     rows read as one, a rule not found), so is where every other cell of the row begins and
     ends, however sure the reading of its text (`100%100%` beside a name read from two rows).
-    Cells that span rows by nature (paragraphs, merged 一级/二级) do not speak for the row."""
+    Cells that span rows by nature (paragraphs, merged 一级/二级) do not speak for the row, nor
+    do fields told once for the whole table (`table_wide`: the half a table was printed for,
+    guessed where nothing names it)."""
     rows = set()
     for path, found in evidence.items():
         row = ROW_PATH.match(path)
-        if row is None or kinds.get(path) in SPANNING_KINDS:
+        if row is None or kinds.get(path) in SPANNING_KINDS or kind_key(path) in table_wide:
             continue
         if found.structure_in_doubt or found.structure_confidence < model.structure_doubt:
             rows.add(row.group(0))
@@ -119,7 +129,8 @@ def judge_fields(
     for issue in issues:
         for path in issue.paths:
             by_path[path].append(issue)
-    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model)
+    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, template.half_keys())
+    accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
@@ -142,6 +153,7 @@ def judge_fields(
                 features=_features(evidence, value, own),
                 reasons=tuple(ordered_reasons(reasons)),
                 suggestion=suggestion,
+                vouched_empty=accounted and evidence.unprinted and value is None,
             )
         )
     return judged
@@ -163,7 +175,7 @@ def assess(
     fields = []
     for judgement, p in zip(judged, probability, strict=True):
         reasons = set(judgement.reasons)
-        if p < model.threshold(judgement.kind):
+        if p < model.threshold(judgement.kind) and not judgement.vouched_empty:
             reasons.add("low_confidence")
         record = records.get(judgement.path)
         fields.append(

@@ -1051,6 +1051,7 @@ class _Mapper:
                 joined_across_pages=source.joined_across_pages if source else False,
                 text_cut_by_page_break=source.text_cut_by_page_break if source else False,
                 missing=missing,
+                unprinted=unprinted,
                 structure_in_doubt=source.decided if source else False,
             )
         trace = MappingTrace(

@@ -1,11 +1,15 @@
-"""Merged 一级/二级 cells: one printed cell, one value, whatever number of rows it spans.
+"""Merged 一级/二级 cells: one printed cell, one value, whatever number of rows it spans; and
+the half a table was printed for (中期 or 年度), told once for all of its rows.
 
 The contract repeats a merged level on every indicator row it covers, so a cell the reading
 lost or misread would otherwise cost a flag, and a correction, per row. `merged_spans` tells
 which rows one printed cell covers (the same box on the same page; rows with no box and the
 same value when the cell was not found), so review shows it once and a correction applies to
-every row. `infer_level1` fills a 一级指标 that was not read at all from the 二级指标 beside it:
-the taxonomy admits exactly one 一级 for each 二级, so the value is not a guess; it is marked
+every row. The half of a table (`halves.field`) is told by one label or title, or guessed
+for the whole table where none names it: its rows are spanned the same way.
+
+`infer_level1` fills a 一级指标 that was not read at all from the 二级指标 beside it: the
+taxonomy admits exactly one 一级 for each 二级, so the value is not a guess; it is marked
 `evidence: inferred` and stays flagged only when the 二级 does not decide it.
 """
 
@@ -29,7 +33,7 @@ def _same_cell(
     half = section.halves.field if section.halves else None
     if half is not None and getattr(first_row, half) != getattr(second_row, half):
         return False  # the 中期 and 年度 halves are printed apart
-    outer = section.carry_down[: section.carry_down.index(key)]
+    outer = section.carry_down[: section.carry_down.index(key)] if key != half else []
     if any(getattr(first_row, k) != getattr(second_row, k) for k in outer):
         return False  # a carried cell never spans two of the one before it (二级 two 一级)
     first = records.get(f"{section.list}[{a}].{key}")
@@ -43,7 +47,7 @@ def _same_cell(
 def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     """Each 一级/二级 path of a cell spanning several rows -> every path that cell covers,
     in row order (the first is the one review shows). The merged cells are the carried-down
-    columns of the rows section with the taxonomy's levels."""
+    columns of the rows section with the taxonomy's levels, and its half field."""
     section = form_of(doc).template.levels_section()
     if section is None:
         return {}
@@ -51,7 +55,8 @@ def merged_spans(doc: FormDocument) -> dict[str, tuple[str, ...]]:
     records = {f.path: f for f in doc.fields}
     spans: dict[str, tuple[str, ...]] = {}
     n = len(rows)
-    for key in section.carry_down:
+    half = [section.halves.field] if section.halves else []
+    for key in [*section.carry_down, *half]:
         start = 0
         for k in range(1, n + 1):
             if k < n and _same_cell(section, rows, records, key, k - 1, k):

@@ -228,6 +228,13 @@ class Template(_Spec):
                 kinds[f"{section.list}.{section.halves.field}"] = "text"
         return kinds
 
+    def half_keys(self) -> frozenset[str]:
+        """The fields naming the half of the table an item was printed in (`indicators.scope`):
+        told once per table by a label or title, they are no cell of the item's row."""
+        return frozenset(
+            f"{s.list}.{s.halves.field}" for s in self.sections if s.halves is not None
+        )
+
     def printed_labels(self) -> dict[str, tuple[str, ...]]:
         """Every wording the form prints as a label: section labels, pair labels, headers,
         column headers (one by one, and a rows section's header row read as one line) and the

@@ -4,14 +4,18 @@ block's two columns, goals under their header, and the indicator table's three l
 import pytest
 
 from ingest.artifacts import MappedDocument
+from ingest.calibration import FEATURES, CalibrationModel
+from ingest.confidence import assess
 from ingest.forms import form_by_id
 from ingest.mapping import map_table
-from ingest.merged import infer_level1
+from ingest.merged import infer_level1, merged_spans
 from ingest.stitch import stitch
 from ingest.validate import run_checks
+from models.contract import DocumentFlag, DocumentFlagReason, FieldStatus
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
 from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
+from tests.ingest.trust_docs import IDENTITY
 
 FORM = form_by_id("project_expenditure")
 TEMPLATE = FORM.template
@@ -500,3 +504,59 @@ def test_a_half_printing_one_more_row_over_the_page_break_keeps_it_as_a_row_in_d
         f"indicators[{i}].name" for i, ind in enumerate(doc.indicators) if ind.scope == "annual"
     ]
     assert all(record[p].reasons for p in names[-2:])
+
+
+def _assessed(mapped: MappedDocument, model: CalibrationModel = IDENTITY) -> ProjectTargets:
+    issues = run_checks(mapped.document, TEMPLATE)
+    return assess(mapped, issues, TEMPLATE, model)  # type: ignore[return-value]
+
+
+def test_a_half_named_by_nothing_is_one_doubt_for_its_table_not_one_per_cell():
+    alone = [
+        ["绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)],
+        [UP, UP, "质量指标", "验收合格率", Span("100%", 4)],
+    ]
+    doc = _assessed(read(HEAD + alone))
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    scopes = ("indicators[0].scope", "indicators[1].scope")
+    assert all("structure" in flagged.get(p, []) for p in scopes)
+    # the names and values were read from cells the grid was sure of: the guess is the table's
+    assert not [p for p in flagged if p.endswith((".name", ".value"))], flagged
+    assert merged_spans(doc)["indicators[1].scope"] == scopes  # asked and corrected once
+    named = _assessed(read(HEAD + [list(r) for r in TWO_TABLES]))
+    spans = merged_spans(named)
+    assert spans["indicators[0].scope"] == ("indicators[0].scope", "indicators[1].scope")
+    assert spans["indicators[2].scope"] == ("indicators[2].scope", "indicators[3].scope")
+
+
+# A fit that trusts every value it has a reading of, and no empty one.
+DOUBTS_EMPTIES = CalibrationModel(
+    method="logistic",
+    note="intercept 5, empty -10",
+    weights=(5.0, *(-10.0 if name == "empty" else 0.0 for name in FEATURES)),
+    default_threshold=0.9,
+)
+
+
+def test_an_optional_section_not_printed_is_vouched_empty_while_every_line_is_accounted_for():
+    read_in = read(HEAD + SIDE_BY_SIDE)
+    narrative = [f"narrative.{k}" for k in ("overview", "basis", "necessity", "measures", "plan")]
+    assert all(read_in.evidence[p].unprinted for p in narrative)
+    doc = _assessed(read_in, DOUBTS_EMPTIES)
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert not flagged & set(narrative)
+    assert not read_in.evidence["project.period"].unprinted  # printed: read, not vouched
+    # text no field took may be the section's, printed and missed: then its fields are asked
+    unplaced = DocumentFlag(
+        reason=DocumentFlagReason.UNASSIGNED_TEXT, page=1, text="项目概况", message="未归入字段"
+    )
+    with_flag = read_in.model_copy(
+        update={"document": read_in.document.model_copy(update={"document_flags": [unplaced]})}
+    )
+    flagged = {
+        f.path
+        for f in _assessed(with_flag, DOUBTS_EMPTIES).fields
+        if f.status == FieldStatus.FLAGGED
+    }
+    assert set(narrative) <= flagged
