@@ -640,12 +640,8 @@ class _Mapper:
 
     @staticmethod
     def _half_named(section: SectionSpec, text: str) -> str | None:
-        """The one half a label or title names (`中期绩效指标`, printed upright or not), None
-        for none or both."""
         assert section.halves is not None
-        plain = "".join(text.split())
-        named = {h for h, words in section.halves.names.items() if any(w in plain for w in words)}
-        return named.pop() if len(named) == 1 else None
+        return section.halves.named(text)
 
     def _doubt_split_levels(self, section: SectionSpec, items: list[dict[str, _Read]]) -> None:
         """An empty level cell right above a cell that starts another group may be the top of

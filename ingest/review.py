@@ -14,7 +14,7 @@ import re
 from pydantic import BaseModel
 
 from ingest.confidence import ordered_reasons, review_state
-from ingest.template import Template, ValueKind
+from ingest.template import Template, ValueKind, kind_key
 from ingest.validate import CHECK_REASONS, field_kinds, run_checks
 from ingest.values import normalize_value, read_number
 from models.contract import (
@@ -57,6 +57,10 @@ def revalidate(
     if unknown:
         raise InvalidCorrection(f"no such field: {', '.join(unknown)}")
     values = {path: _typed(path, value, kinds[path]) for path, value in corrections.items()}
+    halves = template.half_keys()
+    for path, value in values.items():
+        if kind_key(path) in halves and value is not None:
+            values[path] = _half(path, str(value), template)
     corrected = with_values(doc, values)
     records = {f.path: f for f in doc.fields}
     settled = {path for path, r in records.items() if r.status == FieldStatus.CORRECTED}
@@ -110,6 +114,17 @@ def _typed(path: str, value: FieldValue, kind: ValueKind) -> FieldValue:
             raise InvalidCorrection(f"{path}：数值超出范围")
         return number.value if kind == "amount" else int(number.value)
     return normalize_value(value, kind)
+
+
+def _half(path: str, text: str, template: Template) -> str:
+    """The half (`mid_term`) a reviewer typed, or named as a reviewer does (`中期`, `年度`)."""
+    section = next(s for s in template.sections if s.halves and path.startswith(f"{s.list}["))
+    halves = section.halves
+    assert halves is not None
+    half = text.strip() if text.strip() in halves.values else halves.named(text)
+    if half is None:
+        raise InvalidCorrection(f"{path}：请填写 {' 或 '.join(halves.titles.values())}")
+    return half
 
 
 def restore_records(

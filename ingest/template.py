@@ -77,6 +77,13 @@ class HalvesSpec(_Spec):
     names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     single: str
 
+    def named(self, text: str) -> str | None:
+        """The one half a label, a title row or a reviewer names (`中期绩效指标`, printed
+        upright or not), None for none or both."""
+        plain = "".join(text.split())
+        named = {h for h, words in self.names.items() if any(w in plain for w in words)}
+        return named.pop() if len(named) == 1 else None
+
 
 class PrintedRow(_Spec):
     """One row of a block as the paper prints it, right of the section label: a header text

@@ -9,6 +9,7 @@ from ingest.confidence import assess
 from ingest.forms import form_by_id
 from ingest.mapping import map_table
 from ingest.merged import infer_level1, merged_spans
+from ingest.review import InvalidCorrection, revalidate
 from ingest.stitch import stitch
 from ingest.validate import run_checks
 from models.contract import DocumentFlag, DocumentFlagReason, FieldStatus
@@ -560,3 +561,20 @@ def test_an_optional_section_not_printed_is_vouched_empty_while_every_line_is_ac
         if f.status == FieldStatus.FLAGGED
     }
     assert set(narrative) <= flagged
+
+
+@pytest.mark.parametrize(
+    ("typed", "half"),
+    [("中期", "mid_term"), (" 长期 ", "mid_term"), ("年度", "annual"), ("annual", "annual")],
+)
+def test_a_reviewer_names_a_half_as_the_form_does(typed: str, half: str):
+    doc = _assessed(read(HEAD + SIDE_BY_SIDE))
+    fixed = revalidate(doc, {"indicators[0].scope": typed}, TEMPLATE)
+    assert fixed.indicators[0].scope == half  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("typed", ["中期年度", "半年", "mid"])
+def test_a_half_named_by_no_word_or_by_both_is_refused_in_the_reviewers_words(typed: str):
+    doc = _assessed(read(HEAD + SIDE_BY_SIDE))
+    with pytest.raises(InvalidCorrection, match="中期 或 年度"):
+        revalidate(doc, {"indicators[0].scope": typed}, TEMPLATE)
