@@ -226,6 +226,24 @@ for _group in LOOKALIKE_GROUPS:
 WORD_COUNT = 100
 
 
+# What a numeral 一 at a value's start counts or dates (`一年内`, `一次`): it is then no dash.
+_MEASURES = "个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍季"
+
+
+def dash_read_as_one(text: str | None, template: Template) -> bool:
+    """Whether a short value starts with a 一 that stands in no word and counts nothing: the
+    recogniser reads a dash or a rule's stub before the text as 一 (`一疾病预防控制…`), and
+    real names starting with 一 put it in a word (`一般`, `一站式`, `一次性`)."""
+    stripped = (text or "").strip()
+    run = _HAN_RUN.match(stripped)
+    if run is None or not run.group(0).startswith("一") or len(run.group(0)) < 3:
+        return False
+    if run.group(0)[1] in _MEASURES:
+        return False
+    counts, log_total = vocabulary(template)
+    return not _in_words(run.group(0), counts, log_total)[0]
+
+
 def lookalike_in_word(text: str | None, template: Template) -> tuple[str, str, str] | None:
     """A character of a short value that stands in no word while a look-alike of it would
     stand in a common one (`白常` where `日常` is a word): the character, its look-alike and

@@ -16,7 +16,12 @@ from pydantic import BaseModel, ConfigDict
 from ingest.labels import fold_label, nearest_wording
 from ingest.messages import say
 from ingest.places import misread_place
-from ingest.plausibility import lookalike_in_word, rare_lone_character, unworded_pair
+from ingest.plausibility import (
+    dash_read_as_one,
+    lookalike_in_word,
+    rare_lone_character,
+    unworded_pair,
+)
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
 from ingest.values import parse_amount, parse_count
 from models.contract import (
@@ -142,6 +147,7 @@ _LIST_NUMBER = re.compile(
 # measure word (`1次`) and a year or code has more digits, so a lone digit there is a speck read
 # as one.
 _DIGIT_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])\s*(\d)\s*$")
+_DIGIT_AT_END_OF_VALUE = re.compile(r"(?<=[\u4e00-\u9fff%％])\s*(\d)\s*$")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -255,6 +261,8 @@ def _kind_problem(
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
+    if kind in ("text", "indicator_value") and dash_read_as_one(value, template):
+        return say(template, "mark_at_edge", mark="一"), str(value).strip()[1:]
     for inner_mark in (_INNER_MARK, _UNIT_MARK):
         if isinstance(value, str) and kind != "long_text" and (inner := inner_mark.search(value)):
             return say(
@@ -262,7 +270,7 @@ def _kind_problem(
             ), inner_mark.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
-    if isinstance(value, str) and kind == "text" and (digit := _DIGIT_AT_END.search(value)):
+    if isinstance(value, str) and (digit := _digit_at_end(value, kind)):
         return say(template, "digit_at_end", digit=digit.group(1)), value[: digit.start()]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
         return say(template, "rare_character", char=rare), None
@@ -331,6 +339,17 @@ def _percent_problem(value: str, template: Template) -> str | None:
         over = any(Decimal(p) > 100 for p in percents)
         return say(template, "percent_over_100") if over else None
     return say(template, "percent_sign_missing") if _NUMBER.search(value) else None
+
+
+def _digit_at_end(value: str, kind: ValueKind) -> re.Match[str] | None:
+    """A lone digit glued to the end of a name, or of an indicator value that has already
+    given its number and measure (`≥4010人6`): a speck read as a digit."""
+    if kind == "text":
+        return _DIGIT_AT_END.search(value)
+    if kind == "indicator_value":
+        end = _DIGIT_AT_END_OF_VALUE.search(value)
+        return end if end and re.search(r"\d", value[: end.start()]) else None
+    return None
 
 
 def _edge_mark(value: str) -> str | None:

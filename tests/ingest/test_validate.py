@@ -409,6 +409,11 @@ def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
         ("tasks[0].name", "劳动保障监察经费3", "“3”", "劳动保障监察经费"),
         ("indicators[0].name", "开展培训1次", "", None),  # a count with its measure word
         ("tasks[0].name", "PM2.5监测经费", "", None),
+        # an indicator value that has given its number and measure ends there
+        ("indicators[0].value", "≥4010人6", "“6”", "≥4010人"),
+        ("indicators[0].value", "≥95%6", "“6”", "≥95%"),
+        ("indicators[0].value", "第3", "", None),  # no number and measure before it
+        ("indicators[0].value", "≥4010人", "", None),
     ],
 )
 def test_a_number_glued_to_a_names_edge_is_suggested_away(path, printed, said, suggested):
@@ -419,6 +424,28 @@ def test_a_number_glued_to_a_names_edge_is_suggested_away(path, printed, said, s
     else:
         (issue,) = found
         assert said in issue.message and issue.suggestion == suggested
+
+
+@pytest.mark.parametrize(
+    ("path", "printed", "suggested"),
+    [
+        ("indicators[0].name", "一疾病预防控制经费实施时间", "疾病预防控制经费实施时间"),
+        ("tasks[0].name", "一劳动保障监察经费", "劳动保障监察经费"),
+        ("indicators[0].value", "一控制在预算范围内", "控制在预算范围内"),
+        ("indicators[0].name", "一站式服务满意度", None),  # 一 in a word
+        ("indicators[0].name", "一般公共预算支出进度", None),
+        ("indicators[0].value", "一年内完成", None),  # a numeral counting years
+        ("indicators[0].value", "一次", None),
+    ],
+)
+def test_a_dash_read_as_one_before_a_value_is_a_speck(path, printed, suggested):
+    doc = with_records(with_values(seed_document(), {path: printed}))
+    found = [x for x in issues_for(doc, "format") if x.paths == (path,)]
+    if suggested is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert "“一”" in issue.message and issue.suggestion == suggested
 
 
 def test_a_rare_look_alike_in_a_name_is_a_format_doubt():
