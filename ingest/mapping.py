@@ -75,6 +75,7 @@ PAIR_LABEL_GUESS = 0.5
 STACKED_STRUCTURE_CONFIDENCE = 0.2
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
+_BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d{3,12})\s*[\]】)）]")
 
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
@@ -403,6 +404,13 @@ class _Mapper:
             self._put(spec.field, normalize_value(source.text, spec.kind), source)
             return
         code, name = split_code(source.text)
+        inside = _BRACKETED_CODE.search(source.text) if code is None else None
+        if inside is not None:
+            # A code printed, yet not before the name: the cell holds more than the pair (a
+            # label or a mark read with it), and what belongs to which field is a guess.
+            code = inside.group(1)
+            name = source.text[: inside.start()] + source.text[inside.end() :]
+            source = replace(source, decided=True)
         self._put(spec.field, normalize_value(name, spec.kind), source)
         self._put(spec.code_field, code, source)
 

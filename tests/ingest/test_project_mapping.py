@@ -137,6 +137,18 @@ def test_a_name_printed_without_a_code_has_no_code():
     assert (doc.project.department, doc.project.department_code) == ("武汉市青山区民政局", None)
 
 
+def test_a_code_printed_after_a_mark_is_taken_with_both_fields_in_doubt():
+    head = [list(r) for r in HEAD]
+    head[1][1] = Span("1[015001]武汉市青山区民政局", 3)  # a speck before the code read as 1
+    mapped = read(head + SIDE_BY_SIDE)
+    project = mapped.document.project  # type: ignore[attr-defined]
+    assert (project.department, project.department_code) == ("1武汉市青山区民政局", "015001")
+    for path in ("project.department", "project.department_code"):
+        assert mapped.evidence[path].structure_in_doubt, path
+    clean = read(HEAD + SIDE_BY_SIDE)
+    assert not clean.evidence["project.department_code"].structure_in_doubt
+
+
 def test_a_half_table_continued_on_the_next_page_keeps_its_half():
     first = [
         ["长期绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
