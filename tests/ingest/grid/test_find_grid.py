@@ -303,3 +303,18 @@ def test_a_name_centred_on_the_next_columns_row_rule_does_not_cut_its_merged_cel
     ImageDraw.Draw(image).text((left, 436), name, font=font, fill=0, anchor="lm")
     grid = find_grid(clean_page(np.asarray(image).copy()))
     _assert_cells(grid, spec.cells())
+
+
+def test_a_rule_faded_over_rows_between_two_labels_merged_down_every_row_is_put_back():
+    # Two label columns are each one cell down the whole table, so no row rule crosses the
+    # rule between them: only the frame's top and bottom rules do. Faded over the middle
+    # rows, the rule runs into the two columns from both ends; the two cells do not merge.
+    rows = [300 + 100 * k for k in range(11)]
+    spec = TableSpec(
+        rows=rows, cols=[200, 340, 560, 1000, 1400], merges=[(0, 0, 10, 1), (0, 1, 10, 1)]
+    )
+    page = draw_rules(spec, thickness=2)
+    page[650:1150, 336:345] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
