@@ -9,6 +9,7 @@ with 55%, makes the cell doubtful while clean rules and clear gaps make it certa
 """
 
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 
@@ -23,6 +24,7 @@ RESTORE_MIN = 0.15  # a boundary with less rule ink than this is never put back
 JOINED_IN = 0.05  # a rule's ink ending this close to a crossing runs into it
 # A rule's ink running this far past a crossing is more than a glyph touching the rule.
 RUNS_ON_IN = 0.25
+MAX_CUTS = 2  # straight rules put back at once across one misshapen region
 
 
 @dataclass(frozen=True)
@@ -256,34 +258,42 @@ def _all_sound(
 def _straight_cut(
     lattice: Lattice, v_rule: np.ndarray, h_rule: np.ndarray, region: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rules with one straight rule put back across `region` so that no part of it is
-    misshapen (`_misshapen`), or None when no single straight cut does.
+    """The rules with the fewest straight rules (up to MAX_CUTS) put back across `region` so
+    that no part of it is misshapen (`_misshapen`), or None when no such cut does.
 
     A rule erased over a whole cell side leaves no ink to restore, but the rules that end
     on it still mark where it ran: a cell closed on three sides whose fourth side opens
     onto a wide merged cell is that cell's neighbour, not part of it; a rule that runs into a
-    merged cell from its edges ran across it where it faded. Of several such cuts, the one
-    keeping the most ink wins.
+    merged cell from its edges ran across it where it faded. Two rules faded beside each
+    other (between three label columns merged down many rows) leave a region that neither
+    alone cuts into sound parts. Of several cuts as few, the one keeping the most ink wins.
     """
-    best, best_ink = None, -1.0
-    cuts = [(True, i) for i in range(v_rule.shape[1])] + [
-        (False, i) for i in range(h_rule.shape[0])
-    ]
-    for vertical, k in cuts:
-        v_new, h_new = v_rule.copy(), h_rule.copy()
-        if vertical:
-            lost = ~v_rule[:, k] & region[:, k] & region[:, k + 1]
-            v_new[lost, k] = True
-            ink = lattice.v_cover[lost, k + 1]
-        else:
-            lost = ~h_rule[k] & region[k] & region[k + 1]
-            h_new[k, lost] = True
-            ink = lattice.h_cover[k + 1, lost]
-        if not lost.any() or not _all_sound(lattice, _components(v_new, h_new), region, v_new):
-            continue
-        if ink.mean() > best_ink:
-            best, best_ink = (v_new, h_new), float(ink.mean())
-    return best
+    cuts = []
+    for k in range(v_rule.shape[1]):
+        lost = ~v_rule[:, k] & region[:, k] & region[:, k + 1]
+        if lost.any():
+            cuts.append((True, k, lost, lattice.v_cover[lost, k + 1]))
+    for k in range(h_rule.shape[0]):
+        lost = ~h_rule[k] & region[k] & region[k + 1]
+        if lost.any():
+            cuts.append((False, k, lost, lattice.h_cover[k + 1, lost]))
+    for size in range(1, MAX_CUTS + 1):
+        best, best_ink = None, -1.0
+        for chosen in combinations(cuts, size):
+            v_new, h_new = v_rule.copy(), h_rule.copy()
+            for vertical, k, lost, _ in chosen:
+                if vertical:
+                    v_new[lost, k] = True
+                else:
+                    h_new[k, lost] = True
+            if not _all_sound(lattice, _components(v_new, h_new), region, v_new):
+                continue
+            ink = float(np.concatenate([cut[3] for cut in chosen]).mean())
+            if ink > best_ink:
+                best, best_ink = (v_new, h_new), ink
+        if best is not None:
+            return best
+    return None
 
 
 def _restore_broken(lattice: Lattice) -> np.ndarray:
@@ -293,8 +303,8 @@ def _restore_broken(lattice: Lattice) -> np.ndarray:
     a rule runs into, means a boundary inside it was misjudged (`_misshapen`). A faded or
     broken rule leaves part of its ink, while a rule the form leaves out leaves none: the
     boundary inside such a region with the most rule ink is restored first, until no region
-    is misshapen. Where no boundary inside has ink left, a straight cut that leaves sound
-    regions is put back (`_straight_cut`); failing that, the region is left as it is (one
+    is misshapen. Where no boundary inside has ink left, straight cuts that leave sound
+    regions are put back (`_straight_cut`); failing that, the region is left as it is (one
     that is no rectangle grows to its rectangle, `_rectangles`) and the others are judged.
     """
     threshold = lattice.present

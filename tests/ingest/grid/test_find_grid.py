@@ -318,3 +318,21 @@ def test_a_rule_faded_over_rows_between_two_labels_merged_down_every_row_is_put_
     grid = find_grid(clean_page(page))
     _assert_cells(grid, spec.cells())
     _assert_tiles(grid)
+
+
+def test_two_rules_faded_between_three_label_columns_are_both_put_back():
+    # The first label column is one cell down the table and the next two are merged over
+    # several rows: with the rule after the first faded over two rows and the rule after
+    # the second over one, the three cells join into one region no single rule cuts apart.
+    rows = [300 + 80 * k for k in range(11)]
+    spec = TableSpec(
+        rows=rows,
+        cols=[200, 340, 500, 800, 1100, 1400],
+        merges=[(0, 0, 10, 1), (0, 1, 5, 1), (5, 1, 5, 1), (6, 2, 3, 1)],
+    )
+    page = draw_rules(spec, thickness=2)
+    page[783:938, 336:345] = 255
+    page[863:938, 496:505] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
