@@ -336,3 +336,19 @@ def test_two_rules_faded_between_three_label_columns_are_both_put_back():
     grid = find_grid(clean_page(page))
     _assert_cells(grid, spec.cells())
     _assert_tiles(grid)
+
+
+def test_the_feet_of_a_label_line_on_the_next_columns_row_rule_do_not_cut_its_cell():
+    # A label merged over two rows prints its second line with the glyphs' feet on the line
+    # of the rule the next columns have between those rows, clear of both walls and close
+    # enough to that rule's end to join its run; the glyphs stand above the feet.
+    spec = TableSpec(
+        rows=[300, 436, 572, 700], cols=[200, 338, 476, 900, 1300], merges=[(0, 0, 2, 1)]
+    )
+    page = draw_rules(spec, thickness=2)
+    for x in range(222, 300, 6):
+        page[410:434, x : x + 4] = 0
+    for x in range(222, 300, 20):
+        page[435:438, x : x + 18] = 0
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
