@@ -9,6 +9,7 @@ with 55%, makes the cell doubtful while clean rules and clear gaps make it certa
 """
 
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 
@@ -20,6 +21,10 @@ RULE_PRESENT_BROKEN = 0.2  # the same on a page whose rules are broken
 BROKEN_PAGE = 0.05  # share of inked boundaries only partly covered that makes a page broken
 CERTAIN_MARGIN = 0.3  # this far from the threshold, a decision is certain
 RESTORE_MIN = 0.15  # a boundary with less rule ink than this is never put back
+JOINED_IN = 0.05  # a rule's ink ending this close to a crossing runs into it
+# A rule's ink running this far past a crossing is more than a glyph touching the rule.
+RUNS_ON_IN = 0.25
+MAX_CUTS = 2  # straight rules put back at once across one misshapen region
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,16 @@ class Lattice:
 
     `v_cover[i, j]`: vertical rule j between horizontal rules i and i + 1;
     `h_cover[i, j]`: horizontal rule i between vertical rules j and j + 1.
+    `down[i, j]`, `up[i, j]`: vertical rule j's ink runs from its crossing with horizontal
+    rule i, whose ink runs into that crossing too, RUNS_ON_IN or more down or up.
     """
 
     horizontal: list[Rule]
     vertical: list[Rule]
     v_cover: np.ndarray
     h_cover: np.ndarray
+    down: np.ndarray
+    up: np.ndarray
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -93,6 +102,25 @@ def _covered(sums: np.ndarray, t0: float, t1: float, trim: float) -> float:
     return float(sums[b] - sums[a]) / (b - a) if b > a else 0.0
 
 
+def _reached(rule: Rule, at: np.ndarray, near: float) -> np.ndarray:
+    """Whether the rule's ink runs to within `near` of each crossing `at` along it."""
+    reached = np.zeros(at.shape, bool)
+    for start, end in rule.spans:
+        reached |= (at >= start - near) & (at <= end + near)
+    return reached
+
+
+def _runs_on(rule: Rule, at: np.ndarray, near: float, run: float) -> tuple[np.ndarray, ...]:
+    """Whether the rule's ink runs from each crossing `at` (see `_reached`) on at least `run`
+    before it, and after it."""
+    before, after = np.zeros(at.shape, bool), np.zeros(at.shape, bool)
+    for start, end in rule.spans:
+        reached = (at >= start - near) & (at <= end + near)
+        before |= reached & (at - start >= run)
+        after |= reached & (end - at >= run)
+    return before, after
+
+
 def _band(rule: Rule, ppi: float) -> int:
     return int(np.ceil(rule.thickness / 2 + ppi * 0.01))
 
@@ -130,7 +158,10 @@ def build_lattice(
         for j in range(n_cols):
             trim = _trim(vertical[j], vertical[j + 1], ppi)
             h_cover[i, j] = _covered(h_sums[i], x[i, j], x[i, j + 1], trim)
-    return Lattice(horizontal, vertical, v_cover, h_cover)
+    near, run = ppi * JOINED_IN, ppi * RUNS_ON_IN
+    h_meets = np.stack([_reached(r, x[i], near) for i, r in enumerate(horizontal)])
+    up, down = np.stack([_runs_on(r, y[:, j], near, run) for j, r in enumerate(vertical)], axis=2)
+    return Lattice(horizontal, vertical, v_cover, h_cover, down & h_meets, up & h_meets)
 
 
 def without_text_crossings(lattice: Lattice, ink: np.ndarray, scale: Scale) -> Lattice:
@@ -179,71 +210,110 @@ def _components(v_rule: np.ndarray, h_rule: np.ndarray) -> np.ndarray:
     return np.array([root(k) for k in range(n_rows * n_cols)]).reshape(n_rows, n_cols)
 
 
-def _not_rectangle(labels: np.ndarray) -> np.ndarray | None:
-    """Mask of the first merged region that does not fill its bounding rectangle."""
+def _misshapen(region: np.ndarray, v_rule: np.ndarray, lattice: Lattice) -> bool:
+    """Whether the merged region cannot be one cell: it does not fill its bounding rectangle,
+    or a column's rule runs into it from its top or bottom.
+
+    A printed rule ends on another rule, never inside a cell: a vertical rule whose ink runs
+    from a crossing on the region's top or bottom side, where that side's ink runs too, on
+    into the region over the boundary next to it (between two of the region's own lattice
+    cells) lost its stretch across the cell, or the rule it ended on, to fading. A glyph
+    touching a rule at a corner runs on less than RUNS_ON_IN. Row rules are not judged so: a
+    line of text set against a cell's side lines up into a run along a row rule's line that
+    starts at the side (see `without_text_crossings` for why columns are different).
+    """
+    rows, cols = np.nonzero(region)
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    if not region[r0:r1, c0:c1].all():
+        return True
+    inner = slice(c0 + 1, c1)
+    v_in = v_rule[:, c0 : c1 - 1]
+    return bool(
+        (v_in[r0] & lattice.down[r0, inner]).any() or (v_in[r1 - 1] & lattice.up[r1, inner]).any()
+    )
+
+
+def _misjudged(
+    lattice: Lattice, labels: np.ndarray, v_rule: np.ndarray, settled: list[np.ndarray]
+) -> np.ndarray | None:
+    """Mask of the first misshapen region (`_misshapen`) not already `settled`."""
     for label in np.unique(labels):
         region = labels == label
-        rows, cols = np.nonzero(region)
-        if not region[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].all():
+        if _misshapen(region, v_rule, lattice) and not any(
+            np.array_equal(region, done) for done in settled
+        ):
             return region
     return None
 
 
-def _all_rectangles(labels: np.ndarray, within: np.ndarray) -> bool:
-    """Whether every region inside the mask `within` fills its bounding rectangle."""
-    for label in np.unique(labels[within]):
-        rows, cols = np.nonzero(labels == label)
-        if (labels[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1] != label).any():
-            return False
-    return True
+def _all_sound(
+    lattice: Lattice, labels: np.ndarray, within: np.ndarray, v_rule: np.ndarray
+) -> bool:
+    """Whether no region inside the mask `within` is misshapen."""
+    return not any(
+        _misshapen(labels == label, v_rule, lattice) for label in np.unique(labels[within])
+    )
 
 
 def _straight_cut(
     lattice: Lattice, v_rule: np.ndarray, h_rule: np.ndarray, region: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rules with one straight rule put back across `region` so that every part of it
-    is a rectangle, or None when no single straight cut does.
+    """The rules with the fewest straight rules (up to MAX_CUTS) put back across `region` so
+    that no part of it is misshapen (`_misshapen`), or None when no such cut does.
 
     A rule erased over a whole cell side leaves no ink to restore, but the rules that end
     on it still mark where it ran: a cell closed on three sides whose fourth side opens
-    onto a wide merged cell is that cell's neighbour, not part of it. Of several such cuts,
-    the one keeping the most ink wins.
+    onto a wide merged cell is that cell's neighbour, not part of it; a rule that runs into a
+    merged cell from its edges ran across it where it faded. Two rules faded beside each
+    other (between three label columns merged down many rows) leave a region that neither
+    alone cuts into sound parts. Of several cuts as few, the one keeping the most ink wins.
     """
-    best, best_ink = None, -1.0
-    cuts = [(True, i) for i in range(v_rule.shape[1])] + [
-        (False, i) for i in range(h_rule.shape[0])
-    ]
-    for vertical, k in cuts:
-        v_new, h_new = v_rule.copy(), h_rule.copy()
-        if vertical:
-            lost = ~v_rule[:, k] & region[:, k] & region[:, k + 1]
-            v_new[lost, k] = True
-            ink = lattice.v_cover[lost, k + 1]
-        else:
-            lost = ~h_rule[k] & region[k] & region[k + 1]
-            h_new[k, lost] = True
-            ink = lattice.h_cover[k + 1, lost]
-        if not lost.any() or not _all_rectangles(_components(v_new, h_new), region):
-            continue
-        if ink.mean() > best_ink:
-            best, best_ink = (v_new, h_new), float(ink.mean())
-    return best
+    cuts = []
+    for k in range(v_rule.shape[1]):
+        lost = ~v_rule[:, k] & region[:, k] & region[:, k + 1]
+        if lost.any():
+            cuts.append((True, k, lost, lattice.v_cover[lost, k + 1]))
+    for k in range(h_rule.shape[0]):
+        lost = ~h_rule[k] & region[k] & region[k + 1]
+        if lost.any():
+            cuts.append((False, k, lost, lattice.h_cover[k + 1, lost]))
+    for size in range(1, MAX_CUTS + 1):
+        best, best_ink = None, -1.0
+        for chosen in combinations(cuts, size):
+            v_new, h_new = v_rule.copy(), h_rule.copy()
+            for vertical, k, lost, _ in chosen:
+                if vertical:
+                    v_new[lost, k] = True
+                else:
+                    h_new[k, lost] = True
+            if not _all_sound(lattice, _components(v_new, h_new), region, v_new):
+                continue
+            ink = float(np.concatenate([cut[3] for cut in chosen]).mean())
+            if ink > best_ink:
+                best, best_ink = (v_new, h_new), ink
+        if best is not None:
+            return best
+    return None
 
 
 def _restore_broken(lattice: Lattice) -> np.ndarray:
     """Region labels after putting back rules that damage broke.
 
-    Merged cells are rectangles, so a region of another shape means a boundary inside it
-    was misjudged. A faded or broken rule leaves part of its ink, while a rule the form
-    leaves out leaves none: the boundary inside such a region with the most rule ink is
-    restored first, until every region is a rectangle. Where no boundary inside has ink
-    left, a straight cut that leaves rectangles is put back (`_straight_cut`); failing that,
-    the region grows to its rectangle (`_rectangles`).
+    Merged cells are rectangles with no rule inside, so a region of another shape, or one
+    a rule runs into, means a boundary inside it was misjudged (`_misshapen`). A faded or
+    broken rule leaves part of its ink, while a rule the form leaves out leaves none: the
+    boundary inside such a region with the most rule ink is restored first, until no region
+    is misshapen. Where no boundary inside has ink left, straight cuts that leave sound
+    regions are put back (`_straight_cut`); failing that, the region is left as it is (one
+    that is no rectangle grows to its rectangle, `_rectangles`) and the others are judged.
     """
     threshold = lattice.present
     v_rule = lattice.v_cover[:, 1:-1] >= threshold
     h_rule = lattice.h_cover[1:-1, :] >= threshold
-    while (region := _not_rectangle(labels := _components(v_rule, h_rule))) is not None:
+    settled: list[np.ndarray] = []
+    while (
+        region := _misjudged(lattice, labels := _components(v_rule, h_rule), v_rule, settled)
+    ) is not None:
         v_inside = ~v_rule & region[:, :-1] & region[:, 1:]
         h_inside = ~h_rule & region[:-1, :] & region[1:, :]
         v_best = np.where(v_inside, lattice.v_cover[:, 1:-1], -1.0)
@@ -251,7 +321,8 @@ def _restore_broken(lattice: Lattice) -> np.ndarray:
         if max(v_best.max(initial=-1.0), h_best.max(initial=-1.0)) < RESTORE_MIN:
             cut = _straight_cut(lattice, v_rule, h_rule, region)
             if cut is None:
-                break
+                settled.append(region)
+                continue
             v_rule, h_rule = cut
         elif v_best.max(initial=-1.0) >= h_best.max(initial=-1.0):
             v_rule[np.unravel_index(np.argmax(v_best), v_best.shape)] = True

@@ -23,6 +23,7 @@ MAX_FLANKED = 0.3  # a run with ink beside it on both sides along more than this
 # cell, names centred on a rule from 45 %.
 MAX_FLANKED_CROSSING = 0.4
 MAX_BESIDE = 0.5  # so is a run with ink on one and the same side along more than this
+ENDS_IN = 0.05  # a rule's ink stopping further than this from both ends of a stretch is clear
 SOLID = 0.97  # unless its own line is inked along this much of it: then it is a rule
 BEND_SHARE = 0.02  # a long rule may bow this share of its length (lens, paper curl)
 
@@ -318,14 +319,23 @@ def inked_along(rule: Rule, ink: np.ndarray, start: float, end: float) -> np.nda
 
 
 def crosses_text(rule: Rule, ink: np.ndarray, scale: Scale, start: float, end: float) -> bool:
-    """Whether the rule's ink between `start` and `end` is the middle of a text line: glyph
-    ink beside it on both sides along more than MAX_FLANKED_CROSSING of it, and its own line
-    not inked all along (`_own_fill`; a rule with marks crowding both sides, a seal's ring on
-    one and a cell's text on the other, is). A line of text centred in a merged cell can sit
-    right on the rule its neighbours have between their rows, and its strokes, touching that
-    rule, are counted with it."""
+    """Whether the rule's ink between `start` and `end` is glyph strokes of a text line: glyph
+    ink beside it on both sides along more than MAX_FLANKED_CROSSING of it (the line's
+    middle), or on one side along more than MAX_BESIDE where it reaches neither end (the
+    feet or tops of a line standing in the cell, clear of both walls) — and its own line not
+    inked all along (`_own_fill`; a rule with marks crowding both sides, a seal's ring on one
+    and a cell's text on the other, is). A line of text centred in a merged cell can sit
+    right on the rule its neighbours have between their rows, and its strokes, within a run
+    gap of that rule, are counted with it."""
     t = inked_along(rule, ink, start, end)
-    if t.size == 0 or beside(rule, ink, scale, t).all(axis=0).mean() <= MAX_FLANKED_CROSSING:
+    if t.size == 0:
+        return False
+    sides = beside(rule, ink, scale, t)
+    near = scale.px(ENDS_IN)
+    clear = t.min() - start > near and end - t.max() > near
+    if sides.all(axis=0).mean() <= MAX_FLANKED_CROSSING and not (
+        clear and sides.mean(axis=1).max() > MAX_BESIDE
+    ):
         return False
     return _own_fill(rule, ink, t) < SOLID
 

@@ -303,3 +303,52 @@ def test_a_name_centred_on_the_next_columns_row_rule_does_not_cut_its_merged_cel
     ImageDraw.Draw(image).text((left, 436), name, font=font, fill=0, anchor="lm")
     grid = find_grid(clean_page(np.asarray(image).copy()))
     _assert_cells(grid, spec.cells())
+
+
+def test_a_rule_faded_over_rows_between_two_labels_merged_down_every_row_is_put_back():
+    # Two label columns are each one cell down the whole table, so no row rule crosses the
+    # rule between them: only the frame's top and bottom rules do. Faded over the middle
+    # rows, the rule runs into the two columns from both ends; the two cells do not merge.
+    rows = [300 + 100 * k for k in range(11)]
+    spec = TableSpec(
+        rows=rows, cols=[200, 340, 560, 1000, 1400], merges=[(0, 0, 10, 1), (0, 1, 10, 1)]
+    )
+    page = draw_rules(spec, thickness=2)
+    page[650:1150, 336:345] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+
+
+def test_two_rules_faded_between_three_label_columns_are_both_put_back():
+    # The first label column is one cell down the table and the next two are merged over
+    # several rows: with the rule after the first faded over two rows and the rule after
+    # the second over one, the three cells join into one region no single rule cuts apart.
+    rows = [300 + 80 * k for k in range(11)]
+    spec = TableSpec(
+        rows=rows,
+        cols=[200, 340, 500, 800, 1100, 1400],
+        merges=[(0, 0, 10, 1), (0, 1, 5, 1), (5, 1, 5, 1), (6, 2, 3, 1)],
+    )
+    page = draw_rules(spec, thickness=2)
+    page[783:938, 336:345] = 255
+    page[863:938, 496:505] = 255
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+
+
+def test_the_feet_of_a_label_line_on_the_next_columns_row_rule_do_not_cut_its_cell():
+    # A label merged over two rows prints its second line with the glyphs' feet on the line
+    # of the rule the next columns have between those rows, clear of both walls and close
+    # enough to that rule's end to join its run; the glyphs stand above the feet.
+    spec = TableSpec(
+        rows=[300, 436, 572, 700], cols=[200, 338, 476, 900, 1300], merges=[(0, 0, 2, 1)]
+    )
+    page = draw_rules(spec, thickness=2)
+    for x in range(222, 300, 6):
+        page[410:434, x : x + 4] = 0
+    for x in range(222, 300, 20):
+        page[435:438, x : x + 18] = 0
+    grid = find_grid(clean_page(page))
+    _assert_cells(grid, spec.cells())
