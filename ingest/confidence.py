@@ -107,20 +107,18 @@ def _features(evidence: FieldEvidence, value: FieldValue, issues: list[CheckIssu
 
 
 def _paragraphs_clear_of_seals(
-    doc: FormDocument,
-    evidence: dict[str, FieldEvidence],
-    kinds: dict[str, ValueKind],
-    model: CalibrationModel,
+    doc: FormDocument, evidence: dict[str, FieldEvidence], kinds: dict[str, ValueKind]
 ) -> list[str]:
-    """The paragraphs read from table cells no seal covers (`ingest.corroboration`); a line
-    outside the table (the title) is left out: no seal is measured there."""
+    """The paragraphs read from table cells with no seal ink at all over them
+    (`ingest.corroboration`; a touch under `seal_doubt` may still lie over the words that
+    matter); a line outside the table (the title) is left out: no seal is measured there."""
     return [
         value
         for path, value in value_paths(doc)
         if kinds.get(path) == "long_text"
         and isinstance(value, str)
         and path in evidence
-        and evidence[path].seal_overlap <= model.seal_doubt
+        and evidence[path].seal_overlap == 0.0
     ]
 
 
@@ -139,7 +137,7 @@ def judge_fields(
         for path in issue.paths:
             by_path[path].append(issue)
     doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model)
-    clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds, model)
+    clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
