@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ingest.artifacts import FieldEvidence, MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, feature_value
+from ingest.corroboration import read_again
 from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind, kind_key
 from ingest.validate import CheckIssue, Reason, field_kinds
@@ -115,6 +116,22 @@ def _features(evidence: FieldEvidence, value: FieldValue, issues: list[CheckIssu
     return tuple(feature_value(name, raw[name]) for name in FEATURES)
 
 
+def _paragraphs_clear_of_seals(
+    doc: FormDocument, evidence: dict[str, FieldEvidence], kinds: dict[str, ValueKind]
+) -> list[str]:
+    """The paragraphs read from table cells with no seal ink at all over them
+    (`ingest.corroboration`; a touch under `seal_doubt` may still lie over the words that
+    matter); a line outside the table (the title) is left out: no seal is measured there."""
+    return [
+        value
+        for path, value in value_paths(doc)
+        if kinds.get(path) == "long_text"
+        and isinstance(value, str)
+        and path in evidence
+        and evidence[path].seal_overlap == 0.0
+    ]
+
+
 def judge_fields(
     mapped: MappedDocument,
     issues: list[CheckIssue],
@@ -131,6 +148,7 @@ def judge_fields(
             by_path[path].append(issue)
     doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, template.half_keys())
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
+    clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
@@ -143,6 +161,12 @@ def judge_fields(
         row = ROW_PATH.match(path)
         if row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
+        if (
+            "seal_overlap" in reasons
+            and kinds[path] == "text"
+            and read_again(str(value or ""), clear_paragraphs)
+        ):
+            reasons.discard("seal_overlap")  # two readings of different ink agree
         if kinds[path] == "long_text" and implausible_stretch(value, template):
             reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)

@@ -715,10 +715,11 @@ class _Mapper:
     def _place_lost_level2(self, items: list[dict[str, _Read]], section: SectionSpec) -> None:
         """A 二级指标 printed on no part of its cut cell, told by its place: within a 一级 the
         二级 come in the taxonomy's order, so a group between two known ones (or before or after
-        one) with a single possible 二级 there is that one. It is decided, not read: in doubt
-        whatever the confidence model makes of its low label score (the empty top of a cell
-        whose name a page break put below it is taken for the group before that name); a
-        group with several possibilities stays empty and missing."""
+        one) with a single possible 二级 there is that one. It is decided, not read, and in
+        doubt whatever the confidence model makes of its low label score (the empty top of a
+        cell whose name a page break put below it is taken for the group before that name),
+        unless the break falls inside one cell that covers the whole group
+        (`_pinned_by_rules`); a group with several possibilities stays empty and missing."""
         level1_key = next((c.key for c in section.columns if c.kind == "taxonomy1"), None)
         level2_key = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
         if level1_key is None or level2_key is None:
@@ -746,10 +747,11 @@ class _Mapper:
             high = order.index(after) if after in order else len(order)
             candidates = order[low:high]
             if len(candidates) == 1 and (before or after):
+                doubted = not _pinned_by_rules(items[start:end], level2_key)
                 for item in items[start:end]:
                     source = item[level2_key].source
                     placed = (
-                        replace(source, label_score=INFERRED_SECTION_SCORE, decided=True)
+                        replace(source, label_score=INFERRED_SECTION_SCORE, decided=doubted)
                         if source
                         else None
                     )
@@ -1122,6 +1124,20 @@ def map_table(table: Table, template: Template) -> MappedDocument:
     if not table.cells and not mapper.names_form():
         raise UnknownTemplate(f"not a {template.name}: no table cells were found")
     return mapper.run()
+
+
+def _pinned_by_rules(run: list[dict[str, "_Read"]], key: str) -> bool:
+    """Whether the rows of a group whose 二级 was printed nowhere are one cell with the page
+    break inside it, its parts empty on both pages: then printed rules bound it on both sides
+    and it is no part of a neighbour's cell (the top of a cell whose name the break put below
+    it is a part on one page only, with the name's part on the next), so the taxonomy's order
+    names it as surely as it names the place. Several cells, or one on one page, stay in
+    doubt."""
+    cells = {id(c): c for item in run for c in item[key].cells}
+    if len(cells) != 1:
+        return False
+    (cell,) = cells.values()
+    return cell.joined_across_pages and not cell.text.strip()
 
 
 def _empty_run(items: list[dict[str, "_Read"]], key: str, last: LogicalCell) -> list[LogicalCell]:

@@ -20,7 +20,9 @@ about three. That makes one count likelier, not sure, except for one bar whose g
 edge slants as the bar of a CJK ≥ does (both bars of ≧ lie level). The lines of one page share
 font and degradation, so they are settled together: where every sure single bar on the page
 slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
-both signs; a sure level single bar there, another font's ≥, leaves it in doubt). The form
+both signs; a sure level single bar there, another font's ≥, leaves it in doubt). Where the
+page's sure single bars are wide, a sign leaning to two bars by its strokes and by its ink alike
+that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. The form
 prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
 it is counted like a sign, and doubted where the count fails.
 """
@@ -65,6 +67,12 @@ _THINNEST_BLURRED_PAIR = 1.9
 # ≥ spans about its height: a glyph this narrow that shows one bar may be two bars blurred
 # into one, so the count is kept but not trusted.
 _NARROWEST_SINGLE = 0.62
+# Width over height, ≧ against ≥ of one font, printed heavy, scanned or photographed at 22 to 29
+# px: WenQuanYi Zen Hei 0.53–0.64 against 0.91–1.08 (photos of seed 101: 0.55 against 1.0),
+# WenQuanYi Micro Hei 0.53–0.60 against 0.72–0.82, Noto, DejaVu and AR PL UMing 0.75 or more
+# against at most 1.0 (UMing's ≧ the wider). The ≥ of one font on one page differ by an eighth at
+# most. A glyph narrower than this share of its page's narrowest sure ≥ is not one.
+_NARROWER_THAN_SINGLE = 0.7
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
 # (rows per column) is a slanted single bar. So is a glyph's lowest edge sloping more than
@@ -117,6 +125,14 @@ class SignGlyph(NamedTuple):
     # How steeply (rows per column) the glyph's lowest edge rises towards the tip of the angle;
     # None where that edge is no straight line.
     lowest_rise: float | None
+    # The glyph's width over its height (None: no glyph found), and whether it was narrowed
+    # from a run of ink holding its neighbour too.
+    aspect: float | None = None
+    joined: bool = False
+    # The count the strokes alone gave, and the one the ink under the upper arm leans to
+    # (where it was weighed and leans).
+    strokes: BarCount | None = None
+    weighed: Bars | None = None
 
 
 def settle_signs(
@@ -138,6 +154,9 @@ def settle_signs(
                 glyphs[n, i] = read_glyph(gray, char_x[i])
     single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
     slanted_font = bool(single) and all(_slants(g.lowest_rise) for g in single)
+    single_aspects = [g.aspect for g in single if g.aspect is not None]
+    # No glyph narrower than this is the page's ≥ (or ≤): that of its font is wider.
+    narrowest_single = _NARROWER_THAN_SINGLE * min(single_aspects, default=0.0)
     settled = []
     for n, (token, _, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text):
@@ -150,11 +169,11 @@ def settle_signs(
         for i, char in enumerate(text):
             if char not in _READ_AS_SIGN:
                 continue
-            counted = glyphs[n, i].counted
-            if (
-                slanted_font
-                and counted == BarCount(2, False)
-                and _lies_level(glyphs[n, i].lowest_rise)
+            glyph = glyphs[n, i]
+            counted = glyph.counted
+            if counted == BarCount(2, False) and (
+                (slanted_font and _lies_level(glyph.lowest_rise))
+                or _narrower_than_single(glyph, narrowest_single)
             ):
                 counted = BarCount(2, sure=True)
             if counted is None or not counted.sure:
@@ -169,6 +188,19 @@ def settle_signs(
             token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
         )
     return settled
+
+
+def _narrower_than_single(glyph: SignGlyph, narrowest_single: float) -> bool:
+    """Whether a glyph whose bars lean to two, by their strokes and by their ink alike, is too
+    narrow for its page's ≥ (a font drawing ≧ half as wide as its ≥); never a glyph narrowed
+    from its neighbour's ink."""
+    return (
+        glyph.strokes == glyph.counted == BarCount(2, False)
+        and glyph.weighed == 2
+        and not glyph.joined
+        and glyph.aspect is not None
+        and glyph.aspect < narrowest_single
+    )
 
 
 def _positioned(token: OcrToken, char_x: Sequence[float]) -> bool:
@@ -211,15 +243,16 @@ def read_glyph(gray: np.ndarray, x: float) -> SignGlyph:
     opens_right = _opens_right(ink)
     rise = _lowest_edge_rise(ink, opens_right)
     counted = _count_strokes(pixels, threshold, joined)
+    shape = {"aspect": pixels.shape[1] / pixels.shape[0], "joined": joined, "strokes": counted}
     if (counted is not None and counted.sure) or pixels.shape[0] < _LOWEST_WEIGHED_GLYPH:
-        return SignGlyph(counted, rise)
+        return SignGlyph(counted, rise, **shape)
     share = _ink_under_upper_arm(pixels, ink, opens_right)
     low, high = _UNDER_ARM_INK
     if share is None or share < _UNMEASURED_UNDER_ARM_INK or low < share < high:
-        return SignGlyph(counted, rise)
+        return SignGlyph(counted, rise, **shape)
     if share <= low:
-        return SignGlyph(BarCount(1, sure=_slants(rise) and not joined), rise)
-    return SignGlyph(BarCount(2, sure=False), rise)
+        return SignGlyph(BarCount(1, sure=_slants(rise) and not joined), rise, **shape, weighed=1)
+    return SignGlyph(BarCount(2, sure=False), rise, **shape, weighed=2)
 
 
 def _count_strokes(pixels: np.ndarray, threshold: float, joined: bool) -> BarCount | None:

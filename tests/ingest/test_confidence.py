@@ -157,3 +157,17 @@ def test_an_open_document_flag_keeps_a_document_with_no_flagged_field_in_review(
     assert out.document_flags == [lost]
     resolved = lost.model_copy(update={"status": DocumentFlagStatus.RESOLVED})
     assert review_state(out.fields, [resolved]) == ReviewState.READY
+
+
+def test_a_name_under_a_seal_named_again_in_a_paragraph_no_seal_covers_is_vouched_for():
+    goal = "湛江市归国华侨联合会积极履行职能，团结引领全市广大归侨侨眷。"
+    doc = seed_document(overall_goal=goal)
+    assert flagged(assessed(doc, department={"seal_overlap": 0.3})) == {}
+    # Seal ink over the paragraph too, however little: it may lie over the name there.
+    both = assessed(doc, department={"seal_overlap": 0.3}, overall_goal={"seal_overlap": 0.01})
+    assert flagged(both) == {"department": ["seal_overlap"]}  # the paragraph itself under 0.05
+    # A reading under the seal that lost its last character agrees with no whole name.
+    cut = seed_document(department="湛江市归国华侨联合", overall_goal=goal)
+    assert flagged(assessed(cut, department={"seal_overlap": 0.3})) == {
+        "department": ["seal_overlap"]
+    }

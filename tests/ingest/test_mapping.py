@@ -207,8 +207,23 @@ def test_a_level2_printed_nowhere_is_placed_by_the_taxonomy_order_when_only_one_
     got = [(i.level1, i.level2) for i in mapped.document.indicators]
     assert got == [*[("产出指标", "数量指标")] * 2, ("产出指标", "质量指标")]
     assert mapped.evidence["indicators[0].level2"].label_score == 0.5
-    assert mapped.evidence["indicators[0].level2"].structure_in_doubt  # decided, not read
     assert not mapped.evidence["indicators[0].level2"].missing
+    # One cell with the break inside it, ruled off from 质量指标: the order names it surely.
+    assert not mapped.evidence["indicators[0].level2"].structure_in_doubt
+
+
+def test_a_level2_placed_by_the_taxonomy_order_on_one_page_stays_in_doubt():
+    # An empty 二级 where a new 一级 starts, above 社会效益指标: placed as 经济效益指标, the only
+    # one before it, yet nothing rules out the top of a cell whose name is printed below.
+    rows = [
+        ["绩效指标", *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "次数", "6次"],
+        [UP, "效益指标", "", "人数", "8人"],
+        [UP, UP, "社会效益指标", "知晓率", "90%"],
+    ]
+    mapped = read(HEAD + rows)
+    assert mapped.document.indicators[1].level2 == "经济效益指标"
+    assert mapped.evidence["indicators[1].level2"].structure_in_doubt  # decided, not read
 
 
 def test_tasks_map_by_header_columns_and_rows_cut_by_a_page_are_one_task():

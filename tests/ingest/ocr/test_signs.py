@@ -322,3 +322,32 @@ def test_a_page_with_a_level_single_bar_leaves_a_double_bar_in_doubt():
         page = settle_signs([single, level, double])
         assert page[1].char_confidences[0] == 0.99
         assert page[2].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
+
+
+def _heavy_line(text: str, font_name: str, seed: int) -> tuple[OcrToken, np.ndarray, list]:
+    """A token read as `text` with ≧ taken for ≥, its crop printed heavy at 22 px, and each
+    character's column."""
+    font = dict(_fonts())[font_name].font_variant(size=22)
+    image, _ = _line(text, font, 22)
+    columns = [
+        22 // 2 + font.getlength(text[:i]) + font.getlength(text[i]) / 2 for i in range(len(text))
+    ]
+    return read_line(text.replace("≧", "≥")), _heavy(image, seed), columns
+
+
+def test_a_double_bar_narrower_than_its_pages_single_bars_is_sure():
+    """WenQuanYi Zen Hei draws ≧ about 0.6 times as wide as ≥: a sign leaning to two bars, by
+    its strokes and its ink, that narrow beside the page's sure ≥ is not one; alone, or beside
+    ≥ of a font that draws both signs narrow (WenQuanYi Micro Hei), it stays in doubt."""
+    double = _heavy_line("≧91人", "WenQuanYi Zen Hei", 1)
+    alone = settle_line(*double)
+    assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    wide = _heavy_line("≥91人", "WenQuanYi Zen Hei", 1)
+    page = settle_signs([wide, double])
+    assert [t.text for t in page] == ["≥91人", "≧91人"]
+    assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
+    narrow = _heavy_line("≥91人", "WenQuanYi Micro Hei", 0)
+    micro = _heavy_line("≧91人", "WenQuanYi Micro Hei", 1)
+    page = settle_signs([narrow, micro])
+    assert page[0].char_confidences[0] == 0.99
+    assert page[1].text == "≧91人" and page[1].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
