@@ -80,9 +80,8 @@ class LineRecognizer:
         ≥/≧ and ≤/≦ (and a > or < read for one) are settled from the glyph where each was
         read (`ingest.ocr.signs`; the crops of one call, lines of one page, together), a line
         end whose ink reaches past the characters read, or a glyph between two of them, is
-        doubted (`ingest.ocr.coverage`), so
-        is a glyph read as a speck at a line's end, and characters read from dust at a line's
-        ends are dropped (`ingest.ocr.strays`).
+        doubted (`ingest.ocr.coverage`), so is a glyph read as a speck at a line's end, and
+        characters read from dust at a line's ends are dropped (`ingest.ocr.strays`).
         """
         tokens = [
             OcrToken(text="", bbox=(0, 0, c.shape[1], c.shape[0]), confidence=0.0) for c in crops
