@@ -11,9 +11,9 @@ or the last character is a glyph read as nothing, and that end of the line is do
 It may skip a glyph inside a line too, even on a clean print (`过政府购` from `过政府采购`, each
 character read at 0.87 or more). Printed glyphs stand apart as runs of inked columns; a run at
 least `_UNREAD_WIDTH` line heights wide lying between the columns of two neighbouring characters,
-clear of each by `_UNREAD_CLEARANCE` line heights (a glyph whose parts stand apart, as 的's, is
-read at one of them, within half a glyph of the other), holds no character read: both
-neighbours are doubted.
+clear of each by `_UNREAD_CLEARANCE` line heights (a glyph whose parts stand apart, as 能's,
+may be read at one of them, but the other is narrower and within a glyph of that column),
+holds no character read: both neighbours are doubted.
 
 Only marks of this line count: one reaching well above or below the line's rows (a rule's stub,
 the neighbouring line, a seal's ring) belongs to something else, and a speck is no glyph.
@@ -34,8 +34,11 @@ UNREAD_INK_CONFIDENCE = 0.5
 # glyph; the recogniser emits a character a little right of its middle).
 _UNREAD_REACH = 1.2
 # In line heights: how wide a run of inked columns between two characters read must be, and how
-# far clear of both their columns it must lie, to be a glyph read as nothing.
-_UNREAD_WIDTH = 0.5
+# far clear of both their columns it must lie, to be a glyph read as nothing. Together they
+# reach a line height past the column, past any glyph read there however far across it: a
+# part of one that stands apart (能's left half, read at 0.82 of its width on a heavy print,
+# 0.5 line heights wide) is never taken for a glyph; a whole glyph is 0.8 or more wide.
+_UNREAD_WIDTH = 0.7
 _UNREAD_CLEARANCE = 0.3
 # Marks smaller than this share of the line's height are specks.
 _GLYPH_SHARE = 0.4

@@ -64,10 +64,14 @@ def test_a_glyph_read_as_nothing_inside_a_line_doubts_both_its_neighbours():
 
 
 def test_glyphs_whose_parts_stand_apart_and_spaced_letters_are_read_glyphs():
-    """The parts of 的, 川 or 儿 stand apart, but each is within half a glyph of the column its
-    character was read at; a space between spaced-out characters holds no ink."""
+    """The parts of 部, 川 or 儿 stand apart, but each is narrower than a glyph and within one
+    of the column its character was read at; a space between spaced-out characters holds no
+    ink."""
     for text in ("目的地川流小儿以外", "项 目 名 称", "Excel表格", "收入比上年增长11.5%"):
         for reported_at in (0.3, 0.5, 0.7):
             line = draw_line(text, reported_at=reported_at)
             token = read_line(text)
             assert doubt_unread_ink(token, line.pixels(), line.xs) is token, (text, reported_at)
+    line = draw_line("外部")  # 部 read at its right edge: 咅 stands apart, 0.6 line heights wide
+    token = read_line("外部")
+    assert doubt_unread_ink(token, line.pixels(), [line.xs[0], line.right - 2]) is token
