@@ -55,14 +55,12 @@ _BLOB_FILL = 0.6
 # A cell gets a threshold of its own when its darkest mark is this many grey levels below its
 # paper; it is read from that threshold's ink when the page's threshold left it empty, or saw
 # it only in part: ink _UNSEEN_CONTRAST levels below its paper, _UNSEEN_WIDTH line heights
-# long (most of a character) on rows the page's threshold saw nothing on, or _UNSEEN_END_WIDTH
-# (a digit's or a sign's width: `100%` read `100`) past the ends of a line it saw, and as dark
-# as such a mark somewhere, that the page's threshold did not see. What is read from such ink
-# is worth _FAINT_CONFIDENCE at most, so it is always flagged.
+# long (most of a character) and as dark as such a mark somewhere, that the page's threshold
+# did not see. What is read from such ink is worth _FAINT_CONFIDENCE at most, so it is always
+# flagged.
 _FAINT_CONTRAST = 60
 _UNSEEN_CONTRAST = 35
 _UNSEEN_WIDTH = 0.8
-_UNSEEN_END_WIDTH = 0.5
 _FAINT_CONFIDENCE = 0.5
 # In line heights: how far right of the line it wraps onto a wrapped line may start when it
 # lost one glyph at its start (a glyph is about a line height wide; a paragraph's indent is two).
@@ -365,10 +363,9 @@ def _beyond(
 ) -> bool:
     """Whether the cell's own threshold finds characters the page's did not see: any ink in
     a cell where the page's saw none; else a line beside none the page's threshold saw, or a
-    stretch of one past both ends of what it saw on those rows (`282.56` read `282`), the
-    first at least `_UNSEEN_WIDTH` long, the second `_UNSEEN_END_WIDTH`, and holding ink as
-    `dark` as a faint glyph's (the shading of a photo's paper is lighter); a band lower than
-    a mark is a rule's fringe."""
+    stretch of one past both ends of what it saw on those rows (`282.56` read `282`), either
+    at least `_UNSEEN_WIDTH` long and holding ink as `dark` as a faint glyph's (the shading
+    of a photo's paper is lighter); a band lower than a mark is a rule's fringe."""
     if not seen:
         return bool(own)
     for band in own:
@@ -376,13 +373,12 @@ def _beyond(
             continue  # a rule's faint fringe along the cell's edge, not a line of text
         beside = [b for b in seen if b.y0 < band.y1 and band.y0 < b.y1]
         if not beside:
-            stretches, width = [(band.x0, band.x1)], _UNSEEN_WIDTH
+            stretches = [(band.x0, band.x1)]
         else:
             start, end = min(b.x0 for b in beside), max(b.x1 for b in beside)
             stretches = [(band.x0, min(start, band.x1)), (max(end, band.x0), band.x1)]
-            width = _UNSEEN_END_WIDTH
         stretches = [(a, b) for a, b in stretches if b > a]
-        wide = sum(b - a for a, b in stretches) >= width * line_height
+        wide = sum(b - a for a, b in stretches) >= _UNSEEN_WIDTH * line_height
         if wide and any(gray[band.y0 : band.y1, a:b].min() <= dark for a, b in stretches):
             return True
     return False

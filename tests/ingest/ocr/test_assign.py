@@ -350,26 +350,6 @@ def test_faint_characters_past_the_end_of_a_line_the_page_saw_are_read_and_doubt
     assert cells[1, 0].confidence == 0.99
 
 
-def test_one_faint_sign_past_the_end_of_a_line_the_page_saw_is_read_and_doubted():
-    """`100%` whose `%`, about half a line height wide, is lighter than the page's threshold:
-    read `100` and accepted before."""
-    sheet = Sheet()
-    sheet.cell(0, 0, (100, 100, 600, 200))
-    sheet.cell(0, 1, (600, 100, 1100, 200))
-    for left in (120, 134, 148):  # digits the page's threshold sees
-        sheet.gray[130 : 130 + GLYPH_H, left : left + 10] = 90
-    sheet.gray[130 : 130 + GLYPH_H, 164:180] = 185  # the pale sign after them
-    for left in (620, 634, 648):
-        sheet.gray[130 : 130 + GLYPH_H, left : left + 10] = 90
-    sheet.gray[150:154, 664:668] = 185  # a faint speck there is no glyph
-    page, grid = sheet.page()
-    table = read_cells(page, grid, FiveEngine())
-    cells = {(c.cell.row, c.cell.col): c for c in table.cells}
-    assert cells[0, 0].confidence <= 0.5
-    assert cells[0, 0].tokens[0].bbox[2] >= 180  # read to the sign's end
-    assert cells[0, 1].confidence == 0.99
-
-
 def test_a_faint_value_is_read_beside_a_blot_of_toner_darker_than_itself():
     sheet = Sheet()
     sheet.cell(0, 0, (100, 100, 600, 300))
