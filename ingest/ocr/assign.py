@@ -29,7 +29,7 @@ from ingest.artifacts import BBox, CellText, CleanPage, Grid, OcrToken, PageTabl
 from ingest.ocr.base import OcrEngine, crop
 from ingest.ocr.hidden_rules import split_spanning_cells, split_stacked_rows
 from ingest.ocr.lines import TextLine, compose_text, group_lines, has_stacked_lines
-from ingest.ocr.strays import trim_ends
+from ingest.ocr.strays import is_speck_reading, trim_ends
 
 Strategy = Literal["cell_lines", "full_page"]
 
@@ -52,10 +52,6 @@ _SPECK_RISE = 0.25
 _DOT = 0.2
 _BLOB = 0.6
 _BLOB_FILL = 0.6
-# A speck touching the text survives `_drop_specks` and is read as a stray mark at the line's
-# end with low probability: such readings below this confidence are dropped.
-_SPECK_CONFIDENCE = 0.6
-_SPECK_READINGS = frozenset(".,*+'\"`^_$#@!?;:·•●。，、“”‘’°")
 # A cell gets a threshold of its own when its darkest mark is this many grey levels below its
 # paper; it is read from that threshold's ink when the page's threshold left it empty, or saw
 # it only in part: ink _UNSEEN_CONTRAST levels below its paper, _UNSEEN_WIDTH line heights
@@ -421,24 +417,14 @@ def _doubted(token: OcrToken) -> OcrToken:
     return token.model_copy(update={"confidence": confidence, "char_confidences": confidences})
 
 
-def _is_speck_reading(char: str, confidence: float, rest: str) -> bool:
-    """A doubtful mark at a line's end that a speck beside the text makes the recogniser emit:
-    a Latin letter, a dot or stray sign, or a digit where the rest of the line holds none;
-    never a sign the form uses at a value's ends (%, brackets, ≥, ~)."""
-    if confidence >= _SPECK_CONFIDENCE:
-        return False
-    if char.isdigit():
-        return not any(c.isdigit() for c in rest)
-    latin_letter = char.isalpha() and ord(char) < 0x250
-    return latin_letter or char in _SPECK_READINGS
-
-
 def _trim_specks(token: OcrToken) -> OcrToken:
-    """Drop doubtful speck readings from both ends of a line (`trim_ends`). A character is
-    judged by its own confidence: the doubt a dropped speck leaves on its neighbour says
-    nothing of the neighbour's ink (`·6个` is `6个`, not `个`)."""
+    """Drop doubtful speck readings from both ends of a line (`trim_ends`): a speck touching
+    the text survives `_drop_specks` and is read as a stray mark. A character is judged by its
+    own confidence: the doubt a dropped speck leaves on its neighbour says nothing of the
+    neighbour's ink (`·6个` is `6个`, not `个`). A glyph of its own read so (a ≧ read `M`) was
+    doubted by the recogniser (`strays.doubt_glyphs_read_as_specks`), so its doubt flags."""
     own = token.char_confidences
-    return trim_ends(token, lambda end: _is_speck_reading(end.char, own[end.index], end.rest))
+    return trim_ends(token, lambda end: is_speck_reading(end.char, own[end.index], end.rest))
 
 
 def _drop_specks(cell: np.ndarray, character: float) -> np.ndarray:

@@ -21,10 +21,10 @@ import numpy as np
 
 from ingest.artifacts import OcrToken
 from ingest.ocr.base import unit
-from ingest.ocr.coverage import doubt_unread_ends
+from ingest.ocr.coverage import doubt_unread_ink
 from ingest.ocr.runtime import without_telemetry
 from ingest.ocr.signs import settle_signs
-from ingest.ocr.strays import drop_stray_ends
+from ingest.ocr.strays import doubt_glyphs_read_as_specks, drop_stray_ends
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -79,7 +79,8 @@ class LineRecognizer:
 
         ≥/≧ and ≤/≦ (and a > or < read for one) are settled from the glyph where each was
         read (`ingest.ocr.signs`; the crops of one call, lines of one page, together), a line
-        end whose ink reaches past the characters read is doubted (`ingest.ocr.coverage`), and
+        end whose ink reaches past the characters read, or a glyph between two of them, is
+        doubted (`ingest.ocr.coverage`), so is a glyph read as a speck at a line's end, and
         characters read from dust at a line's ends are dropped (`ingest.ocr.strays`).
         """
         tokens = [
@@ -105,7 +106,8 @@ class LineRecognizer:
         # The crops of one call are the lines of one page: their signs are settled together.
         settled = settle_signs([(tokens[i], crops[i], char_xs[i]) for i in readable])
         for i, token in zip(readable, settled, strict=True):
-            token = doubt_unread_ends(token, crops[i], char_xs[i])
+            token = doubt_unread_ink(token, crops[i], char_xs[i])
+            token = doubt_glyphs_read_as_specks(token, crops[i], char_xs[i])
             tokens[i] = drop_stray_ends(token, crops[i], char_xs[i])
         return tokens
 
