@@ -146,7 +146,8 @@ def judge_fields(
     for issue in issues:
         for path in issue.paths:
             by_path[path].append(issue)
-    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, template.half_keys())
+    table_wide = template.half_keys()
+    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     judged = []
@@ -159,7 +160,8 @@ def judge_fields(
         own = by_path[path]
         reasons = {i.reason for i in own} | evidence_reasons(evidence, kinds[path], model)
         row = ROW_PATH.match(path)
-        if row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
+        in_row = row is not None and kind_key(path) not in table_wide
+        if in_row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
         if (
             "seal_overlap" in reasons

@@ -670,10 +670,34 @@ class _Mapper:
                         if spanned[key].carried_into in run:
                             spanned[key] = replace(spanned[key], source=doubt)
 
+    @staticmethod
+    def _doubt_shared_cells(section: SectionSpec, items: list[dict[str, _Read]]) -> None:
+        """An item's own cell (a value, an amount) that runs on into the rows of the next item
+        is one printed cell beside two: either the rule between the other cells is a stroke or
+        a fold the reader took for one (a name cut in two, `卫生监督检查社会影` and `响`), or
+        the items share it. What belongs to which item is a guess: both are in doubt."""
+        own = [c.key for c in section.columns if c.key not in section.carry_down]
+        for item, below in pairwise(items):
+            starts = [c.row for key in own for c in below[key].cells]
+            if not starts:
+                continue
+            shared = any(c.row + c.row_span > min(starts) for key in own for c in item[key].cells)
+            if not shared:
+                continue
+            for read_item in (item, below):
+                for key in own:
+                    read = read_item[key]
+                    if read.source is not None:
+                        doubt = replace(
+                            read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE
+                        )
+                        read_item[key] = replace(read, source=doubt)
+
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
         """The items with content of their own; a row with none (a bare 成本指标) prints only
         its labels."""
         self._doubt_split_levels(section, items)
+        self._doubt_shared_cells(section, items)
         self._place_lost_level2(items, section)
         own = [c.key for c in section.columns if c.key not in section.carry_down]
         kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]

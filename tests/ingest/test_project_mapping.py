@@ -590,3 +590,24 @@ def test_a_half_named_by_no_word_or_by_both_is_refused_in_the_reviewers_words(ty
     doc = _assessed(read(HEAD + SIDE_BY_SIDE))
     with pytest.raises(InvalidCorrection, match="中期 或 年度"):
         revalidate(doc, {"indicators[0].scope": typed}, TEMPLATE)
+
+
+def test_a_value_cell_beside_two_name_cells_puts_both_items_in_doubt():
+    table = [
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "效益指标", "社会效益指标", "卫生监督检查社会影", Span("不低于上年度水平", 4)],
+        [UP, UP, UP, "响", UP],  # a stroke across the name column read as a rule
+        [UP, UP, UP, "群众服务水平", Span("≥90%", 4)],
+    ]
+    mapped = read(HEAD + table)
+    assert [i.name for i in mapped.document.indicators] == [
+        "卫生监督检查社会影",
+        "响",
+        "群众服务水平",
+    ]
+    doubted = ("indicators[0].name", "indicators[0].value", "indicators[1].name")
+    assert all(mapped.evidence[p].structure_confidence < 0.5 for p in doubted)
+    assert mapped.evidence["indicators[2].name"].structure_confidence == 1.0
+    doc = _assessed(mapped)
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert set(doubted) <= flagged and "indicators[0].scope" not in flagged
