@@ -85,6 +85,10 @@ def _carried(
     touching a rule from both sides leaves it where the text ends. A corner keeps both of
     its rules' ends, so a rule that stops on this one's line shows where the lost stretch
     ran to however long it is, as when a seal's suppression takes the frame's top rule.
+    For the same reason a rule of any length that starts at a corner (both rules end
+    there) and stops in the open is the frame's side worn below it: it is carried to the
+    next corner only, where the rule it meets ends too (a label column merged over every
+    row leaves the side nothing else to cross).
     """
     own = own.copy()
     meets = own & other
@@ -94,12 +98,14 @@ def _carried(
     inner_start, inner_end = _crossed_ink(rules, meets, at, corner)
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
+    cornered = (meets & own_ink & other_ends & _ends(rules, at, scale)).any(axis=1)
     for gap, inner in ((start - at, inner_start - at), (at - end, at - inner_end)):
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
         stops = meets & (inner <= corner) & (inner >= -overshoot)
-        carry = carried & ~stops.any(axis=1) & lost.any(axis=1)
+        targets = np.where(carried[:, None], lost, cornered[:, None] & lost & other_ends)
+        carry = targets.any(axis=1) & ~stops.any(axis=1)
         for i in np.nonzero(carry)[0]:
-            own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
+            own[i, np.argmin(np.where(targets[i], gap[i], np.inf))] = True
     return own
 
 

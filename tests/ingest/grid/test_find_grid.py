@@ -166,6 +166,18 @@ def test_a_title_stroke_above_a_column_rule_does_not_carry_it_to_the_paper_edge(
     _assert_cells(find_grid(clean_page(page)), spec.cells())
 
 
+def test_a_frame_side_worn_below_its_corner_keeps_the_label_column():
+    """A worn print: the frame's left side, beside a label column merged over every row,
+    keeps only a stub under its top corner, and the frame's top and bottom rules end where
+    it ran."""
+    spec = TableSpec(
+        rows=[300, 400, 600, 700], cols=[200, 400, 600, 800, 1000, 1200], merges=[(0, 0, 3, 1)]
+    )
+    page = draw_rules(spec, thickness=3)
+    page[420:697, 195:206] = 255
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
 def test_a_border_seen_near_the_threshold_makes_its_cells_doubtful():
     spec = TableSpec(rows=[300, 600, 900], cols=[200, 800, 1400])
     page = draw_rules(spec, thickness=2)
