@@ -73,7 +73,8 @@ def _carried(
     when that is less than the rule's length away or the crossing rule ends there
     (`other_ends`). A crossing one column in is within a long rule's reach, but not its
     corner. Were an overshooting end taken as open, every rule of the frame would be carried
-    to the next long line beyond it, such as the edge of the paper in a photo.
+    to the next long line beyond it, such as the edge of the paper in a photo; so would a
+    rule whose measured end runs past a crossing only by ink apart from it (`_crossed_ink`).
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
@@ -84,21 +85,52 @@ def _carried(
     touching a rule from both sides leaves it where the text ends. A corner keeps both of
     its rules' ends, so a rule that stops on this one's line shows where the lost stretch
     ran to however long it is, as when a seal's suppression takes the frame's top rule.
+    For the same reason a rule of any length that starts at a corner (both rules end
+    there) and stops in the open is the frame's side worn below it: it is carried to the
+    next corner only, where the rule it meets ends too (a label column merged over every
+    row leaves the side nothing else to cross).
     """
     own = own.copy()
     meets = own & other
     corner, overshoot = scale.px(CORNER_IN), scale.px(OVERSHOOT_IN)
     start = np.array([r.start for r in rules], dtype=np.float64)[:, None]
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
+    inner_start, inner_end = _crossed_ink(rules, meets, at, corner)
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
-    for gap in (start - at, at - end):
+    cornered = (meets & own_ink & other_ends & _ends(rules, at, scale)).any(axis=1)
+    for gap, inner in ((start - at, inner_start - at), (at - end, at - inner_end)):
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
-        stops = meets & (gap <= corner) & (gap >= -overshoot)
-        carry = carried & ~stops.any(axis=1) & lost.any(axis=1)
+        stops = meets & (inner <= corner) & (inner >= -overshoot)
+        targets = np.where(carried[:, None], lost, cornered[:, None] & lost & other_ends)
+        carry = targets.any(axis=1) & ~stops.any(axis=1)
         for i in np.nonzero(carry)[0]:
-            own[i, np.argmin(np.where(lost[i], gap[i], np.inf))] = True
+            own[i, np.argmin(np.where(targets[i], gap[i], np.inf))] = True
     return own
+
+
+def _crossed_ink(
+    rules: list[Rule], meets: np.ndarray, at: np.ndarray, corner: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each rule's ink stops once the pieces of ink beyond its outermost crossings, apart
+    from the crossed ink by a gap, are left out (columns of shape (len(rules), 1)).
+
+    A column's rule can end under a title whose glyph strokes line up with it: a stroke
+    joined to the rule across the gap makes its measured end run past the table's top rule,
+    into the open, though its own ink stops at that rule.
+    """
+    start = np.array([r.start for r in rules], dtype=np.float64)
+    end = np.array([r.end for r in rules], dtype=np.float64)
+    for i, rule in enumerate(rules):
+        crossed = at[i][meets[i]]
+        spans = [
+            (a, b)
+            for a, b in rule.spans
+            if ((crossed >= a - corner) & (crossed <= b + corner)).any()
+        ]
+        if spans:
+            start[i], end[i] = min(a for a, _ in spans), max(b for _, b in spans)
+    return start[:, None], end[:, None]
 
 
 def _ends(rules: list[Rule], at: np.ndarray, scale: Scale) -> np.ndarray:

@@ -151,6 +151,33 @@ def test_rules_running_past_the_frame_are_not_carried_to_the_paper_edge_beyond_i
     _assert_cells(find_grid(clean_page(page)), spec.cells())
 
 
+def test_a_title_stroke_above_a_column_rule_does_not_carry_it_to_the_paper_edge():
+    """A photographed continuation page: the title repeated close above a short table, one
+    of its glyphs' strokes in line with a column's rule (joined to it across the gap), and
+    the paper's edges framing the page."""
+    spec = TableSpec(rows=[300, 380, 440], cols=[200, 400, 600, 800, 1000, 1200, 1400])
+    page = draw_rules(spec, thickness=3)
+    for x in range(640, 1120, 40):  # the title's upright strokes, one on the rule at x = 800
+        page[200:250, x - 1 : x + 2] = 0
+    page[30:34, 60:1604] = 0  # the paper's edges
+    page[2290:2294, 60:1604] = 0
+    page[30:2294, 60:64] = 0
+    page[30:2294, 1600:1604] = 0
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
+def test_a_frame_side_worn_below_its_corner_keeps_the_label_column():
+    """A worn print: the frame's left side, beside a label column merged over every row,
+    keeps only a stub under its top corner, and the frame's top and bottom rules end where
+    it ran."""
+    spec = TableSpec(
+        rows=[300, 400, 600, 700], cols=[200, 400, 600, 800, 1000, 1200], merges=[(0, 0, 3, 1)]
+    )
+    page = draw_rules(spec, thickness=3)
+    page[420:697, 195:206] = 255
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
 def test_a_border_seen_near_the_threshold_makes_its_cells_doubtful():
     spec = TableSpec(rows=[300, 600, 900], cols=[200, 800, 1400])
     page = draw_rules(spec, thickness=2)
