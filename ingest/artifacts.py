@@ -112,6 +112,10 @@ def union_box(boxes: Iterable[BBox]) -> BBox:
     )
 
 
+# The reading of a cell left empty beside a mark the dust filter took: at the reading doubt.
+UNREAD_MARK_CONFIDENCE = 0.5
+
+
 def weakest_confidence(tokens: Iterable[OcrToken]) -> float:
     """Weakest character decides: one unreadable digit makes the whole amount doubtful."""
     confs = [c for t in tokens for c in (t.char_confidences or (t.confidence,))]
@@ -129,10 +133,15 @@ class CellText(_Frozen):
     # A line stops short and the next is not a numbered item: entries set one above the
     # other, as when a faded rule between two rows was not seen, rather than one wrapped text.
     stacked_lines: bool = False
+    # No line was read, yet a mark as tall as a small glyph was taken for dust
+    # (`ingest.ocr.assign`): the empty reading is an even-odds one.
+    unread_mark: bool = False
 
     @property
     def confidence(self) -> float:
-        return weakest_confidence(self.tokens)
+        return min(
+            weakest_confidence(self.tokens), UNREAD_MARK_CONFIDENCE if self.unread_mark else 1.0
+        )
 
 
 class PageTable(_Frozen):

@@ -88,8 +88,9 @@ def read_cells(
             seal_boxes=seal_boxes,
         )
     unread: list[BBox] = []
+    unread_marks: set[int] = set()
     if strategy == "cell_lines":
-        lines_by_cell, outside, unread = _read_by_cell_lines(page, grid, engine)
+        lines_by_cell, outside, unread, unread_marks = _read_by_cell_lines(page, grid, engine)
     else:
         lines_by_cell, outside = _read_full_page(page, grid, engine)
     cells = tuple(
@@ -100,6 +101,7 @@ def read_cells(
             tokens=tuple(t for line in lines_by_cell[i] for t in line.tokens),
             seal_overlap=_seal_overlap(page, cell.bbox),
             stacked_lines=has_stacked_lines(lines_by_cell[i], cell.bbox),
+            unread_mark=i in unread_marks,
         )
         for i, cell in enumerate(grid.cells)
     )
@@ -139,7 +141,7 @@ class _Band:
 
 def _read_by_cell_lines(
     page: CleanPage, grid: Grid, engine: OcrEngine
-) -> tuple[list[list[TextLine]], list[OcrToken], list[BBox]]:
+) -> tuple[list[list[TextLine]], list[OcrToken], list[BBox], set[int]]:
     ink = _ink_mask(page.gray)
     inset = max(2, round(page.dpi / 60))
     gray = page.gray.copy()  # the specks each cell drops are whitened here, so no crop holds one
@@ -158,12 +160,15 @@ def _read_by_cell_lines(
     crops: list[np.ndarray] = []
     owners: list[tuple[int, BBox]] = []  # (cell index or OUTSIDE, line box on the page)
     fallback: list[int] = []
+    unread_marks: set[int] = set()
     speck = _SPECK * _CHARACTER_IN * page.dpi
     for i, bands in enumerate(raw):
         inside = _inset(grid.cells[i].bbox, inset)
         # A speck kept for a stroke near it that is still a line of its own is not
         # punctuation (that sits in its text's line) but dust or a rule's corner beside it.
         bands = [b for b in _merge_fragments(bands, line_height) if max(b.width, b.height) >= speck]
+        if not bands and _lone_mark(ink, gray, inside, line_height):
+            unread_marks.add(i)
         if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
         elif len(bands) >= 2 and all(b.width <= 1.5 * b.height for b in bands):
@@ -198,7 +203,18 @@ def _read_by_cell_lines(
         [TextLine((t,)) for t in tokens] if i not in fallback else group_lines(tokens)
         for i, tokens in enumerate(tokens_by_cell)
     ]
-    return lines_by_cell, outside, unread
+    return lines_by_cell, outside, unread, unread_marks
+
+
+def _lone_mark(ink: np.ndarray, cleaned: np.ndarray, box: BBox, line_height: float) -> bool:
+    """Whether a cell left with no line lost a mark as tall as a small glyph to the dust
+    filter: a light digit alone in its cell (`8`) is seen only at its darkest strokes, as a
+    solid blob like a toner dot. Dust or digit, pixels cannot tell; the empty reading is in
+    doubt."""
+    dropped = (crop(ink, box) & (crop(cleaned, box) == 255)).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(dropped, 8)
+    heights = stats[1:count, cv2.CC_STAT_HEIGHT]
+    return bool((heights >= _SMALLEST_MARK * line_height).any())
 
 
 def _read_without_table(page: CleanPage, engine: OcrEngine) -> tuple[list[OcrToken], list[BBox]]:

@@ -572,3 +572,27 @@ def test_a_wrapped_line_starting_a_glyph_right_of_the_line_under_it_lost_its_fir
     assert cells[0].tokens[0].char_confidences[0] <= 0.5
     assert cells[0].tokens[0].char_confidences[1:] == (0.9,) * 7
     assert cells[1].confidence == 0.9 and cells[2].confidence == 0.9
+
+
+def test_a_cell_left_empty_by_a_glyph_tall_blob_taken_for_dust_is_read_in_doubt():
+    """A light digit alone in its cell is seen only at its darkest strokes, a solid blob like
+    toner: it is dropped as dust, and the empty reading is an even-odds one."""
+    sheet = Sheet()
+    sheet.cell(0, 0, (100, 100, 500, 200))
+    sheet.text(120, 130, "产出指标")  # the page's line height: 28 px
+    sheet.cell(0, 1, (500, 100, 700, 200))
+    blob = np.zeros(sheet.gray.shape, bool)
+    _disc(blob, 150, 600, 6)  # 13 px tall: the dark core of a light `8`
+    sheet.gray[blob] = _value("8")
+    sheet.cell(0, 2, (700, 100, 900, 200))
+    dust = np.zeros(sheet.gray.shape, bool)
+    _disc(dust, 150, 800, 2)  # dust
+    sheet.gray[dust] = _value("8")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    cells = {(c.cell.row, c.cell.col): c for c in table.cells}
+    assert cells[(0, 1)].text == "" and cells[(0, 1)].confidence == 0.5
+    assert cells[(0, 2)].text == "" and cells[(0, 2)].confidence == 1.0
+    assert cells[(0, 0)].text == "产出指标" and not cells[(0, 0)].unread_mark
