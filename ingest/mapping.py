@@ -304,12 +304,25 @@ class _Mapper:
             parts = split_wordings(cell.text, wordings) if cell.col_span > 1 else None
             if parts is not None and len(parts) == cell.col_span:
                 entries += [(cell, cell.col + j, text) for j, text in enumerate(parts)]
+            elif parts is not None and len(parts) == len(starts := self._starts_below(cell)):
+                entries += [(cell, col, text) for col, text in zip(starts, parts, strict=True)]
             else:
                 entries.append((cell, cell.col, cell.text))
         found = match_row([text for _, _, text in entries], candidates)
         if found is None:
             return None
         return [(entries[i][0], entries[i][1], match) for i, match in sorted(found.items())]
+
+    def _starts_below(self, cell: LogicalCell) -> list[int]:
+        """The columns where the cells of the row under `cell` start within its span: where a
+        header cell joined over more columns than it names, its labels' columns are the ones
+        the entries under it keep apart (`三级指标指标值` over a name column and a value cell
+        three columns wide)."""
+        below = cell.row + cell.row_span
+        if below >= self.table.n_rows:
+            return []
+        end = cell.col + cell.col_span
+        return [c.col for c in self.starting[below] if cell.col <= c.col < end]
 
     def value_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
         cells = [c for r in rows for c in self._content(r)]

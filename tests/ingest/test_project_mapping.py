@@ -207,6 +207,22 @@ def test_header_cells_joined_by_a_rule_not_seen_name_each_column():
         ]
 
 
+def test_a_header_cell_joined_over_more_columns_than_it_names_takes_them_from_the_row_below():
+    tables = [
+        ["", "一级指标", "二级指标", Span("三级指标指标值", 5)],  # its rules not seen
+        [UP, "项目完成指标", "数量指标", "劳动保障监察覆盖人次", Span("1166人次", 4)],
+        [UP, UP, UP, "劳动保障监察场次", Span("≥18场", 4)],
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "项目完成指标", "数量指标", "劳动保障监察任务量", Span("根据下达任务目标要求确定", 4)],
+    ]
+    doc = read(HEAD + tables).document
+    assert [(i.scope, i.name, i.value) for i in doc.indicators] == [
+        ("mid_term", "劳动保障监察覆盖人次", "1166人次"),
+        ("mid_term", "劳动保障监察场次", "≥18场"),
+        ("annual", "劳动保障监察任务量", "根据下达任务目标要求确定"),
+    ]
+
+
 def test_sections_whose_labels_were_not_read_are_told_by_what_they_print():
     head = [list(r) for r in HEAD]
     for row in head:
