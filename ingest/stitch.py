@@ -42,6 +42,7 @@ from ingest.artifacts import (
     PageTable,
     Table,
     union_box,
+    weakest_confidence,
 )
 from ingest.labels import LabelMatch, fold_label, match_label, match_row
 from ingest.ocr.lines import ends_short
@@ -480,7 +481,7 @@ class _Stitcher:
                 row_span=c.row_end - c.row,
                 col_span=c.col_end - c.col,
                 text=c.text,
-                confidence=min(p.confidence for p in c.parts),
+                confidence=_reading_confidence(c.parts, c.text),
                 structure_confidence=min(
                     *(
                         min(p.cell.confidence, UNDECIDED_ROW_CONFIDENCE)
@@ -536,3 +537,13 @@ def stitch(pages: list[PageTable], template: Template) -> Table:
     for page in pages:
         stitcher.add_page(page)
     return stitcher.table(pages)
+
+
+def _reading_confidence(parts: list[CellText], text: str) -> float:
+    """The weakest reading of a cell's parts. A part left empty beside a glyph-tall blob
+    (`CellText.unread_mark`) doubts the cell only when no part holds text: the empty part of
+    a cell a page break cut, with a speck of dust in it, says nothing of the value printed on
+    the other side of the break."""
+    if text.strip():
+        return min(weakest_confidence(p.tokens) for p in parts)
+    return min(p.confidence for p in parts)

@@ -352,3 +352,20 @@ def test_a_merged_name_cell_at_the_page_top_is_not_a_continuation():
         ["", Span("加强联系。", 2), "", "2. 加强联系"],
     ]
     assert stitched(page1, page2).n_rows == 3
+
+
+def test_dust_in_the_empty_part_of_a_cut_cell_doubts_nothing_printed_across_the_break():
+    """The empty part of a cell a page break cut, with a glyph-tall blob taken for dust in it,
+    says nothing of the value printed on the other side; a cell empty on both sides does."""
+    page1, page2 = tasks_pages("")
+    page1[1][3] = ""  # no amount printed before the break either
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    dusty = tuple(
+        c.model_copy(update={"unread_mark": True}) if not c.text and c.cell.row == 1 else c
+        for c in pages[1].cells
+    )
+    table = stitch([pages[0], pages[1].model_copy(update={"cells": dusty})], TEMPLATE)
+    assert table.n_rows == 2
+    name, amount = cell_at(table, 1, 1), cell_at(table, 1, 3)
+    assert name.text == "市侨联工作经费" and name.confidence > 0.5
+    assert amount.text == "" and amount.confidence == 0.5
