@@ -47,6 +47,8 @@ _CHARACTER_IN = 0.14
 _SPECK = 0.3
 _SPECK_REACH = 0.75
 _SPECK_RISE = 0.25
+# In characters: a row of ink this tall is most of a character, a line of its own.
+_WHOLE_ROW = 0.6
 # A solid round blob smaller than a character is dust or toner, unless it sits on a line beside
 # text as a comma's head does (within the same reach as a speck).
 _DOT = 0.2
@@ -166,7 +168,11 @@ def _read_by_cell_lines(
         inside = _inset(grid.cells[i].bbox, inset)
         # A speck kept for a stroke near it that is still a line of its own is not
         # punctuation (that sits in its text's line) but dust or a rule's corner beside it.
-        bands = [b for b in _merge_fragments(bands, line_height) if max(b.width, b.height) >= speck]
+        bands = [
+            b
+            for b in _merge_fragments(bands, line_height, page.dpi)
+            if max(b.width, b.height) >= speck
+        ]
         if not bands and _lone_mark(ink, gray, inside, line_height):
             unread_marks.add(i)
         if any(b.height > 1.8 * line_height for b in bands):
@@ -485,14 +491,19 @@ def _typical_height(bands: list[_Band], dpi: int) -> float:
     return float(np.median(heights)) if heights else dpi * 0.15
 
 
-def _merge_fragments(bands: list[_Band], line_height: float) -> list[_Band]:
-    """Rejoin rows of one line that the profile cut apart (the strokes of 三, 二, 一…)."""
+def _merge_fragments(bands: list[_Band], line_height: float, dpi: int) -> list[_Band]:
+    """Rejoin rows of one line that the profile cut apart (the strokes of 三, 二, 一…). Two
+    rows each as tall as most of a character are two lines set close, never fragments: on a
+    page whose touching paragraph lines make the typical band two lines tall, they would
+    otherwise be read as one crop and the second line lost (`经费` under `办公设备购置`)."""
+    whole = _WHOLE_ROW * _CHARACTER_IN * dpi
     merged: list[_Band] = []
     for band in bands:
         if merged:
             last = merged[-1]
             gap = band.y0 - last.y1
-            if gap <= 0.5 * line_height and band.y1 - last.y0 <= 1.3 * line_height:
+            lines = min(last.height, band.height) >= whole
+            if not lines and gap <= 0.5 * line_height and band.y1 - last.y0 <= 1.3 * line_height:
                 merged[-1] = _Band(min(last.x0, band.x0), last.y0, max(last.x1, band.x1), band.y1)
                 continue
         merged.append(band)
@@ -560,7 +571,7 @@ def _strip_runs(ink: np.ndarray, strip: BBox, line_height: float, dpi: int) -> l
     text = np.zeros_like(ink)
     text[strip[1] : strip[3], strip[0] : strip[2]] = region > edges
     runs = []
-    for band in _merge_fragments(_ink_bands(text, strip, dpi), line_height):
+    for band in _merge_fragments(_ink_bands(text, strip, dpi), line_height, dpi):
         if band.height < _SMALLEST_MARK * line_height:
             continue  # specks and the dots of a scan, not a line of text
         cols = np.flatnonzero(text[band.y0 : band.y1, band.x0 : band.x1].any(axis=0))

@@ -596,3 +596,15 @@ def test_a_cell_left_empty_by_a_glyph_tall_blob_taken_for_dust_is_read_in_doubt(
     assert cells[(0, 1)].text == "" and cells[(0, 1)].confidence == 0.5
     assert cells[(0, 2)].text == "" and cells[(0, 2)].confidence == 1.0
     assert cells[(0, 0)].text == "产出指标" and not cells[(0, 0)].unread_mark
+
+
+def test_two_lines_set_close_are_never_merged_as_fragments_of_one():
+    """On a page whose touching paragraph lines make the typical band two lines tall, a name
+    wrapped onto a second close line (`办公设备购置` over `经费`) is still two lines; the thin
+    rows the profile cuts from one line (the strokes of 二) are rejoined."""
+    from ingest.ocr.assign import _Band, _merge_fragments
+
+    lines = [_Band(368, 727, 529, 753), _Band(367, 756, 420, 782)]  # 26 px each, 3 px apart
+    assert _merge_fragments(lines, line_height=44.0, dpi=200) == lines
+    strokes = [_Band(368, 727, 529, 733), _Band(368, 740, 529, 753)]  # 二's bars over a line
+    assert _merge_fragments(strokes, line_height=44.0, dpi=200) == [_Band(368, 727, 529, 753)]
