@@ -684,12 +684,12 @@ class _Mapper:
                             spanned[key] = replace(spanned[key], source=doubt)
 
     @staticmethod
-    def _doubt_shared_cells(section: SectionSpec, items: list[dict[str, _Read]]) -> None:
+    def _doubt_shared_cells(own: list[str], items: list[dict[str, _Read]]) -> None:
         """An item's own cell (a value, an amount) that runs on into the rows of the next item
         is one printed cell beside two: either the rule between the other cells is a stroke or
         a fold the reader took for one (a name cut in two, `卫生监督检查社会影` and `响`), or
-        the items share it. What belongs to which item is a guess: both are in doubt."""
-        own = [c.key for c in section.columns if c.key not in section.carry_down]
+        the items share it. What belongs to which item is a guess: both are in doubt. `own`:
+        the item's own columns, those not carried down."""
         for item, below in pairwise(items):
             starts = [c.row for key in own for c in below[key].cells]
             if not starts:
@@ -709,10 +709,10 @@ class _Mapper:
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
         """The items with content of their own; a row with none (a bare 成本指标) prints only
         its labels."""
-        self._doubt_split_levels(section, items)
-        self._doubt_shared_cells(section, items)
-        self._place_lost_level2(items, section)
         own = [c.key for c in section.columns if c.key not in section.carry_down]
+        self._doubt_split_levels(section, items)
+        self._doubt_shared_cells(own, items)
+        self._place_lost_level2(items, section)
         kept = [i for i, item in enumerate(items) if any(item[k].value is not None for k in own)]
         for i, item in enumerate(items):
             self._use([c for read in item.values() for c in read.cells], as_value=i in kept)

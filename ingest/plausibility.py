@@ -226,8 +226,10 @@ for _group in LOOKALIKE_GROUPS:
 WORD_COUNT = 100
 
 
-# What a numeral 一 at a value's start counts or dates (`一年内`, `一次`): it is then no dash.
-_MEASURES = "个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍季"
+# Measure words and units a number in a name or value counts or dates with (`3个`, `12月`).
+MEASURE_WORDS = "个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍"
+# What a numeral 一 at a value's start counts or dates (`一年内`, `一次`, `一季度`): then no dash.
+_COUNTED_BY_ONE = MEASURE_WORDS + "季"
 
 
 def dash_read_as_one(text: str | None, template: Template) -> bool:
@@ -238,7 +240,7 @@ def dash_read_as_one(text: str | None, template: Template) -> bool:
     run = _HAN_RUN.match(stripped)
     if run is None or not run.group(0).startswith("一") or len(run.group(0)) < 3:
         return False
-    if run.group(0)[1] in _MEASURES:
+    if run.group(0)[1] in _COUNTED_BY_ONE:
         return False
     counts, log_total = vocabulary(template)
     return not _in_words(run.group(0), counts, log_total)[0]

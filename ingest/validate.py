@@ -17,6 +17,7 @@ from ingest.labels import fold_label, nearest_wording
 from ingest.messages import say
 from ingest.places import misread_place
 from ingest.plausibility import (
+    MEASURE_WORDS,
     dash_read_as_one,
     lookalike_in_word,
     rare_lone_character,
@@ -139,9 +140,7 @@ _UNREADABLE = re.compile(r"[?？\ufffd]")
 
 # A list number whose mark was not read, glued to a name (`1劳动保障监察经费`): one or two
 # digits right before an ideograph that is no measure word (`3个`, `12月` are the name's own).
-_LIST_NUMBER = re.compile(
-    r"\s*(\d{1,2})(?=[\u4e00-\u9fff])(?![个项次人家所名年月日天批类场件台套座条户万千百亿期号级岁周倍])"
-)
+_LIST_NUMBER = re.compile(rf"\s*(\d{{1,2}})(?=[\u4e00-\u9fff])(?![{MEASURE_WORDS}])")
 
 # One digit glued to a name's end (`办公设备购置经费项目数量6`): a count in a name carries its
 # measure word (`1次`) and a year or code has more digits, so a lone digit there is a speck read
