@@ -100,6 +100,17 @@ class OcrToken(_Frozen):
     confidence: float = Field(ge=0.0, le=1.0)
     char_confidences: tuple[float, ...] = ()
 
+    def doubted(self, at: Iterable[int], cap: float) -> "OcrToken":
+        """The token with its characters `at` read at `cap` at most and its confidence their
+        mean again; itself where none was read higher."""
+        confs = list(self.char_confidences)
+        for i in at:
+            confs[i] = min(confs[i], cap)
+        if confs == list(self.char_confidences):
+            return self
+        mean = float(np.mean(confs))
+        return self.model_copy(update={"char_confidences": tuple(confs), "confidence": mean})
+
 
 def union_box(boxes: Iterable[BBox]) -> BBox:
     """The smallest box holding all of `boxes` (at least one)."""

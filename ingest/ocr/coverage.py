@@ -82,13 +82,7 @@ def doubt_unread_ink(token: OcrToken, crop: np.ndarray, char_x: Sequence[float])
     for a, b in pairwise(read):
         if _glyph_between(glyphs, char_x[a], char_x[b]):
             doubted.update((a, b))
-    if not doubted:
-        return token
-    for i in doubted:
-        confs[i] = min(confs[i], UNREAD_INK_CONFIDENCE)
-    return token.model_copy(
-        update={"char_confidences": tuple(confs), "confidence": float(np.mean(confs))}
-    )
+    return token.doubted(doubted, UNREAD_INK_CONFIDENCE)
 
 
 def _glyph_between(glyphs: _LineGlyphs, x0: float, x1: float) -> bool:

@@ -133,6 +133,7 @@ def doubt_glyphs_read_as_specks(
         return token
     ink, tallest = marks
     reach = _REACH * tallest
+    glyphs = []
     for i, inward in ends:
         own = np.setdiff1d(ink.marks_near(char_x[i], reach), ink.marks_near(char_x[inward], reach))
         own = own[ink.boxes[own, 3] < _RULE_SHARE * crop.shape[0]]
@@ -141,12 +142,8 @@ def doubt_glyphs_read_as_specks(
         top = ink.boxes[own, 1].min()
         bottom = (ink.boxes[own, 1] + ink.boxes[own, 3]).max()
         if bottom - top >= _GLYPH_SHARE * tallest:
-            confs[i] = min(confs[i], GLYPH_READ_AS_SPECK_CONFIDENCE)
-    if confs == list(token.char_confidences):
-        return token
-    return token.model_copy(
-        update={"char_confidences": tuple(confs), "confidence": float(np.mean(confs))}
-    )
+            glyphs.append(i)
+    return token.doubted(glyphs, GLYPH_READ_AS_SPECK_CONFIDENCE)
 
 
 def is_speck_reading(char: str, confidence: float, rest: str) -> bool:
