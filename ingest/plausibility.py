@@ -246,6 +246,17 @@ def dash_read_as_one(text: str | None, template: Template) -> bool:
     return not _in_words(run.group(0), counts, log_total)[0]
 
 
+def lone_characters(text: str, template: Template) -> list[int]:
+    """Where in `text` the Han characters stand that belong to no word of two or more."""
+    counts, log_total = vocabulary(template)
+    return [
+        match.start() + i
+        for match in _HAN_RUN.finditer(text)
+        for i, in_word in enumerate(_in_words(match.group(0), counts, log_total))
+        if not in_word
+    ]
+
+
 def lookalike_in_word(text: str | None, template: Template) -> tuple[str, str, str] | None:
     """A character of a short value that stands in no word while a look-alike of it would
     stand in a common one (`白常` where `日常` is a word): the character, its look-alike and

@@ -303,6 +303,13 @@ class Template(_Spec):
                 return canonical
         return level1
 
+    def only_level2(self, level1: str) -> str | None:
+        """The one 二级 a 一级 holds (满意度指标: 服务对象满意度指标), which an unread or garbled
+        二级 beside it can only be; None where the taxonomy leaves a choice or does not know
+        the 一级."""
+        children = self.taxonomy.get(self.canonical_level1(level1), [])
+        return children[0] if len(children) == 1 else None
+
     def level1_of(self, level2: str) -> str | None:
         """The 一级指标 a (possibly variant) 二级指标 belongs to."""
         canonical = self.canonical_level2(level2)

@@ -13,12 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ingest.corroboration import mended_from_elsewhere
 from ingest.labels import fold_label, nearest_wording
 from ingest.messages import say
 from ingest.places import misread_place
 from ingest.plausibility import (
     MEASURE_WORDS,
     dash_read_as_one,
+    lone_characters,
     lookalike_in_word,
     rare_lone_character,
     unworded_pair,
@@ -146,7 +148,8 @@ _LIST_NUMBER = re.compile(rf"\s*(\d{{1,2}})(?=[\u4e00-\u9fff])(?![{MEASURE_WORDS
 # measure word (`1次`) and a year or code has more digits, so a lone digit there is a speck read
 # as one.
 _DIGIT_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])\s*(\d)\s*$")
-_DIGIT_AT_END_OF_VALUE = re.compile(r"(?<=[\u4e00-\u9fff%％])\s*(\d)\s*$")
+# A digit or a Latin letter glued to an indicator value's measure (`≥4010人6`, `≧3295人a`).
+_SPECK_AT_END_OF_VALUE = re.compile(r"(?<=[\u4e00-\u9fff%％])\s*([0-9A-Za-z])\s*$")
 
 
 def as_decimal(value: FieldValue) -> Decimal | None:
@@ -185,6 +188,10 @@ def _format_issues(
                 problem = say(template, "unworded_pair", pair=pair)
             elif label := labels.get(fold_label(value)):
                 problem = say(template, "value_is_label", label=label)
+        if problem and suggestion is None and kind in ("text", "indicator_value"):
+            elsewhere = (text for other, text in texts.items() if other != path)
+            doubted = lone_characters(str(value), template)
+            suggestion = mended_from_elsewhere(str(value), doubted, elsewhere)
         if problem:
             issues.append(
                 CheckIssue(
@@ -269,7 +276,7 @@ def _kind_problem(
             ), inner_mark.sub("", value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
-    if isinstance(value, str) and (digit := _digit_at_end(value, kind)):
+    if isinstance(value, str) and (digit := _speck_at_end(value, kind)):
         return say(template, "digit_at_end", digit=digit.group(1)), value[: digit.start()]
     if kind in ("text", "indicator_value") and (rare := rare_lone_character(value, template)):
         return say(template, "rare_character", char=rare), None
@@ -340,13 +347,14 @@ def _percent_problem(value: str, template: Template) -> str | None:
     return say(template, "percent_sign_missing") if _NUMBER.search(value) else None
 
 
-def _digit_at_end(value: str, kind: ValueKind) -> re.Match[str] | None:
-    """A lone digit glued to the end of a name, or of an indicator value that has already
-    given its number and measure (`≥4010人6`): a speck read as a digit."""
+def _speck_at_end(value: str, kind: ValueKind) -> re.Match[str] | None:
+    """A lone digit glued to the end of a name, or a digit or letter to the end of an
+    indicator value that has already given its number and measure (`≥4010人6`, `≧3295人a`):
+    a speck read as a character."""
     if kind == "text":
         return _DIGIT_AT_END.search(value)
     if kind == "indicator_value":
-        end = _DIGIT_AT_END_OF_VALUE.search(value)
+        end = _SPECK_AT_END_OF_VALUE.search(value)
         return end if end and re.search(r"\d", value[: end.start()]) else None
     return None
 
@@ -501,15 +509,19 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
                     suggestion_path=path if nearest else None,
                 )
             )
+        path = f"{name}[{i}].level2"
+        only = template.only_level2(ind.level1) if ind.level1 and level1_ok else None
         if ind.level2 is None:
+            if only is not None and (ind.name or ind.value):
+                detail = say(template, "level2_unread", level1=ind.level1, level2=only)
+                issues.append(_taxonomy_level2_issue((path,), detail, only, template))
             continue
         expected = template.level1_of(ind.level2)
         nearest = None
-        path = f"{name}[{i}].level2"
         paths: tuple[str, ...] = (path,)
         if expected is None:
             detail = say(template, "not_level2", value=ind.level2)
-            nearest = nearest_wording(ind.level2, level2_terms)
+            nearest = nearest_wording(ind.level2, level2_terms) or only
         elif level1_ok and ind.level1 and template.canonical_level1(ind.level1) != expected:
             # printed so: kept, no suggestion
             detail = say(template, "level2_under", level2=ind.level2, level1=expected)
@@ -517,17 +529,22 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
             paths = (f"{name}[{i}].level1", *paths)
         else:
             continue
-        issues.append(
-            CheckIssue(
-                check="taxonomy_level2",
-                reason="taxonomy",
-                paths=paths,
-                message=say(template, "found", reason=reason, detail=detail),
-                suggestion=nearest,
-                suggestion_path=path if nearest else None,
-            )
-        )
+        issues.append(_taxonomy_level2_issue(paths, detail, nearest, template))
     return issues
+
+
+def _taxonomy_level2_issue(
+    paths: tuple[str, ...], detail: str, suggestion: str | None, template: Template
+) -> CheckIssue:
+    """A 二级 the taxonomy speaks against; the suggestion is for the 二级 (the last path)."""
+    return CheckIssue(
+        check="taxonomy_level2",
+        reason="taxonomy",
+        paths=paths,
+        message=say(template, "found", reason=say(template, "taxonomy"), detail=detail),
+        suggestion=suggestion,
+        suggestion_path=paths[-1] if suggestion else None,
+    )
 
 
 # A whole amount is suspect only among at least this many others that all carry the decimals.

@@ -353,6 +353,28 @@ def test_a_misread_taxonomy_term_gets_the_nearest_as_suggestion(path, printed, s
     assert (issue.suggestion, issue.suggestion_path) == (suggested, path if suggested else None)
 
 
+@pytest.mark.parametrize("read", [None, "6", "。"])
+def test_a_level2_under_a_level1_with_one_child_is_suggested_by_the_taxonomy(read):
+    doc = with_records(with_values(seed_document(), {"indicators[32].level2": read}))
+    (issue,) = issues_for(doc, "taxonomy")
+    assert issue.paths == ("indicators[32].level2",)
+    assert (issue.suggestion, issue.suggestion_path) == ("服务对象满意度指标", issue.paths[0])
+
+
+def test_an_unread_level2_under_a_level1_with_a_choice_gets_no_suggestion():
+    doc = with_records(with_values(seed_document(), {"indicators[27].level2": None}))
+    assert issues_for(doc, "taxonomy") == []  # 效益指标 has four: left to the reading doubts
+
+
+def test_a_misread_character_is_suggested_from_the_document_s_other_text():
+    doc = seed_document()
+    name = doc.indicators[0].name
+    misread = "荃" + name[1:]
+    doc = with_records(with_values(doc, {"indicators[0].name": misread}))
+    (issue,) = issues_for(doc, "format")
+    assert (issue.suggestion, issue.suggestion_path) == (name, "indicators[0].name")
+
+
 def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
     (issue,) = issues_for(doc, "taxonomy")
@@ -412,6 +434,8 @@ def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
         # an indicator value that has given its number and measure ends there
         ("indicators[0].value", "≥4010人6", "“6”", "≥4010人"),
         ("indicators[0].value", "≥95%6", "“6”", "≥95%"),
+        ("indicators[0].value", "≧3295人a", "“a”", "≧3295人"),  # a letter likewise
+        ("indicators[0].value", "≥4A级", "", None),  # a grade's letter, before its measure
         ("indicators[0].value", "第3", "", None),  # no number and measure before it
         ("indicators[0].value", "≥4010人", "", None),
         # a dash or a rule's stub before the text is read as 一, which then stands in no word
