@@ -189,9 +189,7 @@ def _format_issues(
             elif label := labels.get(fold_label(value)):
                 problem = say(template, "value_is_label", label=label)
         if problem and suggestion is None and kind in ("text", "indicator_value"):
-            elsewhere = (text for other, text in texts.items() if other != path)
-            doubted = lone_characters(str(value), template)
-            suggestion = mended_from_elsewhere(str(value), doubted, elsewhere)
+            suggestion = _mended(str(value), [t for p, t in texts.items() if p != path], template)
         if problem:
             issues.append(
                 CheckIssue(
@@ -204,6 +202,17 @@ def _format_issues(
                 )
             )
     return issues
+
+
+def _mended(value: str, elsewhere: list[str], template: Template) -> str | None:
+    """`value` with a character that stands in no word replaced by the one the document's
+    other texts print between its neighbours, where that puts it in a word (`段疾人` with
+    残疾人 printed elsewhere); a neighbour of a right character may stand in no word too."""
+    lone = lone_characters(value, template)
+    mended = mended_from_elsewhere(value, lone, elsewhere)
+    if mended is None or len(lone_characters(mended, template)) >= len(lone):
+        return None
+    return mended
 
 
 # At most this many of the known names a misread division name may be are told.

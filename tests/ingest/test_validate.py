@@ -375,6 +375,15 @@ def test_a_misread_character_is_suggested_from_the_document_s_other_text():
     assert (issue.suggestion, issue.suggestion_path) == (name, "indicators[0].name")
 
 
+def test_a_character_mended_into_no_word_is_not_suggested():
+    # `区` stands alone beside an unknown place; elsewhere `进` stands between the same
+    # neighbours, but `淡江进农业` puts it in no word either
+    values = {"department": "揭阳市淡江区农业农村局", "tasks[0].name": "推动淡江进农业"}
+    doc = with_records(with_values(seed_document(), values))
+    (issue,) = [i for i in issues_for(doc, "format") if i.paths == ("department",)]
+    assert issue.suggestion is None
+
+
 def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
     (issue,) = issues_for(doc, "taxonomy")
