@@ -130,6 +130,7 @@ def test_unit_line_page_numbers_attachment_mark_and_a_header_above_the_frame_are
         ("1一级指标二级指标1", 230),  # a header row above a frame whose top rule was not seen
         ("— 1 —", 2210),
         ("-1_", 2250),  # a speck read after the page number
+        ("-1二", 2270),  # its dash read as 二
         ("第 1 页，共 1 页.", 2290),
         ("2024年市级部门整体预算绩效目标表", 2320),  # the title printed again
     ):
