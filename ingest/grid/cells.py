@@ -353,20 +353,32 @@ def _rectangles(labels: np.ndarray) -> np.ndarray:
 
 
 def merge_cells(lattice: Lattice) -> list[Region]:
-    """Merged cells of the lattice, each with the certainty of its weakest boundary."""
+    """Merged cells of the lattice, each with the certainty of its weakest boundary: the
+    frame piece by piece, each cell across a side as a whole (`_apart`), and the boundaries
+    inside it."""
     labels = _rectangles(_restore_broken(lattice))
     threshold = lattice.present
+    x, y = crossings(lattice.horizontal, lattice.vertical)
+    lengths = np.abs(np.diff(y, axis=0)), np.abs(np.diff(x, axis=1))
+    n_rows, n_cols = labels.shape
     regions = []
     for label in np.unique(labels):
         rows, cols = np.nonzero(labels == label)
         r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-        borders = np.concatenate(
-            (
-                lattice.h_cover[r0, c0:c1],
-                lattice.h_cover[r1, c0:c1],
-                lattice.v_cover[r0:r1, c0],
-                lattice.v_cover[r0:r1, c1],
-            )
+        frame = [
+            *(lattice.h_cover[r0, c0:c1] if r0 == 0 else ()),
+            *(lattice.h_cover[r1, c0:c1] if r1 == n_rows else ()),
+            *(lattice.v_cover[r0:r1, c0] if c0 == 0 else ()),
+            *(lattice.v_cover[r0:r1, c1] if c1 == n_cols else ()),
+        ]
+        across = {
+            *(labels[r0 - 1, c0:c1] if r0 > 0 else ()),
+            *(labels[r1, c0:c1] if r1 < n_rows else ()),
+            *(labels[r0:r1, c0 - 1] if c0 > 0 else ()),
+            *(labels[r0:r1, c1] if c1 < n_cols else ()),
+        }
+        borders = np.array(
+            [*frame, *(_apart(lattice, labels, lengths, label, other) for other in across)]
         )
         inside = np.concatenate(
             (
@@ -377,6 +389,43 @@ def merge_cells(lattice: Lattice) -> list[Region]:
         confidence = min(_certainty(borders, True, threshold), _certainty(inside, False, threshold))
         regions.append(Region(int(r0), int(r1), int(c0), int(c1), confidence))
     return sorted(regions, key=lambda r: (r.r0, r.c0))
+
+
+def _apart(
+    lattice: Lattice,
+    labels: np.ndarray,
+    lengths: tuple[np.ndarray, np.ndarray],
+    a: int,
+    b: int,
+) -> float:
+    """The rule ink that keeps two neighbouring cells apart, as a share of a boundary.
+
+    The line they share is judged whole: the lattice cuts it where other columns' rules
+    cross it, and a worn stretch that happens to fill one such piece (the rule between a
+    二级 cell and its 一级 cell lost over one of their rows) does not join cells whose rule
+    the rest of the line shows. And cells are rectangles: two whose union is none could be
+    one cell only with every boundary inside the rectangle around them gone, so a rule
+    there keeps them apart however worn the line they share. The frame has no cell beyond
+    it to vouch for it, and is judged piece by piece (`merge_cells`)."""
+    v_length, h_length = lengths
+    pair = (labels == a) | (labels == b)
+    v_shared = np.zeros(lattice.v_cover.shape, bool)
+    v_shared[:, 1:-1] = pair[:, :-1] & pair[:, 1:] & (labels[:, :-1] != labels[:, 1:])
+    h_shared = np.zeros(lattice.h_cover.shape, bool)
+    h_shared[1:-1, :] = pair[:-1, :] & pair[1:, :] & (labels[:-1, :] != labels[1:, :])
+    covers = np.concatenate((lattice.v_cover[v_shared], lattice.h_cover[h_shared]))
+    weights = np.concatenate((v_length[v_shared], h_length[h_shared]))
+    line = float(np.average(covers, weights=np.maximum(weights, 1.0)))
+    rows, cols = np.nonzero(pair)
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    v_inside = np.zeros(lattice.v_cover.shape, bool)
+    v_inside[r0:r1, c0 + 1 : c1] = True
+    h_inside = np.zeros(lattice.h_cover.shape, bool)
+    h_inside[r0 + 1 : r1, c0:c1] = True
+    others = np.concatenate(
+        (lattice.v_cover[v_inside & ~v_shared], lattice.h_cover[h_inside & ~h_shared])
+    )
+    return max(line, float(others.max(initial=0.0)))
 
 
 def _box(lattice: Lattice, region: Region, x: np.ndarray, y: np.ndarray) -> BBox:
