@@ -31,6 +31,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "value_is_label": ("label",),  # a value that reads as one of the form's printed labels
     "lookalike_character": ("char", "other"),
     "unreadable_mark": ("mark",),
+    "repeated_run": ("run",),
     "count_name": (),  # `what` of the number messages for a count
     "not_a_number": ("what",),
     "not_whole": ("what",),

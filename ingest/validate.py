@@ -135,6 +135,10 @@ _INNER_MARK = re.compile(
 # The same mark between a number and its measure word (`7775.人次`): a decimal point is
 # followed by a digit, and nothing stands between a number and its unit.
 _UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
+# A run of four or more ideographs printed twice in a row (`职业技能培训经职业技能培训经费`): a
+# line read twice, where two crops of it overlap or a page break repeats it. Real text
+# doubles a word of two (`采购采购` in the seed table), not a phrase.
+_REPEATED_RUN = re.compile(r"([\u4e00-\u9fff]{4,})\1")
 # A question mark is no part of a form's value: the recogniser's guess at a glyph it could not
 # make out (`?个` for `7个`). No suggestion: what it stands for is unknown.
 _UNREADABLE = re.compile(r"[?？\ufffd]")
@@ -273,6 +277,11 @@ def _kind_problem(
         return _number_problem(kind, value, (ocr or "").strip(), template)
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
+    if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):
+        run = twice.group(1)
+        return say(template, "repeated_run", run=run), value[: twice.start()] + value[
+            twice.start() + len(run) :
+        ]
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None

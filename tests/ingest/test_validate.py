@@ -444,6 +444,9 @@ def test_a_date_under_a_quality_indicator_puts_its_level2_in_doubt_too():
         ("indicators[0].value", "≥4010人6", "“6”", "≥4010人"),
         ("indicators[0].value", "≥95%6", "“6”", "≥95%"),
         ("indicators[0].value", "≧3295人a", "“a”", "≧3295人"),  # a letter likewise
+        # a line read twice: a run of four or more ideographs doubled
+        ("tasks[0].name", "职业技能培训经职业技能培训经费", "“职业技能培训经”", "职业技能培训经费"),
+        ("tasks[0].name", "办公设备通过政府采购采购", "", None),  # a doubled word, as printed
         ("indicators[0].value", "≥4A级", "", None),  # a grade's letter, before its measure
         ("indicators[0].value", "第3", "", None),  # no number and measure before it
         ("indicators[0].value", "≥4010人", "", None),
