@@ -16,7 +16,7 @@ from ingest.calibration import FEATURES, CalibrationModel, feature_value
 from ingest.corroboration import read_again
 from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind, kind_key
-from ingest.validate import CheckIssue, Reason, field_kinds
+from ingest.validate import CheckIssue, Reason, balanced_terms, field_kinds
 from models.contract import (
     ROW_PATH,
     DocumentFlag,
@@ -30,6 +30,9 @@ from models.contract import (
 )
 
 REASON_ORDER: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
+# Doubts about how a value was read, which another reading of it can settle; a doubt about
+# where it was read (structure) or what it says (format, checks) stays.
+READING_DOUBTS = frozenset({"low_confidence", "seal_overlap"})
 
 
 class FieldJudgement(BaseModel):
@@ -47,6 +50,9 @@ class FieldJudgement(BaseModel):
     # took, under an open document flag. The confidence model, fitted on exact matches, cannot
     # tell this empty from a lost value; the accounting can.
     vouched_empty: bool = False
+    # An amount of a sum identity that balances to the cent (`validate.balanced_terms`): the
+    # arithmetic vouches for its digits, whatever the recogniser's or a seal's doubt.
+    balanced: bool = False
 
 
 def ordered_reasons(reasons: set[str]) -> list[str]:
@@ -150,6 +156,7 @@ def judge_fields(
     doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
+    balanced = balanced_terms(doc, template)
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
@@ -171,6 +178,8 @@ def judge_fields(
             reasons.discard("seal_overlap")  # two readings of different ink agree
         if kinds[path] == "long_text" and implausible_stretch(value, template):
             reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
+        if path in balanced:
+            reasons -= READING_DOUBTS
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
         judged.append(
             FieldJudgement(
@@ -180,6 +189,7 @@ def judge_fields(
                 reasons=tuple(ordered_reasons(reasons)),
                 suggestion=suggestion,
                 vouched_empty=accounted and evidence.unprinted and value is None,
+                balanced=path in balanced,
             )
         )
     return judged
@@ -201,7 +211,8 @@ def assess(
     fields = []
     for judgement, p in zip(judged, probability, strict=True):
         reasons = set(judgement.reasons)
-        if p < model.threshold(judgement.kind) and not judgement.vouched_empty:
+        vouched = judgement.vouched_empty or judgement.balanced
+        if p < model.threshold(judgement.kind) and not vouched:
             reasons.add("low_confidence")
         record = records.get(judgement.path)
         fields.append(

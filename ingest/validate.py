@@ -436,6 +436,32 @@ def _expand(patterns: Iterable[str], values: dict[str, FieldValue]) -> list[str]
     return out
 
 
+# Terms read that a balanced identity vouches for: with fewer, it is two readings agreeing.
+_BALANCED_TERMS = 3
+
+
+def balanced_terms(doc: FormDocument, template: Template) -> frozenset[str]:
+    """The amounts of the form's sum identities that balance to the cent, at least three
+    terms read: the arithmetic vouches for each of their digits, since a misread digit
+    breaks the identity by its place's value and two misreadings cancelling to the cent is
+    far less likely than a doubt a reviewer clears."""
+    values = dict(value_paths(doc))
+    vouched: set[str] = set()
+    for spec in template.checks:
+        if spec.rule != "sum_equal":
+            continue
+        left, right = _expand(spec.left, values), _expand(spec.right, values)
+        amounts = {p: as_decimal(values[p]) for p in left + right}
+        if any(values[p] is not None and amounts[p] is None for p in amounts):
+            continue
+        present = [p for p, a in amounts.items() if a is not None]
+        total_left = sum((amounts[p] for p in left if amounts[p] is not None), Decimal(0))
+        total_right = sum((amounts[p] for p in right if amounts[p] is not None), Decimal(0))
+        if len(present) >= _BALANCED_TERMS and total_left == total_right:
+            vouched.update(present)
+    return frozenset(vouched)
+
+
 def _sum_issue(
     spec: CheckSpec,
     values: dict[str, FieldValue],

@@ -171,3 +171,24 @@ def test_a_name_under_a_seal_named_again_in_a_paragraph_no_seal_covers_is_vouche
     assert flagged(assessed(cut, department={"seal_overlap": 0.3})) == {
         "department": ["seal_overlap"]
     }
+
+
+def test_amounts_that_balance_their_identity_to_the_cent_are_vouched_for():
+    """397.72 + 64.17 = 461.89: a misread digit would break it by its place's value."""
+    doubts = {
+        "budget__project_expenditure": {"seal_overlap": 0.4},
+        "budget__fiscal_appropriation": {"structure_confidence": 0.2},
+    }
+    low = {"budget.basic_expenditure": 0.5}
+    doc = assessed(with_records(seed_document(), confidence=low), **doubts)
+    # reading doubts settled; a doubt about where a value was read stays
+    assert flagged(doc) == {"budget.fiscal_appropriation": ["structure"]}
+    # two terms only: one reading agreeing with another is no identity
+    two = seed_document(budget__basic_expenditure=None, budget__fiscal_appropriation="64.17")
+    doc = assessed(with_records(two, confidence={"budget.project_expenditure": 0.5}))
+    assert flagged(doc)["budget.project_expenditure"] == ["low_confidence"]
+    # off by a cent: no longer vouched for
+    off = seed_document(budget__basic_expenditure="397.73")
+    doc = assessed(with_records(off, confidence=low), **doubts)
+    assert "low_confidence" in flagged(doc)["budget.basic_expenditure"]
+    assert "seal_overlap" in flagged(doc)["budget.project_expenditure"]
