@@ -520,6 +520,9 @@ def test_lines_around_the_table_are_text_only_with_an_ideograph_or_a_digit():
         )
     assert [t.text for t in kept] == ["-2-", "附件2", "一一"]  # a paper edge reads as the others
     assert len(unread) == 3
+    # a strip along the frame's side, taller than wide, read as digits
+    _keep_outside(OcrToken(text="1111", bbox=(86, 1656, 104, 1861), confidence=0.99), kept, unread)
+    assert len(kept) == 3 and len(unread) == 4
 
 
 def test_a_cell_over_two_rows_holding_one_entry_centred_in_each_is_cut_between_them():
