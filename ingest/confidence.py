@@ -30,6 +30,7 @@ from models.contract import (
 )
 
 REASON_ORDER: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
+TAXONOMY_LEVELS: dict[str, int] = {"taxonomy1": 1, "taxonomy2": 2}
 # Doubts about how a value was read, which another reading of it can settle; a doubt about
 # where it was read (structure) or what it says (format, checks) stays.
 READING_DOUBTS = frozenset({"low_confidence", "seal_overlap"})
@@ -180,6 +181,9 @@ def judge_fields(
             reasons.add("garbled")  # sure of each character, yet no Chinese a person writes
         if path in balanced:
             reasons -= READING_DOUBTS
+        level = TAXONOMY_LEVELS.get(kinds[path])
+        if level and value and template.lone_wording(str(value), level):
+            reasons.discard("low_confidence")  # a character in doubt hides no other wording
         suggestion = next((i.suggestion for i in own if i.suggestion_path == path), None)
         judged.append(
             FieldJudgement(

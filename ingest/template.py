@@ -303,6 +303,21 @@ class Template(_Spec):
                 return canonical
         return level1
 
+    def lone_wording(self, text: str, level: int) -> bool:
+        """Whether `text` is a wording of the taxonomy's `level` (1 or 2) that no change of one
+        character turns into another of that level (数量指标 and 质量指标 are one apart), and
+        no piece of another (服务对象 of 服务对象满意度指标, a line's end lost): where one of
+        its characters is in doubt, the closed list vouches for it."""
+        if level == 1:
+            printed = [w for l1 in self.taxonomy for w in self.level1_wordings(l1)]
+        else:
+            l2s = [l2 for names in self.taxonomy.values() for l2 in names]
+            printed = [w for l2 in l2s for w in self.level2_wordings(l2)]
+        wordings = {normalize_label(w) for w in printed}
+        key = normalize_label(text)
+        others = wordings - {key}
+        return key in wordings and not any(_one_apart(key, w) or key in w for w in others)
+
     def only_level2(self, level1: str) -> str | None:
         """The one 二级 a 一级 holds (满意度指标: 服务对象满意度指标), which an unread or garbled
         二级 beside it can only be; None where the taxonomy leaves a choice or does not know
@@ -426,3 +441,13 @@ def _where(path: Path, raw: dict, loc: tuple, message: str) -> str:
 @lru_cache(maxsize=8)
 def default_template() -> Template:
     return load_template(DEFAULT_TEMPLATE)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether one character changed, added or dropped turns `a` into `b`."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -192,3 +192,17 @@ def test_amounts_that_balance_their_identity_to_the_cent_are_vouched_for():
     doc = assessed(with_records(off, confidence=low), **doubts)
     assert "low_confidence" in flagged(doc)["budget.basic_expenditure"]
     assert "seal_overlap" in flagged(doc)["budget.project_expenditure"]
+
+
+def test_a_taxonomy_wording_no_misread_character_reaches_is_vouched_for_by_the_list():
+    low = {
+        "indicators[28].level2": 0.4,  # 生态效益指标: no other 二级 is one character away
+        "indicators[0].level2": 0.4,  # 数量指标: 质量指标 is
+        "indicators[31].level2": 0.4,
+    }
+    doc = with_records(seed_document(indicators__31__level2="服务对象"), confidence=low)
+    # the character doubt alone: the model leaves taxonomy fields to it and the checks
+    model = IDENTITY.model_copy(update={"thresholds": {"taxonomy2": 0.0, "long_text": 0.0}})
+    # 服务对象 is the start of 服务对象满意度指标: a line's end may be lost
+    found = flagged(assessed(doc, model))
+    assert set(found) == {"indicators[0].level2", "indicators[31].level2"}
