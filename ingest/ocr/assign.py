@@ -64,7 +64,8 @@ _FAINT_CONTRAST = 60
 _UNSEEN_CONTRAST = 35
 _UNSEEN_WIDTH = 0.8
 _FAINT_CONFIDENCE = 0.5
-# A run of ink around the table this many times taller than wide is no line of text.
+# A run of ink around the table this many times taller than wide, read with no ideograph, is
+# no line of text.
 _UPRIGHT = 2.0
 # In line heights: how far right of the line it wraps onto a wrapped line may start when it
 # lost one glyph at its start (a glyph is about a line height wide; a paragraph's indent is two).
@@ -297,14 +298,14 @@ def _keep_outside(token: OcrToken, outside: list[OcrToken], unread: list[BBox]) 
     ideograph or a digit among them (what a Chinese form prints around its table, page numbers
     included), and a confident reading or two ideographs. A stroke of a photo's paper edge or
     its background reads as "一", "1", "mn" or "ayy"; such lines are kept apart as unread ink.
-    So is a run of ink at least twice as tall as wide: a line of two characters is wider than
-    tall, and a strip along a rule or the paper's edge reads as `1111`."""
+    So is a run of ink at least twice as tall as wide read with no ideograph: a strip along a
+    rule or the paper's edge reads as `1111`, while words written down the margin are text."""
     visible = "".join(token.text.split())
     ideographs = sum("\u4e00" <= ch <= "\u9fff" for ch in visible)
     digits = sum(ch.isdigit() for ch in visible)
     confident = token.confidence >= _OUTSIDE_CONFIDENCE or ideographs >= 2
     x0, y0, x1, y1 = token.bbox
-    upright = y1 - y0 >= _UPRIGHT * (x1 - x0)
+    upright = y1 - y0 >= _UPRIGHT * (x1 - x0) and not ideographs
     if len(visible) >= 2 and (ideographs or digits) and confident and not upright:
         outside.append(token)
     else:
