@@ -555,17 +555,19 @@ def _taxonomy_issues(doc: FormDocument, template: Template) -> list[CheckIssue]:
             )
         path = f"{name}[{i}].level2"
         only = template.only_level2(ind.level1) if ind.level1 and level1_ok else None
+        # the words it is printed in are pinned too only where the form prints it one way
+        pinned = only if only is not None and len(template.level2_wordings(only)) == 1 else None
         if ind.level2 is None:
             if only is not None and (ind.name or ind.value):
                 detail = say(template, "level2_unread", level1=ind.level1, level2=only)
-                issues.append(_taxonomy_level2_issue((path,), detail, only, template))
+                issues.append(_taxonomy_level2_issue((path,), detail, pinned, template))
             continue
         expected = template.level1_of(ind.level2)
         nearest = None
         paths: tuple[str, ...] = (path,)
         if expected is None:
             detail = say(template, "not_level2", value=ind.level2)
-            nearest = nearest_wording(ind.level2, level2_terms) or only
+            nearest = nearest_wording(ind.level2, level2_terms) or pinned
         elif level1_ok and ind.level1 and template.canonical_level1(ind.level1) != expected:
             # printed so: kept, no suggestion
             detail = say(template, "level2_under", level2=ind.level2, level1=expected)

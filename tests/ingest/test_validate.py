@@ -354,10 +354,16 @@ def test_a_misread_taxonomy_term_gets_the_nearest_as_suggestion(path, printed, s
 
 
 @pytest.mark.parametrize("read", [None, "6", "。"])
-def test_a_level2_under_a_level1_with_one_child_is_suggested_by_the_taxonomy(read):
+def test_a_level2_under_a_level1_with_one_child_is_told_by_the_taxonomy(read):
     doc = with_records(with_values(seed_document(), {"indicators[32].level2": read}))
     (issue,) = issues_for(doc, "taxonomy")
     assert issue.paths == ("indicators[32].level2",)
+    if read is None:
+        assert "只有“服务对象满意度指标”" in issue.message
+    # printed as 服务对象满意度指标 or as one of its variants (服务对象, 满意度指标…): no guess
+    assert issue.suggestion is None
+    one_way = default_template().model_copy(update={"level2_variants": {}})
+    (issue,) = [i for i in run_checks(doc, one_way) if i.reason == "taxonomy"]
     assert (issue.suggestion, issue.suggestion_path) == ("服务对象满意度指标", issue.paths[0])
 
 
