@@ -390,6 +390,12 @@ def test_a_character_mended_into_no_word_is_not_suggested():
     assert issue.suggestion is None
 
 
+@pytest.mark.parametrize("name", ["服务参训人员人数", "在岗人员培训率"])
+def test_terms_of_budget_work_the_general_word_list_lacks_are_words(name):
+    doc = with_records(with_values(seed_document(), {"indicators[0].name": name}))
+    assert issues_for(doc, "format") == []
+
+
 def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
     (issue,) = issues_for(doc, "taxonomy")
