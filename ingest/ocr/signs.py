@@ -22,18 +22,21 @@ font and degradation, so they are settled together: where every sure single bar 
 slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
 both signs; a sure level single bar there, another font's ≥, leaves it in doubt). Where the
 page's sure single bars are wide, a sign leaning to two bars by its strokes and by its ink alike
-that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. The form
+that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. A
+page may hold no sure single bar (its only signs are ≧, or its ≥ too blurred to count), while
+another page of the same print does: a sign its page cannot vouch for is left pending and settled
+once every page is read, against the sure single bars of the whole document. The form
 prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
 it is counted like a sign, and doubted where the count fails.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
 import cv2
 import numpy as np
 
-from ingest.artifacts import OcrToken
+from ingest.artifacts import OcrToken, PageTable, SignEvidence
 from ingest.ocr.glyphs import as_gray, line_ink
 
 SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
@@ -141,22 +144,19 @@ def settle_signs(
     """Each token with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one). The lines are taken as printed
-    together (one page: one font, one degradation). Where every sure single bar among them
-    slants, the font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest
-    edge lies level is sure: its level edge is a bar of ≧, not of that font's ≥."""
-    glyphs: dict[tuple[int, int], SignGlyph] = {}
+    together (one page: one font, one degradation): a sign leaning to two bars is sure where the
+    page's sure single bars vouch for it (`_SureSingles`). One they do not vouch for but those of
+    another page of the document might is left pending, its confidence untouched, for
+    `settle_document_signs`; each token keeps the evidence of its signs for that."""
+    glyphs: dict[tuple[int, int], SignEvidence] = {}
     for n, (token, crop, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text) or not _positioned(token, char_x):
             continue
         gray = as_gray(crop)
         for i, char in enumerate(token.text):
             if char in _READ_AS_SIGN:
-                glyphs[n, i] = read_glyph(gray, char_x[i])
-    single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
-    slanted_font = bool(single) and all(_slants(g.lowest_rise) for g in single)
-    single_aspects = [g.aspect for g in single if g.aspect is not None]
-    # No glyph narrower than this is the page's ≥ (or ≤): that of its font is wider.
-    narrowest_single = _NARROWER_THAN_SINGLE * min(single_aspects, default=0.0)
+                glyphs[n, i] = _evidence(read_glyph(gray, char_x[i]))
+    page = _SureSingles.among(glyphs.values())
     settled = []
     for n, (token, _, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text):
@@ -165,41 +165,123 @@ def settle_signs(
         if not _positioned(token, char_x):
             settled.append(doubt_signs(token))
             continue
-        text, confs = list(token.text), list(token.char_confidences)
+        text, confs, evidence = list(token.text), list(token.char_confidences), []
         for i, char in enumerate(text):
             if char not in _READ_AS_SIGN:
                 continue
-            glyph = glyphs[n, i]
-            counted = glyph.counted
-            if counted == BarCount(2, False) and (
-                (slanted_font and _lies_level(glyph.lowest_rise))
-                or _narrower_than_single(glyph, narrowest_single)
-            ):
-                counted = BarCount(2, sure=True)
-            if counted is None or not counted.sure:
+            glyph = page.settle(glyphs[n, i])
+            if not glyph.sure and not glyph.pending:
                 confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-            if counted is None:
+            evidence.append(glyph)
+            if glyph.bars is None:
                 continue
             if char in _BARE_ANGLES:
-                text[i] = _BARE_ANGLES[char][counted.bars - 1]
-            elif (counted.bars == 2) != (char in _DOUBLE):
+                text[i] = _BARE_ANGLES[char][glyph.bars - 1]
+            elif (glyph.bars == 2) != (char in _DOUBLE):
                 text[i] = SIGN_PAIRS[char]
         settled.append(
-            token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+            token.model_copy(
+                update={
+                    "text": "".join(text),
+                    "char_confidences": tuple(confs),
+                    "signs": tuple(evidence),
+                }
+            )
         )
     return settled
 
 
-def _narrower_than_single(glyph: SignGlyph, narrowest_single: float) -> bool:
-    """Whether a glyph whose bars lean to two, by their strokes and by their ink alike, is too
-    narrow for its page's ≥ (a font drawing ≧ half as wide as its ≥); never a glyph narrowed
-    from its neighbour's ink."""
-    return (
-        glyph.strokes == glyph.counted == BarCount(2, False)
-        and glyph.weighed == 2
-        and not glyph.joined
-        and glyph.aspect is not None
-        and glyph.aspect < narrowest_single
+def settle_document_signs(tables: Sequence[PageTable]) -> list[PageTable]:
+    """The pages' tables with every sign left pending on its page (`settle_signs`) settled
+    against the sure single bars of the whole document, a print in one font: sure where they
+    vouch for it, doubtful where not. A token whose signs no longer match its evidence (a sign
+    trimmed since) is doubted whole."""
+    tokens = [t for table in tables for t in (*table.outside, *_cell_tokens(table))]
+    if not any(e.pending for t in tokens for e in t.signs):
+        return list(tables)
+    document = _SureSingles.among(e for t in tokens for e in t.signs)
+
+    def settle(token: OcrToken) -> OcrToken:
+        if not any(e.pending for e in token.signs):
+            return token
+        at = [i for i, char in enumerate(token.text) if char in _READ_AS_SIGN]
+        if len(at) != len(token.signs) or len(token.char_confidences) != len(token.text):
+            # A sign trimmed since, and its doubt with it: the whole line is in doubt.
+            confs = tuple(min(c, DOUBTFUL_SIGN_CONFIDENCE) for c in token.char_confidences)
+            confidence = min(token.confidence, DOUBTFUL_SIGN_CONFIDENCE)
+            return token.model_copy(
+                update={"confidence": confidence, "char_confidences": confs, "signs": ()}
+            )
+        evidence = [document.settle(e) if e.pending else e for e in token.signs]
+        doubted = {i for i, e in zip(at, evidence, strict=True) if e.pending}
+        confs = [
+            min(c, DOUBTFUL_SIGN_CONFIDENCE) if i in doubted else c
+            for i, c in enumerate(token.char_confidences)
+        ]
+        done = [e.model_copy(update={"pending": False}) for e in evidence]
+        return token.model_copy(update={"char_confidences": tuple(confs), "signs": tuple(done)})
+
+    return [
+        table.model_copy(
+            update={
+                "outside": tuple(settle(t) for t in table.outside),
+                "cells": tuple(
+                    c.model_copy(update={"tokens": tuple(settle(t) for t in c.tokens)})
+                    for c in table.cells
+                ),
+            }
+        )
+        for table in tables
+    ]
+
+
+def _cell_tokens(table: PageTable) -> list[OcrToken]:
+    return [t for cell in table.cells for t in cell.tokens]
+
+
+class _SureSingles(NamedTuple):
+    """What the sure single bars among some sign glyphs, printed together in one font, tell of
+    a sign leaning to two bars: where every one of them slants, the font draws ≥ with a slanted
+    bar, so a lowest edge lying level is a bar of ≧; a glyph far narrower than the narrowest of
+    them (a font drawing ≧ about 0.6 times as wide as its ≥) is no ≥ of that font either."""
+
+    slanted: bool
+    narrowest: float  # a glyph narrower than this is no ≥ of the font
+
+    @classmethod
+    def among(cls, glyphs: Iterable[SignEvidence]) -> "_SureSingles":
+        single = [g for g in glyphs if g.bars == 1 and g.sure]
+        aspects = [g.aspect for g in single if g.aspect is not None]
+        return cls(
+            slanted=bool(single) and all(_slants(g.lowest_rise) for g in single),
+            narrowest=_NARROWER_THAN_SINGLE * min(aspects, default=0.0),
+        )
+
+    def settle(self, glyph: SignEvidence) -> SignEvidence:
+        """`glyph` made sure where these vouch for it; one they do not vouch for is left
+        pending where other sure single bars might."""
+        if glyph.sure or glyph.bars != 2:
+            return glyph.model_copy(update={"pending": False})
+        level = _lies_level(glyph.lowest_rise)
+        narrow = glyph.two_bars_twice and glyph.aspect is not None
+        vouched = (self.slanted and level) or (narrow and glyph.aspect < self.narrowest)
+        return glyph.model_copy(
+            update={"sure": vouched, "pending": not vouched and (level or narrow)}
+        )
+
+
+def _evidence(glyph: SignGlyph) -> SignEvidence:
+    counted = glyph.counted
+    return SignEvidence(
+        bars=counted.bars if counted else None,
+        sure=bool(counted and counted.sure),
+        aspect=glyph.aspect,
+        lowest_rise=glyph.lowest_rise,
+        two_bars_twice=(
+            glyph.strokes == counted == BarCount(2, False)
+            and glyph.weighed == 2
+            and not glyph.joined
+        ),
     )
 
 
