@@ -103,8 +103,8 @@ class SignEvidence(_Frozen):
     aspect: float | None = None  # width over height
     # The slope of its lowest edge towards the tip of the angle (None: no straight edge).
     lowest_rise: float | None = None
-    # Two bars by its strokes and by its ink alike, on a glyph not narrowed from its neighbour's.
-    two_bars_twice: bool = False
+    joined: bool = False  # narrowed from a run of ink holding its neighbour too
+    two_bars_twice: bool = False  # two bars by its strokes and by its ink alike
     # In doubt on its page and left to its document: its confidence is not lowered yet.
     pending: bool = False
 

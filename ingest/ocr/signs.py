@@ -22,12 +22,16 @@ font and degradation, so they are settled together: where every sure single bar 
 slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
 both signs; a sure level single bar there, another font's ≥, leaves it in doubt). Where the
 page's sure single bars are wide, a sign leaning to two bars by its strokes and by its ink alike
-that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. A
-page may hold no sure single bar (its only signs are ≧, or its ≥ too blurred to count), while
-another page of the same print does: a sign its page cannot vouch for is left pending and settled
-once every page is read, against the sure single bars of the whole document. The form
-prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
-it is counted like a sign, and doubted where the count fails.
+that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. In
+such a font the two signs differ in width as well as in bars: where every glyph leaning to one
+bar is far wider than every glyph leaning to two, the two measures agree on every glyph (a ≧
+taken for one bar would be as narrow as the others, a ≥ taken for two as wide), and each count
+is sure, whether or not any was sure on its own. A page may hold no sure glyph to measure its
+signs against (its only signs are ≧, or all are blurred), while another page of the same print
+does: a counted sign its page does not vouch for is left pending, and settled once every page
+is read, against the sign glyphs of the whole document. A glyph narrowed from its neighbour's
+ink is never vouched for. The form prints no > or <: one read before a figure is a ≥ or ≤ whose
+bar merged with its lower arm, so it is counted like a sign, and doubted where the count fails.
 """
 
 from collections.abc import Iterable, Sequence
@@ -74,7 +78,10 @@ _NARROWEST_SINGLE = 0.62
 # px: WenQuanYi Zen Hei 0.53–0.64 against 0.91–1.08 (photos of seed 101: 0.55 against 1.0),
 # WenQuanYi Micro Hei 0.53–0.60 against 0.72–0.82, Noto, DejaVu and AR PL UMing 0.75 or more
 # against at most 1.0 (UMing's ≧ the wider). The ≥ of one font on one page differ by an eighth at
-# most. A glyph narrower than this share of its page's narrowest sure ≥ is not one.
+# most. A glyph narrower than this share of its page's narrowest sure ≥ is not one; glyphs leaning
+# to two bars all narrower than this share of every glyph leaning to one are a font's ≧ beside
+# its ≥ (on heavy prints and photos of seeds 101, 41001 and 41002 such documents measured 0.60 to
+# 0.67, the others 0.8 or more).
 _NARROWER_THAN_SINGLE = 0.7
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
@@ -144,10 +151,10 @@ def settle_signs(
     """Each token with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one). The lines are taken as printed
-    together (one page: one font, one degradation): a sign leaning to two bars is sure where the
-    page's sure single bars vouch for it (`_SureSingles`). One they do not vouch for but those of
-    another page of the document might is left pending, its confidence untouched, for
-    `settle_document_signs`; each token keeps the evidence of its signs for that."""
+    together (one page: one font, one degradation): an unsure count is sure where the page's
+    other sign glyphs vouch for it (`_Peers`). One they do not vouch for is left pending, its
+    confidence untouched, for the glyphs of the whole document to settle
+    (`settle_document_signs`); each token keeps the evidence of its signs for that."""
     glyphs: dict[tuple[int, int], SignEvidence] = {}
     for n, (token, crop, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text) or not _positioned(token, char_x):
@@ -156,7 +163,7 @@ def settle_signs(
         for i, char in enumerate(token.text):
             if char in _READ_AS_SIGN:
                 glyphs[n, i] = _evidence(read_glyph(gray, char_x[i]))
-    page = _SureSingles.among(glyphs.values())
+    page = _Peers.among(glyphs.values())
     settled = []
     for n, (token, _, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text):
@@ -193,13 +200,13 @@ def settle_signs(
 
 def settle_document_signs(tables: Sequence[PageTable]) -> list[PageTable]:
     """The pages' tables with every sign left pending on its page (`settle_signs`) settled
-    against the sure single bars of the whole document, a print in one font: sure where they
-    vouch for it, doubtful where not. A token whose signs no longer match its evidence (a sign
+    against the sign glyphs of the whole document, a print in one font (`_Peers`): sure where
+    they vouch for it, doubtful where not. A token whose signs no longer match its evidence (a sign
     trimmed since) is doubted whole."""
     tokens = [t for table in tables for t in (*table.outside, *_cell_tokens(table))]
     if not any(e.pending for t in tokens for e in t.signs):
         return list(tables)
-    document = _SureSingles.among(e for t in tokens for e in t.signs)
+    document = _Peers.among(e for t in tokens for e in t.signs)
 
     def settle(token: OcrToken) -> OcrToken:
         if not any(e.pending for e in token.signs):
@@ -239,35 +246,46 @@ def _cell_tokens(table: PageTable) -> list[OcrToken]:
     return [t for cell in table.cells for t in cell.tokens]
 
 
-class _SureSingles(NamedTuple):
-    """What the sure single bars among some sign glyphs, printed together in one font, tell of
-    a sign leaning to two bars: where every one of them slants, the font draws ≥ with a slanted
-    bar, so a lowest edge lying level is a bar of ≧; a glyph far narrower than the narrowest of
-    them (a font drawing ≧ about 0.6 times as wide as its ≥) is no ≥ of that font either."""
+class _Peers(NamedTuple):
+    """What the sign glyphs printed together (a page, a document: one font, one print) tell of a
+    sign its glyph alone does not settle. Where every sure single bar among them slants, the
+    font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest edge lies level
+    is a ≧. A glyph far narrower than the narrowest sure single bar, leaning to two bars by its
+    strokes and ink alike, is no ≥ of that font (one drawing ≧ about 0.6 times as wide as its
+    ≥). And where every glyph leaning to one bar is far wider than every glyph leaning to two,
+    width and bars tell the same two signs apart: a ≧ taken for one bar would be as narrow as
+    the others, a ≥ taken for two as wide, so each count is sure."""
 
     slanted: bool
-    narrowest: float  # a glyph narrower than this is no ≥ of the font
+    narrowest_single: float  # a glyph narrower than this is no ≥ of the font
+    split: bool  # every glyph leaning to two bars far narrower than every one leaning to one
 
     @classmethod
-    def among(cls, glyphs: Iterable[SignEvidence]) -> "_SureSingles":
+    def among(cls, glyphs: Iterable[SignEvidence]) -> "_Peers":
+        glyphs = list(glyphs)
         single = [g for g in glyphs if g.bars == 1 and g.sure]
         aspects = [g.aspect for g in single if g.aspect is not None]
+        one = [g.aspect for g in glyphs if g.bars == 1 and g.aspect is not None]
+        two = [g.aspect for g in glyphs if g.bars == 2 and g.aspect is not None]
         return cls(
             slanted=bool(single) and all(_slants(g.lowest_rise) for g in single),
-            narrowest=_NARROWER_THAN_SINGLE * min(aspects, default=0.0),
+            narrowest_single=_NARROWER_THAN_SINGLE * min(aspects, default=0.0),
+            split=bool(one and two) and max(two) < _NARROWER_THAN_SINGLE * min(one),
         )
 
     def settle(self, glyph: SignEvidence) -> SignEvidence:
-        """`glyph` made sure where these vouch for it; one they do not vouch for is left
-        pending where other sure single bars might."""
-        if glyph.sure or glyph.bars != 2:
+        """`glyph` made sure where these vouch for it; a counted one they do not vouch for is
+        left pending, for the sign glyphs of the whole document to settle. A glyph narrowed from
+        its neighbour's ink (its width and lowest edge partly the neighbour's) never is."""
+        if glyph.sure or glyph.bars is None or glyph.joined:
             return glyph.model_copy(update={"pending": False})
-        level = _lies_level(glyph.lowest_rise)
         narrow = glyph.two_bars_twice and glyph.aspect is not None
-        vouched = (self.slanted and level) or (narrow and glyph.aspect < self.narrowest)
-        return glyph.model_copy(
-            update={"sure": vouched, "pending": not vouched and (level or narrow)}
+        vouched = (
+            self.split
+            or (glyph.bars == 2 and self.slanted and _lies_level(glyph.lowest_rise))
+            or (narrow and glyph.aspect < self.narrowest_single)
         )
+        return glyph.model_copy(update={"sure": vouched, "pending": not vouched})
 
 
 def _evidence(glyph: SignGlyph) -> SignEvidence:
@@ -277,11 +295,8 @@ def _evidence(glyph: SignGlyph) -> SignEvidence:
         sure=bool(counted and counted.sure),
         aspect=glyph.aspect,
         lowest_rise=glyph.lowest_rise,
-        two_bars_twice=(
-            glyph.strokes == counted == BarCount(2, False)
-            and glyph.weighed == 2
-            and not glyph.joined
-        ),
+        joined=glyph.joined,
+        two_bars_twice=glyph.strokes == counted == BarCount(2, False) and glyph.weighed == 2,
     )
 
 
