@@ -220,7 +220,11 @@ def settle_document_signs(tables: Sequence[PageTable]) -> list[PageTable]:
                 update={"confidence": confidence, "char_confidences": confs, "signs": ()}
             )
         evidence = [document.settle(e) if e.pending else e for e in token.signs]
-        doubted = {i for i, e in zip(at, evidence, strict=True) if e.pending}
+        doubted = {
+            i
+            for i, was, now in zip(at, token.signs, evidence, strict=True)
+            if was.pending and not now.sure
+        }
         confs = [
             min(c, DOUBTFUL_SIGN_CONFIDENCE) if i in doubted else c
             for i, c in enumerate(token.char_confidences)

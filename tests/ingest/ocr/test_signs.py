@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.artifacts import OcrToken, PageTable
+from ingest.artifacts import OcrToken, PageTable, SignEvidence
 from ingest.ocr import signs
 from ingest.ocr.signs import (
     DOUBTFUL_SIGN_CONFIDENCE,
@@ -431,3 +431,64 @@ def test_a_pending_sign_whose_token_changed_since_is_doubted():
     assert document(trimmed).char_confidences == (0.99,) * 3
     lost = pending.model_copy(update={"text": "91人", "char_confidences": (0.99,) * 3})
     assert document(lost).char_confidences == (DOUBTFUL_SIGN_CONFIDENCE,) * 3
+
+
+def _pending(text: str, *glyphs: SignEvidence) -> OcrToken:
+    """A token as `settle_signs` leaves it, its signs' evidence `glyphs`."""
+    return read_line(text).model_copy(update={"signs": glyphs})
+
+
+def _settled_document(*tokens: OcrToken) -> list[OcrToken]:
+    tables = [PageTable(page=0, width=1, height=1, grid=None, outside=tokens)]
+    return list(settle_document_signs(tables)[0].outside)
+
+
+def test_glyphs_split_by_width_as_by_bars_are_sure():
+    """Blurred glyphs of a font drawing ≧ far narrower than ≥ (WenQuanYi Zen Hei on photos and
+    heavy prints, 0.55 to 0.6 against 0.9 to 1.0): every one leaning to one bar far wider than
+    every one leaning to two, the counts agree with the widths and are sure, though none was
+    on its own. One ≧ taken for one bar is as narrow as the others and breaks the split."""
+    single = SignEvidence(bars=1, aspect=0.94, lowest_rise=0.0, pending=True)
+    double = SignEvidence(bars=2, aspect=0.57, lowest_rise=0.0, pending=True)
+    split = _settled_document(_pending("≥8场", single), _pending("≧90%", double))
+    assert [t.char_confidences[0] for t in split] == [0.99, 0.99]
+    assert all(t.signs[0].sure and not t.signs[0].pending for t in split)
+    narrow_single = single.model_copy(update={"aspect": 0.6})
+    broken = _settled_document(
+        _pending("≥8场", single), _pending("≧90%", double), _pending("≥95%", narrow_single)
+    )
+    assert [t.char_confidences[0] for t in broken] == [DOUBTFUL_SIGN_CONFIDENCE] * 3
+
+
+def test_a_glyph_narrowed_from_its_neighbours_ink_is_never_vouched_for():
+    """A joined glyph's width and lowest edge are partly its neighbour's: a ≤ joined to its 5
+    and counted as two level bars is no ≧ because the page's other ≥ slant, nor because it is
+    wider than the page's glyphs leaning to two bars."""
+    slanted = SignEvidence(bars=1, sure=True, aspect=0.8, lowest_rise=0.5)
+    joined = SignEvidence(bars=2, aspect=1.2, lowest_rise=0.0, joined=True, pending=True)
+    settled = _settled_document(_pending("≥90%", slanted), _pending("≦5%", joined))
+    assert settled[1].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    assert settled[0].char_confidences[0] == 0.99
+
+
+def test_a_sure_sign_is_never_misjudged_on_any_document_of_one_or_two_fonts():
+    """Every degraded sign glyph vouched for by the other signs of its document (one font, or
+    two fonts mixed) is the printed one."""
+    fonts = _fonts()
+    texts = ["≥91人", "≧91人", "≤5%", "≦5%"]
+
+    def page(font: ImageFont.FreeTypeFont, px: int, seed: int) -> list[Line]:
+        lines = []
+        for text in texts:
+            image, x = _line(text, font.font_variant(size=px), px)
+            read = read_line(text.replace("≧", "≥").replace("≦", "≤"))
+            lines.append((read, _photographed(image, seed), [0.8 * x] + [0.0] * (len(text) - 1)))
+        return lines
+
+    for px, seed in [(22, 1), (22, 2), (25, 0)]:
+        pages = {name: page(font, px, seed) for name, font in fonts}
+        for first, second in [(a, b) for a in pages for b in pages]:
+            lines = pages[first] if first == second else pages[first][:2] + pages[second][2:]
+            for token, text in zip(settle_page(lines), texts * 2, strict=False):
+                if token.char_confidences[0] > DOUBTFUL_SIGN_CONFIDENCE:
+                    assert token.text[0] == text[0], (first, second, px, seed, text)
