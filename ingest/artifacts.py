@@ -12,6 +12,7 @@ the export contract's `page` is 1-based.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -92,6 +93,22 @@ class Grid(_Frozen):
         return max(len(self.col_edges) - 1, 0)
 
 
+class SignEvidence(_Frozen):
+    """How the glyph of one ≥/≧/≤/≦ was judged on its page (`ingest.ocr.signs`), kept so that
+    the sign glyphs of the whole document can settle a sign its own page could not: a page may
+    hold no sure ≥ to measure it against where another page of the same print does."""
+
+    bars: Literal[1, 2] | None = None  # the bars counted under the angle, where counted
+    sure: bool = False  # the count vouched for, by the glyph itself or by its page
+    aspect: float | None = None  # width over height
+    # The slope of its lowest edge towards the tip of the angle (None: no straight edge).
+    lowest_rise: float | None = None
+    joined: bool = False  # narrowed from a run of ink holding its neighbour too
+    two_bars_twice: bool = False  # two bars by its strokes and by its ink alike
+    # In doubt on its page and left to its document: its confidence is not lowered yet.
+    pending: bool = False
+
+
 class OcrToken(_Frozen):
     """One recognised text line (or word) with confidence in [0, 1]."""
 
@@ -99,6 +116,8 @@ class OcrToken(_Frozen):
     bbox: BBox
     confidence: float = Field(ge=0.0, le=1.0)
     char_confidences: tuple[float, ...] = ()
+    # One per ≥/≧/≤/≦ (or > or <) in `text`, in order, where the recogniser judged its glyph.
+    signs: tuple[SignEvidence, ...] = ()
 
     def doubted(self, at: Iterable[int], cap: float) -> "OcrToken":
         """The token with its characters `at` read at `cap` at most and its confidence their

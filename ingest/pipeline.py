@@ -169,8 +169,10 @@ def assemble(
     from ingest.confidence import assess
     from ingest.mapping import map_table
     from ingest.merged import infer_level1
+    from ingest.ocr.signs import settle_document_signs
     from ingest.validate import run_checks
 
+    page_tables = settle_document_signs(page_tables)
     form = form_for_schema(template.schema_id) if template else recognised_form(page_tables)
     template = form.template
     timer = timer or StageTimer()

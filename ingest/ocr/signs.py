@@ -22,18 +22,25 @@ font and degradation, so they are settled together: where every sure single bar 
 slants, a sign leaning to two bars whose lowest edge lies level is a sure ≧ (a page may hold
 both signs; a sure level single bar there, another font's ≥, leaves it in doubt). Where the
 page's sure single bars are wide, a sign leaning to two bars by its strokes and by its ink alike
-that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. The form
-prints no > or <: one read before a figure is a ≥ or ≤ whose bar merged with its lower arm, so
-it is counted like a sign, and doubted where the count fails.
+that is far narrower (a font drawing ≧ about 0.6 times as wide as its ≥) is a sure ≧ too. In
+such a font the two signs differ in width as well as in bars: where every glyph leaning to one
+bar is far wider than every glyph leaning to two, the two measures agree on every glyph (a ≧
+taken for one bar would be as narrow as the others, a ≥ taken for two as wide), and each count
+is sure, whether or not any was sure on its own. A page may hold no sure glyph to measure its
+signs against (its only signs are ≧, or all are blurred), while another page of the same print
+does: a counted sign its page does not vouch for is left pending, and settled once every page
+is read, against the sign glyphs of the whole document. A glyph narrowed from its neighbour's
+ink is never vouched for. The form prints no > or <: one read before a figure is a ≥ or ≤ whose
+bar merged with its lower arm, so it is counted like a sign, and doubted where the count fails.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
 import cv2
 import numpy as np
 
-from ingest.artifacts import OcrToken
+from ingest.artifacts import OcrToken, PageTable, SignEvidence
 from ingest.ocr.glyphs import as_gray, line_ink
 
 SIGN_PAIRS = {"≥": "≧", "≧": "≥", "≤": "≦", "≦": "≤"}
@@ -71,7 +78,10 @@ _NARROWEST_SINGLE = 0.62
 # px: WenQuanYi Zen Hei 0.53–0.64 against 0.91–1.08 (photos of seed 101: 0.55 against 1.0),
 # WenQuanYi Micro Hei 0.53–0.60 against 0.72–0.82, Noto, DejaVu and AR PL UMing 0.75 or more
 # against at most 1.0 (UMing's ≧ the wider). The ≥ of one font on one page differ by an eighth at
-# most. A glyph narrower than this share of its page's narrowest sure ≥ is not one.
+# most. A glyph narrower than this share of its page's narrowest sure ≥ is not one; glyphs leaning
+# to two bars all narrower than this share of every glyph leaning to one are a font's ≧ beside
+# its ≥ (on heavy prints and photos of seeds 101, 41001 and 41002 such documents measured 0.60 to
+# 0.67, the others 0.8 or more).
 _NARROWER_THAN_SINGLE = 0.7
 # The bars of ≧ are level; a ≥ bar that slants runs beside its lower arm, which falls about half
 # the glyph's height over its width (a slope near 0.5). A lowest stroke sloping more than this
@@ -141,22 +151,19 @@ def settle_signs(
     """Each token with every ≥/≧/≤/≦ decided from its glyph at `char_x` (the column in `crop`
     each character was read at); a sign that cannot be decided for sure gets a doubtful
     confidence (and the likelier reading, where there is one). The lines are taken as printed
-    together (one page: one font, one degradation). Where every sure single bar among them
-    slants, the font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest
-    edge lies level is sure: its level edge is a bar of ≧, not of that font's ≥."""
-    glyphs: dict[tuple[int, int], SignGlyph] = {}
+    together (one page: one font, one degradation): an unsure count is sure where the page's
+    other sign glyphs vouch for it (`_Peers`). One they do not vouch for is left pending, its
+    confidence untouched, for the glyphs of the whole document to settle
+    (`settle_document_signs`); each token keeps the evidence of its signs for that."""
+    glyphs: dict[tuple[int, int], SignEvidence] = {}
     for n, (token, crop, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text) or not _positioned(token, char_x):
             continue
         gray = as_gray(crop)
         for i, char in enumerate(token.text):
             if char in _READ_AS_SIGN:
-                glyphs[n, i] = read_glyph(gray, char_x[i])
-    single = [g for g in glyphs.values() if g.counted == BarCount(1, sure=True)]
-    slanted_font = bool(single) and all(_slants(g.lowest_rise) for g in single)
-    single_aspects = [g.aspect for g in single if g.aspect is not None]
-    # No glyph narrower than this is the page's ≥ (or ≤): that of its font is wider.
-    narrowest_single = _NARROWER_THAN_SINGLE * min(single_aspects, default=0.0)
+                glyphs[n, i] = _evidence(read_glyph(gray, char_x[i]))
+    page = _Peers.among(glyphs.values())
     settled = []
     for n, (token, _, char_x) in enumerate(lines):
         if not _READ_AS_SIGN & set(token.text):
@@ -165,41 +172,135 @@ def settle_signs(
         if not _positioned(token, char_x):
             settled.append(doubt_signs(token))
             continue
-        text, confs = list(token.text), list(token.char_confidences)
+        text, confs, evidence = list(token.text), list(token.char_confidences), []
         for i, char in enumerate(text):
             if char not in _READ_AS_SIGN:
                 continue
-            glyph = glyphs[n, i]
-            counted = glyph.counted
-            if counted == BarCount(2, False) and (
-                (slanted_font and _lies_level(glyph.lowest_rise))
-                or _narrower_than_single(glyph, narrowest_single)
-            ):
-                counted = BarCount(2, sure=True)
-            if counted is None or not counted.sure:
+            glyph = page.settle(glyphs[n, i])
+            if not glyph.sure and not glyph.pending:
                 confs[i] = min(confs[i], DOUBTFUL_SIGN_CONFIDENCE)
-            if counted is None:
+            evidence.append(glyph)
+            if glyph.bars is None:
                 continue
             if char in _BARE_ANGLES:
-                text[i] = _BARE_ANGLES[char][counted.bars - 1]
-            elif (counted.bars == 2) != (char in _DOUBLE):
+                text[i] = _BARE_ANGLES[char][glyph.bars - 1]
+            elif (glyph.bars == 2) != (char in _DOUBLE):
                 text[i] = SIGN_PAIRS[char]
         settled.append(
-            token.model_copy(update={"text": "".join(text), "char_confidences": tuple(confs)})
+            token.model_copy(
+                update={
+                    "text": "".join(text),
+                    "char_confidences": tuple(confs),
+                    "signs": tuple(evidence),
+                }
+            )
         )
     return settled
 
 
-def _narrower_than_single(glyph: SignGlyph, narrowest_single: float) -> bool:
-    """Whether a glyph whose bars lean to two, by their strokes and by their ink alike, is too
-    narrow for its page's ≥ (a font drawing ≧ half as wide as its ≥); never a glyph narrowed
-    from its neighbour's ink."""
-    return (
-        glyph.strokes == glyph.counted == BarCount(2, False)
-        and glyph.weighed == 2
-        and not glyph.joined
-        and glyph.aspect is not None
-        and glyph.aspect < narrowest_single
+def settle_document_signs(tables: Sequence[PageTable]) -> list[PageTable]:
+    """The pages' tables with every sign left pending on its page (`settle_signs`) settled
+    against the sign glyphs of the whole document, a print in one font (`_Peers`): sure where
+    they vouch for it, doubtful where not. A token whose signs no longer match its evidence (a sign
+    trimmed since) is doubted whole."""
+    tokens = [t for table in tables for t in (*table.outside, *_cell_tokens(table))]
+    if not any(e.pending for t in tokens for e in t.signs):
+        return list(tables)
+    document = _Peers.among(e for t in tokens for e in t.signs)
+
+    def settle(token: OcrToken) -> OcrToken:
+        if not any(e.pending for e in token.signs):
+            return token
+        at = [i for i, char in enumerate(token.text) if char in _READ_AS_SIGN]
+        if len(at) != len(token.signs) or len(token.char_confidences) != len(token.text):
+            # A sign trimmed since, and its doubt with it: the whole line is in doubt.
+            confs = tuple(min(c, DOUBTFUL_SIGN_CONFIDENCE) for c in token.char_confidences)
+            confidence = min(token.confidence, DOUBTFUL_SIGN_CONFIDENCE)
+            return token.model_copy(
+                update={"confidence": confidence, "char_confidences": confs, "signs": ()}
+            )
+        evidence = [document.settle(e) if e.pending else e for e in token.signs]
+        doubted = {
+            i
+            for i, was, now in zip(at, token.signs, evidence, strict=True)
+            if was.pending and not now.sure
+        }
+        confs = [
+            min(c, DOUBTFUL_SIGN_CONFIDENCE) if i in doubted else c
+            for i, c in enumerate(token.char_confidences)
+        ]
+        done = [e.model_copy(update={"pending": False}) for e in evidence]
+        return token.model_copy(update={"char_confidences": tuple(confs), "signs": tuple(done)})
+
+    return [
+        table.model_copy(
+            update={
+                "outside": tuple(settle(t) for t in table.outside),
+                "cells": tuple(
+                    c.model_copy(update={"tokens": tuple(settle(t) for t in c.tokens)})
+                    for c in table.cells
+                ),
+            }
+        )
+        for table in tables
+    ]
+
+
+def _cell_tokens(table: PageTable) -> list[OcrToken]:
+    return [t for cell in table.cells for t in cell.tokens]
+
+
+class _Peers(NamedTuple):
+    """What the sign glyphs printed together (a page, a document: one font, one print) tell of a
+    sign its glyph alone does not settle. Where every sure single bar among them slants, the
+    font draws ≥ with a slanted bar, so a sign leaning to two bars whose lowest edge lies level
+    is a ≧. A glyph far narrower than the narrowest sure single bar, leaning to two bars by its
+    strokes and ink alike, is no ≥ of that font (one drawing ≧ about 0.6 times as wide as its
+    ≥). And where every glyph leaning to one bar is far wider than every glyph leaning to two,
+    width and bars tell the same two signs apart: a ≧ taken for one bar would be as narrow as
+    the others, a ≥ taken for two as wide, so each count is sure."""
+
+    slanted: bool
+    narrowest_single: float  # a glyph narrower than this is no ≥ of the font
+    split: bool  # every glyph leaning to two bars far narrower than every one leaning to one
+
+    @classmethod
+    def among(cls, glyphs: Iterable[SignEvidence]) -> "_Peers":
+        glyphs = list(glyphs)
+        single = [g for g in glyphs if g.bars == 1 and g.sure]
+        aspects = [g.aspect for g in single if g.aspect is not None]
+        one = [g.aspect for g in glyphs if g.bars == 1 and g.aspect is not None]
+        two = [g.aspect for g in glyphs if g.bars == 2 and g.aspect is not None]
+        return cls(
+            slanted=bool(single) and all(_slants(g.lowest_rise) for g in single),
+            narrowest_single=_NARROWER_THAN_SINGLE * min(aspects, default=0.0),
+            split=bool(one and two) and max(two) < _NARROWER_THAN_SINGLE * min(one),
+        )
+
+    def settle(self, glyph: SignEvidence) -> SignEvidence:
+        """`glyph` made sure where these vouch for it; a counted one they do not vouch for is
+        left pending, for the sign glyphs of the whole document to settle. A glyph narrowed from
+        its neighbour's ink (its width and lowest edge partly the neighbour's) never is."""
+        if glyph.sure or glyph.bars is None or glyph.joined:
+            return glyph.model_copy(update={"pending": False})
+        narrow = glyph.two_bars_twice and glyph.aspect is not None
+        vouched = (
+            self.split
+            or (glyph.bars == 2 and self.slanted and _lies_level(glyph.lowest_rise))
+            or (narrow and glyph.aspect < self.narrowest_single)
+        )
+        return glyph.model_copy(update={"sure": vouched, "pending": not vouched})
+
+
+def _evidence(glyph: SignGlyph) -> SignEvidence:
+    counted = glyph.counted
+    return SignEvidence(
+        bars=counted.bars if counted else None,
+        sure=bool(counted and counted.sure),
+        aspect=glyph.aspect,
+        lowest_rise=glyph.lowest_rise,
+        joined=glyph.joined,
+        two_bars_twice=glyph.strokes == counted == BarCount(2, False) and glyph.weighed == 2,
     )
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.artifacts import OcrToken
+from ingest.artifacts import OcrToken, PageTable, SignEvidence
 from ingest.ocr import signs
 from ingest.ocr.signs import (
     DOUBTFUL_SIGN_CONFIDENCE,
@@ -13,6 +13,7 @@ from ingest.ocr.signs import (
     SignGlyph,
     doubt_signs,
     read_glyph,
+    settle_document_signs,
     settle_signs,
 )
 from ingest.synth.fonts import BODY_FACES, FACES
@@ -25,9 +26,26 @@ def count_bars(gray: np.ndarray, x: float) -> BarCount | None:
     return read_glyph(gray, x).counted
 
 
+Line = tuple[OcrToken, np.ndarray, list[float]]
+
+
+def settle_pages(*pages: list[Line]) -> list[list[OcrToken]]:
+    """Each page's lines settled together, then the pages as one document."""
+    tables = [
+        PageTable(page=k, width=1, height=1, grid=None, outside=tuple(settle_signs(lines)))
+        for k, lines in enumerate(pages)
+    ]
+    return [list(table.outside) for table in settle_document_signs(tables)]
+
+
+def settle_page(lines: list[Line]) -> list[OcrToken]:
+    """The lines of a document's only page settled."""
+    return settle_pages(lines)[0]
+
+
 def settle_line(token: OcrToken, crop: np.ndarray, char_x: list[float]) -> OcrToken:
-    """One line settled on its own, as the only line of its page."""
-    return settle_signs([(token, crop, char_x)])[0]
+    """One line settled on its own, as the only line of its document."""
+    return settle_page([(token, crop, char_x)])[0]
 
 
 def _line(text: str, font: ImageFont.FreeTypeFont, px: int) -> tuple[np.ndarray, float]:
@@ -306,7 +324,7 @@ def test_a_page_whose_single_bars_slant_makes_a_level_double_bar_sure():
         )
         alone = settle_line(*double)
         assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
-        page = settle_signs([single, double])
+        page = settle_page([single, double])
         assert [t.text for t in page] == ["≥91人", "≧91人"]
         assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
 
@@ -319,7 +337,7 @@ def test_a_page_with_a_level_single_bar_leaves_a_double_bar_in_doubt():
     for seed in range(3):
         single = _photographed_line("≥91人", "AR PL UMing CN", seed)
         double = _photographed_line("≧91人", "AR PL UMing CN", seed)
-        page = settle_signs([single, level, double])
+        page = settle_page([single, level, double])
         assert page[1].char_confidences[0] == 0.99
         assert page[2].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
 
@@ -343,11 +361,134 @@ def test_a_double_bar_narrower_than_its_pages_single_bars_is_sure():
     alone = settle_line(*double)
     assert alone.text == "≧91人" and alone.char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
     wide = _heavy_line("≥91人", "WenQuanYi Zen Hei", 1)
-    page = settle_signs([wide, double])
+    page = settle_page([wide, double])
     assert [t.text for t in page] == ["≥91人", "≧91人"]
     assert page[0].char_confidences[0] == page[1].char_confidences[0] == 0.99
     narrow = _heavy_line("≥91人", "WenQuanYi Micro Hei", 0)
     micro = _heavy_line("≧91人", "WenQuanYi Micro Hei", 1)
-    page = settle_signs([narrow, micro])
+    page = settle_page([narrow, micro])
     assert page[0].char_confidences[0] == 0.99
     assert page[1].text == "≧91人" and page[1].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+
+
+def test_a_page_without_sure_single_bars_is_settled_by_the_documents_other_pages():
+    """A page whose only signs lean to two bars holds no sure ≥ to measure them against; another
+    page of the same print does, and vouches for them as the page's own would (a narrow ≧ of
+    WenQuanYi Zen Hei, a level one beside the slanted ≥ of AR PL UMing)."""
+    double, wide = (
+        _heavy_line("≧91人", "WenQuanYi Zen Hei", 1),
+        _heavy_line("≥91人", "WenQuanYi Zen Hei", 1),
+    )
+    assert settle_line(*double).char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    first, second = settle_pages([double], [wide])
+    assert [first[0].text, second[0].text] == ["≧91人", "≥91人"]
+    assert first[0].char_confidences[0] == second[0].char_confidences[0] == 0.99
+    for seed in range(3):
+        double = _photographed_line("≧91人", "AR PL UMing CN", seed)
+        single = _photographed_line("≥91人", "AR PL UMing CN", seed)
+        first, second = settle_pages([double], [single])
+        assert first[0].text == "≧91人" and first[0].char_confidences[0] == 0.99, seed
+
+
+def test_a_document_page_that_does_not_vouch_leaves_the_sign_in_doubt():
+    """The other pages vouch only as a page does: a sure level ≥ anywhere in the document (not
+    all its ≥ slant), or ≥ as narrow as the sign (WenQuanYi Micro Hei draws both narrow), leave
+    a sign leaning to two bars in doubt."""
+    image, x = _line("≥91人", ImageFont.truetype(DEJAVU, 29), 29)
+    level = (read_line("≥91人"), image, [x, x + 15.0, x + 30.0, x + 45.0])
+    for seed in range(3):
+        double = _photographed_line("≧91人", "AR PL UMing CN", seed)
+        single = _photographed_line("≥91人", "AR PL UMing CN", seed)
+        pages = settle_pages([double], [single], [level])
+        assert pages[0][0].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE, seed
+    narrow, micro = (
+        _heavy_line("≥91人", "WenQuanYi Micro Hei", 0),
+        _heavy_line("≧91人", "WenQuanYi Micro Hei", 1),
+    )
+    first, second = settle_pages([micro], [narrow])
+    assert first[0].text == "≧91人" and first[0].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    assert second[0].char_confidences[0] == 0.99
+
+
+def test_a_pending_sign_whose_token_changed_since_is_doubted():
+    """The evidence follows a token's signs in order: a character trimmed beside the sign keeps
+    it settled; a sign trimmed since (its doubt with it) leaves the whole line in doubt."""
+    double, wide = (
+        _heavy_line("≧91人", "WenQuanYi Zen Hei", 1),
+        _heavy_line("≥91人", "WenQuanYi Zen Hei", 1),
+    )
+    (pending,), (single,) = (settle_signs([double]), settle_signs([wide]))
+    assert pending.char_confidences[0] == 0.99 and pending.signs[0].pending
+
+    def document(token: OcrToken) -> OcrToken:
+        pages = [
+            PageTable(page=k, width=1, height=1, grid=None, outside=(t,))
+            for k, t in enumerate((token, single))
+        ]
+        return settle_document_signs(pages)[0].outside[0]
+
+    trimmed = pending.model_copy(update={"text": "≧91", "char_confidences": (0.99,) * 3})
+    assert document(trimmed).char_confidences == (0.99,) * 3
+    lost = pending.model_copy(update={"text": "91人", "char_confidences": (0.99,) * 3})
+    assert document(lost).char_confidences == (DOUBTFUL_SIGN_CONFIDENCE,) * 3
+
+
+def _pending(text: str, *glyphs: SignEvidence) -> OcrToken:
+    """A token as `settle_signs` leaves it, its signs' evidence `glyphs`."""
+    return read_line(text).model_copy(update={"signs": glyphs})
+
+
+def _settled_document(*tokens: OcrToken) -> list[OcrToken]:
+    tables = [PageTable(page=0, width=1, height=1, grid=None, outside=tokens)]
+    return list(settle_document_signs(tables)[0].outside)
+
+
+def test_glyphs_split_by_width_as_by_bars_are_sure():
+    """Blurred glyphs of a font drawing ≧ far narrower than ≥ (WenQuanYi Zen Hei on photos and
+    heavy prints, 0.55 to 0.6 against 0.9 to 1.0): every one leaning to one bar far wider than
+    every one leaning to two, the counts agree with the widths and are sure, though none was
+    on its own. One ≧ taken for one bar is as narrow as the others and breaks the split."""
+    single = SignEvidence(bars=1, aspect=0.94, lowest_rise=0.0, pending=True)
+    double = SignEvidence(bars=2, aspect=0.57, lowest_rise=0.0, pending=True)
+    split = _settled_document(_pending("≥8场", single), _pending("≧90%", double))
+    assert [t.char_confidences[0] for t in split] == [0.99, 0.99]
+    assert all(t.signs[0].sure and not t.signs[0].pending for t in split)
+    narrow_single = single.model_copy(update={"aspect": 0.6})
+    broken = _settled_document(
+        _pending("≥8场", single), _pending("≧90%", double), _pending("≥95%", narrow_single)
+    )
+    assert [t.char_confidences[0] for t in broken] == [DOUBTFUL_SIGN_CONFIDENCE] * 3
+
+
+def test_a_glyph_narrowed_from_its_neighbours_ink_is_never_vouched_for():
+    """A joined glyph's width and lowest edge are partly its neighbour's: a ≤ joined to its 5
+    and counted as two level bars is no ≧ because the page's other ≥ slant, nor because it is
+    wider than the page's glyphs leaning to two bars."""
+    slanted = SignEvidence(bars=1, sure=True, aspect=0.8, lowest_rise=0.5)
+    joined = SignEvidence(bars=2, aspect=1.2, lowest_rise=0.0, joined=True, pending=True)
+    settled = _settled_document(_pending("≥90%", slanted), _pending("≦5%", joined))
+    assert settled[1].char_confidences[0] == DOUBTFUL_SIGN_CONFIDENCE
+    assert settled[0].char_confidences[0] == 0.99
+
+
+def test_a_sure_sign_is_never_misjudged_on_any_document_of_one_or_two_fonts():
+    """Every degraded sign glyph vouched for by the other signs of its document (one font, or
+    two fonts mixed) is the printed one."""
+    fonts = _fonts()
+    texts = ["≥91人", "≧91人", "≤5%", "≦5%"]
+
+    def page(font: ImageFont.FreeTypeFont, px: int, seed: int) -> list[Line]:
+        lines = []
+        for text in texts:
+            image, x = _line(text, font.font_variant(size=px), px)
+            read = read_line(text.replace("≧", "≥").replace("≦", "≤"))
+            lines.append((read, _photographed(image, seed), [0.8 * x] + [0.0] * (len(text) - 1)))
+        return lines
+
+    for px, seed in [(22, 1), (22, 2), (25, 0)]:
+        pages = {name: page(font, px, seed) for name, font in fonts}
+        for first, second in [(a, b) for a in pages for b in pages]:
+            lines = pages[first] if first == second else pages[first][:2] + pages[second][2:]
+            for token, text in zip(settle_page(lines), texts * 2, strict=False):
+                if token.char_confidences[0] > DOUBTFUL_SIGN_CONFIDENCE:
+                    assert token.text[0] == text[0], (first, second, px, seed, text)
