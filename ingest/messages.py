@@ -96,6 +96,7 @@ _TAXONOMY: dict[str, Placeholders] = {
     "not_level2": ("value",),
     "level2_under": ("level2", "level1"),
     "level2_unread": ("level1", "level2"),
+    "rate_without_percent": (),  # an indicator named as a rate, its value a bare number
     "level1_absent": ("section", "absent"),  # `absent`: the 一级 with no row, joined
     "level2_order": ("section", "level1", "level2"),
     "joined_levels": ("section", "count", "pages"),

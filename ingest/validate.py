@@ -192,6 +192,8 @@ def _format_issues(
                 problem = say(template, "unworded_pair", pair=pair)
             elif label := labels.get(fold_label(value)):
                 problem = say(template, "value_is_label", label=label)
+        if not problem and kind == "indicator_value" and _bare_rate(path, value, values):
+            problem = say(template, "rate_without_percent")
         if problem and suggestion is None and kind in ("text", "indicator_value"):
             suggestion = _mended(str(value), [t for p, t in texts.items() if p != path], template)
         if problem:
@@ -206,6 +208,22 @@ def _format_issues(
                 )
             )
     return issues
+
+
+# A value that is a number alone, or a comparison and a number (`≤58`).
+_BARE_NUMBER = re.compile(rf"\s*[{_SYMBOL_OPERATORS}]?\s*\d+(?:\.\d+)?\s*")
+
+
+def _bare_rate(path: str, value: FieldValue, values: dict[str, FieldValue]) -> bool:
+    """An indicator named as a rate (`投诉率`) whose value is a bare number: a rate is printed
+    with its `%` (every rate of the seed table and of 2,083 generated rows), and a misread
+    `%` leaves digits (`≤5%` read `≤58`)."""
+    row = ROW_PATH.match(path)
+    if row is None or not path.endswith(".value") or not isinstance(value, str):
+        return False
+    name = values.get(f"{row.group(0)}.name")
+    rate = isinstance(name, str) and name.rstrip().endswith("率")
+    return rate and _BARE_NUMBER.fullmatch(value) is not None
 
 
 def _mended(value: str, elsewhere: list[str], template: Template) -> str | None:

@@ -396,6 +396,23 @@ def test_terms_of_budget_work_the_general_word_list_lacks_are_words(name):
     assert issues_for(doc, "format") == []
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "doubted"),
+    [
+        ("投诉率", "≤58", True),  # `≤5%` with its % read as 8
+        ("投诉率", "0", True),
+        ("投诉率", "≤5%", False),
+        ("投诉率", "较上年下降2个百分点", False),
+        ("投诉次数", "≤58", False),  # a count, not a rate
+    ],
+)
+def test_a_rate_whose_value_is_a_bare_number_is_doubted(name, value, doubted):
+    values = {"indicators[32].name": name, "indicators[32].value": value}
+    doc = with_records(with_values(seed_document(), values))
+    found = [i for i in issues_for(doc, "format") if i.paths == ("indicators[32].value",)]
+    assert bool(found) is doubted
+
+
 def test_a_level2_printed_under_the_wrong_level1_gets_no_suggestion():
     doc = with_records(with_values(seed_document(), {"indicators[22].level2": "质量指标"}))
     (issue,) = issues_for(doc, "taxonomy")
