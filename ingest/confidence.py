@@ -109,6 +109,19 @@ def rows_in_doubt(
     return rows
 
 
+def _at_level2_edge(path: str, values: dict[str, FieldValue]) -> bool:
+    """Whether `path` is a 二级 whose row is the first or last of its group: a row in doubt
+    there may be two rows read as one across the groups' boundary (`质量指标` beside a name
+    and value of a 时效指标 row, the rule between them lost), so the merged cell's reading is
+    no longer vouched for by its own rules."""
+    row = ROW_PATH.match(path)
+    if row is None or not path.endswith(".level2"):
+        return False
+    name, index = row.group(1), int(row.group(2))
+    neighbours = (f"{name}[{index - 1}].level2", f"{name}[{index + 1}].level2")
+    return any(n in values and values[n] != values[path] for n in neighbours)
+
+
 def _features(evidence: FieldEvidence, value: FieldValue, issues: list[CheckIssue]) -> tuple:
     raw = {
         "log_ocr_confidence": evidence.ocr_confidence,
@@ -158,6 +171,7 @@ def judge_fields(
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)
+    values = dict(value_paths(doc))
     judged = []
     for path, value in value_paths(doc):
         evidence = mapped.evidence.get(path)
@@ -171,6 +185,8 @@ def judge_fields(
         in_row = row is not None and kind_key(path) not in table_wide
         if in_row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
+        elif in_row and row.group(0) in doubtful_rows and _at_level2_edge(path, values):
+            reasons.add("structure")  # the row may hold the next group's first row
         if (
             "seal_overlap" in reasons
             and kinds[path] == "text"

@@ -81,15 +81,26 @@ def test_a_doubtful_cell_puts_its_whole_row_in_doubt_but_a_doubtful_merged_label
     beside it (`100%100%`) was read with certainty from the same wrong row."""
     doc = assessed(
         seed_document(),
-        indicators__7__name={"structure_confidence": 0.2},
+        indicators__8__name={"structure_confidence": 0.2},
         indicators__12__level2={"structure_confidence": 0.2},
         tasks__1__content={"structure_confidence": 0.2},
     )
     assert flagged(doc) == {
-        "indicators[7].name": ["structure"],
-        "indicators[7].value": ["structure"],
+        "indicators[8].name": ["structure"],
+        "indicators[8].value": ["structure"],
         "indicators[12].level2": ["structure"],
         "tasks[1].content": ["structure"],
+    }
+
+
+def test_a_doubtful_row_at_the_edge_of_its_level2_group_puts_the_level2_in_doubt():
+    """Row 7 is the first 质量指标 row: read as one with the 数量指标 row above it, its
+    name and value would be that row's too, and its 二级 may be the other group's."""
+    doc = assessed(seed_document(), indicators__7__name={"structure_confidence": 0.2})
+    assert flagged(doc) == {
+        "indicators[7].name": ["structure"],
+        "indicators[7].value": ["structure"],
+        "indicators[7].level2": ["structure"],
     }
 
 
