@@ -78,11 +78,39 @@ def _open_edge(
     return None
 
 
+def _widened(
+    edge: tuple[float, float, float],
+    runs: list[Rule],
+    horizontal: list[Rule],
+    slope: float,
+    scale: Scale,
+    top: bool,
+) -> tuple[float, float, float]:
+    """The open edge carried out to the runs of any length that end on it beyond the rules
+    that mark it, within the reach of the table's horizontal rules: the frame's side beside a
+    label cell merged over every row keeps only a stub at the open edge once worn, too short
+    to mark the edge itself, and without the edge it crosses nothing and drops out with the
+    table's outer column. Runs outside the table's rules (a title's strokes above it, a note
+    beside it) do not widen it."""
+    offset, left, right = edge
+    tol = scale.px(ALIGN_IN)
+    near = scale.px(ON_RULE_IN)
+    lo = min(r.start for r in horizontal) - near
+    hi = max(r.end for r in horizontal) + near
+    for run in runs:
+        t = run.start if top else run.end
+        x = run.at(t)
+        if abs(t - slope * x - offset) <= tol and lo <= x <= hi:
+            left, right = min(left, x), max(right, x)
+    return offset, left, right
+
+
 def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> list[Rule]:
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
     # The upright strokes of a title's glyphs end together too, across most of the width.
+    runs = vertical
     vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
     if not long_ or len(vertical) < MIN_RULES:
         return horizontal
@@ -96,7 +124,7 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
         found = _open_edge(vertical, long_, x1 - x0, slope, scale, top)
         if found is None:
             continue
-        offset, left, right = found
+        offset, left, right = _widened(found, runs, long_, slope, scale, top)
         start, end, mid = int(np.floor(left)), int(np.ceil(right)), (left + right) / 2
         y = offset + slope * mid
         partial = [k for k, r in enumerate(rules) if r in long_ and abs(r.at(mid) - y) <= near]

@@ -162,11 +162,13 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     A long run across several rules is a rule even where its ends fade out: asking it to end
     at a crossing would drop it with its faded corner, and then the perpendicular rules
     anchored on it, one by one. Two crossings are not enough for that: a column of glyph
-    strokes can span two rows.
+    strokes can span two rows. Its ends are where its crossed ink stops (`_crossed_ink`): a
+    title's stroke joined to a column's rule across the gap above the table is not the rule
+    running on into the open.
     """
     reach = _reach(rules, scale)
-    start = np.array([r.start for r in rules], dtype=np.float64)
-    end = np.array([r.end for r in rules], dtype=np.float64)
+    inner_start, inner_end = _crossed_ink(rules, meets, at, scale.px(CORNER_IN))
+    start, end = inner_start[:, 0], inner_end[:, 0]
     first = np.where(meets, at, np.inf).min(axis=1)
     last = np.where(meets, at, -np.inf).max(axis=1)
     crossed = meets.sum(axis=1)
@@ -178,7 +180,8 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
     resumed = np.array([r.line in ruled for r in rules])
     ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
-    long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
+    lengths = np.array([r.length for r in rules], dtype=np.float64)
+    long_ = (lengths >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
 
 
