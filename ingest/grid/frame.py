@@ -162,17 +162,18 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     A long run across several rules is a rule even where its ends fade out: asking it to end
     at a crossing would drop it with its faded corner, and then the perpendicular rules
     anchored on it, one by one. Two crossings are not enough for that: a column of glyph
-    strokes can span two rows. Its ends are where its crossed ink stops (`_crossed_ink`): a
-    title's stroke joined to a column's rule across the gap above the table is not the rule
-    running on into the open.
+    strokes can span two rows. Nor is a rule whose one unbroken stretch of ink runs from its
+    first crossing to its last and stops there (`_unbroken`), whatever lies on its line apart
+    from it: a title's stroke joined to a column's rule across the gap above the table.
     """
     reach = _reach(rules, scale)
-    inner_start, inner_end = _crossed_ink(rules, meets, at, scale.px(CORNER_IN))
-    start, end = inner_start[:, 0], inner_end[:, 0]
+    start = np.array([r.start for r in rules], dtype=np.float64)
+    end = np.array([r.end for r in rules], dtype=np.float64)
     first = np.where(meets, at, np.inf).min(axis=1)
     last = np.where(meets, at, -np.inf).max(axis=1)
     crossed = meets.sum(axis=1)
     ends = (first <= start + reach) & (last >= end - reach)
+    ends |= _unbroken(rules, first, last, reach, scale)
     # A run's measured end lies up to OVERSHOOT_IN past its last crossing (its end is known
     # to a pooled block or two, and the crossing rule's ink extends it): more than a tenth of
     # a single-line row's rule. Allowed to a run on the line of a run anchored without it
@@ -180,9 +181,25 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
     resumed = np.array([r.line in ruled for r in rules])
     ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
-    lengths = np.array([r.length for r in rules], dtype=np.float64)
-    long_ = (lengths >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
+    long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
+
+
+def _unbroken(
+    rules: list[Rule], first: np.ndarray, last: np.ndarray, reach: np.ndarray, scale: Scale
+) -> np.ndarray:
+    """Whether one stretch of each rule's ink runs from its `first` crossing to its `last`,
+    ending within its reach of both. Text lined up along a rule's line leaves gaps between
+    glyphs; a stretch of ink unbroken across a whole cell is a rule's."""
+    corner = scale.px(CORNER_IN)
+    found = np.zeros(len(rules), bool)
+    for i, rule in enumerate(rules):
+        found[i] = last[i] > first[i] and any(
+            first[i] - reach[i] <= a <= first[i] + corner
+            and last[i] - corner <= b <= last[i] + reach[i]
+            for a, b in rule.spans
+        )
+    return found
 
 
 def _strokes(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:

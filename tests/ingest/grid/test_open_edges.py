@@ -91,3 +91,26 @@ def test_a_tilted_table_open_at_the_top_keeps_its_first_row(degrees: float) -> N
     grid = find_grid(clean_page(turned))
     assert grid is not None
     assert len(grid.row_edges) == 1 + len(ROWS) and len(grid.cells) == 4 * 4
+
+
+def test_a_frame_side_worn_to_a_stub_at_the_open_top_edge_keeps_the_label_column() -> None:
+    """The label column (绩效指标) runs over the break, and the frame's side beside it is worn:
+    a stub under the open top edge, shorter than the rules that mark the edge, and a stretch
+    down to the table's foot. The open edge reaches the stub, so the side crosses the edge and
+    the foot, and the page keeps its outer column (before, its columns were shifted by one
+    against the pages before it)."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS[1:]:
+        cv2.line(page, (x, 100), (x, ROWS[-1]), 0, 2)
+    cv2.line(page, (COLS[0], 100), (COLS[0], 170), 0, 2)  # the stub
+    cv2.line(page, (COLS[0], 450), (COLS[0], ROWS[-1]), 0, 2)
+    for y in ROWS[:-1]:
+        cv2.line(page, (COLS[1], y), (COLS[-1], y), 0, 2)
+    cv2.line(page, (COLS[0], ROWS[-1]), (COLS[-1], ROWS[-1]), 0, 2)
+    cv2.line(page, (COLS[2], 100), (COLS[-1], 100), 0, 2)
+    grid = find_grid(clean_page(page))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+    label = [c for c in grid.cells if c.col == 0]
+    assert [(c.row, c.row_span) for c in label] == [(0, len(ROWS))]
