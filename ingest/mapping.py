@@ -229,7 +229,8 @@ class _Mapper:
         for row in block.rows[1:]:
             if any(self._header_cells(row, s) for s in others):
                 head = _Block(block.label, range(block.rows.start, row), block.section, block.score)
-                return [head, *self._split_at_header(_Block(block.label, range(row, block.rows.stop)))]
+                rest = _Block(block.label, range(row, block.rows.stop))
+                return [head, *self._split_at_header(rest)]
         return [block]
 
     def _joined_pair_section(self, cell: LogicalCell) -> SectionSpec | None:
