@@ -105,14 +105,57 @@ def _widened(
     return offset, left, right
 
 
+def _to_open_sides(
+    horizontal: list[Rule], long_: list[Rule], vertical: list[Rule], scale: Scale
+) -> list[Rule]:
+    """The table's top and bottom rules carried out to a side that runs the table's whole
+    height beyond their end: from the one's line to a corner with the other, where that
+    rule ends too. A label column cut by the break (绩效指标 over every row) is open along
+    the edge, ruled at its side and its foot only; without the edge carried to it, its side
+    crosses one rule and drops out with the column, and the page's columns no longer line up
+    with the pages before it."""
+    if len(long_) < 2:
+        return horizontal
+    near = scale.px(ON_RULE_IN)
+    tol = scale.px(ALIGN_IN)
+    middle = float(np.mean([(r.start + r.end) / 2 for r in long_]))
+    top = min(long_, key=lambda r: r.at(middle))
+    bottom = max(long_, key=lambda r: r.at(middle))
+    rules = list(horizontal)
+    for edge, other in ((top, bottom), (bottom, top)):
+        outer, inner = (0, 1) if edge is top else (1, 0)
+        start, end = edge.start, edge.end
+        for run in vertical:
+            ends = (run.start, run.end)
+            x_out, x_in = run.at(ends[outer]), run.at(ends[inner])
+            beyond = x_out < edge.start - near or x_out > edge.end + near
+            on_edge = abs(edge.at(x_out) - ends[outer]) <= tol
+            corner = abs(other.at(x_in) - ends[inner]) <= near and (
+                abs(other.start - x_in) <= near or abs(other.end - x_in) <= near
+            )
+            if beyond and on_edge and corner:
+                start, end = min(start, round(x_out)), max(end, round(x_out))
+        if (start, end) != (edge.start, edge.end):
+            k = rules.index(edge)
+            spans = [*edge.spans, (start, edge.start), (edge.end, end)]
+            rules[k] = replace(
+                edge, start=start, end=end, spans=tuple(s for s in spans if s[1] > s[0])
+            )
+    return rules
+
+
 def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> list[Rule]:
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
+    if not long_:
+        return horizontal
+    horizontal = _to_open_sides(horizontal, long_, vertical, scale)
+    long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
     # The upright strokes of a title's glyphs end together too, across most of the width.
     runs = vertical
     vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
-    if not long_ or len(vertical) < MIN_RULES:
+    if len(vertical) < MIN_RULES:
         return horizontal
     x0 = min(r.at((r.start + r.end) / 2) for r in vertical)
     x1 = max(r.at((r.start + r.end) / 2) for r in vertical)

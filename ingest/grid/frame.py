@@ -19,6 +19,7 @@ CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on pu
 CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
 OVERSHOOT_IN = 0.06  # a rule's measured end may lie this far past its crossing
 LONE_IN = 0.35  # a run shorter than this within one row, alone on its line, is a glyph's stroke
+MIN_COLUMNS = 3  # runs between the same two rules that are a row's column rules
 
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
@@ -178,11 +179,38 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     # to a pooled block or two, and the crossing rule's ink extends it): more than a tenth of
     # a single-line row's rule. Allowed to a run on the line of a run anchored without it
     # (a column resumed below a wide merged cell), not to runs of strokes on a line of their own.
+    # So are the column rules of a row printed alone (at a page's top, say): several runs
+    # between the same two rules, each within an overshoot of both.
     ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
     resumed = np.array([r.line in ruled for r in rules])
-    ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
+    overshoot = np.maximum(reach, scale.px(OVERSHOOT_IN))
+    ends |= resumed & (first <= start + reach) & (last >= end - overshoot)
+    ends |= _row_of_columns(meets, at, (first >= start - overshoot) & (last >= end - overshoot))
     long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
+
+
+def _row_of_columns(meets: np.ndarray, at: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Runs `within` an overshoot of their outermost crossings that share those crossings'
+    two rules with at least MIN_COLUMNS such runs: a row's column rules stand together between
+    the same two rules, while a glyph's strokes reaching both rules of a row are few."""
+    crossed = meets.any(axis=1)
+    outer = np.stack(
+        (
+            np.where(meets, at, np.inf).argmin(axis=1),
+            np.where(meets, at, -np.inf).argmax(axis=1),
+        ),
+        axis=1,
+    )
+    candidate = within & crossed & (meets.sum(axis=1) >= 2)
+    together = np.array(
+        [
+            candidate[i] and (candidate & (outer == outer[i]).all(axis=1)).sum() >= MIN_COLUMNS
+            for i in range(len(meets))
+        ],
+        dtype=bool,
+    )
+    return together
 
 
 def _unbroken(

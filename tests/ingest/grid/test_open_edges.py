@@ -114,3 +114,35 @@ def test_a_frame_side_worn_to_a_stub_at_the_open_top_edge_keeps_the_label_column
     assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
     label = [c for c in grid.cells if c.col == 0]
     assert [(c.row, c.row_span) for c in label] == [(0, len(ROWS))]
+
+
+def _row_alone(top_from: int, overshoot: int) -> CleanPage:
+    """A table's last row printed alone at the top of a page, 80 px tall (shorter than the
+    rules that mark an open edge): the top rule from `top_from`, the foot across every
+    column, and the column rules running `overshoot` px past the foot."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS:
+        cv2.line(page, (x, 300), (x, 380 + overshoot), 0, 2)
+    cv2.line(page, (top_from, 300), (COLS[-1], 300), 0, 2)
+    cv2.line(page, (COLS[0], 380), (COLS[-1], 380), 0, 2)
+    return clean_page(page)
+
+
+def test_a_label_column_open_over_a_row_alone_keeps_its_side() -> None:
+    """The row's label column runs on from the page before, ruled at its side and foot only;
+    its side runs from the top rule's line to a corner with the foot, so the top rule is
+    carried to it (before, the side crossed the foot alone and dropped out with the column)."""
+    grid = find_grid(_row_alone(COLS[1], overshoot=0))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+
+
+def test_the_column_rules_of_a_row_alone_overshooting_its_foot_are_kept() -> None:
+    """The column rules' measured ends run past the foot by a pooled block or two, more than a
+    tenth of their length: standing together between the same two rules, they are the row's
+    columns (before, none was anchored and the page had no table)."""
+    grid = find_grid(_row_alone(COLS[0], overshoot=5))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.row_edges, [300, 380])).max() <= 3
