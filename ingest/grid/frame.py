@@ -79,8 +79,9 @@ def _carried(
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
-    Only a rule an inch long whose ink runs through two crossings (`own_ink`) is carried,
-    and only to a rule seen at the new crossing (`other_seen`), not one that merely could
+    Only a rule an inch long, or one whose other end stops at a crossing, whose ink runs
+    through two crossings (`own_ink`) is carried, and only to a rule seen at the new
+    crossing (`other_seen`), not one that merely could
     reach it: a stroke or a text row in a cell meets one wall at most, glyph strokes that
     touch the rule between two short rows line up over a glyph's height or two, and text
     touching a rule from both sides leaves it where the text ends. A corner keeps both of
@@ -98,13 +99,15 @@ def _carried(
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
     inner_start, inner_end = _crossed_ink(rules, meets, at, corner)
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
-    carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
+    sides = ((start - at, inner_start - at), (at - end, at - inner_end))
+    stops = [(meets & (inner <= corner) & (inner >= -overshoot)).any(axis=1) for _, inner in sides]
     cornered = (meets & own_ink & other_ends & _ends(rules, at, scale)).any(axis=1)
-    for gap, inner in ((start - at, inner_start - at), (at - end, at - inner_end)):
+    for (gap, _), stopped, other_stopped in zip(sides, stops, stops[::-1], strict=True):
+        # A rule stopping at a crossing at its other end runs a whole row at least.
+        carried = (long_ | other_stopped) & ((meets & own_ink).sum(axis=1) >= 2)
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
-        stops = meets & (inner <= corner) & (inner >= -overshoot)
         targets = np.where(carried[:, None], lost, cornered[:, None] & lost & other_ends)
-        carry = targets.any(axis=1) & ~stops.any(axis=1)
+        carry = targets.any(axis=1) & ~stopped
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(targets[i], gap[i], np.inf))] = True
     return own
