@@ -79,9 +79,10 @@ def _carried(
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
-    Only a rule an inch long, or one whose other end stops at a crossing, whose ink runs
-    through two crossings (`own_ink`) is carried, and only to a rule seen at the new
-    crossing (`other_seen`), not one that merely could
+    Only a rule an inch long whose ink runs through two crossings (`own_ink`) is carried
+    (or a shorter one whose other end stops at a crossing, one unbroken stretch of its ink
+    running across a whole cell from crossing to crossing), and only to a rule seen at the
+    new crossing (`other_seen`), not one that merely could
     reach it: a stroke or a text row in a cell meets one wall at most, glyph strokes that
     touch the rule between two short rows line up over a glyph's height or two, and text
     touching a rule from both sides leaves it where the text ends. A corner keeps both of
@@ -101,16 +102,32 @@ def _carried(
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
     sides = ((start - at, inner_start - at), (at - end, at - inner_end))
     stops = [(meets & (inner <= corner) & (inner >= -overshoot)).any(axis=1) for _, inner in sides]
-    cornered = (meets & own_ink & other_ends & _ends(rules, at, scale)).any(axis=1)
+    inked = meets & own_ink
+    cornered = (inked & other_ends & _ends(rules, at, scale)).any(axis=1)
+    whole_row = _one_stretch_crosses_two(rules, inked, at, corner)
     for (gap, _), stopped, other_stopped in zip(sides, stops, stops[::-1], strict=True):
-        # A rule stopping at a crossing at its other end runs a whole row at least.
-        carried = (long_ | other_stopped) & ((meets & own_ink).sum(axis=1) >= 2)
+        carried = (long_ | (other_stopped & whole_row)) & (inked.sum(axis=1) >= 2)
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
         targets = np.where(carried[:, None], lost, cornered[:, None] & lost & other_ends)
         carry = targets.any(axis=1) & ~stopped
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(targets[i], gap[i], np.inf))] = True
     return own
+
+
+def _one_stretch_crosses_two(
+    rules: list[Rule], inked: np.ndarray, at: np.ndarray, corner: int
+) -> np.ndarray:
+    """Whether one stretch of each rule's ink takes in two of its `inked` crossings: a cell's
+    whole side. Glyphs touching a rule from both sides, one row's over the next's, join
+    into runs through one crossing each."""
+    found = np.zeros(len(rules), bool)
+    for i, rule in enumerate(rules):
+        crossed = at[i][inked[i]]
+        found[i] = any(
+            ((crossed >= a - corner) & (crossed <= b + corner)).sum() >= 2 for a, b in rule.spans
+        )
+    return found
 
 
 def _crossed_ink(
