@@ -207,7 +207,7 @@ class _Mapper:
                 block.section, block.score = joined, INFERRED_SECTION_SCORE
             elif found is not None:
                 block.section, block.score = self.template.section(found.key), found.score
-            blocks.append(block)
+            blocks += self._split_at_header(block)
         for before, block in zip([None, *blocks], blocks, strict=False):
             if block.section is None:
                 section = self._header_section(block) or self._rows_continued(before, block)
@@ -216,6 +216,22 @@ class _Mapper:
         self._place_by_order(blocks)
         self._use([b.label for b in blocks if b.section is not None], as_value=False)
         return blocks
+
+    def _split_at_header(self, block: _Block) -> list[_Block]:
+        """The block, cut where a later row of it prints the header of a rows section other
+        than its own: the rule under the label cell, faded in the label column alone, merged
+        the label of the section above with the next section's label cell (empty where a page
+        break printed that label on the next page). The rows from the header on are left
+        for the header to name (`_header_section`)."""
+        others = [
+            s for s in self.template.sections if s.layout == "rows" and s is not block.section
+        ]
+        for row in block.rows[1:]:
+            if any(self._header_cells(row, s) for s in others):
+                head = _Block(block.label, range(block.rows.start, row), block.section, block.score)
+                rest = _Block(block.label, range(row, block.rows.stop))
+                return [head, *self._split_at_header(rest)]
+        return [block]
 
     def _joined_pair_section(self, cell: LogicalCell) -> SectionSpec | None:
         """The section of a row read as one cell across the table that holds a pair's label

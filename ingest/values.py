@@ -15,7 +15,7 @@ from ingest.template import ValueKind
 from models.contract import FieldValue
 
 _LOOKALIKE_DIGITS = str.maketrans(
-    {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "。": "."}
+    {"O": "0", "o": "0", "〇": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "。": "."}
 )
 _SEPARATORS = ",' "  # after NFKC: a full-width comma is a comma, an ideographic space a space
 _UNIT_SUFFIX = re.compile(r"(万元|人|个|家)$")
@@ -41,7 +41,7 @@ def read_number(printed: str, *, lookalikes: bool = False) -> NumberReading:
       because a comma there may be a decimal point typed on the wrong key;
     - a trailing 万元 (the form's unit) and a leading ￥ are dropped; 元 alone is refused, since
       the form counts in 万元 and a yuan figure must be converted by a person;
-    - with `lookalikes` (text read by OCR), O, l, I and | are digits.
+    - with `lookalikes` (text read by OCR), O, Q, l, I and | are digits.
     """
     text = unicodedata.normalize("NFKC", printed).strip()
     text = _UNIT_SUFFIX.sub("", text).strip().removeprefix(_CURRENCY).strip()

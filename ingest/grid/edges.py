@@ -78,13 +78,84 @@ def _open_edge(
     return None
 
 
+def _widened(
+    edge: tuple[float, float, float],
+    runs: list[Rule],
+    horizontal: list[Rule],
+    slope: float,
+    scale: Scale,
+    top: bool,
+) -> tuple[float, float, float]:
+    """The open edge carried out to the runs of any length that end on it beyond the rules
+    that mark it, within the reach of the table's horizontal rules: the frame's side beside a
+    label cell merged over every row keeps only a stub at the open edge once worn, too short
+    to mark the edge itself, and without the edge it crosses nothing and drops out with the
+    table's outer column. Runs outside the table's rules (a title's strokes above it, a note
+    beside it) do not widen it."""
+    offset, left, right = edge
+    tol = scale.px(ALIGN_IN)
+    near = scale.px(ON_RULE_IN)
+    lo = min(r.start for r in horizontal) - near
+    hi = max(r.end for r in horizontal) + near
+    for run in runs:
+        t = run.start if top else run.end
+        x = run.at(t)
+        if abs(t - slope * x - offset) <= tol and lo <= x <= hi:
+            left, right = min(left, x), max(right, x)
+    return offset, left, right
+
+
+def _to_open_sides(
+    horizontal: list[Rule], long_: list[Rule], vertical: list[Rule], scale: Scale
+) -> list[Rule]:
+    """The table's top and bottom rules carried out to a side that runs the table's whole
+    height beyond their end: from the one's line to a corner with the other, where that
+    rule ends too. A label column cut by the break (绩效指标 over every row) is open along
+    the edge, ruled at its side and its foot only; without the edge carried to it, its side
+    crosses one rule and drops out with the column, and the page's columns no longer line up
+    with the pages before it."""
+    if len(long_) < 2:
+        return horizontal
+    near = scale.px(ON_RULE_IN)
+    tol = scale.px(ALIGN_IN)
+    middle = float(np.mean([(r.start + r.end) / 2 for r in long_]))
+    top = min(long_, key=lambda r: r.at(middle))
+    bottom = max(long_, key=lambda r: r.at(middle))
+    rules = list(horizontal)
+    for edge, other in ((top, bottom), (bottom, top)):
+        outer, inner = (0, 1) if edge is top else (1, 0)
+        start, end = edge.start, edge.end
+        for run in vertical:
+            ends = (run.start, run.end)
+            x_out, x_in = run.at(ends[outer]), run.at(ends[inner])
+            beyond = x_out < edge.start - near or x_out > edge.end + near
+            on_edge = abs(edge.at(x_out) - ends[outer]) <= tol
+            corner = abs(other.at(x_in) - ends[inner]) <= near and (
+                abs(other.start - x_in) <= near or abs(other.end - x_in) <= near
+            )
+            if beyond and on_edge and corner:
+                start, end = min(start, round(x_out)), max(end, round(x_out))
+        if (start, end) != (edge.start, edge.end):
+            k = rules.index(edge)
+            spans = [*edge.spans, (start, edge.start), (edge.end, end)]
+            rules[k] = replace(
+                edge, start=start, end=end, spans=tuple(s for s in spans if s[1] > s[0])
+            )
+    return rules
+
+
 def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> list[Rule]:
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
+    if not long_:
+        return horizontal
+    horizontal = _to_open_sides(horizontal, long_, vertical, scale)
+    long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
     # The upright strokes of a title's glyphs end together too, across most of the width.
+    runs = vertical
     vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
-    if not long_ or len(vertical) < MIN_RULES:
+    if len(vertical) < MIN_RULES:
         return horizontal
     x0 = min(r.at((r.start + r.end) / 2) for r in vertical)
     x1 = max(r.at((r.start + r.end) / 2) for r in vertical)
@@ -96,7 +167,7 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
         found = _open_edge(vertical, long_, x1 - x0, slope, scale, top)
         if found is None:
             continue
-        offset, left, right = found
+        offset, left, right = _widened(found, runs, long_, slope, scale, top)
         start, end, mid = int(np.floor(left)), int(np.ceil(right)), (left + right) / 2
         y = offset + slope * mid
         partial = [k for k, r in enumerate(rules) if r in long_ and abs(r.at(mid) - y) <= near]

@@ -19,6 +19,7 @@ CORNER_IN = 0.05  # a run ending this close to a crossing rule stops there on pu
 CARRY_FROM_IN = 1.0  # a rule this long whose end stops in the open lost its last stretch
 OVERSHOOT_IN = 0.06  # a rule's measured end may lie this far past its crossing
 LONE_IN = 0.35  # a run shorter than this within one row, alone on its line, is a glyph's stroke
+MIN_COLUMNS = 3  # runs between the same two rules that are a row's column rules
 
 
 def _reach(rules: list[Rule], scale: Scale) -> np.ndarray:
@@ -78,8 +79,10 @@ def _carried(
 
     Worn toner or a copier can erase the last stretch of a rule up to the frame; the frame
     then loses its crossing there, and with it its anchor, and the table its outer column.
-    Only a rule an inch long whose ink runs through two crossings (`own_ink`) is carried,
-    and only to a rule seen at the new crossing (`other_seen`), not one that merely could
+    Only a rule an inch long whose ink runs through two crossings (`own_ink`) is carried
+    (or a shorter one whose other end stops at a crossing, one unbroken stretch of its ink
+    running across a whole cell from crossing to crossing), and only to a rule seen at the
+    new crossing (`other_seen`), not one that merely could
     reach it: a stroke or a text row in a cell meets one wall at most, glyph strokes that
     touch the rule between two short rows line up over a glyph's height or two, and text
     touching a rule from both sides leaves it where the text ends. A corner keeps both of
@@ -97,16 +100,34 @@ def _carried(
     end = np.array([r.end for r in rules], dtype=np.float64)[:, None]
     inner_start, inner_end = _crossed_ink(rules, meets, at, corner)
     long_ = (end - start >= scale.px(CARRY_FROM_IN))[:, 0]
-    carried = long_ & ((meets & own_ink).sum(axis=1) >= 2)
-    cornered = (meets & own_ink & other_ends & _ends(rules, at, scale)).any(axis=1)
-    for gap, inner in ((start - at, inner_start - at), (at - end, at - inner_end)):
+    sides = ((start - at, inner_start - at), (at - end, at - inner_end))
+    stops = [(meets & (inner <= corner) & (inner >= -overshoot)).any(axis=1) for _, inner in sides]
+    inked = meets & own_ink
+    cornered = (inked & other_ends & _ends(rules, at, scale)).any(axis=1)
+    whole_row = _one_stretch_crosses_two(rules, inked, at, corner)
+    for (gap, _), stopped, other_stopped in zip(sides, stops, stops[::-1], strict=True):
+        carried = (long_ | (other_stopped & whole_row)) & (inked.sum(axis=1) >= 2)
         lost = other_seen & (gap > 0) & ((gap <= end - start) | other_ends)
-        stops = meets & (inner <= corner) & (inner >= -overshoot)
         targets = np.where(carried[:, None], lost, cornered[:, None] & lost & other_ends)
-        carry = targets.any(axis=1) & ~stops.any(axis=1)
+        carry = targets.any(axis=1) & ~stopped
         for i in np.nonzero(carry)[0]:
             own[i, np.argmin(np.where(targets[i], gap[i], np.inf))] = True
     return own
+
+
+def _one_stretch_crosses_two(
+    rules: list[Rule], inked: np.ndarray, at: np.ndarray, corner: int
+) -> np.ndarray:
+    """Whether one stretch of each rule's ink takes in two of its `inked` crossings: a cell's
+    whole side. Glyphs touching a rule from both sides, one row's over the next's, join
+    into runs through one crossing each."""
+    found = np.zeros(len(rules), bool)
+    for i, rule in enumerate(rules):
+        crossed = at[i][inked[i]]
+        found[i] = any(
+            ((crossed >= a - corner) & (crossed <= b + corner)).sum() >= 2 for a, b in rule.spans
+        )
+    return found
 
 
 def _crossed_ink(
@@ -162,7 +183,9 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     A long run across several rules is a rule even where its ends fade out: asking it to end
     at a crossing would drop it with its faded corner, and then the perpendicular rules
     anchored on it, one by one. Two crossings are not enough for that: a column of glyph
-    strokes can span two rows.
+    strokes can span two rows. Nor is a rule whose one unbroken stretch of ink runs from its
+    first crossing to its last and stops there (`_unbroken`), whatever lies on its line apart
+    from it: a title's stroke joined to a column's rule across the gap above the table.
     """
     reach = _reach(rules, scale)
     start = np.array([r.start for r in rules], dtype=np.float64)
@@ -171,15 +194,60 @@ def _anchored(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale
     last = np.where(meets, at, -np.inf).max(axis=1)
     crossed = meets.sum(axis=1)
     ends = (first <= start + reach) & (last >= end - reach)
+    ends |= _unbroken(rules, first, last, reach, scale)
     # A run's measured end lies up to OVERSHOOT_IN past its last crossing (its end is known
     # to a pooled block or two, and the crossing rule's ink extends it): more than a tenth of
     # a single-line row's rule. Allowed to a run on the line of a run anchored without it
     # (a column resumed below a wide merged cell), not to runs of strokes on a line of their own.
+    # So are the column rules of a row printed alone (at a page's top, say): several runs
+    # between the same two rules, each within an overshoot of both.
     ruled = {r.line for r, e, n in zip(rules, ends, crossed, strict=True) if e and n >= 2}
     resumed = np.array([r.line in ruled for r in rules])
-    ends |= resumed & (first <= start + reach) & (last >= end - scale.px(OVERSHOOT_IN))
+    overshoot = np.maximum(reach, scale.px(OVERSHOOT_IN))
+    ends |= resumed & (first <= start + reach) & (last >= end - overshoot)
+    ends |= _row_of_columns(meets, at, (first >= start - overshoot) & (last >= end - overshoot))
     long_ = (end - start >= scale.px(LONG_RUN_IN)) & (crossed >= 3)
     return (crossed >= 2) & (ends | long_)
+
+
+def _row_of_columns(meets: np.ndarray, at: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Runs `within` an overshoot of their outermost crossings that share those crossings'
+    two rules with at least MIN_COLUMNS such runs: a row's column rules stand together between
+    the same two rules, while a glyph's strokes reaching both rules of a row are few."""
+    crossed = meets.any(axis=1)
+    outer = np.stack(
+        (
+            np.where(meets, at, np.inf).argmin(axis=1),
+            np.where(meets, at, -np.inf).argmax(axis=1),
+        ),
+        axis=1,
+    )
+    candidate = within & crossed & (meets.sum(axis=1) >= 2)
+    together = np.array(
+        [
+            candidate[i] and (candidate & (outer == outer[i]).all(axis=1)).sum() >= MIN_COLUMNS
+            for i in range(len(meets))
+        ],
+        dtype=bool,
+    )
+    return together
+
+
+def _unbroken(
+    rules: list[Rule], first: np.ndarray, last: np.ndarray, reach: np.ndarray, scale: Scale
+) -> np.ndarray:
+    """Whether one stretch of each rule's ink runs from its `first` crossing to its `last`,
+    ending within its reach of both. Text lined up along a rule's line leaves gaps between
+    glyphs; a stretch of ink unbroken across a whole cell is a rule's."""
+    corner = scale.px(CORNER_IN)
+    found = np.zeros(len(rules), bool)
+    for i, rule in enumerate(rules):
+        found[i] = last[i] > first[i] and any(
+            first[i] - reach[i] <= a <= first[i] + corner
+            and last[i] - corner <= b <= last[i] + reach[i]
+            for a, b in rule.spans
+        )
+    return found
 
 
 def _strokes(rules: list[Rule], meets: np.ndarray, at: np.ndarray, scale: Scale) -> np.ndarray:

@@ -282,6 +282,26 @@ def test_an_unlabelled_block_with_the_rows_layout_continues_the_section_above():
     assert mapped.document.other_tasks is None
 
 
+def test_a_label_merged_down_over_the_next_sections_header_is_cut_there():
+    """The rule under 其他需完成的任务 faded in the label column alone, so its label cell runs
+    on over the 绩效指标 header and first row, whose own label a page break printed on the next
+    page: the rows from the header on are the indicators' (before, they were read as more of
+    the other tasks' text, and the next page's indicators had no header to map them by)."""
+    page1 = [
+        *HEAD,
+        ["年度重点工作任务", *TASKS_HEADER],
+        [UP, "任务一", "内容一", "1", "目标一"],
+        ["其他需完成的任务(可选填)", Span("其他任务。", 4)],
+        [UP, *INDICATORS_HEADER],
+        [UP, "产出指标", "数量指标", "次数", "6次"],
+    ]
+    page2 = [["绩效指标", "产出指标", "质量指标", "合格率", "100%"]]
+    mapped = read(page1, page2)
+    assert mapped.document.other_tasks == "其他任务。"
+    assert [i.name for i in mapped.document.indicators] == ["次数", "合格率"]
+    assert [i.value for i in mapped.document.indicators] == ["6次", "100%"]
+
+
 def test_missing_title_and_pairs_are_marked_missing():
     head = [row for row in HEAD if row[0] != "基本信息"]
     mapped = read([*head, ["绩效指标", *INDICATORS_HEADER]], title=None)

@@ -197,6 +197,14 @@ def test_percent_values_of_quality_indicators(value, bad):
     assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
 
 
+def test_a_zero_read_as_q_in_a_count_is_suggested_as_digits():
+    """A worn 0 read as Q (`≥369Q人`) is no code like `5G`: before, the run read as no number
+    and the value was accepted."""
+    doc, i = _indicator("数量指标", "≥369Q人")
+    (issue,) = issues_for(doc, "format")
+    assert (issue.suggestion_path, issue.suggestion) == (f"indicators[{i}].value", "≥3690人")
+
+
 def test_lookalike_in_a_percent_is_suggested_as_digits():
     doc, i = _indicator("质量指标", "l00%")
     (issue,) = issues_for(doc, "format")

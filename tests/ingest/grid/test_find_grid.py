@@ -166,6 +166,33 @@ def test_a_title_stroke_above_a_column_rule_does_not_carry_it_to_the_paper_edge(
     _assert_cells(find_grid(clean_page(page)), spec.cells())
 
 
+def test_a_title_stroke_joined_to_a_column_rule_crossed_twice_keeps_the_column():
+    """An office print's continuation page: a tall first row, then a row merged across the
+    columns, so the columns' rules above it cross two rules only; one of the title's upright
+    strokes, in line with a column's rule, is joined to it across the gap above the table.
+    The rule still ends on its crossings (before, it was dropped and the first row's cells
+    merged with the next one's)."""
+    spec = TableSpec(
+        rows=[300, 1100, 1300, 1500], cols=[200, 400, 600, 1000, 1200, 1500], merges=[(1, 1, 1, 4)]
+    )
+    page = draw_rules(spec, thickness=3)
+    for x in range(560, 1040, 40):  # the title's upright strokes, on the rules at 600 and 1000
+        page[200:250, x - 1 : x + 2] = 0
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
+def test_a_short_column_rule_worn_past_its_second_crossing_is_carried_to_the_foot():
+    """A header row and the row a page break cuts at the foot: the rule between two columns
+    runs from the table's top through the header's foot and fades into the cut row, shorter
+    than an inch. Stopping at a crossing at its top, it runs a whole row, so it is carried to
+    the foot (before, it crossed two rules only, stopped in the open, and the header's two
+    cells were read as one)."""
+    spec = TableSpec(rows=[300, 420, 480], cols=[200, 400, 600, 800, 1000], merges=[(1, 1, 1, 2)])
+    page = draw_rules(spec, thickness=3)
+    page[420:440, 599:602] = 0  # the rule's ink runs on into the cut row, then fades
+    _assert_cells(find_grid(clean_page(page)), spec.cells())
+
+
 def test_a_frame_side_worn_below_its_corner_keeps_the_label_column():
     """A worn print: the frame's left side, beside a label column merged over every row,
     keeps only a stub under its top corner, and the frame's top and bottom rules end where

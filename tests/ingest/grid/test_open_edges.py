@@ -91,3 +91,58 @@ def test_a_tilted_table_open_at_the_top_keeps_its_first_row(degrees: float) -> N
     grid = find_grid(clean_page(turned))
     assert grid is not None
     assert len(grid.row_edges) == 1 + len(ROWS) and len(grid.cells) == 4 * 4
+
+
+def test_a_frame_side_worn_to_a_stub_at_the_open_top_edge_keeps_the_label_column() -> None:
+    """The label column (绩效指标) runs over the break, and the frame's side beside it is worn:
+    a stub under the open top edge, shorter than the rules that mark the edge, and a stretch
+    down to the table's foot. The open edge reaches the stub, so the side crosses the edge and
+    the foot, and the page keeps its outer column (before, its columns were shifted by one
+    against the pages before it)."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS[1:]:
+        cv2.line(page, (x, 100), (x, ROWS[-1]), 0, 2)
+    cv2.line(page, (COLS[0], 100), (COLS[0], 170), 0, 2)  # the stub
+    cv2.line(page, (COLS[0], 450), (COLS[0], ROWS[-1]), 0, 2)
+    for y in ROWS[:-1]:
+        cv2.line(page, (COLS[1], y), (COLS[-1], y), 0, 2)
+    cv2.line(page, (COLS[0], ROWS[-1]), (COLS[-1], ROWS[-1]), 0, 2)
+    cv2.line(page, (COLS[2], 100), (COLS[-1], 100), 0, 2)
+    grid = find_grid(clean_page(page))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+    label = [c for c in grid.cells if c.col == 0]
+    assert [(c.row, c.row_span) for c in label] == [(0, len(ROWS))]
+
+
+def _row_alone(top_from: int, overshoot: int) -> CleanPage:
+    """A table's last row printed alone at the top of a page, 80 px tall (shorter than the
+    rules that mark an open edge): the top rule from `top_from`, the foot across every
+    column, and the column rules running `overshoot` px past the foot."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS:
+        cv2.line(page, (x, 300), (x, 380 + overshoot), 0, 2)
+    cv2.line(page, (top_from, 300), (COLS[-1], 300), 0, 2)
+    cv2.line(page, (COLS[0], 380), (COLS[-1], 380), 0, 2)
+    return clean_page(page)
+
+
+def test_a_label_column_open_over_a_row_alone_keeps_its_side() -> None:
+    """The row's label column runs on from the page before, ruled at its side and foot only;
+    its side runs from the top rule's line to a corner with the foot, so the top rule is
+    carried to it (before, the side crossed the foot alone and dropped out with the column)."""
+    grid = find_grid(_row_alone(COLS[1], overshoot=0))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+
+
+def test_the_column_rules_of_a_row_alone_overshooting_its_foot_are_kept() -> None:
+    """The column rules' measured ends run past the foot by a pooled block or two, more than a
+    tenth of their length: standing together between the same two rules, they are the row's
+    columns (before, none was anchored and the page had no table)."""
+    grid = find_grid(_row_alone(COLS[0], overshoot=5))
+    assert grid is not None
+    assert len(grid.col_edges) == len(COLS)
+    assert np.abs(np.subtract(grid.row_edges, [300, 380])).max() <= 3
