@@ -361,7 +361,6 @@ def merge_cells(lattice: Lattice) -> list[Region]:
     x, y = crossings(lattice.horizontal, lattice.vertical)
     lengths = np.abs(np.diff(y, axis=0)), np.abs(np.diff(x, axis=1))
     n_rows, n_cols = labels.shape
-    apart: dict[frozenset[int], float] = {}  # each pair judged once, from either side
     regions = []
     for label in np.unique(labels):
         rows, cols = np.nonzero(labels == label)
@@ -378,11 +377,9 @@ def merge_cells(lattice: Lattice) -> list[Region]:
             *(labels[r0:r1, c0 - 1] if c0 > 0 else ()),
             *(labels[r0:r1, c1] if c1 < n_cols else ()),
         }
-        pairs = [frozenset((int(label), int(other))) for other in across]
-        for pair in pairs:
-            if pair not in apart:  # `_apart` is symmetric
-                apart[pair] = _apart(lattice, labels, lengths, *pair)
-        borders = np.array([*frame, *(apart[pair] for pair in pairs)])
+        borders = np.array(
+            [*frame, *(_apart(lattice, labels, lengths, label, other) for other in across)]
+        )
         inside = np.concatenate(
             (
                 lattice.v_cover[r0:r1, c0 + 1 : c1].ravel(),
