@@ -173,7 +173,7 @@ def judge_fields(
     balanced = balanced_terms(doc, template)
     values = dict(value_paths(doc))
     judged = []
-    for path, value in value_paths(doc):
+    for path, value in values.items():
         evidence = mapped.evidence.get(path)
         if evidence is None:
             record = records.get(path)

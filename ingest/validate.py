@@ -9,7 +9,7 @@ how a value was read (grid doubts, seals) is weighed in `ingest.confidence`, not
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -297,9 +297,8 @@ def _kind_problem(
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):
         run = twice.group(1)
-        return say(template, "repeated_run", run=run), value[: twice.start()] + value[
-            twice.start() + len(run) :
-        ]
+        once = value[: twice.start()] + run + value[twice.end() :]
+        return say(template, "repeated_run", run=run), once
     if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
@@ -458,6 +457,29 @@ def _expand(patterns: Iterable[str], values: dict[str, FieldValue]) -> list[str]
 _BALANCED_TERMS = 3
 
 
+class _SumSides(NamedTuple):
+    """The terms of a sum check as the document reads them."""
+
+    left: list[str]
+    right: list[str]
+    amounts: dict[str, Decimal | None]
+    present: list[str]  # the terms read
+    total_left: Decimal
+    total_right: Decimal
+
+
+def _sum_sides(spec: CheckSpec, values: dict[str, FieldValue]) -> _SumSides | None:
+    """The two sides of `spec`; None where a term is not a number (already a format issue)."""
+    left, right = _expand(spec.left, values), _expand(spec.right, values)
+    amounts = {p: as_decimal(values[p]) for p in left + right}
+    if any(values[p] is not None and amounts[p] is None for p in amounts):
+        return None
+    present = [p for p, a in amounts.items() if a is not None]
+    total_left = sum((amounts[p] for p in left if amounts[p] is not None), Decimal(0))
+    total_right = sum((amounts[p] for p in right if amounts[p] is not None), Decimal(0))
+    return _SumSides(left, right, amounts, present, total_left, total_right)
+
+
 def balanced_terms(doc: FormDocument, template: Template) -> frozenset[str]:
     """The amounts of the form's sum identities that balance to the cent, at least three
     terms read: the arithmetic vouches for each of their digits, since a misread digit
@@ -466,17 +488,10 @@ def balanced_terms(doc: FormDocument, template: Template) -> frozenset[str]:
     values = dict(value_paths(doc))
     vouched: set[str] = set()
     for spec in template.checks:
-        if spec.rule != "sum_equal":
-            continue
-        left, right = _expand(spec.left, values), _expand(spec.right, values)
-        amounts = {p: as_decimal(values[p]) for p in left + right}
-        if any(values[p] is not None and amounts[p] is None for p in amounts):
-            continue
-        present = [p for p, a in amounts.items() if a is not None]
-        total_left = sum((amounts[p] for p in left if amounts[p] is not None), Decimal(0))
-        total_right = sum((amounts[p] for p in right if amounts[p] is not None), Decimal(0))
-        if len(present) >= _BALANCED_TERMS and total_left == total_right:
-            vouched.update(present)
+        sides = _sum_sides(spec, values) if spec.rule == "sum_equal" else None
+        enough = sides is not None and len(sides.present) >= _BALANCED_TERMS
+        if enough and sides.total_left == sides.total_right:
+            vouched.update(sides.present)
     return frozenset(vouched)
 
 
@@ -487,15 +502,12 @@ def _sum_issue(
     ocr_conf: dict[str, float],
     template: Template,
 ) -> CheckIssue | None:
-    left, right = _expand(spec.left, values), _expand(spec.right, values)
-    amounts = {p: as_decimal(values[p]) for p in left + right}
-    if any(values[p] is not None and amounts[p] is None for p in amounts):
-        return None  # a term that is not a number is already a format issue
-    present = [p for p, a in amounts.items() if a is not None]
+    sides = _sum_sides(spec, values)
+    if sides is None:
+        return None
+    left, right, amounts, present, total_left, total_right = sides
     if not any(p in present for p in left) or not any(p in present for p in right):
         return None
-    total_left = sum((amounts[p] for p in left if amounts[p] is not None), Decimal(0))
-    total_right = sum((amounts[p] for p in right if amounts[p] is not None), Decimal(0))
     tolerance = Decimal(str(spec.tolerance_per_term)) * len(present)
     if spec.rule == "sum_equal":
         failed = abs(total_left - total_right) > tolerance

@@ -361,6 +361,7 @@ def merge_cells(lattice: Lattice) -> list[Region]:
     x, y = crossings(lattice.horizontal, lattice.vertical)
     lengths = np.abs(np.diff(y, axis=0)), np.abs(np.diff(x, axis=1))
     n_rows, n_cols = labels.shape
+    apart: dict[frozenset[int], float] = {}  # each pair judged once, from either side
     regions = []
     for label in np.unique(labels):
         rows, cols = np.nonzero(labels == label)
@@ -377,9 +378,11 @@ def merge_cells(lattice: Lattice) -> list[Region]:
             *(labels[r0:r1, c0 - 1] if c0 > 0 else ()),
             *(labels[r0:r1, c1] if c1 < n_cols else ()),
         }
-        borders = np.array(
-            [*frame, *(_apart(lattice, labels, lengths, label, other) for other in across)]
-        )
+        pairs = [frozenset((int(label), int(other))) for other in across]
+        for pair in pairs:
+            if pair not in apart:  # `_apart` is symmetric
+                apart[pair] = _apart(lattice, labels, lengths, *pair)
+        borders = np.array([*frame, *(apart[pair] for pair in pairs)])
         inside = np.concatenate(
             (
                 lattice.v_cover[r0:r1, c0 + 1 : c1].ravel(),
