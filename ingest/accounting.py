@@ -13,12 +13,15 @@ text at all (a stroke of a photo's paper edge) never becomes a line (`ingest.ocr
 
 A task or indicator whose rows hold such a cell has its fields in doubt: the cell is most often
 part of one of them that a false rule cut off (a name read as its first characters, the rest
-in a cell of its own), so each field of the item is flagged, not only the document.
+in a cell of its own), so each field of the item is flagged, not only the document. So has a
+pair (项目名称, 主管部门及代码) read from those rows, or from a row a value cell spanning them
+reaches: rules lost there shift where each pair's value begins and ends.
 """
 
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.artifacts import BBox, MappingTrace, PageTable, Table, union_box
@@ -29,6 +32,7 @@ from ingest.template import Template
 from models.contract import (
     DocumentFlag,
     DocumentFlagReason,
+    FieldRecord,
     PageAccount,
     PageOutcome,
     ReadingAccount,
@@ -62,7 +66,8 @@ class Accounting:
 
     account: ReadingAccount
     flags: tuple[DocumentFlag, ...]
-    doubtful: frozenset[str] = frozenset()  # fields of items whose rows hold unassigned cells
+    # fields of items and pairs whose rows hold unassigned cells
+    doubtful: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -81,7 +86,9 @@ class _Accountant:
         self.page_text = [re.compile(p) for p in template.page_text]
         self.title = re.compile(template.title_pattern)
         self.pieces: dict[int, list[tuple[BBox, tuple[int, int]]]] = defaultdict(list)
+        self.rows_of: dict[tuple[int, int], set[int]] = {}  # the logical rows a cell spans
         for cell in table.cells:
+            self.rows_of[(cell.row, cell.col)] = set(range(cell.row, cell.row + cell.row_span))
             for piece in cell.pieces:
                 self.pieces[piece.page].append((piece.bbox, (cell.row, cell.col)))
         self.value_text = "\n".join(
@@ -137,6 +144,29 @@ class _Accountant:
                 message=say(self.template, "unassigned_text", page=page + 1, text=quoted),
             )
         )
+
+    def pairs_in_doubt(self, fields: Iterable[FieldRecord]) -> set[str]:
+        """The pair fields read from a row holding a cell no field took, or from a row a value
+        cell spanning such a row reaches."""
+        pairs = {
+            path
+            for section in self.template.sections
+            for pair in section.pairs
+            for path in (pair.field, pair.code_field)
+            if path
+        }
+        rows = set(self.unheld_rows)
+        for key in self.trace.value_cells:
+            if self.rows_of.get(key, set()) & self.unheld_rows:
+                rows |= self.rows_of[key]
+        doubtful = set()
+        for record in fields:
+            if record.path not in pairs or record.page is None or record.bbox is None:
+                continue
+            key = self._owner(record.page - 1, tuple(record.bbox))
+            if key is not None and self.rows_of.get(key, set()) & rows:
+                doubtful.add(record.path)
+        return doubtful
 
     def _page_unread(self, page: int, message: str, bbox: BBox | None, text: str | None) -> None:
         self.flags.append(
@@ -227,9 +257,11 @@ def account(
     trace: MappingTrace,
     template: Template,
     pages: int,
+    fields: Iterable[FieldRecord] = (),
 ) -> Accounting:
     """Where each of the document's `pages` and each line read on them ended; a page with no
-    `PageTable` (its reading failed) is unread."""
+    `PageTable` (its reading failed) is unread. `fields` (where each was read) tells which
+    pairs a row holding an unplaced cell puts in doubt."""
     accountant = _Accountant(table, trace, template)
     by_index = {p.page: p for p in page_tables}
     count = max([pages, *(i + 1 for i in by_index)])
@@ -242,7 +274,7 @@ def account(
         for i, rows in enumerate(trace.item_rows.get(name, ()))
         if accountant.unheld_rows.intersection(rows)
         for column in section.columns
-    }
+    } | accountant.pairs_in_doubt(fields)
     lines = sum(a.text_lines for a in accounts)
     placed = sum(a.placed_lines for a in accounts)
     return Accounting(

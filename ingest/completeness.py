@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.artifacts import LogicalCell, MappedDocument, MappingTrace, Table
-from ingest.labels import split_wordings
+from ingest.labels import fold_label, match_label, split_wordings
 from ingest.messages import say
-from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind
+from ingest.template import SPANNING_KINDS, SectionSpec, Template, ValueKind, kind_key
 from ingest.values import parse_amount, parse_count
 from models.contract import (
     DocumentFlag,
@@ -35,6 +35,7 @@ from models.contract import (
     FormDocument,
     contract_for,
     is_blank,
+    value_paths,
 )
 
 # Column sanity: an own column counts as empty when it is empty in at least this share of the
@@ -46,6 +47,11 @@ LOOKALIKE_SHARE = 0.5
 # least LONG_TEXT_CHARS.
 NAME_CHARS = 30
 LONG_TEXT_CHARS = 15
+# A line of a paragraph is a label's cell read with it when it reads as a label and is at
+# most this many characters longer than the wording (a period note, a stray mark).
+LABEL_LINE_EXTRA = 2
+# Sentence punctuation: a line holding it is prose, whatever words it shares with a label.
+_PROSE = re.compile(r"[。，,；;：:！？]")
 
 _MEASURE = re.compile(r"\d|[%％≥≧≤≦><＞＜]")
 _OPERATOR = "≥≧≤≦><＞＜"
@@ -428,6 +434,32 @@ class _Checker:
             self._flag(section, pages, say(self.template, "value_cut", **where))
         self.doubtful.add(section.field)
 
+    def labels_in_paragraphs(self) -> None:
+        """A paragraph one of whose lines is a label the form prints (`年度目标`, a `中期指标`
+        title above the indicators) was read together with that label's cell: the rule
+        between them was lost, and the cell of a field beside it may have been read into it
+        too (a 中期目标 cell, its own label and text run into the 年度目标 below). The
+        paragraph is in doubt, and so is every empty field of its section."""
+        labels = self.template.printed_labels()
+        kinds = self.template.kinds_by_key()
+        values = dict(value_paths(self.doc))
+        for path, value in values.items():
+            if kinds.get(kind_key(path)) != "long_text" or is_blank(value):
+                continue
+            if not any(self._label_line(line, labels) for line in str(value).splitlines()):
+                continue
+            self.doubtful.add(path)
+            siblings = next((f for f in map(_own_fields, self.template.sections) if path in f), [])
+            self.doubtful.update(p for p in siblings if is_blank(values.get(p)))
+
+    @staticmethod
+    def _label_line(line: str, labels: dict[str, tuple[str, ...]]) -> bool:
+        folded = fold_label(line)
+        if not folded or _PROSE.search(line):
+            return False
+        found = match_label(line, labels)
+        return found is not None and len(folded) <= len(fold_label(found.label)) + LABEL_LINE_EXTRA
+
     def _shifted(
         self, items: list, empty: str, empty_kind: ValueKind, full: str, full_kind: ValueKind
     ) -> bool:
@@ -463,6 +495,16 @@ class _Checker:
         return not symbols and 2 <= len(compact) <= NAME_CHARS  # a name (资金支付及时率)
 
 
+def _own_fields(section: SectionSpec) -> list[str]:
+    """The fields a section prints once (its value, pairs, or headed cells); none for a rows
+    section, whose items are judged by their own rows."""
+    if section.layout == "rows":
+        return []
+    if section.field is not None:
+        return [section.field]
+    return [p.field for p in section.pairs] + [section.field_of(c) for c in section.columns]
+
+
 def _two_cells_in_a_column(cells: list[LogicalCell]) -> bool:
     """Whether two of `cells` with text stand in one column on one page: one above the
     other, each a row of its own there."""
@@ -481,6 +523,7 @@ def check_sections(mapped: MappedDocument, table: Table, template: Template) -> 
     """Flags for every rows section that lost rows or shifted a column, and for a one-value
     section holding such a section's row."""
     checker = _Checker(mapped, table, template)
+    checker.labels_in_paragraphs()
     for section in template.sections:
         if section.layout == "value":
             checker.row_in_value(section)

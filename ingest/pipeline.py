@@ -179,7 +179,9 @@ def assemble(
     started = time.perf_counter()
     table = _whole_table(page_tables, source, template)
     mapped = infer_level1(map_table(table, template), template, (c.text for c in table.cells))
-    accounting = account(page_tables, table, mapped.trace, template, source.pages)
+    accounting = account(
+        page_tables, table, mapped.trace, template, source.pages, mapped.document.fields
+    )
     completeness = check_sections(mapped, table, template)
     doubtful = completeness.doubtful | accounting.doubtful
     mapped = with_doubts(mapped, [*accounting.flags, *completeness.flags], doubtful)

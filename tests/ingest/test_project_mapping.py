@@ -627,3 +627,65 @@ def test_a_value_cell_beside_two_name_cells_puts_both_items_in_doubt():
     doc = _assessed(mapped)
     flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
     assert set(doubted) <= flagged and "indicators[0].scope" not in flagged
+
+
+def _reasons(doc, path: str) -> list[str]:
+    return next(f.reasons for f in doc.fields if f.path == path)
+
+
+def test_a_pair_on_a_row_a_cell_no_field_took_reaches_through_a_spanning_value_is_in_doubt():
+    """Rules lost around the first two rows: the name's cell took the department's code and
+    the start of its name, spanning both rows; the name itself was left in a cell of its own.
+    The department read on the next row, its text's end only, is in doubt too."""
+    head = [
+        ["项目名称", Span("[015001]武汉市", 2), Span("社区养老服务中心建设", 5)],
+        ["主管部门及代码", UP, "青山区民政局", "实施单位", Span("青山区养老服务中心", 3)],
+        *HEAD[2:],
+    ]
+    tables = [page_table(truth_page(1, head + SIDE_BY_SIDE, column_widths=WIDTHS), TITLE)]
+    doc = assembled(tables)
+    assert [f.text for f in doc.document_flags if f.reason == "unassigned_text"] == [
+        "社区养老服务中心建设"
+    ]
+    assert doc.project.department == "青山区民政局"
+    for path in ("project.name", "project.department", "project.department_code"):
+        assert "structure" in _reasons(doc, path), path
+    assert "structure" not in _reasons(doc, "project.attribute")  # a row no doubt reaches
+
+
+def test_a_goal_holding_a_label_line_is_in_doubt_with_the_empty_goal_beside_it():
+    """The goals printed as one cell, the rules inside it lost: the 年度目标 label is a line
+    of the text, and the 中期 goal, read into it, is empty."""
+    goals = "中期目标（2021年－2023年）目标1：建成养老服务中心。\n年度目标\n目标1：完成主体工程。"
+    head = [*HEAD[:6], ["总体目标", Span(goals, 7)]]
+    doc = assembled([page_table(truth_page(1, head + SIDE_BY_SIDE, column_widths=WIDTHS), TITLE)])
+    assert (doc.goals.mid_term, doc.goals.annual) == (None, goals)
+    assert "structure" in _reasons(doc, "goals.annual")
+    assert "structure" in _reasons(doc, "goals.mid_term")
+
+
+def test_a_goal_ending_in_the_indicators_half_title_is_in_doubt():
+    """The rule under the goals lost: each goal's cell ends in the title of the indicator
+    half below it (`中期指标`, read as close to its label `中期绩效指标`)."""
+    head = [
+        *HEAD[:7],
+        [
+            UP,
+            Span("目标1：建成养老服务中心。\n中期指标", 4),
+            Span("目标1：完成主体工程。\n年度指标", 3),
+        ],
+    ]
+    doc = assembled([page_table(truth_page(1, head + SIDE_BY_SIDE, column_widths=WIDTHS), TITLE)])
+    assert "structure" in _reasons(doc, "goals.mid_term")
+    assert "structure" in _reasons(doc, "goals.annual")
+
+
+def test_goals_read_whole_and_a_sentence_sharing_a_labels_words_are_not_in_doubt():
+    head = [
+        *HEAD[:7],
+        [UP, Span("目标1：建成养老服务中心。", 4), Span("确保完成\n年度目标任务。", 3)],
+    ]
+    doc = assembled([page_table(truth_page(1, head + SIDE_BY_SIDE, column_widths=WIDTHS), TITLE)])
+    assert doc.goals.annual == "确保完成\n年度目标任务。"
+    assert "structure" not in _reasons(doc, "goals.mid_term")
+    assert "structure" not in _reasons(doc, "goals.annual")
