@@ -76,6 +76,9 @@ class HalvesSpec(_Spec):
     # table printed with one half only; with none of them, it is the `single` half.
     names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     single: str
+    # Halves planned over several years (中期 2021–2023): their dates may fall after the form's
+    # year.
+    beyond_year: tuple[str, ...] = ()
 
     def named(self, text: str) -> str | None:
         """The one half a label, a title row or a reviewer names (`中期绩效指标`, printed
@@ -172,6 +175,8 @@ class Template(_Spec):
     title_endings: tuple[str, ...] = ()
     columns: int = Field(ge=2)
     amount_decimals: int = Field(ge=0, le=6)
+    # Other decimals a printing of the form uses for a whole table (万元 to the 元: four).
+    other_amount_decimals: tuple[int, ...] = ()
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
     taxonomy: dict[str, tuple[str, ...]]
     level1_variants: dict[str, tuple[str, ...]] = Field(default_factory=dict)

@@ -112,6 +112,9 @@ def template_problems(template: "Template", paths: dict[str, Any] | None = None)
             for key in section.halves.shared:
                 if key not in keys:
                     problems.append(((*at, "halves"), f"'{key}' is not a column of the section"))
+            for half in section.halves.beyond_year:
+                if half not in section.halves.values:
+                    problems.append(((*at, "halves"), f"'{half}' is not a half of the section"))
         for key in section.carry_down:
             if key not in keys:
                 problems.append(((*at, "carry_down"), f"'{key}' is not a column of the section"))

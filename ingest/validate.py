@@ -185,7 +185,8 @@ def _format_issues(
             # 汪, not the rare 浈 the word checks would name)
             problem, suggestion = _place_problem(value, template)
         if not problem:
-            problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), year, template)
+            bound = _year_bound(path, values, year, template)
+            problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), bound, template)
         if not problem and kind in ("text", "indicator_value") and isinstance(value, str):
             elsewhere = (text for other, text in texts.items() if other != path)
             if pair := unworded_pair(value, elsewhere, template):
@@ -208,6 +209,22 @@ def _format_issues(
                 )
             )
     return issues
+
+
+def _year_bound(
+    path: str, values: dict[str, FieldValue], year: int | None, template: Template
+) -> int | None:
+    """The year no date of `path` may pass: the form's, but none for an item of a half planned
+    over several years (a 中期 时效 of 2023 on a 2021 form)."""
+    row = ROW_PATH.match(path)
+    if row is None:
+        return year
+    for section in template.sections:
+        halves = section.halves
+        if halves is not None and section.list == row.group(1):
+            half = values.get(f"{row.group(0)}.{halves.field}")
+            return None if half in halves.beyond_year else year
+    return year
 
 
 # A value that is a number alone, or a comparison and a number (`≤58`).
@@ -258,11 +275,14 @@ def _folded_labels(template: Template) -> dict[str, str]:
     """The form's printed labels by their folded form. A label is never a value: a value that
     reads as one is a neighbouring label cell read into an empty value cell (`项目期` as the
     项目属性). The taxonomy's names are left out: a 三级 may be worded as a 二级 is
-    (服务对象满意度)."""
+    (服务对象满意度). Nor is a period word (`长期`, a half's name and a 可持续影响 value)."""
     taxonomy = template.taxonomy_names()
     printed = template.printed_labels().items()
     labels = (label for key, wordings in printed if key not in taxonomy for label in wordings)
-    return {folded: label for label in labels if (folded := fold_label(label))}
+    periods = set(template.period_words)
+    return {
+        folded: label for label in labels if (folded := fold_label(label)) and label not in periods
+    }
 
 
 def _level_in_doubt(
@@ -342,11 +362,15 @@ def _lookalike_fix(text: str) -> str:
     return _MIXED_RUN.sub(fix, text)
 
 
+def _amount_decimals(template: Template) -> tuple[int, ...]:
+    """The decimals the form's amounts are printed with, fewest first."""
+    return tuple(sorted({template.amount_decimals, *template.other_amount_decimals}))
+
+
 def _number_problem(
     kind: ValueKind, value: FieldValue, printed: str, template: Template
 ) -> tuple[str | None, FieldValue]:
     what = say(template, f"{kind}_name")
-    decimals = template.amount_decimals
     parse = parse_amount if kind == "amount" else parse_count
     if value is None:
         return (say(template, "not_a_number", what=what), None) if printed else (None, None)
@@ -359,11 +383,13 @@ def _number_problem(
     if number < 0:
         return say(template, "negative", what=what), None
     places = _places(number)
-    if kind == "amount" and places > decimals:
-        return say(template, "too_many_decimals", decimals=decimals), None
-    if kind == "amount" and 0 < places < decimals:
+    allowed = _amount_decimals(template)
+    if kind == "amount" and places > allowed[-1]:
+        return say(template, "too_many_decimals", decimals=allowed[-1]), None
+    if kind == "amount" and places and places not in allowed:
         # printed with a point but short of the form's decimals: a digit lost at the end
-        return say(template, "too_few_decimals", decimals=decimals), None
+        short_of = next(d for d in allowed if d > places)
+        return say(template, "too_few_decimals", decimals=short_of), None
     if _LEADING_ZERO.search(printed):
         return say(template, "leading_zero", what=what), None
     return None, None
@@ -522,7 +548,8 @@ def _sum_issue(
             own = amounts[suspect]
             other_side = total_right if suspect in left else total_left
             same_side = (total_left if suspect in left else total_right) - own
-            target = (other_side - same_side).quantize(Decimal(1).scaleb(-template.amount_decimals))
+            places = max([template.amount_decimals, *(_places(amounts[p]) for p in present)])
+            target = (other_side - same_side).quantize(Decimal(1).scaleb(-places))
             if target >= 0:
                 suggestion_path, suggestion = suspect, str(target)
     return CheckIssue(
@@ -653,7 +680,7 @@ def _whole_amount_issues(
             and path in ocr_text
             and path not in doubted
             and len(others) >= _DECIMAL_WITNESSES
-            and all(n == decimals for n in others)
+            and all(n in _amount_decimals(template) for n in others)
         ):
             issues.append(
                 CheckIssue(

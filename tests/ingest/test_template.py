@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import TemplateError
-from ingest.forms import form_by_id
+from ingest.forms import FORMS_DIR, form_by_id
 from ingest.template import DEFAULT_TEMPLATE, default_template, load_template, normalize_label
 from tests.ingest.template_text import without_message
 
@@ -204,3 +204,14 @@ def test_a_level1_told_by_the_taxonomy_takes_the_wording_of_the_documents_versio
     # nothing printed that tells a version, or both versions: the taxonomy's name
     assert template.level1_wording("产出指标", ["满意度指标"]) == "产出指标"
     assert template.level1_wording("产出指标", ["项目效益指标", "产出指标"]) == "产出指标"
+
+
+def test_a_half_allowed_past_the_forms_year_that_the_section_lacks_fails_at_load(
+    tmp_path: Path,
+) -> None:
+    text = (FORMS_DIR / "project_expenditure" / "template.yaml").read_text(encoding="utf-8")
+    assert text.count("beyond_year: [mid_term]") == 1
+    path = tmp_path / "typo.yaml"
+    path.write_text(text.replace("beyond_year: [mid_term]", "beyond_year: [mid_trem]"), "utf-8")
+    with pytest.raises(TemplateError, match="'mid_trem' is not a half of the section"):
+        load_template(path)

@@ -633,3 +633,54 @@ def test_the_second_forms_department_and_unit_are_checked_for_misread_places():
     doc = with_values(project_document(), names)
     found = [i for i in run_checks(doc, template) if "淡江区" in i.message]
     assert sorted(p for i in found for p in i.paths) == sorted(names)
+
+
+PROJECT = form_by_id("project_expenditure").template
+
+
+def _project_issues(values: dict, reason: str = "format") -> dict[str, str]:
+    doc = with_values(project_document(), values)
+    return {p: i.message for i in run_checks(doc, PROJECT) if i.reason == reason for p in i.paths}
+
+
+def test_a_mid_term_deadline_may_pass_the_forms_year_and_an_annual_one_may_not():
+    doc = project_document()
+    annual = next(k for k, i in enumerate(doc.indicators) if i.scope == "annual")
+    mid = next(k for k, i in enumerate(doc.indicators) if i.scope == "mid_term")
+    late = f"{doc.year + 2}年6月底前完成"
+    values = {
+        f"indicators[{k}].{key}": v
+        for k in (mid, annual)
+        for key, v in (("level2", "时效指标"), ("value", late))
+    }
+    found = _project_issues(values)
+    assert f"indicators[{mid}].value" not in found
+    assert "晚于表格年度" in found[f"indicators[{annual}].value"]
+
+
+def test_amounts_printed_to_four_decimals_are_fine_where_the_form_prints_them_so():
+    four = {"funds.mid_term.total": "3954.5500", "funds.mid_term.fiscal": "3954.5500"}
+    assert not _project_issues(four)
+    three = _project_issues({"funds.mid_term.total": "3954.550"})
+    assert "不足4位" in three["funds.mid_term.total"]
+    assert (
+        "最多保留4位"
+        in _project_issues({"funds.mid_term.total": "3954.55001"})["funds.mid_term.total"]
+    )
+    # the first form prints two decimals only
+    doc = with_records(seed_document(budget__basic_expenditure="100.0000"))
+    assert "budget.basic_expenditure" in flagged_paths(doc, "format")
+
+
+def test_a_period_word_that_names_a_half_is_a_value_not_a_label_read_into_it():
+    doc = project_document()
+    lasting = next(k for k, i in enumerate(doc.indicators) if i.level2 == "社会效益指标")
+    assert f"indicators[{lasting}].value" not in _project_issues(
+        {f"indicators[{lasting}].value": "长期"}
+    )
+    assert (
+        "栏目名称"
+        in _project_issues({f"indicators[{lasting}].value": "项目期"})[
+            f"indicators[{lasting}].value"
+        ]
+    )
