@@ -63,7 +63,11 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "page_without_table": ("page",),
     "page_table_unplaced": ("page",),
 }
-_PERCENT: dict[str, Placeholders] = {"percent_over_100": (), "percent_sign_missing": ()}
+_PERCENT: dict[str, Placeholders] = {
+    "percent_over_100": (),
+    "percent_sign_missing": (),
+    "percent_without_number": (),
+}
 _LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": ()}
 # Those a value kind brings, where a field or an indicator's 二级 has that kind.
 _BY_KIND: dict[str, dict[str, Placeholders]] = {
@@ -85,6 +89,7 @@ _BY_KIND: dict[str, dict[str, Placeholders]] = {
     },
     "indicator_value": {
         **_LOOKALIKE,
+        "percent_without_number": (),
         "operator_alone": ("operator",),
         "operator_without_number": ("operator",),
     },

@@ -120,6 +120,8 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0[\d,]")
 _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+# A percent sign with no number before it (`0%` read `%`): a digit was lost.
+_PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
 _EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
@@ -348,6 +350,8 @@ def _kind_problem(
         return _percent_problem(text, template), None
     if kind == "date_or_period":
         return _date_problem(text, year, template), None
+    if _PERCENT_ALONE.search(text):
+        return say(template, "percent_without_number"), None
     return _operator_problem(text, template), None
 
 
@@ -401,6 +405,8 @@ def _places(number: Decimal) -> int:
 
 
 def _percent_problem(value: str, template: Template) -> str | None:
+    if _PERCENT_ALONE.search(value):
+        return say(template, "percent_without_number")
     percents = _PERCENT.findall(value)
     if percents:
         over = any(Decimal(p) > 100 for p in percents)

@@ -684,3 +684,21 @@ def test_a_period_word_that_names_a_half_is_a_value_not_a_label_read_into_it():
             f"indicators[{lasting}].value"
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("level2", "value", "bad"),
+    [
+        ("质量指标", "%", True),
+        ("质量指标", "≥%", True),
+        ("质量指标", "≥ 85 %", False),
+        ("社会效益指标", "%", True),
+        ("社会效益指标", "下降%以上", True),
+        ("社会效益指标", "0%", False),
+        ("社会效益指标", "下降5%以上", False),
+    ],
+)
+def test_a_percent_sign_with_no_number_before_it_lost_a_digit(level2, value, bad):
+    """`0%` read as `%`: a sign no number comes before is a digit lost, whatever the kind."""
+    doc, i = _indicator(level2, value)
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
