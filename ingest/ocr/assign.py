@@ -339,17 +339,35 @@ def _ink_bands(
     rows = np.flatnonzero(profile >= 2)
     if rows.size == 0:
         return []
-    breaks = np.flatnonzero(np.diff(rows) > 2)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
     bands = []
-    for r0, r1 in zip(starts, ends, strict=True):
+    for r0, r1 in _runs_of_rows(rows, _WHOLE_ROW * _CHARACTER_IN * dpi):
         cols = np.flatnonzero(cell[r0:r1].any(axis=0))
         if profile[r0:r1].sum() >= 8:
             bands.append(
                 _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
             )
     return bands
+
+
+def _runs_of_rows(rows: np.ndarray, whole: float) -> list[tuple[int, int]]:
+    """The runs of inked `rows` (sorted indices), each [start, end). Two empty rows part two
+    runs; one parts them only where both are `whole` rows tall (most of a character): lines
+    set with no leading at a low resolution (a browser's paragraphs at 1.0 line height) are
+    parted by a single empty row, and read as one crop they come out as nonsense. A stroke
+    of 三 or 二 is never that tall, so its rows stay one line."""
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
+    runs: list[tuple[int, int]] = []
+    for r0, r1 in zip(starts.tolist(), ends.tolist(), strict=True):
+        if runs:
+            last0, last1 = runs[-1]
+            narrow = r0 - last1 <= 1
+            if narrow and min(last1 - last0, r1 - r0) < whole:
+                runs[-1] = (last0, r1)
+                continue
+        runs.append((r0, r1))
+    return runs
 
 
 def _faint_bands(

@@ -44,8 +44,10 @@ def render_table(
     font_path: str = SERIF,
     rule: int = 3,
     dpi: int = 200,
+    line_step: float = 1.45,
 ) -> RenderedPage:
-    """Draw rules, text and an optional title; return the page, its grid and expected texts."""
+    """Draw rules, text and an optional title; return the page, its grid and expected texts.
+    Lines of a cell are `line_step` font sizes apart (1.0: set with no leading)."""
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(font_path, font_px)
@@ -62,7 +64,7 @@ def render_table(
             row_edges[spec.row + spec.row_span],
         )
         draw.rectangle(box, outline=0, width=rule)
-        _draw_cell_text(draw, box, spec, font, font_px)
+        _draw_cell_text(draw, box, spec, font, font_px, line_step)
         grid_cells.append(
             GridCell(
                 row=spec.row,
@@ -96,10 +98,12 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-def _draw_cell_text(draw: ImageDraw.ImageDraw, box, spec: CellSpec, font, font_px: int) -> None:
+def _draw_cell_text(
+    draw: ImageDraw.ImageDraw, box, spec: CellSpec, font, font_px: int, line_step: float
+) -> None:
     x0, y0, x1, y1 = box
     pad = round(font_px * 0.5)
-    step = round(font_px * 1.45)
+    step = round(font_px * line_step)
     if spec.vertical:
         chars = list(spec.text)
         top = (y0 + y1) / 2 - len(chars) * step / 2

@@ -115,6 +115,31 @@ def test_reads_a_ruled_table_with_a_vertical_label(engine):
     assert "".join(t.text for t in table.outside) == rendered.title
 
 
+def test_lines_set_with_no_leading_are_read_one_by_one(engine):
+    """A browser's paragraph at 1.0 line height, at 200 dpi: one empty pixel row between
+    lines. Read as crops of two lines each, it came out as nonsense accepted at 0.99."""
+    from ingest.evaluation.compare import edit_distance, normalize_text
+    from ingest.ocr.assign import read_cells
+
+    text = (
+        "1.落实防灾减灾宣传工作，做好资料收集整理、统计分析和归档工作，确保资金使用安全规范有效。"
+    )
+    rendered = render_table(
+        [100, 400],
+        [100, 400, 700],
+        [CellSpec(0, 0, text), CellSpec(0, 1, "加强安全生产执法检查工作")],
+        size=(800, 500),
+        font_px=24,
+        line_step=1.02,
+    )
+
+    table = read_cells(rendered.page, rendered.grid, engine)
+
+    read = {(c.cell.row, c.cell.col): normalize_text(c.text) for c in table.cells}
+    assert edit_distance(read[(0, 0)], normalize_text(text)) <= 2  # a comma or a space at most
+    assert len(table.cells[0].tokens) >= 4  # a token per printed line
+
+
 class _CountingEngine:
     """The real engine, counting the detection calls made through it."""
 
