@@ -95,6 +95,10 @@ def _following_lines(lines: list[TextLine], cell_box: BBox) -> list[tuple[TextLi
     ]
 
 
+# A box lower than this share of the one it is set beside is a mark on that line, not a line.
+_MARK_SHARE = 0.6
+
+
 def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
     """Tokens into lines, top to bottom, each line left to right."""
     lines: list[list[OcrToken]] = []
@@ -107,5 +111,14 @@ def group_lines(tokens: list[OcrToken]) -> list[TextLine]:
 
 
 def _same_row(a: BBox, b: BBox) -> bool:
+    """Boxes overlapping by half the lower one's height; where both are about a line tall,
+    their middles also less than half a line apart: a detector's padded boxes of two lines
+    set close overlap that much, and a row of both, read left to right, put the second
+    line's start before the first's. A mark much lower than the line (a comma) sits anywhere
+    on it."""
+    heights = sorted((a[3] - a[1], b[3] - b[1]))
     overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+    if overlap < 0.5 * heights[0]:
+        return False
+    apart = abs((a[1] + a[3]) - (b[1] + b[3])) / 2
+    return heights[0] < _MARK_SHARE * heights[1] or apart < 0.5 * heights[0]
