@@ -191,7 +191,8 @@ class _Checker:
         """Items whose reading shows two printed rows in one, a rule between them not seen:
         one of its own cells (not a paragraph or merged level) holds stacked entries; an own
         column holds text in cells of two of its rows on one page (the rule seen there, not
-        across the row); or a value is two values one after the other (`100%≥85%`). The lost
+        across the row); or a value is two values one after the other (`100%≥85%`, an amount
+        `1389.441669.23`). The lost
         row has no field to flag, so the section says a row may be missing."""
         name = section.list or section.key
         columns = self.trace.item_columns.get(name, {})
@@ -202,14 +203,20 @@ class _Checker:
             for col in columns.get(c.key, ())
         }
         measures = [c.key for c in section.columns if c.kind in _MEASURE_KINDS]
+        amounts = [c.key for c in section.columns if c.kind == "amount"]
+        printed = {f.path: f.ocr_text or "" for f in self.doc.fields}
         stacked, doubled = [], []
         items = getattr(self.doc, name)
         for i, (item, rows) in enumerate(zip(items, self._item_rows(section), strict=False)):
             cells = [c for r in rows for c in self.starting.get(r, ()) if c.col in own]
             if any(c.stacked_lines for c in cells):
                 stacked.append(i)
-            elif _two_cells_in_a_column(cells) or any(
-                _two_values("".join(str(getattr(item, key) or "").split())) for key in measures
+            elif (
+                _two_cells_in_a_column(cells)
+                or any(
+                    _two_values("".join(str(getattr(item, key) or "").split())) for key in measures
+                )
+                or any(self._two_amounts(printed.get(f"{name}[{i}].{key}")) for key in amounts)
             ):
                 doubled.append(i)
         # The stacked cell's own value is already in doubt (`mapping.STACKED_STRUCTURE_CONFIDENCE`).
@@ -218,6 +225,16 @@ class _Checker:
         # beside a value holding two values): every field of it is in doubt, not only the row
         # it may hide.
         self._flag_items(section, doubled, "rows_read_as_one")
+
+    def _two_amounts(self, text: str | None) -> bool:
+        """Whether an amount cell prints two amounts run together (`1389.441669.23`: a row
+        continued over a page break joined to the next page's first row)."""
+        compact = "".join((text or "").split())
+        return any(
+            re.fullmatch(rf"\d[\d,]*\.\d{{{places}}}\d[\d,]*\.\d+", compact)
+            for places in self.template.printed_decimals
+            if places
+        )
 
     def halves_aligned(self, section: SectionSpec) -> None:
         """In a table printing two halves side by side, an item of one half read over the rows

@@ -209,6 +209,11 @@ class Template(_Spec):
                 raise ValueError(f"not a regular expression: {pattern!r}: {exc}") from exc
         return patterns
 
+    @property
+    def printed_decimals(self) -> tuple[int, ...]:
+        """The decimals the form's amounts are printed with, fewest first."""
+        return tuple(sorted({self.amount_decimals, *self.other_amount_decimals}))
+
     def section(self, key: str) -> SectionSpec:
         return next(s for s in self.sections if s.key == key)
 

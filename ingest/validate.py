@@ -366,11 +366,6 @@ def _lookalike_fix(text: str) -> str:
     return _MIXED_RUN.sub(fix, text)
 
 
-def _amount_decimals(template: Template) -> tuple[int, ...]:
-    """The decimals the form's amounts are printed with, fewest first."""
-    return tuple(sorted({template.amount_decimals, *template.other_amount_decimals}))
-
-
 def _number_problem(
     kind: ValueKind, value: FieldValue, printed: str, template: Template
 ) -> tuple[str | None, FieldValue]:
@@ -387,7 +382,7 @@ def _number_problem(
     if number < 0:
         return say(template, "negative", what=what), None
     places = _places(number)
-    allowed = _amount_decimals(template)
+    allowed = template.printed_decimals
     if kind == "amount" and places > allowed[-1]:
         return say(template, "too_many_decimals", decimals=allowed[-1]), None
     if kind == "amount" and places and places not in allowed:
@@ -686,7 +681,7 @@ def _whole_amount_issues(
             and path in ocr_text
             and path not in doubted
             and len(others) >= _DECIMAL_WITNESSES
-            and all(n in _amount_decimals(template) for n in others)
+            and all(n in template.printed_decimals for n in others)
         ):
             issues.append(
                 CheckIssue(

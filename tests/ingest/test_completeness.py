@@ -301,3 +301,18 @@ def test_a_name_read_into_the_level_column_beside_an_empty_name_is_a_shifted_row
     rows[2] = ("产出指标", "质量指标", "", "")
     doc = assembled(tables(HEAD + TASKS + indicators(rows)))
     assert not [m for m in _section_messages(doc, "indicators") if "不是指标类别名称" in m]
+
+
+def test_an_amount_printing_two_amounts_may_hide_a_row_and_is_flagged():
+    """A task joined to the next page's first task over the break: both amounts in one cell."""
+    tasks = [list(row) for row in TASKS]
+    tasks[1][3] = "30.0020.00"
+    doc = assembled(tables(HEAD + tasks + indicators(INDICATOR_ROWS)))
+    messages = _section_messages(doc, "tasks")
+    assert len(messages) == 1 and "有1行" in messages[0]
+    assert all(f.status == FieldStatus.FLAGGED for f in doc.fields if f.path.startswith("tasks[0]"))
+    # one amount with its decimals is one row
+    tasks[1][3] = "1030.00"
+    assert not _section_messages(
+        assembled(tables(HEAD + tasks + indicators(INDICATOR_ROWS))), "tasks"
+    )
