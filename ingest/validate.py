@@ -120,6 +120,9 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0[\d,]")
 _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+# A paragraph of a digit or a letter or few: no text a person writes, but a speck or a page
+# number read in an empty cell.
+_NO_WORDS = re.compile(r"[0-9A-Za-z]{1,3}")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -315,6 +318,8 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
+    if kind == "long_text" and _NO_WORDS.fullmatch("".join(str(value or "-").split())):
+        return say(template, "no_words"), None
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):

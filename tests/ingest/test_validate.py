@@ -702,3 +702,10 @@ def test_a_percent_sign_with_no_number_before_it_lost_a_digit(level2, value, bad
     """`0%` read as `%`: a sign no number comes before is a digit lost, whatever the kind."""
     doc, i = _indicator(level2, value)
     assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(("value", "bad"), [("4", True), ("a1", True), ("无", False), ("/", False)])
+def test_a_paragraph_of_a_digit_or_a_letter_is_a_mark_read_as_text(value, bad):
+    """A heavy page's specks in an empty optional cell read as `4`."""
+    doc = with_records(with_values(seed_document(), {"other_tasks": value}))
+    assert ("other_tasks" in flagged_paths(doc, "format")) is bad
