@@ -109,6 +109,25 @@ def rows_in_doubt(
     return rows
 
 
+def across_page_breaks(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
+    """`rows` with each item a page break parts from one of them (`pages`: the pages each
+    item's own cells were read on): a row cut by the break may go on at the top of the next
+    page and be read there as an item of its own (`支出` and `制98%以内`, the ends of
+    `应急演练支出` and `预算控制98%以内`), and which of the two holds what is then in doubt."""
+    widened = set(rows)
+    for row in rows:
+        found = ROW_PATH.match(row)
+        if found is None or not pages.get(row):
+            continue
+        name, index = found.group(1), int(found.group(2))
+        after, before = f"{name}[{index + 1}]", f"{name}[{index - 1}]"
+        if pages.get(after) and min(pages[after]) > max(pages[row]):
+            widened.add(after)
+        if pages.get(before) and max(pages[before]) < min(pages[row]):
+            widened.add(before)
+    return widened
+
+
 def _at_level2_edge(path: str, values: dict[str, FieldValue]) -> bool:
     """Whether `path` is a 二级 whose row is the first or last of its group: a row in doubt
     there may be two rows read as one across the groups' boundary (`质量指标` beside a name
@@ -167,7 +186,15 @@ def judge_fields(
         for path in issue.paths:
             by_path[path].append(issue)
     table_wide = template.half_keys()
-    doubtful_rows = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
+    own_pages: dict[str, set[int]] = defaultdict(set)
+    for record in doc.fields:
+        row = ROW_PATH.match(record.path)
+        spanning = kinds.get(record.path) in SPANNING_KINDS or kind_key(record.path) in table_wide
+        if row is not None and record.page is not None and not spanning:
+            own_pages[row.group(0)].add(record.page)
+    doubtful_rows = across_page_breaks(
+        rows_in_doubt(mapped.evidence, kinds, model, table_wide), own_pages
+    )
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)

@@ -217,3 +217,20 @@ def test_a_taxonomy_wording_no_misread_character_reaches_is_vouched_for_by_the_l
     # 服务对象 is the start of 服务对象满意度指标: a line's end may be lost
     found = flagged(assessed(doc, model))
     assert set(found) == {"indicators[0].level2", "indicators[31].level2"}
+
+
+def test_an_item_a_page_break_parts_from_one_in_doubt_is_in_doubt_too():
+    """A row cut at a page's foot (its rule to the next column lost, in doubt) goes on at the
+    next page's top, read there as an item of its own: which holds what is in doubt."""
+    from ingest.confidence import across_page_breaks
+
+    pages = {
+        "indicators[10]": {1},
+        "indicators[11]": {1},
+        "indicators[12]": {2},
+        "indicators[13]": {2},
+    }
+    assert across_page_breaks({"indicators[11]"}, pages) == {"indicators[11]", "indicators[12]"}
+    assert across_page_breaks({"indicators[12]"}, pages) == {"indicators[11]", "indicators[12]"}
+    # rows on one page vouch for their neighbours as before
+    assert across_page_breaks({"indicators[10]"}, pages) == {"indicators[10]"}
