@@ -184,8 +184,8 @@ def _read_by_cell_lines(
             crops.append(_stack_horizontally([_band_crop(gray, b, inside) for b in bands]))
             owners.append((i, union_box([(b.x0, b.y0, b.x1, b.y1) for b in bands])))
         else:
-            for b in bands:
-                crops.append(_band_crop(gray, b, inside))
+            for b, own in zip(bands, _own_rows(bands, inside), strict=True):
+                crops.append(_band_crop(gray, b, own))
                 owners.append((i, (b.x0, b.y0, b.x1, b.y1)))
 
     runs, outside = _outside_runs(page, grid, ink, line_height, engine)
@@ -533,6 +533,19 @@ def _merge_fragments(bands: list[_Band], line_height: float, dpi: int) -> list[_
                 continue
         merged.append(band)
     return merged
+
+
+def _own_rows(bands: list[_Band], inside: BBox) -> list[BBox]:
+    """For each band of a cell (top to bottom), the part of the cell its crop may take page
+    pixels from: up to the lines above and below it. A line's margin taken from the page
+    would hold the top of the next line's glyphs, a stroke under a `≥` that is then counted
+    as the second bar of a `≧`."""
+    if not bands:
+        return []
+    x0, y0, x1, y1 = inside
+    tops = [y0, *(b.y1 for b in bands[:-1])]
+    bottoms = [*(b.y0 for b in bands[1:]), y1]
+    return [(x0, top, x1, bottom) for top, bottom in zip(tops, bottoms, strict=True)]
 
 
 def _band_crop(gray: np.ndarray, band: _Band, inside: BBox) -> np.ndarray:
