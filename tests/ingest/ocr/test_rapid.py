@@ -9,7 +9,7 @@ from ingest.ocr.base import EngineUnavailable, OcrEngine
 from ingest.ocr.rapid import engine_threads
 from jixiao.options import ocr_options
 from jixiao.settings import Settings
-from tests.ingest.ocr.render import SERIF, CellSpec, render_table
+from tests.ingest.ocr.render import SANS, SERIF, CellSpec, render_table
 
 LINE = "预算金额397.72万元"
 
@@ -183,3 +183,25 @@ def test_text_outside_the_table_is_read_without_detection_and_edges_are_not_text
     assert [t.text for t in table.outside] == [rendered.title, "-1-"]
     assert counting.detections == 0
     assert {(c.cell.row, c.cell.col): c.text for c in table.cells} == rendered.expected
+
+
+@pytest.mark.parametrize("font_path", [SANS, SERIF])
+def test_a_sign_over_a_line_set_close_is_read_without_the_next_lines_strokes(engine, font_path):
+    """`≥594元` over `每人每`, the lines a few pixels apart: a line's crop that took its margin
+    from the page held the tops of the next line's glyphs under the `≥`, counted as the second
+    bar of a `≧` (seed 89302, accepted)."""
+    from ingest.ocr.assign import read_cells
+
+    rendered = render_table(
+        [100, 260],
+        [100, 240],
+        [CellSpec(0, 0, "≥594元\n每人每\n月")],
+        size=(400, 400),
+        font_px=28,
+        line_step=1.1,
+        font_path=font_path,
+    )
+
+    (cell,) = read_cells(rendered.page, rendered.grid, engine).cells
+
+    assert cell.text.replace("\n", "") == "≥594元每人每月"
