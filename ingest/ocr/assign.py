@@ -64,6 +64,8 @@ _FAINT_CONTRAST = 60
 _UNSEEN_CONTRAST = 35
 _UNSEEN_WIDTH = 0.8
 _FAINT_CONFIDENCE = 0.5
+# Grey levels: unseen ink this close to the darkest ink seen in its cell is the same print.
+_SAME_PRINT = 20
 # A run of ink around the table this many times taller than wide, read with no ideograph, is
 # no line of text.
 _UPRIGHT = 2.0
@@ -412,9 +414,14 @@ def _beyond(
     a cell where the page's saw none; else a line beside none the page's threshold saw, or a
     stretch of one past both ends of what it saw on those rows (`282.56` read `282`), either
     at least `_UNSEEN_WIDTH` long and holding ink as `dark` as a faint glyph's (the shading
-    of a photo's paper is lighter); a band lower than a mark is a rule's fringe."""
+    of a photo's paper is lighter), or within `_SAME_PRINT` of the darkest ink the page's
+    threshold saw in the cell: a value printed light as a whole (`≤5%` on a heavy page, its
+    digits 70 levels under the paper, its sign 59) has its lightest glyph unseen; a band
+    lower than a mark is a rule's fringe."""
     if not seen:
         return bool(own)
+    seen_dark = min(float(gray[b.y0 : b.y1, b.x0 : b.x1].min()) for b in seen)
+    dark = max(dark, seen_dark + _SAME_PRINT)
     for band in own:
         if band.height < _SMALLEST_MARK * line_height:
             continue  # a rule's faint fringe along the cell's edge, not a line of text
