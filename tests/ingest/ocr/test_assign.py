@@ -611,3 +611,20 @@ def test_two_lines_set_close_are_never_merged_as_fragments_of_one():
     assert _merge_fragments(lines, line_height=44.0, dpi=200) == lines
     strokes = [_Band(368, 727, 529, 733), _Band(368, 740, 529, 753)]  # 二's bars over a line
     assert _merge_fragments(strokes, line_height=44.0, dpi=200) == [_Band(368, 727, 529, 753)]
+
+
+def test_a_glyph_printed_as_light_as_the_rest_of_its_value_is_unseen_ink():
+    """`≤5%` printed light on a heavy page: the page's threshold saw the digits (73 levels
+    under the paper), not the sign (59). Ink within a few levels of what was seen is the same
+    print; beside dark text, ink that light stays a photo's shading."""
+    from ingest.ocr.assign import _FAINT_CONTRAST, _Band, _beyond
+
+    paper = 255
+    gray = np.full((60, 200), paper, dtype=np.uint8)
+    gray[20:36, 40:60] = 196  # the sign, unseen
+    gray[20:36, 62:100] = 182  # the digits, seen
+    seen = [_Band(62, 20, 100, 36)]
+    own = [_Band(40, 20, 100, 36)]
+    assert _beyond(own, seen, 16.0, gray, paper - _FAINT_CONTRAST)
+    gray[20:36, 62:100] = 30  # dark digits: the light stretch beside them is no glyph
+    assert not _beyond(own, seen, 16.0, gray, paper - _FAINT_CONTRAST)
