@@ -148,13 +148,7 @@ class _Accountant:
     def pairs_in_doubt(self, fields: Iterable[FieldRecord]) -> set[str]:
         """The pair fields read from a row holding a cell no field took, or from a row a value
         cell spanning such a row reaches."""
-        pairs = {
-            path
-            for section in self.template.sections
-            for pair in section.pairs
-            for path in (pair.field, pair.code_field)
-            if path
-        }
+        pairs = {path for section in self.template.sections for path in section.pair_paths}
         rows = set(self.unheld_rows)
         for key in self.trace.value_cells:
             if self.rows_of.get(key, set()) & self.unheld_rows:

@@ -192,8 +192,8 @@ class _Checker:
         one of its own cells (not a paragraph or merged level) holds stacked entries; an own
         column holds text in cells of two of its rows on one page (the rule seen there, not
         across the row); or a value is two values one after the other (`100%≥85%`, an amount
-        `1389.441669.23`). The lost
-        row has no field to flag, so the section says a row may be missing."""
+        `1389.441669.23`). The lost row has no field to flag, so the section says a row may be
+        missing."""
         name = section.list or section.key
         columns = self.trace.item_columns.get(name, {})
         own = {
@@ -519,7 +519,7 @@ def _own_fields(section: SectionSpec) -> list[str]:
         return []
     if section.field is not None:
         return [section.field]
-    return [p.field for p in section.pairs] + [section.field_of(c) for c in section.columns]
+    return [*section.pair_paths, *(section.field_of(c) for c in section.columns)]
 
 
 def _two_cells_in_a_column(cells: list[LogicalCell]) -> bool:

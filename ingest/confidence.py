@@ -102,11 +102,17 @@ def rows_in_doubt(
     rows = set()
     for path, found in evidence.items():
         row = ROW_PATH.match(path)
-        if row is None or kinds.get(path) in SPANNING_KINDS or kind_key(path) in table_wide:
+        if row is None or not _own_cell(path, kinds, table_wide):
             continue
         if found.structure_in_doubt or found.structure_confidence < model.structure_doubt:
             rows.add(row.group(0))
     return rows
+
+
+def _own_cell(path: str, kinds: dict[str, ValueKind], table_wide: frozenset[str]) -> bool:
+    """Whether the field at `path` is read from a cell of its row's own: not one spanning
+    rows by nature (a paragraph, a merged 一级/二级), nor told once for the whole table."""
+    return kinds.get(path) not in SPANNING_KINDS and kind_key(path) not in table_wide
 
 
 def across_page_breaks(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
@@ -189,8 +195,8 @@ def judge_fields(
     own_pages: dict[str, set[int]] = defaultdict(set)
     for record in doc.fields:
         row = ROW_PATH.match(record.path)
-        spanning = kinds.get(record.path) in SPANNING_KINDS or kind_key(record.path) in table_wide
-        if row is not None and record.page is not None and not spanning:
+        own = _own_cell(record.path, kinds, table_wide)
+        if row is not None and record.page is not None and own:
             own_pages[row.group(0)].add(record.page)
     doubtful_rows = across_page_breaks(
         rows_in_doubt(mapped.evidence, kinds, model, table_wide), own_pages

@@ -1063,8 +1063,7 @@ class _Mapper:
             if section.layout == "value" and section.field and not section.optional:
                 self.expected.add(section.field)
             if section.layout == "pairs":
-                self.expected.update(p.field for p in section.pairs)
-                self.expected.update(p.code_field for p in section.pairs if p.code_field)
+                self.expected.update(section.pair_paths)
             if section.layout == "headed" and not section.optional:
                 self.expected.add(section.columns[-1].key)
             if not mine:

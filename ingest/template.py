@@ -145,6 +145,12 @@ class SectionSpec(_Spec):
             raise ValueError("only a 'pairs' section has 'printed_rows'")
         return self
 
+    @property
+    def pair_paths(self) -> tuple[str, ...]:
+        """Every field the section's pairs fill: each pair's value and, where the paper prints
+        one with it, its code."""
+        return tuple(path for pair in self.pairs for path in (pair.field, pair.code_field) if path)
+
     def heading(self) -> str:
         """The section's name in the exports: its `title`, else its first printed label."""
         return self.title or self.labels[0]

@@ -351,12 +351,12 @@ def _kind_problem(
     fixed = _lookalike_fix(text)
     if fixed != text:
         return say(template, "letters_in_digits"), fixed
+    if _PERCENT_ALONE.search(text):
+        return say(template, "percent_without_number"), None
     if kind == "percent":
         return _percent_problem(text, template), None
     if kind == "date_or_period":
         return _date_problem(text, year, template), None
-    if _PERCENT_ALONE.search(text):
-        return say(template, "percent_without_number"), None
     return _operator_problem(text, template), None
 
 
@@ -405,8 +405,6 @@ def _places(number: Decimal) -> int:
 
 
 def _percent_problem(value: str, template: Template) -> str | None:
-    if _PERCENT_ALONE.search(value):
-        return say(template, "percent_without_number")
     percents = _PERCENT.findall(value)
     if percents:
         over = any(Decimal(p) > 100 for p in percents)
