@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -63,12 +63,23 @@ class StageTimer:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
+class Assembled(NamedTuple):
+    """A document as the trust layer judged it: the contract with its flags, the stitched table,
+    and the mapped form whose evidence and doubts the flags were decided on (what calibration
+    must fit on, so the model learns from what it will meet)."""
+
+    document: FormDocument
+    table: Table
+    mapped: MappedDocument
+
+
 @dataclass
 class ReadResult:
     document: FormDocument
     pages: list[CleanPage]
     page_tables: list[PageTable]
     table: Table | None
+    mapped: MappedDocument | None
     timings: dict[str, float]
     # What went to the OCR models: recognised line crops and whole-image detection passes.
     ocr_calls: dict[str, int] = field(default_factory=dict)
@@ -161,7 +172,7 @@ def assemble(
     document_id: str,
     template: Template | None = None,
     timer: StageTimer | None = None,
-) -> tuple[FormDocument, Table | None]:
+) -> Assembled:
     """Stitch pages, map onto the template (the form the pages name, unless one is given),
     account for every page and line, run the checks and decide the flags."""
     from ingest.accounting import account
@@ -200,7 +211,7 @@ def assemble(
             "ocr": engine_info.model_copy(update={"pages": _page_readings(page_tables)}),
         }
     )
-    return document, table
+    return Assembled(document, table, mapped)
 
 
 def recognised_form(page_tables: list[PageTable]) -> Form:
@@ -303,13 +314,14 @@ def read_document(
                 tables.append(table)
                 if progress:
                     progress("read", len(pages), source.pages)
-        document, table = assemble(
+        assembled = assemble(
             tables, source, counted.info, document_id=source.sha256[:16], timer=timer
         )
     if progress:
         progress("done", source.pages, source.pages)
     calls = {"lines": counted.lines, "detections": counted.detections}
-    return ReadResult(document, pages, tables, table, timer.seconds, calls)
+    document, table, mapped = assembled
+    return ReadResult(document, pages, tables, table, mapped, timer.seconds, calls)
 
 
 def _prepared_ahead(

@@ -260,8 +260,7 @@ def assemble_document(self: Task, document_id: str, run: str | None = None) -> s
     def work() -> Any:
         from ingest.pipeline import assemble
 
-        document, _table = assemble(tables, source, get_ocr_engine().info, document_id)
-        return document
+        return assemble(tables, source, get_ocr_engine().info, document_id).document
 
     document, error = _attempt(self, work) if tables else (None, None)
     with _session() as session, session.begin():

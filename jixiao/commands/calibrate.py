@@ -145,15 +145,19 @@ def _read(
     options: "ReadOptions",
     template: "Template",
 ) -> "MappedDocument | None":
-    """Read one document; keep its mapped form and its contract JSON in `results`."""
+    """Read one document as `template`'s form; keep the mapped form its flags were decided on
+    (inferred 一级, the accounting's and completeness's doubts and document flags included) and
+    its contract JSON in `results`."""
+    from ingest.errors import UnknownTemplate
     from ingest.evaluation.results import from_read_result, save_result
-    from ingest.mapping import map_table
     from ingest.pipeline import read_document
 
     read = read_document(pdf, options, engine=engine)
-    if read.table is None:
+    mapped = read.mapped
+    if mapped is None:
         return None
-    mapped = map_table(read.table, template)
+    if mapped.document.schema_id != template.schema_id:
+        raise UnknownTemplate(f"read as {mapped.document.schema_id}, not {template.schema_id}")
     save_result(results, doc_id, from_read_result(read))
     (results / f"{doc_id}.mapped.json").write_text(mapped.model_dump_json(), encoding="utf-8")
     return mapped

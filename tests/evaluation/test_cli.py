@@ -85,7 +85,7 @@ def test_in_process_run_uses_one_engine_and_stores_results(
         if path.stem == "b":
             raise RuntimeError("grid not found")
         tables = [PageTable(page=k, width=800, height=1100, grid=grid(page=k)) for k in (0, 1)]
-        return ReadResult(predicted(seed_document()), [], tables, None, {"ocr": 2.0})
+        return ReadResult(predicted(seed_document()), [], tables, None, None, {"ocr": 2.0})
 
     monkeypatch.setattr("ingest.ocr.create_engine", create_engine)
     monkeypatch.setattr("ingest.pipeline.read_document", read_document)

@@ -14,18 +14,22 @@ from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
 TEMPLATE = default_template()
 
 
-def assembled(tables: list[PageTable], pages: int | None = None) -> PerformanceTargets:
-    """Stitch, map, account, check and flag `tables` as the pages of one source."""
-    source = SourceDocument(
+def oracle_source(pages: int) -> SourceDocument:
+    """A PDF of `pages` pages that is never opened: its pages come as oracle tables."""
+    return SourceDocument(
         path="unused",
         filename="test.pdf",
         sha256="0" * 64,
         size=1,
         media_type="application/pdf",
-        pages=pages if pages is not None else len(tables),
+        pages=pages,
     )
-    document, _ = assemble(tables, source, EngineInfo(engine="test"), "test")
-    return document
+
+
+def assembled(tables: list[PageTable], pages: int | None = None) -> PerformanceTargets:
+    """Stitch, map, account, check and flag `tables` as the pages of one source."""
+    source = oracle_source(pages if pages is not None else len(tables))
+    return assemble(tables, source, EngineInfo(engine="test"), "test").document
 
 
 def silent_rows(truth: GroundTruth, document: PerformanceTargets) -> int:

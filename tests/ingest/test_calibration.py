@@ -2,7 +2,11 @@ import json
 
 import numpy as np
 
+import ingest.pipeline
+import jixiao.commands.calibrate as calibrate
+from ingest.artifacts import MappedDocument
 from ingest.calibration import FEATURES, CalibrationModel, load_model
+from ingest.confidence import judge_fields
 from ingest.evaluation.calibration import reliability
 from ingest.evaluation.fitting import (
     Sample,
@@ -14,10 +18,15 @@ from ingest.evaluation.fitting import (
     select_thresholds,
 )
 from ingest.forms import default_form
+from ingest.pipeline import ReadResult, assemble
 from ingest.review import with_values
 from ingest.template import default_template
+from ingest.validate import run_checks
 from jixiao.cli import main
+from models.contract import EngineInfo
 from models.truth import GroundTruth
+from tests.ingest.losses import HEAD, INDICATOR_ROWS, TASKS, indicators, oracle_source, tables
+from tests.ingest.oracle import Span
 from tests.ingest.trust_docs import IDENTITY, mapped, seed_document, with_records
 
 TEMPLATE = default_template()
@@ -200,3 +209,29 @@ def test_shipped_model_was_fitted_and_says_on_what():
     assert model.fit.residual_error <= model.fit.target
     for kind in ("amount", "percent", "text", "indicator_value"):
         assert 0.0 <= model.threshold(kind) <= 1.0
+
+
+def test_calibration_learns_from_the_mapped_form_the_flags_were_decided_on(tmp_path, monkeypatch):
+    """A shifted column flags every indicator for structure whatever its reading: the document
+    kept for the fit must carry that doubt (and the document flags), or every wrong value of
+    the shift would count as missed by the threshold and push it up."""
+    block = indicators(INDICATOR_ROWS)
+    block[0] = ["绩效指标", "一级指标", "二级指标", Span("指标值(包含数字及文字描述)", 2)]
+    pages = tables(HEAD + TASKS + block)
+    judged = assemble(pages, oracle_source(len(pages)), EngineInfo(engine="test"), "test")
+
+    def read(path, options, *, engine=None) -> ReadResult:
+        return ReadResult(judged.document, [], pages, judged.table, judged.mapped, {})
+
+    monkeypatch.setattr(ingest.pipeline, "read_document", read)
+    kept = calibrate._read(tmp_path / "doc.pdf", tmp_path, "doc", None, None, TEMPLATE)
+    assert kept is not None and kept.document.document_flags
+    assert kept.document.document_flags == judged.document.document_flags
+    doubted = {f.path for f in judged.document.fields if "structure" in f.reasons}
+    reasons = {
+        j.path: j.reasons
+        for j in judge_fields(kept, run_checks(kept.document, TEMPLATE), TEMPLATE, SHIPPED)
+    }
+    assert doubted and all("structure" in reasons[p] for p in doubted)
+    stored = (tmp_path / "doc.mapped.json").read_text()
+    assert MappedDocument.model_validate_json(stored) == kept

@@ -16,6 +16,7 @@ from PIL import Image
 
 import ingest.pipeline
 from ingest.artifacts import CleanPage, PageImage, PageTable
+from ingest.pipeline import Assembled
 from ingest.sources import accept_upload
 from jixiao.options import input_limits
 from jixiao.settings import get_settings
@@ -51,13 +52,13 @@ def _fake_read(
     return clean, PageTable(page=page.index, width=w, height=h, grid=None)
 
 
-def _fake_assemble(tables: list[PageTable], source, engine_info, document_id) -> tuple:
+def _fake_assemble(tables: list[PageTable], source, engine_info, document_id) -> Assembled:
     fields = [
         FieldRecord(path="department", value=f"{len(tables)} pages", confidence=0.99,
                     status=FieldStatus.ACCEPTED, page=1, bbox=[1, 1, 5, 5])
     ]  # fmt: skip
     doc = PerformanceTargets(department=f"{len(tables)} pages", fields=fields, status="accepted")
-    return doc, None
+    return Assembled(doc, None, None)
 
 
 def _three_page_pdf(path: Path) -> Path:
