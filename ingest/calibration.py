@@ -44,6 +44,10 @@ class FitSummary(BaseModel):
     automation: float
     target: float
     margin: float
+    # Paragraphs (their threshold's fit; not in the counts above, which are short fields).
+    paragraphs: int = 0
+    paragraphs_wrong: int = 0
+    paragraphs_flagged: int = 0
 
 
 class CalibrationModel(BaseModel):

@@ -75,3 +75,13 @@ def text_similarity(a: FieldValue, b: FieldValue) -> float:
     na, nb = normalize_text(a), normalize_text(b)
     longest = max(len(na), len(nb))
     return 1.0 if longest == 0 else 1.0 - edit_distance(na, nb) / longest
+
+
+PARAGRAPH_TOLERANCE = 0.02  # a paragraph with more wrong characters than this is wrong
+
+
+def paragraph_wrong(truth: FieldValue, predicted: FieldValue) -> bool:
+    """Whether a paragraph has more of its characters wrong than a reader forgives at a glance:
+    the measure of paragraph residual, and what a long-text threshold is fitted against."""
+    printed = normalize_text(truth)
+    return edit_distance(printed, normalize_text(predicted)) > PARAGRAPH_TOLERANCE * len(printed)

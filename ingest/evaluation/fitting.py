@@ -1,8 +1,8 @@
 """Fitting the field-confidence model (`ingest.calibration`) on the corpus's calibration split:
-every short field of a calibration document, its evidence features and whether the reading was
-right, judged as `jixiao eval` judges it; then a logistic regression and, per value kind, the
-lowest threshold that keeps unflagged wrong fields under the residual-error target, so as few
-fields as possible go to a reviewer."""
+every field of a calibration document, its evidence features and whether the reading was
+right, judged as `jixiao eval` judges it; then a logistic regression on the short fields and,
+per value kind, paragraphs included, the lowest threshold that keeps unflagged wrong fields
+under the residual-error target, so as few fields as possible go to a reviewer."""
 
 import json
 import math
@@ -20,7 +20,11 @@ from ingest.calibration import (
 )
 from ingest.confidence import judge_fields
 from ingest.evaluation.calibration import reliability
-from ingest.evaluation.compare import values_equal
+from ingest.evaluation.compare import (
+    normalize_text,
+    paragraph_wrong,
+    values_equal,
+)
 from ingest.evaluation.metrics import match_rows
 from ingest.template import Template
 from ingest.validate import field_kinds, run_checks
@@ -91,38 +95,55 @@ def fit_model(
 
     Thresholds aim at `margin` x `target` on the calibration split, leaving room for the
     difference between the split a threshold is chosen on and the documents it meets later.
-    What is not learnt from the samples (structure and seal doubt, thresholds of kinds the
-    samples lack, such as long text, which no exact-match label describes) is kept from `base`.
+    The weights are learnt from short fields only: a paragraph's evidence is the weakest of a
+    hundred characters and means another thing, but its threshold is chosen on the same curve,
+    a paragraph counting as wrong as paragraph residual counts it. What is not learnt from the
+    samples (structure and seal doubt, thresholds of kinds the samples lack) is kept from
+    `base`.
     """
-    if not samples:
+    short = [s for s in samples if s.kind != "long_text"]
+    if not short:
         raise ValueError("no calibration samples")
     rows = np.array([s.features for s in samples], dtype=float)
     correct = np.array([s.correct for s in samples], dtype=bool)
     kinds = np.array([s.kind for s in samples])
     anyway = np.array([s.flagged_anyway for s in samples], dtype=bool)
-    weights = fit_logistic(rows, correct)
+    is_short = kinds != "long_text"
+    weights = fit_logistic(rows[is_short], correct[is_short])
     probability = sigmoid(with_intercept(rows) @ weights)
     thresholds = select_thresholds(probability, correct, kinds, anyway, target * margin)
     overall = select_thresholds(
-        probability, correct, np.full(len(samples), "all"), anyway, target * margin
+        probability[is_short],
+        correct[is_short],
+        np.full(len(short), "all"),
+        anyway[is_short],
+        target * margin,
     )["all"]
     flagged = anyway | (probability < np.array([thresholds[k] for k in kinds]))
     summary = FitSummary(
         documents=documents,
-        fields=len(samples),
-        wrong=int((~correct).sum()),
-        ece=float(reliability(zip(probability.tolist(), correct.tolist(), strict=True)).ece),
-        residual_error=float((~correct & ~flagged).sum() / len(samples)),
-        automation=float(1 - flagged.mean()),
+        fields=len(short),
+        wrong=int((~correct[is_short]).sum()),
+        ece=float(
+            reliability(
+                zip(probability[is_short].tolist(), correct[is_short].tolist(), strict=True)
+            ).ece
+        ),
+        residual_error=float((~correct & ~flagged)[is_short].sum() / len(short)),
+        automation=float(1 - flagged[is_short].mean()),
         target=target,
         margin=margin,
+        paragraphs=int((~is_short).sum()),
+        paragraphs_wrong=int((~correct[~is_short]).sum()),
+        paragraphs_flagged=int(flagged[~is_short].sum()),
     )
+    short_thresholds = [t for k, t in thresholds.items() if k != "long_text"]
     return CalibrationModel(
         method="logistic",
         note=f"fitted by `jixiao calibrate` on {documents} calibration documents",
         weights=tuple(float(w) for w in weights),
         thresholds={**base.thresholds, **thresholds},
-        default_threshold=max(overall, *thresholds.values()),
+        default_threshold=max(overall, *short_thresholds),
         structure_doubt=base.structure_doubt,
         seal_doubt=base.seal_doubt,
         reading_doubt=base.reading_doubt,
@@ -138,17 +159,24 @@ def save_model(model: CalibrationModel, path: Path) -> None:
 def field_correctness(
     truth: FormDocument, pred: FormDocument, template: Template
 ) -> dict[str, bool]:
-    """Short predicted field path -> right, with task and indicator rows aligned first; a
-    field of a row the truth lacks is wrong, one of an empty row the truth omits is right."""
+    """Predicted field path -> right, with task and indicator rows aligned first; a field of a
+    row the truth lacks is wrong, one of an empty row the truth omits is right. A short value
+    is right as printed, a paragraph unless `paragraph_wrong`; a paragraph empty on both sides
+    counts for nothing."""
     rows = match_rows(truth, pred, template)
     pred_values = dict(value_paths(pred))
     kinds = field_kinds(pred, template)
     correct = dict.fromkeys(rows.ignored, True) | dict.fromkeys(rows.extra, False)
     for path, truth_value in value_paths(truth):
         pred_path = rows.pred_of.get(path, path)
-        if pred_path in pred_values and not truth.is_long_text(path):
-            correct[pred_path] = values_equal(truth_value, pred_values[pred_path], kinds[pred_path])
-    return {p: ok for p, ok in correct.items() if not truth.is_long_text(p)}
+        if pred_path not in pred_values:
+            continue
+        predicted = pred_values[pred_path]
+        if not truth.is_long_text(path):
+            correct[pred_path] = values_equal(truth_value, predicted, kinds[pred_path])
+        elif normalize_text(truth_value) or normalize_text(predicted):
+            correct[pred_path] = not paragraph_wrong(truth_value, predicted)
+    return correct
 
 
 def samples_for(
@@ -157,7 +185,7 @@ def samples_for(
     template: Template,
     model: CalibrationModel,
 ) -> list[Sample]:
-    """One sample per short field the pipeline produced."""
+    """One sample per field the pipeline produced, paragraphs as kind `long_text`."""
     correct = field_correctness(truth, mapped.document, template)
     issues = run_checks(mapped.document, template)
     return [

@@ -21,6 +21,7 @@ from ingest.evaluation.calibration import Reliability, reliability
 from ingest.evaluation.compare import (
     edit_distance,
     normalize_text,
+    paragraph_wrong,
     text_similarity,
     values_equal,
 )
@@ -142,8 +143,6 @@ class Counts(BaseModel):
             return None
         return self.timings.total_seconds / self.timings.pages
 
-
-PARAGRAPH_TOLERANCE = 0.02  # a paragraph with more wrong characters than this is wrong
 
 _ADDITIVE = tuple(name for name, info in Counts.model_fields.items() if info.annotation is int)
 
@@ -316,7 +315,7 @@ def score_document(
             ok = edits == 0
             if normalize_text(truth_value):
                 c["paragraphs"] += 1
-                wrong = edits > PARAGRAPH_TOLERANCE * len(normalize_text(truth_value))
+                wrong = paragraph_wrong(truth_value, pred_value)
                 c["paragraphs_unflagged_wrong"] += wrong and not flagged
         else:
             printed_ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))

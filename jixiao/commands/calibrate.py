@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.artifacts import MappedDocument
     from ingest.calibration import model_at
     from ingest.errors import UnknownTemplate
+    from ingest.evaluation.compare import PARAGRAPH_TOLERANCE
     from ingest.evaluation.corpus import load_truths
     from ingest.evaluation.fitting import fit_model, samples_for, save_model
     from ingest.forms import default_form, form_by_id
@@ -121,6 +122,10 @@ def run(args: argparse.Namespace) -> int:
         f"{fit.documents} documents, {fit.fields} short fields, {fit.wrong} wrong; "
         f"on this split: ECE {fit.ece:.4f}, residual error {fit.residual_error:.4%}, "
         f"automation {fit.automation:.2%} (target {target:.2%} x margin {args.margin})"
+    )
+    print(
+        f"{fit.paragraphs} paragraphs, {fit.paragraphs_wrong} wrong (over "
+        f"{PARAGRAPH_TOLERANCE:.0%} of their characters), {fit.paragraphs_flagged} flagged"
     )
     for kind, threshold in sorted(model.thresholds.items()):
         print(f"  flag {kind} below {threshold:.4f}")

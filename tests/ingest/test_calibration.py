@@ -129,8 +129,50 @@ def test_field_correctness_aligns_rows_and_compares_amounts_as_numbers():
     assert correct["budget.basic_expenditure"] is True
     assert correct["tasks[1].amount"] is False
     assert correct["indicators[4].name"] is True  # the row after the gap matches its truth
-    assert "overall_goal" not in correct and "tasks[0].content" not in correct
+    assert correct["overall_goal"] is True and correct["tasks[0].content"] is True
     assert sum(not ok for ok in correct.values()) == 1
+
+
+def test_a_paragraph_is_right_within_the_tolerance_paragraph_residual_allows():
+    truth = seed_document()
+    goal = truth.overall_goal
+    assert goal is not None and len(goal) > 50
+    one_slip = goal[:10] + "誤" + goal[11:]
+    garbled = "交料农室作工理八" + goal[8:]
+    pred = with_values(truth, {"overall_goal": one_slip, "tasks[0].content": garbled})
+    correct = field_correctness(truth, pred, TEMPLATE)
+    assert correct["overall_goal"] is True
+    assert correct["tasks[0].content"] is False
+
+
+def _paragraphs(n: int, seed: int) -> list[Sample]:
+    """Paragraphs whose weakest character is weaker where they are wrong."""
+    rng = np.random.default_rng(seed)
+    samples = []
+    for k in range(n):
+        wrong = k % 10 == 0
+        features = [0.0] * len(FEATURES)
+        features[OCR] = float(np.log(rng.uniform(0.2, 0.5) if wrong else rng.uniform(0.6, 1.0)))
+        features[FEATURES.index("structure_confidence")] = 1.0
+        features[FEATURES.index("label_score")] = 1.0
+        samples.append(Sample(kind="long_text", features=tuple(features), correct=not wrong))
+    return samples
+
+
+def test_paragraphs_get_a_threshold_of_their_own_and_leave_the_weights_alone():
+    short = synthetic_samples(3000, 6)
+    paragraphs = _paragraphs(300, 7)  # at 0.25 %, no wrong paragraph may pass
+    alone = fit_model(short, documents=20, target=0.005, margin=0.5, base=SHIPPED)
+    both = fit_model(short + paragraphs, documents=20, target=0.005, margin=0.5, base=SHIPPED)
+    assert both.weights == alone.weights
+    assert both.default_threshold == alone.default_threshold
+    p = both.probability(np.array([s.features for s in paragraphs]))
+    wrong = np.array([not s.correct for s in paragraphs])
+    # every wrong paragraph is under the threshold, as few right ones as can be
+    assert p[wrong].max() < both.thresholds["long_text"] <= p[~wrong].min()
+    assert both.fit is not None and both.fit.fields == len(short)
+    assert (both.fit.paragraphs, both.fit.paragraphs_wrong) == (300, 30)
+    assert both.fit.paragraphs_flagged == 30
 
 
 def test_samples_mark_fields_that_checks_flag_anyway():
@@ -182,7 +224,7 @@ def test_calibrate_command_fits_on_the_calibration_split_only(tmp_path, capsys):
     assert model.fit.wrong == 18
     assert model.fit.residual_error <= 0.005
     printed = capsys.readouterr().out
-    assert "6 documents" in printed and str(out) in printed
+    assert "6 documents" in printed and str(out) in printed and " paragraphs, " in printed
     assert json.loads(out.read_text())["fit"]["fields"] == model.fit.fields
 
 
