@@ -21,7 +21,7 @@ Choices that shape the output:
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import Any
 
 from ingest.artifacts import (
@@ -481,13 +481,18 @@ class _Mapper:
     def _put_cells(
         self, path: str, kind: ValueKind, cells: list[LogicalCell], score: float
     ) -> None:
-        """The text of `cells` (top to bottom) as the value of `path`."""
+        """The text of `cells` (top to bottom) as the value of `path`. Two of them side by side
+        are one printed cell a rule seen where the paper has none cut in two (a crease or a
+        stroke of a heavy print): its lines were read as two columns, the left ends of every
+        line before the right ones, and the text's order is in doubt."""
         filled = [c for c in cells if c.text.strip()] or cells[:1]
         if not filled:
             return
         self._use(filled, as_value=True)
         text = "\n".join(c.text for c in filled)
         source = replace(_Source.of_cell(filled[0], score, kind), text=text)
+        if any(_side_by_side(a, b) for a, b in combinations(filled, 2)):
+            source = replace(source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
         self._put(path, normalize_value(text, kind), source)
 
     def halves_section(self, section: SectionSpec, rows: list[int], score: float) -> None:
@@ -1125,6 +1130,13 @@ class _Mapper:
             evidence=evidence,
             trace=trace,
         )
+
+
+def _side_by_side(a: LogicalCell, b: LogicalCell) -> bool:
+    """Whether two cells share a row and stand in different columns."""
+    rows_meet = a.row < b.row + b.row_span and b.row < a.row + a.row_span
+    cols_apart = a.col + a.col_span <= b.col or b.col + b.col_span <= a.col
+    return rows_meet and cols_apart
 
 
 def build_document(

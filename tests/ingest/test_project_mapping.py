@@ -689,3 +689,21 @@ def test_goals_read_whole_and_a_sentence_sharing_a_labels_words_are_not_in_doubt
     assert doc.goals.annual == "确保完成\n年度目标任务。"
     assert "structure" not in _reasons(doc, "goals.mid_term")
     assert "structure" not in _reasons(doc, "goals.annual")
+
+
+def test_a_goal_cut_in_two_by_a_rule_the_paper_does_not_print_is_in_doubt():
+    """A stroke down the 中期 goal's cell was taken for a rule: the cell became two side by
+    side, and the left ends of its lines were read before the right ones."""
+    head = [
+        *HEAD[:7],
+        [
+            UP,
+            Span("目标1：建成养\n目标2：完善服", 2),
+            Span("老服务中心。\n务设施。", 2),
+            Span("目标1：完成主体工程。", 3),
+        ],
+    ]
+    doc = assembled([page_table(truth_page(1, head + SIDE_BY_SIDE, column_widths=WIDTHS), TITLE)])
+    assert doc.goals.mid_term == "目标1：建成养\n目标2：完善服\n老服务中心。\n务设施。"
+    assert "structure" in _reasons(doc, "goals.mid_term")
+    assert "structure" not in _reasons(doc, "goals.annual")
