@@ -115,12 +115,12 @@ def _own_cell(path: str, kinds: dict[str, ValueKind], table_wide: frozenset[str]
     return kinds.get(path) not in SPANNING_KINDS and kind_key(path) not in table_wide
 
 
-def across_page_breaks(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
-    """`rows` with each item a page break parts from one of them (`pages`: the pages each
-    item's own cells were read on): a row cut by the break may go on at the top of the next
-    page and be read there as an item of its own (`支出` and `制98%以内`, the ends of
-    `应急演练支出` and `预算控制98%以内`), and which of the two holds what is then in doubt."""
-    widened = set(rows)
+def page_break_neighbours(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
+    """The items a page break parts from one of `rows` (`pages`: the pages each item's own
+    cells were read on): a row cut by the break may go on at the top of the next page and be
+    read there as an item of its own (`支出` and `制98%以内`, the ends of `应急演练支出` and
+    `预算控制98%以内`), and which of the two holds what is then in doubt."""
+    found_neighbours = set()
     for row in rows:
         found = ROW_PATH.match(row)
         if found is None or not pages.get(row):
@@ -128,10 +128,24 @@ def across_page_breaks(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
         name, index = found.group(1), int(found.group(2))
         after, before = f"{name}[{index + 1}]", f"{name}[{index - 1}]"
         if pages.get(after) and min(pages[after]) > max(pages[row]):
-            widened.add(after)
+            found_neighbours.add(after)
         if pages.get(before) and max(pages[before]) < min(pages[row]):
-            widened.add(before)
-    return widened
+            found_neighbours.add(before)
+    return found_neighbours
+
+
+def rows_cut_short(
+    values: dict[str, FieldValue], kinds: dict[str, ValueKind], table_wide: frozenset[str]
+) -> set[str]:
+    """Items one of whose own cells holds text and another none: beside a page break, the end
+    of the item before it (`成` of `2023年6月底前完成`, read as an item with no name, while
+    `2023年6月底前完` was accepted above the break)."""
+    filled: dict[str, set[bool]] = defaultdict(set)
+    for path, value in values.items():
+        row = ROW_PATH.match(path)
+        if row is not None and _own_cell(path, kinds, table_wide):
+            filled[row.group(0)].add(bool(str(value or "").strip()))
+    return {row for row, seen in filled.items() if seen == {True, False}}
 
 
 def _at_level2_edge(path: str, values: dict[str, FieldValue]) -> bool:
@@ -198,13 +212,13 @@ def judge_fields(
         own = _own_cell(record.path, kinds, table_wide)
         if row is not None and record.page is not None and own:
             own_pages[row.group(0)].add(record.page)
-    doubtful_rows = across_page_breaks(
-        rows_in_doubt(mapped.evidence, kinds, model, table_wide), own_pages
-    )
+    values = dict(value_paths(doc))
+    in_doubt = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
+    cut_short = rows_cut_short(values, kinds, table_wide)
+    doubtful_rows = in_doubt | page_break_neighbours(in_doubt | cut_short, own_pages)
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)
-    values = dict(value_paths(doc))
     judged = []
     for path, value in values.items():
         evidence = mapped.evidence.get(path)

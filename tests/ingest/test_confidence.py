@@ -3,6 +3,7 @@ import numpy as np
 from ingest.calibration import FEATURES, CalibrationModel
 from ingest.confidence import assess, review_state
 from ingest.forms import default_form
+from ingest.review import with_values
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import (
@@ -222,7 +223,7 @@ def test_a_taxonomy_wording_no_misread_character_reaches_is_vouched_for_by_the_l
 def test_an_item_a_page_break_parts_from_one_in_doubt_is_in_doubt_too():
     """A row cut at a page's foot (its rule to the next column lost, in doubt) goes on at the
     next page's top, read there as an item of its own: which holds what is in doubt."""
-    from ingest.confidence import across_page_breaks
+    from ingest.confidence import page_break_neighbours
 
     pages = {
         "indicators[10]": {1},
@@ -230,7 +231,23 @@ def test_an_item_a_page_break_parts_from_one_in_doubt_is_in_doubt_too():
         "indicators[12]": {2},
         "indicators[13]": {2},
     }
-    assert across_page_breaks({"indicators[11]"}, pages) == {"indicators[11]", "indicators[12]"}
-    assert across_page_breaks({"indicators[12]"}, pages) == {"indicators[11]", "indicators[12]"}
+    assert page_break_neighbours({"indicators[11]"}, pages) == {"indicators[12]"}
+    assert page_break_neighbours({"indicators[12]"}, pages) == {"indicators[11]"}
     # rows on one page vouch for their neighbours as before
-    assert across_page_breaks({"indicators[10]"}, pages) == {"indicators[10]"}
+    assert page_break_neighbours({"indicators[10]"}, pages) == set()
+
+
+def test_the_end_of_a_value_read_over_a_page_break_as_an_item_puts_the_one_above_in_doubt():
+    """`2023年6月底前完成` printed over a page break: `成` at the next page's top became an item
+    with no name; the item above, `2023年6月底前完`, is in doubt, and an item on the same page
+    as a nameless one is not."""
+    doc = seed_document()
+    n = len(doc.indicators)
+    cut = with_values(doc, {f"indicators[{n - 1}].name": None, f"indicators[{n - 1}].value": "成"})
+    pages = {f"indicators[{i}]": 1 if i < n - 1 else 2 for i in range(n)}
+    found = flagged(assessed(with_records(cut, pages=pages)))
+    assert "structure" in found[f"indicators[{n - 2}].value"]
+    assert "structure" in found[f"indicators[{n - 2}].name"]
+    assert f"indicators[{n - 3}].value" not in found
+    same_page = dict.fromkeys(pages, 1)
+    assert f"indicators[{n - 2}].value" not in flagged(assessed(with_records(cut, pages=same_page)))

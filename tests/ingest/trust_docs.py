@@ -38,9 +38,14 @@ def seed_document(**changes: object) -> PerformanceTargets:
 
 
 def with_records(
-    doc: PerformanceTargets, confidence: dict[str, float] | None = None, ocr: dict | None = None
+    doc: PerformanceTargets,
+    confidence: dict[str, float] | None = None,
+    ocr: dict | None = None,
+    pages: dict[str, int] | None = None,
 ) -> PerformanceTargets:
-    confidence, ocr = confidence or {}, ocr or {}
+    """`doc` with a record per value; `pages` gives a row (`indicators[3]`) a page other
+    than the first."""
+    confidence, ocr, pages = confidence or {}, ocr or {}, pages or {}
     records = [
         FieldRecord(
             path=path,
@@ -48,7 +53,7 @@ def with_records(
             ocr_text=ocr.get(path, None if value is None else str(value)),
             confidence=confidence.get(path, 0.99),
             status=FieldStatus.ACCEPTED,
-            page=1,
+            page=pages.get(path.split(".", 1)[0], 1),
             bbox=[0, 0, 10, 10],
         )
         for path, value in value_paths(doc)
