@@ -71,7 +71,11 @@ _PERCENT: dict[str, Placeholders] = {
 _LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": ()}
 # Those a value kind brings, where a field or an indicator's 二级 has that kind.
 _BY_KIND: dict[str, dict[str, Placeholders]] = {
-    "long_text": {"no_words": ()},  # a paragraph that is a mark or two read as text
+    "long_text": {
+        "no_words": (),  # a paragraph that is a mark or two read as text
+        "paragraph_ends_open": ("mark",),  # its end cut off
+        "paragraph_starts_open": ("mark",),  # its start cut off, or a list number lost
+    },
     "amount": {
         "amount_name": (),  # `what` of the number messages for an amount
         "too_many_decimals": ("decimals",),

@@ -123,6 +123,11 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 # A paragraph of a digit or a letter or few: no text a person writes, but a speck or a page
 # number read in an empty cell.
 _NO_WORDS = re.compile(r"[0-9A-Za-z]{1,3}")
+# A paragraph no one ends on a comma, an enumeration comma or a colon, nor starts on a mark
+# that closes a clause (`、完善…` for `2、完善…`): the text beyond it was cut off (by a page
+# break, a neighbouring cell, a lost line) or a list number lost.
+_OPEN_END = re.compile(r"[，,、：:]$")
+_OPEN_START = re.compile(r"^[，,。.、；;：:]")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -309,6 +314,15 @@ def _level_in_doubt(
     return ()
 
 
+def _open_edge(text: str) -> tuple[str, str] | None:
+    """The message key and the mark where a paragraph starts or ends open (`_OPEN_END`)."""
+    if end := _OPEN_END.search(text):
+        return "paragraph_ends_open", end.group(0)
+    if start := _OPEN_START.search(text):
+        return "paragraph_starts_open", start.group(0)
+    return None
+
+
 def _kind_problem(
     kind: ValueKind, value: FieldValue, ocr: str | None, year: int | None, template: Template
 ) -> tuple[str | None, FieldValue]:
@@ -320,6 +334,8 @@ def _kind_problem(
         return _number_problem(kind, value, (ocr or "").strip(), template)
     if kind == "long_text" and _NO_WORDS.fullmatch("".join(str(value or "-").split())):
         return say(template, "no_words"), None
+    if kind == "long_text" and (edge := _open_edge("".join(str(value or "").split()))):
+        return say(template, edge[0], mark=edge[1]), None
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):

@@ -709,3 +709,26 @@ def test_a_paragraph_of_a_digit_or_a_letter_is_a_mark_read_as_text(value, bad):
     """A heavy page's specks in an empty optional cell read as `4`."""
     doc = with_records(with_values(seed_document(), {"other_tasks": value}))
     assert ("other_tasks" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("加强与各部门的沟通协调，形成工作合力，", "结尾"),  # its last clause on the next page
+        ("主要内容包括：", "结尾"),
+        ("、完善侨法宣传工作，做好资料收集整理。", "开头"),  # `2、` lost
+        ("，推动各项工作落地见效。", "开头"),
+        ("形成工作合力，推动各项工作落地见效。", None),
+        ("1、完善侨法宣传工作；\n2、做好资料收集整理；", None),
+        ("提升服务质量和效率", None),  # no full stop at all: printed so
+    ],
+)
+def test_a_paragraph_that_starts_or_ends_open_lost_text(value, message):
+    """No paragraph ends on a comma or a colon, nor starts on a clause's closing mark."""
+    doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
+    found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].expected" in i.paths]
+    if message is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert issue.reason == "format" and message in issue.message
