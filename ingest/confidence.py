@@ -115,12 +115,12 @@ def _own_cell(path: str, kinds: dict[str, ValueKind], table_wide: frozenset[str]
     return kinds.get(path) not in SPANNING_KINDS and kind_key(path) not in table_wide
 
 
-def page_break_neighbours(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
-    """The items a page break parts from one of `rows` (`pages`: the pages each item's own
-    cells were read on): a row cut by the break may go on at the top of the next page and be
-    read there as an item of its own (`支出` and `制98%以内`, the ends of `应急演练支出` and
-    `预算控制98%以内`), and which of the two holds what is then in doubt."""
-    found_neighbours = set()
+def page_break_pairs(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
+    """Each of `rows` a page break parts from a neighbouring item, with that item (`pages`:
+    the pages each item's own cells were read on): a row cut by the break may go on at the top
+    of the next page and be read there as an item of its own (`支出` and `制98%以内`, the ends
+    of `应急演练支出` and `预算控制98%以内`), and which of the two holds what is then in doubt."""
+    pairs = set()
     for row in rows:
         found = ROW_PATH.match(row)
         if found is None or not pages.get(row):
@@ -128,24 +128,30 @@ def page_break_neighbours(rows: set[str], pages: dict[str, set[int]]) -> set[str
         name, index = found.group(1), int(found.group(2))
         after, before = f"{name}[{index + 1}]", f"{name}[{index - 1}]"
         if pages.get(after) and min(pages[after]) > max(pages[row]):
-            found_neighbours.add(after)
+            pairs |= {row, after}
         if pages.get(before) and max(pages[before]) < min(pages[row]):
-            found_neighbours.add(before)
-    return found_neighbours
+            pairs |= {row, before}
+    return pairs
 
 
 def rows_cut_short(
     values: dict[str, FieldValue], kinds: dict[str, ValueKind], table_wide: frozenset[str]
 ) -> set[str]:
-    """Items one of whose own cells holds text and another none: beside a page break, the end
-    of the item before it (`成` of `2023年6月底前完成`, read as an item with no name, while
-    `2023年6月底前完` was accepted above the break)."""
-    filled: dict[str, set[bool]] = defaultdict(set)
+    """Items with text in a cell of their own or a paragraph and none in another cell of their
+    own: beside a page break, the end of the item before it (`成` of `2023年6月底前完成`, read
+    as an item with no name under `2023年6月底前完`; a task's last line, an item with no name
+    and no amount). A merged 一级/二级 carried down says nothing of the row."""
+    own_empty: dict[str, bool] = defaultdict(bool)
+    has_text: dict[str, bool] = defaultdict(bool)
     for path, value in values.items():
         row = ROW_PATH.match(path)
-        if row is not None and _own_cell(path, kinds, table_wide):
-            filled[row.group(0)].add(bool(str(value or "").strip()))
-    return {row for row, seen in filled.items() if seen == {True, False}}
+        own = row is not None and _own_cell(path, kinds, table_wide)
+        if row is None or not (own or kinds.get(path) == "long_text"):
+            continue
+        filled = bool(str(value or "").strip())
+        has_text[row.group(0)] |= filled
+        own_empty[row.group(0)] |= own and not filled
+    return {row for row, text in has_text.items() if text and own_empty[row]}
 
 
 def _at_level2_edge(path: str, values: dict[str, FieldValue]) -> bool:
@@ -214,8 +220,8 @@ def judge_fields(
             own_pages[row.group(0)].add(record.page)
     values = dict(value_paths(doc))
     in_doubt = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
-    cut_short = rows_cut_short(values, kinds, table_wide)
-    doubtful_rows = in_doubt | page_break_neighbours(in_doubt | cut_short, own_pages)
+    at_breaks = page_break_pairs(in_doubt | rows_cut_short(values, kinds, table_wide), own_pages)
+    doubtful_rows = in_doubt | at_breaks
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)
@@ -232,6 +238,8 @@ def judge_fields(
         in_row = row is not None and kind_key(path) not in table_wide
         if in_row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
+        elif in_row and row.group(0) in at_breaks and kinds[path] == "long_text":
+            reasons.add("structure")  # its text may go on in the item over the break
         elif in_row and row.group(0) in doubtful_rows and _at_level2_edge(path, values):
             reasons.add("structure")  # the row may hold the next group's first row
         if (

@@ -223,7 +223,7 @@ def test_a_taxonomy_wording_no_misread_character_reaches_is_vouched_for_by_the_l
 def test_an_item_a_page_break_parts_from_one_in_doubt_is_in_doubt_too():
     """A row cut at a page's foot (its rule to the next column lost, in doubt) goes on at the
     next page's top, read there as an item of its own: which holds what is in doubt."""
-    from ingest.confidence import page_break_neighbours
+    from ingest.confidence import page_break_pairs
 
     pages = {
         "indicators[10]": {1},
@@ -231,10 +231,11 @@ def test_an_item_a_page_break_parts_from_one_in_doubt_is_in_doubt_too():
         "indicators[12]": {2},
         "indicators[13]": {2},
     }
-    assert page_break_neighbours({"indicators[11]"}, pages) == {"indicators[12]"}
-    assert page_break_neighbours({"indicators[12]"}, pages) == {"indicators[11]"}
+    both = {"indicators[11]", "indicators[12]"}
+    assert page_break_pairs({"indicators[11]"}, pages) == both
+    assert page_break_pairs({"indicators[12]"}, pages) == both
     # rows on one page vouch for their neighbours as before
-    assert page_break_neighbours({"indicators[10]"}, pages) == set()
+    assert page_break_pairs({"indicators[10]"}, pages) == set()
 
 
 def test_the_end_of_a_value_read_over_a_page_break_as_an_item_puts_the_one_above_in_doubt():
@@ -251,3 +252,20 @@ def test_the_end_of_a_value_read_over_a_page_break_as_an_item_puts_the_one_above
     assert f"indicators[{n - 3}].value" not in found
     same_page = dict.fromkeys(pages, 1)
     assert f"indicators[{n - 2}].value" not in flagged(assessed(with_records(cut, pages=same_page)))
+
+
+def test_a_task_paragraphs_end_read_over_a_page_break_as_an_item_puts_both_in_doubt():
+    """The last line of a task's content went on at the next page's top and was read as an
+    item with no name and no amount: the content above the break is cut, the nameless item's
+    text is not its own."""
+    doc = seed_document()
+    tasks = [*doc.tasks, doc.tasks[0].model_copy(update={"name": None, "amount": None})]
+    cut = with_values(doc.model_copy(update={"tasks": tasks}), {"tasks[2].expected": None})
+    cut = with_values(cut, {"tasks[2].content": "步提高群众获得感和满意度。"})
+    found = flagged(assessed(with_records(cut, pages={"tasks[2]": 2})))
+    assert "structure" in found["tasks[1].content"]
+    assert "structure" in found["tasks[1].amount"]
+    assert "structure" in found["tasks[2].content"]
+    assert "tasks[0].content" not in found
+    alone = flagged(assessed(with_records(cut)))  # all on one page: no break to cross
+    assert "tasks[1].content" not in alone
