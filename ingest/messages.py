@@ -75,6 +75,7 @@ _BY_KIND: dict[str, dict[str, Placeholders]] = {
         "no_words": (),  # a paragraph that is a mark or two read as text
         "paragraph_ends_open": ("mark",),  # its end cut off
         "paragraph_starts_open": ("mark",),  # its start cut off, or a list number lost
+        "lone_letter": ("letter",),  # a stroke or a garbled stretch read as a letter
     },
     "amount": {
         "amount_name": (),  # `what` of the number messages for an amount

@@ -120,14 +120,18 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _LEADING_ZERO = re.compile(r"(?<![\d.,])0[\d,]")
 _SYMBOL_OPERATORS = "≥≧≤≦><＞＜"
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
-# A paragraph of a digit or a letter or few: no text a person writes, but a speck or a page
-# number read in an empty cell.
-_NO_WORDS = re.compile(r"[0-9A-Za-z]{1,3}")
+# A paragraph of a digit or a letter or few, or of dashes: no text a person writes, but a speck
+# or a page number read in an empty cell, or the dash a form prints for "none" (— read as 一).
+_NO_WORDS = re.compile(r"[0-9A-Za-z]{1,3}|[一—\-－_~]+")
 # A paragraph no one ends on a comma, an enumeration comma or a colon, nor starts on a mark
 # that closes a clause (`、完善…` for `2、完善…`): the text beyond it was cut off (by a page
 # break, a neighbouring cell, a lost line) or a list number lost.
 _OPEN_END = re.compile(r"[，,、：:]$")
 _OPEN_START = re.compile(r"^[，,。.、；;：:]")
+# A lone Latin letter between Chinese text and an ideograph (`，R量及时`, `问题，e行部门`): a
+# stroke or a garbled stretch read as a letter; letters a paragraph prints come in words and
+# codes (`App`, `4A级`).
+_LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff，。、；：,.])[A-Za-z](?=[\u4e00-\u9fff])")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -332,10 +336,12 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
-    if kind == "long_text" and _NO_WORDS.fullmatch("".join(str(value or "-").split())):
+    if kind == "long_text" and _NO_WORDS.fullmatch("".join(str(value or "").split())):
         return say(template, "no_words"), None
     if kind == "long_text" and (edge := _open_edge("".join(str(value or "").split()))):
         return say(template, edge[0], mark=edge[1]), None
+    if kind == "long_text" and (letter := _LONE_LETTER.search("".join(str(value or "").split()))):
+        return say(template, "lone_letter", letter=letter.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):

@@ -704,9 +704,12 @@ def test_a_percent_sign_with_no_number_before_it_lost_a_digit(level2, value, bad
     assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
 
 
-@pytest.mark.parametrize(("value", "bad"), [("4", True), ("a1", True), ("无", False), ("/", False)])
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [("4", True), ("a1", True), ("一", True), ("——", True), ("无", False), ("/", False)],
+)
 def test_a_paragraph_of_a_digit_or_a_letter_is_a_mark_read_as_text(value, bad):
-    """A heavy page's specks in an empty optional cell read as `4`."""
+    """A heavy page's specks in an empty optional cell read as `4`, or a dash as `一`."""
     doc = with_records(with_values(seed_document(), {"other_tasks": value}))
     assert ("other_tasks" in flagged_paths(doc, "format")) is bad
 
@@ -732,3 +735,19 @@ def test_a_paragraph_that_starts_or_ends_open_lost_text(value, message):
     else:
         (issue,) = found
         assert issue.reason == "format" and message in issue.message
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("做好普法宣传活动工作，R量及时发现和整改存在问题。", True),
+        ("发现和整改存在问题，e行部门职责。", True),
+        ("推广政务App，创建国家4A级旅游景区。", False),
+        ("开展PPP项目绩效评价。", False),
+    ],
+)
+def test_a_lone_letter_in_a_paragraph_is_a_misreading(value, bad):
+    """A stroke or a garbled stretch read as a letter among ideographs; letters printed in
+    words and codes are no doubt."""
+    doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
+    assert ("tasks[1].expected" in flagged_paths(doc, "format")) is bad
