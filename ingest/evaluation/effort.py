@@ -2,20 +2,21 @@
 to settle them, and how often a suggestion was there and right.
 
 The clerk of this count knows the paper: an item whose value is right is confirmed (Ctrl+Enter,
-one press), one whose suggestion is right takes it (Tab, Enter), any other is typed as printed
-(its characters and Enter). A merged 一级/二级 cell is one item however many rows it spans; so
-are the flagged terms of a failed sum check (`ingest.review_items.check_groups`, as the review
-page groups them): one press confirms them all when every term is right, otherwise the wrong
-terms are fixed as above, and what the fixes leave flagged among the others (a sum the paper
-itself breaks, a term's own reading doubt) takes a press per item it then is. An open document
-flag is one item of one press (resolving it; typing a lost row is not counted); every document
-ends with one press to accept it. A lower bound for people, comparable between two versions
-on the same documents.
+one press), one whose suggestion is right takes it (Tab, Enter), any other is mended in the box
+the page fills with the reading (a press per character to change, insert or delete, at most
+retyping it whole, and Enter; moving the cursor is not counted). A merged 一级/二级 cell is
+one item however many rows it spans; so are the flagged terms of a failed sum check
+(`ingest.review_items.check_groups`, as the review page groups them): one press confirms them
+all when every term is right, otherwise the wrong terms are fixed as above, and what the fixes
+leave flagged among the others (a sum the paper itself breaks, a term's own reading doubt) takes
+a press per item it then is. An open document flag is one item of one press (resolving it;
+typing a lost row is not counted); every document ends with one press to accept it. A lower
+bound for people, comparable between two versions on the same documents.
 """
 
 from dataclasses import dataclass
 
-from ingest.evaluation.compare import values_equal
+from ingest.evaluation.compare import edit_distance, normalize_text, values_equal
 from ingest.forms import form_of
 from ingest.merged import merged_spans
 from ingest.review import revalidate
@@ -101,14 +102,14 @@ def _fix_keys(
     kinds: dict[str, ValueKind],
 ) -> int:
     """The presses that put the printed value in a wrong field (Tab, Enter for a right
-    suggestion; else the value typed and Enter); 0 for a field that is right as read, or on
+    suggestion; else the reading mended and Enter); 0 for a field that is right as read, or on
     no row of the paper."""
     if correct_at.get(record.path, False) or record.path not in truth_at:
         return 0
     if record.suggestion is not None and _suggestion_right(record, truth_at, kinds):
         return 2
-    truth = truth_at[record.path]
-    return len("" if truth is None else str(truth)) + 1
+    printed = normalize_text(truth_at[record.path])
+    return min(edit_distance(normalize_text(record.value), printed), len(printed)) + 1
 
 
 def _group_keys(

@@ -2,6 +2,7 @@
 
 from ingest.confidence import assess
 from ingest.evaluation.effort import CURRENT_PAGE, TERMS_PAGE, review_effort
+from ingest.review import with_values
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldRecord, FieldStatus, value_paths
@@ -33,8 +34,9 @@ def test_items_and_keys_of_a_clerk_who_knows_the_paper():
     pred = doc.model_copy(update={"fields": fields})
     correct = {p: wrong.get(p, truth[p]) == truth[p] for p in truth}
     counts = review_effort(pred, truth, correct, KINDS)
-    # 基本支出: Tab+Enter; 项目支出 right: Ctrl+Enter; department typed; 一级 cell typed once
-    typed = len(str(truth["department"])) + 1 + len("产出指标") + 1
+    # 基本支出: Tab+Enter; 项目支出 right: Ctrl+Enter; department and the 一级 cell (once)
+    # mended a character each, then Enter
+    typed = 1 + 1 + 1 + 1
     assert counts == {
         "review_items": 4,
         "review_keys": 2 + 1 + typed + 1,
@@ -91,7 +93,7 @@ def test_a_misread_term_of_a_sum_the_paper_breaks_leaves_the_group_to_confirm():
     pred = _read(budget__fiscal_appropriation="461.39", budget__basic_expenditure="391.72")
     truth = dict(value_paths(seed_document(budget__fiscal_appropriation="461.39")))
     counts = _effort(pred, truth)
-    typed = len("397.72") + 1
+    typed = 1 + 1  # 391.72 mended to 397.72, Enter
     assert (counts["review_items"], counts["review_keys"]) == (1, typed + 1 + 1)
 
 
@@ -106,3 +108,20 @@ def test_a_right_term_in_doubt_of_its_own_still_takes_its_press_once_the_sum_is_
     counts = _effort(pred, truth)
     # Tab, Enter on 财政拨款; 基本支出 stays flagged for its reading: Ctrl+Enter; accept
     assert (counts["review_items"], counts["review_keys"]) == (1, 2 + 1 + 1)
+
+
+def test_a_reading_is_mended_in_place_at_most_retyped():
+    """The page fills the box with the reading: a paragraph with one character wrong costs a
+    press and Enter, not the paragraph; a reading with nothing right costs no more than
+    typing the printed value."""
+    doc = seed_document()
+    truth = dict(value_paths(doc))
+    goal = str(truth["overall_goal"])
+    for read, keys in ((goal[:5] + "誤" + goal[6:], 1 + 1), ("?", len(goal) + 1)):
+        pred = with_records(with_values(doc, {"overall_goal": read}))
+        fields = [
+            f.model_copy(update={"status": FieldStatus.FLAGGED}) if f.path == "overall_goal" else f
+            for f in pred.fields
+        ]
+        counts = _effort(pred.model_copy(update={"fields": fields}), truth)
+        assert (counts["review_items"], counts["review_keys"]) == (1, keys + 1)
