@@ -76,6 +76,7 @@ _BY_KIND: dict[str, dict[str, Placeholders]] = {
         "paragraph_ends_open": ("mark",),  # its end cut off
         "paragraph_starts_open": ("mark",),  # its start cut off, or a list number lost
         "lone_letter": ("letter",),  # a stroke or a garbled stretch read as a letter
+        "double_mark": ("marks",),  # two clause marks in a row: one a speck
     },
     "amount": {
         "amount_name": (),  # `what` of the number messages for an amount

@@ -132,6 +132,9 @@ _OPEN_START = re.compile(r"^[，,。.、；;：:]")
 # stroke or a garbled stretch read as a letter; letters a paragraph prints come in words and
 # codes (`App`, `4A级`).
 _LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff，。、；：,.])[A-Za-z](?=[\u4e00-\u9fff])")
+# Two clause marks in a row (`、.微信`, `支持,，提升`, `效率。。根据`): no writer sets them so; one
+# is a speck or a glyph read as a mark. An ellipsis (`..`) is left alone.
+_DOUBLE_MARK = re.compile(r"(?!\.\.)[，。、；：,;:.·][.·。，、；：,;:]")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -342,6 +345,8 @@ def _kind_problem(
         return say(template, edge[0], mark=edge[1]), None
     if kind == "long_text" and (letter := _LONE_LETTER.search("".join(str(value or "").split()))):
         return say(template, "lone_letter", letter=letter.group(0)), None
+    if kind == "long_text" and (marks := _DOUBLE_MARK.search("".join(str(value or "").split()))):
+        return say(template, "double_mark", marks=marks.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):

@@ -751,3 +751,19 @@ def test_a_lone_letter_in_a_paragraph_is_a_misreading(value, bad):
     words and codes are no doubt."""
     doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
     assert ("tasks[1].expected" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [
+        ("利用门户网站、.微信公众号等平台加大宣传力度。", True),
+        ("聘请第三方专业机构提供技术支持,，提升服务质量。", True),
+        ("提升服务质量和效率。。根据文件精神设立本项目。", True),
+        ("开展日常监督检查和专项督·，及时发现问题。", True),
+        ("目标1：完成主体工程。目标2：提升服务。", False),
+        ("包括培训、宣传等...具体见附件。", False),
+    ],
+)
+def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
+    doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
+    assert ("tasks[1].expected" in flagged_paths(doc, "format")) is bad
