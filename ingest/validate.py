@@ -321,12 +321,20 @@ def _level_in_doubt(
     return ()
 
 
-def _open_edge(text: str) -> tuple[str, str] | None:
-    """The message key and the mark where a paragraph starts or ends open (`_OPEN_END`)."""
+def _paragraph_problem(value: FieldValue, template: Template) -> str | None:
+    """What is wrong with a paragraph's text, in the template's words: no words at all, an
+    open start or end, a lone letter, two marks in a row."""
+    text = "".join(str(value or "").split())
+    if _NO_WORDS.fullmatch(text):
+        return say(template, "no_words")
     if end := _OPEN_END.search(text):
-        return "paragraph_ends_open", end.group(0)
+        return say(template, "paragraph_ends_open", mark=end.group(0))
     if start := _OPEN_START.search(text):
-        return "paragraph_starts_open", start.group(0)
+        return say(template, "paragraph_starts_open", mark=start.group(0))
+    if letter := _LONE_LETTER.search(text):
+        return say(template, "lone_letter", letter=letter.group(0))
+    if marks := _DOUBLE_MARK.search(text):
+        return say(template, "double_mark", marks=marks.group(0))
     return None
 
 
@@ -339,14 +347,8 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
-    if kind == "long_text" and _NO_WORDS.fullmatch("".join(str(value or "").split())):
-        return say(template, "no_words"), None
-    if kind == "long_text" and (edge := _open_edge("".join(str(value or "").split()))):
-        return say(template, edge[0], mark=edge[1]), None
-    if kind == "long_text" and (letter := _LONE_LETTER.search("".join(str(value or "").split()))):
-        return say(template, "lone_letter", letter=letter.group(0)), None
-    if kind == "long_text" and (marks := _DOUBLE_MARK.search("".join(str(value or "").split()))):
-        return say(template, "double_mark", marks=marks.group(0)), None
+    if kind == "long_text" and (problem := _paragraph_problem(value, template)):
+        return problem, None
     if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):
