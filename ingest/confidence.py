@@ -134,24 +134,43 @@ def page_break_pairs(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
     return pairs
 
 
+class CutRows(BaseModel):
+    """Items a page break may have cut, by what their cells hold (`rows_cut_short`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # text in a cell of their own or a paragraph, and none in another cell of their own
+    short: frozenset[str]
+    # of them, those whose text is all in paragraphs: no name, no amount, no value
+    text_only: frozenset[str]
+
+
 def rows_cut_short(
     values: dict[str, FieldValue], kinds: dict[str, ValueKind], table_wide: frozenset[str]
-) -> set[str]:
+) -> CutRows:
     """Items with text in a cell of their own or a paragraph and none in another cell of their
     own: beside a page break, the end of the item before it (`成` of `2023年6月底前完成`, read
-    as an item with no name under `2023年6月底前完`; a task's last line, an item with no name
-    and no amount). A merged 一级/二级 carried down says nothing of the row."""
+    as an item with no name under `2023年6月底前完`). Where all of its text is paragraphs (a
+    task's last line, read as an item with no name and no amount), the paragraph it was cut
+    from is the one in doubt. A merged 一级/二级 carried down says nothing of the row."""
+    own_filled: dict[str, bool] = defaultdict(bool)
     own_empty: dict[str, bool] = defaultdict(bool)
-    has_text: dict[str, bool] = defaultdict(bool)
+    paragraph: dict[str, bool] = defaultdict(bool)
     for path, value in values.items():
         row = ROW_PATH.match(path)
         own = row is not None and _own_cell(path, kinds, table_wide)
         if row is None or not (own or kinds.get(path) == "long_text"):
             continue
         filled = bool(str(value or "").strip())
-        has_text[row.group(0)] |= filled
-        own_empty[row.group(0)] |= own and not filled
-    return {row for row, text in has_text.items() if text and own_empty[row]}
+        key = row.group(0)
+        own_filled[key] |= own and filled
+        own_empty[key] |= own and not filled
+        paragraph[key] |= not own and filled
+    short = {r for r in own_empty if own_empty[r] and (own_filled[r] or paragraph[r])}
+    return CutRows(
+        short=frozenset(short),
+        text_only=frozenset(r for r in short if not own_filled[r]),
+    )
 
 
 def _at_level2_edge(path: str, values: dict[str, FieldValue]) -> bool:
@@ -220,8 +239,9 @@ def judge_fields(
             own_pages[row.group(0)].add(record.page)
     values = dict(value_paths(doc))
     in_doubt = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
-    at_breaks = page_break_pairs(in_doubt | rows_cut_short(values, kinds, table_wide), own_pages)
-    doubtful_rows = in_doubt | at_breaks
+    cut = rows_cut_short(values, kinds, table_wide)
+    doubtful_rows = in_doubt | page_break_pairs(in_doubt | cut.short, own_pages)
+    paragraphs_cut = page_break_pairs(set(cut.text_only), own_pages)
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)
@@ -238,7 +258,7 @@ def judge_fields(
         in_row = row is not None and kind_key(path) not in table_wide
         if in_row and row.group(0) in doubtful_rows and kinds[path] not in SPANNING_KINDS:
             reasons.add("structure")
-        elif in_row and row.group(0) in at_breaks and kinds[path] == "long_text":
+        elif in_row and row.group(0) in paragraphs_cut and kinds[path] == "long_text":
             reasons.add("structure")  # its text may go on in the item over the break
         elif in_row and row.group(0) in doubtful_rows and _at_level2_edge(path, values):
             reasons.add("structure")  # the row may hold the next group's first row

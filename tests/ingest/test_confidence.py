@@ -269,3 +269,15 @@ def test_a_task_paragraphs_end_read_over_a_page_break_as_an_item_puts_both_in_do
     assert "tasks[0].content" not in found
     alone = flagged(assessed(with_records(cut)))  # all on one page: no break to cross
     assert "tasks[1].content" not in alone
+
+
+def test_an_item_in_doubt_beside_a_page_break_leaves_the_paragraphs_alone():
+    """A task whose amount was lost at a page's top puts the names and amounts of both tasks
+    the break parts in doubt, not their paragraphs: no text of them was read as an item of
+    its own."""
+    doc = with_values(seed_document(), {"tasks[1].amount": None})
+    found = flagged(assessed(with_records(doc, pages={"tasks[1]": 2})))
+    assert "structure" in found["tasks[0].amount"]
+    assert "structure" in found["tasks[0].name"]
+    assert "tasks[0].content" not in found
+    assert "tasks[1].expected" not in found
