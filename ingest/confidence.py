@@ -7,6 +7,7 @@ that falls under its kind's threshold or when a check or a reading doubt names i
 
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -115,7 +116,7 @@ def _own_cell(path: str, kinds: dict[str, ValueKind], table_wide: frozenset[str]
     return kinds.get(path) not in SPANNING_KINDS and kind_key(path) not in table_wide
 
 
-def page_break_pairs(rows: set[str], pages: dict[str, set[int]]) -> set[str]:
+def page_break_pairs(rows: AbstractSet[str], pages: dict[str, set[int]]) -> set[str]:
     """Each of `rows` a page break parts from a neighbouring item, with that item (`pages`:
     the pages each item's own cells were read on): a row cut by the break may go on at the top
     of the next page and be read there as an item of its own (`支出` and `制98%以内`, the ends
@@ -241,7 +242,7 @@ def judge_fields(
     in_doubt = rows_in_doubt(mapped.evidence, kinds, model, table_wide)
     cut = rows_cut_short(values, kinds, table_wide)
     doubtful_rows = in_doubt | page_break_pairs(in_doubt | cut.short, own_pages)
-    paragraphs_cut = page_break_pairs(set(cut.text_only), own_pages)
+    paragraphs_cut = page_break_pairs(cut.text_only, own_pages)
     accounted = not any(f.status == DocumentFlagStatus.OPEN for f in doc.document_flags)
     clear_paragraphs = _paragraphs_clear_of_seals(doc, mapped.evidence, kinds)
     balanced = balanced_terms(doc, template)

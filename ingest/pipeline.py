@@ -79,7 +79,7 @@ class ReadResult:
     pages: list[CleanPage]
     page_tables: list[PageTable]
     table: Table | None
-    mapped: MappedDocument | None
+    mapped: MappedDocument
     timings: dict[str, float]
     # What went to the OCR models: recognised line crops and whole-image detection passes.
     ocr_calls: dict[str, int] = field(default_factory=dict)

@@ -347,21 +347,21 @@ def _kind_problem(
     digit, but a letter where only digits can stand still makes the value doubtful."""
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
-    if kind == "long_text" and (problem := _paragraph_problem(value, template)):
-        return problem, None
-    if isinstance(value, str) and kind != "long_text" and (unread := _UNREADABLE.search(value)):
+    if kind == "long_text":
+        return _paragraph_problem(value, template), None
+    if isinstance(value, str) and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
-    if isinstance(value, str) and kind != "long_text" and (twice := _REPEATED_RUN.search(value)):
+    if isinstance(value, str) and (twice := _REPEATED_RUN.search(value)):
         run = twice.group(1)
         once = value[: twice.start()] + run + value[twice.end() :]
         return say(template, "repeated_run", run=run), once
-    if isinstance(value, str) and kind != "long_text" and (mark := _edge_mark(value)):
+    if isinstance(value, str) and (mark := _edge_mark(value)):
         cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
         return say(template, "mark_at_edge", mark=mark), cleaned or None
     if kind in ("text", "indicator_value") and dash_read_as_one(value, template):
         return say(template, "mark_at_edge", mark="一"), str(value).strip()[1:]
     for inner_mark in (_INNER_MARK, _UNIT_MARK):
-        if isinstance(value, str) and kind != "long_text" and (inner := inner_mark.search(value)):
+        if isinstance(value, str) and (inner := inner_mark.search(value)):
             return say(
                 template, "mark_inside", mark=next(g for g in inner.groups() if g)
             ), inner_mark.sub("", value)
@@ -374,7 +374,7 @@ def _kind_problem(
     if kind in ("text", "indicator_value") and (alike := lookalike_in_word(value, template)):
         char, other, fixed = alike
         return say(template, "lookalike_character", char=char, other=other), fixed
-    if value is None or kind in ("text", "long_text", "taxonomy1", "taxonomy2"):
+    if value is None or kind in ("text", "taxonomy1", "taxonomy2"):
         return None, None
     text = str(value)
     fixed = _lookalike_fix(text)

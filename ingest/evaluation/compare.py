@@ -84,4 +84,10 @@ def paragraph_wrong(truth: FieldValue, predicted: FieldValue) -> bool:
     """Whether a paragraph has more of its characters wrong than a reader forgives at a glance:
     the measure of paragraph residual, and what a long-text threshold is fitted against."""
     printed = normalize_text(truth)
-    return edit_distance(printed, normalize_text(predicted)) > PARAGRAPH_TOLERANCE * len(printed)
+    return too_many_edits(edit_distance(printed, normalize_text(predicted)), printed)
+
+
+def too_many_edits(edits: int, printed: str) -> bool:
+    """`paragraph_wrong` for a paragraph whose edits are already counted (`printed`:
+    normalised)."""
+    return edits > PARAGRAPH_TOLERANCE * len(printed)

@@ -101,41 +101,38 @@ def fit_model(
     samples (structure and seal doubt, thresholds of kinds the samples lack) is kept from
     `base`.
     """
-    short = [s for s in samples if s.kind != "long_text"]
-    if not short:
-        raise ValueError("no calibration samples")
     rows = np.array([s.features for s in samples], dtype=float)
     correct = np.array([s.correct for s in samples], dtype=bool)
     kinds = np.array([s.kind for s in samples])
     anyway = np.array([s.flagged_anyway for s in samples], dtype=bool)
-    is_short = kinds != "long_text"
-    weights = fit_logistic(rows[is_short], correct[is_short])
+    short = kinds != "long_text"
+    if not short.any():
+        raise ValueError("no calibration samples")
+    weights = fit_logistic(rows[short], correct[short])
     probability = sigmoid(with_intercept(rows) @ weights)
     thresholds = select_thresholds(probability, correct, kinds, anyway, target * margin)
     overall = select_thresholds(
-        probability[is_short],
-        correct[is_short],
-        np.full(len(short), "all"),
-        anyway[is_short],
+        probability[short],
+        correct[short],
+        np.full(int(short.sum()), "all"),
+        anyway[short],
         target * margin,
     )["all"]
     flagged = anyway | (probability < np.array([thresholds[k] for k in kinds]))
     summary = FitSummary(
         documents=documents,
-        fields=len(short),
-        wrong=int((~correct[is_short]).sum()),
+        fields=int(short.sum()),
+        wrong=int((~correct[short]).sum()),
         ece=float(
-            reliability(
-                zip(probability[is_short].tolist(), correct[is_short].tolist(), strict=True)
-            ).ece
+            reliability(zip(probability[short].tolist(), correct[short].tolist(), strict=True)).ece
         ),
-        residual_error=float((~correct & ~flagged)[is_short].sum() / len(short)),
-        automation=float(1 - flagged[is_short].mean()),
+        residual_error=float((~correct & ~flagged)[short].mean()),
+        automation=float(1 - flagged[short].mean()),
         target=target,
         margin=margin,
-        paragraphs=int((~is_short).sum()),
-        paragraphs_wrong=int((~correct[~is_short]).sum()),
-        paragraphs_flagged=int(flagged[~is_short].sum()),
+        paragraphs=int((~short).sum()),
+        paragraphs_wrong=int((~correct[~short]).sum()),
+        paragraphs_flagged=int(flagged[~short].sum()),
     )
     short_thresholds = [t for k, t in thresholds.items() if k != "long_text"]
     return CalibrationModel(

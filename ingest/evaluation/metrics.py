@@ -21,8 +21,8 @@ from ingest.evaluation.calibration import Reliability, reliability
 from ingest.evaluation.compare import (
     edit_distance,
     normalize_text,
-    paragraph_wrong,
     text_similarity,
+    too_many_edits,
     values_equal,
 )
 from ingest.evaluation.effort import CURRENT_PAGE, ReviewPage, review_effort
@@ -309,14 +309,14 @@ def score_document(
         row_covered = lost.get(path.split(".", 1)[0])  # None: the row was not lost
         flagged = pred_path in flagged_paths or bool(row_covered)
         if truth.document.is_long_text(path):
-            edits = edit_distance(normalize_text(truth_value), normalize_text(pred_value))
-            c["long_chars"] += len(normalize_text(truth_value))
+            printed = normalize_text(truth_value)
+            edits = edit_distance(printed, normalize_text(pred_value))
+            c["long_chars"] += len(printed)
             c["long_edits"] += edits
             ok = edits == 0
-            if normalize_text(truth_value):
+            if printed:
                 c["paragraphs"] += 1
-                wrong = paragraph_wrong(truth_value, pred_value)
-                c["paragraphs_unflagged_wrong"] += wrong and not flagged
+                c["paragraphs_unflagged_wrong"] += too_many_edits(edits, printed) and not flagged
         else:
             printed_ok = values_equal(truth_value, pred_value, kinds.get(kind_key(path)))
             ok = printed_ok and row_covered is None

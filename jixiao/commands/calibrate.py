@@ -105,11 +105,9 @@ def run(args: argparse.Namespace) -> int:
                     template,
                 )
             except UnknownTemplate as exc:
-                mapped = None
+                # A document not read as this form has no field evidence to learn from; it is
+                # left out of the fit and counted, so the figure says what it covers.
                 print(f"{truth.doc_id}: {exc}")
-            if mapped is None:
-                # A document that could not be read at all has no field evidence to learn from;
-                # it is left out of the fit and counted, so the figure says what it covers.
                 unread.append(truth.doc_id)
                 continue
         samples += samples_for(mapped, truth.document, template, base)
@@ -149,7 +147,7 @@ def _read(
     engine: "OcrEngine",
     options: "ReadOptions",
     template: "Template",
-) -> "MappedDocument | None":
+) -> "MappedDocument":
     """Read one document as `template`'s form; keep the mapped form its flags were decided on
     (inferred 一级, the accounting's and completeness's doubts and document flags included) and
     its contract JSON in `results`."""
@@ -159,8 +157,6 @@ def _read(
 
     read = read_document(pdf, options, engine=engine)
     mapped = read.mapped
-    if mapped is None:
-        return None
     if mapped.document.schema_id != template.schema_id:
         raise UnknownTemplate(f"read as {mapped.document.schema_id}, not {template.schema_id}")
     save_result(results, doc_id, from_read_result(read))
