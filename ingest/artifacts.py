@@ -207,6 +207,8 @@ class LogicalCell(_Frozen):
     col_span: int
     text: str
     confidence: float = Field(ge=0.0, le=1.0)  # OCR confidence (weakest character)
+    # The recogniser's mean confidence over the characters of its weakest line
+    weakest_line: float = Field(default=1.0, ge=0.0, le=1.0)
     structure_confidence: float = Field(ge=0.0, le=1.0)
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)
     pieces: tuple[CellPiece, ...]
@@ -238,6 +240,7 @@ class FieldEvidence(_Frozen):
 
     path: str
     ocr_confidence: float = Field(ge=0.0, le=1.0)
+    weakest_line: float = Field(default=1.0, ge=0.0, le=1.0)  # see LogicalCell
     structure_confidence: float = Field(ge=0.0, le=1.0)
     label_score: float = Field(default=1.0, ge=0.0, le=1.0)  # how well its label matched
     seal_overlap: float = Field(default=0.0, ge=0.0, le=1.0)

@@ -65,7 +65,8 @@ def ordered_reasons(reasons: set[str]) -> list[str]:
 def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: CalibrationModel) -> set[str]:
     """Reading doubts that flag a field whatever its confidence: a doubtful structure (its
     section's columns shifted, or its row holding text no field took, included), seal ink over
-    it, a missing value, or a short value with an even-odds character.
+    it, a missing value, a short value with an even-odds character, or a paragraph with a line
+    read below even odds.
 
     A paragraph continued on the next page is normal, and so is a merged 一级/二级 label cut by
     a page break (the taxonomy check still judges it); a short value whose text is printed on
@@ -80,7 +81,13 @@ def evidence_reasons(evidence: FieldEvidence, kind: ValueKind, model: Calibratio
         reasons.add("structure")
     if evidence.seal_overlap > model.seal_doubt:
         reasons.add("seal_overlap")
-    if evidence.ocr_confidence <= model.reading_doubt and kind != "long_text":
+    # One unsure character may change a short value, seldom a paragraph; but a paragraph's
+    # line read below even odds per character is a line mostly unread (a squeezed or smudged
+    # crop read as unrelated characters). Text read from faint ink is capped at even odds
+    # (`ingest.ocr.assign`): that doubts a short value, not a paragraph whose lines read well.
+    if kind != "long_text" and evidence.ocr_confidence <= model.reading_doubt:
+        reasons.add("low_confidence")
+    if kind == "long_text" and evidence.weakest_line < model.reading_doubt:
         reasons.add("low_confidence")
     if evidence.missing:
         reasons.add("missing")

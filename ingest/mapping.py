@@ -108,6 +108,7 @@ class _Source:
     # The value is not the text as read but what the template makes of it (the name a garbled
     # level cell stands for, a pair whose label was guessed): a reviewer confirms it.
     decided: bool = False
+    weakest_line: float = 1.0  # see LogicalCell
 
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
@@ -125,6 +126,7 @@ class _Source:
             seal_overlap=cell.seal_overlap,
             joined_across_pages=cell.joined_across_pages,
             text_cut_by_page_break=cell.text_cut_by_page_break,
+            weakest_line=cell.weakest_line,
         )
 
 
@@ -846,6 +848,7 @@ class _Mapper:
                     before.source,
                     text=before.source.text + cell.text,
                     confidence=min(before.source.confidence, cell.confidence),
+                    weakest_line=min(before.source.weakest_line, cell.weakest_line),
                     structure_confidence=min(
                         before.source.structure_confidence, cell.structure_confidence
                     ),
@@ -1108,6 +1111,7 @@ class _Mapper:
             evidence[path] = FieldEvidence(
                 path=path,
                 ocr_confidence=source.confidence if source else sure,
+                weakest_line=source.weakest_line if source else 1.0,
                 structure_confidence=source.structure_confidence if source else sure,
                 label_score=source.label_score if source else sure,
                 seal_overlap=source.seal_overlap if source else 0.0,

@@ -482,6 +482,10 @@ class _Stitcher:
                 col_span=c.col_end - c.col,
                 text=c.text,
                 confidence=_reading_confidence(c.parts, c.text),
+                weakest_line=min(
+                    (t.confidence for p in c.parts for t in p.tokens if t.text.strip()),
+                    default=1.0,
+                ),
                 structure_confidence=min(
                     *(
                         min(p.cell.confidence, UNDECIDED_ROW_CONFIDENCE)

@@ -135,6 +135,14 @@ _LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff，。、；：,.])[A-Za-z](?=[\u4
 # Two clause marks in a row (`、.微信`, `支持,，提升`, `效率。。根据`): no writer sets them so; one
 # is a speck or a glyph read as a mark. An ellipsis (`..`) is left alone.
 _DOUBLE_MARK = re.compile(r"(?!\.\.)[，。、；：,;:.·][.·。，、；：,;:]")
+# A narrow mark between two ideographs of a paragraph written with full-width clause marks
+# (`明确.责任`, `规范-有效`): whoever typed the full-width ones typed no narrow one between
+# words, so it is a speck. Set on real text: no paragraph of a month of a national daily
+# (12,774) has one; of web reviews written with full-width marks, 1.5 % do (`五.一`, `绵阳-成都`,
+# a `~` for a pause), a doubt a reviewer clears at a glance.
+_NARROW_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.'`\"_~*^•°\-](?=[\u4e00-\u9fff])")
+_FULL_WIDTH_CLAUSE = re.compile(r"[，。；：]")
+_NARROW_CLAUSE = re.compile(r"[,;](?!\d)")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -321,21 +329,25 @@ def _level_in_doubt(
     return ()
 
 
-def _paragraph_problem(value: FieldValue, template: Template) -> str | None:
+def _paragraph_problem(value: FieldValue, template: Template) -> tuple[str | None, FieldValue]:
     """What is wrong with a paragraph's text, in the template's words: no words at all, an
-    open start or end, a lone letter, two marks in a row."""
+    open start or end, a lone letter, two marks in a row, a speck between words (with the
+    paragraph without it)."""
     text = "".join(str(value or "").split())
     if _NO_WORDS.fullmatch(text):
-        return say(template, "no_words")
+        return say(template, "no_words"), None
     if end := _OPEN_END.search(text):
-        return say(template, "paragraph_ends_open", mark=end.group(0))
+        return say(template, "paragraph_ends_open", mark=end.group(0)), None
     if start := _OPEN_START.search(text):
-        return say(template, "paragraph_starts_open", mark=start.group(0))
+        return say(template, "paragraph_starts_open", mark=start.group(0)), None
     if letter := _LONE_LETTER.search(text):
-        return say(template, "lone_letter", letter=letter.group(0))
+        return say(template, "lone_letter", letter=letter.group(0)), None
     if marks := _DOUBLE_MARK.search(text):
-        return say(template, "double_mark", marks=marks.group(0))
-    return None
+        return say(template, "double_mark", marks=marks.group(0)), None
+    written_wide = _FULL_WIDTH_CLAUSE.search(text) and not _NARROW_CLAUSE.search(text)
+    if written_wide and (speck := _NARROW_MARK.search(str(value))):
+        return say(template, "mark_inside", mark=speck.group(0)), _NARROW_MARK.sub("", str(value))
+    return None, None
 
 
 def _kind_problem(
@@ -348,7 +360,7 @@ def _kind_problem(
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
     if kind == "long_text":
-        return _paragraph_problem(value, template), None
+        return _paragraph_problem(value, template)
     if isinstance(value, str) and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and (twice := _REPEATED_RUN.search(value)):

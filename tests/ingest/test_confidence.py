@@ -57,6 +57,20 @@ def test_low_ocr_confidence_flags_short_fields_but_not_paragraphs():
     assert flagged(assessed(doc)) == {"tasks[0].amount": ["low_confidence"]}
 
 
+def test_a_paragraph_with_a_line_read_at_even_odds_is_flagged():
+    """A squeezed crop of a goal's first line read as twenty unrelated characters at 0.24,
+    the lines below it read well: the weakest character alone does not doubt a paragraph,
+    its weakest line does; a line read from faint ink (capped at even odds) does not."""
+    doc = assessed(
+        seed_document(),
+        overall_goal={"ocr_confidence": 0.05, "weakest_line": 0.24},
+        tasks__0__content={"ocr_confidence": 0.05, "weakest_line": 0.9},
+        tasks__0__expected={"ocr_confidence": 0.5, "weakest_line": 0.5},
+        tasks__1__amount={"weakest_line": 0.24},
+    )
+    assert flagged(doc) == {"overall_goal": ["low_confidence"]}
+
+
 def test_reading_doubts_flag_whatever_the_confidence():
     doc = assessed(
         seed_document(),

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.artifacts import MappedDocument
+from ingest.artifacts import MappedDocument, OcrToken
 from ingest.errors import UnknownTemplate
 from ingest.mapping import STACKED_STRUCTURE_CONFIDENCE, map_table
 from ingest.stitch import stitch
@@ -392,3 +392,26 @@ def test_empty_level_cells_above_another_group_are_in_doubt(third):
 def test_empty_level_cells_not_ending_above_another_group_are_no_doubt():
     _, structure = _level2_reading("", UP)
     assert structure == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_a_paragraph_keeps_the_confidence_of_its_weakest_line():
+    """A goal read as a squeezed first line at 0.24 and well-read lines below: the evidence
+    says so, whatever the mean over the cell; a line read as nothing says nothing."""
+    pages = page_tables(seed_truth())
+    goal = seed_truth().document.overall_goal
+    first = pages[0]
+    cells = []
+    for cell in first.cells:
+        if cell.text == goal:
+            box = cell.cell.bbox
+            lines = (
+                OcrToken(text="国国饰恒油本是", bbox=box, confidence=0.24),
+                OcrToken(text=goal, bbox=box, confidence=0.99),
+                OcrToken(text="", bbox=box, confidence=0.0),
+            )
+            cell = cell.model_copy(update={"tokens": lines})
+        cells.append(cell)
+    pages[0] = first.model_copy(update={"cells": tuple(cells)})
+    evidence = map_table(stitch(pages, TEMPLATE), TEMPLATE).evidence
+    assert evidence["overall_goal"].weakest_line == 0.24
+    assert evidence["tasks[0].content"].weakest_line > 0.5

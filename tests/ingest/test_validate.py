@@ -767,3 +767,25 @@ def test_a_lone_letter_in_a_paragraph_is_a_misreading(value, bad):
 def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
     doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
     assert ("tasks[1].expected" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
+    ("value", "fixed"),
+    [
+        ("制定实施方案，明确.责任分工和时间节点。", "制定实施方案，明确责任分工和时间节点。"),
+        ("确保资金使用安全规范-有效。", "确保资金使用安全规范有效。"),
+        ("完成2023-2025年规划，开展PM2.5监测。", None),  # between digits
+        ("开展调研.形成报告.报送上级.", None),  # a writer of narrow marks
+        ("开展调研,形成报告,报送上级-完成", None),
+    ],
+)
+def test_a_narrow_mark_between_words_of_a_paragraph_is_a_speck(value, fixed):
+    """A paragraph set with full-width marks has no narrow one between two ideographs; the
+    suggestion drops it."""
+    doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
+    found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].expected" in i.paths]
+    if fixed is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert (issue.reason, issue.suggestion) == ("format", fixed)
