@@ -329,7 +329,7 @@ def _level_in_doubt(
     return ()
 
 
-def _paragraph_problem(value: FieldValue, template: Template) -> tuple[str | None, FieldValue]:
+def paragraph_problem(value: FieldValue, template: Template) -> tuple[str | None, FieldValue]:
     """What is wrong with a paragraph's text, in the template's words: no words at all, an
     open start or end, a lone letter, two marks in a row, a speck between words (with the
     paragraph without it)."""
@@ -360,7 +360,7 @@ def _kind_problem(
     if kind in ("amount", "count"):
         return _number_problem(kind, value, (ocr or "").strip(), template)
     if kind == "long_text":
-        return _paragraph_problem(value, template)
+        return paragraph_problem(value, template)
     if isinstance(value, str) and (unread := _UNREADABLE.search(value)):
         return say(template, "unreadable_mark", mark=unread.group(0)), None
     if isinstance(value, str) and (twice := _REPEATED_RUN.search(value)):
