@@ -584,12 +584,20 @@ class _Mapper:
         first: dict[str, tuple[int, float]] = {}
         second: dict[str, tuple[int, float]] = {}
         starts: list[LogicalCell] = []
+        misread: list[int] = []
         for cell, col, found in header:
             before = any(order.index(found.key) < order.index(key) for key in first)
-            target = second if found.key in first or before or second else first
+            again = found.key in first or before or bool(second)
+            if again and not second and all(k in section.carry_down for k in first):
+                # a half holds an item's own column (三级, 指标值) before the next begins:
+                # this is a header cell read as its neighbour's label (`级指标` as 一级指标)
+                misread.append(col)
+                continue
+            target = second if again else first
             if not target:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
+        self._misread_header_cells(misread, first, order)
         self._unread_leading_header_cells(row, header, first, order)
         if second:
             self._unread_header_cells(row, header, first, second, section.halves.shared)
@@ -603,6 +611,21 @@ class _Mapper:
             if half is not None:
                 half_sources.setdefault(half, _Source.of_cell(start, 1.0, "text"))
         return halves
+
+    @staticmethod
+    def _misread_header_cells(
+        cols: list[int], first: dict[str, tuple[int, float]], order: list[str]
+    ) -> None:
+        """A header cell read as another column's label is the column the template prints at
+        its place, where exactly one is missing between the named columns left and right of
+        it; with the label score of a column told by position."""
+        for col in cols:
+            left = [order.index(k) for k, (c, _) in first.items() if c < col]
+            right = [order.index(k) for k, (c, _) in first.items() if c > col]
+            between = order[max(left, default=-1) + 1 : min(right, default=len(order))]
+            missing = [key for key in between if key not in first]
+            if len(missing) == 1:
+                first[missing[0]] = (col, INFERRED_SECTION_SCORE)
 
     def _unread_header_cells(
         self,

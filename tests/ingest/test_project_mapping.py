@@ -453,6 +453,18 @@ def test_a_level2_header_right_of_the_first_halfs_name_starts_the_second_half():
     assert mapped.evidence["indicators[4].level2"].label_score == 1.0
 
 
+def test_a_header_cell_read_as_its_neighbours_label_starts_no_second_half():
+    # A heavy office print: 二级指标 read `级指标`, taken for 一级指标 a second time. A half
+    # holds an indicator's own column before the next begins, so this is one table, the
+    # 中期 one its label names, and the cell is the 二级 column it lacks.
+    header = ["中期绩效指标", "一级指标", "级指标", "三级指标", Span("指标值", 4)]
+    row = [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)]
+    mapped = read([*HEAD, header, row])
+    got = [(i.scope, i.level1, i.level2, i.name, i.value) for i in mapped.document.indicators]
+    assert got == [("mid_term", "产出指标", "数量指标", "床位数", "≥200张")]
+    assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # told by position
+
+
 def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_the_next_halfs():
     # The joined cell spans one grid column only: nothing tells which column it is, so the
     # first half's 二级 stays unread rather than taken from the 年度 half's column.
