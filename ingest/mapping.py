@@ -515,6 +515,9 @@ class _Mapper:
             if header is not None:
                 named = self._halves(section, row, header, score, half_sources, set(rows))
                 block = self.cover.get((row, 0))
+                if len(named) > 1 and block is not None and self._half_named(section, block.text):
+                    # a label naming one half over a header read as two: which is a guess
+                    guessed.update(half for half, _ in named if half is not None)
                 if named[0][0] is None and current and block is label:
                     named = current  # the header repeated over a page break: the same table
                 elif named[0][0] is None:

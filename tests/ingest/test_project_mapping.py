@@ -465,6 +465,17 @@ def test_a_header_cell_read_as_its_neighbours_label_starts_no_second_half():
     assert mapped.evidence["indicators[0].level2"].label_score < 1.0  # told by position
 
 
+def test_a_label_naming_one_half_over_a_header_read_as_two_puts_the_halves_in_doubt():
+    labelled = [list(r) for r in SIDE_BY_SIDE]
+    labelled[0][0] = "年度绩效指标"
+    doc = _assessed(read(HEAD + labelled))
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    scopes = [f"indicators[{i}].scope" for i in range(len(doc.indicators))]
+    assert all("structure" in flagged.get(p, []) for p in scopes), flagged
+    plain = _assessed(read(HEAD + SIDE_BY_SIDE))
+    assert not [f for f in plain.fields if f.path.endswith(".scope") and f.reasons]
+
+
 def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_the_next_halfs():
     # The joined cell spans one grid column only: nothing tells which column it is, so the
     # first half's 二级 stays unread rather than taken from the 年度 half's column.
