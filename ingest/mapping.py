@@ -479,6 +479,12 @@ class _Mapper:
                 self.sources[last.key], structure_confidence=STACKED_STRUCTURE_CONFIDENCE
             )
             self.sources[last.key] = doubt
+        for column in section.columns[:-1]:
+            # its label printed in the text (a header of two cells read as one, the rule
+            # between them not seen): its value is somewhere in that text, not read apart
+            named = any(label in "".join(c.text.split()) for c in cells for label in column.labels)
+            if named and column.key not in self.sources:
+                self.lost.add(column.key)
 
     def _put_cells(
         self, path: str, kind: ValueKind, cells: list[LogicalCell], score: float
