@@ -21,7 +21,8 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
   (single-value section) holds the same one wide cell. In a table printing two halves side by
   side, a later half whose name goes on after the break where its name ended short before it,
   or whose figure has text on both sides, printed one row more than the first half there: a new
-  row, both names in doubt.
+  row, both names in doubt. A header cell printing two labels over two lattice columns (the
+  rule between them not seen: `三级指标 指标值`) names both columns.
   Its texts are concatenated and the cell remembers every page part.
 - Undecided row: a name whose last line before the break is full may go on after it, even
   where the next page's first row has a name of its own and no new group starts (Word breaks a
@@ -44,7 +45,7 @@ from ingest.artifacts import (
     union_box,
     weakest_confidence,
 )
-from ingest.labels import LabelMatch, fold_label, match_label, match_row
+from ingest.labels import LabelMatch, fold_label, match_label, match_row, split_wordings
 from ingest.ocr.lines import ends_short
 from ingest.template import SectionSpec, Template
 
@@ -190,11 +191,14 @@ class _Stitcher:
         content = sorted((p for p in starting if p.c0 >= 1), key=lambda p: p.c0)
         texts = [p.cell.text for p in content]
         for section in self.rows_sections:
-            found = match_row(texts, {c.key: c.labels for c in section.columns})
+            labels = {c.key: c.labels for c in section.columns}
+            found = match_row(texts, labels)
             if found:
+                keyed = [(content[i].c0, m.key) for i, m in found.items()]
+                unread = [p for i, p in enumerate(content) if i not in found]
                 repeated: dict[str, tuple[int, ...]] = {}
-                for i, m in sorted(found.items()):
-                    repeated[m.key] = (*repeated.get(m.key, ()), content[i].c0)
+                for col, key in sorted(keyed + _joined_labels(unread, labels)):
+                    repeated[key] = (*repeated.get(key, ()), col)
                 return _Header(section, repeated)
         return None
 
@@ -541,6 +545,19 @@ def stitch(pages: list[PageTable], template: Template) -> Table:
     for page in pages:
         stitcher.add_page(page)
     return stitcher.table(pages)
+
+
+def _joined_labels(parts: list[_Part], labels: dict[str, tuple[str, ...]]) -> list[tuple[int, str]]:
+    """(lattice column, key) of the labels in header cells that print two or more one after
+    the other over as many lattice columns (`三级指标 指标值`: the rule between them not seen)."""
+    wordings = [w for words in labels.values() for w in words]
+    keyed = []
+    for part in parts:
+        words = split_wordings(part.cell.text, wordings) or []
+        found = [match_label(word, labels) for word in words]
+        if len(found) > 1 and len(found) == part.c1 - part.c0 and all(found):
+            keyed += [(part.c0 + j, m.key) for j, m in enumerate(found) if m is not None]
+    return keyed
 
 
 def _reading_confidence(parts: list[CellText], text: str) -> float:

@@ -569,6 +569,25 @@ def test_a_half_printing_one_more_row_over_the_page_break_keeps_it_as_a_row_in_d
     assert all(record[p].reasons for p in names[-2:])
 
 
+def test_a_second_half_whose_header_cells_joined_still_prints_one_more_row_over_the_break():
+    # The 年度 half's 三级指标 and 指标值 header cells read as one (`三级指标 指标值`, the rule
+    # between them not seen): the half is still told, and its row after the break is a row.
+    rows = [list(r) for r in SIDE_BY_SIDE[:3]]
+    rows[0] = [*rows[0][:6], Span("三级指标 指标值", 2)]
+    after = [["", "", "", "", "", "", "残疾人康复服务经费成本控制", "控制在预算范围内"]]
+    doc = assembled(
+        [
+            page_table(truth_page(n, page, column_widths=WIDTHS), TITLE if n == 1 else None)
+            for n, page in enumerate((HEAD + rows, after), 1)
+        ]
+    )
+    annual = [(i.name, i.value) for i in doc.indicators if i.scope == "annual"]
+    assert annual[-2:] == [
+        ("完工时间", "2021年12月底前"),
+        ("残疾人康复服务经费成本控制", "控制在预算范围内"),
+    ]
+
+
 def _assessed(mapped: MappedDocument, model: CalibrationModel = IDENTITY) -> ProjectTargets:
     issues = run_checks(mapped.document, TEMPLATE)
     return assess(mapped, issues, TEMPLATE, model)  # type: ignore[return-value]
