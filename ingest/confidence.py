@@ -17,7 +17,7 @@ from ingest.calibration import FEATURES, CalibrationModel, feature_value
 from ingest.corroboration import read_again
 from ingest.plausibility import implausible_stretch
 from ingest.template import SPANNING_KINDS, Template, ValueKind, kind_key
-from ingest.validate import CheckIssue, Reason, balanced_terms, field_kinds
+from ingest.validate import CheckIssue, Reason, balanced_terms, field_kinds, no_words
 from models.contract import (
     ROW_PATH,
     DocumentFlag,
@@ -160,7 +160,8 @@ def rows_cut_short(
     own: beside a page break, the end of the item before it (`成` of `2023年6月底前完成`, read
     as an item with no name under `2023年6月底前完`). Where all of its text is paragraphs (a
     task's last line, read as an item with no name and no amount), the paragraph it was cut
-    from is the one in doubt. A merged 一级/二级 carried down says nothing of the row."""
+    from is the one in doubt. A merged 一级/二级 carried down says nothing of the row, and a
+    name of no words (`111`, a rule read at the page's top) holds no text."""
     own_filled: dict[str, bool] = defaultdict(bool)
     own_empty: dict[str, bool] = defaultdict(bool)
     paragraph: dict[str, bool] = defaultdict(bool)
@@ -170,6 +171,8 @@ def rows_cut_short(
         if row is None or not (own or kinds.get(path) == "long_text"):
             continue
         filled = bool(str(value or "").strip())
+        if kinds.get(path) == "text" and no_words(value):
+            filled = False  # a name of a digit or a mark or few: a rule or a speck read
         key = row.group(0)
         own_filled[key] |= own and filled
         own_empty[key] |= own and not filled

@@ -128,19 +128,22 @@ _NO_WORDS = re.compile(r"[0-9A-Za-z]{1,3}|[一—\-－_~]+")
 # break, a neighbouring cell, a lost line) or a list number lost.
 _OPEN_END = re.compile(r"[，,、：:]$")
 _OPEN_START = re.compile(r"^[，,。.、；;：:]")
-# A lone Latin letter between Chinese text and an ideograph (`，R量及时`, `问题，e行部门`): a
-# stroke or a garbled stretch read as a letter; letters a paragraph prints come in words and
-# codes (`App`, `4A级`).
-_LONE_LETTER = re.compile(r"(?<=[\u4e00-\u9fff，。、；：,.])[A-Za-z](?=[\u4e00-\u9fff])")
+# A lone Latin letter between Chinese text and an ideograph (`，R量及时`, `问题，e行部门`), or
+# two or three small ones (`资料 hn收果`): a stroke or a garbled stretch read as letters;
+# letters a paragraph prints come in words and codes (`App`, `4A级`, `DVD`). Set on real text:
+# no paragraph of a month of a national daily (12,774) has two or three small letters there.
+_LONE_LETTER = re.compile(
+    r"(?<=[\u4e00-\u9fff，。、；：,.])\s*([A-Za-z]|[a-z]{2,3})\s*(?=[\u4e00-\u9fff])"
+)
 # Two clause marks in a row (`、.微信`, `支持,，提升`, `效率。。根据`): no writer sets them so; one
 # is a speck or a glyph read as a mark. An ellipsis (`..`) is left alone.
 _DOUBLE_MARK = re.compile(r"(?!\.\.)[，。、；：,;:.·][.·。，、；：,;:]")
 # A narrow mark between two ideographs of a paragraph written with full-width clause marks
-# (`明确.责任`, `规范-有效`): whoever typed the full-width ones typed no narrow one between
-# words, so it is a speck. Set on real text: no paragraph of a month of a national daily
-# (12,774) has one; of web reviews written with full-width marks, 1.5 % do (`五.一`, `绵阳-成都`,
-# a `~` for a pause), a doubt a reviewer clears at a glance.
-_NARROW_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.'`\"_~*^•°\-](?=[\u4e00-\u9fff])")
+# (`明确.责任`, `规范-有效`, `实施_` at a line's end): whoever typed the full-width ones typed
+# no narrow one between words, so it is a speck. Set on real text: no paragraph of a month of
+# a national daily (12,774) has one; of web reviews written with full-width marks, 1.5 % do
+# (`五.一`, `绵阳-成都`, a `~` for a pause), a doubt a reviewer clears at a glance.
+_NARROW_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.'`\"_~*^•°\-](?=\s*[\u4e00-\u9fff])")
 _FULL_WIDTH_CLAUSE = re.compile(r"[，。；：]")
 _NARROW_CLAUSE = re.compile(r"[,;](?!\d)")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
@@ -329,19 +332,24 @@ def _level_in_doubt(
     return ()
 
 
+def no_words(value: FieldValue) -> bool:
+    """Whether a text value holds no words: a digit or a letter or few, or dashes."""
+    return bool(_NO_WORDS.fullmatch("".join(str(value or "").split())))
+
+
 def paragraph_problem(value: FieldValue, template: Template) -> tuple[str | None, FieldValue]:
     """What is wrong with a paragraph's text, in the template's words: no words at all, an
     open start or end, a lone letter, two marks in a row, a speck between words (with the
     paragraph without it)."""
     text = "".join(str(value or "").split())
-    if _NO_WORDS.fullmatch(text):
+    if no_words(text):
         return say(template, "no_words"), None
     if end := _OPEN_END.search(text):
         return say(template, "paragraph_ends_open", mark=end.group(0)), None
     if start := _OPEN_START.search(text):
         return say(template, "paragraph_starts_open", mark=start.group(0)), None
     if letter := _LONE_LETTER.search(text):
-        return say(template, "lone_letter", letter=letter.group(0)), None
+        return say(template, "lone_letter", letter=letter.group(1)), None
     if marks := _DOUBLE_MARK.search(text):
         return say(template, "double_mark", marks=marks.group(0)), None
     written_wide = _FULL_WIDTH_CLAUSE.search(text) and not _NARROW_CLAUSE.search(text)

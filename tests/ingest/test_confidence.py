@@ -285,6 +285,18 @@ def test_a_task_paragraphs_end_read_over_a_page_break_as_an_item_puts_both_in_do
     assert "tasks[1].content" not in alone
 
 
+def test_an_item_named_by_a_rule_read_as_digits_is_a_paragraphs_end_too():
+    """As above, with the rule at the page's top read as the item's name `111`: a name of
+    no words holds no text, so the content above the break is cut all the same."""
+    doc = seed_document()
+    tasks = [*doc.tasks, doc.tasks[0].model_copy(update={"name": "111", "amount": None})]
+    cut = with_values(doc.model_copy(update={"tasks": tasks}), {"tasks[2].expected": None})
+    cut = with_values(cut, {"tasks[2].content": "门的沟通协调，形成工作合力。"})
+    found = flagged(assessed(with_records(cut, pages={"tasks[2]": 2})))
+    assert "structure" in found["tasks[1].content"]
+    assert "structure" in found["tasks[2].content"]
+
+
 def test_an_item_in_doubt_beside_a_page_break_leaves_the_paragraphs_alone():
     """A task whose amount was lost at a page's top puts the names and amounts of both tasks
     the break parts in doubt, not their paragraphs: no text of them was read as an item of

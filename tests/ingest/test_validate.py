@@ -742,6 +742,8 @@ def test_a_paragraph_that_starts_or_ends_open_lost_text(value, message):
     [
         ("做好普法宣传活动工作，R量及时发现和整改存在问题。", True),
         ("发现和整改存在问题，e行部门职责。", True),
+        ("做好资料此售数理法让分忙和门烛工作 hn收果整理。", True),
+        ("购置DVD影碟机，完善BP机呼号登记。", False),
         ("推广政务App，创建国家4A级旅游景区。", False),
         ("开展PPP项目绩效评价。", False),
     ],
@@ -774,6 +776,7 @@ def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
     [
         ("制定实施方案，明确.责任分工和时间节点。", "制定实施方案，明确责任分工和时间节点。"),
         ("确保资金使用安全规范-有效。", "确保资金使用安全规范有效。"),
+        ("制定实施_\n方案，明确责任分工。", "制定实施\n方案，明确责任分工。"),
         ("完成2023-2025年规划，开展PM2.5监测。", None),  # between digits
         ("开展调研.形成报告.报送上级.", None),  # a writer of narrow marks
         ("开展调研,形成报告,报送上级-完成", None),
