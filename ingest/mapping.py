@@ -1094,13 +1094,19 @@ class _Mapper:
             )
         self.title()
         self.expected.update({"title", "year"})
+        groups_read = {s.printed_with for s in self.template.sections if s.key in read}
         for section in self.template.sections:
             mine = [b for b in blocks if b.section is section]
             rows = [r for b in mine for r in b.rows]
             if rows:
                 self.section_rows[section.key] = tuple(rows)
             score = min((b.score for b in mine), default=0.0)
-            if section.layout == "value" and section.field and not section.optional:
+            in_group_read = section.printed_with is not None and section.printed_with in groups_read
+            if (
+                section.layout == "value"
+                and section.field
+                and (not section.optional or in_group_read)
+            ):
                 self.expected.add(section.field)
             if section.layout == "pairs":
                 self.expected.update(section.pair_paths)

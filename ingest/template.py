@@ -112,6 +112,9 @@ class SectionSpec(_Spec):
     field: str | None = None
     kind: ValueKind | None = None
     optional: bool = False
+    # Optional sections a form prints all or none of (the narrative rows): where one is read,
+    # the others were printed too, and one not read is missing, not unprinted.
+    printed_with: str | None = None
     headers: tuple[str, ...] = ()
     pairs: tuple[PairSpec, ...] = ()
     # Pairs printed from the first column on: every row of the section begins with a pair's
@@ -143,6 +146,8 @@ class SectionSpec(_Spec):
             raise ValueError("only a 'rows' section has 'halves'")
         if self.printed_rows and self.layout != "pairs":
             raise ValueError("only a 'pairs' section has 'printed_rows'")
+        if self.printed_with is not None and not self.optional:
+            raise ValueError("only an optional section is 'printed_with' others")
         return self
 
     @property

@@ -621,6 +621,32 @@ DOUBTS_EMPTIES = CalibrationModel(
 )
 
 
+NARRATIVE: list[list[Entry]] = [
+    ["项目概况", Span("社区养老服务中心建设项目。", 7)],
+    ["立项依据", Span("根据《养老服务体系建设规划》设立本项目。", 7)],
+    ["项目设立必要性", Span("辖区老年人口多，养老床位不足。", 7)],
+    ["保证项目实施的制度、措施", Span("专款专用，定期跟踪项目进度。", 7)],
+    ["项目实施计划", Span("2021年完成主体工程。", 7)],
+]
+
+
+def test_narrative_rows_are_printed_together_so_one_not_read_is_missing():
+    # A heavy print: the rule under the 项目概况 text not seen, its cell runs over the 立项依据
+    # row, whose own text was lost. The rows are printed as a block, so the basis is missing,
+    # not an optional row left unprinted.
+    rows = [list(r) for r in NARRATIVE]
+    rows[1] = ["立项依据", UP]
+    mapped = read(HEAD[:6] + rows + HEAD[6:] + SIDE_BY_SIDE)
+    assert mapped.document.narrative.overview == "社区养老服务中心建设项目。"
+    assert mapped.document.narrative.basis is None
+    assert mapped.evidence["narrative.basis"].missing
+    assert not mapped.evidence["narrative.basis"].unprinted
+    whole = read(HEAD[:6] + NARRATIVE + HEAD[6:] + SIDE_BY_SIDE)
+    assert whole.document.narrative.basis == "根据《养老服务体系建设规划》设立本项目。"
+    none = read(HEAD + SIDE_BY_SIDE)
+    assert none.evidence["narrative.basis"].unprinted
+
+
 def test_an_optional_section_not_printed_is_vouched_empty_while_every_line_is_accounted_for():
     read_in = read(HEAD + SIDE_BY_SIDE)
     narrative = [f"narrative.{k}" for k in ("overview", "basis", "necessity", "measures", "plan")]

@@ -215,3 +215,16 @@ def test_a_half_allowed_past_the_forms_year_that_the_section_lacks_fails_at_load
     path.write_text(text.replace("beyond_year: [mid_term]", "beyond_year: [mid_trem]"), "utf-8")
     with pytest.raises(TemplateError, match="'mid_trem' is not a half of the section"):
         load_template(path)
+
+
+def test_a_section_printed_with_others_that_is_not_optional_fails_at_load(tmp_path: Path) -> None:
+    """Sections printed all or none are optional ones: a required one is always printed."""
+    source = FORMS_DIR / "project_expenditure" / "template.yaml"
+    text = source.read_text(encoding="utf-8")
+    block = "    optional: true\n    printed_with: narrative\n"
+    assert text.count(block) == 5
+    path = tmp_path / "required.yaml"
+    path.write_text(text.replace(block, "    printed_with: narrative\n", 1), encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    assert str(path) in str(err.value) and "printed_with" in str(err.value)
