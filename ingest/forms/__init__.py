@@ -11,6 +11,7 @@ The contracts of the built-in forms live with the other data shapes (`models.con
 
 import importlib.util
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -113,6 +114,7 @@ def load_form(folder: Path) -> Form:
 
 
 _REGISTRY: dict[str, Form] = {}
+_LOADING = threading.Lock()
 
 
 def register_form(form: Form) -> None:
@@ -120,10 +122,14 @@ def register_form(form: Form) -> None:
 
 
 def forms() -> list[Form]:
-    """Every known form, the built-in ones first."""
+    """Every known form, the built-in ones first. The built-in ones are loaded once, all
+    before any is published: a service's first requests come on several threads, and one
+    that saw the registry half filled would read a second form's document as the first."""
     if not _REGISTRY:
-        for folder in sorted(p.parent for p in FORMS_DIR.glob("*/form.yaml")):
-            register_form(load_form(folder))
+        with _LOADING:
+            if not _REGISTRY:
+                folders = sorted(p.parent for p in FORMS_DIR.glob("*/form.yaml"))
+                _REGISTRY.update({form.id: form for form in map(load_form, folders)})
     return list(_REGISTRY.values())
 
 

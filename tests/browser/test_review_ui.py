@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from ingest.forms import forms
 from ingest.template import default_template
@@ -161,8 +162,7 @@ def test_upload_read_fix_by_keyboard_and_export(server: Server, page, shots: Pat
     page.goto(f"{server.url}/ui/upload")
     # the page names the forms the service reads, as their folders name them
     names = "、".join(form.name for form in forms())
-    page.locator("#form-names", has_text=names).wait_for()
-    assert page.locator("#form-names").inner_text() == names
+    expect(page.locator("#form-names")).to_have_text(names, timeout=30_000)  # shows what it says
     # a drop the server rejects shows the server's own reason
     fake = b"<html>not a scan</html>"
     answer = httpx.post(

@@ -4,6 +4,8 @@ template and contract) is recognised, mapped, checked and exported with no chang
 import csv
 import io
 import json
+import threading
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -164,3 +166,23 @@ def test_a_form_whose_folder_says_printed_gets_a_form_sheet_in_its_own_words(
     assert {"B2:D2", "A4:A6"} <= {str(r) for r in sheet.merged_cells.ranges}
     header = [c.value for c in book["经费明细"][1]]
     assert header == ["文档编号", "主办单位", "序号", "支出项目", "金额(万元)", "测算依据"]
+
+
+def test_threads_asking_for_the_forms_while_they_load_all_see_every_form(monkeypatch):
+    """A service's first requests come together: one must not see the registry half filled
+    (the upload page named one form of two, and a document would be recognised among one)."""
+    monkeypatch.setattr(forms, "_REGISTRY", {})
+    real_load = forms.load_form
+
+    def slow_load(folder):
+        time.sleep(0.2)  # a template read and checked takes a while
+        return real_load(folder)
+
+    monkeypatch.setattr(forms, "load_form", slow_load)
+    seen: list[int] = []
+    first = threading.Thread(target=lambda: seen.append(len(forms.forms())))
+    first.start()
+    time.sleep(0.3)  # the first form loaded, the second loading
+    seen.append(len(forms.forms()))
+    first.join()
+    assert seen == [2, 2]
