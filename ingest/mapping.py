@@ -482,7 +482,7 @@ class _Mapper:
         for column in section.columns[:-1]:
             # its label printed in the text (a header of two cells read as one, the rule
             # between them not seen): its value is somewhere in that text, not read apart
-            named = any(label in "".join(c.text.split()) for c in cells for label in column.labels)
+            named = any(wordings_inside(c.text, {column.key: column.labels}) for c in cells)
             if named and column.key not in self.sources:
                 self.lost.add(column.key)
 

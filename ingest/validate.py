@@ -133,7 +133,7 @@ _OPEN_START = re.compile(r"^[，,。.、；;：:]")
 # letters a paragraph prints come in words and codes (`App`, `4A级`, `DVD`). Set on real text:
 # no paragraph of a month of a national daily (12,774) has two or three small letters there.
 _LONE_LETTER = re.compile(
-    r"(?<=[\u4e00-\u9fff，。、；：,.])\s*([A-Za-z]|[a-z]{2,3})\s*(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff，。、；：,.])([A-Za-z]|[a-z]{2,3})(?=[\u4e00-\u9fff])"
 )
 # Two clause marks in a row (`、.微信`, `支持,，提升`, `效率。。根据`): no writer sets them so; one
 # is a speck or a glyph read as a mark. An ellipsis (`..`) is left alone.
@@ -341,7 +341,7 @@ def paragraph_problem(value: FieldValue, template: Template) -> tuple[str | None
     """What is wrong with a paragraph's text, in the template's words: no words at all, an
     open start or end, a lone letter, two marks in a row, a speck between words (with the
     paragraph without it)."""
-    text = "".join(str(value or "").split())
+    text = "".join(str(value or "").split())  # the checks below read it without spaces
     if no_words(text):
         return say(template, "no_words"), None
     if end := _OPEN_END.search(text):
