@@ -594,6 +594,7 @@ class _Mapper:
         second: dict[str, tuple[int, float]] = {}
         starts: list[LogicalCell] = []
         misread: list[int] = []
+        misread_second: list[int] = []
         for cell, col, found in header:
             before = any(order.index(found.key) < order.index(key) for key in first)
             again = found.key in first or before or bool(second)
@@ -602,11 +603,19 @@ class _Mapper:
                 # this is a header cell read as its neighbour's label (`级指标` as 一级指标)
                 misread.append(col)
                 continue
+            if any(order.index(found.key) <= order.index(key) for key in second):
+                # the second half prints its columns in order too: a label at or before one
+                # it already has is a header cell read as another's (`一三级指标` as 一级指标)
+                misread_second.append(col)
+                continue
             target = second if again else first
             if not target:
                 starts.append(cell)
             target.setdefault(found.key, (col, min(score, found.score)))
         self._misread_header_cells(misread, first, order)
+        shared = section.halves.shared
+        own_order = [key for key in order if key not in shared or key in second]
+        self._misread_header_cells(misread_second, second, own_order)
         self._unread_leading_header_cells(row, header, first, order)
         if second:
             self._unread_header_cells(row, header, first, second, section.halves.shared)
