@@ -47,6 +47,9 @@ _CHARACTER_IN = 0.14
 _SPECK = 0.3
 _SPECK_REACH = 0.75
 _SPECK_RISE = 0.25
+# In line heights: how far before a line's first character a mark low on the line may stand
+# and still be its punctuation (a full-width mark's em square, and a little more).
+_MARK_BESIDE = 1.5
 # In characters: a row of ink this tall is most of a character, a line of its own.
 _WHOLE_ROW = 0.6
 # A solid round blob smaller than a character is dust or toner, unless it sits on a line beside
@@ -335,20 +338,52 @@ def _ink_bands(
     for cols in (cell[:, :edge], cell[:, -edge:]):
         cols[:, cols.mean(axis=0) > 0.5] = False
     dropped = _drop_specks(cell, _CHARACTER_IN * dpi)
+    whole = _WHOLE_ROW * _CHARACTER_IN * dpi
+    bands = _row_bands(cell, whole)
+    marks = _marks_beside_lines(dropped, bands)
+    if marks.any():
+        cell |= marks
+        dropped &= ~marks
+        bands = _row_bands(cell, whole)
     if erase_in is not None:
         crop(erase_in, box)[dropped] = 255
+    return [_Band(b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0) for b in bands]
+
+
+def _row_bands(cell: np.ndarray, whole: float) -> list[_Band]:
+    """The rows of ink of a cell's mask (`_runs_of_rows`), in the mask's pixels."""
     profile = cell.sum(axis=1)
     rows = np.flatnonzero(profile >= 2)
     if rows.size == 0:
         return []
     bands = []
-    for r0, r1 in _runs_of_rows(rows, _WHOLE_ROW * _CHARACTER_IN * dpi):
+    for r0, r1 in _runs_of_rows(rows, whole):
         cols = np.flatnonzero(cell[r0:r1].any(axis=0))
         if profile[r0:r1].sum() >= 8:
-            bands.append(
-                _Band(x0 + int(cols[0]), y0 + int(r0), x0 + int(cols[-1]) + 1, y0 + int(r1))
-            )
+            bands.append(_Band(int(cols[0]), int(r0), int(cols[-1]) + 1, int(r1)))
     return bands
+
+
+def _marks_beside_lines(dropped: np.ndarray, bands: list[_Band]) -> np.ndarray:
+    """The marks `_drop_specks` cleared that sit low on a line of text, before its first
+    character by at most `_MARK_BESIDE` of its height: a full-width `，` or `。` printed at
+    a line's start stands at the foot of its own em square, most of a character away from
+    the glyph after it, yet it is the line's first character, not dust. At a line's end
+    such a mark follows its glyph closely and was never dropped."""
+    kept = np.zeros(dropped.shape, bool)
+    if not bands or not dropped.any():
+        return kept
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dropped.view(np.uint8), 8)
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        for band in bands:
+            reach = _MARK_BESIDE * band.height
+            low = y + h / 2 >= band.y0 + band.height / 2 and y + h <= band.y1 + reach / 6
+            gap = band.x0 - (x + w)
+            if low and 0 <= gap <= reach:
+                kept[y : y + h, x : x + w] |= labels[y : y + h, x : x + w] == label
+                break
+    return kept
 
 
 def _runs_of_rows(rows: np.ndarray, whole: float) -> list[tuple[int, int]]:
