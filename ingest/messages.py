@@ -77,6 +77,7 @@ _BY_KIND: dict[str, dict[str, Placeholders]] = {
         "paragraph_starts_open": ("mark",),  # its start cut off, or a list number lost
         "lone_letter": ("letter",),  # a stroke or a garbled stretch read as a letter
         "double_mark": ("marks",),  # two clause marks in a row: one a speck
+        "item_misnumbered": ("found", "expected"),  # a list's number, or an item, lost
     },
     "amount": {
         "amount_name": (),  # `what` of the number messages for an amount

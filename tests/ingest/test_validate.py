@@ -772,6 +772,31 @@ def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # `1、` read as nothing at the paragraph's start
+        ("做好校园安全检查工作，推动工作落地见效。2、扎实推进安全检查工作。", "“1、”"),
+        ("（1）加强宣传工作。（3）规范资金管理。", "“（2）”"),  # an item, or its number, lost
+        ("一、总体目标明确。三、保障措施到位。", "“二、”"),
+        ("1、加强宣传：（1）开展培训；（2）发放资料。2、规范管理（1）健全制度。", None),
+        ("主要包括（1）开展培训，（2）发放资料；（3）走访群众。", None),  # a list in a sentence
+        ("2、扎实推进安全检查工作。3、规范资金管理。", None),  # a list carried on from before
+        ("初二（6）班开展安全教育。（1）制定方案。", None),  # a number in brackets, no item
+        ("完成投资3.5亿元。2.5万元用于宣传。", None),  # decimals, no items
+    ],
+)
+def test_a_list_item_numbered_out_of_turn_lost_a_number_or_an_item(value, message):
+    """Items are numbered from 1 and counted on; a sub-list starts again at 1."""
+    doc = with_records(with_values(seed_document(), {"tasks[1].content": value}))
+    found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].content" in i.paths]
+    if message is None:
+        assert found == []
+    else:
+        (issue,) = found
+        assert issue.reason == "format" and message in issue.message
+
+
+@pytest.mark.parametrize(
     ("value", "fixed"),
     [
         ("制定实施方案，明确.责任分工和时间节点。", "制定实施方案，明确责任分工和时间节点。"),
@@ -780,11 +805,13 @@ def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
         ("完成2023-2025年规划，开展PM2.5监测。", None),  # between digits
         ("开展调研.形成报告.报送上级.", None),  # a writer of narrow marks
         ("开展调研,形成报告,报送上级-完成", None),
+        ("(1)加强宣传工作。(2)·加强年检工作。", "(1)加强宣传工作。(2)加强年检工作。"),
+        ("1) ·组织开展监测工作,做好归档。", "1)组织开展监测工作,做好归档。"),  # any marks
     ],
 )
 def test_a_narrow_mark_between_words_of_a_paragraph_is_a_speck(value, fixed):
-    """A paragraph set with full-width marks has no narrow one between two ideographs; the
-    suggestion drops it."""
+    """A paragraph set with full-width marks has no narrow one between two ideographs, and no
+    paragraph has one after a list number's bracket; the suggestion drops it."""
     doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
     found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].expected" in i.paths]
     if fixed is None:
