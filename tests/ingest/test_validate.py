@@ -728,8 +728,13 @@ def test_a_paragraph_of_a_digit_or_a_letter_is_a_mark_read_as_text(value, bad):
 )
 def test_a_paragraph_that_starts_or_ends_open_lost_text(value, message):
     """No paragraph ends on a comma or a colon, nor starts on a clause's closing mark."""
-    doc = with_records(with_values(seed_document(), {"tasks[1].expected": value}))
-    found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].expected" in i.paths]
+    _assert_format_doubt("tasks[1].expected", value, message)
+
+
+def _assert_format_doubt(path: str, value: str, message: str | None) -> None:
+    """The paragraph at `path` set to `value` is a format doubt saying `message`, or none."""
+    doc = with_records(with_values(seed_document(), {path: value}))
+    found = [i for i in run_checks(doc, TEMPLATE) if path in i.paths]
     if message is None:
         assert found == []
     else:
@@ -787,13 +792,7 @@ def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
 )
 def test_a_list_item_numbered_out_of_turn_lost_a_number_or_an_item(value, message):
     """Items are numbered from 1 and counted on; a sub-list starts again at 1."""
-    doc = with_records(with_values(seed_document(), {"tasks[1].content": value}))
-    found = [i for i in run_checks(doc, TEMPLATE) if "tasks[1].content" in i.paths]
-    if message is None:
-        assert found == []
-    else:
-        (issue,) = found
-        assert issue.reason == "format" and message in issue.message
+    _assert_format_doubt("tasks[1].content", value, message)
 
 
 @pytest.mark.parametrize(
