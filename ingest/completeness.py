@@ -447,9 +447,27 @@ class _Checker:
             owner = before[-1]
             message = say(self.template, "rows_in_value", owner=owner.labels[0], **where)
             self._flag(owner, pages, message)
+            self._doubt_cut_item(owner, rows)
         else:  # nothing to lose a row from: a wide cell cut by a rule read in its text
             self._flag(section, pages, say(self.template, "value_cut", **where))
         self.doubtful.add(section.field)
+
+    def _doubt_cut_item(self, owner: SectionSpec, rows: list[int]) -> None:
+        """A row of `owner` read under a one-value section that prints nothing in the
+        owner's first column holds no item of its own but the rest of the owner's last item,
+        cut by a page break (the label cell of the next page's top joined to the value's):
+        that item's fields whose columns hold text in such a row are cut short, in doubt."""
+        name = owner.list or owner.key
+        columns = self.trace.item_columns.get(name, {})
+        count = len(self._item_rows(owner))
+        if not count or not columns:
+            return
+        key_of = {col: key for key, cols in columns.items() for col in cols}
+        first = owner.columns[0].key
+        for row in rows:
+            keys = {key_of.get(c.col) for c in self.starting.get(row, ()) if c.text.strip()}
+            if first not in keys:
+                self.doubtful.update(f"{name}[{count - 1}].{key}" for key in keys if key)
 
     def labels_in_paragraphs(self) -> None:
         """A paragraph one of whose lines is a label the form prints (`年度目标`, a `中期指标`

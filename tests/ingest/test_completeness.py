@@ -113,6 +113,24 @@ def test_a_task_row_read_under_the_one_value_after_the_tasks_is_flagged():
     assert "应急救援物资储备经费" in other.value
 
 
+def test_the_rest_of_a_task_cut_by_a_page_break_read_under_the_one_value_doubts_that_task():
+    """The rest of the last task's content and expected result, at the next page's top under
+    a label cell joined with 其他需完成的任务's: no name, so no task of its own but the end of
+    the one above, whose texts are cut short. Their fields are in doubt, its name and amount
+    are not."""
+    page2 = [
+        ["其他需完成的任务(可选填)", "", "3、完成网站改版。", "", "服务更快捷。"],
+        [UP, Span("", 4)],
+        *indicators(INDICATOR_ROWS),
+    ]
+    doc = assembled(tables(HEAD + TASKS[:3], page2))
+    (message,) = _section_messages(doc, "tasks")
+    assert "其他需完成的任务" in message
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert {"tasks[1].content", "tasks[1].expected"} <= flagged
+    assert not flagged & {"tasks[1].name", "tasks[1].amount", "tasks[0].content"}
+
+
 def test_rows_under_a_header_that_was_not_seen_are_flagged():
     doc = assembled(tables(HEAD + TASKS + indicators(INDICATOR_ROWS, header=False)))
     assert doc.indicators == []
