@@ -50,6 +50,12 @@ _SPECK_RISE = 0.25
 # In line heights: how far before a line's first character a mark low on the line may stand
 # and still be its punctuation (a full-width mark's em square, and a little more).
 _MARK_BESIDE = 1.5
+# In line heights: how far from the left edge the text's lines start at such a mark may
+# stand (a mark's ink sits in the left half of its em square).
+_MARK_AT_EDGE = 0.5
+# A band of a cell lower than this share of its tallest is a stroke's fragment or a rule's
+# fringe, not a line of text.
+_LINE_SHARE = 0.5
 # In characters: a row of ink this tall is most of a character, a line of its own.
 _WHOLE_ROW = 0.6
 # A solid round blob smaller than a character is dust or toner, unless it sits on a line beside
@@ -365,22 +371,27 @@ def _row_bands(cell: np.ndarray, whole: float) -> list[_Band]:
 
 
 def _marks_beside_lines(dropped: np.ndarray, bands: list[_Band]) -> np.ndarray:
-    """The marks `_drop_specks` cleared that sit low on a line of text, before its first
-    character by at most `_MARK_BESIDE` of its height: a full-width `，` or `。` printed at
-    a line's start stands at the foot of its own em square, most of a character away from
-    the glyph after it, yet it is the line's first character, not dust. At a line's end
-    such a mark follows its glyph closely and was never dropped."""
+    """The marks `_drop_specks` cleared that begin a wrapped line: low on a line after the
+    first, before its first glyph by at most `_MARK_BESIDE` of its height, at the left edge
+    the text's lines start at. A full-width `，` or `。` a layout set at a line's start stands
+    at the foot of its own em square, most of a character away from the glyph after it, yet
+    it is the line's first character, not dust. No text begins with such a mark, and a line
+    set apart from the text's left edge (a centred `（2024年度）`) begins none: a dot before
+    either is dust. At a line's end such a mark follows its glyph closely, never dropped."""
     kept = np.zeros(dropped.shape, bool)
-    if not bands or not dropped.any():
+    tallest = max((b.height for b in bands), default=0)
+    lines = [b for b in bands if b.height >= _LINE_SHARE * tallest]  # no rule's fringe
+    if len(lines) < 2 or not dropped.any():
         return kept
+    left = min(b.x0 for b in lines)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(dropped.view(np.uint8), 8)
     for label in range(1, count):
         x, y, w, h = (int(v) for v in stats[label, :4])
-        for band in bands:
+        for band in lines[1:]:
             reach = _MARK_BESIDE * band.height
             low = y + h / 2 >= band.y0 + band.height / 2 and y + h <= band.y1 + reach / 6
-            gap = band.x0 - (x + w)
-            if low and 0 <= gap <= reach:
+            at_edge = abs(x - left) <= _MARK_AT_EDGE * band.height
+            if low and at_edge and 0 <= band.x0 - (x + w) <= reach:
                 kept[y : y + h, x : x + w] |= labels[y : y + h, x : x + w] == label
                 break
     return kept
