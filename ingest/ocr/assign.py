@@ -56,6 +56,10 @@ _MARK_AT_EDGE = 0.5
 # A band of a cell lower than this share of its tallest is a stroke's fragment or a rule's
 # fringe, not a line of text.
 _LINE_SHARE = 0.5
+# Lines starting within this share of their height of the leftmost one keep to the text's
+# left edge; a text keeps to one where this many of its lines do.
+_SAME_EDGE = 0.2
+_LINES_AT_EDGE = 2
 # In characters: a row of ink this tall is most of a character, a line of its own.
 _WHOLE_ROW = 0.6
 # A solid round blob smaller than a character is dust or toner, unless it sits on a line beside
@@ -371,23 +375,28 @@ def _row_bands(cell: np.ndarray, whole: float) -> list[_Band]:
 
 
 def _marks_beside_lines(dropped: np.ndarray, bands: list[_Band]) -> np.ndarray:
-    """The marks `_drop_specks` cleared that begin a wrapped line: low on a line after the
-    first, before its first glyph by at most `_MARK_BESIDE` of its height, at the left edge
-    the text's lines start at. A full-width `，` or `。` a layout set at a line's start stands
-    at the foot of its own em square, most of a character away from the glyph after it, yet
-    it is the line's first character, not dust. No text begins with such a mark, and a line
-    set apart from the text's left edge (a centred `（2024年度）`) begins none: a dot before
-    either is dust. At a line's end such a mark follows its glyph closely, never dropped."""
+    """The marks `_drop_specks` cleared that begin a wrapped line of left-aligned text: low
+    on a line after the first whose glyphs start right of the left edge the text's other
+    lines keep to (`_LINES_AT_EDGE` of them), before its first glyph by at most
+    `_MARK_BESIDE` of its height, at that edge. A full-width `，` or `。` a layout set at a
+    line's start stands at the foot of its own em square, most of a character away from the
+    glyph after it, yet it is the line's first character, not dust. No text begins with such
+    a mark, and centred lines (a name wrapped in a narrow cell, a title's `（2024年度）`) keep
+    to no edge: a dot before any of them is dust. At a line's end such a mark follows its
+    glyph closely, never dropped."""
     kept = np.zeros(dropped.shape, bool)
     tallest = max((b.height for b in bands), default=0)
     lines = [b for b in bands if b.height >= _LINE_SHARE * tallest]  # no rule's fringe
     if len(lines) < 2 or not dropped.any():
         return kept
     left = min(b.x0 for b in lines)
+    at_left = [b for b in lines if b.x0 - left <= _SAME_EDGE * b.height]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(dropped.view(np.uint8), 8)
     for label in range(1, count):
         x, y, w, h = (int(v) for v in stats[label, :4])
         for band in lines[1:]:
+            if band in at_left or len(at_left) < _LINES_AT_EDGE:
+                continue  # no room for a mark before it, or no left edge lines keep to
             reach = _MARK_BESIDE * band.height
             low = y + h / 2 >= band.y0 + band.height / 2 and y + h <= band.y1 + reach / 6
             at_edge = abs(x - left) <= _MARK_AT_EDGE * band.height

@@ -386,26 +386,33 @@ def test_dust_blobs_are_dropped_and_whitened_but_a_comma_head_beside_text_stays(
 
 def test_a_full_width_mark_starting_a_wrapped_line_is_kept_though_far_from_its_text():
     """A `，` or `。` a layout set at a wrapped line's start stands at the foot of its own em
-    square, at the text's left edge: most of a character left of the next glyph, beyond the
-    reach that tells punctuation from dust, yet low on the line it begins. A dot as far before
-    a text's first line, before a line set in from the left edge, or high on a line is dust."""
+    square, at the left edge the text's lines keep to: most of a character left of the next
+    glyph, beyond the reach that tells punctuation from dust, yet low on the line it begins.
+    A dot as far before a line of centred text or a text's only line, or high on a line, is
+    dust."""
     from ingest.ocr.assign import _ink_bands
 
     dpi = 200  # a character is about 28 px
     ink = np.zeros((400, 600), dtype=bool)
-    ink[40:68, 50:300] = True  # a full line of text
-    ink[100:128, 90:300] = True  # the next line, after a mark at its start
+    ink[40:68, 50:300] = True  # a paragraph's lines keep to the left edge at x = 50
+    ink[100:128, 90:300] = True  # a line after a mark at its start
     _disc(ink, 122, 57, 4)  # a full stop at the foot of its em square, 29 px before the text
-    ink[140:168, 90:300] = True  # a third line, with dust as far off but high on it
-    _disc(ink, 144, 57, 4)
-    ink[200:228, 170:300] = True  # a line set in (centred), a dot before it
-    _disc(ink, 222, 137, 4)
+    ink[160:188, 50:300] = True
+    ink[220:248, 90:300] = True  # a line with dust as far off but high on it
+    _disc(ink, 224, 57, 4)
     _disc(ink, 350, 100, 4)  # dust under the text, on no line
     gray = np.where(ink, 0, 255).astype(np.uint8)
     bands = _ink_bands(ink, (0, 0, 600, 400), dpi, erase_in=gray)
-    assert [(b.x0, b.x1) for b in bands] == [(50, 300), (53, 300), (90, 300), (170, 300)]
+    assert [(b.x0, b.x1) for b in bands] == [(50, 300), (53, 300), (50, 300), (90, 300)]
     assert gray[122, 57] == 0  # the mark stays in the page its line is cut from
-    assert gray[144, 57] == 255 and gray[222, 137] == 255 and gray[350, 100] == 255
+    assert gray[224, 57] == 255 and gray[350, 100] == 255
+
+    centred = np.zeros((200, 600), dtype=bool)
+    centred[40:68, 50:300] = True  # a name wrapped in a narrow cell, centred
+    centred[100:128, 90:260] = True
+    _disc(centred, 122, 57, 4)
+    bands = _ink_bands(centred, (0, 0, 600, 200), dpi)
+    assert [(b.x0, b.x1) for b in bands] == [(50, 300), (90, 260)]
 
     alone = np.zeros((100, 600), dtype=bool)
     alone[14:15, 50:300] = True  # a rule's fringe along the cell's top: no line of text
