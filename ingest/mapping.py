@@ -78,8 +78,10 @@ _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:
 _BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d{3,12})\s*[\]】)）]")
 
 
-# A line holding only a year, as printed under a title: `（2021年度）`, `2021年`.
+# A line holding only a year, as printed under a title: `（2021年度）`, `2021年`; read with a
+# speck at either end (`.（2026年度）`), it is still that line.
 _TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+_YEAR_LINE_SPECKS = ".,'`·•_-~*^°。，、"
 # A title too long for its line may wrap onto this many lines before the year line under it.
 TITLE_WRAPS = 1
 
@@ -1077,6 +1079,7 @@ class _Mapper:
                 if next_page != page:
                     break
                 box = union_box(t.bbox for t in below_tokens)
+                below = below.strip(_YEAR_LINE_SPECKS) or below
                 year = _TITLE_YEAR.fullmatch(below)
                 if year is None:
                     wrapped.append((below, box))
@@ -1086,7 +1089,11 @@ class _Mapper:
                 whole = text + "".join(w for w, _ in wrapped)
                 self._put("title", f"{whole}\n{below}", source)
                 self._put("year", int(year.group("year")), read)
-                break
+                return
+            # The form prints its year in the title or under it: that line was lost or read
+            # as something else, and the title may be cut short.
+            doubt = replace(source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
+            self._put("title", text, doubt)
             return
 
     # -- the document ---------------------------------------------------------------------

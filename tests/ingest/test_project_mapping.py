@@ -188,6 +188,25 @@ def test_a_year_printed_under_a_long_title_is_the_forms_year():
     assert doc.year == 2021 and doc.title == title
 
 
+def test_a_year_line_read_with_a_speck_at_its_edge_is_still_the_titles():
+    # A heavy print's dust read before the year line: `.(2026年度)`. Before, the line was
+    # no year line, the title was accepted without it and the year missing.
+    title = "广东省揭阳市市级预算部门(单位)项目支出绩效目标申报表\n.（2026年度）"
+    mapped = read(HEAD + SIDE_BY_SIDE, title=title)
+    assert mapped.document.year == 2026
+    assert mapped.document.title == title.replace(".", "")
+
+
+def test_a_title_whose_year_was_not_found_is_in_doubt():
+    # The year line lost (read as something else, or not at all): the title is cut short.
+    title = "广东省揭阳市市级预算部门(单位)项目支出绩效目标申报表\n（2O26年度#）"
+    mapped = read(HEAD + SIDE_BY_SIDE, title=title)
+    assert mapped.document.year is None
+    assert mapped.evidence["title"].structure_confidence < 1.0
+    whole = read(HEAD + SIDE_BY_SIDE, title=title.replace("2O26年度#", "2026年度"))
+    assert whole.evidence["title"].structure_confidence == 1.0
+
+
 def test_a_department_row_not_read_leaves_its_code_missing_too():
     head = [r for r in HEAD if r[0] != "主管部门及代码"]
     evidence = read(head + SIDE_BY_SIDE).evidence
