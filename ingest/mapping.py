@@ -618,7 +618,7 @@ class _Mapper:
         shared = section.halves.shared
         own_order = [key for key in order if key not in shared or key in second]
         self._misread_header_cells(misread_second, second, own_order)
-        self._unread_leading_header_cells(row, header, first, order)
+        self._unread_first_half_header_cells(row, header, first, order)
         if second:
             self._unread_header_cells(row, header, first, second, section.halves.shared)
             for key in section.halves.shared:
@@ -671,32 +671,34 @@ class _Mapper:
         for key, cell in zip(missing, unread, strict=True):
             second[key] = (cell.col, INFERRED_SECTION_SCORE)
 
-    def _unread_leading_header_cells(
+    def _unread_first_half_header_cells(
         self,
         row: int,
         header: list[tuple[LogicalCell, int, LabelMatch]],
         first: dict[str, tuple[int, float]],
         order: list[str],
     ) -> None:
-        """The first half prints, before its first named column, the columns of the template
-        that come before it (一级指标 and 二级指标 before 三级指标): where the header cells left
-        of it not read as a label (two labels joined by a rule not seen and read line by line,
-        `一级指二级指标」标`) end on the header row and span as many grid columns as those,
+        """The first half prints, before its first named column and between two named ones,
+        the columns of the template that come there (一级指标 and 二级指标 before 三级指标;
+        二级指标 and 三级指标 between 一级指标 and 指标值): where the header cells there not read
+        as a label (two labels joined by a rule not seen and read line by line, `一级指二级指标」
+        标`, `二级指三级指标标1.`) end on the header row and fill as many grid columns as those,
         they are them, in order, with the label score of a column told by position."""
-        start = min(col for col, _ in first.values())
-        missing = order[: min(order.index(key) for key in first)]
-        if not missing:
-            return
         named = {id(cell) for cell, _, _ in header}
-        unread = [c for c in self._content(row) if id(c) not in named and c.col < start]
-        if any(c.row_span > 1 for c in unread):
-            return  # a header cell read with the value under it: the column is told otherwise
-        columns = [c.col + j for c in unread for j in range(c.col_span)]
-        if len(columns) != len(missing) or (columns and columns[-1] != start - 1):
-            return
-        self._use(unread, as_value=False)
-        for key, col in zip(missing, columns, strict=True):
-            first[key] = (col, INFERRED_SECTION_SCORE)
+        cells = [c for c in self._content(row) if id(c) not in named]
+        anchors = sorted((col, order.index(key)) for key, (col, _) in first.items())
+        for (left, low), (right, high) in pairwise([(-1, -1), *anchors]):
+            missing = [key for key in order[low + 1 : high] if key not in first]
+            unread = [c for c in cells if left < c.col and c.col + c.col_span <= right]
+            if not missing or any(c.row_span > 1 for c in unread):
+                continue  # a header cell read with the value under it: told otherwise
+            columns = [c.col + j for c in unread for j in range(c.col_span)]
+            fills = columns[-1:] == [right - 1] and (left < 0 or columns[0] == left + 1)
+            if len(columns) != len(missing) or not fills:
+                continue
+            self._use(unread, as_value=False)
+            for key, col in zip(missing, columns, strict=True):
+                first[key] = (col, INFERRED_SECTION_SCORE)
 
     def _table_half(self, section: SectionSpec, row: int, section_rows: set[int]) -> str | None:
         """The half the table of one half whose header is `row` is of: named by a title row

@@ -542,6 +542,23 @@ def test_a_first_half_header_cell_not_read_leaves_its_level_columns_empty_not_th
     assert all(i.level2 != "时效指标" for i in doc.indicators if i.scope == "mid_term")
 
 
+def test_first_half_header_cells_joined_and_garbled_between_named_ones_are_the_columns_between():
+    # A heavy office print: the first half's 二级指标 and 三级指标 joined by a rule not seen and
+    # read line by line (`二级指三级指标标1.`), no label. Between 一级指标 and 指标值 the template
+    # prints those two columns, and the cell spans two: they are them, in order, in doubt.
+    header = list(SIDE_BY_SIDE[0])
+    header[2:4] = [Span("二级指三级指标标1.", 2)]
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    mid = [(i.level2, i.name) for i in mapped.document.indicators if i.scope == "mid_term"]
+    assert mid == [
+        ("数量指标", "床位数"),
+        ("数量指标", "服务人次"),
+        ("质量指标", "验收合格率"),
+        ("满意度指标", "老人满意度"),
+    ]
+    assert mapped.evidence["indicators[0].name"].label_score < 1.0  # told by position
+
+
 def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract():
     # `jixiao calibrate` keeps each mapped document as JSON dumped by field name (`schema_id`)
     mapped = read(HEAD + SIDE_BY_SIDE)
