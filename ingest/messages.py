@@ -68,7 +68,7 @@ _PERCENT: dict[str, Placeholders] = {
     "percent_sign_missing": (),
     "percent_without_number": (),
 }
-_LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": ()}
+_LOOKALIKE: dict[str, Placeholders] = {"letters_in_digits": (), "letters_only": ("letters",)}
 # Those a value kind brings, where a field or an indicator's 二级 has that kind.
 _BY_KIND: dict[str, dict[str, Placeholders]] = {
     "long_text": {

@@ -164,6 +164,9 @@ _CLAUSE_START = frozenset("。；;：:“‘「『")
 _CHINESE_NUMBERS = {n: i for i, n in enumerate("一二三四五六七八九十", 1)}
 _ITEM_MARK_STYLE = {"．": ".", "）": ")"}  # marks of one style
 _NARROW_CLAUSE = re.compile(r"[,;](?!\d)")
+# A value of a letter or few and nothing else (`≧90%` read `N`): no rate, date or measure is
+# written so; a sign or a number was read as letters.
+_LETTERS_ONLY = re.compile(r"[A-Za-z]{1,3}")
 # A percent sign with no number before it (`0%` read `%`): a digit was lost.
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
@@ -454,6 +457,8 @@ def _kind_problem(
     fixed = _lookalike_fix(text)
     if fixed != text:
         return say(template, "letters_in_digits"), fixed
+    if _LETTERS_ONLY.fullmatch(text.strip()):
+        return say(template, "letters_only", letters=text.strip()), None
     if _PERCENT_ALONE.search(text):
         return say(template, "percent_without_number"), None
     if kind == "percent":

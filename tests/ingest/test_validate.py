@@ -705,6 +705,21 @@ def test_a_percent_sign_with_no_number_before_it_lost_a_digit(level2, value, bad
 
 
 @pytest.mark.parametrize(
+    ("level2", "value", "bad"),
+    [
+        ("服务对象满意度指标", "N", True),  # `≧90%` read as a letter
+        ("时效指标", "ab", True),
+        ("社会效益指标", "N", True),
+        ("服务对象满意度指标", "≥90%", False),
+        ("社会效益指标", "A级景区", False),
+    ],
+)
+def test_an_indicator_value_of_letters_alone_is_a_misreading(level2, value, bad):
+    doc, i = _indicator(level2, value)
+    assert (f"indicators[{i}].value" in flagged_paths(doc, "format")) is bad
+
+
+@pytest.mark.parametrize(
     ("value", "bad"),
     [("4", True), ("a1", True), ("一", True), ("——", True), ("无", False), ("/", False)],
 )
