@@ -391,12 +391,13 @@ def _marks_beside_lines(dropped: np.ndarray, bands: list[_Band]) -> np.ndarray:
         return kept
     left = min(b.x0 for b in lines)
     at_left = [b for b in lines if b.x0 - left <= _SAME_EDGE * b.height]
+    set_in = [b for b in lines[1:] if b not in at_left]  # room for a mark before them
+    if len(at_left) < _LINES_AT_EDGE or not set_in:
+        return kept  # no left edge the lines keep to, or no line set in from it
     count, labels, stats, _ = cv2.connectedComponentsWithStats(dropped.view(np.uint8), 8)
     for label in range(1, count):
         x, y, w, h = (int(v) for v in stats[label, :4])
-        for band in lines[1:]:
-            if band in at_left or len(at_left) < _LINES_AT_EDGE:
-                continue  # no room for a mark before it, or no left edge lines keep to
+        for band in set_in:
             reach = _MARK_BESIDE * band.height
             low = y + h / 2 >= band.y0 + band.height / 2 and y + h <= band.y1 + reach / 6
             at_edge = abs(x - left) <= _MARK_AT_EDGE * band.height
