@@ -620,8 +620,8 @@ class _Mapper:
         self._misread_header_cells(misread_second, second, own_order)
         self._unread_first_half_header_cells(row, header, first, order)
         if second:
-            self._unread_header_cells(row, header, first, second, section.halves.shared)
-            for key in section.halves.shared:
+            self._unread_header_cells(row, header, first, second, shared)
+            for key in shared:
                 if key in first:
                     second.setdefault(key, first[key])
             halves = list(zip(section.halves.values, (first, second), strict=True))
