@@ -145,6 +145,7 @@ _DOUBLE_MARK = re.compile(r"(?!\.\.)[，。、；：,;:.·][.·。，、；：,;
 # (`五.一`, `绵阳-成都`, a `~` for a pause), a doubt a reviewer clears at a glance.
 _NARROW_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[.'`\"_~*^•°\-](?=\s*[\u4e00-\u9fff])")
 _FULL_WIDTH_CLAUSE = re.compile(r"[，。；：]")
+_NARROW_CLAUSE = re.compile(r"[,;](?!\d)")
 # A dot or stray sign between a list number's closing bracket and its item's text (`(2)·加强`):
 # a speck, whatever marks the paragraph is written with. Set on real text: no paragraph of a
 # month of a national daily has one; one web review of 35,123 does (`（1）.先从`).
@@ -156,14 +157,14 @@ _MARK_AFTER_NUMBER = re.compile(r"(?<=\d[)）])\s*[·•'`_~*^°.\-](?=\s*[\u4e0
 # number counts on a list (`包括（1）…，（2）…`) only where it is 1 or the next; otherwise it is
 # no item (`初二（6）班`). A paragraph may start mid-list (a newspaper prints each item as a
 # paragraph of its own), so its first item is not judged.
+_CHINESE_DIGITS = "一二三四五六七八九十"
 _ITEM_NUMBER = re.compile(
-    r"(?<![\d一二三四五六七八九十])([(（])?(\d{1,2}|[一二三四五六七八九十]{1,3})"
+    rf"(?<![\d{_CHINESE_DIGITS}])([(（])?(\d{{1,2}}|[{_CHINESE_DIGITS}]{{1,3}})"
     r"(?(1)[)）]|[、.．])(?=[\u4e00-\u9fff“‘「『《])"
 )
 _CLAUSE_START = frozenset("。；;：:“‘「『")
-_CHINESE_NUMBERS = {n: i for i, n in enumerate("一二三四五六七八九十", 1)}
+_CHINESE_NUMBERS = {n: i for i, n in enumerate(_CHINESE_DIGITS, 1)}
 _ITEM_MARK_STYLE = {"．": ".", "）": ")"}  # marks of one style
-_NARROW_CLAUSE = re.compile(r"[,;](?!\d)")
 # A value of a letter or few and nothing else (`≧90%` read `N`): no rate, date or measure is
 # written so; a sign or a number was read as letters.
 _LETTERS_ONLY = re.compile(r"[A-Za-z]{1,3}")
@@ -370,7 +371,7 @@ def _misnumbered_item(text: str) -> tuple[str, str] | None:
                 last[style] = value  # a list set inside a sentence
             continue
         if at > 0 and value not in (1, expected):
-            shown = str(expected) if arabic else "一二三四五六七八九十"[min(expected, 10) - 1]
+            shown = str(expected) if arabic else _CHINESE_DIGITS[min(expected, 10) - 1]
             return item.group(0), f"{opening or ''}{shown}{mark}"
         last[style] = value
     return None
