@@ -371,10 +371,17 @@ def _misnumbered_item(text: str) -> tuple[str, str] | None:
                 last[style] = value  # a list set inside a sentence
             continue
         if at > 0 and value not in (1, expected):
-            shown = str(expected) if arabic else _CHINESE_DIGITS[min(expected, 10) - 1]
+            shown = str(expected) if arabic else _chinese_numeral(expected)
             return item.group(0), f"{opening or ''}{shown}{mark}"
         last[style] = value
     return None
+
+
+def _chinese_numeral(number: int) -> str:
+    """1 to 99 as a list number is written (`十一`, `二十`), the inverse of `_chinese_number`."""
+    tens, units = divmod(number, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _CHINESE_DIGITS[tens - 1] + "十"
+    return head + (_CHINESE_DIGITS[units - 1] if units else "")
 
 
 def _chinese_number(numeral: str) -> int:

@@ -795,6 +795,7 @@ def test_two_clause_marks_in_a_row_hold_a_speck(value, bad):
         ("做好校园安全检查工作，推动工作落地见效。2、扎实推进安全检查工作。", "“1、”"),
         ("（1）加强宣传工作。（3）规范资金管理。", "“（2）”"),  # an item, or its number, lost
         ("一、总体目标明确。三、保障措施到位。", "“二、”"),
+        ("十、加强宣传。十二、规范管理。", "“十一、”"),  # the number after 十 named as written
         ("1、加强宣传：（1）开展培训；（2）发放资料。2、规范管理（1）健全制度。", None),
         ("主要包括（1）开展培训，（2）发放资料；（3）走访群众。", None),  # a list in a sentence
         ("2、扎实推进安全检查工作。3、规范资金管理。", None),  # a list carried on from before
