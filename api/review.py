@@ -11,7 +11,7 @@ the document's lock before reading it, so reviewers acting on different fields a
 write back a copy that misses the other's.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from models.contract import (
     ReviewAction,
     ReviewState,
     parse_document,
+    row_lists,
     value_paths,
 )
 from models.db import REVIEWABLE, Correction, Document, FieldRow, ProcessingStatus, utcnow
@@ -45,6 +46,14 @@ def _reviewable(session: Session, document_id: str) -> tuple[Document, FormDocum
     if doc.content is None or doc.status not in REVIEWABLE:
         raise Conflict("not_ready", f"文档 {document_id} 当前状态为 {doc.status}，不能复核")
     return doc, parse_document(doc.content)
+
+
+def _is_row(doc: FormDocument, key: str) -> bool:
+    """Whether `key` names a row of `doc` (`indicators[5]`)."""
+    row = ROW_PATH.fullmatch(key)
+    if row is None or row.group(1) not in row_lists(type(doc)):
+        return False
+    return int(row.group(2)) < len(getattr(doc, row.group(1)))
 
 
 def _require_revision(doc: Document, revision: int | None) -> None:
@@ -143,28 +152,34 @@ def correct_field(
 def confirm_group(
     session: Session,
     document_id: str,
-    check: str,
+    kind: Literal["sum", "row"],
+    key: str,
     *,
     versions: dict[str, int],
     comment: str | None,
     who: str,
 ) -> tuple[list[FieldRow], list[FieldRow], Document]:
-    """Confirm every flagged term of the failed sum check `check` as printed, in one act: each
-    term is audited as its own confirmation (the same value before and after) and versioned,
-    and the checks run again. `versions` names the terms the reviewer saw, each at the version
-    seen; a group that has changed since (a term corrected, confirmed or newly flagged) or a
-    term edited meanwhile answers 409. Returns the terms, the other fields whose status
-    moved, the document."""
+    """Confirm every field of a review group as printed, in one act: the flagged terms of the
+    failed sum check `key`, or the structure-flagged fields of the row `key`. Each is audited
+    as its own confirmation (the same value before and after) and versioned, and the checks
+    run again. `versions` names the fields the reviewer saw, each at the version seen; a group
+    that has changed since (a field corrected, confirmed or newly flagged) or a field edited
+    meanwhile answers 409. Returns the fields, the other fields whose status moved, the
+    document."""
     from ingest.review import revalidate
-    from ingest.review_items import check_groups
+    from ingest.review_items import review_groups
 
     doc, current = _reviewable(session, document_id)
     template = form_of(current).template
-    if check not in {spec.id for spec in template.checks}:
-        raise NotFound("no_check", f"没有名为 {check} 的合计校验")
-    group = next((g for g in check_groups(current) if check in g.checks), None)
+    if kind == "sum" and key not in {spec.id for spec in template.checks}:
+        raise NotFound("no_check", f"没有名为 {key} 的合计校验")
+    if kind == "row" and not _is_row(current, key):
+        raise NotFound("no_row", f"没有第 {key} 行")
+    named = (g for g in review_groups(current) if g.kind == kind)
+    group = next((g for g in named if key in (g.checks if kind == "sum" else (g.key,))), None)
     if group is None or set(group.paths) != set(versions):
-        raise Conflict("stale_group", "这组合计校验的待核对项已有变动，请刷新后再核对")
+        what = "这组合计校验" if kind == "sum" else "这一行"
+        raise Conflict("stale_group", f"{what}的待核对项已有变动，请刷新后再核对")
     rows = []
     for path in group.paths:
         row = store.get_field(session, document_id, path)

@@ -127,17 +127,21 @@ class FieldOut(_Out):
     version: int
     evidence: str | None = None  # `inferred`: not read, follows from another field
     span: list[str] = Field(default_factory=list)  # every row of its merged cell, if merged
-    group: "CheckGroupOut | None" = None  # the failed sum check it stands for, if it does
+    group: "ReviewGroupOut | None" = None  # the group it stands for, if it does
 
 
-class CheckGroupOut(BaseModel):
-    """The flagged terms of a failed sum check, one review item: the checks (`checks[0]`
-    names it to confirm the group) and their messages, and every term, the first being the
-    field that stands for the group, a term flagged for a reason of its own first."""
+class ReviewGroupOut(BaseModel):
+    """Flagged fields asked as one review item: the terms of a failed sum check (`sum`,
+    confirmed at `checks/{key}/confirm`) or a row's fields in structural doubt (`row`,
+    confirmed at `rows/{key}/confirm`), with what the reviewer is asked, and every term, the
+    first being the field that stands for the group, a term flagged for a reason of its own
+    first."""
 
-    checks: list[str]
+    kind: Literal["sum", "row"]
+    key: str  # the first check's id, or the row (`indicators[5]`)
+    checks: list[str]  # the failed checks (none for a row)
     messages: list[str]
-    reasons: list[str]  # what the checks flag; a term's other reasons are its own doubts
+    reasons: list[str]  # what the group stands for; a term's other reasons are its own doubts
     terms: list[FieldOut]
 
 

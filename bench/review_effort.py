@@ -4,15 +4,17 @@ repository root (results as `jixiao eval --results R` writes them, by any versio
 
 `--page earlier` counts as the page did before merged cells were one item and acceptance a
 person's act (every flagged field an item, no press to accept); `--page terms` as it did
-before a failed sum check was one item (each of its flagged terms an item); the default counts
-as the page does now. Same documents, same clerk model (`ingest/evaluation/effort.py`).
+before a failed sum check was one item (each of its flagged terms an item); `--page fields` as
+it did before a row's structure doubts were one item (each field of the row an item); the
+default counts as the page does now. Same documents, same clerk model
+(`ingest/evaluation/effort.py`).
 """
 
 import argparse
 from pathlib import Path
 
 from ingest.evaluation.corpus import load_truths
-from ingest.evaluation.effort import CURRENT_PAGE, EARLIER_PAGE, TERMS_PAGE
+from ingest.evaluation.effort import CURRENT_PAGE, EARLIER_PAGE, FIELDS_PAGE, TERMS_PAGE
 from ingest.evaluation.metrics import Counts, score_document
 from ingest.evaluation.results import load_result
 from ingest.forms import form_for_schema
@@ -23,7 +25,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--split", default="test", choices=("test", "calibration", "all"))
-    pages = {"current": CURRENT_PAGE, "earlier": EARLIER_PAGE, "terms": TERMS_PAGE}
+    pages = {
+        "current": CURRENT_PAGE,
+        "earlier": EARLIER_PAGE,
+        "terms": TERMS_PAGE,
+        "fields": FIELDS_PAGE,
+    }
     parser.add_argument("--page", default="current", choices=tuple(pages))
     args = parser.parse_args()
     page = pages[args.page]

@@ -1,5 +1,7 @@
 """A document's fields in risk order, their crops and pages, and corrections."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import FileResponse
 
@@ -8,12 +10,12 @@ from api.auth import Reviewer, require
 from api.deps import BlobsDep, PageNumber, SessionDep, require_document
 from api.errors import NotFound
 from api.schemas import (
-    CheckGroupOut,
     FieldOut,
     FieldPatch,
     GroupConfirm,
     GroupConfirmResult,
     PatchResult,
+    ReviewGroupOut,
 )
 from models import store
 from models.contract import FieldStatus, parse_document
@@ -33,14 +35,15 @@ def list_fields(
 ) -> list[FieldOut]:
     """Flagged first, then the least confident, then reading order. Asked for the flagged ones,
     a merged 一级/二级 cell comes once, its first row standing for all (`span`), and so do the
-    flagged terms of a failed sum check, the first standing for all (`group`)."""
-    from ingest.review_items import check_groups
+    flagged terms of a failed sum check and a row's fields in structural doubt, the first
+    standing for all (`group`)."""
+    from ingest.review_items import review_groups
 
     doc = require_document(session, document_id)
     flagged = status == FieldStatus.FLAGGED
     rows = store.fields_of(session, document_id, status, cells_once=flagged)
     every = store.fields_of(session, document_id)
-    groups = check_groups(parse_document(doc.content)) if doc.content else []
+    groups = review_groups(parse_document(doc.content)) if doc.content else []
     terms = {path for group in groups for path in group.paths}
     spans: dict[str, list[str]] = {}
     for row in every:
@@ -48,7 +51,9 @@ def list_fields(
             spans.setdefault(row.covered_by, [row.covered_by]).append(row.path)
     by_path = {row.path: FieldOut.model_validate(row) for row in every}
     group_of = {
-        group.paths[0]: CheckGroupOut(
+        group.paths[0]: ReviewGroupOut(
+            kind=group.kind,
+            key=group.key,
             checks=list(group.checks),
             messages=list(group.messages),
             reasons=sorted(group.reasons),
@@ -116,15 +121,36 @@ def correct(
 
 
 @router.post("/checks/{check}/confirm", response_model=GroupConfirmResult)
-def confirm_group(
+def confirm_check(
     document_id: str, check: str, body: GroupConfirm, session: SessionDep, who: Reviewer
 ) -> GroupConfirmResult:
     """Confirm the flagged terms of a failed sum check as printed, in one act (each audited as a
     confirmation); the checks re-run. A group or term changed since answers 409."""
+    return _confirmed(session, document_id, "sum", check, body, who)
+
+
+@router.post("/rows/{row}/confirm", response_model=GroupConfirmResult)
+def confirm_row(
+    document_id: str, row: str, body: GroupConfirm, session: SessionDep, who: Reviewer
+) -> GroupConfirmResult:
+    """Confirm the fields of a row in structural doubt (`indicators[5]`) as printed, in one act
+    (each audited as a confirmation). A group or field changed since answers 409."""
+    return _confirmed(session, document_id, "row", row, body, who)
+
+
+def _confirmed(
+    session: SessionDep,
+    document_id: str,
+    kind: Literal["sum", "row"],
+    key: str,
+    body: GroupConfirm,
+    who: Reviewer,
+) -> GroupConfirmResult:
     terms, changed, doc = review.confirm_group(
         session,
         document_id,
-        check,
+        kind,
+        key,
         versions=body.versions,
         comment=body.comment,
         who=who.name,

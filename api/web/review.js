@@ -9,10 +9,11 @@
 // total can clear the sum flags of other fields, or raise new ones. Clearing every item makes
 // the document 待接受; accepting it is the reviewer's own act (Enter on the last card).
 //
-// The flagged terms of a failed sum check are one item (the API lists the first, its `group`
-// holding every term): the card asks the check's question once and shows each term's value,
-// crop and own reasons. Ctrl+Enter confirms every term as printed in one act; Alt+↓/Alt+↑
-// move into a term, where Enter saves what is typed, Tab takes its suggestion, as for a field.
+// The flagged terms of a failed sum check are one item, and so are the fields of a row whose
+// structure is in doubt (the API lists the first, its `group` holding every term): the card
+// asks the group's question once and shows each term's value, crop and own reasons.
+// Ctrl+Enter confirms every term as printed in one act; Alt+↓/Alt+↑ move into a term, where
+// Enter saves what is typed, Tab takes its suggestion, as for a field.
 import { ApiError, getJson, objectUrl, request, sendJson } from "./api.js";
 import { addRowDialog, ensureReviewerName } from "./rows.js";
 import {
@@ -69,10 +70,28 @@ const editing = () => (current?.group ? current.group.terms[term] : current);
 // A term's reasons that are its own, not the check's: it needs its own look.
 const ownReasons = (group, field) => field.reasons.filter((r) => !group.reasons.includes(r));
 
-function label(item) {
-  if (item.group) {
-    return { section: "合计校验", label: item.group.messages.join("；"), context: "" };
+// Where a group's question is asked, and what it is: a failed sum's checks, or a row of a
+// section in structural doubt (its row as the first term's label names it).
+function groupLabel(group) {
+  if (group.kind === "row") {
+    const { section, label: first } = fieldLabel(form, group.terms[0].path, values);
+    return { section, label: `${first.split(" · ")[0]} · ${REASON_NAMES.structure}`, context: "" };
   }
+  return { section: "合计校验", label: group.messages.join("；"), context: "" };
+}
+
+// What the clerk is asked to do with a group's terms.
+function groupNote(group) {
+  const n = group.terms.length;
+  const steps = "某项有误时用 Alt+↓ / Alt+↑ 移到该项，输入正确值后按 Enter（或按 Tab 采用建议值）";
+  if (group.kind === "row") {
+    return `这一行的边框不清、由文字推断或跨页拼接，以下 ${n} 项可能与相邻行错位。请逐项对照原件：都与原件一致时按 Ctrl+Enter 一次确认全部；${steps}，再确认其余各项。`;
+  }
+  return `以下 ${n} 个数字合计不符。请逐项对照原件：都与原件一致（原件本身不符）时按 Ctrl+Enter 一次确认全部；${steps}，其余各项随重新校验解除。`;
+}
+
+function label(item) {
+  if (item.group) return groupLabel(item.group);
   if (item.flagIndex !== undefined) {
     const section = form.sections.find((s) => s.key === item.flag.section || s.list === item.flag.section);
     return { section: "文档标记", label: FLAG_NAMES[item.flag.reason] ?? item.flag.reason, context: section?.labels[0] ?? "" };
@@ -108,7 +127,7 @@ function renderList() {
       const { label: name } = label(item);
       const isFlag = item.flagIndex !== undefined;
       const terms = item.group?.terms;
-      const kind = isFlag ? "doc-flag" : terms ? "check-group" : null;
+      const kind = isFlag ? "doc-flag" : terms ? `check-group ${item.group.kind}-group` : null;
       const reasons = terms ? [...new Set(terms.flatMap((t) => t.reasons))] : item.reasons;
       return h(
         "li",
@@ -117,7 +136,7 @@ function renderList() {
           dataset: { path: keyOf(item) },
           onclick: () => go(i),
         },
-        h("div", { class: "flag-name" }, isFlag || terms ? name : labelText(label(item))),
+        h("div", { class: "flag-name" }, isFlag || item.group?.kind === "sum" ? name : labelText(label(item))),
         h(
           "div",
           { class: "flag-value" },
@@ -394,8 +413,9 @@ function cropFigure(field, name, withZoom) {
   );
 }
 
-// A failed sum check: its question once, then every term with its value, crop and own doubts
-// (a term in doubt for its own reading first, marked). Ctrl+Enter confirms them all as printed.
+// A group (a failed sum check, a row in doubt): its question once, then every term with its
+// value, crop and own doubts (a term in doubt for its own reading first, marked). Ctrl+Enter
+// confirms them all as printed.
 function showGroup(item, focusAt = 0) {
   current = item;
   card.dataset.path = item.path;
@@ -430,12 +450,8 @@ function showGroup(item, focusAt = 0) {
   const confirm = h("button", { type: "button", class: "primary", id: "confirm-group" }, `${group.terms.length} 项均与原件一致，全部确认（Ctrl+Enter）`);
   confirm.addEventListener("click", () => confirmGroup(item));
   card.replaceChildren(
-    h("header", { class: "card-head" }, h("div", { class: "crumb" }, "合计校验"), ...group.messages.map((m) => h("h2", { class: "check-message" }, m))),
-    h(
-      "p",
-      { class: "group-note" },
-      `以下 ${group.terms.length} 个数字合计不符。请逐项对照原件：都与原件一致（原件本身不符）时按 Ctrl+Enter 一次确认全部；某项识别有误时用 Alt+↓ / Alt+↑ 移到该项，输入正确值后按 Enter（或按 Tab 采用建议值），其余各项随重新校验解除。`,
-    ),
+    h("header", { class: "card-head" }, h("div", { class: "crumb" }, group.kind === "row" ? labelText(groupLabel(group)) : "合计校验"), ...group.messages.map((m) => h("h2", { class: "check-message" }, m))),
+    h("p", { class: "group-note" }, groupNote(group)),
     ...boxes.map(({ block }) => block),
     h("div", { id: "input-error", class: "error-text" }),
     comment,
@@ -551,14 +567,15 @@ async function save(value) {
   }
 }
 
-// Every term of a failed sum check confirmed as printed, in one act; the API answers 409 when
-// the group or a term changed since it was fetched (the list is then fetched again).
+// Every term of a group confirmed as printed, in one act; the API answers 409 when the group
+// or a term changed since it was fetched (the list is then fetched again).
 async function confirmGroup(item) {
   if (busy) return;
   busy = true;
   const { group } = item;
   try {
-    const result = await sendJson("POST", `${base}/checks/${encodeURIComponent(group.checks[0])}/confirm`, {
+    const named = group.kind === "row" ? "rows" : "checks";
+    const result = await sendJson("POST", `${base}/${named}/${encodeURIComponent(group.key)}/confirm`, {
       versions: Object.fromEntries(group.terms.map((t) => [t.path, t.version])),
       comment: comment?.value.trim() || null,
     });

@@ -330,6 +330,7 @@ def test_a_failed_sum_is_one_item_confirmed_in_one_act(client, settings):
     (item,) = _flagged(client, doc_id)
     assert item["path"] == "budget.basic_expenditure"  # the term in doubt of its own first
     group = item["group"]
+    assert (group["kind"], group["key"]) == ("sum", "budget_identity")
     assert group["checks"] == ["budget_identity"]
     assert group["messages"] == ["基本支出与项目支出之和应等于财政拨款与其他资金之和"]
     assert [t["path"] for t in group["terms"]] == IDENTITY_TERMS
@@ -408,3 +409,70 @@ def test_correcting_one_term_clears_the_group(client, settings):
         ["low_confidence"],
     )
     assert fixed.json()["flagged_count"] == 1
+
+
+ROW_TERMS = ["indicators[5].name", "indicators[5].value"]
+
+
+def _row_in_doubt(client: TestClient, settings: Settings) -> str:
+    """The seed with 绩效指标 row 6 in structural doubt (its rule inferred, say): its name and
+    value flagged for structure, the value also read at low confidence."""
+    flagged = {"indicators[5].name": ["structure"]}
+    flagged["indicators[5].value"] = ["low_confidence", "structure"]
+    stored = with_records(seed_document(), flagged)
+    response = client.post("/api/v1/documents", files={"files": ("r.png", page_png(next(_n)))})
+    doc_id = response.json()["documents"][0]["id"]
+    store_processed(settings, doc_id, stored, covered=covered_by(stored))
+    return doc_id
+
+
+def test_a_row_in_doubt_is_one_item_confirmed_in_one_act(client, settings):
+    doc_id = _row_in_doubt(client, settings)
+    base = f"/api/v1/documents/{doc_id}"
+    (item,) = _flagged(client, doc_id)
+    assert item["path"] == "indicators[5].value"  # the field in doubt of its own first
+    group = item["group"]
+    assert (group["kind"], group["key"], group["checks"]) == ("row", "indicators[5]", [])
+    assert group["messages"] == ["表格结构存疑（单元格边框不清或跨页拼接），请核对"]
+    assert group["reasons"] == ["structure"]
+    assert [t["path"] for t in group["terms"]] == ROW_TERMS[::-1]
+    assert _detail(client, doc_id)["flagged_count"] == 1
+
+    confirm = f"{base}/rows/{quote('indicators[5]')}/confirm"
+    versions = {t["path"]: t["version"] for t in group["terms"]}
+    confirmed = client.post(confirm, json={"versions": versions, "comment": "与原件同一行"})
+    assert confirmed.status_code == 200, confirmed.text
+    body = confirmed.json()
+    assert sorted(f["path"] for f in body["fields"]) == ROW_TERMS
+    assert all(f["status"] == "corrected" for f in body["fields"])
+    assert (body["flagged_count"], body["document_status"]) == (0, "ready")
+    trail = client.get(f"{base}/corrections").json()
+    assert sorted((c["path"], c["comment"]) for c in trail) == [
+        (path, "与原件同一行") for path in ROW_TERMS
+    ]
+    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
+
+
+def test_a_row_not_in_doubt_or_not_there_is_refused(client, settings):
+    doc_id = _row_in_doubt(client, settings)
+    base = f"/api/v1/documents/{doc_id}"
+    versions = dict.fromkeys(ROW_TERMS, 1)
+    for row in ("indicators[999]", "budget", "nothing[0]"):
+        missing = client.post(f"{base}/rows/{quote(row)}/confirm", json={"versions": versions})
+        assert missing.status_code == 404 and missing.json()["error"] == "no_row", row
+    other = client.post(
+        f"{base}/rows/{quote('indicators[4]')}/confirm", json={"versions": versions}
+    )
+    assert other.status_code == 409 and other.json()["error"] == "stale_group"
+    # the value corrected meanwhile: the name is left, an ordinary item
+    fixed = client.patch(
+        f"{base}/fields/{quote(ROW_TERMS[1])}", json={"value": "≥98%", "version": 1}
+    )
+    assert fixed.status_code == 200, fixed.text
+    moved = client.post(
+        f"{base}/rows/{quote('indicators[5]')}/confirm", json={"versions": versions}
+    )
+    assert moved.status_code == 409 and "这一行" in moved.json()["message"]
+    (item,) = _flagged(client, doc_id)
+    assert (item["path"], item["group"]) == (ROW_TERMS[0], None)
+    assert len(client.get(f"{base}/corrections").json()) == 1  # nothing of the refused acts

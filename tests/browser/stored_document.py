@@ -1,7 +1,8 @@
 """A reviewable document stored directly through `models.store`, without OCR: the seed table
 (corpus document syn11_0000) with its real page images and cell boxes, and flagged fields whose
-values and answers are known (ten by default). Used for the keyboard timing, the conflict test
-and a failed sum confirmed at once, where waiting for real OCR would measure nothing new."""
+values and answers are known (ten by default). Used for the keyboard timing, the conflict test,
+and a failed sum and a row in doubt confirmed at once, where waiting for real OCR would measure
+nothing new."""
 
 import hashlib
 import json
@@ -66,6 +67,13 @@ SUM_AS_PRINTED: tuple[Flag, ...] = (
     Flag("budget.project_expenditure", "64.17", "sum_mismatch", 0.97, "confirm"),
     Flag("budget.fiscal_appropriation", "461.39", "sum_mismatch", 0.96, "confirm"),
     Flag("budget.other_funds", None, "sum_mismatch", 0.97, "confirm"),
+    Flag("indicators[1].value", "18次", "low_confidence", 0.71, "confirm"),
+)
+# A row whose cells' bounds were in doubt (a rule inferred from its text): its name and value
+# flagged for structure alone, one review item; and one reading doubt elsewhere.
+ROW_IN_DOUBT: tuple[Flag, ...] = (
+    Flag("indicators[5].name", "开展调研次数", "structure", 0.97, "confirm"),
+    Flag("indicators[5].value", "20次", "structure", 0.96, "confirm"),
     Flag("indicators[1].value", "18次", "low_confidence", 0.71, "confirm"),
 )
 

@@ -32,6 +32,7 @@ from jixiao.settings import Settings
 from models.contract import DocumentFlag, PerformanceTargets, value_paths
 from tests.browser.stored_document import (
     FLAGS,
+    ROW_IN_DOUBT,
     SUM_AS_PRINTED,
     StoredDocument,
     store_flagged_document,
@@ -364,6 +365,32 @@ def test_a_failed_sum_is_one_item_confirmed_with_one_key(server: Server, page, s
     fields = {f["path"]: f for f in httpx.get(server.api(f"documents/{doc.id}/fields")).json()}
     assert all(fields[p]["status"] == "corrected" for p in terms)
     assert fields["budget.fiscal_appropriation"]["value"] == "461.39"  # as printed
+
+
+def test_a_row_in_doubt_is_one_item_confirmed_with_one_key(server: Server, page) -> None:
+    doc = store_flagged_document(server.settings, flags=ROW_IN_DOUBT)
+    terms = [f.path for f in ROW_IN_DOUBT if f.reason == "structure"]
+    page.goto(f"{server.url}/ui/review?doc={doc.id}")
+    page.locator("#card[data-path]").wait_for()
+    assert page.locator("#left").inner_text() == "还剩 2 项 / 共 2 项"
+    entry = page.locator("#flag-list li.row-group")
+    assert entry.count() == 1 and "第6行 · 结构存疑" in entry.inner_text()
+    entry.click()
+    expect(page.locator("#card .crumb")).to_have_text("绩效指标 · 第6行 · 结构存疑")
+    assert "可能与相邻行错位" in page.locator("#card .group-note").inner_text()
+    shown = page.locator("#card .term")
+    assert sorted(shown.evaluate_all("ts => ts.map(t => t.dataset.path)")) == sorted(terms)
+    page.keyboard.press("Alt+ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "term-input-1"
+
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "() => document.getElementById('left').textContent.startsWith('还剩 1 项')"
+    )
+    assert page.locator("#flag-list li.row-group").count() == 0
+    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
+    assert sorted(c["path"] for c in trail) == sorted(terms)
+    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
 
 
 def test_a_change_made_meanwhile_is_shown_and_kept(server: Server, page) -> None:

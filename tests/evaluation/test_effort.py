@@ -1,7 +1,7 @@
 """Review effort counted against the truth: items, key presses, suggestions."""
 
 from ingest.confidence import assess
-from ingest.evaluation.effort import CURRENT_PAGE, TERMS_PAGE, review_effort
+from ingest.evaluation.effort import CURRENT_PAGE, FIELDS_PAGE, TERMS_PAGE, review_effort
 from ingest.review import with_values
 from ingest.template import default_template
 from ingest.validate import run_checks
@@ -45,10 +45,11 @@ def test_items_and_keys_of_a_clerk_who_knows_the_paper():
     }
 
 
-def _read(**printed: object):
-    """The seed with `printed` values read, flagged as the pipeline flags it."""
+def _read(evidence: dict | None = None, **printed: object):
+    """The seed with `printed` values read, flagged as the pipeline flags it (with `evidence`
+    overrides as `mapped` takes them)."""
     doc = seed_document(**printed)
-    return assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+    return assess(mapped(doc, **(evidence or {})), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
 
 
 def _effort(pred, truth, page=CURRENT_PAGE) -> dict[str, int]:
@@ -125,3 +126,28 @@ def test_a_reading_is_mended_in_place_at_most_retyped():
         ]
         counts = _effort(pred.model_copy(update={"fields": fields}), truth)
         assert (counts["review_items"], counts["review_keys"]) == (1, keys + 1)
+
+
+ROW_DOUBT = {"indicators__5__value": {"structure_in_doubt": True}}  # its name and value flagged
+
+
+def test_a_row_in_doubt_read_right_is_one_item_and_one_press():
+    pred = _read(ROW_DOUBT)
+    truth = dict(value_paths(pred))
+    assert _effort(pred, truth) == {
+        "review_items": 1,
+        "review_keys": 1 + 1,  # Ctrl+Enter on the row, Enter to accept
+        "suggested": 0,
+        "suggested_right": 0,
+    }
+    each = _effort(pred, truth, FIELDS_PAGE)
+    assert (each["review_items"], each["review_keys"]) == (2, 2 + 1)
+
+
+def test_a_misread_field_of_a_row_in_doubt_is_mended_and_the_other_confirmed():
+    printed = dict(value_paths(seed_document()))["indicators[5].value"]
+    pred = _read(ROW_DOUBT, indicators__5__value=printed + "x")
+    truth = dict(value_paths(seed_document()))
+    counts = _effort(pred, truth)
+    # the stray letter deleted, Enter; the name, still in doubt alone: Ctrl+Enter; accept
+    assert (counts["review_items"], counts["review_keys"]) == (1, 1 + 1 + 1 + 1)

@@ -1,9 +1,9 @@
 """A failed sum check is one review item: its flagged terms grouped, found again after every
-correction."""
+correction; so is a row whose structure is in doubt."""
 
 from ingest.confidence import assess
 from ingest.review import revalidate
-from ingest.review_items import check_groups, covered_by
+from ingest.review_items import check_groups, covered_by, review_groups, row_groups
 from ingest.template import default_template
 from ingest.validate import run_checks
 from models.contract import FieldStatus
@@ -19,9 +19,12 @@ IDENTITY_TERMS = {
 TASK_TERMS = {"tasks[0].amount", "tasks[1].amount", "budget.project_expenditure"}
 
 
-def _read(doc):
-    """`doc` flagged as the pipeline flags it."""
-    return assess(mapped(doc), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+def _read(doc, **evidence):
+    """`doc` flagged as the pipeline flags it, with `evidence` overrides as `mapped` takes."""
+    return assess(mapped(doc, **evidence), run_checks(doc, TEMPLATE), TEMPLATE, IDENTITY)
+
+
+DOUBT = {"structure_in_doubt": True}
 
 
 def _message(check: str) -> str:
@@ -107,3 +110,64 @@ def test_one_flagged_term_left_is_an_ordinary_item():
     values = {f.path: f.value for f in doc.fields if f.path in IDENTITY_TERMS}
     del values["budget.basic_expenditure"]
     assert check_groups(revalidate(doc, values, TEMPLATE)) == []
+
+
+def test_a_row_in_structural_doubt_is_one_group_with_the_structure_message():
+    doc = _read(seed_document(), indicators__5__value=DOUBT)
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    # the row's doubt flags its name and value; its merged 一级/二级 are the cells above
+    assert flagged == {p: ["structure"] for p in ("indicators[5].name", "indicators[5].value")}
+    (group,) = review_groups(doc)
+    assert (group.kind, group.key, group.checks) == ("row", "indicators[5]", ())
+    assert group.messages == (TEMPLATE.messages["structure"],)
+    assert group.reasons == {"structure"}
+    assert set(group.paths) == set(flagged)
+    assert covered_by(doc).get(group.paths[1]) == group.paths[0]
+    assert check_groups(doc) == []  # no sum failed
+
+
+def test_a_field_of_the_row_in_doubt_for_its_reading_comes_first():
+    doc = with_records(seed_document(), confidence={"indicators[5].value": 0.4})
+    doc = _read(doc, indicators__5__name=DOUBT)
+    (group,) = row_groups(doc)
+    first = next(f for f in doc.fields if f.path == group.paths[0])
+    assert first.path == "indicators[5].value"
+    assert first.reasons == ["low_confidence", "structure"]
+
+
+def test_a_cell_merged_over_rows_is_asked_with_its_cell_not_with_one_row():
+    doc = _read(
+        seed_document(),
+        indicators__5__level2={"structure_confidence": 0.1},
+        indicators__5__value={"structure_confidence": 0.1},
+    )
+    flagged = {f.path for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert {"indicators[5].level2", "indicators[5].value"} <= flagged
+    (group,) = row_groups(doc)
+    assert "indicators[5].level2" not in group.paths
+    assert "indicators[5].value" in group.paths
+
+
+def test_a_term_of_a_failed_sum_is_asked_with_its_check_not_its_row():
+    doc = _read(seed_document(tasks__0__amount="60.00"), tasks__0__name=DOUBT)
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    assert flagged["tasks[0].name"] == ["structure"]
+    assert "structure" in flagged["tasks[0].amount"]
+    (group,) = review_groups(doc)
+    assert group.kind == "sum" and set(group.paths) == TASK_TERMS
+    # the name is left alone in its row: an ordinary item
+    assert row_groups(doc, frozenset(TASK_TERMS)) == []
+    assert "tasks[0].name" not in covered_by(doc)
+
+
+def test_a_row_confirmed_or_mended_to_one_field_leaves_no_group():
+    doc = _read(seed_document(), tasks__1__name=DOUBT)
+    (group,) = row_groups(doc)
+    assert set(group.paths) == {"tasks[1].name", "tasks[1].amount"}
+    values = {f.path: f.value for f in doc.fields if f.path in group.paths}
+    assert row_groups(revalidate(doc, values, TEMPLATE)) == []
+    mended = revalidate(doc, {"tasks[1].amount": values["tasks[1].amount"]}, TEMPLATE)
+    assert row_groups(mended) == []
+    assert "tasks[1].name" not in covered_by(mended)
+    name = next(f for f in mended.fields if f.path == "tasks[1].name")
+    assert name.status == FieldStatus.FLAGGED  # still asked, on its own
