@@ -1,6 +1,6 @@
-"""Reviewer actions: correct a field, confirm the terms of a failed sum check as printed, undo
-a correction, add or delete a row, resolve a document flag, accept. Each is re-validated,
-audited and versioned.
+"""Reviewer actions: correct a field, confirm the terms of a failed sum check or the fields of a
+row in structural doubt as printed, undo a correction, add or delete a row, resolve a document
+flag, accept. Each is re-validated, audited and versioned.
 
 `ingest.review` applies the act and re-runs the document's checks, so a fixed total can clear
 the flags it caused, or raise others. A field's version is compared and set in the same

@@ -166,7 +166,8 @@ class FieldRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # the path of the field that stands for this one in review, which shows and counts them
     # once: the first row of the merged 一级/二级 cell this field's row is under (a correction
-    # applies to every row it covers), or the first term of the failed sum check it is a term of
+    # applies to every row it covers), or the first term of the review group it is a term of
+    # (a failed sum check, a row in structural doubt)
     covered_by: Mapped[str | None] = mapped_column(String(128))
     evidence: Mapped[str | None] = mapped_column(String(16))  # `inferred`: not read
 

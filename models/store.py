@@ -360,7 +360,7 @@ def fields_of(
 ) -> list[FieldRow]:
     """Fields in risk order: flagged first, then the least confident, then reading order;
     `cells_once` leaves out the fields another stands for (a merged cell's rows below its
-    first, a failed sum check's terms after its first)."""
+    first, a review group's terms after its first: a failed sum check, a row in doubt)."""
     query = select(FieldRow).where(FieldRow.document_id == document_id)
     if status:
         query = query.where(FieldRow.status == status)
@@ -380,8 +380,8 @@ def flagged_count(session: Session, document_id: str) -> int:
 
 
 def flagged_counts(session: Session, document_ids: list[str]) -> dict[str, int]:
-    """Items left per document (a merged cell or a failed sum check counts once), in one
-    query for a queue page."""
+    """Items left per document (a merged cell, a failed sum check or a row in doubt counts
+    once), in one query for a queue page."""
     rows = session.execute(
         select(FieldRow.document_id, func.count())
         .where(FieldRow.document_id.in_(document_ids))

@@ -46,7 +46,7 @@ let values = new Map(); // path -> value, for labels and context
 let items = []; // open document flags, then flagged fields in the API's risk order
 let index = 0;
 let current = null; // the item on screen (may be outside `items` after a conflict)
-let term = 0; // on a failed sum check's card: the term whose box has the focus
+let term = 0; // on a group's card: the term whose box has the focus
 let input = null;
 let comment = null;
 let busy = false;
@@ -64,7 +64,7 @@ function cropOf(field) {
   return crops.get(field.path);
 }
 
-// The field a key acts on: the focused term of a failed sum check, else the item on screen.
+// The field a key acts on: the focused term of a group, else the item on screen.
 const editing = () => (current?.group ? current.group.terms[term] : current);
 
 // A term's reasons that are its own, not the check's: it needs its own look.
