@@ -14,7 +14,7 @@ from itertools import combinations
 import numpy as np
 
 from ingest.artifacts import BBox, GridCell
-from ingest.grid.lines import Rule, Scale, crosses_text, crossings
+from ingest.grid.lines import Rule, Scale, beside, crosses_text, crossings
 
 RULE_PRESENT = 0.6  # share of a boundary covered by rule ink for a rule to be there
 RULE_PRESENT_BROKEN = 0.2  # the same on a page whose rules are broken
@@ -181,6 +181,40 @@ def without_text_crossings(lattice: Lattice, ink: np.ndarray, scale: Scale) -> L
             if crosses_text(rule, ink, scale, x[i, j] + trim, x[i, j + 1] - trim):
                 h_cover[i, j] = 0.0
     return replace(lattice, h_cover=h_cover)
+
+
+def with_faint_column_rules(lattice: Lattice, ink: np.ndarray, scale: Scale) -> Lattice:
+    """`lattice` with a column boundary the seed runs missed counted as ruled where thin ink
+    runs along its line with clean paper on both sides, over as much of it as a rule must
+    cover (`Lattice.present`).
+
+    A faded hairline (a browser's, on a heavy print) breaks into stubs shorter than a seed
+    run over a whole stretch of rows, though the same rule stands seeded above them; those
+    rows' cells would be read as one across it, a 三级指标 joined to its 指标值. Text
+    crossing a merged cell where the lattice line runs has glyph ink beside the line, a rule's
+    stub has none (`lines.beside`), so only the rule's own ink counts here."""
+    threshold = lattice.present
+    _, y = crossings(lattice.horizontal, lattice.vertical)
+    v_cover = lattice.v_cover.copy()
+    across = ink.T  # vertical rules are horizontal ones of the transposed page
+    for j in range(1, len(lattice.vertical) - 1):
+        rule = lattice.vertical[j]
+        band = int(np.ceil(rule.thickness / 2)) + scale.px(0.01)
+        for i in range(v_cover.shape[0]):
+            if v_cover[i, j] >= threshold:
+                continue
+            trim = _trim(lattice.horizontal[i], lattice.horizontal[i + 1], scale.ppi)
+            t = np.arange(int(np.ceil(y[i, j] + trim)), int(np.floor(y[i + 1, j] - trim)))
+            t = t[(t >= 0) & (t < across.shape[1])]
+            if t.size == 0:
+                continue
+            centre = np.rint(rule.at(t)).astype(np.int64)
+            offsets = np.clip(centre[None, :] + np.arange(-band, band + 1)[:, None], 0, None)
+            on = across[np.minimum(offsets, across.shape[0] - 1), t[None, :]].any(axis=0)
+            clean = on & ~beside(rule, across, scale, t).any(axis=0)
+            if clean.mean() >= threshold:
+                v_cover[i, j] = float(clean.mean())
+    return replace(lattice, v_cover=v_cover)
 
 
 def _certainty(cover: np.ndarray, present: bool, threshold: float) -> float:

@@ -409,3 +409,38 @@ def test_the_feet_of_a_label_line_on_the_next_columns_row_rule_do_not_cut_its_ce
         page[435:438, x : x + 18] = 0
     grid = find_grid(clean_page(page))
     _assert_cells(grid, spec.cells())
+
+
+@needs_cjk_font
+def test_a_column_rule_left_as_stubs_over_rows_is_found_where_text_does_not_cross_it():
+    # The rule between 三级指标 and 指标值 stands whole in the first rows, then only as stubs
+    # shorter than a seed run (a browser's hairline on a heavy print); the last row is one
+    # cell across it, its text running over the line: that cell stays merged.
+    spec = TableSpec(
+        rows=[300, 400, 500, 600, 700, 800, 900], cols=[200, 560, 880, 1400], merges=[(5, 1, 1, 2)]
+    )
+    page = draw_rules(spec, thickness=2)
+    stubs = page[500:800, 876:885]
+    keep = (np.arange(500, 800) % 45) < 30  # 30 px of ink, 15 px of paper
+    stubs[~keep] = 255
+    image = Image.fromarray(page)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(CJK_FONTS[0]), 29)
+    for top, name, value in (
+        (500, "普法宣传活动社会影响", "不低于上年度水平"),
+        (600, "投诉率", "≤1%"),
+    ):
+        draw.text((580, top + 50), name, font=font, fill=0, anchor="lm")
+        draw.text((1140, top + 50), value, font=font, fill=0, anchor="mm")
+    draw.text(
+        (600, 750),
+        "保障日常办公正常运转有效实现日常工作正常有序运转",
+        font=font,
+        fill=0,
+        anchor="lm",
+    )
+    grid = find_grid(clean_page(np.asarray(image).copy()))
+    _assert_cells(grid, spec.cells())
+    _assert_tiles(grid)
+    stubbed = [c for c in grid.cells if c.row in (2, 3, 4) and c.col in (1, 2)]
+    assert len(stubbed) == 6
