@@ -1024,13 +1024,18 @@ class _Mapper:
         row: int,
         starting: bool = False,
     ) -> str | None:
-        """The 一级 the 二级指标 printed beside row `row` belongs to (`starting`: only a 二级
-        cell that starts on that row)."""
+        """The 一级 the 二级指标 printed beside row `row` belongs to, read as the wording its
+        text is a misreading of where it reads as none (`数量指标.`, a speck after it;
+        `starting`: only a 二级 cell that starts on that row)."""
         level2 = next((c.key for c in section.columns if c.kind == "taxonomy2"), None)
         beside = self.cover.get((row, columns[level2][0])) if level2 in columns else None
         if beside is None or (starting and beside.row != row):
             return None
-        return self.template.level1_of(normalize_value(beside.text, "taxonomy2") or "")
+        text = normalize_value(beside.text, "taxonomy2") or ""
+        if (level1 := self.template.level1_of(text)) is not None:
+            return level1
+        near = nearest_wording(text, self.level_terms["taxonomy2"])
+        return self.template.level1_of(near) if near is not None else None
 
     def _level1_by_taxonomy(
         self, section: SectionSpec, columns: dict[str, tuple[int, float]], cell: LogicalCell

@@ -386,9 +386,13 @@ def test_a_header_cell_of_the_second_half_not_read_is_the_column_the_half_lacks(
     assert mapped.evidence["indicators[4].value"].label_score < 1.0  # in doubt
 
 
-def test_a_level1_cell_printing_two_names_gives_each_row_the_one_its_level2_falls_under():
+@pytest.mark.parametrize("level2", ["数量指标", "数量指标."])  # read with a speck after it too
+def test_a_level1_cell_printing_two_names_gives_each_row_the_one_its_level2_falls_under(
+    level2: str,
+):
     tables = [list(r) for r in TWO_TABLES]
     tables[4][1], tables[5][1] = "项目完成指标_项目效益指标", UP  # the rule between not seen
+    tables[4][2] = level2
     mapped = read(HEAD + tables)
     assert [i.level1 for i in mapped.document.indicators][2:] == ["项目完成指标", "项目效益指标"]
     assert mapped.evidence["indicators[3].level1"].label_score < 1.0  # in doubt
