@@ -73,6 +73,8 @@ PAIR_LABEL_GUESS = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
+# Specks read inside a label's words (a dot of dust between two of its characters).
+_LABEL_SPECKS = re.compile(r"[.·•・]")
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 _BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d{3,12})\s*[\]】)）]")
@@ -402,13 +404,17 @@ class _Mapper:
         """(pair, value text) of a cell reading as a pair's label, its value, maybe another
         label and value (`年度资金总额18595万元财政拨款12841万元`): label and value cells
         merged where the rules between them were not seen. None unless the text starts with
-        a label and every label is followed by a value of its pair's kind."""
+        a label and every label is followed by a value of its pair's kind, and None where the
+        text is a label read with a speck inside it (`主管部门及.代码`, not `主管部门` with the
+        value `及.代码`)."""
         kinds = {p.field: p.kind for p in section.pairs}
         wordings = sorted(
             ((normalize_label(w), p.field) for p in section.pairs for w in p.labels),
             key=lambda wk: -len(wk[0]),
         )
         rest, runs = normalize_label(text), []
+        if _LABEL_SPECKS.sub("", rest) in {w for w, _ in wordings}:
+            return None
         while rest:
             head = next(((w, k) for w, k in wordings if w and rest.startswith(w)), None)
             if head is None:

@@ -456,6 +456,13 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
 
 
+def test_a_label_read_with_a_speck_inside_is_a_label_not_a_label_and_its_value():
+    head = [list(r) for r in HEAD]
+    head[1][0] = "主管部门及.代码"  # starts with the wording 主管部门; the rest is no value
+    project = read(head + SIDE_BY_SIDE).document.project
+    assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
+
+
 def test_a_first_row_read_as_one_cell_across_the_table_gives_its_pair_in_doubt():
     head = [list(r) for r in HEAD]
     head[0] = [Span("项目名称社区养老服务中心建设", 8)]  # the rule after the label not seen
