@@ -73,11 +73,12 @@ PAIR_LABEL_GUESS = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
-# Specks read inside a label's words (a dot of dust between two of its characters).
-_LABEL_SPECKS = re.compile(r"[.·•・]")
+# Specks read inside a label's words or a code's digits (a dot of dust between two of them).
+_SPECKS = re.compile(r"[.·•・]")
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
-_BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d{3,12})\s*[\]】)）]")
+# A code in brackets anywhere in the cell, maybe with a speck between two digits (`[07.4015]`).
+_BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d(?:[.·•・]?\d){2,11})\s*[\]】)）]")
 
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`; read with a
@@ -413,7 +414,7 @@ class _Mapper:
             key=lambda wk: -len(wk[0]),
         )
         rest, runs = normalize_label(text), []
-        if _LABEL_SPECKS.sub("", rest) in {w for w, _ in wordings}:
+        if _SPECKS.sub("", rest) in {w for w, _ in wordings}:
             return None
         while rest:
             head = next(((w, k) for w, k in wordings if w and rest.startswith(w)), None)
@@ -446,8 +447,9 @@ class _Mapper:
         inside = _BRACKETED_CODE.search(source.text) if code is None else None
         if inside is not None:
             # A code printed, yet not before the name: the cell holds more than the pair (a
-            # label or a mark read with it), and what belongs to which field is a guess.
-            code = inside.group(1)
+            # label or a mark read with it), and what belongs to which field is a guess; or
+            # before it with a speck among its digits.
+            code = _SPECKS.sub("", inside.group(1))
             name = source.text[: inside.start()] + source.text[inside.end() :]
             source = replace(source, decided=True)
         self._put(spec.field, normalize_value(name, spec.kind), source)

@@ -148,6 +148,15 @@ def test_a_name_printed_without_a_code_has_no_code():
     assert (doc.project.department, doc.project.department_code) == ("武汉市青山区民政局", None)
 
 
+def test_a_code_read_with_a_speck_among_its_digits_is_the_code_in_doubt():
+    head = [list(r) for r in HEAD]
+    head[1][1] = Span("[01.5001]武汉市青山区民政局", 3)
+    mapped = read(head + SIDE_BY_SIDE)
+    project = mapped.document.project  # type: ignore[attr-defined]
+    assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
+    assert mapped.evidence["project.department_code"].structure_in_doubt
+
+
 def test_a_code_printed_after_a_mark_is_taken_with_both_fields_in_doubt():
     head = [list(r) for r in HEAD]
     head[1][1] = Span("1[015001]武汉市青山区民政局", 3)  # a speck before the code read as 1
