@@ -183,7 +183,9 @@ def without_text_crossings(lattice: Lattice, ink: np.ndarray, scale: Scale) -> L
     return replace(lattice, h_cover=h_cover)
 
 
-def with_faint_column_rules(lattice: Lattice, ink: np.ndarray, scale: Scale) -> Lattice:
+def with_faint_column_rules(
+    lattice: Lattice, ink: np.ndarray, scale: Scale, seal: np.ndarray | None = None
+) -> Lattice:
     """`lattice` with a column boundary the seed runs missed counted as ruled where thin ink
     runs along its line with clean paper on both sides, over as much of it as a rule must
     cover (`Lattice.present`).
@@ -192,7 +194,9 @@ def with_faint_column_rules(lattice: Lattice, ink: np.ndarray, scale: Scale) -> 
     run over a whole stretch of rows, though the same rule stands seeded above them; those
     rows' cells would be read as one across it, a 三级指标 joined to its 指标值. Text
     crossing a merged cell where the lattice line runs has glyph ink beside the line, a rule's
-    stub has none (`lines.beside`), so only the rule's own ink counts here."""
+    stub has none (`lines.beside`), so only the rule's own ink counts here. Under a seal
+    (`seal`, the page's seal mask) nothing counts: what is left of its ring after the red is
+    removed is as thin, as clean beside, and nearly as straight over a row's height."""
     threshold = lattice.present
     _, y = crossings(lattice.horizontal, lattice.vertical)
     v_cover = lattice.v_cover.copy()
@@ -212,6 +216,8 @@ def with_faint_column_rules(lattice: Lattice, ink: np.ndarray, scale: Scale) -> 
             offsets = np.clip(centre[None, :] + np.arange(-band, band + 1)[:, None], 0, None)
             on = across[np.minimum(offsets, across.shape[0] - 1), t[None, :]].any(axis=0)
             clean = on & ~beside(rule, across, scale, t).any(axis=0)
+            if seal is not None:
+                clean &= ~seal[t, np.clip(centre, 0, seal.shape[1] - 1)]
             if clean.mean() >= threshold:
                 v_cover[i, j] = float(clean.mean())
     return replace(lattice, v_cover=v_cover)

@@ -24,6 +24,6 @@ def find_grid(page: CleanPage) -> Grid | None:
         return None
     lattice = build_lattice(horizontal, vertical, ink.shape, scale.ppi)
     lattice = without_text_crossings(lattice, ink, scale)
-    lattice = with_faint_column_rules(lattice, ink, scale)
+    lattice = with_faint_column_rules(lattice, ink, scale, page.seal_mask)
     row_edges, col_edges, cells = grid_cells(lattice, merge_cells(lattice))
     return Grid(page=page.index, row_edges=row_edges, col_edges=col_edges, cells=cells)

@@ -444,3 +444,18 @@ def test_a_column_rule_left_as_stubs_over_rows_is_found_where_text_does_not_cros
     _assert_tiles(grid)
     stubbed = [c for c in grid.cells if c.row in (2, 3, 4) and c.col in (1, 2)]
     assert len(stubbed) == 6
+
+
+def test_a_seals_broken_ring_along_a_column_line_does_not_cut_a_merged_cell():
+    # What is left of a seal's ring once its red is removed: a thin broken arc, clean paper
+    # on both sides, running along the next rows' column rule through a merged cell.
+    spec = TableSpec(rows=[300, 400, 500, 600], cols=[200, 600, 1000, 1400], merges=[(0, 1, 1, 2)])
+    page = draw_rules(spec, thickness=2)
+    centre, radius = (1200, 350), 200
+    for start in np.arange(0, 360, 12.0):  # 8° of arc, then 4° of paper
+        a, b = np.radians(start), np.radians(start + 8)
+        ends = [(round(1200 + radius * np.cos(t)), round(350 + radius * np.sin(t))) for t in (a, b)]
+        cv2.line(page, ends[0], ends[1], 120, 2)
+    seal = np.zeros(page.shape, np.uint8)
+    cv2.circle(seal, centre, radius + 6, 1, -1)
+    _assert_cells(find_grid(clean_page(page, seal.astype(bool))), spec.cells())
