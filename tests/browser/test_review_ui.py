@@ -330,6 +330,21 @@ def test_ten_flags_cleared_with_the_keyboard(server: Server, page, shots: Path) 
     assert httpx.get(server.api(f"documents/{doc.id}")).json()["status"] == "accepted"
 
 
+def _confirm_group_with_one_key(
+    page, server: Server, doc: StoredDocument, terms: list[str]
+) -> None:
+    """Ctrl+Enter on a group's card (of two items, the group and one more): the group is gone
+    and each of its terms audited as a confirmation, the same value before and after."""
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "() => document.getElementById('left').textContent.startsWith('还剩 1 项')"
+    )
+    assert page.locator("#flag-list li.check-group").count() == 0
+    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
+    assert sorted(c["path"] for c in trail) == sorted(terms)
+    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
+
+
 def test_a_failed_sum_is_one_item_confirmed_with_one_key(server: Server, page, shots: Path) -> None:
     doc = store_flagged_document(server.settings, flags=SUM_AS_PRINTED)
     terms = [f.path for f in SUM_AS_PRINTED if f.reason == "sum_mismatch"]
@@ -354,14 +369,7 @@ def test_a_failed_sum_is_one_item_confirmed_with_one_key(server: Server, page, s
     page.locator("#card .term img.crop:not([hidden])").first.wait_for()
     page.screenshot(path=shots / "review-sum.png")
 
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(
-        "() => document.getElementById('left').textContent.startsWith('还剩 1 项')"
-    )
-    assert page.locator("#flag-list li.check-group").count() == 0
-    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
-    assert sorted(c["path"] for c in trail) == sorted(terms)
-    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
+    _confirm_group_with_one_key(page, server, doc, terms)
     fields = {f["path"]: f for f in httpx.get(server.api(f"documents/{doc.id}/fields")).json()}
     assert all(fields[p]["status"] == "corrected" for p in terms)
     assert fields["budget.fiscal_appropriation"]["value"] == "461.39"  # as printed
@@ -383,14 +391,7 @@ def test_a_row_in_doubt_is_one_item_confirmed_with_one_key(server: Server, page)
     page.keyboard.press("Alt+ArrowDown")
     assert page.evaluate("document.activeElement.id") == "term-input-1"
 
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(
-        "() => document.getElementById('left').textContent.startsWith('还剩 1 项')"
-    )
-    assert page.locator("#flag-list li.row-group").count() == 0
-    trail = httpx.get(server.api(f"documents/{doc.id}/corrections")).json()
-    assert sorted(c["path"] for c in trail) == sorted(terms)
-    assert all(c["action"] == "correct" and c["before"] == c["after"] for c in trail)
+    _confirm_group_with_one_key(page, server, doc, terms)
 
 
 def test_a_change_made_meanwhile_is_shown_and_kept(server: Server, page) -> None:
