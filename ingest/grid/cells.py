@@ -194,7 +194,10 @@ def with_faint_column_rules(
     run over a whole stretch of rows, though the same rule stands seeded above them; those
     rows' cells would be read as one across it, a 三级指标 joined to its 指标值. Text
     crossing a merged cell where the lattice line runs has glyph ink beside the line, a rule's
-    stub has none (`lines.beside`), so only the rule's own ink counts here. Under a seal
+    stub has none (`lines.beside`), so only the rule's own ink counts here, and only where it
+    runs into a crossing rule at one end at least: a worn rule keeps its ink where it meets the
+    rules across it, while a thin stroke of a glyph on the line (a bracket, a `1`) stands
+    clear of both, padded from the rules by its cell. Under a seal
     (`seal`, the page's seal mask) nothing counts: what is left of its ring after the red is
     removed is as thin, as clean beside, and nearly as straight over a row's height."""
     threshold = lattice.present
@@ -218,7 +221,7 @@ def with_faint_column_rules(
             clean = on & ~beside(rule, across, scale, t).any(axis=0)
             if seal is not None:
                 clean &= ~seal[t, np.clip(centre, 0, seal.shape[1] - 1)]
-            if clean.mean() >= threshold:
+            if clean.mean() >= threshold and (clean[0] or clean[-1]):
                 v_cover[i, j] = float(clean.mean())
     return replace(lattice, v_cover=v_cover)
 

@@ -459,3 +459,26 @@ def test_a_seals_broken_ring_along_a_column_line_does_not_cut_a_merged_cell():
     seal = np.zeros(page.shape, np.uint8)
     cv2.circle(seal, centre, radius + 6, 1, -1)
     _assert_cells(find_grid(clean_page(page, seal.astype(bool))), spec.cells())
+
+
+@needs_cjk_font
+def test_a_bracket_standing_on_a_column_line_does_not_cut_a_one_line_merged_cell():
+    # On a worn copy (two rules kept to a quarter) a goals header merged over two columns
+    # prints its closing bracket right on the line of the rule between them in the rows
+    # above and below: a thin stroke, clean paper on both sides, clear of both row rules.
+    spec = TableSpec(
+        rows=[300, 400, 452, 552, 652], cols=[200, 600, 1000, 1400], merges=[(1, 1, 1, 2)]
+    )
+    page = draw_rules(spec, thickness=2)
+    page[548:557, 300:600] = 255
+    page[575:652, 596:605] = 255
+    font = ImageFont.truetype(str(CJK_FONTS[0]), 29)
+    glyph = Image.new("L", (60, 60), 255)
+    ImageDraw.Draw(glyph).text((0, 0), "）", font=font, fill=0)
+    ink_x = np.nonzero((np.asarray(glyph) < 128).any(axis=0))[0]
+    text = "中期目标（2023年－2027年）"
+    left = 1000 - font.getlength(text[:-1]) - (ink_x.min() + ink_x.max()) / 2
+    image = Image.fromarray(page)
+    ImageDraw.Draw(image).text((left, 426), text, font=font, fill=0, anchor="lm")
+    grid = find_grid(clean_page(np.asarray(image).copy()))
+    _assert_cells(grid, spec.cells())
