@@ -375,7 +375,9 @@ def test_a_failed_sum_is_one_item_confirmed_with_one_key(server: Server, page, s
     assert fields["budget.fiscal_appropriation"]["value"] == "461.39"  # as printed
 
 
-def test_a_row_in_doubt_is_one_item_confirmed_with_one_key(server: Server, page) -> None:
+def test_a_row_in_doubt_is_one_item_confirmed_with_one_key(
+    server: Server, page, shots: Path
+) -> None:
     doc = store_flagged_document(server.settings, flags=ROW_IN_DOUBT)
     terms = [f.path for f in ROW_IN_DOUBT if f.reason == "structure"]
     page.goto(f"{server.url}/ui/review?doc={doc.id}")
@@ -390,6 +392,8 @@ def test_a_row_in_doubt_is_one_item_confirmed_with_one_key(server: Server, page)
     assert sorted(shown.evaluate_all("ts => ts.map(t => t.dataset.path)")) == sorted(terms)
     page.keyboard.press("Alt+ArrowDown")
     assert page.evaluate("document.activeElement.id") == "term-input-1"
+    page.locator("#card .term img.crop:not([hidden])").first.wait_for()
+    page.screenshot(path=shots / "review-row.png")
 
     _confirm_group_with_one_key(page, server, doc, terms)
 
