@@ -1072,12 +1072,16 @@ class _Mapper:
     def title(self) -> None:
         """The title line and the year in it, or, where the title names no year, on the line
         under it (`（2021年度）` printed below a long title), or under the title's last words
-        where it wrapped (`…绩效目标申` / `报表` / `（2022年度）`)."""
+        where it wrapped (`…绩效目标申` / `报表` / `（2022年度）`). Where no line reads as the
+        title (garbled on a heavy print), the year is still the first page's year line."""
         pattern = re.compile(self.template.title_pattern)
         lines = [
             (page, "".join("".join(t.text for t in tokens).split()), tokens)
             for page, tokens in outside_lines(self.table)
         ]
+        if not any(pattern.search(text) for _, text, _ in lines):
+            self._year_line_alone(lines)
+            return
         for at, (page, text, tokens) in enumerate(lines):
             found = pattern.search(text)
             if found is None:
@@ -1110,6 +1114,19 @@ class _Mapper:
             doubt = replace(source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
             self._put("title", text, doubt)
             return
+
+    def _year_line_alone(self, lines: list[tuple[int, str, list[OcrToken]]]) -> None:
+        """The year from the first page's line that reads as the year line alone (`（2024年度）`
+        under a title read as no title): the title stays missing, in doubt."""
+        first = min((page for page, _, _ in lines), default=None)
+        for page, text, tokens in lines:
+            year = _TITLE_YEAR.fullmatch(text.strip(_YEAR_LINE_SPECKS) or text)
+            if page == first and year is not None:
+                box = union_box(t.bbox for t in tokens)
+                self.title_lines.append((page, box))
+                read = _Source(text, weakest_confidence(tokens), 1.0, page, box, 1.0)
+                self._put("year", int(year.group("year")), read)
+                return
 
     # -- the document ---------------------------------------------------------------------
     def run(self) -> MappedDocument:

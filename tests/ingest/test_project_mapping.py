@@ -216,6 +216,15 @@ def test_a_title_whose_year_was_not_found_is_in_doubt():
     assert whole.evidence["title"].structure_confidence == 1.0
 
 
+def test_a_title_read_as_no_title_leaves_it_missing_and_takes_the_year_from_its_line():
+    # A heavy print's title garbled past recognition; the year line under it reads clean.
+    title = ")乐省河源巾市级预昇部|(单位)项目文出绩效目标甲报.\n(2024年度)"
+    mapped = read(HEAD + SIDE_BY_SIDE, title=title)
+    assert (mapped.document.title, mapped.document.year) == (None, 2024)
+    assert mapped.evidence["title"].missing
+    assert mapped.trace.title_lines  # the year line is placed, not left as unassigned text
+
+
 def test_a_department_row_not_read_leaves_its_code_missing_too():
     head = [r for r in HEAD if r[0] != "主管部门及代码"]
     evidence = read(head + SIDE_BY_SIDE).evidence
