@@ -78,7 +78,7 @@ _SPECKS = re.compile(r"[.·•・]")
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 # A code in brackets anywhere in the cell, maybe with a speck between two digits (`[07.4015]`).
-_BRACKETED_CODE = re.compile(r"[\[【(（]\s*(\d(?:[.·•・]?\d){2,11})\s*[\]】)）]")
+_BRACKETED_CODE = re.compile(rf"[\[【(（]\s*(\d(?:{_SPECKS.pattern}?\d){{2,11}})\s*[\]】)）]")
 
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`; read with a
@@ -1079,9 +1079,6 @@ class _Mapper:
             (page, "".join("".join(t.text for t in tokens).split()), tokens)
             for page, tokens in outside_lines(self.table)
         ]
-        if not any(pattern.search(text) for _, text, _ in lines):
-            self._year_line_alone(lines)
-            return
         for at, (page, text, tokens) in enumerate(lines):
             found = pattern.search(text)
             if found is None:
@@ -1114,6 +1111,7 @@ class _Mapper:
             doubt = replace(source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
             self._put("title", text, doubt)
             return
+        self._year_line_alone(lines)  # no line reads as the title
 
     def _year_line_alone(self, lines: list[tuple[int, str, list[OcrToken]]]) -> None:
         """The year from the first page's line that reads as the year line alone (`（2024年度）`

@@ -216,8 +216,8 @@ def with_faint_column_rules(
             if t.size == 0:
                 continue
             centre = np.rint(rule.at(t)).astype(np.int64)
-            offsets = np.clip(centre[None, :] + np.arange(-band, band + 1)[:, None], 0, None)
-            on = across[np.minimum(offsets, across.shape[0] - 1), t[None, :]].any(axis=0)
+            offsets = centre[None, :] + np.arange(-band, band + 1)[:, None]
+            on = across[np.clip(offsets, 0, across.shape[0] - 1), t[None, :]].any(axis=0)
             clean = on & ~beside(rule, across, scale, t).any(axis=0)
             if seal is not None:
                 clean &= ~seal[t, np.clip(centre, 0, seal.shape[1] - 1)]
