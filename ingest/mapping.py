@@ -562,6 +562,7 @@ class _Mapper:
                 else:
                     own.append(self._row_item(row, section, columns, own[-1] if own else None))
                     own_rows.append([row])
+        self._doubt_cells_of_two_halves(section, items)
         prefix = section.list or section.key
         kept_rows: list[tuple[int, ...]] = []
         index = 0
@@ -626,7 +627,8 @@ class _Mapper:
         shared = section.halves.shared
         own_order = [key for key in order if key not in shared or key in second]
         self._misread_header_cells(misread_second, second, own_order)
-        self._unread_first_half_header_cells(row, header, first, order)
+        end = min((col for col, _ in second.values()), default=None)
+        self._unread_first_half_header_cells(row, header, first, order, end)
         if second:
             self._unread_header_cells(row, header, first, second, shared)
             for key in shared:
@@ -685,17 +687,21 @@ class _Mapper:
         header: list[tuple[LogicalCell, int, LabelMatch]],
         first: dict[str, tuple[int, float]],
         order: list[str],
+        end: int | None,
     ) -> None:
-        """The first half prints, before its first named column and between two named ones,
-        the columns of the template that come there (一级指标 and 二级指标 before 三级指标;
-        二级指标 and 三级指标 between 一级指标 and 指标值): where the header cells there not read
-        as a label (two labels joined by a rule not seen and read line by line, `一级指二级指标」
-        标`, `二级指三级指标标1.`) end on the header row and fill as many grid columns as those,
+        """The first half prints, before its first named column, between two named ones and
+        after its last named one up to `end` (the column the second half starts at), the
+        columns of the template that come there (一级指标 and 二级指标 before 三级指标; 二级指标
+        and 三级指标 between 一级指标 and 指标值; 指标值 after 三级指标): where the header cells
+        there not read as a label (two labels joined by a rule not seen and read line by line,
+        `一级指二级指标」标`, `二级指三级指标标1.`; a long label wrapped in a narrow cell,
+        `值包數字曲教及子字描述`) end on the header row and fill as many grid columns as those,
         they are them, in order, with the label score of a column told by position."""
         named = {id(cell) for cell, _, _ in header}
         cells = [c for c in self._content(row) if id(c) not in named]
         anchors = sorted((col, order.index(key)) for key, (col, _) in first.items())
-        for (left, low), (right, high) in pairwise([(-1, -1), *anchors]):
+        ends = [(end, len(order))] if end is not None else []
+        for (left, low), (right, high) in pairwise([(-1, -1), *anchors, *ends]):
             missing = [key for key in order[low + 1 : high] if key not in first]
             unread = [c for c in cells if left < c.col and c.col + c.col_span <= right]
             if not missing or any(c.row_span > 1 for c in unread):
@@ -775,12 +781,30 @@ class _Mapper:
                 continue
             for read_item in (item, below):
                 for key in own:
-                    read = read_item[key]
-                    if read.source is not None:
-                        doubt = replace(
-                            read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE
-                        )
-                        read_item[key] = replace(read, source=doubt)
+                    read_item[key] = _doubted(read_item[key])
+
+    @staticmethod
+    def _doubt_cells_of_two_halves(
+        section: SectionSpec, items: dict[str, list[dict[str, _Read]]]
+    ) -> None:
+        """A cell both halves read a column of their own from spans the rule between them (worn
+        away in print): its text is one half's last column and the next half's first run
+        together (`≥95%服务对象`). Which part is whose is a guess: every read of it is in
+        doubt. A shared column (the 一级指标) is one cell for both halves by design."""
+        assert section.halves is not None
+        shared = set(section.halves.shared)
+        halves_of: dict[int, set[str]] = {}
+        for half, own in items.items():
+            for item in own:
+                for key, read in item.items():
+                    for cell in read.cells if key not in shared else ():
+                        halves_of.setdefault(id(cell), set()).add(half)
+        across = {cell for cell, halves in halves_of.items() if len(halves) > 1}
+        for own in items.values():
+            for item in own:
+                for key, read in item.items():
+                    if key not in shared and any(id(cell) in across for cell in read.cells):
+                        item[key] = _doubted(read)
 
     def _keep_items(self, section: SectionSpec, items: list[dict[str, _Read]]) -> list[int]:
         """The items with content of their own; a row with none (a bare 成本指标) prints only
@@ -1218,6 +1242,15 @@ class _Mapper:
             evidence=evidence,
             trace=trace,
         )
+
+
+def _doubted(read: _Read) -> _Read:
+    """`read` with its cell's bounds in doubt (flagged `structure`)."""
+    if read.source is None:
+        return read
+    return replace(
+        read, source=replace(read.source, structure_confidence=STACKED_STRUCTURE_CONFIDENCE)
+    )
 
 
 def _side_by_side(a: LogicalCell, b: LogicalCell) -> bool:

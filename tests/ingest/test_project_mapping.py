@@ -588,6 +588,40 @@ def test_first_half_header_cells_joined_and_garbled_between_named_ones_are_the_c
     assert mapped.evidence["indicators[0].name"].label_score < 1.0  # told by position
 
 
+def test_a_first_half_value_header_garbled_before_the_second_half_is_the_value_column():
+    # A browser photo: 指标值（包含数字及文字描述） wrapped in a narrow cell read as no label.
+    # After the first half's 三级指标 and before the second half's 二级指标 the template prints
+    # the 指标值: the cell there is it, told by position, and the values are read, not lost.
+    header = list(SIDE_BY_SIDE[0])
+    header[4] = "值包數字曲教及子字描述"
+    mapped = read([*HEAD, header, *SIDE_BY_SIDE[1:]])
+    mid = [(i.name, i.value) for i in mapped.document.indicators if i.scope == "mid_term"]
+    assert mid == [
+        ("床位数", "≥200张"),
+        ("服务人次", "≥5000人次"),
+        ("验收合格率", "100%"),
+        ("老人满意度", "≥90%"),
+    ]
+    assert mapped.evidence["indicators[0].value"].label_score < 1.0  # told by position
+    assert mapped.evidence["indicators[0].name"].label_score == 1.0
+
+
+def test_a_cell_both_halves_read_is_in_doubt_for_both():
+    # A browser heavy print: the rule between the 中期 指标值 and the 年度 二级指标 worn away, so
+    # one cell holds `≥90%` and the 二级 beside it. Neither half's reading of it is sure.
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[4][4:6] = [Span("≥90%满意度指标", 2)]
+    doc = _assessed(read(HEAD + rows))
+    flagged = {f.path: f.reasons for f in doc.fields if f.status == FieldStatus.FLAGGED}
+    mid = next(i for i, x in enumerate(doc.indicators) if x.name == "老人满意度")
+    annual = max(i for i, x in enumerate(doc.indicators) if x.name == "老人满意度")
+    assert doc.indicators[mid].value == "≥90%满意度指标"
+    assert "structure" in flagged.get(f"indicators[{mid}].value", []), flagged
+    assert "structure" in flagged.get(f"indicators[{annual}].level2", []), flagged
+    plain = _assessed(read(HEAD + SIDE_BY_SIDE))
+    assert not [f for f in plain.fields if "structure" in f.reasons]
+
+
 def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract():
     # `jixiao calibrate` keeps each mapped document as JSON dumped by field name (`schema_id`)
     mapped = read(HEAD + SIDE_BY_SIDE)
