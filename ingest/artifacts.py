@@ -163,8 +163,9 @@ class CellText(_Frozen):
     # A line stops short and the next is not a numbered item: entries set one above the
     # other, as when a faded rule between two rows was not seen, rather than one wrapped text.
     stacked_lines: bool = False
-    # No line was read, yet a mark as tall as a small glyph was taken for dust
-    # (`ingest.ocr.assign`): the empty reading is an even-odds one.
+    # A mark as tall as a small glyph was taken for dust where no line was read, or one as
+    # tall as a glyph beside the lines read (`ingest.ocr.assign`): the reading is an
+    # even-odds one.
     unread_mark: bool = False
 
     @property

@@ -564,7 +564,7 @@ def _reading_confidence(parts: list[CellText], text: str) -> float:
     """The weakest reading of a cell's parts. A part left empty beside a glyph-tall blob
     (`CellText.unread_mark`) doubts the cell only when no part holds text: the empty part of
     a cell a page break cut, with a speck of dust in it, says nothing of the value printed on
-    the other side of the break."""
+    the other side of the break. A part holding text beside such a blob doubts it always."""
     if text.strip():
-        return min(weakest_confidence(p.tokens) for p in parts)
+        return min(p.confidence if p.text.strip() else weakest_confidence(p.tokens) for p in parts)
     return min(p.confidence for p in parts)

@@ -39,6 +39,10 @@ OUTSIDE = -1  # owner of a line read outside the table
 _LONGEST_STROKE = 3.0
 _SMALLEST_MARK = 0.4
 _TALLEST_LINE = 2.5
+# A mark dropped as dust in a cell that holds text, as tall as most of a line: a glyph on a
+# wrapped line of its own that a photo's blur made one solid blob (`矛盾纠纷排查次` read without
+# its `数`), or a blob printed over one. The line read may lack a character.
+_GLYPH_MARK = 0.8
 # A body character is about 10 pt (0.14 in) tall. In characters: a mark smaller than _SPECK in
 # both directions is a speck unless a stroke lies beside it on its line, within _SPECK_REACH
 # along the line and _SPECK_RISE across it: punctuation and decimal points sit on the line next
@@ -191,7 +195,9 @@ def _read_by_cell_lines(
             for b in _merge_fragments(bands, line_height, page.dpi)
             if max(b.width, b.height) >= speck
         ]
-        if not bands and _lone_mark(ink, gray, inside, line_height):
+        if _dropped_mark(
+            ink, gray, inside, (_GLYPH_MARK if bands else _SMALLEST_MARK) * line_height
+        ):
             unread_marks.add(i)
         if any(b.height > 1.8 * line_height for b in bands):
             fallback.append(i)
@@ -230,15 +236,16 @@ def _read_by_cell_lines(
     return lines_by_cell, outside, unread, unread_marks
 
 
-def _lone_mark(ink: np.ndarray, cleaned: np.ndarray, box: BBox, line_height: float) -> bool:
-    """Whether a cell left with no line lost a mark as tall as a small glyph to the dust
-    filter: a light digit alone in its cell (`8`) is seen only at its darkest strokes, as a
-    solid blob like a toner dot. Dust or digit, pixels cannot tell; the empty reading is in
+def _dropped_mark(ink: np.ndarray, cleaned: np.ndarray, box: BBox, height: float) -> bool:
+    """Whether the dust filter took a mark at least `height` tall from the cell: in a cell
+    left with no line, one as tall as a small glyph (a light digit alone in its cell, `8`, is
+    seen only at its darkest strokes, as a solid blob like a toner dot); beside text, one as
+    tall as a glyph (`_GLYPH_MARK`). Dust or glyph, pixels cannot tell; the reading is in
     doubt."""
     dropped = (crop(ink, box) & (crop(cleaned, box) == 255)).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(dropped, 8)
     heights = stats[1:count, cv2.CC_STAT_HEIGHT]
-    return bool((heights >= _SMALLEST_MARK * line_height).any())
+    return bool((heights >= height).any())
 
 
 def _read_without_table(page: CleanPage, engine: OcrEngine) -> tuple[list[OcrToken], list[BBox]]:

@@ -369,3 +369,17 @@ def test_dust_in_the_empty_part_of_a_cut_cell_doubts_nothing_printed_across_the_
     name, amount = cell_at(table, 1, 1), cell_at(table, 1, 3)
     assert name.text == "市侨联工作经费" and name.confidence > 0.5
     assert amount.text == "" and amount.confidence == 0.5
+
+
+def test_a_glyph_tall_blob_beside_a_cells_text_doubts_the_cell():
+    """A part holding text with a glyph-tall blob dropped beside it may lack a glyph (a
+    wrapped name's last character blurred into a blob): the cell is in doubt."""
+    page1, page2 = tasks_pages("")
+    pages = [page_table(truth_page(n, rows)) for n, rows in enumerate((page1, page2), 1)]
+    dusty = tuple(
+        c.model_copy(update={"unread_mark": True}) if c.text == "市侨联工作经费" else c
+        for c in pages[0].cells
+    )
+    table = stitch([pages[0].model_copy(update={"cells": dusty}), pages[1]], TEMPLATE)
+    name = cell_at(table, 1, 1)
+    assert name.text == "市侨联工作经费" and name.confidence == 0.5

@@ -639,6 +639,34 @@ def test_a_cell_left_empty_by_a_glyph_tall_blob_taken_for_dust_is_read_in_doubt(
     assert cells[(0, 0)].text == "产出指标" and not cells[(0, 0)].unread_mark
 
 
+def test_a_glyph_tall_blob_taken_for_dust_below_a_cells_text_puts_the_reading_in_doubt():
+    """A photo's small print (lines 17 px at 200 DPI): a name's last glyph wrapped onto a line
+    of its own and blurred into one solid blob is dropped as dust, the name read without it
+    (`矛盾纠纷排查次` for 矛盾纠纷排查次数). A dust dot under a name doubts nothing."""
+    sheet = Sheet()
+
+    def small(x: int, y: int, text: str) -> None:
+        for k, ch in enumerate(text):
+            sheet.gray[y : y + 17, x + 17 * k : x + 17 * k + 14] = _value(ch)
+
+    for col, (x0, x1) in enumerate(((100, 400), (400, 700), (700, 1000))):
+        sheet.cell(0, col, (x0, 100, x1, 200))
+        small(x0 + 20, 120, "完成任务")
+    blob, dust = np.zeros(sheet.gray.shape, bool), np.zeros(sheet.gray.shape, bool)
+    _disc(blob, 160, 130, 7)  # 15 px tall, a glyph's height on this page
+    _disc(dust, 160, 430, 2)
+    sheet.gray[blob | dust] = _value("数")
+    page, grid = sheet.page()
+
+    table = read_cells(page, grid, BlockEngine())
+
+    cells = {c.cell.col: c for c in table.cells}
+    assert [cells[c].text for c in range(3)] == ["完成任务"] * 3
+    assert cells[0].unread_mark and cells[0].confidence == 0.5
+    assert not cells[1].unread_mark and cells[1].confidence == 0.9
+    assert not cells[2].unread_mark
+
+
 def test_two_lines_set_close_are_never_merged_as_fragments_of_one():
     """On a page whose touching paragraph lines make the typical band two lines tall, a name
     wrapped onto a second close line (`办公设备购置` over `经费`) is still two lines; the thin
