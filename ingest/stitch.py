@@ -6,7 +6,9 @@ undoes the cut with evidence visible on the pages and the template's idea of a h
 - Columns: every page's vertical rules, taken relative to its table box, are merged into one
   lattice, so a logical column is the same x range on every page.
 - Repeated header: a row at the top of a later page that reads as the header of a rows section
-  (tasks, indicators) whose header was already seen is dropped, whatever section follows it.
+  (tasks, indicators) whose header was already seen is dropped, whatever section follows it;
+  unless, in a section printing a table per half, the 一级 under it starts again (`产出指标`
+  after `满意度指标`): that is the next table's header, kept.
 - Cut label cell: the left label column (and, inside a rows section, its carried-down columns
   such as 一级/二级指标) is one merged cell across the break when its two parts do not name
   different things: the same text, text on one part only, or on neither; a part after the
@@ -376,6 +378,25 @@ class _Stitcher:
         name, tail = before.parts[-1], after.cell
         return bool(name.tokens) and self._separator(name) == "" and _one_short_line(tail, name)
 
+    def _new_table(self, header: _Header, page_cover: dict, top: int) -> bool:
+        """Whether a seen section's header at a page's top starts a table of its own (a section
+        printing a table per half, 中期 then 年度) rather than repeating the one the break
+        cut: the 一级 of the row under it comes before the last one above the break in the
+        taxonomy's order (`产出指标` after `满意度指标`). One table runs through its 一级 in
+        that order; the next starts again."""
+        if header.section.halves is None or not header.carry_columns:
+            return False
+        column = header.carry_columns[0]
+        before = self.cover.get((self.n_rows - 1, column))
+        after = page_cover.get((top + 1, column))
+        if before is None or after is None:
+            return False
+        order = list(self.template.taxonomy)
+        last, first = (
+            self.template.canonical_level1(text) for text in (before.text, after.cell.text)
+        )
+        return last in order and first in order and order.index(first) < order.index(last)
+
     def _one_name(self, above: str, below: str) -> bool:
         """Whether two texts one above the other are one 一级/二级 name wrapped over two
         lines (`社会效益` / `指标`, `项目` / `效益指标`) whose upper part is no name alone: a
@@ -451,6 +472,8 @@ class _Stitcher:
         while self.n_rows and top < grid.n_rows:
             header = self._header(starting[top])
             if header is None or header.section.key not in seen:
+                break
+            if self._new_table(header, page_cover, top):
                 break
             top += 1
         joins: dict[int, tuple[_Open, bool]] = {}

@@ -188,6 +188,26 @@ def test_a_half_table_continued_on_the_next_page_keeps_its_half():
     ]
 
 
+def test_a_table_starting_at_a_pages_top_with_the_first_level1_again_is_the_next_half():
+    """Two tables one after the other, their labels printed upright and read as nothing: the
+    second starts at the top of page 2 with its header. A header repeated over the break
+    would go on with the 一级 above it (the test before); this one starts again at 产出指标
+    after 满意度指标, so it is a table of its own, the next half, in doubt."""
+    first = [
+        ["朗", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "床位数", Span("≥200张", 4)],
+        [UP, "满意度指标", "满意度指标", "老人满意度", Span("≥90%", 4)],
+    ]
+    second = [
+        ["嘴", "一级指标", "二级指标", "三级指标", Span("指标值", 4)],
+        [UP, "产出指标", "数量指标", "完成床位", Span("≥80张", 4)],
+    ]
+    mapped = read(HEAD + first, second)
+    got = [(i.scope, i.name) for i in mapped.document.indicators]
+    assert got == [("mid_term", "床位数"), ("mid_term", "老人满意度"), ("annual", "完成床位")]
+    assert mapped.evidence["indicators[2].scope"].structure_confidence == 0.0  # no source
+
+
 def test_a_year_printed_under_a_long_title_is_the_forms_year():
     title = "湖北省武汉市市级预算部门(单位)项目支出绩效目标申报表\n（2021年度）"
     doc = read(HEAD + SIDE_BY_SIDE, title=title).document
