@@ -21,6 +21,9 @@ FRAME_RULES = 4  # a closed edge this many rules end on is the table's (a paper'
 ALIGN_IN = 0.04  # their ends lie this close to each other and to the edge
 MIN_SPREAD = 0.5  # across at least this share of the table's width
 LONG_IN = 0.5  # rules this long can be the table's (a glyph's stroke is shorter)
+# A page holding only a row of one text line, open at the break: its column rules are as short
+# as that row, yet each ends on the row's one horizontal rule, which no title's stroke does.
+ROW_IN = 0.25
 ON_RULE_IN = 0.1  # a vertical rule ending this close to a horizontal one ends on it (blur,
 # skew and pooling let a rule overshoot its corner; an open row holds at least a text line)
 
@@ -144,6 +147,20 @@ def _to_open_sides(
     return rules
 
 
+def _one_row_rules(vertical: list[Rule], horizontal: list[Rule], scale: Scale) -> list[Rule]:
+    """Where a page has too few long column rules to mark an open edge, the rules as short as
+    one line of text (`ROW_IN`) that end on a horizontal rule at one end: the column rules of
+    a page holding only the one-line rest of a row the break cut (a browser's or office
+    program's table, open at the top, ruled at its foot)."""
+    near = scale.px(ON_RULE_IN)
+    return [
+        r
+        for r in vertical
+        if r.length >= scale.px(ROW_IN)
+        and any(_on_rule(horizontal, r.at(t), t, near) for t in (r.start, r.end))
+    ]
+
+
 def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> list[Rule]:
     """The horizontal rules with one along each open edge of the table: a partial rule there
     is carried across the table, or a new one is added."""
@@ -154,7 +171,9 @@ def open_edges(horizontal: list[Rule], vertical: list[Rule], scale: Scale) -> li
     long_ = [r for r in horizontal if r.length >= scale.px(LONG_IN)]
     # The upright strokes of a title's glyphs end together too, across most of the width.
     runs = vertical
-    vertical = [r for r in vertical if r.length >= scale.px(LONG_IN)]
+    vertical = [r for r in runs if r.length >= scale.px(LONG_IN)]
+    if len(vertical) < MIN_RULES:
+        vertical = _one_row_rules(runs, long_, scale)
     if len(vertical) < MIN_RULES:
         return horizontal
     x0 = min(r.at((r.start + r.end) / 2) for r in vertical)

@@ -146,3 +146,24 @@ def test_the_column_rules_of_a_row_alone_overshooting_its_foot_are_kept() -> Non
     assert grid is not None
     assert len(grid.col_edges) == len(COLS)
     assert np.abs(np.subtract(grid.row_edges, [300, 380])).max() <= 3
+
+
+def test_a_page_holding_only_a_one_line_row_open_at_the_top_is_framed() -> None:
+    """The rest of a row the break cut, one line of text tall: its column rules (0.4 in) are
+    shorter than a table's usually are, but each ends on the row's foot. A title's strokes as
+    short, standing above a rule, make no row."""
+    page = np.full(A4_200DPI, 255, np.uint8)
+    for x in COLS:
+        cv2.line(page, (x, 150), (x, 230), 0, 2)
+    cv2.line(page, (COLS[0], 230), (COLS[-1], 230), 0, 2)
+    grid = find_grid(clean_page(page))
+    assert grid is not None
+    assert np.abs(np.subtract(grid.row_edges, [150, 230])).max() <= 3
+    assert np.abs(np.subtract(grid.col_edges, COLS)).max() <= 3
+
+    title = np.full(A4_200DPI, 255, np.uint8)
+    for x in range(300, 1450, 70):
+        cv2.line(title, (x, 100), (x, 160), 0, 3)  # 0.3 in, 0.2 in above the rule
+    cv2.line(title, (COLS[0], 200), (COLS[-1], 200), 0, 2)
+    framed = find_grid(clean_page(title))
+    assert framed is None or min(framed.row_edges) >= 195
