@@ -217,6 +217,9 @@ class LogicalCell(_Frozen):
     # Its text is printed on both sides of a page break, not on one part beside empty ones.
     text_cut_by_page_break: bool = False
     stacked_lines: bool = False  # see CellText.stacked_lines
+    # Its text was read from pixels (OCR), not from the file's own text (a text layer, an
+    # XLSX or DOCX cell): only such text can hold a speck of dust read as a mark.
+    from_pixels: bool = True
 
 
 class Table(_Frozen):

@@ -52,9 +52,10 @@ from ingest.template import (
     SectionSpec,
     Template,
     ValueKind,
+    kind_key,
     normalize_label,
 )
-from ingest.values import normalize_value
+from ingest.values import SPECKLESS_KINDS, normalize_value, without_specks
 from models.contract import (
     ROW_PATH,
     FieldRecord,
@@ -114,6 +115,7 @@ class _Source:
     # level cell stands for, a pair whose label was guessed): a reviewer confirms it.
     decided: bool = False
     weakest_line: float = 1.0  # see LogicalCell
+    from_pixels: bool = True  # see LogicalCell
 
     @classmethod
     def of_cell(cls, cell: LogicalCell, label_score: float, kind: ValueKind) -> "_Source":
@@ -132,6 +134,7 @@ class _Source:
             joined_across_pages=cell.joined_across_pages,
             text_cut_by_page_break=cell.text_cut_by_page_break,
             weakest_line=cell.weakest_line,
+            from_pixels=cell.from_pixels,
         )
 
 
@@ -175,6 +178,7 @@ class _Mapper:
             "taxonomy2": {k: w for k, w in names.items() if k not in template.taxonomy},
         }
         self.values: dict[str, FieldValue] = {}
+        self.kinds = template.kinds_by_key()
         self.sources: dict[str, _Source] = {}
         self.expected: set[str] = set()
         self.counts: dict[str, int] = {}
@@ -1196,8 +1200,24 @@ class _Mapper:
                 self.rows_section(section, rows, score)
         return self.document()
 
+    def _speckless(self, path: str, value: FieldValue) -> FieldValue:
+        """A name or indicator value read whole from its cell with specks at its ends or
+        inside, as printed (`合理使用各项经费.` → 合理使用各项经费): the record keeps the text
+        read, and the checks keep the value in doubt (`validate`, `specks_removed`)."""
+        source = self.sources.get(path)
+        if (
+            self.kinds.get(kind_key(path)) not in SPECKLESS_KINDS
+            or not isinstance(value, str)
+            or source is None
+            or not source.from_pixels  # a file's own text holds what was typed, no dust
+            or value != source.text.strip()
+        ):
+            return value
+        return without_specks(value) or value
+
     def document(self) -> MappedDocument:
-        document = build_document(contract_for(self.template.schema_id), self.values, self.counts)
+        values = {path: self._speckless(path, value) for path, value in self.values.items()}
+        document = build_document(contract_for(self.template.schema_id), values, self.counts)
         records, evidence = [], {}
         for path, value in value_paths(document):
             source = self.sources.get(path)

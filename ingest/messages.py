@@ -21,6 +21,7 @@ _EVERY_FORM: dict[str, Placeholders] = {
     "format": (),
     "found": ("reason", "detail"),  # a reason's text, then what was found
     "mark_at_edge": ("mark",),
+    "specks_removed": ("read",),  # the value is the text read without its specks
     "mark_inside": ("mark",),
     "list_number": ("number",),
     "digit_at_end": ("digit",),

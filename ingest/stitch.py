@@ -50,6 +50,7 @@ from ingest.artifacts import (
 from ingest.labels import LabelMatch, fold_label, match_label, match_row, split_wordings
 from ingest.ocr.lines import ends_short
 from ingest.template import SectionSpec, Template
+from models.contract import PageReader
 
 # Column rules of different pages closer than this (share of the table width) are one rule.
 LATTICE_TOLERANCE = 0.015
@@ -501,6 +502,7 @@ class _Stitcher:
 
     def table(self, pages: list[PageTable]) -> Table:
         self._join_cut_names()
+        pixels = {page.page for page in pages if page.reader == PageReader.OCR}
         cells = tuple(
             LogicalCell(
                 row=c.row,
@@ -527,6 +529,7 @@ class _Stitcher:
                 joined_across_pages=len({p.page for p in c.parts}) > 1,
                 text_cut_by_page_break=len({p.page for p in c.parts if p.text.strip()}) > 1,
                 stacked_lines=any(p.stacked_lines for p in c.parts),
+                from_pixels=all(p.page in pixels for p in c.parts),
             )
             for c in sorted(self.cells, key=lambda c: (c.row, c.col))
         )

@@ -26,7 +26,16 @@ from ingest.plausibility import (
     unworded_pair,
 )
 from ingest.template import CheckSpec, Template, ValueKind, kind_key, normalize_label
-from ingest.values import parse_amount, parse_count
+from ingest.values import (
+    SPECKLESS_KINDS,
+    edge_mark,
+    inner_mark,
+    parse_amount,
+    parse_count,
+    without_edge_marks,
+    without_inner_marks,
+    without_specks,
+)
 from models.contract import (
     ROW_PATH,
     FieldStatus,
@@ -172,19 +181,6 @@ _LETTERS_ONLY = re.compile(r"[A-Za-z]{1,3}")
 _PERCENT_ALONE = re.compile(r"(?:^|[^\d\s])\s*[%％]")
 _DATE_PART = re.compile(r"(\d+)\s*([年月日])")
 _TIME_UNITS = "年月日天周季时"
-_EDGE_MARKS = frozenset(".,:;'`\"_+-~*^·•°。，、：；")
-# A dot or stray sign after an ideograph and before an ideograph or a digit: Chinese text has
-# no such mark there (a decimal point stands between digits), so it is a speck read inside the
-# text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
-# value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
-# out: the recogniser reads a printed full-width ， or ； as the half-width one.
-_INNER_MARK = re.compile(
-    r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])"
-    r"|(?<=\d)\s*([·•])\s*(?=[\u4e00-\u9fff])"  # a middle dot after a digit too (`30·日`)
-)
-# The same mark between a number and its measure word (`7775.人次`): a decimal point is
-# followed by a digit, and nothing stands between a number and its unit.
-_UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
 # A run of four or more ideographs printed twice in a row (`职业技能培训经职业技能培训经费`): a
 # line read twice, where two crops of it overlap or a page break repeats it. Real text
 # doubles a word of two (`采购采购` in the seed table), not a phrase.
@@ -227,6 +223,7 @@ def _format_issues(
     issues = []
     texts = {path: value for path, value in values.items() if isinstance(value, str)}
     labels = _folded_labels(template)
+    columns = template.kinds_by_key()
     for path, value in values.items():
         kind = kinds[path]
         problem, suggestion = None, None
@@ -234,6 +231,9 @@ def _format_issues(
             # first: a misread place name tells which of its characters is wrong (`浈汪区`:
             # 汪, not the rare 浈 the word checks would name)
             problem, suggestion = _place_problem(value, template)
+        speckled = _read_with_specks(value, ocr_text.get(path), columns.get(kind_key(path)))
+        if not problem and speckled:
+            problem = say(template, "specks_removed", read=speckled)
         if not problem:
             bound = _year_bound(path, values, year, template)
             problem, suggestion = _kind_problem(kind, value, ocr_text.get(path), bound, template)
@@ -259,6 +259,16 @@ def _format_issues(
                 )
             )
     return issues
+
+
+def _read_with_specks(value: FieldValue, read: str | None, kind: ValueKind | None) -> str | None:
+    """The text read where `value` is it with its specks taken off (`without_specks`, done as
+    it is read): a speck or a printed mark, pixels cannot tell, so the value stays in doubt
+    until a reviewer settles it."""
+    if kind not in SPECKLESS_KINDS or not isinstance(value, str) or not read:
+        return None
+    printed = read.strip()
+    return printed if printed != value and without_specks(printed) == value else None
 
 
 def _year_bound(
@@ -440,16 +450,12 @@ def _kind_problem(
         run = twice.group(1)
         once = value[: twice.start()] + run + value[twice.end() :]
         return say(template, "repeated_run", run=run), once
-    if isinstance(value, str) and (mark := _edge_mark(value)):
-        cleaned = value.strip().strip("".join(_EDGE_MARKS)).strip()
-        return say(template, "mark_at_edge", mark=mark), cleaned or None
+    if isinstance(value, str) and (mark := edge_mark(value)):
+        return say(template, "mark_at_edge", mark=mark), without_edge_marks(value) or None
     if kind in ("text", "indicator_value") and dash_read_as_one(value, template):
         return say(template, "mark_at_edge", mark="一"), str(value).strip()[1:]
-    for inner_mark in (_INNER_MARK, _UNIT_MARK):
-        if isinstance(value, str) and (inner := inner_mark.search(value)):
-            return say(
-                template, "mark_inside", mark=next(g for g in inner.groups() if g)
-            ), inner_mark.sub("", value)
+    if isinstance(value, str) and (mark := inner_mark(value)):
+        return say(template, "mark_inside", mark=mark), without_inner_marks(value)
     if isinstance(value, str) and kind == "text" and (number := _LIST_NUMBER.match(value)):
         return say(template, "list_number", number=number.group(1)), value[number.end() :]
     if isinstance(value, str) and (digit := _speck_at_end(value, kind)):
@@ -537,16 +543,6 @@ def _speck_at_end(value: str, kind: ValueKind) -> re.Match[str] | None:
     if kind == "indicator_value":
         end = _SPECK_AT_END_OF_VALUE.search(value)
         return end if end and re.search(r"\d", value[: end.start()]) else None
-    return None
-
-
-def _edge_mark(value: str) -> str | None:
-    """A dot, stroke or dash at either end of a short value: no name, rate or date of the form
-    starts or ends so, and a speck or a rule's stub read with the text looks exactly so."""
-    stripped = value.strip()
-    for char in (stripped[:1], stripped[-1:]):
-        if char and char in _EDGE_MARKS:
-            return char
     return None
 
 

@@ -24,6 +24,25 @@ _GROUPED = re.compile(r"-?\d{1,3}(?:[,' ]\d{3})+(?:\.\d+)?", re.ASCII)
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
 _COUNT = re.compile(r"\d+", re.ASCII)
 
+# The kinds of short value whose specks the reading takes off (`without_specks`): names and
+# indicator values, printed as words.
+SPECKLESS_KINDS: frozenset[ValueKind] = frozenset({"text", "indicator_value"})
+# A dot, stroke or dash at either end of a short value: no name, rate or date of the form
+# starts or ends so, and a speck or a rule's stub read with the text looks exactly so.
+_EDGE_MARKS = ".,:;'`\"_+-~*^·•°。，、：；"
+# A dot or stray sign after an ideograph and before an ideograph or a digit: Chinese text has
+# no such mark there (a decimal point stands between digits), so it is a speck read inside the
+# text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no
+# value of this form holds; a degree sign is a speck's ring. Commas and semicolons are left
+# out: the recogniser reads a printed full-width ， or ； as the half-width one.
+_INNER_MARK = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*([.'`\"_~*^·•°。])\s*(?=[\u4e00-\u9fff\d])"
+    r"|(?<=\d)\s*([·•])\s*(?=[\u4e00-\u9fff])"  # a middle dot after a digit too (`30·日`)
+)
+# The same mark between a number and its measure word (`7775.人次`): a decimal point is
+# followed by a digit, and nothing stands between a number and its unit.
+_UNIT_MARK = re.compile(r"(?<=\d)\s*([.'`\"_~*^·•°])\s*(?=[万元人个项次家场件台套户天倍])")
+
 
 class NumberReading(NamedTuple):
     """A number read from text, or why it was refused (Chinese, for the reviewer)."""
@@ -84,3 +103,35 @@ def normalize_value(printed: str, kind: ValueKind) -> FieldValue:
         # An indicator level is one word; a line break in it is only the cell's wrapping.
         return "".join(text.split())
     return text
+
+
+def edge_mark(text: str) -> str | None:
+    """The speck-like mark at either end of `text` (`_EDGE_MARKS`), if any."""
+    stripped = text.strip()
+    for char in (stripped[:1], stripped[-1:]):
+        if char and char in _EDGE_MARKS:
+            return char
+    return None
+
+
+def without_edge_marks(text: str) -> str:
+    return text.strip().strip(_EDGE_MARKS).strip()
+
+
+def inner_mark(text: str) -> str | None:
+    """The first speck-like mark inside `text` (between words, or a number and its unit)."""
+    for pattern in (_INNER_MARK, _UNIT_MARK):
+        if found := pattern.search(text):
+            return next(g for g in found.groups() if g)
+    return None
+
+
+def without_inner_marks(text: str) -> str:
+    return _UNIT_MARK.sub("", _INNER_MARK.sub("", text))
+
+
+def without_specks(text: str) -> str:
+    """A short value read with specks (`合理使用各项经费.`, `预算控制·98%以内`) as printed:
+    what the checks take for a speck at its ends or inside taken off; empty where nothing
+    else is left."""
+    return without_inner_marks(without_edge_marks(text))

@@ -51,6 +51,7 @@ def locate(source: SourceTable, printed: list[PageTable]) -> Table:
                 confidence=1.0,
                 structure_confidence=1.0,
                 pieces=pieces,
+                from_pixels=False,
             )
         )
     outside, pages = _outside(source.outside, printed)

@@ -12,7 +12,7 @@ from ingest.merged import infer_level1, merged_spans
 from ingest.review import InvalidCorrection, revalidate
 from ingest.stitch import stitch
 from ingest.validate import run_checks
-from models.contract import DocumentFlag, DocumentFlagReason, FieldStatus
+from models.contract import DocumentFlag, DocumentFlagReason, FieldStatus, PageReader
 from models.project import ProjectTargets
 from tests.ingest.losses import assembled
 from tests.ingest.oracle import UP, Entry, Span, page_table, truth_page
@@ -640,6 +640,43 @@ def test_a_cell_both_halves_read_is_in_doubt_for_both():
     assert "structure" in flagged.get(f"indicators[{annual}].level2", []), flagged
     plain = _assessed(read(HEAD + SIDE_BY_SIDE))
     assert not [f for f in plain.fields if "structure" in f.reasons]
+
+
+def test_specks_read_with_a_cells_value_are_taken_off_and_the_value_stays_in_doubt():
+    # A heavy print's dust read at a name's end and between a number and its unit: the value
+    # is the text without them, the record keeps the text read, and the field stays flagged
+    # through every later check until a reviewer settles it.
+    rows = [list(r) for r in SIDE_BY_SIDE]
+    rows[1][3] = "床位数."
+    rows[2][4] = "≥5000·人次"
+    head = [list(r) for r in HEAD]
+    head[1][1] = Span("[015001]武汉市青山区民政局.", 3)  # the code read off: not the cell whole
+    doc = _assessed(read(head + rows))
+    records = {f.path: f for f in doc.fields}
+    name, value = records["indicators[0].name"], records["indicators[1].value"]
+    assert (name.value, name.ocr_text) == ("床位数", "床位数.")
+    assert (value.value, value.ocr_text) == ("≥5000人次", "≥5000·人次")
+    messages = {i.paths[0]: i.message for i in run_checks(doc, TEMPLATE)}
+    assert "床位数." in messages["indicators[0].name"]
+    assert "≥5000·人次" in messages["indicators[1].value"]
+    for record in (name, value):
+        assert record.status == FieldStatus.FLAGGED and "format" in record.reasons
+    department = records["project.department"]
+    assert department.value == "武汉市青山区民政局."  # as before: flagged, the fix suggested
+    assert department.suggestion == "武汉市青山区民政局"
+    again = {f.path: f for f in revalidate(doc, {}, TEMPLATE).fields}
+    assert again["indicators[0].name"].status == FieldStatus.FLAGGED
+    settled = {
+        f.path: f for f in revalidate(doc, {"indicators[0].name": "床位数"}, TEMPLATE).fields
+    }
+    assert "format" not in settled["indicators[0].name"].reasons
+    clean = {f.path: f for f in _assessed(read(HEAD + SIDE_BY_SIDE)).fields}
+    assert clean["indicators[0].name"].status == FieldStatus.ACCEPTED
+    # a file's own text (a PDF's text layer) holds what was typed: nothing taken off
+    typed = page_table(truth_page(1, head + rows, column_widths=WIDTHS), TITLE)
+    layer = typed.model_copy(update={"reader": PageReader.TEXT_LAYER})
+    kept = map_table(stitch([layer], TEMPLATE), TEMPLATE).document
+    assert kept.indicators[0].name == "床位数."
 
 
 def test_a_mapped_document_kept_for_calibration_loads_back_in_its_own_contract():

@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.values import normalize_value, parse_amount, parse_count
+from ingest.values import normalize_value, parse_amount, parse_count, without_specks
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,21 @@ def test_text_is_kept_as_printed_and_digits_only_fixed_in_numbers():
 def test_indicator_levels_lose_the_cells_line_breaks():
     assert normalize_value("服务对象\n满意度指标", "taxonomy2") == "服务对象满意度指标"
     assert normalize_value("服务对象", "taxonomy2") == "服务对象"
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("合理使用各项经费.", "合理使用各项经费"),
+        (". 5个", "5个"),
+        ("·2025年12月31日前完成", "2025年12月31日前完成"),
+        ("有效带动。", "有效带动"),
+        ("预算控制·98%以内", "预算控制98%以内"),
+        ("7775.人次", "7775人次"),
+        ("≥95.5%", "≥95.5%"),  # a decimal point is no speck
+        ("PM2.5", "PM2.5"),
+        (".", ""),  # nothing else left
+    ],
+)
+def test_specks_are_taken_off_a_short_value_where_the_form_prints_no_mark(read, printed):
+    assert without_specks(read) == printed
