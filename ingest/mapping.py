@@ -74,8 +74,9 @@ PAIR_LABEL_GUESS = 0.5
 # The structure confidence of a one-entry field whose cell holds entries stacked one above the
 # other (a rule between two rows not seen): under any flagging threshold.
 STACKED_STRUCTURE_CONFIDENCE = 0.2
-# Specks read inside a label's words or a code's digits (a dot of dust between two of them).
-_SPECKS = re.compile(r"[.·•・]")
+# Specks read inside a label's words or a code's digits (a dot of dust between two of them,
+# read as a point or a comma).
+_SPECKS = re.compile(r"[.,·•・，]")
 # A department's code printed before its name: `[015001]武汉市青山区教育局`, `015001 教育局`.
 _CODED_NAME = re.compile(r"^\s*[\[【(（]?\s*(\d{3,12})\s*[\]】)）]?\s*[-—:：]?\s*(.*)$", re.S)
 # A code in brackets anywhere in the cell, maybe with a speck between two digits (`[07.4015]`).

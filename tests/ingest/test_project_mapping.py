@@ -494,9 +494,10 @@ def test_a_cell_holding_labels_and_their_values_gives_each_pair_in_doubt():
     assert mapped.evidence["funds.annual.fiscal"].label_score < 1.0
 
 
-def test_a_label_read_with_a_speck_inside_is_a_label_not_a_label_and_its_value():
+@pytest.mark.parametrize("label", ["主管部门及.代码", "主管部门及代,码"])
+def test_a_label_read_with_a_speck_inside_is_a_label_not_a_label_and_its_value(label: str):
     head = [list(r) for r in HEAD]
-    head[1][0] = "主管部门及.代码"  # starts with the wording 主管部门; the rest is no value
+    head[1][0] = label  # starts with the wording 主管部门; the rest is no value
     project = read(head + SIDE_BY_SIDE).document.project
     assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
 
