@@ -382,18 +382,24 @@ class _Mapper:
                 guessed = found is None and i == 0 and section.labels_in_first_column
                 if guessed:
                     found = self._unread_pair_label(cells[0].text, fields)
+                label = 1  # cells the label fills
+                if found is None and i + 2 < len(cells):
+                    # a label cut in two by a stroke the grid took for a rule (`年度资|金总额`)
+                    found = _whole_label(cells[i].text + cells[i + 1].text, fields)
+                    guessed, label = found is not None, 2 if found is not None else 1
                 if found is not None:
-                    self._use([cells[i]], as_value=False)
-                if found is None or found.key not in fields or i + 1 >= len(cells):
+                    self._use(cells[i : i + label], as_value=False)
+                if found is None or found.key not in fields or i + label >= len(cells):
                     i += 1
                     continue
                 free = [f for f in same_label[found.key] if f not in self.values]
                 if free:
                     spec = specs[free[0]]
-                    self._use([cells[i + 1]], as_value=True)
-                    source = _Source.of_cell(cells[i + 1], min(score, found.score), spec.kind)
+                    value = cells[i + label]
+                    self._use([value], as_value=True)
+                    source = _Source.of_cell(value, min(score, found.score), spec.kind)
                     self._put_pair(spec, replace(source, decided=guessed))
-                i += 2
+                i += label + 1
         # Cells holding labels and their values together (the rules between them not seen)
         # come after the cells read apart: a label printed twice names its first pair there.
         for cell, runs in joined:
@@ -1263,6 +1269,20 @@ class _Mapper:
             evidence=evidence,
             trace=trace,
         )
+
+
+def _whole_label(text: str, fields: dict[str, tuple[str, ...]]) -> LabelMatch | None:
+    """The pair whose label `text` is exactly, in one of its wordings."""
+    key = normalize_label(text)
+    return next(
+        (
+            LabelMatch(field, wording, 1.0)
+            for field, labels in fields.items()
+            for wording in labels
+            if normalize_label(wording) == key
+        ),
+        None,
+    )
 
 
 def _doubted(read: _Read) -> _Read:

@@ -502,6 +502,17 @@ def test_a_label_read_with_a_speck_inside_is_a_label_not_a_label_and_its_value(l
     assert (project.department, project.department_code) == ("武汉市青山区民政局", "015001")
 
 
+def test_a_pair_label_cut_in_two_by_a_stroke_taken_for_a_rule_still_names_its_value():
+    # A heavy browser print: a stroke the grid took for a rule cut 年度资金总额 in two cells;
+    # neither part names a pair, both together do. The value beside them is its, in doubt.
+    head = [list(r) for r in HEAD]
+    head[3][3:5] = ["年度资", "金总额", Span("120.50", 2)]
+    mapped = read(head + SIDE_BY_SIDE)
+    assert mapped.document.funds.annual.total == "120.50"
+    assert mapped.evidence["funds.annual.total"].structure_in_doubt
+    assert not read(HEAD + SIDE_BY_SIDE).evidence["funds.annual.total"].structure_in_doubt
+
+
 def test_a_first_row_read_as_one_cell_across_the_table_gives_its_pair_in_doubt():
     head = [list(r) for r in HEAD]
     head[0] = [Span("项目名称社区养老服务中心建设", 8)]  # the rule after the label not seen
