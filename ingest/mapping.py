@@ -84,8 +84,11 @@ _BRACKETED_CODE = re.compile(rf"[\[【(（]\s*(\d(?:{_SPECKS.pattern}?\d){{2,11}
 
 
 # A line holding only a year, as printed under a title: `（2021年度）`, `2021年`; read with a
-# speck at either end (`.（2026年度）`), it is still that line.
-_TITLE_YEAR = re.compile(r"[(（\[]?(?P<year>(19|20)\d{2})年度?[)）\]]?")
+# speck at either end (`.（2026年度）`), or its 度 as another ideograph inside the brackets
+# (`(2026年庇)`), it is still that line.
+_TITLE_YEAR = re.compile(
+    r"[(（\[]?(?P<year>(19|20)\d{2})年(?:度|[\u4e00-\u9fff](?=[)）\]]))?[)）\]]?"
+)
 _YEAR_LINE_SPECKS = ".,'`·•_-~*^°。，、"
 # A title too long for its line may wrap onto this many lines before the year line under it.
 TITLE_WRAPS = 1

@@ -236,9 +236,11 @@ def test_a_title_whose_year_was_not_found_is_in_doubt():
     assert whole.evidence["title"].structure_confidence == 1.0
 
 
-def test_a_title_read_as_no_title_leaves_it_missing_and_takes_the_year_from_its_line():
-    # A heavy print's title garbled past recognition; the year line under it reads clean.
-    title = ")乐省河源巾市级预昇部|(单位)项目文出绩效目标甲报.\n(2024年度)"
+@pytest.mark.parametrize("line", ["(2024年度)", "(2024年庇)"])  # 度 read as a look-alike too
+def test_a_title_read_as_no_title_leaves_it_missing_and_takes_the_year_from_its_line(line: str):
+    # A heavy print's title garbled past recognition; the year line under it reads clean, or
+    # with its 度 misread: four digits and 年 in brackets are still the year line.
+    title = f")乐省河源巾市级预昇部|(单位)项目文出绩效目标甲报.\n{line}"
     mapped = read(HEAD + SIDE_BY_SIDE, title=title)
     assert (mapped.document.title, mapped.document.year) == (None, 2024)
     assert mapped.evidence["title"].missing
