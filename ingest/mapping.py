@@ -628,9 +628,11 @@ class _Mapper:
                 # this is a header cell read as its neighbour's label (`级指标` as 一级指标)
                 misread.append(col)
                 continue
-            if any(order.index(found.key) <= order.index(key) for key in second):
-                # the second half prints its columns in order too: a label at or before one
-                # it already has is a header cell read as another's (`一三级指标` as 一级指标)
+            shared = again and found.key in section.halves.shared
+            if shared or any(order.index(found.key) <= order.index(key) for key in second):
+                # the second half prints its columns in order too, and none it shares with the
+                # first: a label at or before one it already has, or a shared one, is a header
+                # cell read as another's (`一三级指标`, `一二级指标` as 一级指标)
                 misread_second.append(col)
                 continue
             target = second if again else first
