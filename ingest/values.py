@@ -27,9 +27,9 @@ _COUNT = re.compile(r"\d+", re.ASCII)
 # The kinds of short value whose specks the reading takes off (`without_specks`): names and
 # indicator values, printed as words.
 SPECKLESS_KINDS: frozenset[ValueKind] = frozenset({"text", "indicator_value"})
-# A dot, stroke or dash at either end of a short value: no name, rate or date of the form
-# starts or ends so, and a speck or a rule's stub read with the text looks exactly so.
-_EDGE_MARKS = ".,:;'`\"_+-~*^·•°。，、：；"
+# A dot, stroke, dash or bullet at either end of a short value: no name, rate or date of the
+# form starts or ends so, and a speck or a rule's stub read with the text looks exactly so.
+_EDGE_MARKS = ".,:;'`\"_+-~*^·•●°。，、：；"
 # A dot or stray sign after an ideograph and before an ideograph or a digit: Chinese text has
 # no such mark there (a decimal point stands between digits), so it is a speck read inside the
 # text (`11月.30日`). A middle dot (间隔号) only joins the parts of a foreign name, which no

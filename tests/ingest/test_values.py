@@ -54,6 +54,7 @@ def test_indicator_levels_lose_the_cells_line_breaks():
         (". 5个", "5个"),
         ("·2025年12月31日前完成", "2025年12月31日前完成"),
         ("有效带动。", "有效带动"),
+        ("●资金支付及时率", "资金支付及时率"),  # a dot of dust read as a bullet
         ("预算控制·98%以内", "预算控制98%以内"),
         ("7775.人次", "7775人次"),
         ("≥95.5%", "≥95.5%"),  # a decimal point is no speck
