@@ -389,7 +389,8 @@ class _Mapper:
                 if found is None and i + 2 < len(cells):
                     # a label cut in two by a stroke the grid took for a rule (`年度资|金总额`)
                     found = _whole_label(cells[i].text + cells[i + 1].text, fields)
-                    guessed, label = found is not None, 2 if found is not None else 1
+                    if found is not None:
+                        guessed, label = True, 2
                 if found is not None:
                     self._use(cells[i : i + label], as_value=False)
                 if found is None or found.key not in fields or i + label >= len(cells):

@@ -231,8 +231,9 @@ def _format_issues(
             # first: a misread place name tells which of its characters is wrong (`浈汪区`:
             # 汪, not the rare 浈 the word checks would name)
             problem, suggestion = _place_problem(value, template)
-        speckled = _read_with_specks(value, ocr_text.get(path), columns.get(kind_key(path)))
-        if not problem and speckled:
+        if not problem and (
+            speckled := _read_with_specks(value, ocr_text.get(path), columns.get(kind_key(path)))
+        ):
             problem = say(template, "specks_removed", read=speckled)
         if not problem:
             bound = _year_bound(path, values, year, template)
